@@ -1,0 +1,52 @@
+# Quick start: `make run` serves the demo at http://127.0.0.1:8000 ; `make test` runs everything CI runs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# PostgreSQL for the second pass of the suite; skipped (and said so) when nothing answers there.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint typecheck checks test-sqlite test-postgres messages clean
+
+$(BIN)/claimbridge: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(BIN)/claimbridge
+	mkdir -p var
+	DEBUG=1 $(BIN)/claimbridge migrate --no-input
+	DEBUG=1 $(BIN)/claimbridge demo
+	DEBUG=1 $(BIN)/claimbridge runserver 127.0.0.1:8000
+
+lint: $(BIN)/claimbridge
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(BIN)/claimbridge
+	$(BIN)/mypy src tests
+
+checks: $(BIN)/claimbridge
+	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(BIN)/python -m django makemigrations --check --dry-run
+	SECRET_KEY=check-deploy-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ ALLOWED_HOSTS=claims.example \
+	  $(BIN)/claimbridge check --deploy --fail-level WARNING
+
+test-sqlite: $(BIN)/claimbridge
+	@echo "=== test suite on SQLite ==="
+	DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-postgres: $(BIN)/claimbridge
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "=== test suite on PostgreSQL ($(PG_TEST_URL)) ==="; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
+	else echo "=== PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL pass skipped ==="; fi
+
+test: lint typecheck checks test-sqlite test-postgres
+
+messages: $(BIN)/claimbridge
+	cd src/claimbridge && DEBUG=1 ../../$(BIN)/claimbridge makemessages -l zh_Hans --no-obsolete --add-location file
+	$(BIN)/python -m claimbridge.core.i18n compile
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

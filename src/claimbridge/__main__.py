@@ -1,0 +1,3 @@
+from claimbridge.cli import main
+
+main()

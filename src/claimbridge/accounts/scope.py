@@ -1,0 +1,134 @@
+"""Tenancy, enforced in one place (B8).
+
+`scope_for(user)` says which organisation the user acts for; its `filter_*` methods narrow a queryset to what the
+user may see. Selectors call these and nothing else decides visibility: a view or API handler never queries tenant
+data itself, so a new kind of tenant data means one new method here, reviewed in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from claimbridge.accounts.models import INSURER_ROLES, Role
+
+if TYPE_CHECKING:
+    from claimbridge.accounts.models import User
+    from claimbridge.organisations.models import ClaimsUnit
+
+M = TypeVar("M", bound=Model)
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    user_id: int | None = None
+    insurer_id: int | None = None
+    branch_id: int | None = None
+    claims_unit_id: int | None = None
+    city_id: int | None = None
+    committee_id: int | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.role is None
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role == Role.PLATFORM_ADMIN
+
+    @property
+    def acts_for_insurer(self) -> bool:
+        return self.role in INSURER_ROLES and self.insurer_id is not None
+
+    @property
+    def level(self) -> str:
+        """For insurer staff: 'claims_unit', 'branch' or 'company'."""
+        if self.claims_unit_id:
+            return "claims_unit"
+        if self.branch_id:
+            return "branch"
+        return "company"
+
+    # --- what each kind of tenant data the user may see ------------------------------------------------------------
+    def claims_units_q(self, prefix: str = "") -> Q:
+        """Claims units whose internal data (staff, workload) the user may see."""
+
+        def q(**lookups: Any) -> Q:
+            return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            if self.claims_unit_id:
+                return q(pk=self.claims_unit_id)
+            if self.branch_id:
+                return q(branch_id=self.branch_id) | q(branch__parent_id=self.branch_id)
+            return q(branch__insurer_id=self.insurer_id)
+        if self.role == Role.ADJUSTER and self.claims_unit_id:
+            return q(pk=self.claims_unit_id)
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return q(branch__city_id=self.city_id)
+        return _NOTHING
+
+    def filter_claims_units(self, queryset: QuerySet[ClaimsUnit]) -> QuerySet[ClaimsUnit]:
+        return queryset.filter(self.claims_units_q())
+
+    def users_q(self) -> Q:
+        """Accounts (and so people's names and phones) the user may see in directories."""
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            if self.level == "company":
+                return Q(insurer_id=self.insurer_id)
+            if self.level == "branch":
+                return Q(insurer_id=self.insurer_id) & (
+                    Q(branch_id=self.branch_id) | self.claims_units_q(prefix="claims_unit__")
+                )
+            return Q(insurer_id=self.insurer_id, claims_unit_id=self.claims_unit_id)
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return (
+                Q(association__city_id=self.city_id)
+                | Q(role__in=INSURER_ROLES, claims_unit__branch__city_id=self.city_id)
+                | Q(role__in=INSURER_ROLES, branch__city_id=self.city_id)
+            )
+        if self.role == Role.ANTIFRAUD_MEMBER and self.committee_id:
+            return Q(committee_id=self.committee_id)
+        if self.user_id is not None:
+            return Q(pk=self.user_id)
+        return _NOTHING
+
+    def filter_users(self, queryset: QuerySet[User]) -> QuerySet[User]:
+        return queryset.filter(self.users_q())
+
+    def may_see_insurer_internals(self, insurer_id: int) -> bool:
+        """Whether the user may see an insurer's internal organisation (branches' staff, coverage problems)."""
+        if self.is_platform_admin:
+            return True
+        if self.role == Role.INSURER_STAFF:
+            return self.insurer_id == insurer_id
+        return self.role == Role.ASSOCIATION_STAFF
+
+
+ANONYMOUS_SCOPE = Scope(role=None)
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS_SCOPE
+    city_id = None
+    if user.role == Role.ASSOCIATION_STAFF and user.association_id:
+        city_id = user.association.city_id
+    return Scope(
+        role=user.role,
+        user_id=user.pk,
+        insurer_id=user.insurer_id if user.role in INSURER_ROLES else None,
+        branch_id=user.branch_id if user.role == Role.INSURER_STAFF else None,
+        claims_unit_id=user.claims_unit_id if user.role in INSURER_ROLES else None,
+        city_id=city_id,
+        committee_id=user.committee_id if user.role == Role.ANTIFRAUD_MEMBER else None,
+    )

@@ -1,0 +1,47 @@
+"""The JSON API: one NinjaAPI, a router per domain, OpenAPI at /api/docs (B9)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from claimbridge.accounts.api import router as accounts_router
+from claimbridge.core.errors import error_body
+from claimbridge.organisations.api import geography_router
+from claimbridge.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="ClaimBridge API",
+    version="1",
+    description="理赔桥 — the Longnan–Tianshui motor-claims integration platform. Errors carry a machine-readable "
+    "`code` and the message in Chinese (`zh`) and English (`en`).",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/v1/geography", geography_router)
+api.add_router("/v1/organisations", organisations_router)
+api.add_router("/v1/accounts", accounts_router)
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, error_body("not_authenticated", _("Please log in.")), status=401)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    body = error_body("invalid_input", _("The request is not valid."))
+    body["error"]["details"] = exc.errors
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    messages = {
+        403: ("forbidden", _("You are not allowed to do this.")),
+        404: ("not_found", _("Not found.")),
+    }
+    code, message = messages.get(exc.status_code, ("error", _("The request failed.")))
+    return api.create_response(request, error_body(code, message), status=exc.status_code)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from claimbridge.api import api
+from claimbridge.web.views import healthz
+
+admin.site.site_header = "理赔桥 ClaimBridge"
+admin.site.site_title = "理赔桥 ClaimBridge"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("claimbridge.accounts.urls")),
+    path("", include("claimbridge.web.urls")),
+]

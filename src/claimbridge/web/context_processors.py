@@ -1,0 +1,35 @@
+"""The navigation a user sees depends on the role: built once here for every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from claimbridge.accounts.models import Role
+from claimbridge.web.access import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    name: str
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items = [NavItem(str(_("Home")), reverse("home"), "home")]
+    items.append(NavItem(str(_("Service directory")), reverse("directory"), "directory"))
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    if role in ORGANISATION_ROLES:
+        items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
+    if role in STAFF_DIRECTORY_ROLES:
+        items.append(NavItem(str(_("Staff")), reverse("staff"), "staff"))
+    if user is not None and user.is_authenticated and user.is_staff:
+        items.append(NavItem(str(_("Administration")), reverse("admin:index"), "admin"))
+    current = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    return {"nav_items": items, "nav_current": current, "is_platform_admin": role == Role.PLATFORM_ADMIN}

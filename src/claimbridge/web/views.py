@@ -1,0 +1,76 @@
+"""Pages. Thin: parse, authorise, call a selector, render."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from claimbridge.accounts.scope import scope_for
+from claimbridge.accounts.selectors import staff_list_for_user
+from claimbridge.organisations import selectors as organisation_selectors
+from claimbridge.web.access import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES, roles_required
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"statistics": organisation_selectors.network_statistics()}
+    if request.user.is_authenticated:
+        scope = scope_for(request.user)
+        context.update(
+            scope=scope,
+            overviews=organisation_selectors.insurer_overview_list_for_user(user=request.user),
+            claims_units=organisation_selectors.claims_unit_list_for_user(user=request.user),
+            committee=organisation_selectors.committee_for_user(user=request.user),
+        )
+    return render(request, "web/home.html", context)
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    """Public: which office of each insurer serves a county (R1, R16)."""
+    county_code = request.GET.get("county", "")
+    county = organisation_selectors.county_get(code=county_code) if county_code else None
+    context = {
+        "cities": organisation_selectors.city_list(),
+        "county": county,
+        "entries": organisation_selectors.service_directory(county=county) if county else [],
+        "unknown_county": bool(county_code) and county is None,
+    }
+    template = "web/_directory_results.html" if request.headers.get("HX-Request") else "web/directory.html"
+    return render(request, template, context)
+
+
+@require_GET
+@roles_required(ORGANISATION_ROLES)
+def organisation(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/organisation.html",
+        {
+            "overviews": organisation_selectors.insurer_overview_list_for_user(user=request.user),
+            "claims_units": organisation_selectors.claims_unit_list_for_user(user=request.user),
+            "committee": organisation_selectors.committee_for_user(user=request.user),
+        },
+    )
+
+
+@require_GET
+@roles_required(STAFF_DIRECTORY_ROLES)
+def staff(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/staff.html", {"people": staff_list_for_user(user=request.user)})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

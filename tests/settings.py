@@ -1,0 +1,17 @@
+"""Test settings: production settings with a fixed key, a fast password hasher and tasks run inline."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
+os.environ.setdefault("CLAIMBRIDGE_VAR_DIR", tempfile.mkdtemp(prefix="claimbridge-test-"))
+
+from claimbridge.settings import *  # noqa: E402, F403
+from claimbridge.settings import STORAGES  # noqa: E402
+
+# Argon2 is proven in its own test; everywhere else hashing speed only slows the suite down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
