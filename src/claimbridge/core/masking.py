@@ -18,7 +18,7 @@ def mask_name(name: str) -> str:
 def mask_phone(phone: str) -> str:
     """13912345678 → 139****5678; other lengths keep at most the last four digits."""
     digits = re.sub(r"\D", "", phone)
-    if len(digits) == 11:
+    if len(digits) == 11 and digits.startswith("1"):
         return f"{digits[:3]}****{digits[-4:]}"
     if len(digits) <= 4:
         return _MASK * len(digits)

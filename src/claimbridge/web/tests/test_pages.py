@@ -1,0 +1,65 @@
+"""The web shell: security headers, health, the public service directory, errors in the user's language."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_carries_security_headers(client):
+    response = client.get("/", secure=True)
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_plain_http_is_redirected_to_https_by_default(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code == 200  # load balancers probe over plain HTTP
+
+
+def test_health_check_reports_the_database(client):
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_directory_lists_each_insurers_unit_for_a_county(client):
+    body = client.get("/directory/?county=621202", secure=True).content.decode()
+    for unit in ("天陇财险武都区理赔分部", "麦积山财险武都区理赔分部", "白龙江财险武都区理赔分部", "伏羲财险武都区理赔分部"):
+        assert unit in body
+
+
+def test_the_directory_answers_htmx_with_the_results_only(client):
+    response = client.get("/directory/?county=620503", secure=True, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "天陇财险麦积区理赔分部" in body
+    assert "白龙江" not in body  # Longnan only: nothing of it serves a Tianshui district
+
+
+def test_an_unknown_county_gets_a_clear_error(client):
+    body = client.get("/directory/?county=110101", secure=True).content.decode()
+    assert "陇南、天水没有这个县区" in body
+
+
+def test_a_missing_page_is_answered_in_the_users_language(client):
+    assert "页面不存在" in client.get("/nowhere/", secure=True).content.decode()
+    english = client.get("/nowhere/", secure=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Page not found" in english
+
+
+def test_the_api_documentation_is_served(client):
+    schema = client.get("/api/openapi.json", secure=True).json()
+    assert schema["info"]["title"] == "ClaimBridge API"
+    assert "/api/v1/organisations/directory/{county_code}" in schema["paths"]
+
+
+def test_the_api_directory_for_an_unknown_county_is_a_bilingual_404(client):
+    response = client.get("/api/v1/organisations/directory/999999", secure=True)
+    assert response.status_code == 404
+    assert response.json()["error"]["en"] == "Not found."

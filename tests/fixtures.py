@@ -1,0 +1,30 @@
+"""Shared fixtures. Every test database starts with the demo world: two cities, four insurers, every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimbridge.accounts.models import User
+from claimbridge.core.demo import DEMO_PASSWORD, load_demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def users(db) -> dict[str, User]:
+    return {user.username: user for user in User.objects.select_related("insurer", "association")}
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def world_for_live_server(transactional_db) -> None:
+    """Transactional tests start from an empty database, so they load the demo world themselves."""
+    load_demo()

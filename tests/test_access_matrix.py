@@ -1,0 +1,204 @@
+"""Every URL and API route, visited as every demo role (B8, R16, R17).
+
+The matrix says what each role gets; a route that exists but is missing from the matrix fails the suite, so a new
+page cannot ship without someone deciding who may open it. On top of status codes, every response is searched for
+the personal data of people outside the visitor's scope.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from claimbridge.accounts.models import INSURER_ROLES, User
+from claimbridge.api import api
+
+pytestmark = pytest.mark.django_db
+
+# One visitor per role; insurer staff at each of their three scope levels.
+VISITORS = {
+    "anonymous": None,
+    "driver": "driver_ln",
+    "adjuster": "tianlong_adj1",
+    "insurer_company": "tianlong_hq",
+    "insurer_branch": "tianlong_branch",
+    "insurer_unit": "tianlong_unit1",
+    "association": "ln_assoc",
+    "antifraud": "antifraud",
+    "regulator": "regulator",
+    "platform_admin": "admin",
+}
+ALL = frozenset(VISITORS)
+SIGNED_IN = ALL - {"anonymous"}
+ORG_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association", "antifraud",
+             "platform_admin"}
+STAFF_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "antifraud", "platform_admin"}
+ADMIN_ROLES = {"association", "platform_admin"}
+
+
+def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
+    """Status per visitor: `ok_status` for `ok`; others get 302 to login if anonymous, else `otherwise` (403)."""
+    result = {}
+    for visitor in VISITORS:
+        if visitor in ok:
+            result[visitor] = ok_status
+        elif visitor == "anonymous":
+            result[visitor] = 302
+        else:
+            result[visitor] = otherwise if otherwise is not None else 403
+    return result
+
+
+WEB = {
+    "/": expect(ALL),
+    "/directory/": expect(ALL),
+    "/directory/?county=621202": expect(ALL),
+    "/organisation/": expect(ORG_ROLES),
+    "/staff/": expect(STAFF_ROLES),
+    "/healthz": expect(ALL),
+    "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
+    "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
+    "/accounts/password/": expect(SIGNED_IN),
+    "/i18n/setlang/": dict.fromkeys(VISITORS, 302),  # a GET only redirects back; switching is a POST
+    "/admin/": expect(ADMIN_ROLES, otherwise=302),
+    "/api/docs": expect(ALL),
+    "/api/openapi.json": expect(ALL),
+}
+
+API_PUBLIC = dict.fromkeys(VISITORS, 200)
+API_SIGNED_IN = {visitor: 401 if visitor == "anonymous" else 200 for visitor in VISITORS}
+API = {
+    "/api/v1/geography/cities": API_PUBLIC,
+    "/api/v1/geography/counties": API_PUBLIC,
+    "/api/v1/organisations/insurers": API_PUBLIC,
+    "/api/v1/organisations/directory/{county_code}": API_PUBLIC,
+    "/api/v1/organisations/claims-units": API_SIGNED_IN,
+    "/api/v1/organisations/overview": API_SIGNED_IN,
+    "/api/v1/accounts/me": API_SIGNED_IN,
+    "/api/v1/accounts/staff": API_SIGNED_IN,
+}
+PATH_SAMPLES = {"county_code": "621202"}
+
+
+def _site_routes(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    routes: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route in ("admin/", "api/"):
+                continue  # admin pages are Django's own (checked by the index below); the API is listed from OpenAPI
+            routes |= _site_routes(entry, route)
+        elif isinstance(entry, URLPattern):
+            routes.add("/" + route.lstrip("^").rstrip("$"))
+    return routes
+
+
+def test_every_route_that_exists_is_in_the_matrix():
+    web_routes = {path.split("?")[0] for path in WEB} - {"/admin/", "/api/docs", "/api/openapi.json"}
+    assert _site_routes() == web_routes
+    assert set(api.get_openapi_schema()["paths"]) == set(API)
+    assert admin_site.name == "admin"
+
+
+def _client_for(client, users, visitor):
+    username = VISITORS[visitor]
+    if username is not None:
+        client.force_login(users[username])
+    return client
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+def test_each_role_gets_what_the_matrix_says(client, users, visitor):
+    _client_for(client, users, visitor)
+    got = {}
+    for path, expected in WEB.items():
+        got[path] = client.get(path, secure=True).status_code
+    for route in API:
+        got[route] = client.get(route.format(**PATH_SAMPLES), secure=True).status_code
+    wanted = {path: expected[visitor] for path, expected in {**WEB, **API}.items()}
+    assert got == wanted
+
+
+def _fingerprints(people):
+    """Strings that identify a person anywhere in a page or a JSON body."""
+    for person in people:
+        yield person.username, person.username
+        yield person.username, person.full_name
+        yield person.username, person.masked_phone
+
+
+def _all_bodies(client):
+    for path in WEB:
+        response = client.get(path, secure=True)
+        yield path, response.content.decode()
+    for route in API:
+        response = client.get(route.format(**PATH_SAMPLES), secure=True)
+        yield route, response.content.decode()
+
+
+OUT_OF_SCOPE = {
+    # visitor username -> the people whose data must never reach them
+    "tianlong_hq": lambda u: u.role in INSURER_ROLES and u.insurer.code != "tianlong",
+    "tianlong_branch": lambda u: u.role in INSURER_ROLES
+    and (u.insurer.code != "tianlong" or u.username in {"tianlong_hq", "tianlong_adj2", "tianlong_unit2"}),
+    "tianlong_unit1": lambda u: u.role in INSURER_ROLES and u.username not in {"tianlong_unit1", "tianlong_adj1"},
+    "tianlong_adj1": lambda u: u.username != "tianlong_adj1",
+    "maiji_hq": lambda u: u.role in INSURER_ROLES and u.insurer.code != "maiji",
+    "bailong_adj1": lambda u: u.username != "bailong_adj1",
+    "ln_assoc": lambda u: u.role in INSURER_ROLES
+    and u.username in {"tianlong_adj2", "tianlong_unit2", "maiji_adj2", "maiji_unit2", "fuxi_branch", "fuxi_unit1",
+                       "fuxi_adj1", "tianlong_hq", "maiji_hq", "fuxi_hq", "bailong_hq"},
+    "driver_ln": lambda u: u.username != "driver_ln",
+    "regulator": lambda u: u.username != "regulator",
+    "antifraud": lambda u: u.role in INSURER_ROLES,
+}
+
+
+@pytest.mark.parametrize("visitor", sorted(OUT_OF_SCOPE))
+def test_nobody_sees_people_outside_their_scope(client, users, visitor):
+    """Staff of one insurer never see another insurer's people, on any page or API route (B8)."""
+    me = users[visitor]
+    client.force_login(me)
+    hidden = [person for person in User.objects.select_related("insurer") if OUT_OF_SCOPE[visitor](person)]
+    assert hidden, "the check must have someone to hide"
+    leaks = [
+        (path, owner, needle)
+        for path, body in _all_bodies(client)
+        for owner, needle in _fingerprints(hidden)
+        if needle and needle in body
+    ]
+    assert leaks == []
+
+
+def test_insurer_staff_see_only_their_own_claims_units(client, users):
+    for username, insurer in (("tianlong_hq", "tianlong"), ("bailong_hq", "bailong")):
+        client.force_login(users[username])
+        units = client.get("/api/v1/organisations/claims-units", secure=True).json()
+        assert units
+        assert {unit["insurer_code"] for unit in units} == {insurer}
+
+
+def test_the_staff_directory_narrows_with_the_scope_level(client, users):
+    seen = {}
+    for username in ("tianlong_hq", "tianlong_branch", "tianlong_unit1"):
+        client.force_login(users[username])
+        seen[username] = {row["username"] for row in client.get("/api/v1/accounts/staff", secure=True).json()}
+    assert seen["tianlong_unit1"] == {"tianlong_unit1", "tianlong_adj1"}
+    assert seen["tianlong_unit1"] < seen["tianlong_branch"] < seen["tianlong_hq"]
+    assert all(name.startswith("tianlong_") for name in seen["tianlong_hq"])
+
+
+def test_association_staff_see_their_own_city_only(client, users):
+    client.force_login(users["ts_assoc"])
+    overview = client.get("/api/v1/organisations/overview", secure=True).json()
+    assert {entry["insurer"]["code"] for entry in overview} == {"tianlong", "maiji", "fuxi"}  # bailong: Longnan only
+    units = client.get("/api/v1/organisations/claims-units", secure=True).json()
+    assert {unit["city_code"] for unit in units} == {"620500"}
+
+
+def test_anonymous_api_calls_get_a_bilingual_error(client):
+    body = client.get("/api/v1/accounts/me", secure=True).json()
+    assert body["error"]["code"] == "not_authenticated"
+    assert body["error"]["zh"] == "请先登录。"
+    assert body["error"]["en"] == "Please log in."
