@@ -6,11 +6,14 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
 os.environ.setdefault("CLAIMBRIDGE_VAR_DIR", tempfile.mkdtemp(prefix="claimbridge-test-"))
 
-from claimbridge.settings import *  # noqa: E402, F403
-from claimbridge.settings import STORAGES  # noqa: E402
+from claimbridge.settings import *  # noqa: F403
+from claimbridge.settings import STORAGES
 
 # Argon2 is proven in its own test; everywhere else hashing speed only slows the suite down.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
 SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -31,9 +31,23 @@ VISITORS = {
 }
 ALL = frozenset(VISITORS)
 SIGNED_IN = ALL - {"anonymous"}
-ORG_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association", "antifraud",
-             "platform_admin"}
-STAFF_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "antifraud", "platform_admin"}
+ORG_ROLES = {
+    "adjuster",
+    "insurer_company",
+    "insurer_branch",
+    "insurer_unit",
+    "association",
+    "antifraud",
+    "platform_admin",
+}
+STAFF_ROLES = {
+    "insurer_company",
+    "insurer_branch",
+    "insurer_unit",
+    "association",
+    "antifraud",
+    "platform_admin",
+}
 ADMIN_ROLES = {"association", "platform_admin"}
 
 
@@ -112,7 +126,7 @@ def _client_for(client, users, visitor):
 def test_each_role_gets_what_the_matrix_says(client, users, visitor):
     _client_for(client, users, visitor)
     got = {}
-    for path, expected in WEB.items():
+    for path in WEB:
         got[path] = client.get(path, secure=True).status_code
     for route in API:
         got[route] = client.get(route.format(**PATH_SAMPLES), secure=True).status_code
@@ -140,15 +154,31 @@ def _all_bodies(client):
 OUT_OF_SCOPE = {
     # visitor username -> the people whose data must never reach them
     "tianlong_hq": lambda u: u.role in INSURER_ROLES and u.insurer.code != "tianlong",
-    "tianlong_branch": lambda u: u.role in INSURER_ROLES
-    and (u.insurer.code != "tianlong" or u.username in {"tianlong_hq", "tianlong_adj2", "tianlong_unit2"}),
+    "tianlong_branch": lambda u: (
+        u.role in INSURER_ROLES
+        and (u.insurer.code != "tianlong" or u.username in {"tianlong_hq", "tianlong_adj2", "tianlong_unit2"})
+    ),
     "tianlong_unit1": lambda u: u.role in INSURER_ROLES and u.username not in {"tianlong_unit1", "tianlong_adj1"},
     "tianlong_adj1": lambda u: u.username != "tianlong_adj1",
     "maiji_hq": lambda u: u.role in INSURER_ROLES and u.insurer.code != "maiji",
     "bailong_adj1": lambda u: u.username != "bailong_adj1",
-    "ln_assoc": lambda u: u.role in INSURER_ROLES
-    and u.username in {"tianlong_adj2", "tianlong_unit2", "maiji_adj2", "maiji_unit2", "fuxi_branch", "fuxi_unit1",
-                       "fuxi_adj1", "tianlong_hq", "maiji_hq", "fuxi_hq", "bailong_hq"},
+    "ln_assoc": lambda u: (
+        u.role in INSURER_ROLES
+        and u.username
+        in {
+            "tianlong_adj2",
+            "tianlong_unit2",
+            "maiji_adj2",
+            "maiji_unit2",
+            "fuxi_branch",
+            "fuxi_unit1",
+            "fuxi_adj1",
+            "tianlong_hq",
+            "maiji_hq",
+            "fuxi_hq",
+            "bailong_hq",
+        }
+    ),
     "driver_ln": lambda u: u.username != "driver_ln",
     "regulator": lambda u: u.username != "regulator",
     "antifraud": lambda u: u.role in INSURER_ROLES,
@@ -192,7 +222,11 @@ def test_the_staff_directory_narrows_with_the_scope_level(client, users):
 def test_association_staff_see_their_own_city_only(client, users):
     client.force_login(users["ts_assoc"])
     overview = client.get("/api/v1/organisations/overview", secure=True).json()
-    assert {entry["insurer"]["code"] for entry in overview} == {"tianlong", "maiji", "fuxi"}  # bailong: Longnan only
+    assert {entry["insurer"]["code"] for entry in overview} == {
+        "tianlong",
+        "maiji",
+        "fuxi",
+    }  # bailong: Longnan only
     units = client.get("/api/v1/organisations/claims-units", secure=True).json()
     assert {unit["city_code"] for unit in units} == {"620500"}
 

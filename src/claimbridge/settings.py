@@ -14,9 +14,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CLAIMBRIDGE_VAR_DIR", Path.cwd() / "var"))
+
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -24,8 +24,10 @@ def env_bool(name: str, default: bool) -> bool:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -52,10 +54,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
-    "axes",
+    "claimbridge.core.apps.LoginSecurityConfig",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "claimbridge.core.apps.BackgroundTasksConfig",
     "claimbridge.core",
     "claimbridge.organisations",
     "claimbridge.accounts",
@@ -153,6 +155,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and uploaded files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -206,7 +209,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
+# Preloading HSTS is hard to undo and belongs to whoever owns the domain: opt in with SECURE_HSTS_PRELOAD=1.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -238,9 +243,12 @@ LOGGING: dict[str, Any] = {
     "filters": {"mask_personal_data": {"()": "claimbridge.core.logging.MaskPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-

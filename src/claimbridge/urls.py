@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from claimbridge.api import api
 from claimbridge.web.views import healthz
 
-admin.site.site_header = "理赔桥 ClaimBridge"
-admin.site.site_title = "理赔桥 ClaimBridge"
+admin.site.site_header = _("ClaimBridge")
+admin.site.site_title = _("ClaimBridge")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

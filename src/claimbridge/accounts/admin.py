@@ -8,19 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from claimbridge.accounts.models import User
 
 
-class AccountChangeForm(UserChangeForm):  # type: ignore[type-arg]
-    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined,misc]
+class AccountChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
 
 
-class AccountCreationForm(UserCreationForm):  # type: ignore[type-arg]
-    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
+class AccountCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "role")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     list_display = ["username", "masked_name", "role", "insurer", "association", "is_active"]
@@ -31,7 +31,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "phone", "email")}),
-        (_("Role and organisation"), {"fields": ("role", "insurer", "branch", "claims_unit", "association", "committee")}),
+        (
+            _("Role and organisation"),
+            {"fields": ("role", "insurer", "branch", "claims_unit", "association", "committee")},
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -57,7 +57,7 @@ def me(request: HttpRequest) -> MeOut:
         username=user.username,
         name=user.full_name,
         role=user.role,
-        role_label=user.get_role_display(),  # type: ignore[attr-defined]
+        role_label=user.get_role_display(),
         organisation=organisation_of(user),
         scope_level=scope.level if scope.acts_for_insurer else None,
     )

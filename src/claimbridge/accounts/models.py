@@ -36,7 +36,12 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.DRIVER)
     insurer = models.ForeignKey(
-        Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("insurer")
+        Insurer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("insurer"),
     )
     branch = models.ForeignKey(
         Branch,

@@ -9,7 +9,7 @@ from django.db import models
 from claimbridge.core import crypto
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A text column stored as a Fernet token; reads give back the clear text.
 
     Encrypted values cannot be searched or ordered by the database: pair the field with a blind index

@@ -27,8 +27,10 @@ def problems(po_path: Path) -> list[str]:
         found.append(f"missing compiled catalogue {mo_path.name}")
     else:
         compiled = polib.mofile(str(mo_path))
-        expected = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
-                    for e in catalogue.translated_entries()}
+        expected = {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+            for e in catalogue.translated_entries()
+        }
         actual = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in compiled}
         if {k: v for k, v in actual.items() if k[1]} != expected:
             found.append(f"{mo_path.name} is out of date: run `make messages`")

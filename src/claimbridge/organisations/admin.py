@@ -26,26 +26,26 @@ from claimbridge.organisations.models import (
 from claimbridge.organisations.services import service_area_check
 
 
-class CountyInline(admin.TabularInline):  # type: ignore[type-arg]
+class CountyInline(admin.TabularInline):
     model = County
     extra = 0
     fields = ["code", "name", "name_en"]
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CityAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "plate_prefix"]
     inlines = [CountyInline]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CountyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "city"]
     list_filter = ["city"]
     search_fields = ["code", "name", "name_en"]
 
 
-class ServiceAreaFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+class ServiceAreaFormSet(BaseInlineFormSet):
     """Refuses to save a service area with a county left uncovered or covered twice (R16)."""
 
     def clean(self) -> None:
@@ -67,14 +67,14 @@ class ServiceAreaFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
         return
 
 
-class ServiceAreaInline(admin.TabularInline):  # type: ignore[type-arg]
+class ServiceAreaInline(admin.TabularInline):
     model = ServiceArea
     formset = ServiceAreaFormSet
     extra = 0
     autocomplete_fields = ["county", "claims_unit"]
 
 
-class BranchInline(admin.TabularInline):  # type: ignore[type-arg]
+class BranchInline(admin.TabularInline):
     model = Branch
     extra = 0
     fields = ["level", "city", "county", "parent", "name", "name_en", "phone"]
@@ -82,7 +82,7 @@ class BranchInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Insurer)
-class InsurerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InsurerAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "short_name", "is_active", "service_area_status"]
     list_filter = ["is_active"]
     search_fields = ["code", "name", "short_name", "name_en"]
@@ -97,12 +97,13 @@ class InsurerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not issues:
             return str(_("complete"))
         return format_html(
-            '<ul class="errorlist">{}</ul>', format_html_join("", "<li>{}</li>", ((i.message,) for i in issues))
+            '<ul class="errorlist">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((i.message,) for i in issues)),
         )
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BranchAdmin(admin.ModelAdmin):
     list_display = ["name", "insurer", "level", "city", "county"]
     list_filter = ["insurer", "level", "city"]
     search_fields = ["name", "name_en"]
@@ -110,7 +111,7 @@ class BranchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ClaimsUnit)
-class ClaimsUnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ClaimsUnitAdmin(admin.ModelAdmin):
     list_display = ["name", "branch", "phone", "hours"]
     list_filter = ["branch__insurer", "branch__city"]
     search_fields = ["name", "name_en", "branch__name"]
@@ -121,23 +122,23 @@ class ClaimsUnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Association)
-class AssociationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AssociationAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "city"]
 
 
 @admin.register(CoordinationGroup)
-class CoordinationGroupAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CoordinationGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en"]
     filter_horizontal = ["associations"]
 
 
 @admin.register(AntiFraudCommittee)
-class AntiFraudCommitteeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AntiFraudCommitteeAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en"]
     filter_horizontal = ["associations"]
 
 
 @admin.register(TrafficPoliceUnit)
-class TrafficPoliceUnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TrafficPoliceUnitAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "county", "phone"]
     list_filter = ["city"]

@@ -173,7 +173,9 @@ def insurer_overview(request: HttpRequest) -> list[InsurerOverviewOut]:
             service_area_complete=not overview.issues,
             problems=[
                 ServiceAreaProblemOut(
-                    code=issue.problem.code.value, county_code=issue.problem.county_code, message=issue.message
+                    code=issue.problem.code.value,
+                    county_code=issue.problem.county_code,
+                    message=issue.message,
                 )
                 for issue in overview.issues
             ],

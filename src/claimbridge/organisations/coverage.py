@@ -54,7 +54,9 @@ def check_service_area(
         county_city = city_of_county.get(assignment.county_code)
         if assignment.unit_insurer_code != insurer_code:
             problems.append(
-                CoverageProblem(CoverageProblemCode.UNIT_OF_OTHER_INSURER, assignment.county_code, (assignment.unit_id,))
+                CoverageProblem(
+                    CoverageProblemCode.UNIT_OF_OTHER_INSURER, assignment.county_code, (assignment.unit_id,)
+                )
             )
         elif county_city not in present:
             problems.append(

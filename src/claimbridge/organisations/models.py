@@ -16,14 +16,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class City(BilingualName):
@@ -77,7 +77,12 @@ class Branch(BilingualName):
     level = models.CharField(_("level"), max_length=10, choices=BranchLevel.choices)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="branches", verbose_name=_("city"))
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, null=True, blank=True, related_name="branches", verbose_name=_("county")
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("county"),
     )
     parent = models.ForeignKey(
         "self",
@@ -185,7 +190,12 @@ class AntiFraudCommittee(BilingualName):
 class TrafficPoliceUnit(BilingualName):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="police_units", verbose_name=_("city"))
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, null=True, blank=True, related_name="police_units", verbose_name=_("county")
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="police_units",
+        verbose_name=_("county"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -49,7 +49,8 @@ def load_reference_geography(city_model: type, county_model: type) -> None:
     cities = {}
     for ref in CITIES:
         cities[ref.code], _ = city_model.objects.update_or_create(  # type: ignore[attr-defined]
-            code=ref.code, defaults={"name": ref.name, "name_en": ref.name_en, "plate_prefix": ref.plate_prefix}
+            code=ref.code,
+            defaults={"name": ref.name, "name_en": ref.name_en, "plate_prefix": ref.plate_prefix},
         )
     for county in COUNTIES:
         county_model.objects.update_or_create(  # type: ignore[attr-defined]

@@ -9,7 +9,15 @@ from django.db import transaction
 
 from claimbridge.organisations.coverage import Assignment, CoverageProblem, check_service_area
 from claimbridge.organisations.errors import coverage_problem_message
-from claimbridge.organisations.models import Branch, BranchLevel, City, ClaimsUnit, County, Insurer, ServiceArea
+from claimbridge.organisations.models import (
+    Branch,
+    BranchLevel,
+    City,
+    ClaimsUnit,
+    County,
+    Insurer,
+    ServiceArea,
+)
 
 
 @dataclass(frozen=True)
@@ -33,9 +41,7 @@ def service_area_check(
             "county", "claims_unit__branch__city", "claims_unit__branch__insurer"
         )
         assignments = [(area.county, area.claims_unit) for area in stored]
-    present = set(
-        Branch.objects.filter(insurer=insurer, level=BranchLevel.CITY).values_list("city__code", flat=True)
-    )
+    present = set(Branch.objects.filter(insurer=insurer, level=BranchLevel.CITY).values_list("city__code", flat=True))
     counties = {county.code: county for county in County.objects.select_related("city")}
     counties_by_city: dict[str, list[str]] = {}
     for county in counties.values():
@@ -132,7 +138,11 @@ def branch_upsert(
         return branch
     parent = Branch.objects.get(insurer=insurer, city=city, level=BranchLevel.CITY)
     branch, _ = Branch.objects.update_or_create(
-        insurer=insurer, city=city, county=county, level=BranchLevel.COUNTY, defaults={**defaults, "parent": parent}
+        insurer=insurer,
+        city=city,
+        county=county,
+        level=BranchLevel.COUNTY,
+        defaults={**defaults, "parent": parent},
     )
     return branch
 

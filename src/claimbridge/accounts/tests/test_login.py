@@ -80,7 +80,11 @@ def test_changing_the_password(client, users, demo_password):
     client.force_login(users["driver_ln"])
     response = client.post(
         "/accounts/password/",
-        {"old_password": demo_password, "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+        {
+            "old_password": demo_password,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
         secure=True,
     )
     assert response.status_code == 302

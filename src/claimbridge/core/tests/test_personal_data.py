@@ -19,7 +19,8 @@ def test_names_and_phones_are_not_stored_in_clear(users):
     with connection.cursor() as cursor:
         cursor.execute("SELECT full_name, phone FROM accounts_user WHERE id = %s", [user.pk])
         stored_name, stored_phone = cursor.fetchone()
-    assert user.full_name and user.phone
+    assert user.full_name
+    assert user.phone
     assert user.full_name not in stored_name
     assert user.phone not in stored_phone
     assert crypto.decrypt(stored_name) == user.full_name

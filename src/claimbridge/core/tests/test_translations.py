@@ -23,9 +23,23 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     package = Path(i18n.__file__).resolve().parent.parent
     copy = tmp_path / "claimbridge"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": ":".join(sys.path),
+    }
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--add-location", "file"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--add-location",
+            "file",
+        ],
         cwd=copy,
         env=env,
         check=True,

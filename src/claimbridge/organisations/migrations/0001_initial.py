@@ -5,191 +5,349 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Association',
+            name="Association",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
             ],
             options={
-                'verbose_name': 'insurance association',
-                'verbose_name_plural': 'insurance associations',
-                'ordering': ['city__code'],
+                "verbose_name": "insurance association",
+                "verbose_name_plural": "insurance associations",
+                "ordering": ["city__code"],
             },
         ),
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='administrative code')),
-                ('plate_prefix', models.CharField(max_length=2, unique=True, verbose_name='plate prefix')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="administrative code")),
+                ("plate_prefix", models.CharField(max_length=2, unique=True, verbose_name="plate prefix")),
             ],
             options={
-                'verbose_name': 'city',
-                'verbose_name_plural': 'cities',
-                'ordering': ['code'],
+                "verbose_name": "city",
+                "verbose_name_plural": "cities",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Insurer',
+            name="Insurer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('short_name', models.CharField(max_length=40, verbose_name='short name')),
-                ('short_name_en', models.CharField(blank=True, max_length=60, verbose_name='short name (English)')),
-                ('hotline', models.CharField(blank=True, max_length=20, verbose_name='claims hotline')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("short_name", models.CharField(max_length=40, verbose_name="short name")),
+                (
+                    "short_name_en",
+                    models.CharField(blank=True, max_length=60, verbose_name="short name (English)"),
+                ),
+                ("hotline", models.CharField(blank=True, max_length=20, verbose_name="claims hotline")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'insurer',
-                'verbose_name_plural': 'insurers',
-                'ordering': ['code'],
+                "verbose_name": "insurer",
+                "verbose_name_plural": "insurers",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AntiFraudCommittee',
+            name="AntiFraudCommittee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('associations', models.ManyToManyField(related_name='antifraud_committees', to='organisations.association', verbose_name='members')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                (
+                    "associations",
+                    models.ManyToManyField(
+                        related_name="antifraud_committees",
+                        to="organisations.association",
+                        verbose_name="members",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'anti-fraud committee',
-                'verbose_name_plural': 'anti-fraud committees',
+                "verbose_name": "anti-fraud committee",
+                "verbose_name_plural": "anti-fraud committees",
             },
         ),
         migrations.CreateModel(
-            name='Branch',
+            name="Branch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('level', models.CharField(choices=[('city', 'city-level branch'), ('county', 'county sub-branch')], max_length=10, verbose_name='level')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='office phone')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_branches', to='organisations.branch', verbose_name='parent branch')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='branches', to='organisations.city', verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("city", "city-level branch"), ("county", "county sub-branch")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="office phone")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sub_branches",
+                        to="organisations.branch",
+                        verbose_name="parent branch",
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="branches",
+                        to="organisations.city",
+                        verbose_name="city",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'branch',
-                'verbose_name_plural': 'branches',
-                'ordering': ['insurer__code', 'city__code', 'level', 'county__code'],
+                "verbose_name": "branch",
+                "verbose_name_plural": "branches",
+                "ordering": ["insurer__code", "city__code", "level", "county__code"],
             },
         ),
         migrations.AddField(
-            model_name='association',
-            name='city',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='association', to='organisations.city', verbose_name='city'),
+            model_name="association",
+            name="city",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="association",
+                to="organisations.city",
+                verbose_name="city",
+            ),
         ),
         migrations.CreateModel(
-            name='ClaimsUnit',
+            name="ClaimsUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='service phone')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('hours', models.CharField(blank=True, max_length=60, verbose_name='opening hours')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims_units', to='organisations.branch', verbose_name='branch')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="service phone")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("hours", models.CharField(blank=True, max_length=60, verbose_name="opening hours")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims_units",
+                        to="organisations.branch",
+                        verbose_name="branch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claims unit',
-                'verbose_name_plural': 'claims units',
-                'ordering': ['branch__insurer__code', 'branch__city__code', 'name'],
+                "verbose_name": "claims unit",
+                "verbose_name_plural": "claims units",
+                "ordering": ["branch__insurer__code", "branch__city__code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CoordinationGroup',
+            name="CoordinationGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('associations', models.ManyToManyField(related_name='coordination_groups', to='organisations.association', verbose_name='members')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                (
+                    "associations",
+                    models.ManyToManyField(
+                        related_name="coordination_groups",
+                        to="organisations.association",
+                        verbose_name="members",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coordination group',
-                'verbose_name_plural': 'coordination groups',
+                "verbose_name": "coordination group",
+                "verbose_name_plural": "coordination groups",
             },
         ),
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='administrative code')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counties', to='organisations.city', verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="administrative code")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counties",
+                        to="organisations.city",
+                        verbose_name="city",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'county or district',
-                'verbose_name_plural': 'counties and districts',
-                'ordering': ['code'],
+                "verbose_name": "county or district",
+                "verbose_name_plural": "counties and districts",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='branch',
-            name='county',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='branches', to='organisations.county', verbose_name='county'),
+            model_name="branch",
+            name="county",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="branches",
+                to="organisations.county",
+                verbose_name="county",
+            ),
         ),
         migrations.AddField(
-            model_name='branch',
-            name='insurer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='branches', to='organisations.insurer', verbose_name='insurer'),
+            model_name="branch",
+            name="insurer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="branches",
+                to="organisations.insurer",
+                verbose_name="insurer",
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claims_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_areas', to='organisations.claimsunit', verbose_name='claims unit')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_areas', to='organisations.county', verbose_name='county')),
-                ('insurer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_areas', to='organisations.insurer', verbose_name='insurer')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "claims_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_areas",
+                        to="organisations.claimsunit",
+                        verbose_name="claims unit",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_areas",
+                        to="organisations.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "insurer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_areas",
+                        to="organisations.insurer",
+                        verbose_name="insurer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service area',
-                'verbose_name_plural': 'service areas',
-                'ordering': ['insurer__code', 'county__code'],
+                "verbose_name": "service area",
+                "verbose_name_plural": "service areas",
+                "ordering": ["insurer__code", "county__code"],
             },
         ),
         migrations.CreateModel(
-            name='TrafficPoliceUnit',
+            name="TrafficPoliceUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=160, verbose_name='name (English)')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='police_units', to='organisations.city', verbose_name='city')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='police_units', to='organisations.county', verbose_name='county')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(blank=True, max_length=160, verbose_name="name (English)")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_units",
+                        to="organisations.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_units",
+                        to="organisations.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'traffic police unit',
-                'verbose_name_plural': 'traffic police units',
-                'ordering': ['city__code', 'county__code'],
+                "verbose_name": "traffic police unit",
+                "verbose_name_plural": "traffic police units",
+                "ordering": ["city__code", "county__code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='branch',
-            constraint=models.UniqueConstraint(condition=models.Q(('level', 'city')), fields=('insurer', 'city'), name='one_city_branch_per_insurer_and_city'),
+            model_name="branch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("level", "city")),
+                fields=("insurer", "city"),
+                name="one_city_branch_per_insurer_and_city",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='branch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('county__isnull', True), ('level', 'city'), ('parent__isnull', True)), models.Q(('county__isnull', False), ('level', 'county'), ('parent__isnull', False)), _connector='OR'), name='branch_level_matches_county_and_parent'),
+            model_name="branch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("county__isnull", True), ("level", "city"), ("parent__isnull", True)),
+                    models.Q(("county__isnull", False), ("level", "county"), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="branch_level_matches_county_and_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicearea',
-            constraint=models.UniqueConstraint(fields=('insurer', 'county'), name='one_claims_unit_per_insurer_and_county'),
+            model_name="servicearea",
+            constraint=models.UniqueConstraint(
+                fields=("insurer", "county"), name="one_claims_unit_per_insurer_and_county"
+            ),
         ),
     ]

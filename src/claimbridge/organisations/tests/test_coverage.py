@@ -59,4 +59,7 @@ def test_an_insurer_present_nowhere_needs_nothing():
 
 def test_an_insurer_present_in_two_cities_must_cover_both():
     result = check([assign("a1", 1), assign("a2", 1), assign("a3", 1)], present=("C1", "C2"))
-    assert result == [(CoverageProblemCode.COUNTY_UNASSIGNED, "b1"), (CoverageProblemCode.COUNTY_UNASSIGNED, "b2")]
+    assert result == [
+        (CoverageProblemCode.COUNTY_UNASSIGNED, "b1"),
+        (CoverageProblemCode.COUNTY_UNASSIGNED, "b2"),
+    ]

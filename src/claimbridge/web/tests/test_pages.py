@@ -30,7 +30,12 @@ def test_health_check_reports_the_database(client):
 
 def test_the_directory_lists_each_insurers_unit_for_a_county(client):
     body = client.get("/directory/?county=621202", secure=True).content.decode()
-    for unit in ("天陇财险武都区理赔分部", "麦积山财险武都区理赔分部", "白龙江财险武都区理赔分部", "伏羲财险武都区理赔分部"):
+    for unit in (
+        "天陇财险武都区理赔分部",
+        "麦积山财险武都区理赔分部",
+        "白龙江财险武都区理赔分部",
+        "伏羲财险武都区理赔分部",
+    ):
         assert unit in body
 
 
@@ -63,3 +68,8 @@ def test_the_api_directory_for_an_unknown_county_is_a_bilingual_404(client):
     response = client.get("/api/v1/organisations/directory/999999", secure=True)
     assert response.status_code == 404
     assert response.json()["error"]["en"] == "Not found."
+
+
+def test_the_stylesheet_and_htmx_are_served(client):
+    assert client.get("/static/claimbridge/app.css", secure=True).status_code == 200
+    assert client.get("/static/claimbridge/vendor/htmx-2.0.11.min.js", secure=True).status_code == 200
