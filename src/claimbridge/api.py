@@ -6,13 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from claimbridge.accounts.api import router as accounts_router
 from claimbridge.core.errors import error_body
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese stays readable in responses (and a third shorter) instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="ClaimBridge API",
     version="1",
     description="理赔桥 — the Longnan–Tianshui motor-claims integration platform. Errors carry a machine-readable "

@@ -73,3 +73,19 @@ def test_the_api_directory_for_an_unknown_county_is_a_bilingual_404(client):
 def test_the_stylesheet_and_htmx_are_served(client):
     assert client.get("/static/claimbridge/app.css", secure=True).status_code == 200
     assert client.get("/static/claimbridge/vendor/htmx-2.0.11.min.js", secure=True).status_code == 200
+
+
+def test_api_answers_in_readable_utf8(client):
+    response = client.get("/api/v1/geography/cities", secure=True)
+    assert "陇南市".encode() in response.content
+    cities = {city["code"]: city for city in response.json()}
+    assert cities["621200"]["plate_prefix"] == "甘K"
+    assert len(cities["620500"]["counties"]) == 7
+    assert len(cities["621200"]["counties"]) == 9
+
+
+def test_association_staff_manage_organisations_in_the_admin(client, users):
+    client.force_login(users["ln_assoc"])
+    assert client.get("/admin/organisations/insurer/", secure=True).status_code == 200
+    assert client.get("/admin/organisations/claimsunit/add/", secure=True).status_code == 200
+    assert client.get("/admin/accounts/user/", secure=True).status_code == 403  # accounts stay with platform admins
