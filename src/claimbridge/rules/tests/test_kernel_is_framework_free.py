@@ -1,0 +1,21 @@
+"""The kernel is a library: importing it must not need Django."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+KERNEL = Path(__file__).resolve().parents[1]
+
+
+def test_no_kernel_module_imports_django():
+    offenders = []
+    for path in KERNEL.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {name}" for name in names if name.split(".")[0] in {"django", "ninja"}]
+    assert offenders == []
