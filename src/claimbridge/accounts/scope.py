@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from claimbridge.accounts.models import INSURER_ROLES, Role
+from claimbridge.organisations.models import Branch
 
 if TYPE_CHECKING:
     from claimbridge.accounts.models import User
@@ -105,13 +106,15 @@ class Scope:
     def filter_users(self, queryset: QuerySet[User]) -> QuerySet[User]:
         return queryset.filter(self.users_q())
 
-    def may_see_insurer_internals(self, insurer_id: int) -> bool:
-        """Whether the user may see an insurer's internal organisation (branches' staff, coverage problems)."""
+    def insurers_q(self) -> Q:
+        """Insurers whose internal organisation (coverage problems, branches) the user oversees."""
         if self.is_platform_admin:
-            return True
-        if self.role == Role.INSURER_STAFF:
-            return self.insurer_id == insurer_id
-        return self.role == Role.ASSOCIATION_STAFF
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            return Q(pk=self.insurer_id)
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return Q(pk__in=Branch.objects.filter(level="city", city_id=self.city_id).values("insurer_id"))
+        return _NOTHING
 
 
 ANONYMOUS_SCOPE = Scope(role=None)

@@ -82,16 +82,7 @@ class InsurerOverview:
 
 def insurer_overview_list_for_user(*, user: Any) -> list[InsurerOverview]:
     """Insurers whose internal organisation the user may see, with their service-area problems."""
-    scope = scope_for(user)
-    insurers = insurer_list_public()
-    if scope.is_platform_admin:
-        pass
-    elif scope.role == "insurer_staff" and scope.insurer_id:
-        insurers = insurers.filter(pk=scope.insurer_id)
-    elif scope.role == "association_staff" and scope.city_id:
-        insurers = insurers.filter(branches__level=BranchLevel.CITY, branches__city_id=scope.city_id).distinct()
-    else:
-        return []
+    insurers = insurer_list_public().filter(scope_for(user).insurers_q())
     return [
         InsurerOverview(insurer=insurer, cities=insurer_cities(insurer), issues=service_area_check(insurer=insurer))
         for insurer in insurers
