@@ -21,11 +21,11 @@ run: $(BIN)/claimbridge
 	DEBUG=1 $(BIN)/claimbridge runserver 127.0.0.1:8000
 
 lint: $(BIN)/claimbridge
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(BIN)/claimbridge
-	$(BIN)/mypy src tests
+	$(BIN)/mypy src tests bench
 
 checks: $(BIN)/claimbridge
 	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(BIN)/python -m django makemigrations --check --dry-run

@@ -1,6 +1,7 @@
 """The `claimbridge` command: Django's management commands with the platform's settings.
 
 `claimbridge demo`, `claimbridge migrate`, `claimbridge runserver`… — one entry point for operators and scripts.
+`claimbridge rules …`, `claimbridge geo …` and `claimbridge validate …` go straight to the framework-free kernel.
 """
 
 from __future__ import annotations
@@ -8,12 +9,20 @@ from __future__ import annotations
 import os
 import sys
 
+KERNEL_COMMANDS = ("rules", "geo", "validate")  # the rules kernel answers these itself: no settings, no database
+
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in KERNEL_COMMANDS:
+        from claimbridge.rules.cli import main as kernel_main
+
+        kernel_main(args)
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimbridge.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["claimbridge", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["claimbridge", *args])
 
 
 if __name__ == "__main__":

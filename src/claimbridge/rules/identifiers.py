@@ -16,7 +16,8 @@ GANSU_AUTHORITIES = {
     "P": "甘南藏族自治州",
 }  # fmt: skip
 
-_PLATE_KINDS = (
+_PLATE_KINDS = (  # the commonest first; the patterns exclude one another, so order changes only speed
+    ("ordinary", re.compile(rf"^([{PROVINCES}])([A-Z])([{_SERIAL}]{{5}})$")),
     ("new_energy_small", re.compile(rf"^([{PROVINCES}])([A-Z])([{_NEV_LETTERS}][{_SERIAL}][0-9]{{4}})$")),
     ("new_energy_large", re.compile(rf"^([{PROVINCES}])([A-Z])([0-9]{{5}}[{_NEV_LETTERS}])$")),
     ("trailer", re.compile(rf"^([{PROVINCES}])([A-Z])([{_SERIAL}]{{4}}挂)$")),
@@ -24,7 +25,6 @@ _PLATE_KINDS = (
     ("police", re.compile(rf"^([{PROVINCES}])([A-Z])([{_SERIAL}]{{4}}警)$")),
     ("hong_kong", re.compile(rf"^(粤)(Z)([{_SERIAL}]{{4}}港)$")),
     ("macao", re.compile(rf"^(粤)(Z)([{_SERIAL}]{{4}}澳)$")),
-    ("ordinary", re.compile(rf"^([{PROVINCES}])([A-Z])([{_SERIAL}]{{5}})$")),
 )
 _PLATE_NOISE = re.compile(r"[\s·•・.\-_]")
 

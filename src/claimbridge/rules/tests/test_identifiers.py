@@ -114,21 +114,19 @@ def test_lowercase_x_is_accepted():
 
 
 def test_the_command_line_prints_json():
-    import json
-    from io import StringIO
+    from claimbridge.rules.cli import run
 
-    from django.core.management import call_command
-
-    out = StringIO()
-    call_command("validate", "plate", "甘k·12345", stdout=out)
-    assert json.loads(out.getvalue()) == {
-        "valid": True,
-        "normalized": "甘K12345",
-        "kind": "ordinary",
-        "province": "甘",
-        "authority": "甘K",
-        "city": "陇南市",
-    }
-    out = StringIO()
-    call_command("validate", "idcard", "34052419800101001X", stdout=out)
-    assert json.loads(out.getvalue())["birth_date"] == "1980-01-01"
+    assert run(["validate", "plate", "甘k·12345"], None) == (
+        0,
+        {
+            "valid": True,
+            "normalized": "甘K12345",
+            "kind": "ordinary",
+            "province": "甘",
+            "authority": "甘K",
+            "city": "陇南市",
+        },
+    )
+    status, result = run(["validate", "idcard", "34052419800101001X"], None)
+    assert status == 0
+    assert result["birth_date"] == "1980-01-01"

@@ -1,0 +1,68 @@
+"""`claimbridge rules …`, `claimbridge geo locate …` and `claimbridge validate …`, without starting Django.
+
+Each reads one JSON document (standard input or arguments) and writes one JSON document to standard output:
+exit 0 with the decision, exit 2 with `{"error": {"code", "field", "zh", "en"}}` when the input is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, NoReturn
+
+from claimbridge.rules.common import RuleInputError
+from claimbridge.rules.documents import IDENTIFIER_CHECKS, RULES, identifier_document
+from claimbridge.rules.geography import CRS_CHOICES, CountyIndex
+from claimbridge.rules.inputs import number_from, parse_document
+
+COMMANDS = ("rules", "geo", "validate")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise RuleInputError("", f"命令行参数有误：{message}", f"bad command line: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="claimbridge", description="ClaimBridge rules kernel (no database needed).")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rules = commands.add_parser("rules", help="decide from one JSON document on standard input")
+    rules.add_argument("rule", choices=sorted(RULES))
+    geo = commands.add_parser("geo", help="geography")
+    geo_commands = geo.add_subparsers(dest="geo_command", required=True, parser_class=_Parser)
+    locate = geo_commands.add_parser("locate", help="the county containing a point")
+    locate.add_argument("--boundaries", required=True, help="county boundary GeoJSON (DataV schema)")
+    locate.add_argument("--crs", choices=CRS_CHOICES, default="wgs84", help="datum of LAT LON (default wgs84)")
+    locate.add_argument("--boundaries-crs", choices=CRS_CHOICES, default="gcj02", help="datum of the boundary file")
+    locate.add_argument("lat")
+    locate.add_argument("lon")
+    validate = commands.add_parser("validate", help="check a plate, a VIN or a resident ID number")
+    validate.add_argument("kind", choices=sorted(IDENTIFIER_CHECKS))
+    validate.add_argument("value")
+    return parser
+
+
+def run(argv: list[str], stdin: Any) -> tuple[int, dict[str, Any]]:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "validate":
+            return 0, identifier_document(args.kind, args.value)
+        if args.command == "geo":
+            lat, lon = float(number_from(args.lat, "lat")), float(number_from(args.lon, "lon"))
+            index = CountyIndex.from_file(args.boundaries, crs=args.boundaries_crs)
+            return 0, index.locate(lat, lon, crs=args.crs).as_dict()
+        raw = "" if stdin is None or stdin.isatty() else stdin.read()
+        if not raw.strip():
+            if args.rule != "circumstances":
+                raise RuleInputError("", "标准输入中没有 JSON 文档", "no JSON document on standard input")
+            raw = "{}"
+        return 0, RULES[args.rule](parse_document(raw))
+    except RuleInputError as error:
+        return 2, error.as_dict()
+
+
+def main(argv: list[str] | None = None) -> None:
+    status, document = run(sys.argv[1:] if argv is None else argv, sys.stdin)
+    sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+    sys.exit(status)

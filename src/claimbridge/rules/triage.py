@@ -1,0 +1,145 @@
+"""Triage of a reported accident (R14): online one-stop claim, refer the liable party, or offline follow-up.
+
+The threshold is plan data with an effective date (R21): a revision adds a version, past decisions keep theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from claimbridge.rules.common import ZERO, RuleInputError, Text, money
+from claimbridge.rules.inputs import Fields, grade_or_ratio
+
+
+@dataclass(frozen=True, slots=True)
+class TriageRules:
+    effective_from: date
+    online_loss_ceiling: Decimal  # R14.1: at most this estimated loss for the online one-stop claim
+
+
+TRIAGE_VERSIONS = (TriageRules(date(2023, 8, 15), Decimal(10000)),)  # the plan's trial start (R21)
+
+ACTIONS: dict[str, Text] = {
+    "move_to_safety": Text(
+        "开启危险报警闪光灯、放置警告标志，将车辆移至安全地点",
+        "Switch on the hazard lights, put out the warning triangle and move the vehicles to a safe place",
+    ),
+    "online_claim": Text(
+        "通过线上一站式理赔提交案件，无需前往网点", "Claim online, one stop: no need to visit an office"
+    ),
+    "report_to_own_insurer": Text(
+        "建议对方（责任方）向其承保公司报案", "Advise the other (liable) party to report to its own insurer"
+    ),
+    "call_police": Text("协助拨打 122 报警", "Help call the traffic police (122)"),
+    "go_to_service_point": Text(
+        "引导前往快处快赔中心、交警队、定损点或 4S 店",
+        "Direct to the quick-claims centre, the traffic police, a loss-assessment point or a 4S shop",
+    ),
+    "back_office_follow_up": Text("后台登记案件并全程跟踪", "The back office registers the case and follows it up"),
+}
+
+ROUTE_ACTIONS = {
+    "online_one_stop": ("move_to_safety", "online_claim"),
+    "refer_liable_party": ("report_to_own_insurer", "call_police"),
+    "offline_follow_up": ("call_police", "go_to_service_point", "back_office_follow_up"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TriageCase:
+    estimated_loss: Decimal
+    liability: dict[str, Decimal | None]  # None: undetermined
+    own_customer: str
+    facts_disputed: bool
+    scene_difficult: bool
+    day: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TriageDecision:
+    route: str
+    reasons: tuple[Text, ...]
+    rules: TriageRules
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "route": self.route,
+            "actions": [{"code": code, **ACTIONS[code].as_dict()} for code in ROUTE_ACTIONS[self.route]],
+            "reasons": [reason.as_dict() for reason in self.reasons],
+            "online_loss_ceiling": money(self.rules.online_loss_ceiling),
+        }
+
+
+def triage_rules_on(day: date | None) -> TriageRules:
+    day = day or date.today()
+    in_force = [rules for rules in TRIAGE_VERSIONS if rules.effective_from <= day]
+    if not in_force:
+        first = TRIAGE_VERSIONS[0].effective_from.isoformat()
+        raise RuleInputError("date", f"分流规则自 {first} 起施行", f"the triage rules apply from {first}")
+    return in_force[-1]
+
+
+def triage(case: TriageCase) -> TriageDecision:
+    rules = triage_rules_on(case.day)
+    determined = all(ratio is not None for ratio in case.liability.values())
+    share = case.liability[case.own_customer]
+    reasons: list[Text] = []
+    if not determined:
+        reasons.append(Text("责任尚未确定", "Liability is not determined yet"))
+    if case.facts_disputed:
+        reasons.append(Text("各方对事实有争议", "The parties dispute the facts"))
+    if case.estimated_loss > rules.online_loss_ceiling:
+        reasons.append(
+            Text(
+                f"估损 {money(case.estimated_loss)} 元超过 {money(rules.online_loss_ceiling)} 元",
+                f"The estimated loss {money(case.estimated_loss)} is over {money(rules.online_loss_ceiling)}",
+            )
+        )
+    if case.scene_difficult:
+        reasons.append(Text("现场情况复杂", "The scene is difficult"))
+    if determined and share == ZERO:
+        route = "refer_liable_party"
+        reasons.append(
+            Text("本公司客户无责任，责任在对方", "Our customer is not liable: the liability lies with the other party")
+        )
+    elif determined and not reasons:
+        route = "online_one_stop"
+        reasons.append(
+            Text(
+                f"责任明确且本公司客户有责，估损不超过 {money(rules.online_loss_ceiling)} 元",
+                f"Liability is clear and lies with our customer, and the loss is at most {money(rules.online_loss_ceiling)}",
+            )
+        )
+    else:
+        route = "offline_follow_up"
+    return TriageDecision(route, tuple(reasons), rules)
+
+
+def read_triage(document: Any) -> TriageCase:
+    fields = Fields(document)
+    liability = {party: grade_or_ratio(value, path) for party, path, value in fields.mapping("liability")}
+    if not liability:
+        raise RuleInputError("liability", "至少需要一方", "needs at least one party")
+    own = fields.text("own_customer")
+    if own not in liability:
+        raise RuleInputError(
+            "own_customer", f"“{own}”不在 liability 所列当事方中", f"“{own}” is not one of the parties in liability"
+        )
+    case = TriageCase(
+        estimated_loss=fields.money("estimated_loss"),
+        liability=liability,
+        own_customer=own,
+        facts_disputed=fields.boolean("facts_disputed", default=False),
+        scene_difficult=fields.boolean("scene_difficult", default=False),
+        day=fields.day("date") if fields.has("date") else None,
+    )
+    fields.done()
+    return case
+
+
+def triage_from_document(document: Any) -> dict[str, Any]:
+    """`claimbridge rules triage`."""
+    return triage(read_triage(document)).as_dict()
