@@ -18,7 +18,8 @@ run: $(BIN)/claimbridge
 	mkdir -p var
 	DEBUG=1 $(BIN)/claimbridge migrate --no-input
 	DEBUG=1 $(BIN)/claimbridge demo
-	DEBUG=1 $(BIN)/claimbridge runserver 127.0.0.1:8000
+	DEBUG=1 COUNTY_BOUNDARIES_FILE=$${COUNTY_BOUNDARIES_FILE:-tests/data/gansu_longnan_tianshui_counties.geojson} \
+	  $(BIN)/claimbridge runserver 127.0.0.1:8000
 
 lint: $(BIN)/claimbridge
 	$(BIN)/ruff check src tests bench

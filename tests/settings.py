@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
 os.environ.setdefault("CLAIMBRIDGE_VAR_DIR", tempfile.mkdtemp(prefix="claimbridge-test-"))
@@ -19,3 +20,4 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+COUNTY_BOUNDARIES_FILE = str(Path(__file__).resolve().parent / "data" / "gansu_longnan_tianshui_counties.geojson")

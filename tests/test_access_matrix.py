@@ -71,6 +71,9 @@ WEB = {
     "/organisation/": expect(ORG_ROLES),
     "/staff/": expect(STAFF_ROLES),
     "/healthz": expect(ALL),
+    "/rules/": expect(ALL),
+    "/rules/liability/": dict.fromkeys(VISITORS, 405),  # the check is a POST from the rules page
+    "/rules/settlement/": expect(ALL),
     "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
     "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
     "/accounts/password/": expect(SIGNED_IN),
@@ -91,6 +94,12 @@ API = {
     "/api/v1/organisations/overview": API_SIGNED_IN,
     "/api/v1/accounts/me": API_SIGNED_IN,
     "/api/v1/accounts/staff": API_SIGNED_IN,
+    "/api/v1/rules/circumstances": API_PUBLIC,
+    # The calculators take a JSON body by POST, from anyone: a GET is answered 405 whoever asks.
+    **{
+        f"/api/v1/rules/{name}": dict.fromkeys(VISITORS, 405)
+        for name in ("liability", "eligibility", "settle", "triage", "validate", "locate")
+    },
 }
 PATH_SAMPLES = {"county_code": "621202"}
 

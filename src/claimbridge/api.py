@@ -12,6 +12,7 @@ from claimbridge.accounts.api import router as accounts_router
 from claimbridge.core.errors import error_body
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
+from claimbridge.rulebook.api import router as rules_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -32,6 +33,7 @@ api = NinjaAPI(
 api.add_router("/v1/geography", geography_router)
 api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1/accounts", accounts_router)
+api.add_router("/v1/rules", rules_router)
 
 
 @api.exception_handler(AuthenticationError)

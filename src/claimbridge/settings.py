@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "claimbridge.core",
     "claimbridge.organisations",
     "claimbridge.accounts",
+    "claimbridge.rulebook",
     "claimbridge.web",
 ]
 
@@ -156,6 +157,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static and uploaded files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# County boundaries (GeoJSON, DataV schema: `adcode`, `name`, `parent.adcode`) for placing a point in a county (B3).
+# Licensed boundary data is supplied by the operator; without it, location lookups answer 503.
+COUNTY_BOUNDARIES_FILE = os.environ.get("COUNTY_BOUNDARIES_FILE", "")
+COUNTY_BOUNDARIES_CRS = os.environ.get("COUNTY_BOUNDARIES_CRS", "gcj02")
+
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("claimbridge.accounts.urls")),
+    path("rules/", include("claimbridge.rulebook.urls")),
     path("", include("claimbridge.web.urls")),
 ]

@@ -44,7 +44,7 @@ class RuleInputError(ValueError):
         self.text = Text(f"{field}：{zh}" if field else zh, f"{field}: {en}" if field else en)
         super().__init__(self.text.en)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, dict[str, str]]:
         return {"error": {"code": "invalid_input", "field": self.field, **self.text.as_dict()}}
 
 

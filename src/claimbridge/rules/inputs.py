@@ -41,7 +41,7 @@ def parse_document(raw: str | bytes) -> Any:
     except json.JSONDecodeError as exc:
         raise RuleInputError(
             "",
-            f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）",
+            f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列有误）",
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
         ) from None
 

@@ -377,8 +377,12 @@ def _round(ledger: _Ledger, losses: dict[str, Decimal]) -> list[Payment]:
                     floors[key] += CENT
                     headroom[key[1]] -= CENT
                     cents -= 1
-    # Sorted by payer, payee, cover and head: each insurer's payments read together.
-    return [Payment(k[0], k[1], k[2], k[3], amount, k[4] or None) for k, amount in sorted(floors.items()) if amount]
+    # 交强险 first, then commercial cover, then own damage; within each, by payer, payee and head.
+    ordered = sorted(floors.items(), key=lambda item: (_COVER_RANK[item[0][2]], item[0]))
+    return [Payment(k[0], k[1], k[2], k[3], amount, k[4] or None) for k, amount in ordered if amount]
+
+
+_COVER_RANK = {cover: rank for rank, cover in enumerate(COVERS)}
 
 
 def _finish(

@@ -1,0 +1,41 @@
+"""The rules kernel seen from Django: configured county boundaries, and kernel errors in the visitor's language."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+from claimbridge.rules.common import RuleInputError
+from claimbridge.rules.geography import CountyIndex, Location
+
+
+class BoundariesNotConfigured(Exception):
+    """COUNTY_BOUNDARIES_FILE is not set: the platform cannot place a point in a county."""
+
+
+@cache
+def _county_index(path: str, crs: str) -> CountyIndex:
+    return CountyIndex.from_file(path, crs=crs)
+
+
+def county_index() -> CountyIndex:
+    path = getattr(settings, "COUNTY_BOUNDARIES_FILE", "")
+    if not path:
+        raise BoundariesNotConfigured
+    return _county_index(str(path), settings.COUNTY_BOUNDARIES_CRS)
+
+
+def locate(lat: float, lon: float, *, crs: str = "wgs84") -> Location:
+    return county_index().locate(lat, lon, crs=crs)
+
+
+def error_message(error: RuleInputError) -> str:
+    return error.text.en if (get_language() or "").startswith("en") else error.text.zh
+
+
+def error_body(error: RuleInputError) -> dict[str, dict[str, str]]:
+    body = error.as_dict()
+    body["error"]["message"] = error_message(error)
+    return body

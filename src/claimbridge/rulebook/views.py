@@ -1,0 +1,66 @@
+"""Rule pages: the circumstance catalogue with a liability check, and the settlement calculator. Public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
+
+from claimbridge.rulebook.forms import LiabilityForm, SettlementForm
+from claimbridge.rulebook.services import error_message
+from claimbridge.rules.circumstances import catalogue_on, liability_from_document
+from claimbridge.rules.common import RuleInputError
+from claimbridge.rules.settlement import settlement_from_document
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _partial(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+@require_GET
+def circumstances(request: HttpRequest) -> HttpResponse:
+    catalogue = catalogue_on(timezone.localdate())
+    form = LiabilityForm(catalogue=catalogue, english=_english())
+    return render(request, "rulebook/circumstances.html", {"catalogue": catalogue, "form": form, "english": _english()})
+
+
+@require_http_methods(["POST"])
+def liability(request: HttpRequest) -> HttpResponse:
+    catalogue = catalogue_on(timezone.localdate())
+    form = LiabilityForm(request.POST, catalogue=catalogue, english=_english())
+    context: dict[str, Any] = {"catalogue": catalogue, "form": form, "english": _english()}
+    if form.is_valid():
+        try:
+            context["decision"] = liability_from_document(form.document())
+        except RuleInputError as error:
+            context["error"] = error_message(error)
+    template = "rulebook/_liability_result.html" if _partial(request) else "rulebook/circumstances.html"
+    return render(request, template, context, status=200 if form.is_valid() and "error" not in context else 422)
+
+
+@require_http_methods(["GET", "POST"])
+def settlement(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = SettlementForm(
+            initial={"accident_date": timezone.localdate(), "A_liability": "full", "B_liability": "none"}
+        )
+        return render(request, "rulebook/settlement.html", {"form": form})
+    form = SettlementForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    status = 422
+    if form.is_valid():
+        try:
+            context["result"] = settlement_from_document(form.document())
+            status = 200
+        except RuleInputError as error:
+            context["error"] = error_message(error)
+    template = "rulebook/_settlement_result.html" if _partial(request) else "rulebook/settlement.html"
+    return render(request, template, context, status=status)
