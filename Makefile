@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck checks test-sqlite test-postgres messages clean
+.PHONY: run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench messages clean
 
 $(BIN)/claimbridge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,27 @@ test-postgres: $(BIN)/claimbridge
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
 	else echo "=== PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL pass skipped ==="; fi
 
-test: lint typecheck checks test-sqlite test-postgres
+# The rules kernel compiled with mypyc (see setup.py), built fresh from the sources each time so it is never stale.
+KERNEL_BUILD := var/kernel-compiled
+kernel-compiled: $(BIN)/claimbridge
+	rm -rf $(KERNEL_BUILD) && mkdir -p $(KERNEL_BUILD)
+	cp -r src setup.py $(KERNEL_BUILD)/
+	mkdir -p $(KERNEL_BUILD)/tests && cp -r tests/data $(KERNEL_BUILD)/tests/
+	printf '[mypy]\n' > $(KERNEL_BUILD)/mypy.ini  # the kernel needs no Django plugin, which pyproject.toml would load
+	cd $(KERNEL_BUILD) && CLAIMBRIDGE_COMPILE_KERNEL=1 $(CURDIR)/$(BIN)/python setup.py -q build_ext --build-lib src >/dev/null
+
+test-kernel-compiled: kernel-compiled
+	@echo "=== rules kernel tests against the mypyc-compiled kernel ==="
+	CLAIMBRIDGE_EXPECT_COMPILED_KERNEL=1 PYTHONPATH=$(KERNEL_BUILD)/src \
+	  $(BIN)/pytest -p no:cacheprovider --import-mode=importlib -o pythonpath=. \
+	  $(KERNEL_BUILD)/src/claimbridge/rules/tests
+
+# Decisions per second, compiled (what production runs) and pure Python; results in bench/results/.
+bench: kernel-compiled
+	PYTHONPATH=$(KERNEL_BUILD)/src $(BIN)/python bench/rules.py --out bench/results/rules.json
+	$(BIN)/python bench/rules.py --out bench/results/rules-pure-python.json
+
+test: lint typecheck checks test-sqlite test-postgres test-kernel-compiled
 
 messages: $(BIN)/claimbridge
 	cd src/claimbridge && DEBUG=1 ../../$(BIN)/claimbridge makemessages -l zh_Hans --no-obsolete --add-location file

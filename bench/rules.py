@@ -3,7 +3,8 @@
 Each decision starts from the JSON document already parsed into Python objects (as the API and the command line
 hold it) and ends with the JSON-ready answer, so reading, checking, deciding and explaining are all measured.
 
-    python bench/rules.py --out bench/results/rules.json
+    make bench      (compiled kernel → bench/results/rules.json, pure Python → rules-pure-python.json)
+    python bench/rules.py --out FILE
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from claimbridge.rules.eligibility import eligibility_from_document
 from claimbridge.rules.geography import CountyIndex
+from claimbridge.rules import settlement as settlement_module
 from claimbridge.rules.settlement import settlement_from_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,6 +132,7 @@ def main() -> None:
         "eligibility_per_s": round(rate(eligibility_from_document, eligibility_documents(2000, rng), args.seconds)),
         "settle4_per_s": round(rate(settlement_from_document, settlement_documents(1000, rng), args.seconds)),
         "geo_locate_per_s": round(rate(lambda p: index.locate(p[0], p[1]), points, args.seconds)),
+        "kernel": "compiled (mypyc)" if str(settlement_module.__file__).endswith(".so") else "pure Python",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": platform.machine(),
