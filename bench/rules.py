@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from claimbridge.rules import settlement as settlement_module
 from claimbridge.rules.eligibility import eligibility_from_document
 from claimbridge.rules.geography import CountyIndex
-from claimbridge.rules import settlement as settlement_module
 from claimbridge.rules.settlement import settlement_from_document
 
 ROOT = Path(__file__).resolve().parents[1]
