@@ -74,6 +74,7 @@ WEB = {
     "/rules/": expect(ALL),
     "/rules/liability/": dict.fromkeys(VISITORS, 405),  # the check is a POST from the rules page
     "/rules/settlement/": expect(ALL),
+    "/rules/quick-claim/": expect(ALL),
     "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
     "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
     "/accounts/password/": expect(SIGNED_IN),

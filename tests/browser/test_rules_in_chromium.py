@@ -81,3 +81,38 @@ def test_the_calculator_fits_a_phone_in_english(browser, live_server, screenshot
         page.screenshot(path=screenshot_dir / "en-phone-rules-settlement.png", full_page=True)
     finally:
         context.close()
+
+
+def test_two_drivers_check_quick_claims_on_a_phone(browser, live_server, screenshot_dir):
+    """R2, R3: every condition shown at once; a failing one is named, in Chinese, on a 360 px screen."""
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/rules/quick-claim/")
+        page.locator("#id_accident_date").fill("2024-06-01")
+        page.locator("#id_A_circumstance").select_option("1")
+        for pid, plate, insurer in (("A", "甘K12345", "tianlong"), ("B", "甘E6789A", "bailong")):
+            page.locator(f"#id_{pid}_plate").fill(plate)
+            page.locator(f"#id_{pid}_insurer").select_option(insurer)
+            for cover in ("ctpl", "third_party"):
+                page.locator(f"#id_{pid}_{cover}_city").select_option("621200")
+                page.locator(f"#id_{pid}_{cover}_end").fill("2024-12-31")
+            page.locator(f"#id_{pid}_photos").fill("2")
+        page.get_by_role("button", name="判断").click()
+        page.locator("[data-testid=eligibility-result]").wait_for()
+        assert page.locator("[data-code]").count() == 18
+        failed = page.locator(".status-bad")
+        assert failed.count() == 1
+        assert failed.get_attribute("data-code") == "insurer_in_both_cities"
+        assert "不能在线处理" in page.locator("[data-testid=verdict]").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.locator("[data-testid=eligibility-result]").screenshot(
+            path=screenshot_dir / "zh-hans-phone-quick-claim-result.png"
+        )
+
+        page.locator("#id_B_insurer").select_option("maiji")
+        page.get_by_role("button", name="判断").click()
+        page.locator(".result-ok").wait_for()
+        assert page.locator(".status-bad").count() == 0
+    finally:
+        context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -133,4 +134,145 @@ class SettlementForm(forms.Form):
             "no_fault_proxy": data["no_fault_proxy"],
             "mutual_self_compensation": "auto" if data["mutual_self_compensation"] == "auto" else False,
             "vehicles": vehicles,
+        }
+
+
+PARTY_IDS = ("A", "B")
+COVER_PLACES = [
+    ("621200", _("Longnan")),
+    ("620500", _("Tianshui")),
+    ("other", _("Elsewhere")),
+    ("", _("Not insured")),
+]
+
+
+def annual_policy_start(end: date) -> date:
+    """An annual policy ending on `end` started the day after the same date a year earlier."""
+    try:
+        previous = end.replace(year=end.year - 1)
+    except ValueError:  # 29 February
+        previous = end.replace(year=end.year - 1, day=28)
+    return previous + timedelta(days=1)
+
+
+class EligibilityForm(forms.Form):
+    """A driver's self-check for 快处易赔: the facts of the accident and of each party, in plain questions."""
+
+    accident_date = forms.DateField(label=_("Accident date"), widget=forms.DateInput(attrs={"type": "date"}))
+    vehicle_count = forms.IntegerField(label=_("Vehicles involved"), min_value=1, max_value=99, initial=2)
+    all_motor_vehicles = forms.BooleanField(label=_("All of them are motor vehicles"), required=False, initial=True)
+    damage = forms.ChoiceField(
+        label=_("Damage"),
+        choices=[
+            ("minor_exterior", _("Light damage to the body only")),
+            ("major", _("More than light body damage")),
+            ("unknown", _("Not sure")),
+        ],
+    )
+    casualties = forms.BooleanField(label=_("Someone is injured or killed"), required=False)
+    third_party_property_damage = forms.BooleanField(label=_("Someone else's property is damaged"), required=False)
+    facility_damage = forms.BooleanField(label=_("A road facility or building is damaged"), required=False)
+    vehicle_immobile = forms.BooleanField(label=_("A vehicle cannot be moved"), required=False)
+    facts_disputed = forms.BooleanField(label=_("We disagree about what happened"), required=False)
+    dangerous_goods = forms.BooleanField(label=_("A vehicle carries dangerous goods"), required=False)
+    intentional_suspected = forms.BooleanField(label=_("It may have been done on purpose"), required=False)
+    party_left_scene = forms.BooleanField(label=_("A party has left the scene"), required=False)
+
+    def __init__(
+        self, *args: Any, catalogue: Catalogue, english: bool, insurers: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        circumstances = [("", _("None of these"))] + [
+            (str(n), f"{n}. {item.text.en if english else item.text.zh}") for n, item in catalogue.items.items()
+        ]
+        insurer_choices = [("", _("— choose —")), *insurers, ("other", _("Another insurer"))]
+        for pid in PARTY_IDS:
+            self.fields[f"{pid}_plate"] = forms.CharField(label=_("Plate number"), max_length=12)
+            self.fields[f"{pid}_insurer"] = forms.ChoiceField(label=_("Insurer"), choices=insurer_choices)
+            self.fields[f"{pid}_circumstance"] = forms.ChoiceField(
+                label=_("What this party did"), choices=circumstances, required=False
+            )
+            self.fields[f"{pid}_driver_licensed"] = forms.BooleanField(
+                label=_("The driver holds a valid licence for this vehicle"), required=False, initial=True
+            )
+            self.fields[f"{pid}_impairment_suspected"] = forms.BooleanField(
+                label=_("The driver may have been drinking or taking drugs"), required=False
+            )
+            self.fields[f"{pid}_inspection_valid"] = forms.BooleanField(
+                label=_("The vehicle's inspection is valid"), required=False, initial=True
+            )
+            for cover, label in (
+                ("ctpl", _("交强险 written in")),
+                ("third_party", _("Commercial third-party written in")),
+            ):
+                self.fields[f"{pid}_{cover}_city"] = forms.ChoiceField(
+                    label=label, choices=COVER_PLACES, required=False
+                )
+                self.fields[f"{pid}_{cover}_end"] = forms.DateField(
+                    label=_("Policy ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                )
+            self.fields[f"{pid}_photos"] = forms.IntegerField(
+                label=_("Scene photos taken"), min_value=0, max_value=99, initial=0
+            )
+            self.fields[f"{pid}_videos"] = forms.IntegerField(
+                label=_("Scene videos taken"), min_value=0, max_value=99, initial=0
+            )
+
+    def parties(self) -> list[dict[str, Any]]:
+        names = ("plate", "insurer", "circumstance", "driver_licensed", "impairment_suspected", "inspection_valid",
+                 "ctpl_city", "ctpl_end", "third_party_city", "third_party_end", "photos", "videos")  # fmt: skip
+        return [{"id": pid, "fields": [self[f"{pid}_{name}"] for name in names]} for pid in PARTY_IDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for pid in PARTY_IDS:
+            for cover in ("ctpl", "third_party"):
+                if data.get(f"{pid}_{cover}_city") and not data.get(f"{pid}_{cover}_end"):
+                    self.add_error(f"{pid}_{cover}_end", _("Give the day the policy ends."))
+        return data
+
+    def document(self, insurer_cities: dict[str, list[str]]) -> dict[str, Any]:
+        """The kernel's eligibility input. A policy is taken to run a year, ending on the day given."""
+        data = self.cleaned_data
+        parties = []
+        for pid in PARTY_IDS:
+            policies = []
+            for cover in ("ctpl", "third_party"):
+                city, end = data.get(f"{pid}_{cover}_city"), data.get(f"{pid}_{cover}_end")
+                if city and end:
+                    start = annual_policy_start(end)
+                    policies.append({"type": cover, "city": "000000" if city == "other" else city,
+                                     "start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
+            parties.append(
+                {
+                    "id": pid,
+                    "plate": data[f"{pid}_plate"],
+                    "driver_licensed": data[f"{pid}_driver_licensed"],
+                    "impairment_suspected": data[f"{pid}_impairment_suspected"],
+                    "inspection_valid": data[f"{pid}_inspection_valid"],
+                    "insurer": data[f"{pid}_insurer"],
+                    "insurer_city_branches": insurer_cities.get(data[f"{pid}_insurer"], []),
+                    "policies": policies,
+                    "evidence": {"photos": data[f"{pid}_photos"], "videos": data[f"{pid}_videos"]},
+                }
+            )
+        return {
+            "accident": {
+                "date": data["accident_date"].isoformat(),
+                "vehicle_count": data["vehicle_count"],
+                "all_motor_vehicles": data["all_motor_vehicles"],
+                "casualties": data["casualties"],
+                "third_party_property_damage": data["third_party_property_damage"],
+                "facility_damage": data["facility_damage"],
+                "vehicles_drivable": not data["vehicle_immobile"],
+                "damage": data["damage"],
+                "circumstances": {
+                    pid: [int(data[f"{pid}_circumstance"])] if data[f"{pid}_circumstance"] else [] for pid in PARTY_IDS
+                },
+                "facts_disputed": data["facts_disputed"],
+                "dangerous_goods": data["dangerous_goods"],
+                "intentional_suspected": data["intentional_suspected"],
+                "party_left_scene": data["party_left_scene"],
+            },
+            "parties": parties,
         }

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.circumstances, name="rules"),
     path("liability/", views.liability, name="rules-liability"),
     path("settlement/", views.settlement, name="rules-settlement"),
+    path("quick-claim/", views.eligibility, name="rules-eligibility"),
 ]

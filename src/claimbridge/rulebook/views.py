@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claimbridge.rulebook.forms import LiabilityForm, SettlementForm
+from claimbridge.organisations import selectors as organisation_selectors
+from claimbridge.rulebook.forms import EligibilityForm, LiabilityForm, SettlementForm
 from claimbridge.rulebook.services import error_message
 from claimbridge.rules.circumstances import catalogue_on, liability_from_document
 from claimbridge.rules.common import RuleInputError
+from claimbridge.rules.eligibility import eligibility_from_document
 from claimbridge.rules.settlement import settlement_from_document
 
 
@@ -63,4 +65,37 @@ def settlement(request: HttpRequest) -> HttpResponse:
         except RuleInputError as error:
             context["error"] = error_message(error)
     template = "rulebook/_settlement_result.html" if _partial(request) else "rulebook/settlement.html"
+    return render(request, template, context, status=status)
+
+
+def _insurers() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Choices for the insurer field, and the cities each insurer has city branches in (never typed by hand)."""
+    insurers = list(organisation_selectors.insurer_list_public())
+    choices = [(insurer.code, insurer.display_short_name) for insurer in insurers]
+    cities = {
+        insurer.code: [city.code for city in organisation_selectors.insurer_cities(insurer)] for insurer in insurers
+    }
+    return choices, cities
+
+
+@require_http_methods(["GET", "POST"])
+def eligibility(request: HttpRequest) -> HttpResponse:
+    """快处易赔 self-check (R2, R3): every condition with what passed and what failed."""
+    catalogue = catalogue_on(timezone.localdate())
+    choices, cities = _insurers()
+    if request.method == "GET":
+        form = EligibilityForm(
+            initial={"accident_date": timezone.localdate()}, catalogue=catalogue, english=_english(), insurers=choices
+        )
+        return render(request, "rulebook/eligibility.html", {"form": form})
+    form = EligibilityForm(request.POST, catalogue=catalogue, english=_english(), insurers=choices)
+    context: dict[str, Any] = {"form": form}
+    status = 422
+    if form.is_valid():
+        try:
+            context["decision"] = eligibility_from_document(form.document(cities))
+            status = 200
+        except RuleInputError as error:
+            context["error"] = error_message(error)
+    template = "rulebook/_eligibility_result.html" if _partial(request) else "rulebook/eligibility.html"
     return render(request, template, context, status=status)

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
     items.append(NavItem(str(_("Service directory")), reverse("directory"), "directory"))
+    items.append(NavItem(str(_("Quick claims")), reverse("rules-eligibility"), "rules-eligibility"))
     items.append(NavItem(str(_("Liability")), reverse("rules"), "rules"))
     items.append(NavItem(str(_("Settlement")), reverse("rules-settlement"), "rules-settlement"))
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None

@@ -69,3 +69,63 @@ def test_the_calculator_speaks_english_on_request(client):
     body = client.post("/rules/settlement/", settlement_form(), secure=True).content.decode()
     assert "How it was worked out" in body
     assert "commercial third-party cover pays" in body
+
+
+def quick_claim_form(**changes):
+    data = {"accident_date": "2024-06-01", "vehicle_count": "2", "all_motor_vehicles": "on", "damage": "minor_exterior",
+            "A_circumstance": "1", "B_circumstance": ""}  # fmt: skip
+    for pid, plate, insurer in (("A", "甘K12345", "tianlong"), ("B", "甘E6789A", "maiji")):
+        data |= {
+            f"{pid}_plate": plate, f"{pid}_insurer": insurer, f"{pid}_driver_licensed": "on",
+            f"{pid}_inspection_valid": "on", f"{pid}_ctpl_city": "621200", f"{pid}_ctpl_end": "2024-12-31",
+            f"{pid}_third_party_city": "620500", f"{pid}_third_party_end": "2025-03-01", f"{pid}_photos": "2",
+            f"{pid}_videos": "0",
+        }  # fmt: skip
+    data |= changes
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.mark.django_db
+def test_r3_the_self_check_lists_every_condition(client):
+    response = client.post("/rules/quick-claim/", quick_claim_form(), secure=True, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("data-code=") == 18
+    assert "status-bad" not in body
+
+
+@pytest.mark.django_db
+def test_r3_an_insurer_present_in_one_city_only_fails_that_condition(client):
+    """白龙江 (demo) has branches in Longnan only: the platform knows it, nobody types it."""
+    response = client.post(
+        "/rules/quick-claim/", quick_claim_form(B_insurer="bailong"), secure=True, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert 'class="status-bad" data-code="insurer_in_both_cities"' in body
+    assert body.count("status-bad") == 1
+
+
+@pytest.mark.django_db
+def test_the_self_check_reads_policy_periods_and_places(client):
+    expired = quick_claim_form(B_ctpl_end="2024-05-31")
+    body = client.post("/rules/quick-claim/", expired, secure=True, HTTP_HX_REQUEST="true").content.decode()
+    assert 'class="status-bad" data-code="ctpl_both"' in body
+    elsewhere = quick_claim_form(A_third_party_city="other")
+    body = client.post("/rules/quick-claim/", elsewhere, secure=True, HTTP_HX_REQUEST="true").content.decode()
+    assert 'class="status-bad" data-code="insured_in_region"' in body
+
+
+@pytest.mark.django_db
+def test_the_self_check_asks_for_a_missing_policy_end(client):
+    response = client.post("/rules/quick-claim/", quick_claim_form(A_ctpl_end=""), secure=True)
+    assert response.status_code == 422
+    assert "请填写保险止期" in response.content.decode()
+
+
+def test_annual_policies_start_the_day_after_a_year_earlier():
+    from datetime import date
+
+    from claimbridge.rulebook.forms import annual_policy_start
+
+    assert annual_policy_start(date(2024, 12, 31)) == date(2024, 1, 1)
+    assert annual_policy_start(date(2024, 2, 29)) == date(2023, 3, 1)
