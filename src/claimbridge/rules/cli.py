@@ -60,6 +60,10 @@ def run(argv: list[str], stdin: Any) -> tuple[int, dict[str, Any]]:
         return 0, RULES[args.rule](parse_document(raw))
     except RuleInputError as error:
         return 2, error.as_dict()
+    except Exception as error:  # a fault of ours, not of the input: still one JSON document, and exit 1
+        sys.stderr.write(f"claimbridge: internal error: {type(error).__name__}: {error}\n")
+        return 1, {"error": {"code": "internal_error", "field": "", "zh": "内部错误，请联系平台管理员",
+                             "en": "internal error: please tell the platform administrators"}}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -66,7 +66,8 @@ class Accident:
     party_left_scene: bool
 
 
-class Condition(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Condition:
     code: str
     passed: bool
     message: Text
@@ -90,10 +91,14 @@ class EligibilityDecision:
         return [condition.code for condition in self.conditions if not condition.passed]
 
     def as_dict(self) -> dict[str, Any]:
+        conditions = [
+            _PASSED_DICTS[condition.code] if condition.passed else condition.as_dict() for condition in self.conditions
+        ]
+        failed = self.failed
         return {
-            "eligible": self.eligible,
-            "conditions": [condition.as_dict() for condition in self.conditions],
-            "failed": self.failed,
+            "eligible": not failed,
+            "conditions": conditions,
+            "failed": failed,
             "liability": self.liability,
             "catalogue_version": self.catalogue_version,
         }
@@ -165,6 +170,8 @@ _FIXED_FAILURES: dict[str, Text] = {
 
 
 _PASSED_CONDITIONS = {code: Condition(code, True, text) for code, text in PASSED.items()}
+# Read-only by contract: answers share these dicts, which only ever go out as JSON.
+_PASSED_DICTS = {code: condition.as_dict() for code, condition in _PASSED_CONDITIONS.items()}
 
 
 def _in_region(covers: list[Policy]) -> bool:

@@ -190,25 +190,29 @@ def _apportion(
     needs: dict[str, Decimal], capacity: dict[str, Decimal], may_pay: dict[str, list[str]]
 ) -> dict[tuple[str, str], Decimal]:
     """交强险 apportionment for one head: proportional to limits, capped, then topped up from unused limits."""
-    paid: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    paid: dict[tuple[str, str], Decimal] = {}
     for _ in range(len(capacity) + 2):  # each round either meets every need or exhausts at least one payer
         shares: dict[tuple[str, str], Decimal] = {}
+        asked: dict[str, Decimal] = {}
         for victim, need in needs.items():
             if need <= _EPSILON:
                 continue
             payers = [p for p in may_pay[victim] if capacity[p] > _EPSILON]
-            pool = sum((capacity[p] for p in payers), ZERO)
+            if not payers:
+                continue
+            pool = sum([capacity[p] for p in payers], ZERO)
             for payer in payers:
-                shares[(payer, victim)] = need * capacity[payer] / pool
+                share = need * capacity[payer] / pool
+                shares[(payer, victim)] = share
+                asked[payer] = asked.get(payer, ZERO) + share
         if not shares:
             break
-        asked: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for (payer, _victim), share in shares.items():
-            asked[payer] += share
         exhausted = {payer for payer, total in asked.items() if total >= capacity[payer] - _EPSILON}
         for (payer, victim), share in shares.items():
-            amount = share * capacity[payer] / asked[payer] if asked[payer] > capacity[payer] else share
-            paid[(payer, victim)] += amount
+            total = asked[payer]
+            amount = share * capacity[payer] / total if total > capacity[payer] else share
+            key = (payer, victim)
+            paid[key] = paid.get(key, ZERO) + amount
             needs[victim] -= amount
         for payer, total in asked.items():
             capacity[payer] = ZERO if payer in exhausted else capacity[payer] - total

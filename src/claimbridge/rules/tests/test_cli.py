@@ -111,3 +111,15 @@ def test_the_installed_command_runs_without_django_settings():
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert set(json.loads(bad.stdout)["error"]) >= {"zh", "en"}
+
+
+def test_a_fault_of_ours_is_still_one_json_document_with_exit_1(monkeypatch):
+    from claimbridge.rules import cli
+
+    def broken(document):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(cli.RULES, "triage", broken)
+    status, document = run(["rules", "triage"], io.StringIO("{}"))
+    assert status == 1
+    assert document["error"]["code"] == "internal_error"
