@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from claimbridge.rules.circumstances import UNDETERMINED, Catalogue, catalogue_on, liability_grades, read_circumstances
 from claimbridge.rules.common import LONGNAN, REGION_CITIES, TIANSHUI, ZERO, RuleInputError, Text
