@@ -9,7 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-KERNEL_COMMANDS = ("rules", "geo", "validate")  # the rules kernel answers these itself: no settings, no database
+KERNEL_COMMANDS = (
+    "rules",
+    "geo",
+    "validate",
+    "photos",
+)  # the rules kernel answers these itself: no settings, no database
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""`claimbridge rules …`, `claimbridge geo locate …` and `claimbridge validate …`, without starting Django.
+"""`claimbridge rules …`, `geo locate …`, `photos dedupe …` and `validate …`, without starting Django.
 
 Each reads one JSON document (standard input or arguments) and writes one JSON document to standard output:
 exit 0 with the decision, exit 2 with `{"error": {"code", "field", "zh", "en"}}` when the input is unusable.
@@ -16,7 +16,7 @@ from claimbridge.rules.documents import IDENTIFIER_CHECKS, RULES, identifier_doc
 from claimbridge.rules.geography import CRS_CHOICES, CountyIndex
 from claimbridge.rules.inputs import number_from, parse_document
 
-COMMANDS = ("rules", "geo", "validate")
+COMMANDS = ("rules", "geo", "validate", "photos")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     locate.add_argument("--boundaries-crs", choices=CRS_CHOICES, default="gcj02", help="datum of the boundary file")
     locate.add_argument("lat")
     locate.add_argument("lon")
+    photos = commands.add_parser("photos", help="photo evidence")
+    photo_commands = photos.add_subparsers(dest="photos_command", required=True, parser_class=_Parser)
+    dedupe = photo_commands.add_parser("dedupe", help="groups of near-duplicate images among the files of DIR")
+    dedupe.add_argument("directory", metavar="DIR")
     validate = commands.add_parser("validate", help="check a plate, a VIN or a resident ID number")
     validate.add_argument("kind", choices=sorted(IDENTIFIER_CHECKS))
     validate.add_argument("value")
@@ -48,6 +52,15 @@ def run(argv: list[str], stdin: Any) -> tuple[int, dict[str, Any]]:
         args = _parser().parse_args(argv)
         if args.command == "validate":
             return 0, identifier_document(args.kind, args.value)
+        if args.command == "photos":
+            from pathlib import Path
+
+            from claimbridge.photos.dedupe import dedupe_directory  # imports Pillow and numpy only when needed
+
+            directory = Path(args.directory)
+            if not directory.is_dir():
+                raise RuleInputError("DIR", f"“{directory}”不是目录", f"“{directory}” is not a directory")
+            return 0, dedupe_directory(directory)
         if args.command == "geo":
             lat, lon = float(number_from(args.lat, "lat")), float(number_from(args.lon, "lon"))
             index = CountyIndex.from_file(args.boundaries, crs=args.boundaries_crs)

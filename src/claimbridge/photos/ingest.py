@@ -1,0 +1,69 @@
+"""One uploaded file, start to finish, without Django: what it is, its hash, whether it is acceptable, and for an
+image its metadata, perceptual hashes and thumbnail. Nothing here writes anywhere; the caller stores what it keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from claimbridge.photos.errors import RejectedFile, not_evidence
+from claimbridge.photos.exif import PhotoMetadata
+from claimbridge.photos.filetypes import HEAD_BYTES, FileType, sniff
+from claimbridge.photos.hashing import variant_hashes
+from claimbridge.photos.images import THUMBNAIL_SIZE, inspect_image, render_jpeg
+from claimbridge.photos.scan import scan_chunks
+from claimbridge.photos.video import inspect_video
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024
+    max_pixels: int = 60_000_000
+    max_video_seconds: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    file_type: FileType
+    sha256: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+    metadata: PhotoMetadata | None = None
+    hashes: tuple[int, ...] = ()  # canonical perceptual hash first, then its variants
+    thumbnail: bytes | None = None
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def ingest(stream: BinaryIO, limits: Limits, *, with_hashes: bool = True) -> Ingested:
+    """Checks in the order that refuses bad files cheapest first; raises RejectedFile with the reason."""
+    stream.seek(0)
+    file_type = sniff(stream.read(HEAD_BYTES))
+    if file_type is None:
+        raise not_evidence()
+    scan = scan_chunks(_chunks(stream))
+    if scan.size > limits.max_bytes:
+        raise RejectedFile("too_large", f"文件过大（上限 {limits.max_bytes // 1048576} MB）",
+                           f"The file is too large (the limit is {limits.max_bytes // 1048576} MB)")  # fmt: skip
+    if scan.foreign_content:
+        raise RejectedFile("polyglot", "文件中夹带了网页、脚本或压缩包等其他内容，已拒收",
+                           "The file also contains something else (a web page, a script or an archive) and is refused")  # fmt: skip
+    if file_type.kind == "video":
+        facts = inspect_video(stream, scan.size, max_seconds=limits.max_video_seconds)
+        return Ingested(file_type, scan.sha256, scan.size, duration_seconds=facts.duration_seconds)
+    stream.seek(0)
+    image = inspect_image(stream, file_type, max_pixels=limits.max_pixels)
+    return Ingested(
+        file_type, scan.sha256, scan.size, image.width, image.height, metadata=image.metadata,
+        hashes=variant_hashes(image.working) if with_hashes else (),
+        thumbnail=render_jpeg(image.working, THUMBNAIL_SIZE),
+    )  # fmt: skip
