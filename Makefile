@@ -62,6 +62,7 @@ test-kernel-compiled: kernel-compiled
 bench: kernel-compiled
 	PYTHONPATH=$(KERNEL_BUILD)/src $(BIN)/python bench/rules.py --out bench/results/rules.json
 	$(BIN)/python bench/rules.py --out bench/results/rules-pure-python.json
+	$(BIN)/python bench/photos.py --out bench/results/photos.json
 
 test: lint typecheck checks test-sqlite test-postgres test-kernel-compiled
 

@@ -49,6 +49,16 @@ STAFF_ROLES = {
     "platform_admin",
 }
 ADMIN_ROLES = {"association", "platform_admin"}
+EVIDENCE_ROLES = {
+    "driver",
+    "adjuster",
+    "insurer_company",
+    "insurer_branch",
+    "insurer_unit",
+    "antifraud",
+    "platform_admin",
+}
+REUSE_ROLES = {"antifraud", "platform_admin"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -75,6 +85,14 @@ WEB = {
     "/rules/liability/": dict.fromkeys(VISITORS, 405),  # the check is a POST from the rules page
     "/rules/settlement/": expect(ALL),
     "/rules/quick-claim/": expect(ALL),
+    "/evidence/": expect(EVIDENCE_ROLES),
+    "/evidence/reuse/": expect(REUSE_ROLES),
+    # A reference or item nobody has: the page exists only for those allowed to look for it.
+    "/evidence/<str:reference>/": expect(EVIDENCE_ROLES, ok_status=404),
+    "/evidence/<str:reference>/upload/": {v: 302 if v == "anonymous" else 405 for v in VISITORS},  # a POST
+    "/evidence/items/<int:item_id>/original/": expect(SIGNED_IN, ok_status=404),
+    "/evidence/items/<int:item_id>/thumbnail/": expect(SIGNED_IN, ok_status=404),
+    "/evidence/items/<int:item_id>/preview/": expect(SIGNED_IN, ok_status=404),
     "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
     "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
     "/accounts/password/": expect(SIGNED_IN),
@@ -96,13 +114,30 @@ API = {
     "/api/v1/accounts/me": API_SIGNED_IN,
     "/api/v1/accounts/staff": API_SIGNED_IN,
     "/api/v1/rules/circumstances": API_PUBLIC,
+    "/api/v1/evidence/slots": API_PUBLIC,
+    "/api/v1/evidence/files": API_SIGNED_IN,
+    "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
+    **{
+        f"/api/v1/evidence/items/{{item_id}}/{what}": {
+            visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS
+        }
+        for what in ("original", "thumbnail", "preview")
+    },
     # The calculators take a JSON body by POST, from anyone: a GET is answered 405 whoever asks.
     **{
         f"/api/v1/rules/{name}": dict.fromkeys(VISITORS, 405)
         for name in ("liability", "eligibility", "settle", "triage", "validate", "locate")
     },
 }
-PATH_SAMPLES = {"county_code": "621202"}
+PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999"}
+WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"]}
+
+
+def concrete(path: str) -> str:
+    for pattern, sample in WEB_SAMPLES.items():
+        path = path.replace(pattern, sample)
+    return path
 
 
 def _site_routes(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
@@ -137,7 +172,7 @@ def test_each_role_gets_what_the_matrix_says(client, users, visitor):
     _client_for(client, users, visitor)
     got = {}
     for path in WEB:
-        got[path] = client.get(path, secure=True).status_code
+        got[path] = client.get(concrete(path), secure=True).status_code
     for route in API:
         got[route] = client.get(route.format(**PATH_SAMPLES), secure=True).status_code
     wanted = {path: expected[visitor] for path, expected in {**WEB, **API}.items()}
@@ -154,7 +189,7 @@ def _fingerprints(people):
 
 def _all_bodies(client):
     for path in WEB:
-        response = client.get(path, secure=True)
+        response = client.get(concrete(path), secure=True)
         yield path, response.content.decode()
     for route in API:
         response = client.get(route.format(**PATH_SAMPLES), secure=True)

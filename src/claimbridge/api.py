@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from claimbridge.accounts.api import router as accounts_router
 from claimbridge.core.errors import error_body
+from claimbridge.evidence.api import router as evidence_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
 from claimbridge.rulebook.api import router as rules_router
@@ -34,6 +35,7 @@ api.add_router("/v1/geography", geography_router)
 api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/rules", rules_router)
+api.add_router("/v1/evidence", evidence_router)
 
 
 @api.exception_handler(AuthenticationError)

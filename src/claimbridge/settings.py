@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "claimbridge.organisations",
     "claimbridge.accounts",
     "claimbridge.rulebook",
+    "claimbridge.evidence",
     "claimbridge.web",
 ]
 
@@ -161,6 +162,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Licensed boundary data is supplied by the operator; without it, location lookups answer 503.
 COUNTY_BOUNDARIES_FILE = os.environ.get("COUNTY_BOUNDARIES_FILE", "")
 COUNTY_BOUNDARIES_CRS = os.environ.get("COUNTY_BOUNDARIES_CRS", "gcj02")
+
+# Evidence (photos and videos of the scene).
+EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "200"))
+EVIDENCE_MAX_MEGAPIXELS = int(os.environ.get("EVIDENCE_MAX_MEGAPIXELS", "60"))
+EVIDENCE_MAX_VIDEO_SECONDS = int(os.environ.get("EVIDENCE_MAX_VIDEO_SECONDS", "120"))
+EVIDENCE_REQUIRED_SLOTS = env_list("EVIDENCE_REQUIRED_SLOTS", "front_panorama,rear_panorama,collision_point")
+EVIDENCE_TAKEN_BEFORE_MINUTES = float(os.environ.get("EVIDENCE_TAKEN_BEFORE_MINUTES", "30"))
+EVIDENCE_MAX_DISTANCE_KM = float(os.environ.get("EVIDENCE_MAX_DISTANCE_KM", "2"))
+EVIDENCE_REUSE_MAX_DISTANCE = int(os.environ.get("EVIDENCE_REUSE_MAX_DISTANCE", "13"))
 
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("claimbridge.accounts.urls")),
     path("rules/", include("claimbridge.rulebook.urls")),
+    path("evidence/", include("claimbridge.evidence.urls")),
     path("", include("claimbridge.web.urls")),
 ]

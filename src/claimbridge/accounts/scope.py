@@ -116,6 +116,26 @@ class Scope:
             return Q(pk__in=Branch.objects.filter(level="city", city_id=self.city_id).values("insurer_id"))
         return _NOTHING
 
+    def evidence_files_q(self) -> Q:
+        """Evidence files (scene photos and documents of an accident) the user may open (B8).
+
+        Insurer staff and adjusters: files of accidents their company is involved in, and files they started.
+        The anti-fraud committee: every file. Drivers: files they started. Associations and the regulator see
+        statistics, not evidence.
+        """
+        if self.is_platform_admin or (self.role == Role.ANTIFRAUD_MEMBER and self.committee_id):
+            return Q()
+        if self.role in INSURER_ROLES and self.insurer_id:
+            return Q(insurers__id=self.insurer_id) | Q(created_by_id=self.user_id)
+        if self.role == Role.DRIVER and self.user_id is not None:
+            return Q(created_by_id=self.user_id)
+        return _NOTHING
+
+    @property
+    def sees_across_companies(self) -> bool:
+        """Whoever may follow a reused photo into another company's case: the anti-fraud committee (R20)."""
+        return self.is_platform_admin or (self.role == Role.ANTIFRAUD_MEMBER and self.committee_id is not None)
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class ByteStream(Protocol):
+    """Anything read from and rewound: an open file, BytesIO, or a Django upload."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
 
 HEAD_BYTES = 64
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, cast
 
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps
 
 from claimbridge.photos.errors import RejectedFile, corrupt
 from claimbridge.photos.exif import PhotoMetadata, read_metadata
-from claimbridge.photos.filetypes import FileType
+from claimbridge.photos.filetypes import ByteStream, FileType
 
 pillow_heif.register_heif_opener()
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated upload is refused, never silently padded with grey
@@ -42,10 +42,10 @@ def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | No
 
 
 def inspect_image(
-    stream: BinaryIO, file_type: FileType, *, max_pixels: int, working_size: int = WORKING_SIZE
+    stream: ByteStream, file_type: FileType, *, max_pixels: int, working_size: int = WORKING_SIZE
 ) -> InspectedImage:
     try:
-        image = Image.open(stream)
+        image = Image.open(cast(IO[bytes], stream))
     except Image.DecompressionBombError:
         raise _too_many_pixels(max_pixels) from None
     except Exception:
@@ -77,9 +77,9 @@ def render_jpeg(image: Image.Image, longest_side: int, *, quality: int = 82) -> 
     return buffer.getvalue()
 
 
-def preview_image(stream: BinaryIO, *, max_pixels: int) -> bytes:
+def preview_image(stream: ByteStream, *, max_pixels: int) -> bytes:
     """The larger display copy, decoded at the size it needs (done in the background after upload)."""
-    image = Image.open(stream)
+    image = Image.open(cast(IO[bytes], stream))
     if image.size[0] * image.size[1] > max_pixels:
         raise corrupt()
     if image.format in {"JPEG", "MPO"}:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from claimbridge.photos.errors import RejectedFile, not_evidence
 from claimbridge.photos.exif import PhotoMetadata
-from claimbridge.photos.filetypes import HEAD_BYTES, FileType, sniff
+from claimbridge.photos.filetypes import HEAD_BYTES, ByteStream, FileType, sniff
 from claimbridge.photos.hashing import variant_hashes
 from claimbridge.photos.images import THUMBNAIL_SIZE, inspect_image, render_jpeg
 from claimbridge.photos.scan import scan_chunks
@@ -38,13 +37,13 @@ class Ingested:
     thumbnail: bytes | None = None
 
 
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+def _chunks(stream: ByteStream) -> Iterator[bytes]:
     stream.seek(0)
     while chunk := stream.read(CHUNK):
         yield chunk
 
 
-def ingest(stream: BinaryIO, limits: Limits, *, with_hashes: bool = True) -> Ingested:
+def ingest(stream: ByteStream, limits: Limits, *, with_hashes: bool = True) -> Ingested:
     """Checks in the order that refuses bad files cheapest first; raises RejectedFile with the reason."""
     stream.seek(0)
     file_type = sniff(stream.read(HEAD_BYTES))

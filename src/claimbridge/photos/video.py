@@ -7,9 +7,9 @@ file exactly, and the `moov` box's `mvhd` gives the duration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from claimbridge.photos.errors import RejectedFile, corrupt
+from claimbridge.photos.filetypes import ByteStream
 
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts"}
 
@@ -24,7 +24,7 @@ def _box_type_ok(kind: bytes) -> bool:
     return len(kind) == 4 and all(32 <= byte < 127 for byte in kind)
 
 
-def _boxes(stream: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int]]:
+def _boxes(stream: ByteStream, start: int, end: int) -> list[tuple[bytes, int, int]]:
     """(type, payload start, box end) of each box between start and end; refuses anything that does not tile."""
     boxes = []
     position = start
@@ -49,7 +49,7 @@ def _boxes(stream: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int
     return boxes
 
 
-def _find(stream: BinaryIO, boxes: list[tuple[bytes, int, int]], path: list[bytes]) -> tuple[int, int] | None:
+def _find(stream: ByteStream, boxes: list[tuple[bytes, int, int]], path: list[bytes]) -> tuple[int, int] | None:
     for kind, payload, end in boxes:
         if kind == path[0]:
             if len(path) == 1:
@@ -59,7 +59,7 @@ def _find(stream: BinaryIO, boxes: list[tuple[bytes, int, int]], path: list[byte
     return None
 
 
-def inspect_video(stream: BinaryIO, size: int, *, max_seconds: float) -> VideoFacts:
+def inspect_video(stream: ByteStream, size: int, *, max_seconds: float) -> VideoFacts:
     top = _boxes(stream, 0, size)
     header = _find(stream, top, [b"moov", b"mvhd"])
     if header is None:
