@@ -160,3 +160,35 @@ def test_different_photos_raise_no_signal(users, evidence_file):
     other_file = services.evidence_file_create(user=users["maiji_adj1"])
     upload(users["maiji_adj1"], other_file, encode(scene(seed=22), "JPEG"))
     assert ReuseMatch.objects.count() == 0
+
+
+@pytest.mark.parametrize(("fmt", "mime"), [("HEIF", "image/heic"), ("WEBP", "image/webp"), ("PNG", "image/png")])
+def test_phone_formats_are_accepted_and_shown_as_jpeg(users, evidence_file, fmt, mime):
+    item = upload(users["tianlong_adj1"], evidence_file, encode(scene(seed=50), fmt), name="IMG.anything")
+    assert item.stored.mime == mime
+    with default_storage.open(item.stored.thumbnail_name, "rb") as thumbnail:
+        assert thumbnail.read(3) == b"\xff\xd8\xff"
+
+
+def test_a_large_upload_goes_through_a_temporary_file_not_memory(client, users, evidence_file, settings):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the upload to disk; it is streamed from there to storage."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024
+    data = jpeg_with_exif(None, None, None, seed=9, size=(2400, 1800))
+    assert len(data) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    seen = {}
+    original = services._ingest
+
+    def spy(upload):
+        seen["type"] = type(upload).__name__
+        return original(upload)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(services, "_ingest", spy):
+        client.force_login(users["tianlong_adj1"])
+        response = client.post(f"/api/v1/evidence/files/{evidence_file.reference}/items",
+                               data={"slot": "front_panorama", "file": SimpleUploadedFile("big.jpg", data)}, secure=True)  # fmt: skip
+    assert response.status_code == 201
+    assert seen["type"] == "TemporaryUploadedFile"
+    with default_storage.open(StoredObject.objects.get().storage_name, "rb") as stored:
+        assert stored.read() == data
