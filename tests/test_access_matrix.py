@@ -59,6 +59,8 @@ EVIDENCE_ROLES = {
     "platform_admin",
 }
 REUSE_ROLES = {"antifraud", "platform_admin"}
+POLICY_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
+LOOKUP_ROLES = EVIDENCE_ROLES
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -93,6 +95,9 @@ WEB = {
     "/evidence/items/<int:item_id>/original/": expect(SIGNED_IN, ok_status=404),
     "/evidence/items/<int:item_id>/thumbnail/": expect(SIGNED_IN, ok_status=404),
     "/evidence/items/<int:item_id>/preview/": expect(SIGNED_IN, ok_status=404),
+    "/policies/": expect(POLICY_ROLES),
+    "/policies/loads/<int:load_id>/": expect(POLICY_ROLES, ok_status=404),
+    "/policies/lookup/": expect(LOOKUP_ROLES),
     "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
     "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
     "/accounts/password/": expect(SIGNED_IN),
@@ -118,6 +123,11 @@ API = {
     "/api/v1/evidence/files": API_SIGNED_IN,
     "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
+    "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
+    "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/policies/lookup": {
+        visitor: 401 if visitor == "anonymous" else 422 for visitor in VISITORS
+    },  # needs a plate
     **{
         f"/api/v1/evidence/items/{{item_id}}/{what}": {
             visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS
@@ -130,8 +140,9 @@ API = {
         for name in ("liability", "eligibility", "settle", "triage", "validate", "locate")
     },
 }
-PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999"}
-WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"]}
+PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999"}
+WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
+               "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 
 
 def concrete(path: str) -> str:

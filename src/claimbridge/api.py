@@ -13,7 +13,9 @@ from claimbridge.core.errors import error_body
 from claimbridge.evidence.api import router as evidence_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
+from claimbridge.policies.api import router as policies_router
 from claimbridge.rulebook.api import router as rules_router
+from claimbridge.rules.common import RuleInputError
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -36,6 +38,7 @@ api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/evidence", evidence_router)
+api.add_router("/v1/policies", policies_router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -48,6 +51,13 @@ def on_invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse
     body = error_body("invalid_input", _("The request is not valid."))
     body["error"]["details"] = exc.errors
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(RuleInputError)
+def on_rule_input_error(request: HttpRequest, exc: RuleInputError) -> HttpResponse:
+    from claimbridge.rulebook.services import error_body as rule_error_body
+
+    return api.create_response(request, rule_error_body(exc), status=422)
 
 
 @api.exception_handler(HttpError)

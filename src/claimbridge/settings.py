@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "claimbridge.accounts",
     "claimbridge.rulebook",
     "claimbridge.evidence",
+    "claimbridge.policies",
     "claimbridge.web",
 ]
 

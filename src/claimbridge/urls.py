@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/", include("claimbridge.accounts.urls")),
     path("rules/", include("claimbridge.rulebook.urls")),
     path("evidence/", include("claimbridge.evidence.urls")),
+    path("policies/", include("claimbridge.policies.urls")),
     path("", include("claimbridge.web.urls")),
 ]

@@ -24,8 +24,9 @@ ROLE_LOGINS = {
     "regulator": "regulator",
     "platform_admin": "admin",
 }
-# Words that are right in a Chinese page: the language switch names English in English; usernames are logins.
-ALLOWED_LATIN = {"English"}
+# Words that are right in a Chinese page: the language switch names English in English; usernames are logins;
+# file formats are called by their names.
+ALLOWED_LATIN = {"English", "CSV", "Excel", "xlsx"}
 CJK_RENDERS = """() => {
   const c = document.createElement('canvas'); c.width = 64; c.height = 64;
   const g = c.getContext('2d');

@@ -131,6 +131,18 @@ class Scope:
             return Q(created_by_id=self.user_id)
         return _NOTHING
 
+    def policies_q(self) -> Q:
+        """Policies the user may read in full (holder, insured, vehicle, limits): an insurer's staff, its own (B8).
+
+        Everyone else who may look a plate up sees only what the law puts on the agreement (协议书): the insurer and
+        the 交强险 policy number.
+        """
+        if self.is_platform_admin:
+            return Q()
+        if self.role in INSURER_ROLES and self.insurer_id:
+            return Q(insurer_id=self.insurer_id)
+        return _NOTHING
+
     @property
     def sees_across_companies(self) -> bool:
         """Whoever may follow a reused photo into another company's case: the anti-fraud committee (R20)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -68,6 +69,39 @@ def settlement(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _cover_from_register(document: dict[str, Any], cities: dict[str, list[str]]) -> list[str]:
+    """Replace each party's declared cover by the register's where the register knows the vehicle (R3: cover is
+    verified, not typed); a declared policy the register cannot confirm is kept and marked unverified."""
+    from datetime import datetime, time, timedelta
+
+    from claimbridge.policies.selectors import in_force_versions, vehicle_known
+
+    day = date.fromisoformat(document["accident"]["date"])
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    confirmed = []
+    for party in document["parties"]:
+        if not vehicle_known(plate=party["plate"]):
+            for policy in party["policies"]:
+                policy["verified"] = False
+            continue
+        versions = [v for v in in_force_versions(plate=party["plate"], at=noon) if v.policy.cover_type != "other"]
+        policies = []
+        for version in versions:
+            last_day = timezone.localtime(version.period_end - timedelta(microseconds=1)).date()
+            policy = {"type": version.policy.cover_type, "city": version.policy.underwriting_city_code,
+                      "start": timezone.localtime(version.period_start).date().isoformat(), "end": last_day.isoformat()}  # fmt: skip
+            if version.third_party_limit is not None:
+                policy["limit"] = str(version.third_party_limit)
+            policies.append(policy)
+        party["policies"] = policies
+        if versions:
+            insurer = versions[0].policy.insurer
+            party["insurer"] = insurer.code
+            party["insurer_city_branches"] = cities.get(insurer.code, [])
+        confirmed.append(party["id"])
+    return confirmed
+
+
 def _insurers() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     """Choices for the insurer field, and the cities each insurer has city branches in (never typed by hand)."""
     insurers = list(organisation_selectors.insurer_list_public())
@@ -93,7 +127,9 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            context["decision"] = eligibility_from_document(form.document(cities))
+            document = form.document(cities)
+            context["from_register"] = _cover_from_register(document, cities)
+            context["decision"] = eligibility_from_document(document)
             status = 200
         except RuleInputError as error:
             context["error"] = error_message(error)

@@ -27,6 +27,7 @@ class Policy:
     start: date
     end: date
     limit: Any  # Decimal | None; None when not given
+    verified: bool = True  # False: declared by a party, not confirmed by the policy register
 
     def in_force(self, day: date) -> bool:
         return self.start <= day <= self.end and (self.limit is None or self.limit > ZERO)
@@ -81,6 +82,7 @@ class EligibilityDecision:
     conditions: tuple[Condition, ...]
     liability: dict[str, str]
     catalogue_version: int
+    unverified: tuple[tuple[str, str], ...] = ()  # (party, policy type) counted on a party's word only
 
     @property
     def eligible(self) -> bool:
@@ -101,6 +103,15 @@ class EligibilityDecision:
             "failed": failed,
             "liability": self.liability,
             "catalogue_version": self.catalogue_version,
+            "unverified": [
+                {
+                    "party": party,
+                    "type": kind,
+                    "zh": f"{party} 方的{_COVER_ZH[kind]}未经保单库核实",
+                    "en": f"{party}'s {kind} policy is not confirmed by the policy register",
+                }
+                for party, kind in self.unverified
+            ],
         }
 
 
@@ -169,6 +180,7 @@ _FIXED_FAILURES: dict[str, Text] = {
 }
 
 
+_COVER_ZH = {"ctpl": "交强险", "third_party": "商业三者险", "own_damage": "车损险"}
 _PASSED_CONDITIONS = {code: Condition(code, True, text) for code, text in PASSED.items()}
 # Read-only by contract: answers share these dicts, which only ever go out as JSON.
 _PASSED_DICTS = {code: condition.as_dict() for code, condition in _PASSED_CONDITIONS.items()}
@@ -284,7 +296,13 @@ def decide_eligibility(accident: Accident, parties: list[Party], catalogue: Cata
     conditions = tuple(
         Condition(code, False, failed[code]) if code in failed else _PASSED_CONDITIONS[code] for code in CODES
     )
-    return EligibilityDecision(conditions, liability, catalogue.version)
+    unverified = tuple(
+        (party.id, kind)
+        for party in parties
+        for kind in ("ctpl", "third_party")
+        if (cover := party.cover(kind, accident.date)) and not any(policy.verified for policy in cover)
+    )
+    return EligibilityDecision(conditions, liability, catalogue.version, unverified)
 
 
 def _read_policy(fields: Fields) -> Policy:
@@ -298,8 +316,9 @@ def _read_policy(fields: Fields) -> Policy:
     if end < start:
         raise RuleInputError(fields.path("end"), "保险止期早于起期", "the policy ends before it starts")
     limit = fields.money("limit") if fields.has("limit") else None
+    verified = fields.boolean("verified", default=True)
     fields.done()
-    return Policy(kind, city, start, end, limit)
+    return Policy(kind, city, start, end, limit, verified)
 
 
 def _read_party(fields: Fields) -> Party:

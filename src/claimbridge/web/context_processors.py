@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.accounts.models import Role
-from claimbridge.web.access import EVIDENCE_ROLES, ORGANISATION_ROLES, REUSE_ROLES, STAFF_DIRECTORY_ROLES
+from claimbridge.web.access import EVIDENCE_ROLES, ORGANISATION_ROLES, POLICY_ROLES, REUSE_ROLES, STAFF_DIRECTORY_ROLES
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Evidence")), reverse("evidence-files"), "evidence-files"))
     if role in REUSE_ROLES:
         items.append(NavItem(str(_("Reused photos")), reverse("evidence-reuse"), "evidence-reuse"))
+    if role in POLICY_ROLES:
+        items.append(NavItem(str(_("Policies")), reverse("policy-loads"), "policy-loads"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:

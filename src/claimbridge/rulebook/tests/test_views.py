@@ -129,3 +129,16 @@ def test_annual_policies_start_the_day_after_a_year_earlier():
 
     assert annual_policy_start(date(2024, 12, 31)) == date(2024, 1, 1)
     assert annual_policy_start(date(2024, 2, 29)) == date(2023, 3, 1)
+
+
+@pytest.mark.django_db
+def test_r3_the_register_overrides_what_a_driver_types(client, users):
+    """A's cover comes from the register (expired there, whatever was typed); B's typed cover is marked unverified."""
+    from claimbridge.policies.tests.test_register import load, row
+
+    load(users, [row("TL2023000001", start="2023-01-01", end="2023-12-31"),
+                 row("TL2023000002", cover_type="third_party", limit="1000000", start="2023-01-01", end="2023-12-31")])  # fmt: skip
+    body = client.post("/rules/quick-claim/", quick_claim_form(), secure=True, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="from-register"' in body
+    assert 'class="status-bad" data-code="ctpl_both"' in body  # the register says A's policies expired in 2023
+    assert body.count('data-testid="unverified"') == 2  # B's ctpl and third-party: typed, not in the register

@@ -225,3 +225,19 @@ def test_bad_input_is_refused_with_the_field_named_in_both_languages(field, chan
     assert error["zh"].startswith(field)
     assert error["en"].startswith(field)
     assert document == before
+
+
+def test_a_policy_the_register_could_not_confirm_is_marked_unverified():
+    document = quick_claim()
+    document["parties"][1]["policies"][0]["verified"] = False
+    decision = eligibility_from_document(document)
+    assert decision["eligible"] is True
+    assert decision["unverified"] == [
+        {
+            "party": "B",
+            "type": "ctpl",
+            "zh": "B 方的交强险未经保单库核实",
+            "en": "B's ctpl policy is not confirmed by the policy register",
+        }
+    ]
+    assert eligibility_from_document(quick_claim())["unverified"] == []

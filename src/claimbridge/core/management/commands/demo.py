@@ -16,3 +16,8 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role:<18}  {login.description}")
+        from claimbridge.policies.demo import load_demo_policies
+
+        self.stdout.write("Demo vehicles in the policy register (try them in 快处易赔):")
+        for plate, note in load_demo_policies():
+            self.stdout.write(f"  {plate}  {note}")

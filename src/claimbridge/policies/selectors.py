@@ -1,0 +1,122 @@
+"""Reading the register: in-force lookups across insurers, each answer cut to what the caller may see (B8)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from claimbridge.accounts.models import Role
+from claimbridge.accounts.scope import scope_for
+from claimbridge.core.masking import mask_id_number, mask_name, mask_phone
+from claimbridge.policies.models import Policy, PolicyLoad, PolicyVersion
+from claimbridge.policies.services import in_force_q
+from claimbridge.rules.identifiers import normalize_plate
+
+LOOKUP_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """What the other party of an accident may know (道路交通事故处理程序规定 第二十一条: 保险公司、保险凭证号)."""
+
+    insurer: str
+    insurer_code: str
+    cover_type: str
+    policy_number: str | None  # the 交强险 number only
+
+
+@dataclass(frozen=True)
+class FullView:
+    insurer: str
+    insurer_code: str
+    policy_number: str
+    cover_type: str
+    cover_name: str
+    written_in: str
+    plate: str
+    vin: str
+    vehicle_type: str
+    limit: str | None
+    cover_from: datetime
+    cover_until: datetime
+    cancelled_at: datetime | None
+    holder_name: str
+    holder_id_number: str
+    holder_phone: str
+    insured_name: str
+    insured_id_number: str
+    insured_phone: str
+
+
+def in_force_versions(*, plate: str = "", vin: str = "", at: datetime) -> QuerySet[PolicyVersion]:
+    """Every policy in force for the vehicle at the instant, across all insurers (not scoped: callers cut the answer)."""
+    versions = PolicyVersion.objects.filter(in_force_q(at)).select_related("policy__insurer")
+    if plate:
+        versions = versions.filter(plate=normalize_plate(plate))
+    if vin:
+        versions = versions.filter(vin=vin.strip().upper())
+    return versions.order_by("policy__insurer__code", "policy__cover_type", "policy__policy_number")
+
+
+def vehicle_known(*, plate: str) -> bool:
+    """Whether the register holds any policy, at any time, for this plate."""
+    return PolicyVersion.objects.filter(plate=normalize_plate(plate)).exists()
+
+
+def _masked(personal: str) -> dict[str, str]:
+    data = json.loads(personal) if personal else {}
+    return {
+        "holder_name": mask_name(data.get("holder_name", "")), "holder_id_number": mask_id_number(data.get("holder_id_number", "")),
+        "holder_phone": mask_phone(data.get("holder_phone", "")), "insured_name": mask_name(data.get("insured_name", "")),
+        "insured_id_number": mask_id_number(data.get("insured_id_number", "")), "insured_phone": mask_phone(data.get("insured_phone", "")),
+    }  # fmt: skip
+
+
+def lookup_for_user(*, user: Any, plate: str = "", vin: str = "", at: datetime) -> list[FullView | AgreementView]:
+    scope = scope_for(user)
+    if scope.role not in LOOKUP_ROLES:
+        return []
+    own = (
+        set(Policy.objects.filter(scope.policies_q()).values_list("pk", flat=True))
+        if scope.role != Role.DRIVER
+        else set()
+    )
+    answer: list[FullView | AgreementView] = []
+    for version in in_force_versions(plate=plate, vin=vin, at=at):
+        policy = version.policy
+        if policy.pk in own:
+            answer.append(FullView(
+                insurer=policy.insurer.display_short_name, insurer_code=policy.insurer.code, policy_number=policy.policy_number,
+                cover_type=policy.cover_type, cover_name=policy.cover_name, written_in=policy.underwriting_city_code,
+                plate=version.plate, vin=version.vin, vehicle_type=version.vehicle_type,
+                limit=str(version.third_party_limit) if version.third_party_limit is not None else None,
+                cover_from=version.period_start, cover_until=version.period_end, cancelled_at=policy.cancelled_at,
+                **_masked(version.personal),
+            ))  # fmt: skip
+        else:
+            answer.append(AgreementView(
+                insurer=policy.insurer.display_short_name, insurer_code=policy.insurer.code, cover_type=policy.cover_type,
+                policy_number=policy.policy_number if policy.cover_type == "ctpl" else None,
+            ))  # fmt: skip
+    return answer
+
+
+def policy_list_for_user(*, user: Any) -> QuerySet[Policy]:
+    return Policy.objects.filter(scope_for(user).policies_q()).select_related("insurer")
+
+
+def load_list_for_user(*, user: Any) -> QuerySet[PolicyLoad]:
+    scope = scope_for(user)
+    if scope.is_platform_admin:
+        return PolicyLoad.objects.select_related("insurer")
+    if scope.role == Role.INSURER_STAFF and scope.insurer_id:
+        return PolicyLoad.objects.filter(insurer_id=scope.insurer_id).select_related("insurer")
+    return PolicyLoad.objects.none()
+
+
+def load_get_for_user(*, user: Any, load_id: int) -> PolicyLoad | None:
+    return load_list_for_user(user=user).filter(pk=load_id).first()

@@ -1,0 +1,229 @@
+"""Loading policies (idempotent upsert by insurer and policy number; endorsements kept as versions)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from claimbridge.organisations.models import Branch, BranchLevel, Insurer
+from claimbridge.policies.models import LoadStatus, Policy, PolicyLoad, PolicyVersion
+from claimbridge.policies.rows import PolicyRow, RowError, parse_row
+from claimbridge.rules.common import REGION_CITIES
+
+BATCH = 2000
+MAX_ERRORS_KEPT = 5000
+
+
+def _branches(insurer: Insurer) -> dict[str, Branch]:
+    """The insurer's branches by the division code a policy row names: city branches by city, sub-branches by county."""
+    found: dict[str, Branch] = {}
+    for branch in Branch.objects.filter(insurer=insurer).select_related("city", "county"):
+        if branch.level == BranchLevel.CITY:
+            found[branch.city.code] = branch
+        elif branch.county is not None:
+            found[branch.county.code] = branch
+    return found
+
+
+def policy_load_start(
+    *, insurer: Insurer, user: Any, source: str, file_name: str = "", idempotency_key: str = ""
+) -> tuple[PolicyLoad, bool]:
+    """A new load, or the earlier one with the same idempotency key (True when it already existed)."""
+    if idempotency_key:
+        earlier = PolicyLoad.objects.filter(insurer=insurer, idempotency_key=idempotency_key[:80]).first()
+        if earlier is not None:
+            return earlier, True
+    load = PolicyLoad.objects.create(insurer=insurer, uploaded_by=user, source=source, file_name=file_name[:255],
+                                     idempotency_key=idempotency_key[:80])  # fmt: skip
+    return load, False
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def policy_rows_load(*, load: PolicyLoad, rows: Iterable[dict[str, Any]], total: int | None = None) -> PolicyLoad:
+    """Load rows into the register: good rows once, bad rows reported with the reason, nothing half-loaded."""
+    branches = _branches(load.insurer)
+    first_row_of: dict[str, int] = {}
+    load.status = LoadStatus.RUNNING
+    load.rows_total = total or 0
+    load.save(update_fields=["status", "rows_total"])
+    row_number = 1  # the header is row 1, as a spreadsheet shows it
+    try:
+        for batch in _chunks(rows, BATCH):
+            parsed: list[PolicyRow] = []
+            errors: list[RowError] = []
+            for raw in batch:
+                row_number += 1
+                result = parse_row(raw, row_number)
+                if isinstance(result, list):
+                    errors.extend(result[:5])
+                    load.rows_rejected += 1
+                    continue
+                if result.policy_number in first_row_of:
+                    first = first_row_of[result.policy_number]
+                    errors.append(RowError(row_number, "policy_number", "repeated",
+                                           f"保单号与第 {first} 行重复，未重复导入", f"the same policy number as row {first}: not loaded twice"))  # fmt: skip
+                    load.rows_rejected += 1
+                    continue
+                division = result.branch_code
+                city = division[:4] + "00"
+                if division not in branches and city in REGION_CITIES:
+                    errors.append(RowError(row_number, "branch", "unknown_branch",
+                                           f"本公司在 {division} 没有分支机构", f"the insurer has no branch at {division}"))  # fmt: skip
+                    load.rows_rejected += 1
+                    continue
+                first_row_of[result.policy_number] = row_number
+                parsed.append(result)
+            with transaction.atomic():
+                created, changed, unchanged = _upsert(load, parsed, branches)
+            load.rows_created += created
+            load.rows_changed += changed
+            load.rows_unchanged += unchanged
+            load.rows_done += len(batch)
+            if len(load.errors) < MAX_ERRORS_KEPT:
+                load.errors = [*load.errors, *(error.as_dict() for error in errors)][:MAX_ERRORS_KEPT]
+            load.save(
+                update_fields=["rows_created", "rows_changed", "rows_unchanged", "rows_rejected", "rows_done", "errors"]
+            )
+    except Exception:
+        load.status = LoadStatus.FAILED
+        load.finished_at = timezone.now()
+        load.save(update_fields=["status", "finished_at"])
+        raise
+    load.rows_total = load.rows_done
+    load.status = LoadStatus.DONE
+    load.finished_at = timezone.now()
+    load.save(update_fields=["rows_total", "status", "finished_at"])
+    return load
+
+
+def _personal(row: PolicyRow) -> str:
+    return json.dumps(row.personal, ensure_ascii=False, sort_keys=True) if row.personal else ""
+
+
+def _upsert(load: PolicyLoad, rows: list[PolicyRow], branches: dict[str, Branch]) -> tuple[int, int, int]:
+    if not rows:
+        return 0, 0, 0
+    insurer = load.insurer
+    existing = {
+        p.policy_number: p
+        for p in Policy.objects.filter(insurer=insurer, policy_number__in=[r.policy_number for r in rows])
+    }
+    current = {
+        v.policy_id: v
+        for v in PolicyVersion.objects.filter(policy__in=list(existing.values()), effective_to__isnull=True)
+    }
+    now = timezone.now()
+    new_policies: list[tuple[Policy, PolicyRow]] = []
+    new_versions: list[PolicyVersion] = []
+    closed_versions: list[PolicyVersion] = []
+    updated_policies: list[Policy] = []
+    unchanged = changed = 0
+    for row in rows:
+        branch = branches.get(row.branch_code)
+        policy = existing.get(row.policy_number)
+        if policy is None:
+            policy = Policy(insurer=insurer, policy_number=row.policy_number, branch=branch,
+                            underwriting_division=row.branch_code, underwriting_city_code=row.branch_code[:4] + "00",
+                            cover_type=row.cover_type, cover_name=row.cover_name, cancelled_at=row.cancelled_at)  # fmt: skip
+            new_policies.append((policy, row))
+            continue
+        version = current.get(policy.pk)
+        same_version = version is not None and _version_key(version) == row.version_key()
+        same_policy = (policy.cover_type, policy.cover_name, policy.cancelled_at, policy.underwriting_division) == (
+            row.cover_type, row.cover_name, row.cancelled_at, row.branch_code)  # fmt: skip
+        if same_version and same_policy:
+            unchanged += 1
+            continue
+        changed += 1
+        if not same_policy:
+            policy.cover_type, policy.cover_name, policy.cancelled_at = row.cover_type, row.cover_name, row.cancelled_at
+            policy.branch, policy.underwriting_division = branch, row.branch_code
+            policy.underwriting_city_code = row.branch_code[:4] + "00"
+            updated_policies.append(policy)
+        if not same_version:
+            effective = row.endorsement_at or now
+            if version is not None:
+                effective = max(effective, version.effective_from)  # a back-dated endorsement never reorders history
+                version.effective_to = effective
+                closed_versions.append(version)
+            new_versions.append(_version(policy, row, load, effective))
+    Policy.objects.bulk_create([policy for policy, _row in new_policies], batch_size=BATCH)
+    for policy, row in new_policies:
+        new_versions.append(_version(policy, row, load, row.period_start))
+    PolicyVersion.objects.bulk_create(new_versions, batch_size=BATCH)
+    if closed_versions:
+        PolicyVersion.objects.bulk_update(closed_versions, ["effective_to"], batch_size=BATCH)
+    if updated_policies:
+        Policy.objects.bulk_update(updated_policies, ["cover_type", "cover_name", "cancelled_at", "branch",
+                                                      "underwriting_division", "underwriting_city_code"], batch_size=BATCH)  # fmt: skip
+    return len(new_policies), changed, unchanged
+
+
+def _version(policy: Policy, row: PolicyRow, load: PolicyLoad, effective_from: Any) -> PolicyVersion:
+    return PolicyVersion(
+        policy=policy, effective_from=effective_from,
+        period_start=row.period_start, period_end=row.period_end, plate=row.plate, vin=row.vin,
+        vehicle_type=row.vehicle_type, third_party_limit=row.limit, personal=_personal(row), load=load,
+    )  # fmt: skip
+
+
+def _version_key(version: PolicyVersion) -> tuple[Any, ...]:
+    personal = json.loads(version.personal) if version.personal else {}
+    return (version.plate, version.vin, version.vehicle_type, version.third_party_limit, version.period_start,
+            version.period_end, tuple(sorted(personal.items())))  # fmt: skip
+
+
+def in_force_q(at: Any) -> Q:
+    """Versions that describe a policy in force at the instant `at` (start inclusive, end and cancellation exclusive)."""
+    return (
+        Q(effective_from__lte=at)
+        & (Q(effective_to__isnull=True) | Q(effective_to__gt=at))
+        & Q(period_start__lte=at, period_end__gt=at)
+        & (Q(policy__cancelled_at__isnull=True) | Q(policy__cancelled_at__gt=at))
+    )
+
+
+def policy_file_load_queue(*, insurer: Insurer, user: Any, upload: Any) -> PolicyLoad:
+    """Keep the uploaded table and load it in the background; the page follows the load's progress."""
+    from django.core.files.storage import default_storage
+
+    from claimbridge.policies.tasks import run_policy_load
+
+    load, _existing = policy_load_start(insurer=insurer, user=user, source="web", file_name=upload.name or "")
+    extension = "xlsx" if (upload.name or "").lower().endswith(".xlsx") else "csv"
+    load.file_name_stored = default_storage.save(f"policies/loads/{load.pk}.{extension}", upload)
+    load.save(update_fields=["file_name_stored"])
+    transaction.on_commit(lambda: run_policy_load.enqueue(load.pk))
+    return load
+
+
+def policy_stored_file_load(*, load_id: int) -> PolicyLoad:
+    from django.core.files.storage import default_storage
+
+    from claimbridge.policies.tables import read_rows
+    from claimbridge.rules.common import RuleInputError
+
+    load = PolicyLoad.objects.select_related("insurer").get(pk=load_id)
+    if load.status == LoadStatus.DONE:
+        return load
+    with default_storage.open(load.file_name_stored, "rb") as stream:
+        try:
+            total = sum(1 for _row in read_rows(stream, load.file_name))
+            stream.seek(0)
+            return policy_rows_load(load=load, rows=read_rows(stream, load.file_name), total=total)
+        except RuleInputError as error:
+            load.status, load.finished_at = LoadStatus.FAILED, timezone.now()
+            load.errors = [{"row": 0, "field": "file", "code": "unreadable", "zh": error.text.zh, "en": error.text.en}]
+            load.save(update_fields=["status", "finished_at", "errors"])
+            return load

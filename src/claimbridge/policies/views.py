@@ -1,0 +1,67 @@
+"""Policy register pages: insurer staff load files and follow each load; allowed users look a vehicle's cover up."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import cast
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from claimbridge.accounts.models import Role, User
+from claimbridge.policies import selectors, services
+from claimbridge.policies.forms import LookupForm, PolicyFileForm
+from claimbridge.policies.rows import COLUMNS
+from claimbridge.policies.tables import CHINESE_HEADERS
+from claimbridge.web.access import roles_required
+
+LOADER_ROLES = frozenset({Role.INSURER_STAFF, Role.PLATFORM_ADMIN})
+
+
+@roles_required(LOADER_ROLES)
+@require_http_methods(["GET", "POST"])
+def loads(request: HttpRequest) -> HttpResponse:
+    form = PolicyFileForm(request.POST or None, request.FILES or None)
+    user = cast(User, request.user)
+    insurer = user.insurer if user.role == Role.INSURER_STAFF else None
+    can_load = insurer is not None
+    if request.method == "POST" and insurer is not None and form.is_valid():
+        load = services.policy_file_load_queue(insurer=insurer, user=user, upload=form.cleaned_data["file"])
+        return redirect("policy-load", load_id=load.pk)
+    context = {
+        "form": form,
+        "loads": selectors.load_list_for_user(user=request.user)[:50],
+        "columns": COLUMNS if (request.LANGUAGE_CODE or "").startswith("en") else [CHINESE_HEADERS[c] for c in COLUMNS],
+        "can_load": can_load,
+    }
+    return render(request, "policies/loads.html", context, status=422 if form.errors else 200)
+
+
+@roles_required(LOADER_ROLES)
+@require_GET
+def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
+    load = selectors.load_get_for_user(user=request.user, load_id=load_id)
+    if load is None:
+        raise Http404
+    template = "policies/_load_status.html" if request.headers.get("HX-Request") else "policies/load.html"
+    return render(request, template, {"load": load})
+
+
+@roles_required(selectors.LOOKUP_ROLES)
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        instant = form.cleaned_data.get("at") or timezone.now()
+        if timezone.is_naive(instant):
+            instant = timezone.make_aware(instant)
+        views = selectors.lookup_for_user(
+            user=request.user, plate=form.cleaned_data["plate"], vin=form.cleaned_data["vin"], at=instant
+        )
+        results = [
+            {"view": "full" if isinstance(view, selectors.FullView) else "agreement", **asdict(view)} for view in views
+        ]
+    return render(request, "policies/lookup.html", {"form": form, "results": results})
