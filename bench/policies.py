@@ -95,6 +95,7 @@ def main() -> None:
     write_csv(csv_path, args.policies, rng)
 
     user = User.objects.get(username="tianlong_hq")
+    assert user.insurer is not None
     load, _ = services.policy_load_start(insurer=user.insurer, user=user, source="command", file_name=csv_path.name)
     started = time.perf_counter()
     with csv_path.open("rb") as stream:
