@@ -138,3 +138,12 @@ def test_an_excel_file_loads_too(client, users):
     response = client.post("/policies/", {"file": SimpleUploadedFile("保单.xlsx", buffer.getvalue())}, secure=True)
     assert response.status_code == 302
     assert Policy.objects.filter(policy_number="TL2025000009", cover_type="ctpl").exists()
+
+
+def test_another_companys_loads_are_not_listed_or_opened(client, users):
+    client.force_login(users["tianlong_hq"])
+    response = client.post("/policies/", {"file": SimpleUploadedFile("policies.csv", CSV.encode())}, secure=True)
+    load_path = response["Location"]
+    client.force_login(users["maiji_hq"])
+    assert client.get(load_path, secure=True).status_code == 404
+    assert "policies.csv" not in client.get("/policies/", secure=True).content.decode()

@@ -1,0 +1,43 @@
+"""Insurer staff load a policy file in Chromium and follow the load to its per-row report (issue 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP
+from tests.browser.test_roles_in_chromium import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+
+CSV = """保单号,出单机构,险种,号牌,车架号,起保日期,终保日期,责任限额
+TL2026000001,621200,交强险,甘K11111,,2026-01-01,2026-12-31,
+TL2026000002,621202,商业三者险,甘K22222,,2026-01-01,2026-12-31,1000000
+TL2026000003,621200,交强险,甘K3333O,,2026-01-01,2026-12-31,
+"""
+
+
+def test_a_branch_loads_policies_and_reads_the_report(browser, live_server, screenshot_dir, demo_password, tmp_path):
+    path = tmp_path / "保单.csv"
+    path.write_text(CSV, encoding="utf-8")
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_hq", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/policies/")
+        page.locator("#id_file").set_input_files(str(path))
+        page.get_by_role("button", name="导入").click()
+        page.wait_for_url("**/policies/loads/*/")
+        page.locator("[data-testid=load-status][data-status=done]").wait_for()
+        assert page.locator("[data-testid=created]").inner_text() == "2"
+        assert page.locator("[data-testid=rejected]").inner_text() == "1"
+        error = page.locator("[data-testid=row-error]")
+        assert error.count() == 1
+        assert "4" in error.inner_text() and "号牌" in error.inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-policy-load.png", full_page=True)
+
+        page.goto(f"{live_server.url}/policies/lookup/?plate=甘K22222&at=2026-06-01T14:20")
+        result = page.locator("[data-testid=policy]")
+        assert result.count() == 1
+        assert result.get_attribute("data-view") == "full"
+    finally:
+        context.close()
