@@ -32,7 +32,8 @@ def test_a_branch_loads_policies_and_reads_the_report(browser, live_server, scre
         assert page.locator("[data-testid=rejected]").inner_text() == "1"
         error = page.locator("[data-testid=row-error]")
         assert error.count() == 1
-        assert "4" in error.inner_text() and "号牌" in error.inner_text()
+        assert "4" in error.inner_text()
+        assert "号牌" in error.inner_text()
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-policy-load.png", full_page=True)
 
         page.goto(f"{live_server.url}/policies/lookup/?plate=甘K22222&at=2026-06-01T14:20")
