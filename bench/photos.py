@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
-import platform
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from results_file import write_results
 
 from claimbridge.photos.index import HashIndex, brute_force_search
 from claimbridge.photos.ingest import Limits, ingest
@@ -94,13 +92,8 @@ def main() -> None:
         "python_loop_p99_ms": round(float(np.percentile(loop_ms, 99)), 1),
         "hashes": args.hashes,
         "index_build_s": round(build_seconds, 2),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
     }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    write_results(args.out, results)
 
 
 if __name__ == "__main__":

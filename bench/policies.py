@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
-import platform
 import random
 import sys
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from results_file import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CST = timezone(timedelta(hours=8))
@@ -118,14 +118,9 @@ def main() -> None:
         "lookup_p50_ms": round(timings[len(timings) // 2], 2),
         "policies": args.policies,
         "database": "PostgreSQL",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
     }
     csv_path.unlink()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    write_results(args.out, results)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ hold it) and ends with the JSON-ready answer, so reading, checking, deciding and
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from results_file import write_results
 
 from claimbridge.rules import settlement as settlement_module
 from claimbridge.rules.eligibility import eligibility_from_document
@@ -133,13 +132,8 @@ def main() -> None:
         "settle4_per_s": round(rate(settlement_from_document, settlement_documents(1000, rng), args.seconds)),
         "geo_locate_per_s": round(rate(lambda p: index.locate(p[0], p[1]), points, args.seconds)),
         "kernel": "compiled (mypyc)" if str(settlement_module.__file__).endswith(".so") else "pure Python",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
     }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    write_results(args.out, results)
 
 
 if __name__ == "__main__":

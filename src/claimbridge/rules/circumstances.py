@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from claimbridge.rules.common import LIABILITY_NAMES_ZH, RuleInputError, Text
+from claimbridge.rules.common import LIABILITY_NAMES_ZH, RuleInputError, Text, version_on
 from claimbridge.rules.inputs import Fields, day_from, integer_in
 
 UNDETERMINED = "undetermined"
@@ -92,14 +92,8 @@ def catalogues() -> tuple[Catalogue, ...]:
 
 def catalogue_on(day: date | None = None, *, field: str = "date") -> Catalogue:
     """The version in force on `day` (today when not given)."""
-    day = day or date.today()
-    in_force = [catalogue for catalogue in catalogues() if catalogue.effective_from <= day]
-    if not in_force:
-        first = catalogues()[0].effective_from.isoformat()
-        raise RuleInputError(
-            field, f"{first} 之前没有在线快处的事故情形目录", f"no circumstance catalogue is in force before {first}"
-        )
-    return in_force[-1]
+    return version_on(catalogues(), day or date.today(), field=field, zh="{first} 之前没有在线快处的事故情形目录",
+                      en="no circumstance catalogue is in force before {first}")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -59,3 +60,21 @@ def percent(ratio: Decimal) -> str:
 
 def in_period(day: date, start: date, end: date) -> bool:
     return start <= day <= end
+
+
+class Dated(Protocol):
+    @property
+    def effective_from(self) -> date: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def version_on(versions: Sequence[D], day: date, *, field: str, zh: str, en: str) -> D:
+    """The version in force on `day` from versions sorted by `effective_from` (R21: a revision never rewrites the
+    past). Before the first one: an input error, `zh`/`en` completed with that first date."""
+    in_force = [version for version in versions if version.effective_from <= day]
+    if not in_force:
+        first = versions[0].effective_from.isoformat()
+        raise RuleInputError(field, zh.format(first=first), en.format(first=first))
+    return in_force[-1]

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from claimbridge.rules.common import RuleInputError, money
+from claimbridge.rules.common import money, version_on
 
 HEADS = ("property", "medical", "death_disability")
 HEAD_NAMES = {
@@ -57,10 +57,5 @@ def ctpl_versions() -> tuple[CtplLimits, ...]:
 
 
 def ctpl_limits_on(day: date, *, field: str = "accident_date") -> CtplLimits:
-    in_force = [version for version in ctpl_versions() if version.effective_from <= day]
-    if not in_force:
-        first = ctpl_versions()[0].effective_from.isoformat()
-        raise RuleInputError(
-            field, f"{first} 之前没有交强险", f"there was no compulsory insurance (交强险) before {first}"
-        )
-    return in_force[-1]
+    return version_on(ctpl_versions(), day, field=field, zh="{first} 之前没有交强险",
+                      en="there was no compulsory insurance (交强险) before {first}")  # fmt: skip

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from claimbridge.rules.common import ZERO, RuleInputError, Text, money
+from claimbridge.rules.common import ZERO, RuleInputError, Text, money, version_on
 from claimbridge.rules.inputs import Fields, grade_or_ratio
 
 
@@ -74,12 +74,8 @@ class TriageDecision:
 
 
 def triage_rules_on(day: date | None) -> TriageRules:
-    day = day or date.today()
-    in_force = [rules for rules in TRIAGE_VERSIONS if rules.effective_from <= day]
-    if not in_force:
-        first = TRIAGE_VERSIONS[0].effective_from.isoformat()
-        raise RuleInputError("date", f"分流规则自 {first} 起施行", f"the triage rules apply from {first}")
-    return in_force[-1]
+    return version_on(TRIAGE_VERSIONS, day or date.today(), field="date", zh="分流规则自 {first} 起施行",
+                      en="the triage rules apply from {first}")  # fmt: skip
 
 
 def triage(case: TriageCase) -> TriageDecision:
