@@ -44,6 +44,8 @@ def evidence_file_create(
     longitude: float | None = None, crs: str = "wgs84", insurers: list[Insurer] | None = None,
     county: County | None = None,
 ) -> EvidenceFile:  # fmt: skip
+    if county is None and latitude is not None and longitude is not None:
+        county = _county_at(latitude, longitude, crs)
     with transaction.atomic():
         evidence_file = EvidenceFile.objects.create(
             reference=f"EV{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}",
@@ -55,6 +57,18 @@ def evidence_file_create(
             companies.append(user.insurer)
         evidence_file.insurers.set(companies)
     return evidence_file
+
+
+def _county_at(latitude: float, longitude: float, crs: str) -> County | None:
+    """The county of the reported place, from the configured boundaries (B3); None when unknown or not configured."""
+    from claimbridge.rulebook.services import BoundariesNotConfigured, locate
+    from claimbridge.rules.common import RuleInputError
+
+    try:
+        location = locate(latitude, longitude, crs=crs)
+    except (BoundariesNotConfigured, RuleInputError):
+        return None
+    return County.objects.filter(code=location.adcode).first() if location.adcode else None
 
 
 def _check_slot(slot_code: str, party: str) -> Any:

@@ -72,3 +72,8 @@ def test_a_real_camera_file_from_italy_is_far_and_old(users, evidence_file):
 def test_missing_exif_is_noted_not_refused(users, evidence_file):
     flags = flags_for(users, evidence_file, encode(scene(seed=40), "PNG"))
     assert {code: flag.severity for code, flag in flags.items()} == {"no_capture_time": "note", "no_location": "note"}
+
+
+def test_the_reported_place_is_placed_in_its_county(evidence_file):
+    assert evidence_file.county is not None
+    assert evidence_file.county.code == "621202"  # 武都区, from a GCJ-02 pin
