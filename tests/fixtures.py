@@ -28,3 +28,10 @@ def demo_password() -> str:
 def world_for_live_server(transactional_db) -> None:
     """Transactional tests start from an empty database, so they load the demo world themselves."""
     load_demo()
+
+
+@pytest.fixture
+def users_transactional(transactional_db) -> dict[str, User]:
+    """The demo users in a test that commits for real (threads, live servers)."""
+    load_demo()
+    return {user.username: user for user in User.objects.select_related("insurer", "association")}

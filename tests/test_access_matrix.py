@@ -124,6 +124,8 @@ API = {
     "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
     "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
+    "/api/v1/cases": dict.fromkeys(VISITORS, 405),  # reporting is a POST
+    "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/lookup": {
         visitor: 401 if visitor == "anonymous" else 422 for visitor in VISITORS
@@ -140,7 +142,8 @@ API = {
         for name in ("liability", "eligibility", "settle", "triage", "validate", "locate")
     },
 }
-PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999"}
+PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
+                "number": "000000-19990101-00000"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "claimbridge.rulebook",
     "claimbridge.evidence",
     "claimbridge.policies",
+    "claimbridge.cases",
     "claimbridge.web",
 ]
 

@@ -143,6 +143,17 @@ class Scope:
             return Q(insurer_id=self.insurer_id)
         return _NOTHING
 
+    def cases_q(self) -> Q:
+        """Cases the user may open: insurer staff and adjusters, cases where their company covers a party, and
+        cases they reported; the anti-fraud committee, every case; drivers, the cases they reported (B8)."""
+        if self.is_platform_admin or (self.role == Role.ANTIFRAUD_MEMBER and self.committee_id):
+            return Q()
+        if self.role in INSURER_ROLES and self.insurer_id:
+            return Q(parties__insurer_id=self.insurer_id) | Q(created_by_id=self.user_id)
+        if self.role == Role.DRIVER and self.user_id is not None:
+            return Q(created_by_id=self.user_id)
+        return _NOTHING
+
     @property
     def sees_across_companies(self) -> bool:
         """Whoever may follow a reused photo into another company's case: the anti-fraud committee (R20)."""

@@ -1,0 +1,77 @@
+"""/api/v1/cases/…: reporting a case (retried safely with Idempotency-Key) and reading it (B8, B9)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from claimbridge.accounts.models import Role, User
+from claimbridge.cases import selectors, services
+from claimbridge.core.idempotency import run_once
+from claimbridge.organisations.models import County
+
+router = Router(tags=["cases"], auth=django_auth)
+REPORTER_ROLES: dict[str, str] = {
+    Role.INSURER_STAFF: "hotline",
+    Role.ADJUSTER: "adjuster",
+    Role.DRIVER: "driver",
+    Role.PLATFORM_ADMIN: "hotline",
+}
+
+
+class PartyIn(Schema):
+    label: str
+    plate: str = ""
+    vin: str = ""
+    insurer: str = ""
+    underwriting_city: str = ""
+
+
+class CaseIn(Schema):
+    county: str
+    accident_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    crs: str = "wgs84"
+    parties: list[PartyIn] = []
+
+
+@router.post("", response={200: dict[str, Any], 201: dict[str, Any], 422: dict[str, Any]},
+             summary="Report a case (a draft until complete); an Idempotency-Key makes retries return the same case")  # fmt: skip
+def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+    user = cast(User, request.user)
+    channel = REPORTER_ROLES.get(user.role)
+    if channel is None:
+        raise HttpError(403, "forbidden")
+    county = County.objects.select_related("city").filter(code=payload.county).first()
+    if county is None:
+        raise HttpError(422, "county")
+
+    def work() -> tuple[int, dict[str, Any]]:
+        try:
+            case = services.case_create(
+                user=user, channel=channel, county=county, accident_at=payload.accident_at, latitude=payload.latitude,
+                longitude=payload.longitude, crs=payload.crs,
+                parties=[services.PartyInput(p.label, p.plate, p.vin, p.insurer, p.underwriting_city) for p in payload.parties],
+            )  # fmt: skip
+        except services.CaseError as error:
+            return 422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}}
+        return 201, selectors.case_view(user=user, case=case)
+
+    status, body, replayed = run_once(
+        scope=f"user:{user.pk}:cases.create", key=request.headers.get("Idempotency-Key", ""), work=work
+    )
+    return Status(200 if replayed and status == 201 else status, body)
+
+
+@router.get("/{number}", summary="One case, as far as you may see it")
+def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise HttpError(404, "not found")
+    return selectors.case_view(user=request.user, case=case)

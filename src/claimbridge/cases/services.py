@@ -1,0 +1,129 @@
+"""Every write to a case, in a transaction, each leaving a hash-chained event (B8, B9, R1, R16)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from claimbridge.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, Channel
+from claimbridge.core.hashchain import GENESIS, link
+from claimbridge.organisations.models import County, Insurer, ServiceArea
+from claimbridge.rules.case_flow import next_state
+from claimbridge.rules.identifiers import check_plate
+
+
+class CaseError(Exception):
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        self.code, self.zh, self.en = code, zh, en
+        super().__init__(en)
+
+
+def case_number_next(*, city_code: str, day: Any) -> str:
+    """`621200-20240601-00007`: the city, the day, and the count of that city's cases that day (row-locked)."""
+    sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(city_code=city_code, day=day)
+    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=sequence.last + 1)
+    return f"{city_code}-{day:%Y%m%d}-{sequence.last + 1:05d}"
+
+
+def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any]) -> CaseEvent:
+    """Append to the case's chain; the case row is locked so the chain never forks."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    event = CaseEvent(case=locked, sequence=locked.events_count + 1, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+                      at=timezone.now(), data=data, previous_hash=locked.last_event_hash or GENESIS)  # fmt: skip
+    event.hash = link(event.previous_hash, event.payload())
+    event.save()
+    Case.objects.filter(pk=locked.pk).update(events_count=event.sequence, last_event_hash=event.hash)
+    case.events_count, case.last_event_hash = event.sequence, event.hash
+    return event
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    label: str
+    plate: str = ""
+    vin: str = ""
+    insurer_code: str = ""
+    underwriting_city_code: str = ""
+
+
+def _route(insurer: Insurer | None, county: County | None) -> Any:
+    """The insurer's claims unit serving the accident county (R16), whichever city wrote the policy (R1)."""
+    if insurer is None or county is None:
+        return None
+    area = ServiceArea.objects.filter(insurer=insurer, county=county).select_related("claims_unit").first()
+    return area.claims_unit if area else None
+
+
+def case_create(
+    *, user: Any, channel: str, county: County, accident_at: datetime | None = None, latitude: float | None = None,
+    longitude: float | None = None, crs: str = "wgs84", parties: list[PartyInput] = (),  # type: ignore[assignment]
+) -> Case:  # fmt: skip
+    if channel not in Channel.values:
+        raise CaseError("bad_channel", "未知的报案渠道", "unknown reporting channel")
+    labels = [party.label for party in parties]
+    if len(set(labels)) != len(labels) or any(label not in {"A", "B", "C", "D"} for label in labels):
+        raise CaseError("bad_parties", "当事方应为 A、B、C、D 且不重复", "parties are A, B, C or D, each once")
+    insurers = {i.code: i for i in Insurer.objects.filter(code__in=[p.insurer_code for p in parties if p.insurer_code])}
+    for party in parties:
+        if party.plate and not check_plate(party.plate).valid:
+            raise CaseError("bad_plate", f"{party.label} 方号牌无效", f"the plate of party {party.label} is not valid")
+        if party.insurer_code and party.insurer_code not in insurers:
+            raise CaseError(
+                "unknown_insurer", f"{party.label} 方的保险公司不存在", f"party {party.label}'s insurer is unknown"
+            )
+    with transaction.atomic():
+        day = timezone.localdate(accident_at) if accident_at else timezone.localdate()
+        case = Case.objects.create(
+            number=case_number_next(city_code=county.city.code, day=day), channel=channel, city=county.city,
+            county=county, accident_at=accident_at, latitude=latitude, longitude=longitude, crs=crs,
+            created_by=user if getattr(user, "pk", None) else None,
+        )  # fmt: skip
+        event_append(case=case, kind="created", actor=user, data={"channel": channel, "county": county.code})
+        for party in parties:
+            insurer = insurers.get(party.insurer_code)
+            unit = _route(insurer, county)
+            CaseParty.objects.create(case=case, label=party.label, plate=check_plate(party.plate).normalized if party.plate else "",
+                                     vin=party.vin.upper(), insurer=insurer, claims_unit=unit,
+                                     underwriting_city_code=party.underwriting_city_code)  # fmt: skip
+            event_append(case=case, kind="party_added", actor=user,
+                         data={"party": party.label, "insurer": party.insurer_code, "claims_unit": unit.pk if unit else None,
+                               "cross_region": bool(party.underwriting_city_code and party.underwriting_city_code != county.city.code)})  # fmt: skip
+    return case
+
+
+def case_transition(*, case: Case, action: str, user: Any, reason: str = "") -> Case:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        state = next_state(locked.state, action)
+        Case.objects.filter(pk=locked.pk).update(state=state)
+        event_append(
+            case=locked,
+            kind="state_changed",
+            actor=user,
+            data={"from": locked.state, "to": state, "action": action, "reason": reason},
+        )
+    case.refresh_from_db()
+    return case
+
+
+def audit_verify() -> list[str]:
+    """Every case whose chain of events was edited, reordered or cut: `number: what is wrong`."""
+    problems = []
+    for case in Case.objects.order_by("pk").iterator():
+        previous, expected = GENESIS, 1
+        for event in CaseEvent.objects.filter(case=case).order_by("sequence").iterator():
+            if event.sequence != expected:
+                problems.append(f"{case.number}: event {expected} is missing")
+                break
+            if event.previous_hash != previous or link(previous, event.payload()) != event.hash:
+                problems.append(f"{case.number}: event {event.sequence} was altered")
+                break
+            previous, expected = event.hash, expected + 1
+        else:
+            if expected - 1 != case.events_count or (case.events_count and previous != case.last_event_hash):
+                problems.append(f"{case.number}: events after {expected - 1} were removed")
+    return problems

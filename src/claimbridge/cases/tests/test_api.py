@@ -1,0 +1,82 @@
+"""Reporting a case over the API: retried safely, read only as far as each company may (B8, B9)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from claimbridge.cases.models import Case
+
+BODY = {"county": "621202", "accident_at": "2024-06-01T14:20:00+08:00", "parties": [
+    {"label": "A", "plate": "甘E6789A", "insurer": "maiji", "underwriting_city": "620500"},
+    {"label": "B", "plate": "甘K12345", "insurer": "tianlong", "underwriting_city": "621200"}]}  # fmt: skip
+
+
+def post(client, body=BODY, key=""):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(
+        "/api/v1/cases",
+        data=json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+        secure=True,
+        **headers,
+    )
+
+
+@pytest.mark.django_db
+def test_a_retried_report_is_one_case(client, users):
+    client.force_login(users["tianlong_adj1"])
+    first, again = post(client, key="roadside-1"), post(client, key="roadside-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_each_company_sees_its_own_party_and_only_the_label_of_the_other(client, users):
+    client.force_login(users["tianlong_adj1"])
+    number = post(client).json()["number"]
+    client.force_login(users["maiji_unit1"])
+    parties = {p["label"]: p for p in client.get(f"/api/v1/cases/{number}", secure=True).json()["parties"]}
+    assert parties["A"]["plate"] == "甘E6789A"
+    assert parties["B"] == {"label": "B", "insurer": "tianlong"}
+    client.force_login(users["bailong_hq"])
+    assert client.get(f"/api/v1/cases/{number}", secure=True).status_code == 404
+
+
+@pytest.mark.django_db
+def test_bad_input_is_refused_in_both_languages(client, users):
+    client.force_login(users["tianlong_adj1"])
+    response = post(client, body=BODY | {"parties": [{"label": "A", "plate": "甘E12O45"}]})
+    assert response.status_code == 422
+    assert response.json()["error"]["zh"]
+    assert response.json()["error"]["en"]
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_retries_create_one_case(users_transactional):
+    """B9 acceptance: the same POST with the same Idempotency-Key, 50 times at once, is one case (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    user = users_transactional["tianlong_adj1"]
+    answers: list[int] = []
+
+    def fire() -> None:
+        client = Client()
+        client.force_login(user)
+        answers.append(post(client, key="storm-1").status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=fire) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(set(answers)) == [200, 201]
+    assert answers.count(201) == 1
+    assert Case.objects.count() == 1

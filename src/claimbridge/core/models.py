@@ -1,0 +1,5 @@
+"""Models shared by every app (kept in the modules that use them; imported here so Django registers them)."""
+
+from claimbridge.core.idempotency import IdempotentRequest
+
+__all__ = ["IdempotentRequest"]
