@@ -61,6 +61,8 @@ EVIDENCE_ROLES = {
 REUSE_ROLES = {"antifraud", "platform_admin"}
 POLICY_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
 LOOKUP_ROLES = EVIDENCE_ROLES
+CASE_INBOX_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
+CASE_ROLES = CASE_INBOX_ROLES | {"driver", "antifraud"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -98,6 +100,11 @@ WEB = {
     "/policies/": expect(POLICY_ROLES),
     "/policies/loads/<int:load_id>/": expect(POLICY_ROLES, ok_status=404),
     "/policies/lookup/": expect(LOOKUP_ROLES),
+    "/cases/": expect(CASE_INBOX_ROLES),
+    "/cases/<str:number>/": expect(CASE_ROLES, ok_status=404),
+    "/cases/<str:number>/action/": {
+        v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
+    },
     "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
     "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
     "/accounts/password/": expect(SIGNED_IN),
@@ -145,6 +152,7 @@ API = {
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
                 "number": "000000-19990101-00000"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
+               "<str:number>": PATH_SAMPLES["number"],
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 
 

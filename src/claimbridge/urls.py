@@ -19,5 +19,6 @@ urlpatterns = [
     path("rules/", include("claimbridge.rulebook.urls")),
     path("evidence/", include("claimbridge.evidence.urls")),
     path("policies/", include("claimbridge.policies.urls")),
+    path("cases/", include("claimbridge.cases.urls")),
     path("", include("claimbridge.web.urls")),
 ]

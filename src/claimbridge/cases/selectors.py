@@ -40,3 +40,23 @@ def case_view(*, user: Any, case: Case) -> dict[str, Any]:
         "county": case.county.code if case.county else None,
         "accident_at": case.accident_at.isoformat() if case.accident_at else None, "parties": parties,
     }  # fmt: skip
+
+
+def inbox_for_user(*, user: Any, state: str = "") -> QuerySet[Case]:
+    """A claims unit's inbox: cases with a party its units handle (unit staff: their unit; branch: its units)."""
+    scope = scope_for(user)
+    units = scope.claims_units_q(prefix="parties__claims_unit__")
+    cases = Case.objects.filter(
+        pk__in=Case.objects.filter(units).exclude(parties__claims_unit__isnull=True).values("pk")
+    )
+    if state:
+        cases = cases.filter(state=state)
+    return cases.select_related("county").order_by("-created_at")
+
+
+def timeline(*, case: Case) -> list[dict[str, Any]]:
+    return [
+        {"sequence": event.sequence, "kind": event.kind, "at": event.at, "actor": event.actor.username if event.actor else "",
+         "data": event.data}
+        for event in case.events.select_related("actor").order_by("sequence")
+    ]  # fmt: skip

@@ -25,6 +25,13 @@ STATES: dict[str, Text] = {
     "closed": Text("已结案", "closed"),
 }
 
+ACTION_NAMES: dict[str, Text] = {
+    "report": Text("报案", "report"), "request_confirmation": Text("请双方确认", "ask both parties to confirm"),
+    "confirm_all": Text("双方已确认", "both parties confirmed"), "send_to_police": Text("转交警处理", "send to the police"),
+    "register": Text("立案", "register"), "assess": Text("定损", "assess the loss"), "settle": Text("理算", "compute settlement"),
+    "approve": Text("核赔", "approve"), "pay": Text("支付", "pay"), "close": Text("结案", "close"), "reopen": Text("重开", "reopen"),
+}  # fmt: skip
+
 ACTIONS: dict[str, tuple[frozenset[str], str]] = {  # action → (states it may start from, state it leads to)
     "report": (frozenset({"draft"}), "reported"),
     "request_confirmation": (frozenset({"reported"}), "awaiting_confirmation"),

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.accounts.models import Role
-from claimbridge.web.access import EVIDENCE_ROLES, ORGANISATION_ROLES, POLICY_ROLES, REUSE_ROLES, STAFF_DIRECTORY_ROLES
+from claimbridge.web.access import (
+    CASE_INBOX_ROLES,
+    EVIDENCE_ROLES,
+    ORGANISATION_ROLES,
+    POLICY_ROLES,
+    REUSE_ROLES,
+    STAFF_DIRECTORY_ROLES,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(NavItem(str(_("Liability")), reverse("rules"), "rules"))
     items.append(NavItem(str(_("Settlement")), reverse("rules-settlement"), "rules-settlement"))
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    if role in CASE_INBOX_ROLES:
+        items.append(NavItem(str(_("Cases")), reverse("case-inbox"), "case-inbox"))
     if role in EVIDENCE_ROLES:
         items.append(NavItem(str(_("Evidence")), reverse("evidence-files"), "evidence-files"))
     if role in REUSE_ROLES:

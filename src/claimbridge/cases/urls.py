@@ -1,0 +1,9 @@
+from django.urls import path
+
+from claimbridge.cases import views
+
+urlpatterns = [
+    path("", views.inbox, name="case-inbox"),
+    path("<str:number>/", views.case_detail, name="case"),
+    path("<str:number>/action/", views.case_action, name="case-action"),
+]

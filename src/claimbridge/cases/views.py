@@ -1,0 +1,65 @@
+"""Back-office pages: the claims unit's inbox and the case page with its timeline and next actions (issue 6)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from claimbridge.accounts.models import Role
+from claimbridge.cases import selectors, services
+from claimbridge.rules.case_flow import ACTION_NAMES, STATES, IllegalTransition, available_actions
+from claimbridge.web.access import roles_required
+
+BACK_OFFICE_ROLES: frozenset[str] = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.PLATFORM_ADMIN})
+CASE_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.ANTIFRAUD_MEMBER, Role.DRIVER, Role.PLATFORM_ADMIN})
+
+
+def _english(request: HttpRequest) -> bool:
+    return (request.LANGUAGE_CODE or "").startswith("en")
+
+
+@roles_required(BACK_OFFICE_ROLES)
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    cases = selectors.inbox_for_user(user=request.user, state=state if state in STATES else "")[:200]
+    english = _english(request)
+    states = [(code, text.en if english else text.zh) for code, text in STATES.items()]
+    labels = dict(states)
+    rows = [(case, labels[case.state]) for case in cases]
+    return render(request, "cases/inbox.html", {"rows": rows, "states": states, "state": state})
+
+
+@roles_required(CASE_ROLES)
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    english = _english(request)
+    state = STATES[case.state]
+    back_office = getattr(request.user, "role", None) in BACK_OFFICE_ROLES
+    context = {
+        "case": case, "view": selectors.case_view(user=request.user, case=case), "timeline": selectors.timeline(case=case),
+        "state_label": state.en if english else state.zh,
+        "actions": [
+            (action, ACTION_NAMES[action].en if english else ACTION_NAMES[action].zh) for action in available_actions(case.state)
+        ] if back_office else [],
+    }  # fmt: skip
+    return render(request, "cases/case.html", context)
+
+
+@roles_required(BACK_OFFICE_ROLES)
+@require_POST
+def case_action(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    try:
+        services.case_transition(case=case, action=request.POST.get("action", ""), user=request.user,
+                                 reason=request.POST.get("reason", "")[:200])  # fmt: skip
+    except IllegalTransition as refused:
+        messages.error(request, refused.text.en if _english(request) else refused.text.zh)
+    return redirect("case", number=number)
