@@ -106,3 +106,16 @@ class CaseEvent(models.Model):
     def payload(self) -> dict[str, object]:
         return {"case": self.case_id, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
                 "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+
+
+from claimbridge.cases.webhooks import DeliveryAttempt, OutboxMessage, WebhookEndpoint  # noqa: E402 - registered with the app
+
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseNumberSequence",
+    "CaseParty",
+    "DeliveryAttempt",
+    "OutboxMessage",
+    "WebhookEndpoint",
+]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, Channel
+from claimbridge.cases.webhooks import outbox_add
 from claimbridge.core.hashchain import GENESIS, link
 from claimbridge.organisations.models import County, Insurer, ServiceArea
 from claimbridge.rules.case_flow import next_state
@@ -38,6 +39,13 @@ def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any]) -> 
     event.save()
     Case.objects.filter(pk=locked.pk).update(events_count=event.sequence, last_event_hash=event.hash)
     case.events_count, case.last_event_hash = event.sequence, event.hash
+    insurers = list(
+        CaseParty.objects.filter(case=locked, insurer__isnull=False).values_list("insurer_id", flat=True).distinct()
+    )
+    if insurers:
+        outbox_add(insurers=insurers, event_type=f"case.{kind}",
+                   payload={"case": locked.number, "sequence": event.sequence, "kind": kind, "at": event.at.isoformat(),
+                            "state": locked.state, "data": data})  # fmt: skip
     return event
 
 

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from claimbridge.cases.models import Case, CaseEvent
+from claimbridge.cases.webhooks import DeliveryAttempt, OutboxMessage, WebhookEndpoint
+from claimbridge.evidence.admin import ReadOnlyAdmin
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "state", "channel", "county", "accident_at", "created_at"]
+    list_filter = ["state", "channel"]
+    search_fields = ["number"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    """Append-only by design: the audit chain (`claimbridge audit verify`) would show any edit."""
+
+    list_display = ["case", "sequence", "kind", "actor", "at"]
+    list_filter = ["kind"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["insurer", "url", "active"]
+    list_filter = ["active"]
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "status_code", "error", "duration_ms"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["event_type", "endpoint", "created_at", "attempts", "delivered_at", "given_up_at"]
+    list_filter = ["event_type"]
+    inlines = [DeliveryAttemptInline]

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from claimbridge.cases import webhooks
+
+
+@task()
+def deliver_webhooks() -> None:
+    webhooks.deliver_due()
