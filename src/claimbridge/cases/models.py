@@ -97,6 +97,8 @@ class CaseEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
         ordering = ["case_id", "sequence"]
         constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="case_event_sequence")]
 

@@ -69,6 +69,8 @@ class DeliveryAttempt(models.Model):
     class Meta:
         app_label = "cases"
         ordering = ["at", "pk"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.status_code or self.error}"
