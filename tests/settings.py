@@ -21,3 +21,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 COUNTY_BOUNDARIES_FILE = str(Path(__file__).resolve().parent / "data" / "gansu_longnan_tianshui_counties.geojson")
+SMS_BACKEND = "claimbridge.core.sms.MemorySmsBackend"

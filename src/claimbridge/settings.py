@@ -165,6 +165,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 COUNTY_BOUNDARIES_FILE = os.environ.get("COUNTY_BOUNDARIES_FILE", "")
 COUNTY_BOUNDARIES_CRS = os.environ.get("COUNTY_BOUNDARIES_CRS", "gcj02")
 
+# Text messages (one-time codes): a class with send(phone, text); the default writes to the log.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "claimbridge.core.sms.LogSmsBackend")
+
 # Evidence (photos and videos of the scene).
 EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "200"))
 EVIDENCE_MAX_MEGAPIXELS = int(os.environ.get("EVIDENCE_MAX_MEGAPIXELS", "60"))

@@ -1,5 +1,6 @@
 """Models shared by every app (kept in the modules that use them; imported here so Django registers them)."""
 
 from claimbridge.core.idempotency import IdempotentRequest
+from claimbridge.core.phone_verification import PhoneChallenge
 
-__all__ = ["IdempotentRequest"]
+__all__ = ["IdempotentRequest", "PhoneChallenge"]

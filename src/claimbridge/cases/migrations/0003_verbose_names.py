@@ -4,18 +4,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_outboxmessage_deliveryattempt_webhookendpoint_and_more'),
+        ("cases", "0002_outboxmessage_deliveryattempt_webhookendpoint_and_more"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='caseevent',
-            options={'ordering': ['case_id', 'sequence'], 'verbose_name': 'case event', 'verbose_name_plural': 'case events'},
+            name="caseevent",
+            options={
+                "ordering": ["case_id", "sequence"],
+                "verbose_name": "case event",
+                "verbose_name_plural": "case events",
+            },
         ),
         migrations.AlterModelOptions(
-            name='deliveryattempt',
-            options={'ordering': ['at', 'pk'], 'verbose_name': 'delivery attempt', 'verbose_name_plural': 'delivery attempts'},
+            name="deliveryattempt",
+            options={
+                "ordering": ["at", "pk"],
+                "verbose_name": "delivery attempt",
+                "verbose_name_plural": "delivery attempts",
+            },
         ),
     ]
