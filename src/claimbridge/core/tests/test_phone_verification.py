@@ -29,7 +29,9 @@ def empty_outbox():
 
 def last_code() -> str:
     _phone, text = MemorySmsBackend.outbox[-1]
-    return re.search(r"\d{6}", text).group(0)
+    found = re.search(r"\d{6}", text)
+    assert found is not None
+    return found.group(0)
 
 
 def test_the_code_sent_verifies_once():
