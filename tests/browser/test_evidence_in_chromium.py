@@ -53,7 +53,8 @@ def test_an_adjuster_photographs_the_scene_on_a_phone(browser, live_server, scre
         assert "必拍照片已齐全" in page.locator("[data-testid=missing-required]").inner_text()
         for slot in photos:
             thumbnail = page.locator(f"[data-testid=slot-{slot}] img[src*='thumbnail']")
-            assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+            thumbnail.scroll_into_view_if_needed()  # thumbnails load lazily, as they come into view
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
         collision = page.locator("[data-testid=slot-collision_point]").inner_text()
         assert "拍摄时间比报案的事故时间早" in collision
         assert "公里" in collision
