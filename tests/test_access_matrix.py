@@ -133,6 +133,9 @@ API = {
     "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
     "/api/v1/cases": dict.fromkeys(VISITORS, 405),  # reporting is a POST
     "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/cases/{number}/join-code": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/phone/code": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/lookup": {
         visitor: 401 if visitor == "anonymous" else 422 for visitor in VISITORS

@@ -69,9 +69,68 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
     return Status(200 if replayed and status == 201 else status, body)
 
 
+phone_router = Router(tags=["cases"])
+
+
+class PhoneIn(Schema):
+    phone: str
+
+
+class JoinIn(Schema):
+    join_code: str
+    phone: str
+    sms_code: str
+
+
+def _verification_refused(request: HttpRequest, error: Any) -> Status[dict[str, Any]]:
+    from claimbridge.core.errors import bilingual
+
+    return Status(422, {"error": {"code": error.code, **bilingual(error.message)}})
+
+
+@phone_router.post(
+    "/code", response={202: dict[str, Any], 422: dict[str, Any]}, summary="Send a one-time code to a mobile number"
+)
+def phone_code(request: HttpRequest, payload: PhoneIn) -> Status[dict[str, Any]]:
+    from claimbridge.core.phone_verification import VerificationError, challenge_send
+
+    try:
+        challenge_send(payload.phone)
+    except VerificationError as error:
+        return _verification_refused(request, error)
+    return Status(202, {"sent": True})
+
+
+@router.post("/join", auth=None, response={200: dict[str, Any], 422: dict[str, Any]},
+             summary="The other driver joins a case with its join code and a code sent to their own mobile")  # fmt: skip
+def case_join(request: HttpRequest, payload: JoinIn) -> Status[dict[str, Any]]:
+    from claimbridge.core.phone_verification import VerificationError
+
+    try:
+        case, party = services.case_join(join_code=payload.join_code, phone=payload.phone, sms_code=payload.sms_code)
+    except VerificationError as error:
+        return _verification_refused(request, error)
+    except services.CaseError as error:
+        return Status(422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}})
+    joined = request.session.get("case_parties", {})
+    joined[case.number] = party.label
+    request.session["case_parties"] = joined
+    return Status(200, {"case": case.number, "party": party.label})
+
+
 @router.get("/{number}", summary="One case, as far as you may see it")
 def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     case = selectors.case_get_for_user(user=request.user, number=number)
     if case is None:
         raise HttpError(404, "not found")
     return selectors.case_view(user=request.user, case=case)
+
+
+@router.post("/{number}/join-code", summary="A join code and QR code for the other driver")
+def case_join_code(request: HttpRequest, number: str) -> dict[str, Any]:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise HttpError(404, "not found")
+    code = services.case_join_code_issue(case=case, user=request.user)
+    url = request.build_absolute_uri(f"/cases/join/?code={code}")
+    return {"join_code": code, "join_url": url, "qr_svg": services.join_qr_svg(join_url=url)}

@@ -49,6 +49,8 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    join_code = models.CharField(_("join code"), max_length=8, blank=True, db_index=True)
+    join_code_expires_at = models.DateTimeField(null=True, blank=True)
     events_count = models.PositiveIntegerField(default=0)  # so that deleting the newest events is noticed too
     last_event_hash = models.CharField(max_length=64, blank=True)
 
@@ -69,6 +71,7 @@ class CaseParty(models.Model):
     driver_name = EncryptedTextField(_("driver"), blank=True)
     driver_phone = EncryptedTextField(_("mobile"), blank=True)
     driver_licence = EncryptedTextField(_("driving licence number"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)  # verified mobile, as a blind index
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     claims_unit = models.ForeignKey(ClaimsUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
     underwriting_city_code = models.CharField(max_length=6, blank=True)

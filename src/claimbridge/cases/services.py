@@ -135,3 +135,60 @@ def audit_verify() -> list[str]:
             if expected - 1 != case.events_count or (case.events_count and previous != case.last_event_hash):
                 problems.append(f"{case.number}: events after {expected - 1} were removed")
     return problems
+
+
+JOIN_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: easy to read out at the roadside
+JOIN_CODE_LIFETIME_MINUTES = 60
+
+
+def case_join_code_issue(*, case: Case, user: Any = None) -> str:
+    """A short code (and its QR) with which the other driver joins the case from their own phone (B1)."""
+    import secrets
+    from datetime import timedelta
+
+    with transaction.atomic():
+        while True:
+            code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+            if not Case.objects.filter(join_code=code, join_code_expires_at__gt=timezone.now()).exists():
+                break
+        Case.objects.filter(pk=case.pk).update(
+            join_code=code, join_code_expires_at=timezone.now() + timedelta(minutes=JOIN_CODE_LIFETIME_MINUTES)
+        )
+        event_append(case=case, kind="join_code_issued", actor=user, data={})
+    case.join_code = code
+    return code
+
+
+def case_join(*, join_code: str, phone: str, sms_code: str) -> tuple[Case, CaseParty]:
+    """The second driver joins with the code from the first driver's phone and a code sent to their own mobile."""
+    from claimbridge.core.crypto import blind_index
+    from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
+
+    case = Case.objects.filter(join_code=join_code.strip().upper(), join_code_expires_at__gt=timezone.now()).first()
+    if case is None:
+        raise CaseError("bad_join_code", "加入码无效或已过期", "the join code is not valid or has expired")
+    phone = normalise_mobile(phone)
+    challenge_verify(phone, sms_code)
+    index = blind_index(phone, purpose="phone")
+    with transaction.atomic():
+        existing = CaseParty.objects.filter(case=case, phone_index=index).first()
+        if existing is not None:
+            return case, existing
+        taken = set(CaseParty.objects.filter(case=case).values_list("label", flat=True))
+        label = next((candidate for candidate in "ABCD" if candidate not in taken), None)
+        if label is None:
+            raise CaseError("case_full", "本案当事方已满", "this case already has all its parties")
+        party = CaseParty.objects.create(case=case, label=label, driver_phone=phone, phone_index=index)
+        event_append(case=case, kind="party_joined", actor=None, data={"party": label})
+    return case, party
+
+
+def join_qr_svg(*, join_url: str) -> str:
+    """The join link as an SVG QR code, for the other driver's camera."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(join_url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False)
+    return buffer.getvalue().decode()

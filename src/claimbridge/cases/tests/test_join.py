@@ -1,0 +1,82 @@
+"""The second driver joins from their own phone: the join code from the first driver, and a code to their mobile (B1)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from claimbridge.cases.models import CaseParty
+from claimbridge.cases.tests.test_cases import wudu_case
+from claimbridge.core.sms import MemorySmsBackend
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, path, body):
+    return client.post(path, data=json.dumps(body), content_type="application/json", secure=True)
+
+
+@pytest.fixture
+def case_with_code(client, users):
+    MemorySmsBackend.outbox.clear()
+    case = wudu_case(users["tianlong_adj1"], parties=[])
+    client.force_login(users["tianlong_adj1"])
+    answer = post(client, f"/api/v1/cases/{case.number}/join-code", {}).json()
+    assert re.fullmatch(r"[A-Z0-9]{6}", answer["join_code"])
+    assert answer["qr_svg"].startswith("<svg")
+    assert answer["join_code"] in answer["join_url"]
+    return case, answer["join_code"]
+
+
+def sms_code() -> str:
+    found = re.search(r"\d{6}", MemorySmsBackend.outbox[-1][1])
+    assert found is not None
+    return found.group(0)
+
+
+def test_a_driver_joins_with_the_code_and_a_verified_phone(case_with_code):
+    case, code = case_with_code
+    driver = Client()
+    assert post(driver, "/api/v1/phone/code", {"phone": "13700001111"}).status_code == 202
+    joined = post(
+        driver, "/api/v1/cases/join", {"join_code": code.lower(), "phone": "13700001111", "sms_code": sms_code()}
+    )
+    assert joined.status_code == 200
+    assert joined.json() == {"case": case.number, "party": "A"}
+    party = CaseParty.objects.get(case=case)
+    assert party.driver_phone == "13700001111"
+    assert case.events.filter(kind="party_joined").exists()
+
+
+def test_a_wrong_sms_code_or_join_code_adds_nobody(case_with_code):
+    case, code = case_with_code
+    driver = Client()
+    post(driver, "/api/v1/phone/code", {"phone": "13700002222"})
+    wrong = post(
+        driver,
+        "/api/v1/cases/join",
+        {"join_code": code, "phone": "13700002222", "sms_code": "000000" if sms_code() != "000000" else "111111"},
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["zh"]
+    assert wrong.json()["error"]["en"]
+    bad = post(driver, "/api/v1/cases/join", {"join_code": "ZZZZZZ", "phone": "13700002222", "sms_code": sms_code()})
+    assert bad.status_code == 422
+    assert CaseParty.objects.filter(case=case).count() == 0
+
+
+def test_joining_twice_from_the_same_phone_is_the_same_party(case_with_code):
+    case, code = case_with_code
+    driver = Client()
+    for _ in range(2):
+        post(driver, "/api/v1/phone/code", {"phone": "13700003333"})
+        assert (
+            post(
+                driver, "/api/v1/cases/join", {"join_code": code, "phone": "13700003333", "sms_code": sms_code()}
+            ).status_code
+            == 200
+        )
+    assert CaseParty.objects.filter(case=case).count() == 1
