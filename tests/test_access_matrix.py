@@ -101,6 +101,7 @@ WEB = {
     "/policies/loads/<int:load_id>/": expect(POLICY_ROLES, ok_status=404),
     "/policies/lookup/": expect(LOOKUP_ROLES),
     "/cases/": expect(CASE_INBOX_ROLES),
+    "/cases/join/": expect(ALL),
     "/cases/<str:number>/": expect(CASE_ROLES, ok_status=404),
     "/cases/<str:number>/action/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS

@@ -4,6 +4,7 @@ from claimbridge.cases import views
 
 urlpatterns = [
     path("", views.inbox, name="case-inbox"),
+    path("join/", views.join, name="case-join"),
     path("<str:number>/", views.case_detail, name="case"),
     path("<str:number>/action/", views.case_action, name="case-action"),
 ]

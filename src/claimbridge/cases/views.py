@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claimbridge.accounts.models import Role
 from claimbridge.cases import selectors, services
@@ -63,3 +63,35 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
     except IllegalTransition as refused:
         messages.error(request, refused.text.en if _english(request) else refused.text.zh)
     return redirect("case", number=number)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """Public: the other driver opens the QR link (or types the code), proves their mobile and joins the case (B1)."""
+    from claimbridge.cases.forms import JoinForm
+    from claimbridge.core.phone_verification import VerificationError, challenge_send
+
+    form = JoinForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    context: dict[str, object] = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "send_code" in request.POST:
+                challenge_send(data["phone"])
+                context["code_sent"] = True
+            else:
+                case, party = services.case_join(
+                    join_code=data["join_code"], phone=data["phone"], sms_code=data["sms_code"]
+                )
+                joined = request.session.get("case_parties", {})
+                joined[case.number] = party.label
+                request.session["case_parties"] = joined
+                context |= {"joined_case": case, "joined_party": party.label}
+        except VerificationError as refused:
+            context["error"], status = refused.message, 422
+        except services.CaseError as refused:
+            context["error"], status = refused.en if _english(request) else refused.zh, 422
+    elif request.method == "POST":
+        status = 422
+    return render(request, "cases/join.html", context, status=status)
