@@ -102,6 +102,8 @@ WEB = {
     "/policies/lookup/": expect(LOOKUP_ROLES),
     "/cases/": expect(CASE_INBOX_ROLES),
     "/cases/join/": expect(ALL),
+    "/cases/start/": expect(ALL),
+    "/cases/<str:number>/me/": dict.fromkeys(VISITORS, 404),  # only for the party whose phone joined it
     "/cases/<str:number>/": expect(CASE_ROLES, ok_status=404),
     "/cases/<str:number>/action/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS

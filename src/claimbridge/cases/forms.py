@@ -13,3 +13,39 @@ class JoinForm(forms.Form):
     )
     sms_code = forms.CharField(label=_("Code sent to your mobile"), max_length=6, required=False,
                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))  # fmt: skip
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    sms_code = forms.CharField(label=_("Code sent to your mobile"), max_length=6, required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))  # fmt: skip
+
+
+class StartForm(forms.Form):
+    county = forms.ChoiceField(label=_("Where did it happen?"))
+    accident_at = forms.DateTimeField(label=_("When?"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    plate = forms.CharField(label=_("Your plate number"), max_length=12)
+    insurer = forms.ChoiceField(label=_("Your insurer"), required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        counties: list[tuple[str, list[tuple[str, str]]]],
+        insurers: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["county"].choices = [("", _("— choose —")), *counties]  # type: ignore[attr-defined]
+        self.fields["insurer"].choices = [("", _("— choose —")), *insurers]  # type: ignore[attr-defined]
+
+    def clean_plate(self) -> str:
+        from claimbridge.rules.identifiers import check_plate
+
+        plate = check_plate(self.cleaned_data["plate"])
+        if not plate.valid:
+            raise forms.ValidationError(_("This is not a valid plate number."))
+        return plate.normalized

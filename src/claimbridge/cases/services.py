@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from claimbridge.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, Channel
 from claimbridge.cases.webhooks import outbox_add
+from claimbridge.core.crypto import blind_index
 from claimbridge.core.hashchain import GENESIS, link
 from claimbridge.organisations.models import County, Insurer, ServiceArea
 from claimbridge.rules.case_flow import next_state
@@ -56,6 +57,7 @@ class PartyInput:
     vin: str = ""
     insurer_code: str = ""
     underwriting_city_code: str = ""
+    phone: str = ""  # a verified mobile (driver self-service)
 
 
 def _route(insurer: Insurer | None, county: County | None) -> Any:
@@ -96,7 +98,8 @@ def case_create(
             unit = _route(insurer, county)
             CaseParty.objects.create(case=case, label=party.label, plate=check_plate(party.plate).normalized if party.plate else "",
                                      vin=party.vin.upper(), insurer=insurer, claims_unit=unit,
-                                     underwriting_city_code=party.underwriting_city_code)  # fmt: skip
+                                     underwriting_city_code=party.underwriting_city_code, driver_phone=party.phone,
+                                     phone_index=blind_index(party.phone, purpose="phone") if party.phone else "")  # fmt: skip
             event_append(case=case, kind="party_added", actor=user,
                          data={"party": party.label, "insurer": party.insurer_code, "claims_unit": unit.pk if unit else None,
                                "cross_region": bool(party.underwriting_city_code and party.underwriting_city_code != county.city.code)})  # fmt: skip
@@ -161,7 +164,6 @@ def case_join_code_issue(*, case: Case, user: Any = None) -> str:
 
 def case_join(*, join_code: str, phone: str, sms_code: str) -> tuple[Case, CaseParty]:
     """The second driver joins with the code from the first driver's phone and a code sent to their own mobile."""
-    from claimbridge.core.crypto import blind_index
     from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
 
     case = Case.objects.filter(join_code=join_code.strip().upper(), join_code_expires_at__gt=timezone.now()).first()

@@ -95,3 +95,92 @@ def join(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 422
     return render(request, "cases/join.html", context, status=status)
+
+
+def _joined(request: HttpRequest) -> dict[str, str]:
+    return dict(request.session.get("case_parties", {}))
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Public: a driver at the roadside proves their mobile, then starts a case as party A (B1)."""
+    from django.utils import timezone
+
+    from claimbridge.cases.forms import PhoneForm, StartForm
+    from claimbridge.core.phone_verification import (
+        VerificationError,
+        challenge_send,
+        challenge_verify,
+        normalise_mobile,
+    )
+    from claimbridge.organisations import selectors as organisation_selectors
+    from claimbridge.organisations.models import County
+
+    phone = request.session.get("verified_phone")
+    context: dict[str, object] = {}
+    status = 200
+    if not phone:
+        form = PhoneForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if "send_code" in request.POST:
+                    challenge_send(form.cleaned_data["phone"])
+                    context["code_sent"] = True
+                else:
+                    challenge_verify(form.cleaned_data["phone"], form.cleaned_data["sms_code"] or "")
+                    request.session["verified_phone"] = normalise_mobile(form.cleaned_data["phone"])
+                    return redirect("case-start")
+            except VerificationError as refused:
+                context["error"], status = refused.message, 422
+        return render(request, "cases/start.html", context | {"phone_form": form}, status=status)
+
+    counties = [(city.display_name, [(county.code, county.display_name) for county in city.counties.all()])
+                for city in organisation_selectors.city_list().prefetch_related("counties")]  # fmt: skip
+    insurers = [(insurer.code, insurer.display_short_name) for insurer in organisation_selectors.insurer_list_public()]
+    start_form = StartForm(request.POST or None, counties=counties, insurers=insurers,
+                           initial={"accident_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    if request.method == "POST" and start_form.is_valid():
+        data = start_form.cleaned_data
+        accident_at = (
+            data["accident_at"] if timezone.is_aware(data["accident_at"]) else timezone.make_aware(data["accident_at"])
+        )
+        try:
+            case = services.case_create(
+                user=request.user if request.user.is_authenticated else None, channel="driver",
+                county=County.objects.select_related("city").get(code=data["county"]), accident_at=accident_at,
+                parties=[services.PartyInput("A", plate=data["plate"], insurer_code=data["insurer"], phone=phone)],
+            )  # fmt: skip
+        except services.CaseError as refused:
+            context["error"], status = (refused.en if _english(request) else refused.zh), 422
+        else:
+            joined = _joined(request)
+            joined[case.number] = "A"
+            request.session["case_parties"] = joined
+            return redirect("case-me", number=case.number)
+    elif request.method == "POST":
+        status = 422
+    return render(request, "cases/start.html", context | {"start_form": start_form}, status=status)
+
+
+@require_GET
+def me(request: HttpRequest, number: str) -> HttpResponse:
+    """The page of a party who joined from their phone (session-bound): the case, and the code for the other driver."""
+    from claimbridge.cases.models import Case
+
+    label = _joined(request).get(number)
+    case = Case.objects.filter(number=number).first() if label else None
+    if case is None:
+        raise Http404
+    context: dict[str, object] = {
+        "case": case,
+        "label": label,
+        "parties": list(case.parties.values_list("label", flat=True)),
+    }
+    if label == "A":
+        from django.utils import timezone
+
+        code = case.join_code if case.join_code_expires_at and case.join_code_expires_at > timezone.now() else ""
+        code = code or services.case_join_code_issue(case=case)
+        url = request.build_absolute_uri(f"/cases/join/?code={code}")
+        context |= {"join_code": code, "qr_svg": services.join_qr_svg(join_url=url)}
+    return render(request, "cases/me.html", context)

@@ -29,12 +29,14 @@ class NavItem:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
     items.append(NavItem(str(_("Service directory")), reverse("directory"), "directory"))
+    if role in (None, Role.DRIVER):
+        items.append(NavItem(str(_("Report an accident")), reverse("case-start"), "case-start"))
     items.append(NavItem(str(_("Quick claims")), reverse("rules-eligibility"), "rules-eligibility"))
     items.append(NavItem(str(_("Liability")), reverse("rules"), "rules"))
     items.append(NavItem(str(_("Settlement")), reverse("rules-settlement"), "rules-settlement"))
-    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     if role in CASE_INBOX_ROLES:
         items.append(NavItem(str(_("Cases")), reverse("case-inbox"), "case-inbox"))
     if role in EVIDENCE_ROLES:

@@ -1,0 +1,61 @@
+"""Two drivers, two phones (B1): A proves their mobile and starts the case in 武都区; B scans A's code and joins."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from claimbridge.cases.models import Case
+from claimbridge.core.sms import MemorySmsBackend
+from tests.browser.conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+
+
+def last_sms_code() -> str:
+    found = re.search(r"\d{6}", MemorySmsBackend.outbox[-1][1])
+    assert found is not None
+    return found.group(0)
+
+
+def prove_phone(page, phone: str, continue_button: str) -> None:
+    page.locator("#id_phone").fill(phone)
+    page.get_by_role("button", name="发送验证码").click()
+    page.locator("[data-testid=code-sent]").wait_for()
+    page.locator("#id_sms_code").fill(last_sms_code())
+    page.get_by_role("button", name=continue_button).click()
+
+
+def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, screenshot_dir):
+    MemorySmsBackend.outbox.clear()
+    phone_a = browser.new_context(**PHONE, locale="zh-CN")
+    phone_b = browser.new_context(**PHONE, locale="zh-CN")
+    a, b = phone_a.new_page(), phone_b.new_page()
+    try:
+        a.goto(f"{live_server.url}/cases/start/")
+        prove_phone(a, "13700005555", "继续")
+        a.locator("#id_county").select_option("621202")
+        a.locator("#id_plate").fill("甘E6789A")
+        a.locator("#id_insurer").select_option("maiji")
+        a.get_by_role("button", name="开始报案").click()
+        a.wait_for_url("**/cases/*/me/")
+        code = a.locator("[data-testid=join-code]").inner_text().strip()
+        assert re.fullmatch(r"[A-Z0-9]{6}", code)
+        assert a.locator("[data-testid=join-qr] svg").count() == 1
+        assert a.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        a.screenshot(path=screenshot_dir / "zh-hans-phone-case-start-a.png", full_page=True)
+
+        b.goto(f"{live_server.url}/cases/join/?code={code}")
+        prove_phone(b, "13700006666", "加入")
+        b.locator("[data-testid=joined]").wait_for()
+
+        a.reload()
+        assert a.locator("[data-testid=me-parties] li").all_inner_texts() == ["A", "B"]
+        case = Case.objects.get()
+        assert case.number.startswith("621200-")
+        assert case.county.code == "621202"
+        assert case.parties.get(label="A").claims_unit.branch.insurer.code == "maiji"
+    finally:
+        phone_a.close()
+        phone_b.close()
