@@ -49,6 +49,16 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         b.goto(f"{live_server.url}/cases/join/?code={code}")
         prove_phone(b, "13700006666", "加入")
         b.locator("[data-testid=joined]").wait_for()
+        b.get_by_role("link", name="填写您的信息").click()
+        b.locator("#id_driver_name").fill("李四")
+        b.locator("#id_driver_licence").fill("34052419800101001X")
+        b.locator("#id_plate").fill("甘K12O45")  # letter O: refused by the kernel, in Chinese
+        b.get_by_role("button", name="保存").click()
+        assert "号牌号码无效" in b.locator("[data-testid=party-details]").inner_text()
+        b.locator("#id_plate").fill("甘K12345")
+        b.get_by_role("button", name="保存").click()
+        b.get_by_text("已保存。").wait_for()
+        b.screenshot(path=screenshot_dir / "zh-hans-phone-case-party-b.png", full_page=True)
 
         a.reload()
         assert a.locator("[data-testid=me-parties] li").all_inner_texts() == ["A", "B"]
@@ -56,6 +66,7 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         assert case.number.startswith("621200-")
         assert case.county.code == "621202"
         assert case.parties.get(label="A").claims_unit.branch.insurer.code == "maiji"
+        assert case.parties.get(label="B").plate == "甘K12345"
     finally:
         phone_a.close()
         phone_b.close()

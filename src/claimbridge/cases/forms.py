@@ -49,3 +49,39 @@ class StartForm(forms.Form):
         if not plate.valid:
             raise forms.ValidationError(_("This is not a valid plate number."))
         return plate.normalized
+
+
+class PartyDetailsForm(forms.Form):
+    """What each driver enters on their own phone, checked by the rules kernel as they submit."""
+
+    driver_name = forms.CharField(label=_("Driver's name"), max_length=40)
+    driver_licence = forms.CharField(label=_("Driving licence number (resident ID number)"), max_length=18)
+    plate = forms.CharField(label=_("Plate number"), max_length=12)
+    vin = forms.CharField(label=_("VIN, if you have it"), max_length=17, required=False)
+
+    def clean_driver_licence(self) -> str:
+        from claimbridge.rules.identifiers import check_id_number
+
+        value = self.cleaned_data["driver_licence"].strip().upper()
+        if not check_id_number(value).valid:
+            raise forms.ValidationError(_("This is not a valid resident ID number."))
+        return value
+
+    def clean_plate(self) -> str:
+        from claimbridge.rules.identifiers import check_plate
+
+        plate = check_plate(self.cleaned_data["plate"])
+        if not plate.valid:
+            raise forms.ValidationError(_("This is not a valid plate number."))
+        return plate.normalized
+
+    def clean_vin(self) -> str:
+        from claimbridge.rules.identifiers import check_vin
+
+        value = self.cleaned_data["vin"].strip()
+        if not value:
+            return ""
+        vin = check_vin(value)
+        if not vin.valid:
+            raise forms.ValidationError(_("This VIN is not valid: check the 17 characters (the 9th is a check digit)."))
+        return vin.normalized

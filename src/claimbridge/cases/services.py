@@ -194,3 +194,16 @@ def join_qr_svg(*, join_url: str) -> str:
     buffer = io.BytesIO()
     segno.make(join_url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False)
     return buffer.getvalue().decode()
+
+
+def party_details_save(*, party: CaseParty, driver_name: str, driver_licence: str, plate: str, vin: str) -> CaseParty:
+    """The driver's own details; the event records which fields changed, never their values (personal data)."""
+    changed = [name for name, value in (("driver_name", driver_name), ("driver_licence", driver_licence), ("plate", plate), ("vin", vin))
+               if getattr(party, name) != value]  # fmt: skip
+    if not changed:
+        return party
+    with transaction.atomic():
+        party.driver_name, party.driver_licence, party.plate, party.vin = driver_name, driver_licence, plate, vin
+        party.save(update_fields=["driver_name", "driver_licence", "plate", "vin"])
+        event_append(case=party.case, kind="party_updated", actor=None, data={"party": party.label, "fields": changed})
+    return party

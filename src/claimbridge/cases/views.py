@@ -162,18 +162,36 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/start.html", context | {"start_form": start_form}, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def me(request: HttpRequest, number: str) -> HttpResponse:
-    """The page of a party who joined from their phone (session-bound): the case, and the code for the other driver."""
+    """The page of a party who joined from their phone (session-bound): their details, the case, and for party A
+    the code for the other driver."""
+    from claimbridge.cases.forms import PartyDetailsForm
     from claimbridge.cases.models import Case
 
     label = _joined(request).get(number)
     case = Case.objects.filter(number=number).first() if label else None
     if case is None:
         raise Http404
+    party = case.parties.get(label=label)
+    initial = {
+        "driver_name": party.driver_name,
+        "driver_licence": party.driver_licence,
+        "plate": party.plate,
+        "vin": party.vin,
+    }
+    details = PartyDetailsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if details.is_valid():
+            services.party_details_save(party=party, **details.cleaned_data)
+            messages.success(request, _saved_message(request))
+            return redirect("case-me", number=number)
+        status = 422
     context: dict[str, object] = {
         "case": case,
         "label": label,
+        "details": details,
         "parties": list(case.parties.values_list("label", flat=True)),
     }
     if label == "A":
@@ -183,4 +201,10 @@ def me(request: HttpRequest, number: str) -> HttpResponse:
         code = code or services.case_join_code_issue(case=case)
         url = request.build_absolute_uri(f"/cases/join/?code={code}")
         context |= {"join_code": code, "qr_svg": services.join_qr_svg(join_url=url)}
-    return render(request, "cases/me.html", context)
+    return render(request, "cases/me.html", context, status=status)
+
+
+def _saved_message(request: HttpRequest) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Saved.")

@@ -80,3 +80,35 @@ def test_joining_twice_from_the_same_phone_is_the_same_party(case_with_code):
             == 200
         )
     assert CaseParty.objects.filter(case=case).count() == 1
+
+
+def test_a_party_enters_their_details_checked_by_the_kernel(case_with_code):
+    case, code = case_with_code
+    driver = Client()
+    post(driver, "/api/v1/phone/code", {"phone": "13700007777"})
+    post(driver, "/api/v1/cases/join", {"join_code": code, "phone": "13700007777", "sms_code": sms_code()})
+    page = f"/cases/{case.number}/me/"
+    bad = driver.post(page, {"driver_name": "李四", "driver_licence": "340524198001010013", "plate": "甘K·12O45",
+                             "vin": "LSVAM4187C2184840"}, secure=True)  # fmt: skip
+    assert bad.status_code == 422
+    body = bad.content.decode()
+    assert body.count('role="alert"') == 3  # ID check character, letter O in the plate, VIN check digit
+    assert CaseParty.objects.get(case=case).driver_name == ""
+    good = driver.post(page, {"driver_name": "李四", "driver_licence": "34052419800101001X", "plate": "甘K·12345",
+                              "vin": "LSVAM4187C2184847"}, secure=True)  # fmt: skip
+    assert good.status_code == 302
+    party = CaseParty.objects.get(case=case)
+    assert (party.driver_name, party.plate) == ("李四", "甘K12345")
+    event = case.events.get(kind="party_updated")
+    assert "李四" not in str(event.data)
+    assert set(event.data["fields"]) == {
+        "driver_name",
+        "driver_licence",
+        "plate",
+        "vin",
+    }
+
+
+def test_someone_else_cannot_open_a_partys_page(case_with_code):
+    case, _code = case_with_code
+    assert Client().get(f"/cases/{case.number}/me/", secure=True).status_code == 404
