@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claimbridge.accounts.models import Role
 from claimbridge.cases import selectors, services
+from claimbridge.core.errors import in_current_language, reading_english
 from claimbridge.rules.case_flow import ACTION_NAMES, STATES, IllegalTransition, available_actions
 from claimbridge.web.access import roles_required
 
@@ -16,16 +17,12 @@ BACK_OFFICE_ROLES: frozenset[str] = frozenset({Role.INSURER_STAFF, Role.ADJUSTER
 CASE_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.ANTIFRAUD_MEMBER, Role.DRIVER, Role.PLATFORM_ADMIN})
 
 
-def _english(request: HttpRequest) -> bool:
-    return (request.LANGUAGE_CODE or "").startswith("en")
-
-
 @roles_required(BACK_OFFICE_ROLES)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     cases = selectors.inbox_for_user(user=request.user, state=state if state in STATES else "")[:200]
-    english = _english(request)
+    english = reading_english()
     states = [(code, text.en if english else text.zh) for code, text in STATES.items()]
     labels = dict(states)
     rows = [(case, labels[case.state]) for case in cases]
@@ -38,7 +35,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     if case is None:
         raise Http404
-    english = _english(request)
+    english = reading_english()
     state = STATES[case.state]
     back_office = getattr(request.user, "role", None) in BACK_OFFICE_ROLES
     context = {
@@ -61,7 +58,7 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
         services.case_transition(case=case, action=request.POST.get("action", ""), user=request.user,
                                  reason=request.POST.get("reason", "")[:200])  # fmt: skip
     except IllegalTransition as refused:
-        messages.error(request, refused.text.en if _english(request) else refused.text.zh)
+        messages.error(request, in_current_language(refused.text.zh, refused.text.en))
     return redirect("case", number=number)
 
 
@@ -91,7 +88,7 @@ def join(request: HttpRequest) -> HttpResponse:
         except VerificationError as refused:
             context["error"], status = refused.message, 422
         except services.CaseError as refused:
-            context["error"], status = refused.en if _english(request) else refused.zh, 422
+            context["error"], status = in_current_language(refused.zh, refused.en), 422
     elif request.method == "POST":
         status = 422
     return render(request, "cases/join.html", context, status=status)
@@ -151,7 +148,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 parties=[services.PartyInput("A", plate=data["plate"], insurer_code=data["insurer"], phone=phone)],
             )  # fmt: skip
         except services.CaseError as refused:
-            context["error"], status = (refused.en if _english(request) else refused.zh), 422
+            context["error"], status = in_current_language(refused.zh, refused.en), 422
         else:
             joined = _joined(request)
             joined[case.number] = "A"

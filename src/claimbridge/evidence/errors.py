@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.core.errors import error_body as bilingual_error_body
+from claimbridge.core.errors import in_current_language
 
 
 class EvidenceError(Exception):
@@ -39,7 +39,7 @@ def no_file() -> EvidenceError:
 
 def message_in_language(error: EvidenceError) -> str:
     if error.zh and error.en:
-        return error.en if (get_language() or "").startswith("en") else error.zh
+        return in_current_language(error.zh, error.en)
     return str(error.message)
 
 

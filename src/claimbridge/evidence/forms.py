@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
@@ -46,7 +45,3 @@ class UploadForm(forms.Form):
     party = forms.CharField(max_length=2, required=False)
     file = forms.FileField(label=_("Photo or video"))
     upload_key = forms.CharField(max_length=80, required=False)
-
-
-def new_upload_key() -> str:
-    return secrets.token_urlsafe(16)

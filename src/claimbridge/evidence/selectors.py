@@ -78,9 +78,10 @@ class MatchView:
 def matches_for_items(*, user: Any, items: list[EvidenceItem]) -> dict[int, list[MatchView]]:
     """Reuse signals per item. Another company's case is named only to those who may open it (R20, B8)."""
     scope = scope_for(user)
-    visible = set(evidence_file_list_for_user(user=user).values_list("pk", flat=True))
+    matches = list(ReuseMatch.objects.filter(item__in=items).select_related("matched_item__file").order_by("distance"))
+    others = {match.matched_item.file_id for match in matches}
+    visible = set(evidence_file_list_for_user(user=user).filter(pk__in=others).values_list("pk", flat=True))
     result: dict[int, list[MatchView]] = {}
-    matches = ReuseMatch.objects.filter(item__in=items).select_related("matched_item__file").order_by("distance")
     for match in matches:
         other = match.matched_item.file
         named = scope.sees_across_companies or other.pk in visible

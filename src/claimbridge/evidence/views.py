@@ -42,7 +42,6 @@ def _gallery_context(request: HttpRequest, evidence_file: Any) -> dict[str, Any]
         "file": evidence_file, "slots": views, "matches": matches, "flags": flags,
         "missing": [view for view in views if view.missing],
         "can_upload": selectors.may_upload(user=request.user, evidence_file=evidence_file),
-        "english": (request.LANGUAGE_CODE or "").startswith("en"),
     }  # fmt: skip
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from claimbridge.core.errors import reading_english
 
 
 class BilingualName(models.Model):
@@ -21,7 +22,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
+        if self.name_en and reading_english():
             return self.name_en
         return self.name
 
@@ -60,7 +61,7 @@ class Insurer(BilingualName):
 
     @property
     def display_short_name(self) -> str:
-        if self.short_name_en and (get_language() or "").startswith("en"):
+        if self.short_name_en and reading_english():
             return self.short_name_en
         return self.short_name
 

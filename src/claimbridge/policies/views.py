@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claimbridge.accounts.models import Role, User
+from claimbridge.core.errors import reading_english
 from claimbridge.policies import selectors, services
 from claimbridge.policies.forms import LookupForm, PolicyFileForm
 from claimbridge.policies.rows import COLUMNS
@@ -33,7 +34,7 @@ def loads(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "loads": selectors.load_list_for_user(user=request.user)[:50],
-        "columns": COLUMNS if (request.LANGUAGE_CODE or "").startswith("en") else [CHINESE_HEADERS[c] for c in COLUMNS],
+        "columns": COLUMNS if reading_english() else [CHINESE_HEADERS[c] for c in COLUMNS],
         "can_load": can_load,
     }
     return render(request, "policies/loads.html", context, status=422 if form.errors else 200)

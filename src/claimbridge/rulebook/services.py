@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf import settings
-from django.utils.translation import get_language
 
+from claimbridge.core.errors import in_current_language
 from claimbridge.rules.common import RuleInputError
 from claimbridge.rules.geography import CountyIndex, Location
 
@@ -32,7 +32,7 @@ def locate(lat: float, lon: float, *, crs: str = "wgs84") -> Location:
 
 
 def error_message(error: RuleInputError) -> str:
-    return error.text.en if (get_language() or "").startswith("en") else error.text.zh
+    return in_current_language(error.text.zh, error.text.en)
 
 
 def error_body(error: RuleInputError) -> dict[str, dict[str, str]]:

@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
+from claimbridge.core.errors import reading_english
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.rulebook.forms import EligibilityForm, LiabilityForm, SettlementForm
 from claimbridge.rulebook.services import error_message
@@ -20,10 +20,6 @@ from claimbridge.rules.eligibility import eligibility_from_document
 from claimbridge.rules.settlement import settlement_from_document
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def _partial(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
@@ -31,15 +27,17 @@ def _partial(request: HttpRequest) -> bool:
 @require_GET
 def circumstances(request: HttpRequest) -> HttpResponse:
     catalogue = catalogue_on(timezone.localdate())
-    form = LiabilityForm(catalogue=catalogue, english=_english())
-    return render(request, "rulebook/circumstances.html", {"catalogue": catalogue, "form": form, "english": _english()})
+    form = LiabilityForm(catalogue=catalogue, english=reading_english())
+    return render(
+        request, "rulebook/circumstances.html", {"catalogue": catalogue, "form": form, "english": reading_english()}
+    )
 
 
 @require_http_methods(["POST"])
 def liability(request: HttpRequest) -> HttpResponse:
     catalogue = catalogue_on(timezone.localdate())
-    form = LiabilityForm(request.POST, catalogue=catalogue, english=_english())
-    context: dict[str, Any] = {"catalogue": catalogue, "form": form, "english": _english()}
+    form = LiabilityForm(request.POST, catalogue=catalogue, english=reading_english())
+    context: dict[str, Any] = {"catalogue": catalogue, "form": form, "english": reading_english()}
     if form.is_valid():
         try:
             context["decision"] = liability_from_document(form.document())
@@ -119,10 +117,13 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     choices, cities = _insurers()
     if request.method == "GET":
         form = EligibilityForm(
-            initial={"accident_date": timezone.localdate()}, catalogue=catalogue, english=_english(), insurers=choices
+            initial={"accident_date": timezone.localdate()},
+            catalogue=catalogue,
+            english=reading_english(),
+            insurers=choices,
         )
         return render(request, "rulebook/eligibility.html", {"form": form})
-    form = EligibilityForm(request.POST, catalogue=catalogue, english=_english(), insurers=choices)
+    form = EligibilityForm(request.POST, catalogue=catalogue, english=reading_english(), insurers=choices)
     context: dict[str, Any] = {"form": form}
     status = 422
     if form.is_valid():

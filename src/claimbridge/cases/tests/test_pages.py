@@ -50,7 +50,7 @@ def test_an_illegal_action_is_refused_with_a_message(client, users):
     assert case.state == "draft"
 
 
-def test_states_move_only_through_the_service(users):
+def test_a_transition_keeps_the_audit_chain_whole(users):
     case = wudu_case(users["tianlong_adj1"])
     services.case_transition(case=case, action="report", user=users["tianlong_adj1"])
     assert services.audit_verify() == []

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
+from claimbridge.core.errors import reading_english
 from claimbridge.policies.tables import CHINESE_HEADERS
 
 register = template.Library()
@@ -11,6 +11,6 @@ register = template.Library()
 @register.filter
 def column_label(column: str) -> str:
     """A column as the reader's export would head it: 号牌 in Chinese, plate in English."""
-    if (get_language() or "").startswith("en"):
+    if reading_english():
         return column
     return CHINESE_HEADERS.get(column, column)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -33,8 +32,3 @@ def cover_label(code: str) -> str:
 @register.filter
 def head_label(code: str) -> str:
     return str(HEADS.get(code, code))
-
-
-@register.simple_tag
-def bilingual(line: dict[str, str]) -> str:
-    return line["en"] if (get_language() or "").startswith("en") else line["zh"]
