@@ -104,6 +104,13 @@ WEB = {
     "/cases/join/": expect(ALL),
     "/cases/start/": expect(ALL),
     "/cases/<str:number>/me/": dict.fromkeys(VISITORS, 404),  # only for the party whose phone joined it
+    "/cases/<str:number>/me/agreement.pdf": dict.fromkeys(VISITORS, 404),
+    **{
+        f"/cases/<str:number>/me/{step}/": dict.fromkeys(VISITORS, 405)  # POSTs from the party's page
+        for step in ("facts", "circumstances", "photos", "confirm", "disagree", "police", "underwriting-city")
+    },
+    "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
+    "/cases/agreement/verify/": expect(ALL),
     "/cases/<str:number>/": expect(CASE_ROLES, ok_status=404),
     "/cases/<str:number>/action/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
 
 
 class PhoneForm(forms.Form):
@@ -52,6 +56,11 @@ class PartyDetailsForm(forms.Form):
     driver_licence = forms.CharField(label=_("Driving licence number (resident ID number)"), max_length=18)
     plate = forms.CharField(label=_("Plate number"), max_length=12)
     vin = forms.CharField(label=_("VIN, if you have it"), max_length=17, required=False)
+    vehicle_type = forms.ChoiceField(label=_("Vehicle type"), choices=VehicleType.choices)
+    collision_part = forms.ChoiceField(label=_("Where was your vehicle hit?"), choices=CollisionPart.choices)
+    driver_licensed = forms.BooleanField(label=_("I hold a valid driving licence for this vehicle"), required=False)
+    inspection_valid = forms.BooleanField(label=_("The vehicle's inspection is valid"), required=False)
+    impairment_free = forms.BooleanField(label=_("I have not had alcohol or drugs"), required=False)
 
     def clean_driver_licence(self) -> str:
         from claimbridge.rules.identifiers import check_id_number
@@ -79,3 +88,68 @@ class PartyDetailsForm(forms.Form):
         if not vin.valid:
             raise forms.ValidationError(_("This VIN is not valid: check the 17 characters (the 9th is a check digit)."))
         return vin.normalized
+
+
+def _yes_no(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=[("no", _("No")), ("yes", _("Yes"))],
+                                  coerce=lambda value: value == "yes", widget=forms.RadioSelect, initial="no")  # fmt: skip
+
+
+class FactsForm(forms.Form):
+    """What happened, shared by the parties; every answer feeds the 快处易赔 conditions or the 协议书."""
+
+    place = forms.CharField(label=_("Where exactly (road, landmark)"), max_length=100, required=False)
+    weather = forms.ChoiceField(label=_("Weather"), choices=Weather.choices)
+    collision_form = forms.ChoiceField(label=_("Kind of collision"), choices=CollisionForm.choices)
+    casualties = _yes_no(_("Was anyone injured or killed?"))
+    other_property_damaged = _yes_no(_("Was anything else damaged (other property, road facilities)?"))
+    non_motor_involved = _yes_no(_("Was a bicycle, pedestrian or third vehicle involved?"))
+    vehicles_drivable = forms.TypedChoiceField(label=_("Can both vehicles be driven away?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+                                               coerce=lambda value: value == "yes", widget=forms.RadioSelect, initial="yes")  # fmt: skip
+    dangerous_goods = _yes_no(_("Was either vehicle carrying dangerous goods?"))
+    facts_disputed = _yes_no(_("Do you disagree about what happened?"))
+    damage = forms.ChoiceField(label=_("How bad is the damage?"), choices=Damage.choices)
+    estimated_loss = forms.DecimalField(label=_("Estimated loss, both vehicles (yuan)"), min_value=0, max_value=10_000_000,
+                                        decimal_places=2, max_digits=12)  # fmt: skip
+
+    def facts(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["estimated_loss"] = str(data["estimated_loss"])
+        return data
+
+
+class CircumstancesForm(forms.Form):
+    """For each party, the listed circumstance that applies to it, if any (R2): the liability follows."""
+
+    def __init__(self, *args: Any, labels: list[str], choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for label in labels:
+            self.fields[f"party_{label}"] = forms.TypedChoiceField(
+                label=_("Party %(label)s") % {"label": label}, choices=[("", _("— none —")), *choices],
+                coerce=int, required=False, empty_value=None,
+            )  # fmt: skip
+
+    def circumstances(self) -> dict[str, list[int]]:
+        return {
+            name.removeprefix("party_"): [value] if value is not None else []
+            for name, value in self.cleaned_data.items()
+        }
+
+
+class ConfirmForm(forms.Form):
+    typed_name = forms.CharField(label=_("Type your name to sign"), max_length=40)
+    consent = forms.BooleanField(label=_("I have read the facts and the liability above and I agree to them"))
+
+
+class PhotoForm(forms.Form):
+    slot = forms.ChoiceField(label=_("What the photo shows"))
+    file = forms.FileField(
+        label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/*", "capture": "environment"})
+    )
+    upload_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from claimbridge.evidence.slots import SLOTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(slot.code, slot.name) for slot in SLOTS]  # type: ignore[attr-defined]

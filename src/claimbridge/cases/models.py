@@ -51,6 +51,12 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     join_code = models.CharField(_("join code"), max_length=8, blank=True, db_index=True)
     join_code_expires_at = models.DateTimeField(null=True, blank=True)
+    facts = models.JSONField(_("what happened"), default=dict, blank=True)  # the parties' account: see forms.FactsForm
+    circumstances = models.JSONField(_("circumstances"), default=dict, blank=True)  # party label → catalogue items
+    agreement_name = models.CharField(max_length=200, blank=True)  # the signed 协议书 PDF in storage
+    agreement_sha256 = models.CharField(max_length=64, blank=True)
+    agreement_code = models.CharField(_("verification code"), max_length=16, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
     events_count = models.PositiveIntegerField(default=0)  # so that deleting the newest events is noticed too
     last_event_hash = models.CharField(max_length=64, blank=True)
 
@@ -75,6 +81,18 @@ class CaseParty(models.Model):
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     claims_unit = models.ForeignKey(ClaimsUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
     underwriting_city_code = models.CharField(max_length=6, blank=True)
+    ctpl_policy_number = models.CharField(_("交强险 policy number"), max_length=40, blank=True)
+    cover_verified = models.BooleanField(default=False)  # the policy register confirmed the cover
+    vehicle_type = models.CharField(_("vehicle type"), max_length=20, blank=True)
+    collision_part = models.CharField(_("point of impact"), max_length=20, blank=True)
+    driver_licensed = models.BooleanField(null=True)  # the driver's own statements, asked on the phone
+    inspection_valid = models.BooleanField(null=True)
+    impairment_free = models.BooleanField(null=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_name = EncryptedTextField(_("name typed to confirm"), blank=True)
+    confirmed_device = models.CharField(max_length=200, blank=True)
+    confirmed_digest = models.CharField(max_length=64, blank=True)  # what exactly was confirmed
+    disagreed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("party")
@@ -83,6 +101,59 @@ class CaseParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.label}"
+
+
+class Handoff(models.Model):
+    """A party's claim moving from one claims unit to another (R1): who, when and why; never to nobody."""
+
+    class Reason(models.TextChoices):
+        CUSTOMER_ASKED = "customer_asked", _("the customer asked to be served in the underwriting city")
+        WRONG_UNIT = "wrong_unit", _("routed to the wrong unit")
+        WORKLOAD = "workload", _("workload")
+
+    party = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="handoffs")
+    from_unit = models.ForeignKey(ClaimsUnit, on_delete=models.PROTECT, related_name="+", null=True)
+    to_unit = models.ForeignKey(ClaimsUnit, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by_party = models.CharField(max_length=2, blank=True)  # the driver, from their phone
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hand-off")
+        verbose_name_plural = _("hand-offs")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.party} → {self.to_unit_id}"
+
+
+class ServicePoint(models.Model):
+    """Where a driver can go when a claim cannot be settled online (R14.2): configured per county."""
+
+    class Kind(models.TextChoices):
+        QUICK_CLAIMS_CENTRE = "quick_claims_centre", _("quick-claims centre")
+        TRAFFIC_POLICE = "traffic_police", _("traffic police")
+        ASSESSMENT_POINT = "assessment_point", _("loss-assessment point")
+        DEALER = "dealer", _("4S shop")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="service_points")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=160, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    hours = models.CharField(_("opening hours"), max_length=60)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        ordering = ["county__code", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CaseEvent(models.Model):
@@ -121,6 +192,8 @@ __all__ = [
     "CaseNumberSequence",
     "CaseParty",
     "DeliveryAttempt",
+    "Handoff",
     "OutboxMessage",
+    "ServicePoint",
     "WebhookEndpoint",
 ]

@@ -60,3 +60,13 @@ def timeline(*, case: Case) -> list[dict[str, Any]]:
          "data": event.data}
         for event in case.events.select_related("actor").order_by("sequence")
     ]  # fmt: skip
+
+
+def service_points_for(*, county: Any) -> list[Any]:
+    """Where to go in the accident county when the claim cannot be finished online (R14.2): the quick-claims centre
+    first, then the police, the loss assessors and the dealers."""
+    from claimbridge.cases.models import ServicePoint
+
+    order = list(ServicePoint.Kind.values)
+    points = ServicePoint.objects.filter(county=county, active=True)
+    return sorted(points, key=lambda point: (order.index(point.kind), point.name))

@@ -96,13 +96,15 @@ def case_create(
         for party in parties:
             insurer = insurers.get(party.insurer_code)
             unit = _route(insurer, county)
-            CaseParty.objects.create(case=case, label=party.label, plate=check_plate(party.plate).normalized if party.plate else "",
+            created = CaseParty.objects.create(case=case, label=party.label, plate=check_plate(party.plate).normalized if party.plate else "",
                                      vin=party.vin.upper(), insurer=insurer, claims_unit=unit,
                                      underwriting_city_code=party.underwriting_city_code, driver_phone=party.phone,
                                      phone_index=blind_index(party.phone, purpose="phone") if party.phone else "")  # fmt: skip
             event_append(case=case, kind="party_added", actor=user,
                          data={"party": party.label, "insurer": party.insurer_code, "claims_unit": unit.pk if unit else None,
                                "cross_region": bool(party.underwriting_city_code and party.underwriting_city_code != county.city.code)})  # fmt: skip
+            if created.plate:
+                _cover_from_register(case=case, party=created)
     return case
 
 
@@ -196,14 +198,299 @@ def join_qr_svg(*, join_url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def party_details_save(*, party: CaseParty, driver_name: str, driver_licence: str, plate: str, vin: str) -> CaseParty:
-    """The driver's own details; the event records which fields changed, never their values (personal data)."""
-    changed = [name for name, value in (("driver_name", driver_name), ("driver_licence", driver_licence), ("plate", plate), ("vin", vin))
-               if getattr(party, name) != value]  # fmt: skip
+PARTY_FIELDS = ("driver_name", "driver_licence", "plate", "vin", "vehicle_type", "collision_part", "driver_licensed",
+                "inspection_valid", "impairment_free")  # fmt: skip
+
+
+def party_details_save(*, party: CaseParty, **details: Any) -> CaseParty:
+    """The driver's own details; the policy register then decides the insurer and the claims unit (R1, R3, R16).
+    The event records which fields changed, never their values (personal data)."""
+    unknown = set(details) - set(PARTY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown party fields: {sorted(unknown)}")
+    changed = [name for name, value in details.items() if getattr(party, name) != value]
     if not changed:
         return party
     with transaction.atomic():
-        party.driver_name, party.driver_licence, party.plate, party.vin = driver_name, driver_licence, plate, vin
-        party.save(update_fields=["driver_name", "driver_licence", "plate", "vin"])
-        event_append(case=party.case, kind="party_updated", actor=None, data={"party": party.label, "fields": changed})
+        case = Case.objects.select_for_update().get(pk=party.case_id)
+        for name in changed:
+            setattr(party, name, details[name])
+        party.save(update_fields=changed)
+        event_append(case=case, kind="party_updated", actor=None, data={"party": party.label, "fields": changed})
+        if "plate" in changed:
+            _cover_from_register(case=case, party=party)
+        _confirmations_clear(case=case)
+        _report_when_complete(case=case)
     return party
+
+
+def _cover_from_register(*, case: Case, party: CaseParty) -> None:
+    """The insurer of record for the plate at the accident instant decides who handles the party (not a typed name)."""
+    from claimbridge.policies.selectors import in_force_versions
+
+    versions = list(in_force_versions(plate=party.plate, at=case.accident_at or timezone.now()))
+    ctpl = next((v for v in versions if v.policy.cover_type == "ctpl"), None) or (versions[0] if versions else None)
+    if ctpl is None:
+        if party.cover_verified or party.ctpl_policy_number:
+            CaseParty.objects.filter(pk=party.pk).update(cover_verified=False, ctpl_policy_number="")
+            party.cover_verified, party.ctpl_policy_number = False, ""
+        return
+    insurer = ctpl.policy.insurer
+    unit = (
+        party.claims_unit if party.insurer_id == insurer.pk and party.claims_unit_id else _route(insurer, case.county)
+    )
+    party.insurer, party.claims_unit, party.cover_verified = insurer, unit, True
+    party.underwriting_city_code = ctpl.policy.underwriting_city_code
+    party.ctpl_policy_number = ctpl.policy.policy_number if ctpl.policy.cover_type == "ctpl" else ""
+    party.save(
+        update_fields=["insurer", "claims_unit", "cover_verified", "underwriting_city_code", "ctpl_policy_number"]
+    )
+    if case.evidence is not None:
+        case.evidence.insurers.add(insurer)
+    event_append(case=case, kind="party_cover_found", actor=None,
+                 data={"party": party.label, "insurer": insurer.code, "claims_unit": unit.pk if unit else None,
+                       "cross_region": party.underwriting_city_code != (case.city.code if case.city else "")})  # fmt: skip
+
+
+def _confirmations_clear(*, case: Case) -> None:
+    """A change to what was agreed voids every confirmation given so far: each party confirms the new content."""
+    confirmed = list(CaseParty.objects.filter(case=case, confirmed_at__isnull=False).values_list("label", flat=True))
+    if confirmed:
+        CaseParty.objects.filter(case=case).update(confirmed_at=None, confirmed_name="", confirmed_digest="",
+                                                   confirmed_device="")  # fmt: skip
+        event_append(case=case, kind="confirmations_cleared", actor=None, data={"parties": confirmed})
+
+
+def _advance(*, case: Case, action: str, actor: Any = None, reason: str = "") -> None:
+    state = next_state(case.state, action)
+    Case.objects.filter(pk=case.pk).update(state=state)
+    event_append(case=case, kind="state_changed", actor=actor,
+                 data={"from": case.state, "to": state, "action": action, "reason": reason})  # fmt: skip
+    case.state = state
+
+
+def _report_when_complete(*, case: Case) -> None:
+    """A driver's draft becomes a report once the facts and every party's details are in (two parties at least)."""
+    from claimbridge.cases.quick_claim import facts_complete, party_complete
+
+    parties = list(case.parties.all())
+    if case.state == "draft" and len(parties) >= 2 and facts_complete(case) and all(map(party_complete, parties)):
+        _advance(case=case, action="report", reason="complete")
+
+
+def case_facts_save(*, case: Case, facts: dict[str, Any], party_label: str = "", user: Any = None) -> Case:
+    """What happened, as the parties tell it (weather, kind of collision, injuries, damage, estimated loss)."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _editable(locked)
+        changed = sorted(name for name in set(facts) | set(locked.facts) if facts.get(name) != locked.facts.get(name))
+        if changed:
+            Case.objects.filter(pk=locked.pk).update(facts=facts)
+            locked.facts = facts
+            event_append(case=locked, kind="facts_updated", actor=user, data={"party": party_label, "fields": changed})
+            _confirmations_clear(case=locked)
+            _report_when_complete(case=locked)
+    case.refresh_from_db()
+    return case
+
+
+def case_circumstances_save(
+    *, case: Case, circumstances: dict[str, list[int]], party_label: str = "", user: Any = None
+) -> Case:
+    """Which listed circumstance applies to which party; the liability follows from the catalogue (R2)."""
+    from claimbridge.cases.quick_claim import accident_day
+    from claimbridge.rules.circumstances import catalogue_on
+
+    catalogue = catalogue_on(accident_day(case))
+    labels = set(case.parties.values_list("label", flat=True))
+    cleaned = {label: sorted({int(n) for n in numbers}) for label, numbers in circumstances.items() if label in labels}
+    if any(n not in catalogue.items for numbers in cleaned.values() for n in numbers):
+        raise CaseError("bad_circumstance", "事故情形不在目录中", "that circumstance is not in the catalogue")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _editable(locked)
+        if cleaned != locked.circumstances:
+            Case.objects.filter(pk=locked.pk).update(circumstances=cleaned)
+            locked.circumstances = cleaned
+            event_append(
+                case=locked,
+                kind="circumstances_chosen",
+                actor=user,
+                data={"party": party_label, "circumstances": cleaned},
+            )
+            _confirmations_clear(case=locked)
+    case.refresh_from_db()
+    return case
+
+
+def _editable(case: Case) -> None:
+    if case.state not in {"draft", "reported", "awaiting_confirmation"}:
+        raise CaseError(
+            "case_settled",
+            "协议已确认或已转交警，不能再修改",
+            "the case is agreed or with the police: it can no longer change",
+        )
+
+
+def party_confirm(*, party: CaseParty, typed_name: str, consent: bool, device: str) -> Case:
+    """One party confirms the facts and the liability on their own phone (B1). When every party has confirmed the same
+    content the case is agreed and the 协议书 is made."""
+    from claimbridge.cases.quick_claim import agreement_digest, assessment
+
+    if not consent:
+        raise CaseError("no_consent", "请勾选同意后再确认", "tick the box to agree before confirming")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("city", "county").get(pk=party.case_id)
+        _editable(case)
+        parties = list(case.parties.select_related("insurer").order_by("label"))
+        me = next(p for p in parties if p.pk == party.pk)
+        if not me.driver_name or typed_name.strip() != me.driver_name.strip():
+            raise CaseError("name_mismatch", "请输入与您填写的驾驶人姓名一致的姓名",
+                            "type your name exactly as you entered it as the driver")  # fmt: skip
+        judged = assessment(case)
+        if not judged["eligibility"]["eligible"]:
+            raise CaseError("not_eligible", "本事故不符合快处易赔条件，不能在线确认",
+                            "this accident does not qualify for quick handling, so it cannot be confirmed online")  # fmt: skip
+        if case.state == "draft":
+            raise CaseError(
+                "incomplete", "请先填写事故经过和各方信息", "enter what happened and every party's details first"
+            )
+        if case.state == "reported":
+            _advance(case=case, action="request_confirmation")
+        digest = agreement_digest(case, parties)
+        me.confirmed_at, me.confirmed_name, me.confirmed_digest = timezone.now(), typed_name.strip(), digest
+        me.confirmed_device, me.disagreed_at = device[:200], None
+        me.save(
+            update_fields=["confirmed_at", "confirmed_name", "confirmed_digest", "confirmed_device", "disagreed_at"]
+        )
+        event_append(case=case, kind="party_confirmed", actor=None, data={"party": me.label, "digest": digest})
+        if all(p.confirmed_digest == digest for p in parties):
+            _agree(case=case, parties=parties, liability=judged["liability"]["liability"], digest=digest)
+    party.refresh_from_db()
+    case.refresh_from_db()
+    return case
+
+
+def _agree(*, case: Case, parties: list[CaseParty], liability: dict[str, str], digest: str) -> None:
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from claimbridge.cases.agreement import agreement_pdf, verification_code
+
+    code = verification_code(digest)
+    case.agreed_at = timezone.now()
+    pdf = agreement_pdf(case=case, parties=parties, liability=liability, code=code)
+    sha = hashlib.sha256(pdf).hexdigest()
+    name = default_storage.save(f"agreements/{case.number}-{sha[:16]}.pdf", ContentFile(pdf))
+    Case.objects.filter(pk=case.pk).update(agreement_name=name, agreement_sha256=sha, agreement_code=code,
+                                           agreed_at=case.agreed_at)  # fmt: skip
+    case.agreement_name, case.agreement_sha256, case.agreement_code = name, sha, code
+    _advance(case=case, action="confirm_all")
+    event_append(case=case, kind="agreement_made", actor=None, data={"sha256": sha, "liability": liability})
+
+
+def party_disagree(*, party: CaseParty, reason: str = "") -> Case:
+    """A party does not accept the facts or the liability: the traffic police decide (R14.2)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=party.case_id)
+        _editable(case)
+        CaseParty.objects.filter(pk=party.pk).update(disagreed_at=timezone.now())
+        event_append(case=case, kind="party_disagreed", actor=None, data={"party": party.label})
+        _to_police(case=case, reason=reason or "disagreement")
+    case.refresh_from_db()
+    return case
+
+
+def case_to_police(*, case: Case, party_label: str = "", user: Any = None, reason: str) -> Case:
+    """The accident does not qualify for quick handling or its liability cannot be decided online."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _editable(locked)
+        _to_police(case=locked, reason=reason, actor=user)
+    case.refresh_from_db()
+    return case
+
+
+def _to_police(*, case: Case, reason: str, actor: Any = None) -> None:
+    if case.state == "draft":
+        _advance(case=case, action="report", actor=actor, reason=reason)
+    _advance(case=case, action="send_to_police", actor=actor, reason=reason)
+
+
+def case_evidence_file(*, case: Case, user: Any = None) -> Any:
+    """The case's evidence file, made the first time someone sends a photo."""
+    from claimbridge.evidence.services import evidence_file_create
+
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.evidence_id is None:
+            insurers = [p.insurer for p in locked.parties.select_related("insurer") if p.insurer]
+            evidence = evidence_file_create(user=user, title=locked.number, accident_at=locked.accident_at,
+                                            latitude=locked.latitude, longitude=locked.longitude, crs=locked.crs,
+                                            insurers=insurers, county=locked.county)  # fmt: skip
+            Case.objects.filter(pk=locked.pk).update(evidence=evidence)
+            locked.evidence = evidence
+    case.evidence = locked.evidence
+    return locked.evidence
+
+
+def party_photo_upload(*, party: CaseParty, slot_code: str, upload: Any, upload_key: str = "") -> Any:
+    """A driver's photo from their phone, filed in the case's evidence under the party who sent it."""
+    from claimbridge.evidence.services import evidence_item_upload
+    from claimbridge.evidence.slots import SLOTS_BY_CODE
+
+    case = party.case
+    evidence = case_evidence_file(case=case)
+    slot = SLOTS_BY_CODE.get(slot_code)
+    item = evidence_item_upload(user=None, evidence_file=evidence, slot_code=slot_code,
+                                party=party.label if slot is not None and slot.per_party else "", upload=upload,
+                                upload_key=upload_key, uploaded_by_party=party.label)  # fmt: skip
+    event_append(
+        case=case, kind="photo_added", actor=None, data={"party": party.label, "slot": slot_code, "item": item.pk}
+    )
+    return item
+
+
+def handoff(
+    *, party: CaseParty, to_unit: Any, reason: str, user: Any = None, by_party: str = "", note: str = ""
+) -> Any:
+    """Move a party's claim to another claims unit of the same insurer, recording who, when and why (R1)."""
+    from claimbridge.cases.models import Handoff
+
+    if to_unit is None:
+        raise CaseError("no_unit", "没有可以接手的理赔单位", "there is no claims unit to take it over")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=party.case_id)
+        locked = CaseParty.objects.select_for_update().get(pk=party.pk)
+        if to_unit.branch.insurer_id != locked.insurer_id:
+            raise CaseError(
+                "other_insurer", "只能转给本公司的理赔单位", "a claim can only move to a unit of the same insurer"
+            )
+        if to_unit.pk == locked.claims_unit_id:
+            return None
+        record = Handoff.objects.create(party=locked, from_unit=locked.claims_unit, to_unit=to_unit, reason=reason,
+                                        note=note[:200], by=user if getattr(user, "pk", None) else None, by_party=by_party)  # fmt: skip
+        CaseParty.objects.filter(pk=locked.pk).update(claims_unit=to_unit)
+        event_append(case=case, kind="handed_off", actor=user,
+                     data={"party": locked.label, "from": locked.claims_unit_id, "to": to_unit.pk, "reason": reason})  # fmt: skip
+    party.refresh_from_db()
+    return record
+
+
+def underwriting_city_unit(party: CaseParty) -> Any:
+    """The insurer's claims unit in the city that wrote the policy (the first, as the city branch's front desk)."""
+    from claimbridge.organisations.models import ClaimsUnit
+
+    if not party.underwriting_city_code or party.insurer_id is None:
+        return None
+    units = ClaimsUnit.objects.filter(
+        branch__insurer_id=party.insurer_id, branch__city__code=party.underwriting_city_code
+    )
+    return units.select_related("branch").order_by("pk").first()
+
+
+def party_serve_in_underwriting_city(*, party: CaseParty) -> Any:
+    """The customer asks to be served by the branch that wrote the policy instead of the accident city's (R1)."""
+    return handoff(party=party, to_unit=underwriting_city_unit(party), reason="customer_asked", by_party=party.label)

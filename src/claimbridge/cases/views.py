@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -159,46 +162,268 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/start.html", context | {"start_form": start_form}, status=status)
 
 
+def _my_party(request: HttpRequest, number: str) -> Any:
+    """The party this phone joined as (bound to the browser session when the mobile was proved), or 404."""
+    from claimbridge.cases.models import CaseParty
+
+    label = _joined(request).get(number)
+    party = (
+        CaseParty.objects.select_related("case__county", "case__city", "insurer", "claims_unit__branch__city")
+        .filter(case__number=number, label=label)
+        .first()
+        if label
+        else None
+    )
+    if party is None:
+        raise Http404
+    return party
+
+
+def _circumstance_choices(case: Any) -> list[tuple[str, str]]:
+    from claimbridge.cases.quick_claim import accident_day
+    from claimbridge.rules.circumstances import catalogue_on
+
+    english = reading_english()
+    catalogue = catalogue_on(accident_day(case))
+    return [
+        (str(n), f"{n}. {item.text.en if english else item.text.zh}") for n, item in sorted(catalogue.items.items())
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest, number: str) -> HttpResponse:
     """The page of a party who joined from their phone (session-bound): their details, the case, and for party A
     the code for the other driver."""
     from claimbridge.cases.forms import PartyDetailsForm
-    from claimbridge.cases.models import Case
 
-    label = _joined(request).get(number)
-    case = Case.objects.filter(number=number).first() if label else None
-    if case is None:
-        raise Http404
-    party = case.parties.get(label=label)
-    initial = {
-        "driver_name": party.driver_name,
-        "driver_licence": party.driver_licence,
-        "plate": party.plate,
-        "vin": party.vin,
-    }
-    details = PartyDetailsForm(request.POST or None, initial=initial)
-    status = 200
+    party = _my_party(request, number)
+    details = PartyDetailsForm(
+        request.POST or None, initial={name: getattr(party, name) for name in services.PARTY_FIELDS}
+    )
     if request.method == "POST":
         if details.is_valid():
-            services.party_details_save(party=party, **details.cleaned_data)
-            messages.success(request, _saved_message(request))
+            try:
+                services.party_details_save(party=party, **details.cleaned_data)
+            except services.CaseError as refused:
+                messages.error(request, in_current_language(refused.zh, refused.en))
+            else:
+                messages.success(request, _saved_message(request))
             return redirect("case-me", number=number)
-        status = 422
-    context: dict[str, object] = {
-        "case": case,
-        "label": label,
-        "details": details,
-        "parties": list(case.parties.values_list("label", flat=True)),
-    }
-    if label == "A":
-        from django.utils import timezone
+        return _me_page(request, party, details=details, status=422)
+    return _me_page(request, party, details=details)
 
+
+def _me_page(request: HttpRequest, party: Any, *, status: int = 200, **forms_in_error: Any) -> HttpResponse:
+    from django.utils import timezone
+
+    from claimbridge.cases.forms import CircumstancesForm, ConfirmForm, FactsForm, PartyDetailsForm, PhotoForm
+    from claimbridge.cases.quick_claim import assessment
+
+    case = party.case
+    parties = list(case.parties.select_related("insurer", "claims_unit").order_by("label"))
+    labels = [p.label for p in parties]
+    judged = assessment(case)
+    facts_initial = {name: ("yes" if value else "no") if isinstance(value, bool) else value
+                     for name, value in (case.facts or {"damage": "minor_exterior"}).items()}  # fmt: skip
+    circumstances_initial = {
+        f"party_{label}": (numbers[0] if numbers else "") for label, numbers in case.circumstances.items()
+    }
+    context: dict[str, Any] = {
+        "case": case, "party": party, "label": party.label, "parties": parties, "judged": judged,
+        "details": forms_in_error.get("details") or PartyDetailsForm(initial={name: getattr(party, name) for name in services.PARTY_FIELDS}),
+        "facts_form": forms_in_error.get("facts_form") or FactsForm(initial=facts_initial),
+        "circumstances_form": forms_in_error.get("circumstances_form")
+        or CircumstancesForm(initial=circumstances_initial, labels=labels, choices=_circumstance_choices(case)),
+        "confirm_form": forms_in_error.get("confirm_form") or ConfirmForm(),
+        "photo_form": forms_in_error.get("photo_form") or PhotoForm(initial={"upload_key": secrets.token_urlsafe(16)}),
+        "photo_rows": [(label, _photo_counts(case).get(label, 0)) for label in labels],
+        "my_triage": judged["triage"].get(party.label), "case_state": STATES[case.state], "editable": case.state in {"draft", "reported", "awaiting_confirmation"},
+        "english": reading_english(), "service_points": _service_points(case, judged, party.label),
+        "underwriting_unit": services.underwriting_city_unit(party) if _cross_region(party) else None,
+    }  # fmt: skip
+    if not context["editable"]:  # agreed or with the police: what was said stays on show, read-only
+        for form in (context["details"], context["facts_form"], context["circumstances_form"]):
+            for field in form.fields.values():
+                field.disabled = True
+    if party.label == "A" and context["editable"]:
         code = case.join_code if case.join_code_expires_at and case.join_code_expires_at > timezone.now() else ""
         code = code or services.case_join_code_issue(case=case)
         url = request.build_absolute_uri(f"/cases/join/?code={code}")
         context |= {"join_code": code, "qr_svg": services.join_qr_svg(join_url=url)}
     return render(request, "cases/me.html", context, status=status)
+
+
+def _cross_region(party: Any) -> bool:
+    return bool(
+        party.underwriting_city_code
+        and party.case.city
+        and party.underwriting_city_code != party.case.city.code
+        and party.claims_unit
+        and party.claims_unit.branch.city.code != party.underwriting_city_code
+    )
+
+
+def _photo_counts(case: Any) -> dict[str, int]:
+    if case.evidence_id is None:
+        return {}
+    counts: dict[str, int] = {}
+    for uploader, owner in case.evidence.items.values_list("uploaded_by_party", "party"):
+        counts[uploader or owner or "-"] = counts.get(uploader or owner or "-", 0) + 1
+    return counts
+
+
+def _service_points(case: Any, judged: dict[str, Any], label: str) -> list[Any]:
+    from claimbridge.cases.selectors import service_points_for
+
+    triage = judged["triage"].get(label)
+    if case.county is None or triage is None or triage["route"] == "online_one_stop":
+        return []
+    return list(service_points_for(county=case.county))
+
+
+def _party_post(
+    request: HttpRequest, number: str, form_class: Any, save: Any, form_key: str, **form_kwargs: Any
+) -> HttpResponse:
+    """Validate a form posted from the party page, save it, come back to the page; errors show in place."""
+    party = _my_party(request, number)
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    if not form.is_valid():
+        return _me_page(request, party, status=422, **{form_key: form})
+    try:
+        save(party, form)
+    except services.CaseError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+        return _me_page(request, party, status=422, **{form_key: form})
+    except IllegalTransition as refused:
+        messages.error(request, in_current_language(refused.text.zh, refused.text.en))
+    else:
+        messages.success(request, _saved_message(request))
+    return redirect("case-me", number=number)
+
+
+@require_POST
+def me_facts(request: HttpRequest, number: str) -> HttpResponse:
+    from claimbridge.cases.forms import FactsForm
+
+    return _party_post(request, number, FactsForm,
+                       lambda party, form: services.case_facts_save(case=party.case, facts=form.facts(), party_label=party.label),
+                       "facts_form")  # fmt: skip
+
+
+@require_POST
+def me_circumstances(request: HttpRequest, number: str) -> HttpResponse:
+    from claimbridge.cases.forms import CircumstancesForm
+
+    party = _my_party(request, number)
+    labels = list(party.case.parties.order_by("label").values_list("label", flat=True))
+    return _party_post(request, number, CircumstancesForm,
+                       lambda party, form: services.case_circumstances_save(case=party.case, circumstances=form.circumstances(),
+                                                                            party_label=party.label),
+                       "circumstances_form", labels=labels, choices=_circumstance_choices(party.case))  # fmt: skip
+
+
+@require_POST
+def me_photo(request: HttpRequest, number: str) -> HttpResponse:
+    from claimbridge.cases.forms import PhotoForm
+    from claimbridge.evidence import errors as evidence_errors
+
+    party = _my_party(request, number)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _me_page(request, party, status=422, photo_form=form)
+    try:
+        services.party_photo_upload(party=party, slot_code=form.cleaned_data["slot"], upload=form.cleaned_data["file"],
+                                    upload_key=form.cleaned_data["upload_key"])  # fmt: skip
+    except evidence_errors.EvidenceError as refused:
+        form.add_error("file", evidence_errors.message_in_language(refused))
+        return _me_page(request, party, status=422, photo_form=form)
+    from django.utils.translation import gettext
+
+    messages.success(request, gettext("Photo received."))
+    return redirect("case-me", number=number)
+
+
+@require_POST
+def me_confirm(request: HttpRequest, number: str) -> HttpResponse:
+    from claimbridge.cases.forms import ConfirmForm
+
+    device = request.headers.get("User-Agent", "")[:200]
+    return _party_post(request, number, ConfirmForm,
+                       lambda party, form: services.party_confirm(party=party, typed_name=form.cleaned_data["typed_name"],
+                                                                  consent=form.cleaned_data["consent"], device=device),
+                       "confirm_form")  # fmt: skip
+
+
+@require_POST
+def me_disagree(request: HttpRequest, number: str) -> HttpResponse:
+    party = _my_party(request, number)
+    try:
+        services.party_disagree(party=party)
+    except services.CaseError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+    return redirect("case-me", number=number)
+
+
+@require_POST
+def me_police(request: HttpRequest, number: str) -> HttpResponse:
+    party = _my_party(request, number)
+    try:
+        services.case_to_police(case=party.case, party_label=party.label, reason="not_eligible")
+    except services.CaseError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+    return redirect("case-me", number=number)
+
+
+@require_POST
+def me_underwriting_city(request: HttpRequest, number: str) -> HttpResponse:
+    party = _my_party(request, number)
+    try:
+        services.party_serve_in_underwriting_city(party=party)
+    except services.CaseError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+    else:
+        messages.success(request, _saved_message(request))
+    return redirect("case-me", number=number)
+
+
+@require_GET
+def me_agreement(request: HttpRequest, number: str) -> FileResponse:
+    return _agreement_response(_my_party(request, number).case)
+
+
+@roles_required(CASE_ROLES)
+@require_GET
+def agreement(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    return _agreement_response(case)
+
+
+def _agreement_response(case: Any) -> Any:  # a FileResponse
+    from django.core.files.storage import default_storage
+
+    if not case.agreement_name:
+        raise Http404
+    response = FileResponse(default_storage.open(case.agreement_name, "rb"), content_type="application/pdf",
+                            as_attachment=True, filename=f"agreement-{case.number}.pdf")  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def agreement_verify(request: HttpRequest) -> HttpResponse:
+    """Public: anyone holding a 协议书 checks it was made here, from its case number and verification code."""
+    from claimbridge.cases.models import Case
+
+    number = request.GET.get("number", "").strip()[:24]
+    code = request.GET.get("code", "").strip().upper()[:19]
+    context: dict[str, Any] = {"number": number, "code": code}
+    if number and code:
+        case = Case.objects.filter(number=number).exclude(agreement_code="").select_related("county").first()
+        context["genuine"] = case is not None and secrets.compare_digest(case.agreement_code, code)
+        context["found"] = case if context["genuine"] else None
+    return render(request, "cases/agreement_verify.html", context)
 
 
 def _saved_message(request: HttpRequest) -> str:

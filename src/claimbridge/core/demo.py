@@ -315,7 +315,28 @@ def load_demo() -> list[DemoLogin]:
     ):
         name, phone = _fake_person(next(people))
         _user(username, role=Role.DRIVER, full_name=name, phone=phone, logins=logins, description=description)
+    _demo_service_points(counties)
     return logins
+
+
+def _demo_service_points(counties: dict[str, County]) -> None:
+    """Every county gets the four kinds of place a driver may be sent to (R14.2); names and addresses are demo."""
+    from claimbridge.cases.models import ServicePoint
+
+    kinds = (
+        ("quick_claims_centre", "快处快赔中心", "quick-claims centre", "08:00–20:00"),
+        ("traffic_police", "交警大队事故处理中队", "traffic police accident squad", "00:00–24:00"),
+        ("assessment_point", "车险定损中心", "motor loss-assessment point", "08:30–18:00"),
+        ("dealer", "汽车 4S 店", "4S dealer", "08:30–18:00"),
+    )
+    for county in counties.values():
+        for number, (kind, name, name_en, hours) in enumerate(kinds, start=1):
+            ServicePoint.objects.update_or_create(
+                county=county, kind=kind,
+                defaults={"name": f"{county.name}{name}（演示）", "name_en": f"{county.name_en} {name_en} (demo)",
+                          "address": f"{county.name}演示路 {number * 18} 号", "hours": hours,
+                          "phone": f"0{'939' if county.city.code == '621200' else '938'}-{6100000 + int(county.code[-2:]) * 10 + number}"},
+            )  # fmt: skip
 
 
 def _association_admin_group() -> Group:

@@ -36,7 +36,9 @@ class StoredObject(models.Model):
     hash_variants = models.JSONField(default=list, blank=True)  # mirrored and rotated views, signed 64-bit
     processed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    first_uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )  # empty: a driver uploading from their verified phone, without an account
 
     class Meta:
         verbose_name = _("stored original")
@@ -57,7 +59,9 @@ class EvidenceFile(models.Model):
     accident_crs = models.CharField(max_length=8, default="wgs84", choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")])
     county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     insurers = models.ManyToManyField(Insurer, related_name="evidence_files", verbose_name=_("insurers involved"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )  # empty: a case a driver started from their phone
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -78,7 +82,10 @@ class EvidenceItem(models.Model):
     stored = models.ForeignKey(StoredObject, on_delete=models.PROTECT, related_name="items")
     original_name = models.CharField(_("file name as uploaded"), max_length=255, blank=True)
     upload_key = models.CharField(max_length=80, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    uploaded_by_party = models.CharField(_("uploaded by party"), max_length=2, blank=True)  # a driver, from the phone
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -53,7 +53,7 @@ def evidence_file_create(
             accident_crs=crs, county=county, created_by=user,
         )  # fmt: skip
         companies = list(insurers or [])
-        if user.insurer_id and all(insurer.pk != user.insurer_id for insurer in companies):
+        if getattr(user, "insurer_id", None) and all(insurer.pk != user.insurer_id for insurer in companies):
             companies.append(user.insurer)
         evidence_file.insurers.set(companies)
     return evidence_file
@@ -122,7 +122,7 @@ def _stored_object(upload: UploadedFile, ingested: Ingested, user: Any) -> tuple
 
 def evidence_item_upload(
     *, user: Any, evidence_file: EvidenceFile, slot_code: str, party: str, upload: UploadedFile | None,
-    upload_key: str = "",
+    upload_key: str = "", uploaded_by_party: str = "",
 ) -> EvidenceItem:  # fmt: skip
     """Check, store once, record who and when. A rejected file leaves nothing behind; a retried upload with the
     same key returns the first result."""
@@ -142,6 +142,7 @@ def evidence_item_upload(
             item = EvidenceItem.objects.create(
                 file=evidence_file, slot=slot.code, party=party, stored=stored,
                 original_name=(upload.name or "")[:255], upload_key=upload_key[:80], uploaded_by=user,
+                uploaded_by_party=uploaded_by_party,
             )  # fmt: skip
     except IntegrityError:
         return EvidenceItem.objects.get(file=evidence_file, upload_key=upload_key[:80])

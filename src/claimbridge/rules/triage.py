@@ -56,6 +56,7 @@ class TriageCase:
     facts_disputed: bool
     scene_difficult: bool
     day: date | None = None
+    quick_claim_eligible: bool = True  # False: the 快处易赔 conditions fail (injuries, say), so never online alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,14 @@ def triage(case: TriageCase) -> TriageDecision:
         )
     if case.scene_difficult:
         reasons.append(Text("现场情况复杂", "The scene is difficult"))
-    if determined and share == ZERO:
+    if not case.quick_claim_eligible:
+        reasons.append(
+            Text(
+                "不符合快处易赔条件（如有人员伤亡），须报警由交警处理",
+                "The accident does not qualify for quick handling (injuries, say): the traffic police must handle it",
+            )
+        )
+    if determined and share == ZERO and case.quick_claim_eligible:
         route = "refer_liable_party"
         reasons.append(
             Text("本公司客户无责任，责任在对方", "Our customer is not liable: the liability lies with the other party")
@@ -131,6 +139,7 @@ def read_triage(document: Any) -> TriageCase:
         facts_disputed=fields.boolean("facts_disputed", default=False),
         scene_difficult=fields.boolean("scene_difficult", default=False),
         day=fields.day("date") if fields.has("date") else None,
+        quick_claim_eligible=fields.boolean("quick_claim_eligible", default=True),
     )
     fields.done()
     return case

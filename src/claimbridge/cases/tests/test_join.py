@@ -89,24 +89,23 @@ def test_a_party_enters_their_details_checked_by_the_kernel(case_with_code):
     post(driver, "/api/v1/cases/join", {"join_code": code, "phone": "13700007777", "sms_code": sms_code()})
     page = f"/cases/{case.number}/me/"
     bad = driver.post(page, {"driver_name": "李四", "driver_licence": "340524198001010013", "plate": "甘K·12O45",
-                             "vin": "LSVAM4187C2184840"}, secure=True)  # fmt: skip
+                             "vin": "LSVAM4187C2184840", "vehicle_type": "small_car", "collision_part": "rear"}, secure=True)  # fmt: skip
     assert bad.status_code == 422
     body = bad.content.decode()
     assert body.count('role="alert"') == 3  # ID check character, letter O in the plate, VIN check digit
     assert CaseParty.objects.get(case=case).driver_name == ""
     good = driver.post(page, {"driver_name": "李四", "driver_licence": "34052419800101001X", "plate": "甘K·12345",
-                              "vin": "LSVAM4187C2184847"}, secure=True)  # fmt: skip
+                              "vin": "LSVAM4187C2184847", "vehicle_type": "small_car", "collision_part": "rear",
+                              "driver_licensed": "on", "inspection_valid": "on", "impairment_free": "on"}, secure=True)  # fmt: skip
     assert good.status_code == 302
     party = CaseParty.objects.get(case=case)
     assert (party.driver_name, party.plate) == ("李四", "甘K12345")
     event = case.events.get(kind="party_updated")
     assert "李四" not in str(event.data)
     assert set(event.data["fields"]) == {
-        "driver_name",
-        "driver_licence",
-        "plate",
-        "vin",
-    }
+        "driver_name", "driver_licence", "plate", "vin", "vehicle_type", "collision_part", "driver_licensed",
+        "inspection_valid", "impairment_free",
+    }  # fmt: skip
 
 
 def test_someone_else_cannot_open_a_partys_page(case_with_code):

@@ -75,3 +75,12 @@ def test_bad_triage_input_is_refused(changes, field):
     with pytest.raises(RuleInputError) as caught:
         route(**changes)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("own_customer", ["A", "B"])
+def test_r14_an_accident_that_does_not_qualify_for_quick_handling_goes_to_the_police_whoever_is_liable(own_customer):
+    """Injuries (or any failed 快处易赔 condition) rule out both the online claim and a mere referral."""
+    decision = route(own_customer=own_customer, quick_claim_eligible=False)
+    assert decision["route"] == "offline_follow_up"
+    assert decision["actions"][0]["code"] == "call_police"
+    assert any("交警" in reason["zh"] for reason in decision["reasons"])

@@ -1,0 +1,167 @@
+"""A case seen through the rules kernel (R2, R3, R14): what the parties said, what the register and the evidence
+show, turned into the kernel's documents; and the digest of what the parties confirm (B1).
+
+Cover always comes from the policy register, never from what a driver typed; a party the register does not know
+is shown with no cover, which fails the insurance conditions with a reason the driver can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from claimbridge.cases.models import Case, CaseParty
+from claimbridge.rules.circumstances import UNDETERMINED, catalogue_on, decide_liability
+from claimbridge.rules.eligibility import eligibility_from_document
+from claimbridge.rules.triage import triage_from_document
+
+SHARE_OF_GRADE = {"full": "1", "equal": "0.5", "none": "0"}
+
+
+def accident_day(case: Case) -> Any:
+    return timezone.localdate(case.accident_at) if case.accident_at else timezone.localdate()
+
+
+def register_cover(party: CaseParty, case: Case) -> list[dict[str, Any]]:
+    """The party's in-force policies at the accident instant, from the register (kernel policy documents)."""
+    from claimbridge.policies.selectors import in_force_versions
+
+    if not party.plate:
+        return []
+    at = case.accident_at or timezone.now()
+    policies = []
+    for version in in_force_versions(plate=party.plate, at=at):
+        if version.policy.cover_type == "other":
+            continue
+        last_day = timezone.localtime(version.period_end - timedelta(microseconds=1)).date()
+        policy: dict[str, Any] = {"type": version.policy.cover_type, "city": version.policy.underwriting_city_code,
+                                  "start": timezone.localtime(version.period_start).date().isoformat(),
+                                  "end": last_day.isoformat()}  # fmt: skip
+        if version.third_party_limit is not None:
+            policy["limit"] = str(version.third_party_limit)
+        policies.append(policy)
+    return policies
+
+
+def _evidence_counts(case: Case) -> dict[str, tuple[int, int]]:
+    """Photos and videos each party sent: the ones they uploaded from their phone and the ones filed under them."""
+    counts: dict[str, list[int]] = {}
+    if case.evidence is None:
+        return {}
+    for party, uploader, kind in case.evidence.items.values_list("party", "uploaded_by_party", "stored__kind"):
+        owner = uploader or party
+        if owner:
+            slot = counts.setdefault(owner, [0, 0])
+            slot[0 if kind == "image" else 1] += 1
+    return {label: (photos, videos) for label, (photos, videos) in counts.items()}
+
+
+def eligibility_document(case: Case, parties: list[CaseParty] | None = None) -> dict[str, Any]:
+    from claimbridge.organisations import selectors as organisation_selectors
+
+    parties = parties if parties is not None else list(case.parties.select_related("insurer").order_by("label"))
+    facts = case.facts
+    evidence = _evidence_counts(case)
+    catalogue = catalogue_on(accident_day(case))
+    documents = []
+    for party in parties:
+        photos, videos = evidence.get(party.label, (0, 0))
+        cities = [city.code for city in organisation_selectors.insurer_cities(party.insurer)] if party.insurer else []
+        documents.append({
+            "id": party.label, "plate": party.plate or "-", "driver_licensed": party.driver_licensed is True,
+            "impairment_suspected": party.impairment_free is False, "inspection_valid": party.inspection_valid is True,
+            "insurer": party.insurer.code if party.insurer else "", "insurer_city_branches": cities,
+            "policies": register_cover(party, case), "evidence": {"photos": photos, "videos": videos},
+        })  # fmt: skip
+    circumstances = {
+        label: [n for n in numbers if n in catalogue.items]
+        for label, numbers in case.circumstances.items()
+        if label in {p.label for p in parties}
+    }
+    return {
+        "accident": {
+            "date": accident_day(case).isoformat(),
+            "vehicle_count": max(len(parties), int(facts.get("vehicle_count", 2))),
+            "all_motor_vehicles": not facts.get("non_motor_involved", False),
+            "casualties": bool(facts.get("casualties", False)),
+            "third_party_property_damage": bool(facts.get("other_property_damaged", False)),
+            "facility_damage": False,
+            "vehicles_drivable": bool(facts.get("vehicles_drivable", True)),
+            "damage": facts.get("damage", "unknown"),
+            "circumstances": circumstances,
+            "facts_disputed": bool(facts.get("facts_disputed", False)),
+            "dangerous_goods": bool(facts.get("dangerous_goods", False)),
+            "intentional_suspected": False,
+            "party_left_scene": False,
+        },
+        "parties": documents,
+    }
+
+
+def assessment(case: Case) -> dict[str, Any]:
+    """Eligibility with every condition, the liability from the circumstances, and each party's triage."""
+    parties = list(case.parties.select_related("insurer").order_by("label"))
+    document = eligibility_document(case, parties)
+    decision = eligibility_from_document(document)
+    catalogue = catalogue_on(accident_day(case))
+    circumstances = document["accident"]["circumstances"]
+    liability = (
+        decide_liability({p.label: circumstances.get(p.label, []) for p in parties}, catalogue).as_dict()
+        if parties
+        else {"liability": {}, "determined": False, "basis": []}
+    )
+    loss = Decimal(str(case.facts.get("estimated_loss", "0")))
+    triage = {}
+    for party in parties:
+        shares = {label: SHARE_OF_GRADE.get(grade) for label, grade in liability["liability"].items()}
+        triage[party.label] = triage_from_document({
+            "estimated_loss": str(loss), "liability": {label: share if share is not None else UNDETERMINED
+                                                       for label, share in shares.items()},
+            "own_customer": party.label, "facts_disputed": bool(case.facts.get("facts_disputed", False)),
+            "scene_difficult": False, "date": accident_day(case).isoformat(),
+            "quick_claim_eligible": decision["eligible"],
+        })  # fmt: skip
+    return {"eligibility": decision, "liability": liability, "triage": triage, "facts_complete": facts_complete(case)}
+
+
+FACT_FIELDS = ("weather", "collision_form", "damage", "estimated_loss")
+
+
+def facts_complete(case: Case) -> bool:
+    return all(case.facts.get(name) not in (None, "") for name in FACT_FIELDS)
+
+
+def party_complete(party: CaseParty) -> bool:
+    return bool(party.driver_name and party.driver_licence and party.plate and party.collision_part)
+
+
+def agreement_digest(case: Case, parties: list[CaseParty]) -> str:
+    """What a confirmation is a confirmation of: any change to it voids the confirmations given before."""
+    content = {
+        "number": case.number,
+        "accident_at": case.accident_at.isoformat() if case.accident_at else None,
+        "county": case.county.code if case.county else None,
+        "facts": case.facts,
+        "circumstances": case.circumstances,
+        "parties": [
+            [
+                p.label,
+                p.driver_name,
+                p.driver_licence,
+                p.driver_phone,
+                p.plate,
+                p.vin,
+                p.vehicle_type,
+                p.collision_part,
+                p.insurer_id,
+                p.ctpl_policy_number,
+            ]
+            for p in sorted(parties, key=lambda p: p.label)
+        ],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -1,0 +1,184 @@
+"""Issue 6 acceptance, on two phones (B1, R1–R3, R14, R16): A, insured in 天水, runs into the back of B, insured in
+陇南, in 武都区. Both drivers enter their details and photos, agree on what happened, both confirm, the 协议书 PDF
+is produced; each insurer's claims unit serving 武都区 sees its own party's claim, not the other company's party.
+With injuries, nothing can be confirmed online: every failed condition is shown and the next step is the police."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from claimbridge.accounts.models import Role, User
+from claimbridge.cases.models import Case
+from claimbridge.policies.demo import load_demo_policies
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_roles_in_chromium import log_in
+from tests.browser.test_two_phones_in_chromium import prove_phone
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+
+PHOTOS = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))
+
+
+def start_and_join(browser, live_server):
+    """A starts the case on one phone; B scans A's code on another. Returns both contexts and pages."""
+    phone_a = browser.new_context(**PHONE, locale="zh-CN")
+    phone_b = browser.new_context(**PHONE, locale="zh-CN")
+    a, b = phone_a.new_page(), phone_b.new_page()
+    a.goto(f"{live_server.url}/cases/start/")
+    prove_phone(a, "13700005555", "继续")
+    a.locator("#id_county").select_option("621202")  # 武都区, 陇南
+    a.locator("#id_plate").fill("甘E6789A")  # insured by 麦积山财险 in 天水
+    a.locator("#id_insurer").select_option("maiji")
+    a.get_by_role("button", name="开始报案").click()
+    a.wait_for_url("**/cases/*/me/")
+    code = a.locator("[data-testid=join-code]").inner_text().strip()
+    b.goto(f"{live_server.url}/cases/join/?code={code}")
+    prove_phone(b, "13700006666", "加入")
+    b.get_by_role("link", name="填写您的信息").click()
+    b.wait_for_url("**/cases/*/me/")
+    return (phone_a, a), (phone_b, b)
+
+
+def enter_details(page, *, name: str, licence: str, plate: str, part: str) -> None:
+    page.locator("#id_driver_name").fill(name)
+    page.locator("#id_driver_licence").fill(licence)
+    page.locator("#id_plate").fill(plate)
+    page.locator("#id_vehicle_type").select_option("small_car")
+    page.locator("#id_collision_part").select_option(part)
+    for box in ("#id_driver_licensed", "#id_inspection_valid", "#id_impairment_free"):
+        page.locator(box).check()
+    page.locator("[data-testid=party-details] button[type=submit]").click()
+    page.get_by_text("已保存。").wait_for()
+
+
+def send_photo(page, slot: str, index: int) -> None:
+    page.locator("#id_slot").select_option(slot)
+    page.locator("#id_file").set_input_files(str(PHOTOS[index]))
+    page.get_by_role("button", name="上传照片").click()
+    page.get_by_text("照片已收到。").wait_for()
+
+
+def tell_what_happened(page, *, injured: bool) -> None:
+    facts = page.locator("[data-testid=facts]")
+    page.locator("#id_place").fill("江南大道与东江路口")
+    page.locator("#id_weather").select_option("sunny")
+    page.locator("#id_collision_form").select_option("rear_end")
+    facts.locator(f"input[name=casualties][value={'yes' if injured else 'no'}]").check()
+    page.locator("#id_damage").select_option("minor_exterior")
+    page.locator("#id_estimated_loss").fill("3000")
+    page.get_by_role("button", name="保存事故经过").click()
+    page.get_by_text("已保存。").wait_for()
+    page.locator("#id_party_A").select_option("1")  # A kept too close to the car in front: 追尾
+    page.get_by_role("button", name="保存事故情形").click()
+    page.get_by_text("已保存。").wait_for()
+
+
+def prepare(browser, live_server, *, injured: bool):
+    load_demo_policies()
+    (phone_a, a), (phone_b, b) = start_and_join(browser, live_server)
+    enter_details(a, name="张三", licence="11010519491231002X", plate="甘E6789A", part="front")
+    enter_details(b, name="李四", licence="34052419800101001X", plate="甘K12345", part="rear")  # 天陇财险, 陇南
+    send_photo(a, "front_panorama", 0)
+    send_photo(a, "rear_panorama", 1)
+    send_photo(b, "collision_point", 2)
+    tell_what_happened(a, injured=injured)
+    b.reload()
+    return (phone_a, a), (phone_b, b)
+
+
+def confirm(page, name: str) -> None:
+    page.locator("#id_typed_name").fill(name)
+    page.locator("#id_consent").check()
+    page.get_by_role("button", name="确认并签署").click()
+
+
+def test_issue_6_acceptance_two_phones_agree_online_and_each_insurer_sees_its_own_party(
+    browser, live_server, screenshot_dir, demo_password
+):
+    (phone_a, a), (phone_b, b) = prepare(browser, live_server, injured=False)
+    try:
+        for page in (a, b):
+            assert page.locator("[data-testid=verdict]").inner_text().startswith("可以")
+            assert page.locator("[data-testid=eligibility] li[data-passed=false]").count() == 0
+        assert "A 方负全部责任" in a.locator("[data-testid=liability]").inner_text()
+        assert a.locator("[data-testid=next-steps]").get_attribute("data-route") == "online_one_stop"
+        assert b.locator("[data-testid=next-steps]").get_attribute("data-route") == "refer_liable_party"
+        assert "麦积山财险" in a.locator("[data-testid=my-cover]").inner_text()
+        assert "天陇财险" in b.locator("[data-testid=my-cover]").inner_text()
+
+        confirm(a, "张三")
+        a.locator("[data-testid=i-confirmed]").wait_for()
+        a.screenshot(path=screenshot_dir / "zh-hans-phone-quick-claim-a-confirmed.png", full_page=True)
+        b.reload()
+        confirm(b, "李四")
+        b.locator("[data-testid=agreed]").wait_for()
+        assert a.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        b.screenshot(path=screenshot_dir / "zh-hans-phone-quick-claim-agreed.png", full_page=True)
+
+        with b.expect_download() as download:
+            b.locator("[data-testid=agreement-link]").click()
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
+        case = Case.objects.get()
+        assert case.state == "agreed"
+        for needed in ("机动车交通事故快速处理协议书", case.number, case.agreement_code, "武都区", "江南大道", "晴", "追尾",
+                       "张三", "李四", "甘E6789A", "甘K12345", "麦积山财产保险", "天陇财产保险", "全部责任", "无责任"):  # fmt: skip
+            assert needed in text, needed
+
+        verify = b.context.new_page()
+        verify.goto(f"{live_server.url}/cases/agreement/verify/?number={case.number}&code={case.agreement_code}")
+        assert verify.locator("[data-testid=verify-result]").inner_text().startswith("真实")
+        verify.goto(f"{live_server.url}/cases/agreement/verify/?number={case.number}&code=AAAA-BBBB-CCCC-DDDD")
+        assert verify.locator("[data-testid=verify-result]").inner_text().startswith("不是")
+    finally:
+        phone_a.close()
+        phone_b.close()
+
+    # Each insurer's unit serving 武都区 sees its own party in its inbox, and only the other party's label and insurer.
+    for label, own_plate, other_plate in (("A", "甘E6789A", "甘K12345"), ("B", "甘K12345", "甘E6789A")):
+        party = case.parties.get(label=label)
+        assert party.claims_unit.branch.city.code == "621200"  # served in the accident city, whoever wrote it (R1)
+        staff = User.objects.filter(role=Role.INSURER_STAFF, claims_unit=party.claims_unit).first()
+        desk = browser.new_context(**DESKTOP, locale="zh-CN")
+        page = desk.new_page()
+        try:
+            log_in(page, live_server.url, staff.username, demo_password, "zh-hans")
+            page.goto(f"{live_server.url}/cases/")
+            page.get_by_role("link", name=case.number).click()
+            body = page.locator("main").inner_text()
+            assert own_plate in body
+            assert other_plate not in body
+            assert "李四" not in body
+            assert "张三" not in body
+            page.screenshot(path=screenshot_dir / f"zh-hans-desktop-case-unit-{label}.png", full_page=True)
+        finally:
+            desk.close()
+
+
+def test_issue_6_acceptance_with_injuries_every_failed_condition_is_shown_and_the_police_come_next(
+    browser, live_server, screenshot_dir
+):
+    (phone_a, a), (phone_b, b) = prepare(browser, live_server, injured=True)
+    try:
+        verdict = a.locator("[data-testid=verdict]").inner_text()
+        assert verdict.startswith("不能")
+        failed = a.locator("[data-testid=eligibility] li[data-passed=false]")
+        assert [failed.nth(i).get_attribute("data-code") for i in range(failed.count())] == ["no_casualties"]
+        assert "报警" in failed.first.inner_text()
+        for page in (a, b):
+            steps = page.locator("[data-testid=next-steps]")
+            assert steps.get_attribute("data-route") == "offline_follow_up"
+            assert steps.locator("li[data-action]").first.get_attribute("data-action") == "call_police"
+            assert page.locator("[data-testid=service-points] li").count() >= 2  # where to go in 武都区
+            assert page.locator("[data-testid=confirm]").count() == 0
+        a.screenshot(path=screenshot_dir / "zh-hans-phone-quick-claim-injuries.png", full_page=True)
+        a.locator("[data-testid=to-police]").click()
+        a.locator("[data-testid=case-state]").wait_for()
+        assert "转交警处理" in a.locator("[data-testid=case-state]").inner_text()
+        assert Case.objects.get().state == "police"
+    finally:
+        phone_a.close()
+        phone_b.close()
