@@ -22,3 +22,4 @@ STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemo
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 COUNTY_BOUNDARIES_FILE = str(Path(__file__).resolve().parent / "data" / "gansu_longnan_tianshui_counties.geojson")
 SMS_BACKEND = "claimbridge.core.sms.MemorySmsBackend"
+REFERENCE_CACHE_SECONDS = 0  # every test builds its own world; the cache's own test turns it on

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -22,3 +23,8 @@ urlpatterns = [
     path("cases/", include("claimbridge.cases.urls")),
     path("", include("claimbridge.web.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from claimbridge.core.bench_views import bare_insert
+
+    urlpatterns.insert(0, path("bench/bare-insert", bare_insert))

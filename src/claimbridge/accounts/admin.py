@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from claimbridge.accounts.models import User
+from claimbridge.accounts.api_keys import api_key_create, api_key_revoke
+from claimbridge.accounts.models import ApiKey, User
 
 
 class AccountChangeForm(UserChangeForm):
@@ -43,3 +47,26 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("name"))
     def masked_name(self, user: User) -> str:
         return user.masked_name
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["name"])
+            return
+        key, token = api_key_create(user=obj.user, name=obj.name)
+        obj.pk, obj.prefix = key.pk, key.prefix
+        messages.warning(request, _("The new key, shown only now: %(token)s") % {"token": token})
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for key in queryset:
+            api_key_revoke(key=key)

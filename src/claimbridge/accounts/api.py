@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from claimbridge.accounts import selectors
+from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import User
 from claimbridge.accounts.scope import scope_for
 
-router = Router(tags=["accounts"], auth=django_auth)
+router = Router(tags=["accounts"], auth=API_AUTH)
 
 
 class OrganisationRef(Schema):

@@ -144,3 +144,22 @@ def role_scope_errors(user: User) -> dict[str, str]:
     if role != Role.ANTIFRAUD_MEMBER and user.committee_id:
         errors["committee"] = str(_("Only committee members belong to the anti-fraud committee."))
     return errors
+
+
+class ApiKey(models.Model):
+    """A key an insurer's system calls the API with (B9): `cb_<prefix>_<secret>`, shown once; only a hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (cb_{self.prefix}_…)"

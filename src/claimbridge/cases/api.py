@@ -8,14 +8,13 @@ from typing import Any, cast
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import Role, User
-from claimbridge.cases import selectors, services
-from claimbridge.core.idempotency import run_once
-from claimbridge.organisations.models import County
+from claimbridge.cases import reference, selectors, services
+from claimbridge.core.idempotency import earlier_answer, run_once
 
-router = Router(tags=["cases"], auth=django_auth)
+router = Router(tags=["cases"], auth=API_AUTH)
 REPORTER_ROLES: dict[str, str] = {
     Role.INSURER_STAFF: "hotline",
     Role.ADJUSTER: "adjuster",
@@ -48,24 +47,28 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
     channel = REPORTER_ROLES.get(user.role)
     if channel is None:
         raise HttpError(403, "forbidden")
-    county = County.objects.select_related("city").filter(code=payload.county).first()
+    county = reference.counties().get(payload.county)
     if county is None:
         raise HttpError(422, "county")
+
+    scope, key = f"user:{user.pk}:cases.create", request.headers.get("Idempotency-Key", "")
+    earlier = earlier_answer(scope=scope, key=key)
+    if earlier is not None:
+        return Status(200 if earlier[0] == 201 else earlier[0], earlier[1])
+    number = services.case_number_draw(county=county, accident_at=payload.accident_at)  # before the transaction
 
     def work() -> tuple[int, dict[str, Any]]:
         try:
             case = services.case_create(
                 user=user, channel=channel, county=county, accident_at=payload.accident_at, latitude=payload.latitude,
-                longitude=payload.longitude, crs=payload.crs,
+                longitude=payload.longitude, crs=payload.crs, number=number,
                 parties=[services.PartyInput(p.label, p.plate, p.vin, p.insurer, p.underwriting_city) for p in payload.parties],
             )  # fmt: skip
         except services.CaseError as error:
             return 422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}}
-        return 201, selectors.case_view(user=user, case=case)
+        return 201, selectors.case_view(user=user, case=case, parties=case.created_parties)
 
-    status, body, replayed = run_once(
-        scope=f"user:{user.pk}:cases.create", key=request.headers.get("Idempotency-Key", ""), work=work
-    )
+    status, body, replayed = run_once(scope=scope, key=key, work=work)
     return Status(200 if replayed and status == 201 else status, body)
 
 

@@ -6,3 +6,14 @@ class CasesConfig(AppConfig):
     name = "claimbridge.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from claimbridge.cases.webhooks import WebhookEndpoint
+        from claimbridge.core.reference_cache import forget
+        from claimbridge.organisations.models import ClaimsUnit, County, Insurer, ServiceArea
+
+        for model in (County, Insurer, ServiceArea, ClaimsUnit, WebhookEndpoint):
+            post_save.connect(forget, sender=model, dispatch_uid=f"reference-cache-{model.__name__}")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"reference-cache-delete-{model.__name__}")

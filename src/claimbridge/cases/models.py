@@ -59,6 +59,9 @@ class Case(models.Model):
     agreed_at = models.DateTimeField(null=True, blank=True)
     events_count = models.PositiveIntegerField(default=0)  # so that deleting the newest events is noticed too
     last_event_hash = models.CharField(max_length=64, blank=True)
+    created_parties: list[
+        CaseParty
+    ]  # set by case_create: the parties just written, so the answer need not re-read them
 
     class Meta:
         verbose_name = _("case")
@@ -179,8 +182,9 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.kind}"
 
-    def payload(self) -> dict[str, object]:
-        return {"case": self.case_id, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
+    def payload(self, case_number: str) -> dict[str, object]:
+        """What the hash covers: the case by its number (known before the case row is written), and the event."""
+        return {"case": case_number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
                 "at": self.at.isoformat(), "data": self.data}  # fmt: skip
 
 

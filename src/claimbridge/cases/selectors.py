@@ -21,24 +21,29 @@ def case_get_for_user(*, user: Any, number: str) -> Case | None:
     return case_list_for_user(user=user).filter(number=number).first()
 
 
-def case_view(*, user: Any, case: Case) -> dict[str, Any]:
+def case_view(*, user: Any, case: Case, parties: list[Any] | None = None) -> dict[str, Any]:
+    from claimbridge.cases import reference
+
     scope = scope_for(user)
-    parties = []
-    for party in case.parties.select_related("insurer", "claims_unit"):
+    insurers, units = reference.insurers_by_id(), reference.claims_units()
+    shown = []
+    for party in parties if parties is not None else case.parties.all():
         own = (
             scope.sees_across_companies
             or (scope.insurer_id is not None and party.insurer_id == scope.insurer_id)
             or case.created_by_id == scope.user_id
         )
-        entry: dict[str, Any] = {"label": party.label, "insurer": party.insurer.code if party.insurer else None}
+        insurer = insurers.get(party.insurer_id) if party.insurer_id else None
+        unit = units.get(party.claims_unit_id) if party.claims_unit_id else None
+        entry: dict[str, Any] = {"label": party.label, "insurer": insurer.code if insurer else None}
         if own:
-            entry |= {"plate": party.plate, "vin": party.vin, "claims_unit": party.claims_unit.display_name if party.claims_unit else None,
+            entry |= {"plate": party.plate, "vin": party.vin, "claims_unit": unit.display_name if unit else None,
                       "underwriting_city": party.underwriting_city_code}  # fmt: skip
-        parties.append(entry)
+        shown.append(entry)
     return {
         "number": case.number, "state": case.state, "channel": case.channel,
         "county": case.county.code if case.county else None,
-        "accident_at": case.accident_at.isoformat() if case.accident_at else None, "parties": parties,
+        "accident_at": case.accident_at.isoformat() if case.accident_at else None, "parties": shown,
     }  # fmt: skip
 
 

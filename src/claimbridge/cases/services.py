@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from claimbridge.cases import reference
 from claimbridge.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, Channel
 from claimbridge.cases.webhooks import outbox_add
 from claimbridge.core.crypto import blind_index
@@ -25,28 +26,58 @@ class CaseError(Exception):
 
 
 def case_number_next(*, city_code: str, day: Any) -> str:
-    """`621200-20240601-00007`: the city, the day, and the count of that city's cases that day (row-locked)."""
-    sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(city_code=city_code, day=day)
-    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=sequence.last + 1)
-    return f"{city_code}-{day:%Y%m%d}-{sequence.last + 1:05d}"
+    """`621200-20240601-00007`: the city, the day, and the count of that city's cases that day.
+
+    One upsert statement draws the number. Called outside a transaction it commits at once, so the counter row is
+    locked for that statement only and cases are created in parallel; inside one, the row stays locked until the
+    commit. A number drawn for work that then fails or turns out to be a retry is not reused: numbers are unique and
+    increasing, and may have gaps."""
+    table = CaseNumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (city_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - the table name is ours
+            f"ON CONFLICT (city_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [city_code, day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{city_code}-{day:%Y%m%d}-{last:05d}"
 
 
-def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any]) -> CaseEvent:
-    """Append to the case's chain; the case row is locked so the chain never forks."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    event = CaseEvent(case=locked, sequence=locked.events_count + 1, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
-                      at=timezone.now(), data=data, previous_hash=locked.last_event_hash or GENESIS)  # fmt: skip
-    event.hash = link(event.previous_hash, event.payload())
+def case_number_draw(*, county: County, accident_at: datetime | None) -> str:
+    day = timezone.localdate(accident_at) if accident_at else timezone.localdate()
+    return case_number_next(city_code=county.city.code, day=day)
+
+
+def event_append(
+    *, case: Case, kind: str, actor: Any, data: dict[str, Any], insurers: list[int] | None = None, locked: bool = False
+) -> CaseEvent:
+    """Append to the case's chain; the case row is locked (by the caller when `locked`) so the chain never forks.
+    Each insurer of a party hears of it through the outbox, in the same transaction."""
+    if not locked:
+        current = (
+            Case.objects.select_for_update()
+            .only("pk", "number", "state", "events_count", "last_event_hash")
+            .get(pk=case.pk)
+        )
+        case.events_count, case.last_event_hash, case.state = (
+            current.events_count,
+            current.last_event_hash,
+            current.state,
+        )
+    event = CaseEvent(case=case, sequence=case.events_count + 1, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+                      at=timezone.now(), data=data, previous_hash=case.last_event_hash or GENESIS)  # fmt: skip
+    event.hash = link(event.previous_hash, event.payload(case.number))
     event.save()
-    Case.objects.filter(pk=locked.pk).update(events_count=event.sequence, last_event_hash=event.hash)
+    Case.objects.filter(pk=case.pk).update(events_count=event.sequence, last_event_hash=event.hash)
     case.events_count, case.last_event_hash = event.sequence, event.hash
-    insurers = list(
-        CaseParty.objects.filter(case=locked, insurer__isnull=False).values_list("insurer_id", flat=True).distinct()
-    )
+    if insurers is None:
+        insurers = list(
+            CaseParty.objects.filter(case=case, insurer__isnull=False).values_list("insurer_id", flat=True).distinct()
+        )
     if insurers:
         outbox_add(insurers=insurers, event_type=f"case.{kind}",
-                   payload={"case": locked.number, "sequence": event.sequence, "kind": kind, "at": event.at.isoformat(),
-                            "state": locked.state, "data": data})  # fmt: skip
+                   payload={"case": case.number, "sequence": event.sequence, "kind": kind, "at": event.at.isoformat(),
+                            "state": case.state, "data": data})  # fmt: skip
     return event
 
 
@@ -68,43 +99,101 @@ def _route(insurer: Insurer | None, county: County | None) -> Any:
     return area.claims_unit if area else None
 
 
+def _register_ctpl(plates: list[str], at: datetime) -> dict[str, Any]:
+    """Per plate, the policy the register holds in force at the instant (交强险 first), in one narrow query."""
+    from claimbridge.policies.models import PolicyVersion
+
+    found: dict[str, Any] = {}
+    if not plates:
+        return found
+    rows = PolicyVersion.objects.filter(plate__in=plates, period_start__lte=at, period_end__gt=at, effective_from__lte=at).values_list(
+        "plate", "effective_to", "policy__cancelled_at", "policy__cover_type", "policy__policy_number",
+        "policy__underwriting_city_code", "policy__insurer_id",
+    )  # fmt: skip
+    in_force = [
+        RegisterCover(plate, cover, number, city, insurer)
+        for plate, effective_to, cancelled_at, cover, number, city, insurer in rows
+        if (effective_to is None or effective_to > at)
+        and (cancelled_at is None or cancelled_at > at)
+        and cover != "other"
+    ]  # the same instant test as policies.services.in_force_q, on the few rows of these plates
+    for cover in sorted(in_force, key=lambda c: (c.cover_type != "ctpl", c.policy_number)):
+        found.setdefault(cover.plate, cover)
+    return found
+
+
+@dataclass(frozen=True)
+class RegisterCover:
+    plate: str
+    cover_type: str
+    policy_number: str
+    underwriting_city_code: str
+    insurer_id: int
+
+
 def case_create(
     *, user: Any, channel: str, county: County, accident_at: datetime | None = None, latitude: float | None = None,
     longitude: float | None = None, crs: str = "wgs84", parties: list[PartyInput] = (),  # type: ignore[assignment]
+    number: str = "",
 ) -> Case:  # fmt: skip
+    """A new case with its parties, each routed to its insurer's claims unit serving the county. Where the register
+    knows a plate, its insurer of record counts, not the one typed (R3). `number`: drawn beforehand (see
+    `case_number_draw`), so that the counter is not locked for the whole creation."""
     if channel not in Channel.values:
         raise CaseError("bad_channel", "未知的报案渠道", "unknown reporting channel")
     labels = [party.label for party in parties]
     if len(set(labels)) != len(labels) or any(label not in {"A", "B", "C", "D"} for label in labels):
         raise CaseError("bad_parties", "当事方应为 A、B、C、D 且不重复", "parties are A, B, C or D, each once")
-    insurers = {i.code: i for i in Insurer.objects.filter(code__in=[p.insurer_code for p in parties if p.insurer_code])}
+    insurers = reference.insurers()
+    plates: dict[str, str] = {}
     for party in parties:
-        if party.plate and not check_plate(party.plate).valid:
+        checked = check_plate(party.plate) if party.plate else None
+        if checked is not None and not checked.valid:
             raise CaseError("bad_plate", f"{party.label} 方号牌无效", f"the plate of party {party.label} is not valid")
         if party.insurer_code and party.insurer_code not in insurers:
             raise CaseError(
                 "unknown_insurer", f"{party.label} 方的保险公司不存在", f"party {party.label}'s insurer is unknown"
             )
-    with transaction.atomic():
-        day = timezone.localdate(accident_at) if accident_at else timezone.localdate()
-        case = Case.objects.create(
-            number=case_number_next(city_code=county.city.code, day=day), channel=channel, city=county.city,
-            county=county, accident_at=accident_at, latitude=latitude, longitude=longitude, crs=crs,
-            created_by=user if getattr(user, "pk", None) else None,
-        )  # fmt: skip
-        event_append(case=case, kind="created", actor=user, data={"channel": channel, "county": county.code})
-        for party in parties:
-            insurer = insurers.get(party.insurer_code)
-            unit = _route(insurer, county)
-            created = CaseParty.objects.create(case=case, label=party.label, plate=check_plate(party.plate).normalized if party.plate else "",
-                                     vin=party.vin.upper(), insurer=insurer, claims_unit=unit,
-                                     underwriting_city_code=party.underwriting_city_code, driver_phone=party.phone,
-                                     phone_index=blind_index(party.phone, purpose="phone") if party.phone else "")  # fmt: skip
-            event_append(case=case, kind="party_added", actor=user,
-                         data={"party": party.label, "insurer": party.insurer_code, "claims_unit": unit.pk if unit else None,
-                               "cross_region": bool(party.underwriting_city_code and party.underwriting_city_code != county.city.code)})  # fmt: skip
-            if created.plate:
-                _cover_from_register(case=case, party=created)
+        plates[party.label] = checked.normalized if checked else ""
+    register = _register_ctpl([plate for plate in plates.values() if plate], accident_at or timezone.now())
+    rows = []
+    for party in parties:
+        cover = register.get(plates[party.label])
+        insurer = reference.insurers_by_id().get(cover.insurer_id) if cover else insurers.get(party.insurer_code)
+        rows.append(CaseParty(label=party.label, plate=plates[party.label], vin=party.vin.upper(), insurer=insurer,
+                              underwriting_city_code=cover.underwriting_city_code if cover else party.underwriting_city_code,
+                              ctpl_policy_number=cover.policy_number if cover and cover.cover_type == "ctpl" else "",
+                              cover_verified=cover is not None, driver_phone=party.phone,
+                              phone_index=blind_index(party.phone, purpose="phone") if party.phone else ""))  # fmt: skip
+    insurer_ids = sorted({row.insurer_id for row in rows if row.insurer_id})
+    serving = reference.serving_units()
+    units = {insurer_id: serving.get((insurer_id, county.pk)) for insurer_id in insurer_ids}
+    number = number or case_number_draw(county=county, accident_at=accident_at)
+    for row in rows:
+        row.claims_unit_id = units.get(row.insurer_id) if row.insurer_id else None
+    actor = user if getattr(user, "pk", None) else None
+    case = Case(number=number, channel=channel, city=county.city, county=county, accident_at=accident_at,
+                latitude=latitude, longitude=longitude, crs=crs, created_by=actor)  # fmt: skip
+    data = {"channel": channel, "county": county.code,
+            "parties": [{"party": row.label, "insurer": row.insurer.code if row.insurer else "", "claims_unit": row.claims_unit_id,
+                         "cover_verified": row.cover_verified,
+                         "cross_region": bool(row.underwriting_city_code and row.underwriting_city_code != county.city.code)}
+                        for row in rows]}  # fmt: skip
+    first = CaseEvent(sequence=1, kind="created", actor=actor, at=timezone.now(), data=data, previous_hash=GENESIS)
+    first.hash = link(GENESIS, first.payload(number))
+    case.events_count, case.last_event_hash = 1, first.hash  # the chain's head is written with the case: one write less
+    with transaction.atomic(savepoint=False):  # nothing inside is caught and retried: no savepoint needed
+        case.save(force_insert=True)
+        first.case = case
+        first.save(force_insert=True)
+        for row in rows:
+            row.case = case
+        CaseParty.objects.bulk_create(rows)
+        if insurer_ids:
+            outbox_add(insurers=insurer_ids, event_type="case.created",
+                       payload={"case": number, "sequence": 1, "kind": "created", "at": first.at.isoformat(),
+                                "state": case.state, "data": data})  # fmt: skip
+    case.created_parties = rows
     return case
 
 
@@ -132,7 +221,7 @@ def audit_verify() -> list[str]:
             if event.sequence != expected:
                 problems.append(f"{case.number}: event {expected} is missing")
                 break
-            if event.previous_hash != previous or link(previous, event.payload()) != event.hash:
+            if event.previous_hash != previous or link(previous, event.payload(case.number)) != event.hash:
                 problems.append(f"{case.number}: event {event.sequence} was altered")
                 break
             previous, expected = event.hash, expected + 1

@@ -84,9 +84,13 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def outbox_add(*, insurers: list[int], event_type: str, payload: dict[str, Any]) -> list[OutboxMessage]:
     """Call inside the transaction of the change: the message exists exactly when the change does."""
+    from claimbridge.cases.reference import webhook_endpoints
+
+    endpoints = webhook_endpoints()
     messages = [
         OutboxMessage(endpoint=endpoint, event_type=event_type, payload=payload)
-        for endpoint in WebhookEndpoint.objects.filter(insurer_id__in=insurers, active=True)
+        for insurer in insurers
+        for endpoint in endpoints.get(insurer, [])
     ]
     OutboxMessage.objects.bulk_create(messages)
     if messages:

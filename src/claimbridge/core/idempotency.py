@@ -49,3 +49,12 @@ def run_once(
             return status, body, False
     earlier = IdempotentRequest.objects.get(scope=scope, key=key)
     return earlier.status, earlier.response, True
+
+
+def earlier_answer(*, scope: str, key: str) -> tuple[int, dict[str, Any]] | None:
+    """The stored answer to a finished request with this key, if any: lets a caller skip costly preparation (such
+    as drawing a number) for a plain retry. In-flight duplicates are still settled by `run_once`."""
+    if not key:
+        return None
+    earlier = IdempotentRequest.objects.filter(scope=scope, key=key[:120]).exclude(status=0).first()
+    return (earlier.status, earlier.response) if earlier else None

@@ -12,13 +12,13 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
+from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.evidence import downloads, errors, selectors, services
 from claimbridge.evidence.slots import SLOTS, required_slot_codes
 from claimbridge.organisations.models import Insurer
 
-router = Router(tags=["evidence"], auth=django_auth)
+router = Router(tags=["evidence"], auth=API_AUTH)
 
 
 class SlotOut(Schema):

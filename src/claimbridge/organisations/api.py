@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.organisations import selectors
 from claimbridge.organisations.models import ClaimsUnit, County, Insurer
 
@@ -146,7 +146,7 @@ def service_directory(request: HttpRequest, county_code: str) -> list[DirectoryE
     ]
 
 
-@router.get("/claims-units", response=list[ClaimsUnitOut], auth=django_auth, summary="Claims units in your scope")
+@router.get("/claims-units", response=list[ClaimsUnitOut], auth=API_AUTH, summary="Claims units in your scope")
 def list_claims_units(request: HttpRequest) -> list[ClaimsUnitOut]:
     return [
         ClaimsUnitOut(
@@ -163,7 +163,7 @@ def list_claims_units(request: HttpRequest) -> list[ClaimsUnitOut]:
 @router.get(
     "/overview",
     response=list[InsurerOverviewOut],
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Insurers whose organisation you oversee, with service-area problems",
 )
 def insurer_overview(request: HttpRequest) -> list[InsurerOverviewOut]:

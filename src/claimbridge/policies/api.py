@@ -10,14 +10,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import Role, User
 from claimbridge.policies import selectors, services
 from claimbridge.policies.models import PolicyLoad
 from claimbridge.rules.inputs import parse_document
 
-router = Router(tags=["policies"], auth=django_auth)
+router = Router(tags=["policies"], auth=API_AUTH)
 MAX_ROWS_PER_REQUEST = 10_000
 
 

@@ -45,8 +45,8 @@ def test_r1_r16_each_party_goes_to_its_insurers_unit_serving_the_accident_county
     assert parties["A"].claims_unit.branch.city.code == "621200"
     assert parties["A"].claims_unit.branch.insurer.code == "maiji"
     assert parties["B"].claims_unit.branch.insurer.code == "tianlong"
-    cross = CaseEvent.objects.get(case=case, kind="party_added", data__party="A")
-    assert cross.data["cross_region"] is True
+    created = CaseEvent.objects.get(case=case, kind="created")
+    assert {party["party"]: party["cross_region"] for party in created.data["parties"]} == {"A": True, "B": False}
 
 
 def test_illegal_moves_are_refused_and_change_nothing(users):
