@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench messages clean
+.PHONY: run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
 
 $(BIN)/claimbridge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: kernel-compiled
 	PYTHONPATH=$(KERNEL_BUILD)/src $(BIN)/python bench/rules.py --out bench/results/rules.json
 	$(BIN)/python bench/rules.py --out bench/results/rules-pure-python.json
 	$(BIN)/python bench/photos.py --out bench/results/photos.json
+
+# Case intake over HTTP on PostgreSQL (creates and migrates the database named in BENCH_DATABASE_URL).
+bench-intake: $(BIN)/claimbridge
+	$(BIN)/python bench/intake.py --out bench/results/intake.json
 
 test: lint typecheck checks test-sqlite test-postgres test-kernel-compiled
 

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import Role, User
 from claimbridge.cases import reference, selectors, services
-from claimbridge.core.idempotency import earlier_answer, run_once
+from claimbridge.core.idempotency import run_once
 
 router = Router(tags=["cases"], auth=API_AUTH)
 REPORTER_ROLES: dict[str, str] = {
@@ -52,10 +52,9 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         raise HttpError(422, "county")
 
     scope, key = f"user:{user.pk}:cases.create", request.headers.get("Idempotency-Key", "")
-    earlier = earlier_answer(scope=scope, key=key)
-    if earlier is not None:
-        return Status(200 if earlier[0] == 201 else earlier[0], earlier[1])
-    number = services.case_number_draw(county=county, accident_at=payload.accident_at)  # before the transaction
+    # Drawn before the transaction so the day's counter is not held while the case is written; a retry with a used
+    # key leaves its number unused (numbers may have gaps, never repeats).
+    number = services.case_number_draw(county=county, accident_at=payload.accident_at)
 
     def work() -> tuple[int, dict[str, Any]]:
         try:

@@ -55,7 +55,7 @@ class Case(models.Model):
     circumstances = models.JSONField(_("circumstances"), default=dict, blank=True)  # party label → catalogue items
     agreement_name = models.CharField(max_length=200, blank=True)  # the signed 协议书 PDF in storage
     agreement_sha256 = models.CharField(max_length=64, blank=True)
-    agreement_code = models.CharField(_("verification code"), max_length=16, blank=True)
+    agreement_code = models.CharField(_("verification code"), max_length=24, blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     events_count = models.PositiveIntegerField(default=0)  # so that deleting the newest events is noticed too
     last_event_hash = models.CharField(max_length=64, blank=True)
@@ -73,7 +73,9 @@ class Case(models.Model):
 
 
 class CaseParty(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="parties", db_index=False
+    )  # indexed by (case, label)
     label = models.CharField(_("party"), max_length=2)  # A, B, …
     plate = models.CharField(_("plate"), max_length=12, blank=True)
     vin = models.CharField(_("VIN"), max_length=17, blank=True)
@@ -162,7 +164,9 @@ class ServicePoint(models.Model):
 class CaseEvent(models.Model):
     """Append-only: who did what to the case and when, each event chained to the one before (`audit verify`)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", db_index=False
+    )  # indexed by (case, sequence)
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=40)
     actor = models.ForeignKey(

@@ -13,6 +13,7 @@ from claimbridge.cases import reference
 from claimbridge.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, Channel
 from claimbridge.cases.webhooks import outbox_add
 from claimbridge.core.crypto import blind_index
+from claimbridge.core.fast_insert import insert_rows
 from claimbridge.core.hashchain import GENESIS, link
 from claimbridge.organisations.models import County, Insurer, ServiceArea
 from claimbridge.rules.case_flow import next_state
@@ -100,24 +101,27 @@ def _route(insurer: Insurer | None, county: County | None) -> Any:
 
 
 def _register_ctpl(plates: list[str], at: datetime) -> dict[str, Any]:
-    """Per plate, the policy the register holds in force at the instant (交强险 first), in one narrow query."""
-    from claimbridge.policies.models import PolicyVersion
+    """Per plate, the policy the register holds in force at the instant (交强险 first): the same instant test as
+    policies.services.in_force_q, as one plain statement (this runs on every case intake)."""
+    from claimbridge.policies.models import Policy, PolicyVersion
 
     found: dict[str, Any] = {}
     if not plates:
         return found
-    rows = PolicyVersion.objects.filter(plate__in=plates, period_start__lte=at, period_end__gt=at, effective_from__lte=at).values_list(
-        "plate", "effective_to", "policy__cancelled_at", "policy__cover_type", "policy__policy_number",
-        "policy__underwriting_city_code", "policy__insurer_id",
-    )  # fmt: skip
-    in_force = [
-        RegisterCover(plate, cover, number, city, insurer)
-        for plate, effective_to, cancelled_at, cover, number, city, insurer in rows
-        if (effective_to is None or effective_to > at)
-        and (cancelled_at is None or cancelled_at > at)
-        and cover != "other"
-    ]  # the same instant test as policies.services.in_force_q, on the few rows of these plates
-    for cover in sorted(in_force, key=lambda c: (c.cover_type != "ctpl", c.policy_number)):
+    instant = connection.ops.adapt_datetimefield_value(at)
+    versions, policies = PolicyVersion._meta.db_table, Policy._meta.db_table
+    marks = ", ".join(["%s"] * len(plates))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.plate, p.cover_type, p.policy_number, p.underwriting_city_code, p.insurer_id "  # noqa: S608 - our tables
+            f"FROM {versions} v JOIN {policies} p ON p.id = v.policy_id "
+            f"WHERE v.plate IN ({marks}) AND v.effective_from <= %s AND (v.effective_to IS NULL OR v.effective_to > %s) "
+            "AND v.period_start <= %s AND v.period_end > %s AND (p.cancelled_at IS NULL OR p.cancelled_at > %s) "
+            "AND p.cover_type <> 'other'",
+            [*plates, instant, instant, instant, instant, instant],
+        )
+        rows = cursor.fetchall()
+    for cover in sorted((RegisterCover(*row) for row in rows), key=lambda c: (c.cover_type != "ctpl", c.policy_number)):
         found.setdefault(cover.plate, cover)
     return found
 
@@ -183,12 +187,12 @@ def case_create(
     first.hash = link(GENESIS, first.payload(number))
     case.events_count, case.last_event_hash = 1, first.hash  # the chain's head is written with the case: one write less
     with transaction.atomic(savepoint=False):  # nothing inside is caught and retried: no savepoint needed
-        case.save(force_insert=True)
+        insert_rows([case])
         first.case = case
-        first.save(force_insert=True)
+        insert_rows([first])
         for row in rows:
             row.case = case
-        CaseParty.objects.bulk_create(rows)
+        insert_rows(rows)
         if insurer_ids:
             outbox_add(insurers=insurer_ids, event_type="case.created",
                        payload={"case": number, "sequence": 1, "kind": "created", "at": first.at.isoformat(),
@@ -429,7 +433,7 @@ def party_confirm(*, party: CaseParty, typed_name: str, consent: bool, device: s
     if not consent:
         raise CaseError("no_consent", "请勾选同意后再确认", "tick the box to agree before confirming")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("city", "county").get(pk=party.case_id)
+        case = Case.objects.select_for_update(of=("self",)).select_related("city", "county").get(pk=party.case_id)
         _editable(case)
         parties = list(case.parties.select_related("insurer").order_by("label"))
         me = next(p for p in parties if p.pk == party.pk)

@@ -7,10 +7,12 @@ row rolled back with it and the retry does the work itself.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 
 class IdempotentRequest(models.Model):
@@ -28,27 +30,37 @@ class IdempotentRequest(models.Model):
         return f"{self.scope} {self.key}"
 
 
+def _table() -> str:
+    return connection.ops.quote_name(IdempotentRequest._meta.db_table)
+
+
 def run_once(
     *, scope: str, key: str, work: Callable[[], tuple[int, dict[str, Any]]]
 ) -> tuple[int, dict[str, Any], bool]:
-    """(status, body, replayed). Without a key the work simply runs."""
+    """(status, body, replayed). Without a key the work simply runs. Plain SQL: this wraps the hottest writes."""
     if not key:
         status, body = work()
         return status, body, False
     key = key[:120]
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotentRequest.objects.create(scope=scope, key=key)
-        except IntegrityError:  # the same key was used before (waited for, if it was in flight)
-            record = None
-        if record is not None:
+        with connection.cursor() as cursor:
+            # Waits on the unique index while a request with the same key is in flight, then skips if it committed.
+            cursor.execute(
+                f"INSERT INTO {_table()} (scope, key, status, response, created_at) VALUES (%s, %s, 0, %s, %s) "  # noqa: S608 - our table
+                "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+                [scope, key, "{}", connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            inserted = cursor.fetchone()
+        if inserted is not None:
             status, body = work()
-            record.status, record.response = status, body
-            record.save(update_fields=["status", "response"])
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {_table()} SET status = %s, response = %s WHERE id = %s",  # noqa: S608
+                               [status, json.dumps(body, ensure_ascii=False, default=str), inserted[0]])  # fmt: skip
             return status, body, False
-    earlier = IdempotentRequest.objects.get(scope=scope, key=key)
-    return earlier.status, earlier.response, True
+    earlier = earlier_answer(scope=scope, key=key)
+    if earlier is None:  # cannot happen: the row exists and its transaction committed
+        raise RuntimeError(f"idempotency record {scope}/{key} has no answer")
+    return earlier[0], earlier[1], True
 
 
 def earlier_answer(*, scope: str, key: str) -> tuple[int, dict[str, Any]] | None:
@@ -56,5 +68,11 @@ def earlier_answer(*, scope: str, key: str) -> tuple[int, dict[str, Any]] | None
     as drawing a number) for a plain retry. In-flight duplicates are still settled by `run_once`."""
     if not key:
         return None
-    earlier = IdempotentRequest.objects.filter(scope=scope, key=key[:120]).exclude(status=0).first()
-    return (earlier.status, earlier.response) if earlier else None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status, response FROM {_table()} WHERE scope = %s AND key = %s AND status <> 0",  # noqa: S608
+                       [scope, key[:120]])  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    status, response = row
+    return status, json.loads(response) if isinstance(response, str) else response

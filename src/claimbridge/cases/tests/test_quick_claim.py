@@ -197,3 +197,28 @@ def test_an_agreed_case_cannot_be_confirmed_into_another_state(db):
     services.party_confirm(party=b, typed_name="李四", consent=True, device="B")
     with pytest.raises(IllegalTransition):
         services.case_transition(case=case, action="confirm_all", user=None)
+
+
+@pytest.mark.parametrize(
+    ("plate", "change", "verified"),
+    [("甘E6789A", None, True), ("甘K45678", None, False), ("甘E6789A", "cancelled_before", False),
+     ("甘E6789A", "cancelled_after", True)],
+)  # fmt: skip
+def test_r3_the_register_decides_cover_at_the_accident_instant(db, plate, change, verified):
+    """In force at the instant: a policy expired last year or cancelled before the accident does not count; one
+    cancelled after it still does. A typed insurer is kept when the register has nothing."""
+    from datetime import timedelta
+
+    from claimbridge.policies.models import Policy
+
+    load_demo_policies()
+    accident_at = timezone.now() - timedelta(hours=2)
+    if change:
+        moment = accident_at + (timedelta(hours=-1) if change == "cancelled_before" else timedelta(hours=1))
+        Policy.objects.filter(versions__plate=plate).update(cancelled_at=moment)
+    case = services.case_create(user=None, channel="hotline", county=County.objects.get(code="621202"),
+                                accident_at=accident_at, parties=[services.PartyInput("A", plate=plate, insurer_code="fuxi")])  # fmt: skip
+    party = case.parties.get()
+    assert party.cover_verified is verified
+    assert (party.insurer.code == "fuxi") is not verified
+    assert bool(party.ctpl_policy_number) is verified
