@@ -1,8 +1,10 @@
 """Retried requests: the same Idempotency-Key from the same caller gets the first answer, never a second object.
 
-The key row is inserted first, inside the transaction that does the work. A concurrent request with the same key
-waits on the unique index until that transaction ends, then reads the stored answer; if the first one failed, its
-row rolled back with it and the retry does the work itself.
+The work is done and then the key is recorded with its answer, in one transaction. A request with a key already
+recorded, or recorded meanwhile by a concurrent request (it waits on the unique index until that one commits), fails
+to record it: its own work is rolled back, never committed, and it answers with the stored answer. If the first
+request failed, nothing of it was recorded and the retry does the work itself. Meant for work that is cheap to redo
+(reporting a case): a retry repeats it before finding the key, which saves a read on every first attempt.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 
@@ -42,30 +44,25 @@ def run_once(
         status, body = work()
         return status, body, False
     key = key[:120]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # Waits on the unique index while a request with the same key is in flight, then skips if it committed.
-            cursor.execute(
-                f"INSERT INTO {_table()} (scope, key, status, response, created_at) VALUES (%s, %s, 0, %s, %s) "  # noqa: S608 - our table
-                "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
-                [scope, key, "{}", connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            inserted = cursor.fetchone()
-        if inserted is not None:
+    try:
+        with transaction.atomic():
             status, body = work()
             with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {_table()} SET status = %s, response = %s WHERE id = %s",  # noqa: S608
-                               [status, json.dumps(body, ensure_ascii=False, default=str), inserted[0]])  # fmt: skip
-            return status, body, False
-    earlier = earlier_answer(scope=scope, key=key)
-    if earlier is None:  # cannot happen: the row exists and its transaction committed
-        raise RuntimeError(f"idempotency record {scope}/{key} has no answer")
-    return earlier[0], earlier[1], True
+                cursor.execute(
+                    f"INSERT INTO {_table()} (scope, key, status, response, created_at) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 - our table
+                    [scope, key, status, json.dumps(body, ensure_ascii=False, default=str),
+                     connection.ops.adapt_datetimefield_value(timezone.now())],
+                )  # fmt: skip
+        return status, body, False
+    except IntegrityError:
+        earlier = earlier_answer(scope=scope, key=key)
+        if earlier is None:  # the work itself broke a constraint: not a retry
+            raise
+        return earlier[0], earlier[1], True
 
 
 def earlier_answer(*, scope: str, key: str) -> tuple[int, dict[str, Any]] | None:
-    """The stored answer to a finished request with this key, if any: lets a caller skip costly preparation (such
-    as drawing a number) for a plain retry. In-flight duplicates are still settled by `run_once`."""
+    """The stored answer to the request made with this key, if any."""
     if not key:
         return None
     with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claimbridge.cases import services
-from claimbridge.cases.models import CaseEvent
+from claimbridge.cases.models import Case, CaseEvent, CaseNumberSequence
 from claimbridge.core.idempotency import IdempotentRequest, run_once
 from claimbridge.organisations.models import County
 from claimbridge.rules.case_flow import IllegalTransition
@@ -86,11 +86,15 @@ def test_a_bad_plate_or_unknown_insurer_creates_nothing(users):
     assert Case.objects.count() == 0
 
 
-def test_the_same_key_runs_the_work_once():
+def test_the_same_key_commits_the_work_once_and_answers_the_first_answer():
+    """A retry may redo the work, but only inside a transaction that is rolled back: one row per key is kept."""
+    from datetime import date, timedelta
+
     calls = []
 
     def work():
         calls.append(1)
+        CaseNumberSequence.objects.create(city_code="999999", day=date(2030, 1, 1) + timedelta(days=len(calls)))
         return 201, {"n": len(calls)}
 
     first = run_once(scope="user:1:test", key="k-1", work=work)
@@ -98,5 +102,24 @@ def test_the_same_key_runs_the_work_once():
     other_user = run_once(scope="user:2:test", key="k-1", work=work)
     assert first == (201, {"n": 1}, False)
     assert again == (201, {"n": 1}, True)
-    assert other_user == (201, {"n": 2}, False)
+    assert other_user[2] is False
+    assert CaseNumberSequence.objects.filter(city_code="999999").count() == 2
     assert IdempotentRequest.objects.count() == 2
+
+
+def test_numbering_continues_after_the_days_highest_number_when_its_sequence_is_gone(db):
+    """PostgreSQL: old days' sequences may be dropped; a late report for such a day never repeats a number."""
+    from datetime import date
+
+    from django.db import connection
+
+    from claimbridge.cases.services import case_number_next
+
+    if connection.vendor != "postgresql":
+        pytest.skip("per-day sequences are PostgreSQL's")
+    day = date(2024, 3, 1)
+    first = case_number_next(city_code="621200", day=day)
+    Case.objects.create(number=first, channel="hotline")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SEQUENCE case_number_621200_20240301")
+    assert (first[-5:], case_number_next(city_code="621200", day=day)[-5:]) == ("00001", "00002")
