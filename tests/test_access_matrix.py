@@ -111,6 +111,9 @@ WEB = {
     },
     "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
     "/cases/agreement/verify/": expect(ALL),
+    "/cases/<str:number>/claims/<str:label>/<str:action>/": {
+        v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
+    },
     "/cases/<str:number>/": expect(CASE_ROLES, ok_status=404),
     "/cases/<str:number>/action/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
@@ -145,6 +148,7 @@ API = {
     "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/join-code": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/cases/{number}/claims/{label}/{action}": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/phone/code": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/lookup": {
@@ -163,9 +167,9 @@ API = {
     },
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
-                "number": "000000-19990101-00000"}  # fmt: skip
+                "number": "000000-19990101-00000", "label": "A", "action": "register"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
-               "<str:number>": PATH_SAMPLES["number"],
+               "<str:number>": PATH_SAMPLES["number"], "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 
 

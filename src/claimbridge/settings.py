@@ -41,6 +41,12 @@ if not SECRET_KEY:
 # Without them a key is derived from SECRET_KEY, which is only acceptable for development and tests.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
 
+# Service levels of a claim, from the report: first call to the customer, survey (loss assessed), closure.
+CASE_SLA_MINUTES = {
+    "first_contact": int(os.environ.get("SLA_FIRST_CONTACT_MINUTES", "30")),
+    "survey": int(os.environ.get("SLA_SURVEY_MINUTES", str(24 * 60))),
+    "closure": int(os.environ.get("SLA_CLOSURE_MINUTES", str(10 * 24 * 60))),
+}
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))  # see core/reference_cache.py
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)  # bench/intake.py's yardstick endpoint; never in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

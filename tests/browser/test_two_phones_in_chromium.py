@@ -53,10 +53,10 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         b.locator("#id_driver_name").fill("李四")
         b.locator("#id_driver_licence").fill("34052419800101001X")
         b.locator("#id_plate").fill("甘K12O45")  # letter O: refused by the kernel, in Chinese
-        b.get_by_role("button", name="保存").click()
+        b.get_by_role("button", name="保存", exact=True).click()
         assert "号牌号码无效" in b.locator("[data-testid=party-details]").inner_text()
         b.locator("#id_plate").fill("甘K12345")
-        b.get_by_role("button", name="保存").click()
+        b.get_by_role("button", name="保存", exact=True).click()
         b.get_by_text("已保存。").wait_for()
         b.screenshot(path=screenshot_dir / "zh-hans-phone-case-party-b.png", full_page=True)
 

@@ -35,6 +35,10 @@ class User(AbstractUser):
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.DRIVER)
+    approval_limit = models.DecimalField(
+        _("approval limit (yuan)"), max_digits=12, decimal_places=2, default=0,
+        help_text=_("Insurer staff approve claim payments up to this amount; above it a colleague with a higher limit approves."),
+    )  # fmt: skip
     insurer = models.ForeignKey(
         Insurer,
         on_delete=models.PROTECT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -136,3 +137,61 @@ def case_join_code(request: HttpRequest, number: str) -> dict[str, Any]:
     code = services.case_join_code_issue(case=case, user=request.user)
     url = request.build_absolute_uri(f"/cases/join/?code={code}")
     return {"join_code": code, "join_url": url, "qr_svg": services.join_qr_svg(join_url=url)}
+
+
+class ClaimStepIn(Schema):
+    losses: dict[str, Decimal] | None = None  # assess: party label → vehicle loss
+    liability: dict[str, str] | None = None  # assess: party label → full | equal | none (default: as agreed)
+    amount: Decimal | None = None  # pay
+    reference: str = ""  # pay: the bank's reference; the same again changes nothing
+    reason: str = ""  # close, reopen: a reason code
+
+
+def claim_view(claim: Any) -> dict[str, Any]:
+    return {
+        "party": claim.party.label, "state": claim.state, "registered_at": claim.registered_at.isoformat(),
+        "first_contact_at": claim.first_contact_at.isoformat() if claim.first_contact_at else None,
+        "losses": claim.losses, "liability": claim.liability,
+        "payable": str(claim.payable) if claim.payable is not None else None,
+        "paid_amount": str(claim.paid_amount) if claim.paid_amount is not None else None,
+        "payment_reference": claim.payment_reference, "close_reason": claim.close_reason,
+        "settlement": claim.settlement,
+    }  # fmt: skip
+
+
+@router.post("/{number}/claims/{label}/{action}", response={200: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+             summary="A step of your party's claim: register, contact, assess, settle, approve, pay, close, reopen")  # fmt: skip
+def claim_step(
+    request: HttpRequest, number: str, label: str, action: str, payload: ClaimStepIn
+) -> Status[dict[str, Any]]:
+    from claimbridge.cases import claim_services
+    from claimbridge.cases.models import Claim
+    from claimbridge.rules.case_flow import IllegalTransition
+
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    party = case.parties.filter(label=label).first() if case else None
+    if party is None:
+        raise HttpError(404, "not found")
+    claim = Claim.objects.filter(party=party).first()
+    user = request.user
+    steps = {
+        "contact": lambda c: claim_services.claim_contact(claim=c, user=user),
+        "assess": lambda c: claim_services.claim_assess(claim=c, user=user, losses=payload.losses or {}, liability=payload.liability),
+        "settle": lambda c: claim_services.claim_settle(claim=c, user=user),
+        "approve": lambda c: claim_services.claim_approve(claim=c, user=user),
+        "pay": lambda c: claim_services.claim_pay(claim=c, user=user, amount=payload.amount or Decimal(0), reference=payload.reference),
+        "close": lambda c: claim_services.claim_close(claim=c, user=user, reason=payload.reason),
+        "reopen": lambda c: claim_services.claim_reopen(claim=c, user=user, reason=payload.reason),
+    }  # fmt: skip
+    try:
+        if action == "register":
+            claim = claim_services.claim_register(party=party, user=user)
+        elif claim is None or action not in steps:
+            raise HttpError(404, "not found")
+        else:
+            claim = steps[action](claim)
+    except services.CaseError as error:
+        return Status(422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}})
+    except IllegalTransition as refused:
+        return Status(422, {"error": {"code": "illegal_transition", **refused.text.as_dict()}})
+    return Status(200, claim_view(claim))

@@ -10,6 +10,7 @@ from claimbridge.core.fields import EncryptedTextField
 from claimbridge.evidence.models import EvidenceFile
 from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
 from claimbridge.rules.case_flow import STATES
+from claimbridge.rules.claim_flow import CLAIM_STATES
 
 
 class Channel(models.TextChoices):
@@ -106,6 +107,41 @@ class CaseParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.label}"
+
+
+class Claim(models.Model):
+    """One insurer's claim for its party on a case: from registration (立案) to payment and closure."""
+
+    party = models.OneToOneField(CaseParty, on_delete=models.PROTECT, related_name="claim")
+    state = models.CharField(_("state"), max_length=20, choices=[(code, text.en) for code, text in CLAIM_STATES.items()],
+                             default="registered")  # fmt: skip
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    losses = models.JSONField(_("assessed losses"), default=dict, blank=True)  # party label → vehicle loss (yuan)
+    liability = models.JSONField(_("liability"), default=dict, blank=True)  # party label → grade or ratio
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    settlement = models.JSONField(_("settlement"), default=dict, blank=True)  # the kernel's answer
+    payable = models.DecimalField(_("payable (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    approval_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                              blank=True, related_name="+")  # fmt: skip
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_amount = models.DecimalField(_("paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(_("reason closed"), max_length=20, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.state}"
 
 
 class Handoff(models.Model):

@@ -35,7 +35,8 @@ def case_view(*, user: Any, case: Case, parties: list[Any] | None = None) -> dic
         )
         insurer = insurers.get(party.insurer_id) if party.insurer_id else None
         unit = units.get(party.claims_unit_id) if party.claims_unit_id else None
-        entry: dict[str, Any] = {"label": party.label, "insurer": insurer.code if insurer else None}
+        entry: dict[str, Any] = {"label": party.label, "insurer": insurer.code if insurer else None,
+                                 "insurer_name": insurer.display_short_name if insurer else None}  # fmt: skip
         if own:
             entry |= {"plate": party.plate, "vin": party.vin, "claims_unit": unit.display_name if unit else None,
                       "underwriting_city": party.underwriting_city_code}  # fmt: skip
@@ -59,10 +60,28 @@ def inbox_for_user(*, user: Any, state: str = "") -> QuerySet[Case]:
     return cases.select_related("county").order_by("-created_at")
 
 
+EVENT_NAMES: dict[str, tuple[str, str]] = {
+    "created": ("报案", "reported"), "party_added": ("加入当事方", "party added"), "party_joined": ("当事方加入", "party joined"),
+    "party_updated": ("当事方信息更新", "party details updated"), "party_cover_found": ("保单库核实保险", "cover confirmed by the register"),
+    "photo_added": ("上传照片", "photo added"), "facts_updated": ("事故经过更新", "what happened updated"),
+    "circumstances_chosen": ("选择事故情形", "circumstances chosen"), "state_changed": ("状态变更", "state changed"),
+    "confirmations_cleared": ("内容变更，确认作废", "content changed, confirmations void"),
+    "party_confirmed": ("当事方确认", "party confirmed"), "party_disagreed": ("当事方有异议", "party disagrees"),
+    "agreement_made": ("生成协议书", "agreement made"), "join_code_issued": ("生成加入码", "join code issued"),
+    "handed_off": ("移交理赔单位", "handed to another unit"), "claim_registered": ("立案", "claim registered"),
+    "claim_contact": ("首次联系客户", "first contact"), "claim_assess": ("定损", "loss assessed"),
+    "claim_settle": ("理算", "settlement computed"), "claim_approval_requested": ("上报核赔", "approval requested"),
+    "claim_approve": ("核赔通过", "approved"), "claim_pay": ("支付", "paid"), "claim_close": ("结案", "closed"),
+    "claim_reopen": ("重开", "reopened"),
+}  # fmt: skip
+
+
 def timeline(*, case: Case) -> list[dict[str, Any]]:
+    from claimbridge.core.errors import in_current_language
+
     return [
         {"sequence": event.sequence, "kind": event.kind, "at": event.at, "actor": event.actor.username if event.actor else "",
-         "data": event.data}
+         "data": event.data, "name": in_current_language(*EVENT_NAMES.get(event.kind, (event.kind, event.kind)))}
         for event in case.events.select_related("actor").order_by("sequence")
     ]  # fmt: skip
 
@@ -75,3 +94,25 @@ def service_points_for(*, county: Any) -> list[Any]:
     order = list(ServicePoint.Kind.values)
     points = ServicePoint.objects.filter(county=county, active=True)
     return sorted(points, key=lambda point: (order.index(point.kind), point.name))
+
+
+def sla_deadlines(*, case: Case, claim: Any) -> list[dict[str, Any]]:
+    """The service-level clocks of one claim (first contact, survey, closure), each running from the report:
+    due time, whether it is met, and whether it is overdue now (times in settings.CASE_SLA_MINUTES)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = timezone.now()
+    met = {
+        "first_contact": claim.first_contact_at if claim else None,
+        "survey": claim.assessed_at if claim else None,
+        "closure": claim.closed_at if claim else None,
+    }
+    clocks = []
+    for name, minutes in settings.CASE_SLA_MINUTES.items():
+        due = case.created_at + timedelta(minutes=minutes)
+        done = met.get(name)
+        clocks.append({"name": name, "due": due, "done": done, "late": (done or now) > due})
+    return clocks

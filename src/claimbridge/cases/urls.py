@@ -19,4 +19,5 @@ urlpatterns = [
     path("<str:number>/agreement.pdf", views.agreement, name="case-agreement"),
     path("<str:number>/", views.case_detail, name="case"),
     path("<str:number>/action/", views.case_action, name="case-action"),
+    path("<str:number>/claims/<str:label>/<str:action>/", views.claim_action, name="claim-action"),
 ]

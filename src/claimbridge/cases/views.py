@@ -28,8 +28,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
     english = reading_english()
     states = [(code, text.en if english else text.zh) for code, text in STATES.items()]
     labels = dict(states)
-    rows = [(case, labels[case.state]) for case in cases]
+    rows = [(case, labels[case.state], _next_clock(request, case)) for case in cases]
     return render(request, "cases/inbox.html", {"rows": rows, "states": states, "state": state})
+
+
+def _next_clock(request: HttpRequest, case: Any) -> dict[str, Any] | None:
+    """The first service-level clock not yet met on this user's company's claim of the case (R14.2 follow-up)."""
+    from claimbridge.cases.models import Claim
+
+    insurer_id = getattr(request.user, "insurer_id", None)
+    if case.state in {"draft", "closed"}:
+        return None
+    claims = [
+        c for c in Claim.objects.filter(party__case=case).select_related("party") if c.party.insurer_id == insurer_id
+    ]
+    clocks = selectors.sla_deadlines(case=case, claim=claims[0] if claims else None)
+    return next((clock for clock in clocks if clock["done"] is None), None)
 
 
 @roles_required(CASE_ROLES)
@@ -41,14 +55,101 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     english = reading_english()
     state = STATES[case.state]
     back_office = getattr(request.user, "role", None) in BACK_OFFICE_ROLES
+    case_actions = {"report", "request_confirmation", "confirm_all", "send_to_police"}  # claim steps are per party
     context = {
         "case": case, "view": selectors.case_view(user=request.user, case=case), "timeline": selectors.timeline(case=case),
         "state_label": state.en if english else state.zh,
         "actions": [
             (action, ACTION_NAMES[action].en if english else ACTION_NAMES[action].zh) for action in available_actions(case.state)
+            if action in case_actions
         ] if back_office else [],
+        "claims": _claim_panels(request, case),
     }  # fmt: skip
     return render(request, "cases/case.html", context)
+
+
+def _claim_panels(request: HttpRequest, case: Any) -> list[dict[str, Any]]:
+    """For each party whose claim this user handles: the claim, its clocks and the steps open now."""
+    from decimal import Decimal
+
+    from claimbridge.cases.claim_services import may_handle
+    from claimbridge.cases.models import Claim
+    from claimbridge.rules.claim_flow import (
+        CLAIM_ACTION_NAMES,
+        CLAIM_STATES,
+        CLOSE_REASONS,
+        REOPEN_REASONS,
+        available_claim_actions,
+    )
+
+    panels = []
+    for party in case.parties.select_related("insurer").order_by("label"):
+        if not may_handle(user=request.user, party=party):
+            continue
+        claim = Claim.objects.filter(party=party).first()
+        state = CLAIM_STATES[claim.state] if claim else None
+        actions = available_claim_actions(claim.state) if claim else []
+        due = (claim.payable or Decimal(0)) - (claim.paid_amount or Decimal(0)) if claim else Decimal(0)
+        panels.append({
+            "party": party, "claim": claim, "state": state, "actions": actions,
+            "action_names": {a: CLAIM_ACTION_NAMES[a] for a in actions},
+            "sla": selectors.sla_deadlines(case=case, claim=claim), "due": due,
+            "labels": list(case.parties.order_by("label").values_list("label", flat=True)),
+            "close_reasons": CLOSE_REASONS, "reopen_reasons": REOPEN_REASONS,
+            "approval_limit": request.user.approval_limit,  # type: ignore[union-attr]
+        })  # fmt: skip
+    return panels
+
+
+@roles_required(BACK_OFFICE_ROLES)
+@require_POST
+def claim_action(request: HttpRequest, number: str, label: str, action: str) -> HttpResponse:
+    from decimal import Decimal, InvalidOperation
+
+    from claimbridge.cases import claim_services
+    from claimbridge.cases.models import Claim
+
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    party = case.parties.filter(label=label).first() if case else None
+    if party is None:
+        raise Http404
+    claim = Claim.objects.filter(party=party).select_related("party__case").first()
+    data = request.POST
+    try:
+        if action == "register":
+            claim_services.claim_register(party=party, user=request.user)
+        elif claim is None:
+            raise Http404
+        elif action == "contact":
+            claim_services.claim_contact(claim=claim, user=request.user)
+        elif action == "assess":
+            labels = list(case.parties.values_list("label", flat=True))  # type: ignore[union-attr]
+            losses = {lab: Decimal(data.get(f"loss_{lab}") or "0") for lab in labels}
+            liability = {lab: data.get(f"liability_{lab}", "") for lab in labels}
+            claim_services.claim_assess(claim=claim, user=request.user, losses=losses,
+                                        liability=liability if all(liability.values()) else None)  # fmt: skip
+        elif action == "settle":
+            claim_services.claim_settle(claim=claim, user=request.user)
+        elif action == "approve":
+            claim_services.claim_approve(claim=claim, user=request.user)
+        elif action == "pay":
+            claim_services.claim_pay(claim=claim, user=request.user, amount=Decimal(data.get("amount") or "0"),
+                                     reference=data.get("reference", ""))  # fmt: skip
+        elif action == "close":
+            claim_services.claim_close(claim=claim, user=request.user, reason=data.get("reason", ""))
+        elif action == "reopen":
+            claim_services.claim_reopen(claim=claim, user=request.user, reason=data.get("reason", ""))
+        else:
+            raise Http404
+    except services.CaseError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+    except IllegalTransition as refused:
+        messages.error(request, in_current_language(refused.text.zh, refused.text.en))
+    except (InvalidOperation, ValueError):
+        messages.error(request, in_current_language("金额格式不正确", "That amount is not a number"))
+    else:
+        messages.success(request, _saved_message(request))
+    return redirect("case", number=number)
 
 
 @roles_required(BACK_OFFICE_ROLES)

@@ -316,6 +316,8 @@ def load_demo() -> list[DemoLogin]:
         name, phone = _fake_person(next(people))
         _user(username, role=Role.DRIVER, full_name=name, phone=phone, logins=logins, description=description)
     _demo_service_points(counties)
+    for suffix, limit in (("_hq", 500_000), ("_branch", 50_000), ("_unit1", 5_000), ("_unit2", 5_000)):
+        User.objects.filter(role=Role.INSURER_STAFF, username__endswith=suffix).update(approval_limit=limit)
     return logins
 
 

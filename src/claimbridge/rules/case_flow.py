@@ -54,7 +54,9 @@ class IllegalTransition(Exception):
 
     @property
     def text(self) -> Text:
-        state = STATES.get(self.state, Text(self.state, self.state))
+        from claimbridge.rules.claim_flow import CLAIM_STATES
+
+        state = STATES.get(self.state) or CLAIM_STATES.get(self.state) or Text(self.state, self.state)
         return Text(f"案件处于“{state.zh}”状态，不能执行此操作（{self.action}）",
                     f"A case that is {state.en} cannot {self.action.replace('_', ' ')}")  # fmt: skip
 

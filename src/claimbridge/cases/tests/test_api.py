@@ -43,7 +43,7 @@ def test_each_company_sees_its_own_party_and_only_the_label_of_the_other(client,
     client.force_login(users["maiji_unit1"])
     parties = {p["label"]: p for p in client.get(f"/api/v1/cases/{number}", secure=True).json()["parties"]}
     assert parties["A"]["plate"] == "甘E6789A"
-    assert parties["B"] == {"label": "B", "insurer": "tianlong"}
+    assert parties["B"] == {"label": "B", "insurer": "tianlong", "insurer_name": "天陇财险"}
     client.force_login(users["bailong_hq"])
     assert client.get(f"/api/v1/cases/{number}", secure=True).status_code == 404
 

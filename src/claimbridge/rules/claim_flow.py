@@ -1,0 +1,62 @@
+"""The life of one insurer's claim on a case (issue 6, back office): registered (立案), first contact, loss assessed,
+settlement computed, approved (by the handler within their authority, or by a supervisor above it), paid, closed;
+a closed claim can be reopened with a reason. Pure: no Django.
+"""
+
+from __future__ import annotations
+
+from claimbridge.rules.case_flow import IllegalTransition
+from claimbridge.rules.common import Text
+
+CLAIM_STATES: dict[str, Text] = {
+    "registered": Text("已立案", "registered"),
+    "assessed": Text("已定损", "loss assessed"),
+    "settled": Text("已理算", "settlement computed"),
+    "awaiting_approval": Text("待上级核赔", "awaiting a supervisor's approval"),
+    "approved": Text("已核赔", "approved"),
+    "paid": Text("已支付", "paid"),
+    "closed": Text("已结案", "closed"),
+}
+
+CLAIM_ACTION_NAMES: dict[str, Text] = {
+    "contact": Text("记录首次联系", "record first contact"), "assess": Text("定损", "assess the loss"),
+    "settle": Text("理算", "compute the settlement"), "approve": Text("核赔", "approve"),
+    "pay": Text("记录支付", "record the payment"), "close": Text("结案", "close"), "reopen": Text("重开", "reopen"),
+}  # fmt: skip
+
+CLAIM_ACTIONS: dict[str, tuple[frozenset[str], str | None]] = {  # action → (from states, to state; None: unchanged)
+    "contact": (frozenset({"registered", "assessed", "settled", "awaiting_approval", "approved"}), None),
+    "assess": (frozenset({"registered", "assessed", "settled", "awaiting_approval"}), "assessed"),
+    "settle": (frozenset({"assessed", "settled"}), "settled"),
+    "approve": (frozenset({"settled", "awaiting_approval"}), "approved"),
+    "pay": (frozenset({"approved"}), "paid"),
+    "close": (frozenset({"registered", "assessed", "settled", "awaiting_approval", "approved", "paid"}), "closed"),
+    "reopen": (frozenset({"closed"}), "registered"),
+}
+
+CLOSE_REASONS: dict[str, Text] = {
+    "paid_in_full": Text("已足额赔付", "paid in full"),
+    "withdrawn": Text("客户撤案", "withdrawn by the customer"),
+    "not_covered": Text("不属于保险责任", "not covered by the policy"),
+    "no_loss": Text("无损失或损失未达免赔", "no loss, or below the deductible"),
+    "fraud_suspected": Text("涉嫌欺诈，移交调查", "suspected fraud, passed for investigation"),
+}
+REOPEN_REASONS: dict[str, Text] = {
+    "new_evidence": Text("出现新的证据", "new evidence"),
+    "additional_loss": Text("发现新的损失", "a further loss came to light"),
+    "payment_failed": Text("支付未到账", "the payment did not arrive"),
+    "complaint": Text("客户投诉复核", "a customer complaint is reviewed"),
+}
+
+
+def next_claim_state(state: str, action: str) -> str:
+    if action not in CLAIM_ACTIONS:
+        raise IllegalTransition(state, action)
+    allowed_from, target = CLAIM_ACTIONS[action]
+    if state not in allowed_from:
+        raise IllegalTransition(state, action)
+    return target or state
+
+
+def available_claim_actions(state: str) -> list[str]:
+    return [action for action, (allowed_from, _target) in CLAIM_ACTIONS.items() if state in allowed_from]

@@ -1,0 +1,55 @@
+"""The back office on a desktop (issue 6): A's insurer's claims unit registers A's claim on an agreed case, records
+the first call, assesses both vehicles, has the kernel compute the settlement, approves, records the payment and
+closes the claim with a reason; the SLA clocks show what was met."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimbridge.accounts.models import Role, User
+from claimbridge.cases import services
+from claimbridge.cases.models import Claim
+from claimbridge.cases.tests.test_quick_claim import two_party_case
+from tests.browser.conftest import DESKTOP
+from tests.browser.test_roles_in_chromium import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+
+
+def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
+    browser, live_server, screenshot_dir, demo_password, settings
+):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    case = two_party_case()
+    a, b = case.parties.order_by("label")
+    services.party_confirm(party=a, typed_name="张三", consent=True, device="A")
+    services.party_confirm(party=b, typed_name="李四", consent=True, device="B")
+    handler = User.objects.get(role=Role.INSURER_STAFF, claims_unit=a.claims_unit, username__endswith="_unit1")
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, handler.username, demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        panel = page.locator("[data-testid=claim-A]")
+        assert page.locator("[data-testid=claim-B]").count() == 0  # B's claim is another company's
+        panel.locator("[data-testid=claim-register]").click()
+        panel.locator("[data-testid=claim-contact] button").click()
+        assert page.locator("[data-testid=claim-A] [data-clock=first_contact]").get_attribute("data-late") == "false"
+        form = page.locator("[data-testid=claim-A] [data-testid=claim-assess]")
+        form.locator("input[name=loss_A]").fill("1500")
+        form.locator("input[name=loss_B]").fill("3000")
+        form.locator("button").click()
+        page.locator("[data-testid=claim-A] [data-testid=claim-settle] button").click()
+        assert "3000.00" in page.locator("[data-testid=claim-A] [data-testid=payable]").inner_text()
+        page.locator("[data-testid=claim-A] [data-testid=claim-approve] button").click()
+        pay = page.locator("[data-testid=claim-A] [data-testid=claim-pay]")
+        pay.locator("input[name=reference]").fill("ICBC-20261125-0001")
+        pay.locator("button").click()
+        assert "已支付" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-claim-paid.png", full_page=True)
+        page.locator("[data-testid=claim-A] [data-testid=claim-close] button").click()
+        assert "已结案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
+        claim = Claim.objects.get(party=a)
+        assert (claim.state, claim.paid_amount, claim.close_reason) == ("closed", 3000, "paid_in_full")
+    finally:
+        context.close()
