@@ -103,6 +103,7 @@ WEB = {
     "/cases/": expect(CASE_INBOX_ROLES),
     "/cases/join/": expect(ALL),
     "/cases/start/": expect(ALL),
+    "/cases/new/": expect({"adjuster", "insurer_company", "insurer_branch", "insurer_unit"}),
     "/cases/<str:number>/me/": dict.fromkeys(VISITORS, 404),  # only for the party whose phone joined it
     "/cases/<str:number>/me/agreement.pdf": dict.fromkeys(VISITORS, 404),
     **{

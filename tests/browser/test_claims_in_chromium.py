@@ -10,7 +10,7 @@ from claimbridge.accounts.models import Role, User
 from claimbridge.cases import services
 from claimbridge.cases.models import Claim
 from claimbridge.cases.tests.test_quick_claim import two_party_case
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_roles_in_chromium import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
@@ -51,5 +51,35 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         assert "已结案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
         claim = Claim.objects.get(party=a)
         assert (claim.state, claim.paid_amount, claim.close_reason) == ("closed", 3000, "paid_in_full")
+    finally:
+        context.close()
+
+
+def test_r7_an_adjuster_reports_at_the_scene_only_with_the_customers_consent(
+    browser, live_server, screenshot_dir, demo_password
+):
+    from claimbridge.cases.models import Case
+
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/cases/")
+        page.locator("[data-testid=report-case]").click()
+        page.locator("#id_county").select_option("621202")
+        page.locator("#id_plate_a").fill("甘K12345")
+        page.locator("#id_plate_b").fill("甘E6789A")
+        page.locator("#id_credential_shown").check()
+        page.get_by_role("button", name="报案", exact=True).click()
+        assert "征得客户同意" in page.locator("main").inner_text()
+        assert Case.objects.count() == 0
+        page.locator("#id_credential_shown").check()
+        page.locator("#id_customer_consented").check()
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-adjuster-report.png", full_page=True)
+        page.get_by_role("button", name="报案", exact=True).click()
+        page.locator("[data-testid=case-state]").wait_for()
+        case = Case.objects.get()
+        assert case.channel == "adjuster"
+        assert case.events.get(kind="created").data["consent"]["customer_consented"]
     finally:
         context.close()

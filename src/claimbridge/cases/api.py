@@ -32,6 +32,11 @@ class PartyIn(Schema):
     underwriting_city: str = ""
 
 
+class ConsentIn(Schema):
+    credential_shown: bool = False  # R8: the industry work card and the claims guide were shown
+    customer_consented: bool = False  # R7: the customer agreed that the adjuster acts for them
+
+
 class CaseIn(Schema):
     county: str
     accident_at: datetime | None = None
@@ -39,6 +44,7 @@ class CaseIn(Schema):
     longitude: float | None = None
     crs: str = "wgs84"
     parties: list[PartyIn] = []
+    consent: ConsentIn | None = None  # required when an adjuster reports
 
 
 @router.post("", response={200: dict[str, Any], 201: dict[str, Any], 422: dict[str, Any]},
@@ -62,6 +68,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
             case = services.case_create(
                 user=user, channel=channel, county=county, accident_at=payload.accident_at, latitude=payload.latitude,
                 longitude=payload.longitude, crs=payload.crs, number=number,
+                consent=payload.consent.model_dump() if payload.consent else None,
                 parties=[services.PartyInput(p.label, p.plate, p.vin, p.insurer, p.underwriting_city) for p in payload.parties],
             )  # fmt: skip
         except services.CaseError as error:

@@ -153,3 +153,47 @@ class PhotoForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = [(slot.code, slot.name) for slot in SLOTS]  # type: ignore[attr-defined]
+
+
+class BackOfficeCaseForm(forms.Form):
+    """A case reported by insurer staff from a hotline call, or by an adjuster at the scene (R7–R9)."""
+
+    county = forms.ChoiceField(label=_("County"))
+    accident_at = forms.DateTimeField(label=_("When?"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    plate_a = forms.CharField(label=_("Plate of party A"), max_length=12)
+    insurer_a = forms.ChoiceField(label=_("Insurer of party A"), required=False)
+    plate_b = forms.CharField(label=_("Plate of party B"), max_length=12, required=False)
+    insurer_b = forms.ChoiceField(label=_("Insurer of party B"), required=False)
+    credential_shown = forms.BooleanField(
+        label=_("I showed my industry work card and the claims guide"), required=False
+    )
+    customer_consented = forms.BooleanField(
+        label=_("The customer agreed that I report and act for them"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, counties: list[Any], insurers: list[tuple[str, str]], adjuster: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", _("— choose —")), *counties]  # type: ignore[attr-defined]
+        for name in ("insurer_a", "insurer_b"):
+            self.fields[name].choices = [("", _("— from the policy register —")), *insurers]  # type: ignore[attr-defined]
+        if not adjuster:
+            del self.fields["credential_shown"], self.fields["customer_consented"]
+
+    def _plate(self, name: str) -> str:
+        from claimbridge.rules.identifiers import check_plate
+
+        value = self.cleaned_data.get(name, "")
+        if not value:
+            return ""
+        plate = check_plate(value)
+        if not plate.valid:
+            raise forms.ValidationError(_("This is not a valid plate number."))
+        return plate.normalized
+
+    def clean_plate_a(self) -> str:
+        return self._plate("plate_a")
+
+    def clean_plate_b(self) -> str:
+        return self._plate("plate_b")

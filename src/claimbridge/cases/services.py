@@ -178,13 +178,18 @@ class RegisterCover:
 def case_create(
     *, user: Any, channel: str, county: County, accident_at: datetime | None = None, latitude: float | None = None,
     longitude: float | None = None, crs: str = "wgs84", parties: list[PartyInput] = (),  # type: ignore[assignment]
-    number: str = "",
+    number: str = "", consent: dict[str, bool] | None = None,
 ) -> Case:  # fmt: skip
     """A new case with its parties, each routed to its insurer's claims unit serving the county. Where the register
     knows a plate, its insurer of record counts, not the one typed (R3). `number`: drawn beforehand (see
     `case_number_draw`), so that the counter is not locked for the whole creation."""
     if channel not in Channel.values:
         raise CaseError("bad_channel", "未知的报案渠道", "unknown reporting channel")
+    if channel == Channel.ADJUSTER and not (
+        consent and consent.get("credential_shown") and consent.get("customer_consented")
+    ):
+        raise CaseError("no_consent", "查勘员须先出示工作证和理赔指引，并征得客户同意后方可代为报案",
+                        "an adjuster must show the work card and claims guide and have the customer's consent before acting for them")  # fmt: skip
     labels = [party.label for party in parties]
     if len(set(labels)) != len(labels) or any(label not in {"A", "B", "C", "D"} for label in labels):
         raise CaseError("bad_parties", "当事方应为 A、B、C、D 且不重复", "parties are A, B, C or D, each once")
@@ -218,7 +223,7 @@ def case_create(
     actor = user if getattr(user, "pk", None) else None
     case = Case(number=number, channel=channel, city=county.city, county=county, accident_at=accident_at,
                 latitude=latitude, longitude=longitude, crs=crs, created_by=actor)  # fmt: skip
-    data = {"channel": channel, "county": county.code,
+    data = {"channel": channel, "county": county.code, **({"consent": consent} if consent else {}),
             "parties": [{"party": row.label, "insurer": row.insurer.code if row.insurer else "", "claims_unit": row.claims_unit_id,
                          "cover_verified": row.cover_verified,
                          "cross_region": bool(row.underwriting_city_code and row.underwriting_city_code != county.city.code)}

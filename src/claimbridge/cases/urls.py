@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.inbox, name="case-inbox"),
     path("join/", views.join, name="case-join"),
     path("start/", views.start, name="case-start"),
+    path("new/", views.case_new, name="case-new"),
     path("agreement/verify/", views.agreement_verify, name="agreement-verify"),
     path("<str:number>/me/", views.me, name="case-me"),
     path("<str:number>/me/facts/", views.me_facts, name="case-me-facts"),

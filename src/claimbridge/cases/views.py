@@ -29,7 +29,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     states = [(code, text.en if english else text.zh) for code, text in STATES.items()]
     labels = dict(states)
     rows = [(case, labels[case.state], _next_clock(request, case)) for case in cases]
-    return render(request, "cases/inbox.html", {"rows": rows, "states": states, "state": state})
+    can_report = getattr(request.user, "role", None) in {Role.INSURER_STAFF, Role.ADJUSTER}
+    return render(
+        request, "cases/inbox.html", {"rows": rows, "states": states, "state": state, "can_report": can_report}
+    )
 
 
 def _next_clock(request: HttpRequest, case: Any) -> dict[str, Any] | None:
@@ -44,6 +47,48 @@ def _next_clock(request: HttpRequest, case: Any) -> dict[str, Any] | None:
     ]
     clocks = selectors.sla_deadlines(case=case, claim=claims[0] if claims else None)
     return next((clock for clock in clocks if clock["done"] is None), None)
+
+
+@roles_required(frozenset({Role.INSURER_STAFF, Role.ADJUSTER}))
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Insurer staff report from a hotline call; an adjuster reports at the scene, with the customer's consent."""
+    from django.utils import timezone
+
+    from claimbridge.cases.forms import BackOfficeCaseForm
+    from claimbridge.organisations import selectors as organisation_selectors
+    from claimbridge.organisations.models import County
+
+    adjuster = request.user.role == Role.ADJUSTER  # type: ignore[union-attr]
+    counties = [(city.display_name, [(county.code, county.display_name) for county in city.counties.all()])
+                for city in organisation_selectors.city_list().prefetch_related("counties")]  # fmt: skip
+    insurers = [(insurer.code, insurer.display_short_name) for insurer in organisation_selectors.insurer_list_public()]
+    form = BackOfficeCaseForm(request.POST or None, counties=counties, insurers=insurers, adjuster=adjuster,
+                              initial={"accident_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            at = (
+                data["accident_at"]
+                if timezone.is_aware(data["accident_at"])
+                else timezone.make_aware(data["accident_at"])
+            )
+            parties = [services.PartyInput("A", plate=data["plate_a"], insurer_code=data["insurer_a"])]
+            if data["plate_b"]:
+                parties.append(services.PartyInput("B", plate=data["plate_b"], insurer_code=data["insurer_b"]))
+            consent = ({"credential_shown": data["credential_shown"], "customer_consented": data["customer_consented"]}
+                       if adjuster else None)  # fmt: skip
+            try:
+                case = services.case_create(user=request.user, channel="adjuster" if adjuster else "hotline",
+                                            county=County.objects.select_related("city").get(code=data["county"]),
+                                            accident_at=at, parties=parties, consent=consent)  # fmt: skip
+            except services.CaseError as refused:
+                messages.error(request, in_current_language(refused.zh, refused.en))
+            else:
+                return redirect("case", number=case.number)
+    return render(request, "cases/new.html", {"form": form, "adjuster": adjuster}, status=status)
 
 
 @roles_required(CASE_ROLES)

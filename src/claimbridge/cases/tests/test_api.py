@@ -13,7 +13,8 @@ from claimbridge.cases.models import Case
 
 BODY = {"county": "621202", "accident_at": "2024-06-01T14:20:00+08:00", "parties": [
     {"label": "A", "plate": "甘E6789A", "insurer": "maiji", "underwriting_city": "620500"},
-    {"label": "B", "plate": "甘K12345", "insurer": "tianlong", "underwriting_city": "621200"}]}  # fmt: skip
+    {"label": "B", "plate": "甘K12345", "insurer": "tianlong", "underwriting_city": "621200"}],
+    "consent": {"credential_shown": True, "customer_consented": True}}  # fmt: skip
 
 
 def post(client, body=BODY, key=""):
@@ -80,3 +81,25 @@ def test_fifty_concurrent_retries_create_one_case(users_transactional):
     assert sorted(set(answers)) == [200, 201]
     assert answers.count(201) == 1
     assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("consent", [None, {"credential_shown": True}, {"customer_consented": True}])
+def test_r7_r8_an_adjuster_reports_only_after_showing_the_card_and_with_the_customers_consent(users, client, consent):
+    from claimbridge.cases.models import Case
+
+    client.force_login(users["tianlong_adj1"])
+    body = {key: value for key, value in BODY.items() if key != "consent"} | ({"consent": consent} if consent else {})
+    response = post(client, body=body)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "no_consent"
+    assert "同意" in response.json()["error"]["zh"]
+    assert Case.objects.count() == 0
+
+
+def test_r7_the_consent_is_kept_in_the_audit_trail(users, client):
+    from claimbridge.cases.models import CaseEvent
+
+    client.force_login(users["tianlong_adj1"])
+    number = post(client).json()["number"]
+    created = CaseEvent.objects.get(case__number=number, kind="created")
+    assert created.data["consent"] == {"credential_shown": True, "customer_consented": True}

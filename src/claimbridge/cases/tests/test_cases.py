@@ -26,7 +26,8 @@ def wudu_case(user, **extra):
         services.PartyInput("B", plate="甘K12345", insurer_code="tianlong", underwriting_city_code="621200"),
     ])  # fmt: skip
     return services.case_create(user=user, channel="adjuster", county=County.objects.get(code="621202"),
-                                accident_at=datetime(2024, 6, 1, 14, 20, tzinfo=SHANGHAI), parties=parties, **extra)  # fmt: skip
+                                accident_at=datetime(2024, 6, 1, 14, 20, tzinfo=SHANGHAI), parties=parties,
+                                consent={"credential_shown": True, "customer_consented": True}, **extra)  # fmt: skip
 
 
 def test_numbers_say_city_and_day_and_count_up(users):
