@@ -70,3 +70,26 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
     finally:
         phone_a.close()
         phone_b.close()
+
+
+def test_the_phone_finds_the_county_from_its_position(browser, live_server, screenshot_dir):
+    """Standing in 武都区 (WGS-84 from the phone), the driver taps "use my location" and the county is chosen."""
+    MemorySmsBackend.outbox.clear()
+    phone = browser.new_context(**PHONE, locale="zh-CN", geolocation={"latitude": 33.395, "longitude": 104.923},
+                                permissions=["geolocation"])  # fmt: skip
+    page = phone.new_page()
+    try:
+        page.goto(f"{live_server.url}/cases/start/")
+        prove_phone(page, "13700007777", "继续")
+        page.get_by_role("button", name="使用我的位置").click()
+        page.get_by_text("您在 陇南市武都区").wait_for()
+        assert page.locator("#id_county").input_value() == "621202"
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-case-start-located.png", full_page=True)
+        page.locator("#id_plate").fill("甘K12345")
+        page.get_by_role("button", name="开始报案").click()
+        page.wait_for_url("**/cases/*/me/")
+        case = Case.objects.get()
+        assert case.county.code == "621202"
+        assert (round(case.latitude, 3), round(case.longitude, 3)) == (33.395, 104.923)
+    finally:
+        phone.close()

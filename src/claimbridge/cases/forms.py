@@ -24,7 +24,9 @@ class JoinForm(PhoneForm):
 
 
 class StartForm(forms.Form):
-    county = forms.ChoiceField(label=_("Where did it happen?"))
+    county = forms.ChoiceField(label=_("Where did it happen?"), required=False)
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     accident_at = forms.DateTimeField(label=_("When?"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     plate = forms.CharField(label=_("Your plate number"), max_length=12)
     insurer = forms.ChoiceField(label=_("Your insurer"), required=False)
@@ -47,6 +49,29 @@ class StartForm(forms.Form):
         if not plate.valid:
             raise forms.ValidationError(_("This is not a valid plate number."))
         return plate.normalized
+
+    def clean(self) -> dict[str, Any]:
+        """The phone's position decides the county when it lies in the two cities; otherwise the county picked."""
+        from claimbridge.rulebook.services import BoundariesNotConfigured, locate
+        from claimbridge.rules.common import RuleInputError
+
+        data = super().clean() or {}
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if lat is not None and lon is not None:
+            try:
+                place = locate(lat, lon, crs="wgs84")
+            except (BoundariesNotConfigured, RuleInputError):
+                place = None
+            valid = {
+                code
+                for _city, options in self.fields["county"].choices
+                for code, _name in (options if isinstance(options, list) else [])
+            }  # type: ignore[attr-defined]
+            if place is not None and place.adcode in valid:
+                data["county"] = place.adcode
+        if not data.get("county"):
+            self.add_error("county", _("Choose the county, or let the phone find it."))
+        return data
 
 
 class PartyDetailsForm(forms.Form):

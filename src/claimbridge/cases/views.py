@@ -294,6 +294,7 @@ def start(request: HttpRequest) -> HttpResponse:
             case = services.case_create(
                 user=request.user if request.user.is_authenticated else None, channel="driver",
                 county=County.objects.select_related("city").get(code=data["county"]), accident_at=accident_at,
+                latitude=data.get("latitude"), longitude=data.get("longitude"),
                 parties=[services.PartyInput("A", plate=data["plate"], insurer_code=data["insurer"], phone=phone)],
             )  # fmt: skip
         except services.CaseError as refused:
