@@ -62,11 +62,10 @@ class StartForm(forms.Form):
                 place = locate(lat, lon, crs="wgs84")
             except (BoundariesNotConfigured, RuleInputError):
                 place = None
+            choices = self.fields["county"].choices  # type: ignore[attr-defined]
             valid = {
-                code
-                for _city, options in self.fields["county"].choices
-                for code, _name in (options if isinstance(options, list) else [])
-            }  # type: ignore[attr-defined]
+                code for _city, options in choices for code, _name in (options if isinstance(options, list) else [])
+            }
             if place is not None and place.adcode in valid:
                 data["county"] = place.adcode
         if not data.get("county"):
