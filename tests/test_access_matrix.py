@@ -150,6 +150,11 @@ API = {
     "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/join-code": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/claims/{label}/{action}": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/cases/{number}/me": dict.fromkeys(VISITORS, 401),  # only a phone that joined the case
+    **{
+        f"/api/v1/cases/{{number}}/me/{step}": dict.fromkeys(VISITORS, 405)
+        for step in ("details", "facts", "circumstances", "confirm", "{step}")
+    },
     "/api/v1/phone/code": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/lookup": {
@@ -168,7 +173,7 @@ API = {
     },
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
-                "number": "000000-19990101-00000", "label": "A", "action": "register"}  # fmt: skip
+                "number": "000000-19990101-00000", "label": "A", "action": "register", "step": "police"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip

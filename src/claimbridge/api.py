@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from claimbridge.accounts.api import router as accounts_router
-from claimbridge.cases.api import phone_router
+from claimbridge.cases.api import party_router, phone_router
 from claimbridge.cases.api import router as cases_router
 from claimbridge.core.errors import error_body
 from claimbridge.evidence.api import router as evidence_router
@@ -42,6 +42,7 @@ api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/evidence", evidence_router)
 api.add_router("/v1/policies", policies_router)
 api.add_router("/v1/cases", cases_router)
+api.add_router("/v1/cases", party_router)
 api.add_router("/v1/phone", phone_router)
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.security import APIKeyCookie
 
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import Role, User
@@ -202,3 +203,175 @@ def claim_step(
     except IllegalTransition as refused:
         return Status(422, {"error": {"code": "illegal_transition", **refused.text.as_dict()}})
     return Status(200, claim_view(claim))
+
+
+class PartySession(APIKeyCookie):
+    """A driver's phone: the browser session in which the driver proved their mobile and joined the case (B1).
+    Cookie-borne, so every POST needs the CSRF token, as on the web pages."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.session.get("case_parties") or None
+
+
+party_router = Router(tags=["cases: driver's phone"], auth=PartySession())
+
+
+def _my_party(request: HttpRequest, number: str) -> Any:
+    from claimbridge.cases.models import CaseParty
+
+    label = request.session.get("case_parties", {}).get(number)
+    party = (
+        CaseParty.objects.select_related("case__county", "case__city", "insurer")
+        .filter(case__number=number, label=label)
+        .first()
+        if label
+        else None
+    )
+    if party is None:
+        raise HttpError(404, "not found")
+    return party
+
+
+def _form_errors(form: Any) -> Status[dict[str, Any]]:
+    return Status(
+        422,
+        {
+            "error": {
+                "code": "invalid",
+                "fields": {name: [str(m) for m in errors] for name, errors in form.errors.items()},
+            }
+        },
+    )
+
+
+def _party_answer(party: Any) -> dict[str, Any]:
+    from claimbridge.cases.quick_claim import assessment
+    from claimbridge.core.masking import mask_id_number, mask_name
+
+    case = party.case
+    case.refresh_from_db()
+    party.refresh_from_db()
+    return {
+        "case": case.number, "state": case.state, "party": party.label,
+        "details": {"driver_name": mask_name(party.driver_name) if party.driver_name else "",
+                    "driver_licence": mask_id_number(party.driver_licence) if party.driver_licence else "",
+                    "plate": party.plate, "vin": party.vin, "vehicle_type": party.vehicle_type, "collision_part": party.collision_part,
+                    "insurer": party.insurer.code if party.insurer else None, "cover_verified": party.cover_verified},
+        "parties": [{"label": p.label, "confirmed": p.confirmed_at is not None, "disagrees": p.disagreed_at is not None}
+                    for p in case.parties.order_by("label")],
+        "facts": case.facts, "circumstances": case.circumstances, "assessment": assessment(case),
+        "agreement": {"code": case.agreement_code, "pdf": f"/cases/{case.number}/me/agreement.pdf"} if case.agreement_name else None,
+    }  # fmt: skip
+
+
+def _refused(error: Exception) -> Status[dict[str, Any]]:
+    from claimbridge.rules.case_flow import IllegalTransition
+
+    if isinstance(error, IllegalTransition):
+        return Status(422, {"error": {"code": "illegal_transition", **error.text.as_dict()}})
+    assert isinstance(error, services.CaseError)
+    return Status(422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}})
+
+
+PARTY_RESPONSES = {200: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]}
+
+
+@party_router.get(
+    "/{number}/me",
+    response=PARTY_RESPONSES,
+    summary="The case as this phone's party sees it, with eligibility, liability and next steps",
+)
+def me(request: HttpRequest, number: str) -> Status[dict[str, Any]]:
+    return Status(200, _party_answer(_my_party(request, number)))
+
+
+@party_router.post(
+    "/{number}/me/details", response=PARTY_RESPONSES, summary="The driver's own details, checked by the rules kernel"
+)
+def me_details(request: HttpRequest, number: str, payload: dict[str, Any] = Body(...)) -> Status[dict[str, Any]]:  # noqa: B008
+    from claimbridge.cases.forms import PartyDetailsForm
+
+    party = _my_party(request, number)
+    form = PartyDetailsForm({k: v for k, v in payload.items() if v not in (False, None)})
+    if not form.is_valid():
+        return _form_errors(form)
+    try:
+        services.party_details_save(party=party, **form.cleaned_data)
+    except services.CaseError as error:
+        return _refused(error)
+    return Status(200, _party_answer(party))
+
+
+@party_router.post("/{number}/me/facts", response=PARTY_RESPONSES, summary="What happened (shared by the parties)")
+def me_facts(request: HttpRequest, number: str, payload: dict[str, Any] = Body(...)) -> Status[dict[str, Any]]:  # noqa: B008
+    from claimbridge.cases.forms import FactsForm
+
+    party = _my_party(request, number)
+    data = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in payload.items()}
+    form = FactsForm(data)
+    if not form.is_valid():
+        return _form_errors(form)
+    try:
+        services.case_facts_save(case=party.case, facts=form.facts(), party_label=party.label)
+    except services.CaseError as error:
+        return _refused(error)
+    return Status(200, _party_answer(party))
+
+
+@party_router.post(
+    "/{number}/me/circumstances",
+    response=PARTY_RESPONSES,
+    summary='The listed circumstance of each party: {"A": [1], "B": []}',
+)
+def me_circumstances(
+    request: HttpRequest, number: str, payload: dict[str, list[int]] = Body(...)
+) -> Status[dict[str, Any]]:
+    party = _my_party(request, number)
+    try:
+        services.case_circumstances_save(case=party.case, circumstances=payload, party_label=party.label)
+    except services.CaseError as error:
+        return _refused(error)
+    return Status(200, _party_answer(party))
+
+
+class ConfirmIn(Schema):
+    typed_name: str
+    consent: bool
+
+
+@party_router.post(
+    "/{number}/me/confirm",
+    response=PARTY_RESPONSES,
+    summary="Confirm the facts and the liability (name typed, consent)",
+)
+def me_confirm(request: HttpRequest, number: str, payload: ConfirmIn) -> Status[dict[str, Any]]:
+    from claimbridge.rules.case_flow import IllegalTransition
+
+    party = _my_party(request, number)
+    try:
+        services.party_confirm(party=party, typed_name=payload.typed_name, consent=payload.consent,
+                               device=request.headers.get("User-Agent", "")[:200])  # fmt: skip
+    except (services.CaseError, IllegalTransition) as error:
+        return _refused(error)
+    return Status(200, _party_answer(party))
+
+
+@party_router.post("/{number}/me/{step}", response=PARTY_RESPONSES, summary="disagree, police or underwriting-city")
+def me_step(request: HttpRequest, number: str, step: str) -> Status[dict[str, Any]]:
+    from claimbridge.rules.case_flow import IllegalTransition
+
+    party = _my_party(request, number)
+    steps = {
+        "disagree": lambda: services.party_disagree(party=party),
+        "police": lambda: services.case_to_police(case=party.case, party_label=party.label, reason="not_eligible"),
+        "underwriting-city": lambda: services.party_serve_in_underwriting_city(party=party),
+    }
+    if step not in steps:
+        raise HttpError(404, "not found")
+    try:
+        steps[step]()
+    except (services.CaseError, IllegalTransition) as error:
+        return _refused(error)
+    return Status(200, _party_answer(party))
