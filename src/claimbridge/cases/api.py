@@ -215,6 +215,7 @@ class PartySession(APIKeyCookie):
         return request.session.get("case_parties") or None
 
 
+JSON_BODY = Body(...)  # the whole request body is the parameter
 party_router = Router(tags=["cases: driver's phone"], auth=PartySession())
 
 
@@ -290,7 +291,7 @@ def me(request: HttpRequest, number: str) -> Status[dict[str, Any]]:
 @party_router.post(
     "/{number}/me/details", response=PARTY_RESPONSES, summary="The driver's own details, checked by the rules kernel"
 )
-def me_details(request: HttpRequest, number: str, payload: dict[str, Any] = Body(...)) -> Status[dict[str, Any]]:  # noqa: B008
+def me_details(request: HttpRequest, number: str, payload: dict[str, Any] = JSON_BODY) -> Status[dict[str, Any]]:
     from claimbridge.cases.forms import PartyDetailsForm
 
     party = _my_party(request, number)
@@ -305,7 +306,7 @@ def me_details(request: HttpRequest, number: str, payload: dict[str, Any] = Body
 
 
 @party_router.post("/{number}/me/facts", response=PARTY_RESPONSES, summary="What happened (shared by the parties)")
-def me_facts(request: HttpRequest, number: str, payload: dict[str, Any] = Body(...)) -> Status[dict[str, Any]]:  # noqa: B008
+def me_facts(request: HttpRequest, number: str, payload: dict[str, Any] = JSON_BODY) -> Status[dict[str, Any]]:
     from claimbridge.cases.forms import FactsForm
 
     party = _my_party(request, number)
@@ -326,7 +327,7 @@ def me_facts(request: HttpRequest, number: str, payload: dict[str, Any] = Body(.
     summary='The listed circumstance of each party: {"A": [1], "B": []}',
 )
 def me_circumstances(
-    request: HttpRequest, number: str, payload: dict[str, list[int]] = Body(...)
+    request: HttpRequest, number: str, payload: dict[str, list[int]] = JSON_BODY
 ) -> Status[dict[str, Any]]:
     party = _my_party(request, number)
     try:
