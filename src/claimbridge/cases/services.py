@@ -93,7 +93,14 @@ def event_append(
     *, case: Case, kind: str, actor: Any, data: dict[str, Any], insurers: list[int] | None = None, locked: bool = False
 ) -> CaseEvent:
     """Append to the case's chain; the case row is locked (by the caller when `locked`) so the chain never forks.
-    Each insurer of a party hears of it through the outbox, in the same transaction."""
+    Each insurer of a party hears of it through the outbox, in the same transaction (the caller's, or its own)."""
+    with transaction.atomic(savepoint=False):
+        return _event_append(case=case, kind=kind, actor=actor, data=data, insurers=insurers, locked=locked)
+
+
+def _event_append(
+    *, case: Case, kind: str, actor: Any, data: dict[str, Any], insurers: list[int] | None, locked: bool
+) -> CaseEvent:
     if not locked:
         current = (
             Case.objects.select_for_update()
@@ -585,9 +592,10 @@ def party_photo_upload(*, party: CaseParty, slot_code: str, upload: Any, upload_
     item = evidence_item_upload(user=None, evidence_file=evidence, slot_code=slot_code,
                                 party=party.label if slot is not None and slot.per_party else "", upload=upload,
                                 upload_key=upload_key, uploaded_by_party=party.label)  # fmt: skip
-    event_append(
-        case=case, kind="photo_added", actor=None, data={"party": party.label, "slot": slot_code, "item": item.pk}
-    )
+    with transaction.atomic():
+        event_append(
+            case=case, kind="photo_added", actor=None, data={"party": party.label, "slot": slot_code, "item": item.pk}
+        )
     return item
 
 
