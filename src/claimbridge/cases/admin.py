@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from claimbridge.cases.models import Case, CaseEvent
+from claimbridge.cases.models import Case, CaseEvent, Claim, Handoff, ServicePoint
 from claimbridge.cases.webhooks import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from claimbridge.evidence.admin import ReadOnlyAdmin
 
@@ -41,3 +41,26 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["event_type", "endpoint", "created_at", "attempts", "delivered_at", "given_up_at"]
     list_filter = ["event_type"]
     inlines = [DeliveryAttemptInline]
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    """The directory drivers are sent to when a claim cannot be finished online (R14.2): kept here per county."""
+
+    list_display = ["name", "kind", "county", "hours", "phone", "active"]
+    list_filter = ["kind", "active", "county__city"]
+    search_fields = ["name", "name_en", "address"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    """Written only through the claim steps, each of which leaves an event on the case's chain."""
+
+    list_display = ["party", "state", "payable", "paid_amount", "registered_at", "closed_at"]
+    list_filter = ["state"]
+
+
+@admin.register(Handoff)
+class HandoffAdmin(ReadOnlyAdmin):
+    list_display = ["party", "from_unit", "to_unit", "reason", "by", "by_party", "at"]
+    list_filter = ["reason"]

@@ -109,8 +109,25 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if action in case_actions
         ] if back_office else [],
         "claims": _claim_panels(request, case),
+        "judged": _assessment_for_back_office(case) if back_office else None,
+        "evidence_reference": case.evidence.reference if case.evidence is not None and _may_see_evidence(request, case) else "",
     }  # fmt: skip
     return render(request, "cases/case.html", context)
+
+
+def _assessment_for_back_office(case: Any) -> dict[str, Any] | None:
+    """Eligibility and liability as the kernel sees the case now (nothing personal in them)."""
+    from claimbridge.cases.quick_claim import assessment
+
+    return assessment(case) if case.parties.exists() else None
+
+
+def _may_see_evidence(request: HttpRequest, case: Any) -> bool:
+    from claimbridge.evidence import selectors as evidence_selectors
+
+    return (
+        evidence_selectors.evidence_file_get_for_user(user=request.user, reference=case.evidence.reference) is not None
+    )
 
 
 def _claim_panels(request: HttpRequest, case: Any) -> list[dict[str, Any]]:
