@@ -51,6 +51,13 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         assert "已结案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
         claim = Claim.objects.get(party=a)
         assert (claim.state, claim.paid_amount, claim.close_reason) == ("closed", 3000, "paid_in_full")
+        # The customer moved house: the claim goes to the company's unit in Tianshui, with the reason recorded (R1).
+        page.locator("[data-testid=claim-A] [data-testid=handoff] summary").click()
+        page.locator("#unit-A").select_option(index=0)
+        page.locator("#reason-A").select_option("customer_asked")
+        page.get_by_role("button", name="移交").click()
+        page.get_by_text("已保存。").wait_for()
+        assert a.handoffs.get().by == handler
     finally:
         context.close()
 

@@ -376,3 +376,33 @@ def me_step(request: HttpRequest, number: str, step: str) -> Status[dict[str, An
     except (services.CaseError, IllegalTransition) as error:
         return _refused(error)
     return Status(200, _party_answer(party))
+
+
+class HandoffIn(Schema):
+    unit: int  # the claims unit that takes the claim over
+    reason: str  # customer_asked | wrong_unit | workload
+    note: str = ""
+
+
+@router.post("/{number}/parties/{label}/handoff", response={200: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+             summary="Move your party's claim to another claims unit of your company, with a reason (recorded)")  # fmt: skip
+def party_handoff(request: HttpRequest, number: str, label: str, payload: HandoffIn) -> Status[dict[str, Any]]:
+    from claimbridge.cases.claim_services import may_handle
+    from claimbridge.cases.models import Handoff
+    from claimbridge.organisations.models import ClaimsUnit
+
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    party = case.parties.filter(label=label).first() if case else None
+    if party is None or not may_handle(user=request.user, party=party):
+        raise HttpError(404, "not found")
+    if payload.reason not in Handoff.Reason.values:
+        return Status(
+            422, {"error": {"code": "bad_reason", "zh": "请选择移交原因", "en": "choose why the claim moves"}}
+        )
+    try:
+        record = services.handoff(party=party, to_unit=ClaimsUnit.objects.select_related("branch").filter(pk=payload.unit).first(),
+                                  reason=payload.reason, user=request.user, note=payload.note)  # fmt: skip
+    except services.CaseError as error:
+        return Status(422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}})
+    party.refresh_from_db()
+    return Status(200, {"party": party.label, "claims_unit": party.claims_unit_id, "recorded": record is not None})

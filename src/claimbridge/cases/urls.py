@@ -21,4 +21,5 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="case"),
     path("<str:number>/action/", views.case_action, name="case-action"),
     path("<str:number>/claims/<str:label>/<str:action>/", views.claim_action, name="claim-action"),
+    path("<str:number>/handoff/<str:label>/", views.party_handoff, name="party-handoff"),
 ]

@@ -135,7 +135,8 @@ def _claim_panels(request: HttpRequest, case: Any) -> list[dict[str, Any]]:
     from decimal import Decimal
 
     from claimbridge.cases.claim_services import may_handle
-    from claimbridge.cases.models import Claim
+    from claimbridge.cases.models import Claim, Handoff
+    from claimbridge.organisations.models import ClaimsUnit
     from claimbridge.rules.claim_flow import (
         CLAIM_ACTION_NAMES,
         CLAIM_STATES,
@@ -159,8 +160,36 @@ def _claim_panels(request: HttpRequest, case: Any) -> list[dict[str, Any]]:
             "labels": list(case.parties.order_by("label").values_list("label", flat=True)),
             "close_reasons": CLOSE_REASONS, "reopen_reasons": REOPEN_REASONS,
             "approval_limit": request.user.approval_limit,  # type: ignore[union-attr]
+            "units": ClaimsUnit.objects.filter(branch__insurer_id=party.insurer_id).exclude(pk=party.claims_unit_id)
+            .select_related("branch__city"),
+            "handoff_reasons": Handoff.Reason.choices,
         })  # fmt: skip
     return panels
+
+
+@roles_required(BACK_OFFICE_ROLES)
+@require_POST
+def party_handoff(request: HttpRequest, number: str, label: str) -> HttpResponse:
+    """Staff move their party's claim to another unit of their company, saying why (R1): recorded, never ownerless."""
+    from claimbridge.cases.claim_services import may_handle
+    from claimbridge.cases.models import Handoff
+    from claimbridge.organisations.models import ClaimsUnit
+
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    party = case.parties.filter(label=label).first() if case else None
+    if party is None or not may_handle(user=request.user, party=party):
+        raise Http404
+    reason = request.POST.get("reason", "")
+    unit = ClaimsUnit.objects.select_related("branch").filter(pk=request.POST.get("unit") or 0).first()
+    try:
+        if reason not in Handoff.Reason.values:
+            raise services.CaseError("bad_reason", "请选择移交原因", "choose why the claim moves")
+        services.handoff(party=party, to_unit=unit, reason=reason, user=request.user, note=request.POST.get("note", ""))
+    except services.CaseError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+    else:
+        messages.success(request, _saved_message(request))
+    return redirect("case", number=number)
 
 
 @roles_required(BACK_OFFICE_ROLES)

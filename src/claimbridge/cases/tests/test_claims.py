@@ -138,3 +138,28 @@ def test_the_api_runs_the_same_steps_and_refuses_another_company(agreed, users, 
     wrong = own.post(f"{base}/pay", {"amount": "2500", "reference": "X"}, content_type="application/json", secure=True)
     assert wrong.status_code == 422
     assert wrong.json()["error"]["zh"]
+
+
+def test_r1_staff_hand_a_claim_to_another_unit_of_their_company_with_a_reason(agreed, users, client):
+    from claimbridge.cases.models import Handoff
+    from claimbridge.organisations.models import ClaimsUnit
+
+    a = agreed.parties.get(label="A")
+    hq = users["maiji_hq"]
+    target = ClaimsUnit.objects.filter(branch__insurer=a.insurer, branch__city__code="620500").first()
+    client.force_login(hq)
+    base = f"/api/v1/cases/{agreed.number}/parties/A/handoff"
+    refused = client.post(base, {"unit": target.pk, "reason": "because"}, content_type="application/json", secure=True)
+    assert refused.status_code == 422
+    moved = client.post(base, {"unit": target.pk, "reason": "workload"}, content_type="application/json", secure=True)
+    assert moved.json() == {"party": "A", "claims_unit": target.pk, "recorded": True}
+    record = Handoff.objects.get(party=a)
+    assert (record.by, record.reason, record.to_unit) == (hq, "workload", target)
+    other = ClaimsUnit.objects.exclude(branch__insurer=a.insurer).first()
+    client.force_login(users["tianlong_hq"])
+    assert (
+        client.post(
+            base, {"unit": other.pk, "reason": "workload"}, content_type="application/json", secure=True
+        ).status_code
+        == 404
+    )
