@@ -51,7 +51,12 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         b.locator("[data-testid=joined]").wait_for()
         b.get_by_role("link", name="填写您的信息").click()
         b.locator("#id_driver_name").fill("李四")
+        b.locator("#id_driver_licence").fill("340524198001010013")  # wrong check character: said as soon as typed
+        b.locator("#id_driver_licence").press("Tab")
+        b.locator("#error-driver_licence").get_by_text("身份证号").wait_for()
         b.locator("#id_driver_licence").fill("34052419800101001X")
+        b.locator("#id_driver_licence").press("Tab")
+        b.wait_for_function("document.getElementById('error-driver_licence').textContent.trim() === ''")
         b.locator("#id_plate").fill("甘K12O45")  # letter O: refused by the kernel, in Chinese
         b.get_by_role("button", name="保存", exact=True).click()
         assert "号牌号码无效" in b.locator("[data-testid=party-details]").inner_text()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.case_new, name="case-new"),
     path("agreement/verify/", views.agreement_verify, name="agreement-verify"),
     path("<str:number>/me/", views.me, name="case-me"),
+    path("<str:number>/me/check/", views.me_check, name="case-me-check"),
     path("<str:number>/me/facts/", views.me_facts, name="case-me-facts"),
     path("<str:number>/me/circumstances/", views.me_circumstances, name="case-me-circumstances"),
     path("<str:number>/me/photos/", views.me_photo, name="case-me-photo"),

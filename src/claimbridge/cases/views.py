@@ -495,6 +495,17 @@ def _party_post(
 
 
 @require_POST
+def me_check(request: HttpRequest, number: str) -> HttpResponse:
+    """As the driver types (htmx, on change): the kernel's verdict on each field filled in so far; nothing is saved."""
+    from claimbridge.cases.forms import PartyDetailsForm
+
+    _my_party(request, number)
+    details = PartyDetailsForm(request.POST)
+    details.is_valid()
+    return render(request, "cases/_details_errors.html", {"details": details})
+
+
+@require_POST
 def me_facts(request: HttpRequest, number: str) -> HttpResponse:
     from claimbridge.cases.forms import FactsForm
 
