@@ -39,11 +39,11 @@ class ConsentIn(Schema):
 
 
 class CaseIn(Schema):
-    county: str
+    county: str = ""  # may be left out when the place is given: the county is then found from it
     accident_at: datetime | None = None
-    latitude: float | None = None
+    latitude: float | None = None  # the phone's position or a map pin
     longitude: float | None = None
-    crs: str = "wgs84"
+    crs: str = "wgs84"  # wgs84 (GPS) or gcj02 (Chinese maps: AMap, Tencent, Baidu after conversion)
     parties: list[PartyIn] = []
     consent: ConsentIn | None = None  # required when an adjuster reports
 
@@ -55,9 +55,12 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
     channel = REPORTER_ROLES.get(user.role)
     if channel is None:
         raise HttpError(403, "forbidden")
-    county = reference.counties().get(payload.county)
+    county = reference.counties().get(
+        payload.county or services.county_code_at(payload.latitude, payload.longitude, payload.crs)
+    )
     if county is None:
-        raise HttpError(422, "county")
+        return Status(422, {"error": {"code": "no_county", "zh": "请给出陇南或天水的区县代码，或事故地点的经纬度",
+                                      "en": "give a county code of Longnan or Tianshui, or the accident's coordinates"}})  # fmt: skip
 
     scope, key = f"user:{user.pk}:cases.create", request.headers.get("Idempotency-Key", "")
     # Drawn before the transaction so the day's counter is not held while the case is written; a retry with a used

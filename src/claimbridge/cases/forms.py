@@ -182,7 +182,12 @@ class PhotoForm(forms.Form):
 class BackOfficeCaseForm(forms.Form):
     """A case reported by insurer staff from a hotline call, or by an adjuster at the scene (R7–R9)."""
 
-    county = forms.ChoiceField(label=_("County"))
+    county = forms.ChoiceField(label=_("County"), required=False)
+    latitude = forms.FloatField(label=_("Latitude (map pin)"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude (map pin)"), required=False, min_value=-180, max_value=180)
+    crs = forms.ChoiceField(
+        label=_("Coordinates from"), choices=[("gcj02", _("a Chinese map app (GCJ-02)")), ("wgs84", _("GPS (WGS-84)"))]
+    )
     accident_at = forms.DateTimeField(label=_("When?"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     plate_a = forms.CharField(label=_("Plate of party A"), max_length=12)
     insurer_a = forms.ChoiceField(label=_("Insurer of party A"), required=False)
@@ -221,3 +226,15 @@ class BackOfficeCaseForm(forms.Form):
 
     def clean_plate_b(self) -> str:
         return self._plate("plate_b")
+
+    def clean(self) -> dict[str, Any]:
+        from claimbridge.cases.services import county_code_at
+
+        data = super().clean() or {}
+        if not data.get("county"):
+            data["county"] = county_code_at(data.get("latitude"), data.get("longitude"), data.get("crs", "gcj02"))
+            if not data["county"]:
+                self.add_error(
+                    "county", _("Choose the county, or give the place's coordinates in Longnan or Tianshui.")
+                )
+        return data

@@ -84,6 +84,19 @@ def _nextval(name: str) -> int:
     return int(value)
 
 
+def county_code_at(latitude: float | None, longitude: float | None, crs: str) -> str:
+    """The county code of a point (WGS-84 or GCJ-02) from the configured boundaries; "" when unknown."""
+    from claimbridge.rulebook.services import BoundariesNotConfigured, locate
+    from claimbridge.rules.common import RuleInputError
+
+    if latitude is None or longitude is None:
+        return ""
+    try:
+        return locate(latitude, longitude, crs=crs).adcode or ""
+    except (BoundariesNotConfigured, RuleInputError):
+        return ""
+
+
 def case_number_draw(*, county: County, accident_at: datetime | None) -> str:
     day = timezone.localdate(accident_at) if accident_at else timezone.localdate()
     return case_number_next(city_code=county.city.code, day=day)

@@ -83,7 +83,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
             try:
                 case = services.case_create(user=request.user, channel="adjuster" if adjuster else "hotline",
                                             county=County.objects.select_related("city").get(code=data["county"]),
-                                            accident_at=at, parties=parties, consent=consent)  # fmt: skip
+                                            accident_at=at, parties=parties, consent=consent, latitude=data["latitude"],
+                                            longitude=data["longitude"], crs=data["crs"])  # fmt: skip
             except services.CaseError as refused:
                 messages.error(request, in_current_language(refused.zh, refused.en))
             else:

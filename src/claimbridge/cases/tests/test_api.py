@@ -103,3 +103,27 @@ def test_r7_the_consent_is_kept_in_the_audit_trail(users, client):
     number = post(client).json()["number"]
     created = CaseEvent.objects.get(case__number=number, kind="created")
     assert created.data["consent"] == {"credential_shown": True, "customer_consented": True}
+
+
+@pytest.mark.parametrize(("lat", "lon", "crs"), [(33.395, 104.923, "wgs84"), (33.3927, 104.9289, "gcj02")])
+def test_the_county_comes_from_a_phone_position_or_a_map_pin(users, client, lat, lon, crs):
+    """A GPS fix (WGS-84) or a pin from a Chinese map (GCJ-02, offset by some hundred metres) in 武都区."""
+    client.force_login(users["tianlong_adj1"])
+    body = {key: value for key, value in BODY.items() if key != "county"} | {
+        "latitude": lat,
+        "longitude": lon,
+        "crs": crs,
+    }
+    response = post(client, body=body)
+    assert response.status_code == 201, response.content
+    assert response.json()["county"] == "621202"
+
+
+def test_without_a_county_or_a_place_nothing_is_created(users, client):
+    from claimbridge.cases.models import Case
+
+    client.force_login(users["tianlong_adj1"])
+    response = post(client, body={key: value for key, value in BODY.items() if key != "county"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "no_county"
+    assert Case.objects.count() == 0
