@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
 
 
+def checked_plate(value: str) -> str:
+    """The plate as the kernel writes it, or the error the driver sees; empty stays empty (optional fields)."""
+    from claimbridge.rules.identifiers import check_plate
+
+    if not value:
+        return ""
+    plate = check_plate(value)
+    if not plate.valid:
+        raise forms.ValidationError(_("This is not a valid plate number."))
+    return plate.normalized
+
+
 class PhoneForm(forms.Form):
     phone = forms.CharField(
         label=_("Your mobile number"),
@@ -43,12 +55,7 @@ class StartForm(forms.Form):
         self.fields["insurer"].choices = [("", _("— choose —")), *insurers]  # type: ignore[attr-defined]
 
     def clean_plate(self) -> str:
-        from claimbridge.rules.identifiers import check_plate
-
-        plate = check_plate(self.cleaned_data["plate"])
-        if not plate.valid:
-            raise forms.ValidationError(_("This is not a valid plate number."))
-        return plate.normalized
+        return checked_plate(self.cleaned_data["plate"])
 
     def clean(self) -> dict[str, Any]:
         """The phone's position decides the county when it lies in the two cities; otherwise the county picked."""
@@ -95,12 +102,7 @@ class PartyDetailsForm(forms.Form):
         return value
 
     def clean_plate(self) -> str:
-        from claimbridge.rules.identifiers import check_plate
-
-        plate = check_plate(self.cleaned_data["plate"])
-        if not plate.valid:
-            raise forms.ValidationError(_("This is not a valid plate number."))
-        return plate.normalized
+        return checked_plate(self.cleaned_data["plate"])
 
     def clean_vin(self) -> str:
         from claimbridge.rules.identifiers import check_vin
@@ -210,22 +212,11 @@ class BackOfficeCaseForm(forms.Form):
         if not adjuster:
             del self.fields["credential_shown"], self.fields["customer_consented"]
 
-    def _plate(self, name: str) -> str:
-        from claimbridge.rules.identifiers import check_plate
-
-        value = self.cleaned_data.get(name, "")
-        if not value:
-            return ""
-        plate = check_plate(value)
-        if not plate.valid:
-            raise forms.ValidationError(_("This is not a valid plate number."))
-        return plate.normalized
-
     def clean_plate_a(self) -> str:
-        return self._plate("plate_a")
+        return checked_plate(self.cleaned_data.get("plate_a", ""))
 
     def clean_plate_b(self) -> str:
-        return self._plate("plate_b")
+        return checked_plate(self.cleaned_data.get("plate_b", ""))
 
     def clean(self) -> dict[str, Any]:
         from claimbridge.cases.services import county_code_at

@@ -559,36 +559,35 @@ def me_confirm(request: HttpRequest, number: str) -> HttpResponse:
                        "confirm_form")  # fmt: skip
 
 
-@require_POST
-def me_disagree(request: HttpRequest, number: str) -> HttpResponse:
+def _party_step(request: HttpRequest, number: str, step: Any, *, saved: bool = False) -> HttpResponse:
+    """A one-click step from the party's page; a refusal is shown there, in the reader's language."""
     party = _my_party(request, number)
     try:
-        services.party_disagree(party=party)
+        step(party)
     except services.CaseError as refused:
         messages.error(request, in_current_language(refused.zh, refused.en))
+    else:
+        if saved:
+            messages.success(request, _saved_message(request))
     return redirect("case-me", number=number)
+
+
+@require_POST
+def me_disagree(request: HttpRequest, number: str) -> HttpResponse:
+    return _party_step(request, number, lambda party: services.party_disagree(party=party))
 
 
 @require_POST
 def me_police(request: HttpRequest, number: str) -> HttpResponse:
-    party = _my_party(request, number)
-    try:
-        services.case_to_police(case=party.case, party_label=party.label, reason="not_eligible")
-    except services.CaseError as refused:
-        messages.error(request, in_current_language(refused.zh, refused.en))
-    return redirect("case-me", number=number)
+    return _party_step(request, number, lambda party: services.case_to_police(case=party.case, party_label=party.label,
+                                                                              reason="not_eligible"))  # fmt: skip
 
 
 @require_POST
 def me_underwriting_city(request: HttpRequest, number: str) -> HttpResponse:
-    party = _my_party(request, number)
-    try:
-        services.party_serve_in_underwriting_city(party=party)
-    except services.CaseError as refused:
-        messages.error(request, in_current_language(refused.zh, refused.en))
-    else:
-        messages.success(request, _saved_message(request))
-    return redirect("case-me", number=number)
+    return _party_step(
+        request, number, lambda party: services.party_serve_in_underwriting_city(party=party), saved=True
+    )
 
 
 @require_GET

@@ -7,6 +7,7 @@ An action not allowed from the current state is refused with a reason in both la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from claimbridge.rules.common import Text
@@ -61,13 +62,18 @@ class IllegalTransition(Exception):
                     f"A case that is {state.en} cannot {self.action.replace('_', ' ')}")  # fmt: skip
 
 
-def next_state(state: str, action: str) -> str:
-    if action not in ACTIONS:
+def move(actions: Mapping[str, tuple[frozenset[str], str | None]], state: str, action: str) -> str:
+    """The state `action` leads to from `state` (unchanged when the action keeps it), or IllegalTransition."""
+    if action not in actions:
         raise IllegalTransition(state, action)
-    allowed_from, target = ACTIONS[action]
+    allowed_from, target = actions[action]
     if state not in allowed_from:
         raise IllegalTransition(state, action)
-    return target
+    return target or state
+
+
+def next_state(state: str, action: str) -> str:
+    return move(ACTIONS, state, action)
 
 
 def available_actions(state: str) -> list[str]:

@@ -5,7 +5,7 @@ a closed claim can be reopened with a reason. Pure: no Django.
 
 from __future__ import annotations
 
-from claimbridge.rules.case_flow import IllegalTransition
+from claimbridge.rules.case_flow import move
 from claimbridge.rules.common import Text
 
 CLAIM_STATES: dict[str, Text] = {
@@ -50,12 +50,7 @@ REOPEN_REASONS: dict[str, Text] = {
 
 
 def next_claim_state(state: str, action: str) -> str:
-    if action not in CLAIM_ACTIONS:
-        raise IllegalTransition(state, action)
-    allowed_from, target = CLAIM_ACTIONS[action]
-    if state not in allowed_from:
-        raise IllegalTransition(state, action)
-    return target or state
+    return move(CLAIM_ACTIONS, state, action)
 
 
 def available_claim_actions(state: str) -> list[str]:
