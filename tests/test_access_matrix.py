@@ -112,6 +112,7 @@ WEB = {
     },
     "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
     "/cases/agreement/verify/": expect(ALL),
+    "/credentials/verify/": expect(ALL),
     "/cases/<str:number>/handoff/<str:label>/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
     },
@@ -154,7 +155,9 @@ API = {
     "/api/v1/cases/{number}/join-code": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/claims/{label}/{action}": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/parties/{label}/handoff": dict.fromkeys(VISITORS, 405),  # a POST
-    "/api/v1/cases/{number}/me": dict.fromkeys(VISITORS, 401),  # only a phone that joined the case
+    "/api/v1/cases/{number}/me": dict.fromkeys(VISITORS, 401),
+    "/api/v1/credentials/verify": dict.fromkeys(VISITORS, 422),  # needs ?token=
+    "/api/v1/credentials/public-key": API_PUBLIC,  # only a phone that joined the case
     **{
         f"/api/v1/cases/{{number}}/me/{step}": dict.fromkeys(VISITORS, 405)
         for step in ("details", "facts", "circumstances", "confirm", "{step}")

@@ -12,6 +12,7 @@ from claimbridge.accounts.api import router as accounts_router
 from claimbridge.cases.api import party_router, phone_router
 from claimbridge.cases.api import router as cases_router
 from claimbridge.core.errors import error_body
+from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
@@ -44,6 +45,7 @@ api.add_router("/v1/policies", policies_router)
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/cases", party_router)
 api.add_router("/v1/phone", phone_router)
+api.add_router("/v1/credentials", credentials_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -47,6 +47,8 @@ CASE_SLA_MINUTES = {
     "survey": int(os.environ.get("SLA_SURVEY_MINUTES", str(24 * 60))),
     "closure": int(os.environ.get("SLA_CLOSURE_MINUTES", str(10 * 24 * 60))),
 }
+# The associations' Ed25519 key for adjusters' credentials: base64 of a 32-byte seed (see credentials/keys.py).
+CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))  # see core/reference_cache.py
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)  # bench/intake.py's yardstick endpoint; never in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "claimbridge.evidence",
     "claimbridge.policies",
     "claimbridge.cases",
+    "claimbridge.credentials",
     "claimbridge.web",
 ]
 

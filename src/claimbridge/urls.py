@@ -21,6 +21,7 @@ urlpatterns = [
     path("evidence/", include("claimbridge.evidence.urls")),
     path("policies/", include("claimbridge.policies.urls")),
     path("cases/", include("claimbridge.cases.urls")),
+    path("credentials/", include("claimbridge.credentials.urls")),
     path("", include("claimbridge.web.urls")),
 ]
 

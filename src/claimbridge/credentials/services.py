@@ -1,0 +1,120 @@
+"""Every write to the adjusters' register, in a transaction (R4–R6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from claimbridge.accounts.models import Role
+from claimbridge.core.crypto import blind_index
+from claimbridge.core.masking import mask_name
+from claimbridge.credentials import keys
+from claimbridge.credentials.models import Adjuster, Credential
+from claimbridge.credentials.tokens import CredentialClaims, NotGenuine, sign, verify
+from claimbridge.organisations.models import Association
+from claimbridge.rules.identifiers import check_id_number
+
+VALIDITY_YEARS = 3
+CITY_PREFIX = {"621200": "LN", "620500": "TS"}
+
+
+class RegisterError(Exception):
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        self.code, self.zh, self.en = code, zh, en
+        super().__init__(en)
+
+
+def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, city_code: str,
+                    details: dict[str, Any]) -> Adjuster:  # fmt: skip
+    """A company submits one of its people to its city's association (R4, R5). The plan's sex and age rules are not
+    asked for (decision 0002)."""
+    if getattr(user, "role", None) != Role.INSURER_STAFF or not user.insurer_id:
+        raise RegisterError("not_company", "只有保险公司人员可以报送查勘员", "only insurer staff submit adjusters")
+    checked = check_id_number(id_number.strip().upper())
+    if not checked.valid:
+        raise RegisterError("bad_id", "身份证号码无效", "the resident ID number is not valid")
+    association = Association.objects.filter(city__code=city_code).first()
+    if association is None:
+        raise RegisterError(
+            "bad_city", "只能向陇南或天水的行业协会报送", "submit to the Longnan or Tianshui association"
+        )
+    with transaction.atomic():
+        return Adjuster.objects.create(
+            insurer_id=user.insurer_id, association=association, full_name=full_name.strip(),
+            id_number=id_number.strip().upper(), id_index=blind_index(id_number.strip().upper(), purpose="id_number"),
+            phone=phone.strip(), details=details, submitted_by=user,
+        )  # fmt: skip
+
+
+def _reviewer_check(user: Any, adjuster: Adjuster) -> None:
+    if getattr(user, "role", None) != Role.ASSOCIATION_STAFF or user.association_id != adjuster.association_id:
+        raise RegisterError("not_reviewer", "只有该市行业协会可以审核", "only the city's association reviews")
+
+
+def adjuster_review(*, user: Any, adjuster: Adjuster, decision: str, note: str = "") -> Credential | None:
+    """The association approves (a credential is issued), asks for corrections, or rejects, with a note."""
+    _reviewer_check(user, adjuster)
+    if adjuster.status not in {Adjuster.Status.SUBMITTED, Adjuster.Status.NEEDS_CORRECTION}:
+        raise RegisterError("decided", "该报送已处理", "this submission was already decided")
+    if decision not in {"approve", "correct", "reject"} or (decision != "approve" and not note.strip()):
+        raise RegisterError("bad_decision", "请选择审核结果；退回或不予通过须说明原因",
+                            "choose a decision; asking for corrections or rejecting needs a note")  # fmt: skip
+    status = {"approve": Adjuster.Status.APPROVED, "correct": Adjuster.Status.NEEDS_CORRECTION,
+              "reject": Adjuster.Status.REJECTED}[decision]  # fmt: skip
+    with transaction.atomic():
+        Adjuster.objects.filter(pk=adjuster.pk).update(status=status, review_note=note[:300], decided_by=user,
+                                                       decided_at=timezone.now())  # fmt: skip
+        adjuster.refresh_from_db()
+        return credential_issue(adjuster=adjuster, user=user) if decision == "approve" else None
+
+
+def credential_issue(*, adjuster: Adjuster, user: Any, today: date | None = None) -> Credential:
+    today = today or timezone.localdate()
+    city = adjuster.association.city.code
+    prefix = f"{CITY_PREFIX.get(city, city)}-{today.year}-"
+    last = Credential.objects.select_for_update().filter(number__startswith=prefix).order_by("-number").first()
+    number = f"{prefix}{(int(last.number.rsplit('-', 1)[1]) + 1) if last else 1:06d}"
+    until = (
+        today.replace(year=today.year + VALIDITY_YEARS)
+        if not (today.month == 2 and today.day == 29)
+        else date(today.year + VALIDITY_YEARS, 2, 28)
+    )
+    claims = CredentialClaims(number, mask_name(adjuster.full_name), adjuster.insurer.code, city, today.isoformat(),
+                              until.isoformat())  # fmt: skip
+    return Credential.objects.create(number=number, adjuster=adjuster, valid_from=today, valid_until=until,
+                                     token=sign(claims, keys.signing_key()), issued_by=user)  # fmt: skip
+
+
+def credential_revoke(*, credential: Credential, user: Any, reason: str) -> Credential:
+    """At once, with a reason; the record stays (history)."""
+    if not reason.strip():
+        raise RegisterError("no_reason", "请说明吊销原因", "give a reason for revoking")
+    Credential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(),
+                                                                              revoke_reason=reason[:200])  # fmt: skip
+    credential.refresh_from_db()
+    return credential
+
+
+@dataclass(frozen=True)
+class Verification:
+    status: str  # genuine_current | revoked | expired | not_yet_valid | not_genuine | unknown
+    claims: CredentialClaims | None = None
+
+
+def credential_verify(token: str, *, today: date | None = None) -> Verification:
+    """What the public verification page says of a scanned token."""
+    try:
+        claims = verify(token, keys.public_key())
+    except NotGenuine:
+        return Verification("not_genuine")
+    credential = Credential.objects.filter(number=claims.number).first()
+    if credential is None or credential.token != token.strip():
+        return Verification("unknown", claims)  # signed by us, yet not a credential we hold: treat as not current
+    if credential.revoked_at is not None:
+        return Verification("revoked", claims)
+    dated = claims.status_on(today or timezone.localdate())
+    return Verification("genuine_current" if dated == "current" else dated, claims)

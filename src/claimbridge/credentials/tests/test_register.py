@@ -1,0 +1,82 @@
+"""The associations' register (R4–R6): a company submits, the association reviews, a credential is issued whose QR
+token the public page checks; revocation shows at once; another company cannot see the adjuster's personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from claimbridge.credentials import services
+from claimbridge.credentials.models import Adjuster
+
+DETAILS = {"education": "college", "mandarin": "2B", "licence_class": "C1", "licence_expiry": "2030-05-01",
+           "knows_both_regions": True, "vehicle_plate": "甘K12345", "vehicle_marked": True,
+           "equipment": ["uniform", "work_card", "vest", "survey_tools"]}  # fmt: skip
+
+
+@pytest.fixture
+def submitted(users):
+    return services.adjuster_submit(user=users["tianlong_unit1"], full_name="王小明", id_number="11010519491231002X",
+                                    phone="13800001111", city_code="621200", details=DETAILS)  # fmt: skip
+
+
+def test_r6_approval_issues_a_credential_whose_token_the_public_page_calls_genuine(users, submitted):
+    credential = services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="approve")
+    assert credential.number.startswith("LN-")
+    result = services.credential_verify(credential.token)
+    assert result.status == "genuine_current"
+    assert (result.claims.holder, result.claims.company) == ("王**", "tianlong")
+    page = Client().get("/credentials/verify/", {"t": credential.token}, secure=True).content.decode()
+    assert 'data-status="genuine_current"' in page
+    assert "王小明" not in page
+
+
+def test_r6_a_revoked_credential_says_revoked_and_an_altered_one_not_genuine(users, submitted):
+    credential = services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="approve")
+    altered = credential.token[:-3] + ("xyz" if not credential.token.endswith("xyz") else "abc")
+    assert services.credential_verify(altered).status == "not_genuine"
+    services.credential_revoke(credential=credential, user=users["ln_assoc"], reason="left the company")
+    assert services.credential_verify(credential.token).status == "revoked"
+    api = Client().get("/api/v1/credentials/verify", {"token": credential.token}, secure=True).json()
+    assert api["status"] == "revoked"
+
+
+def test_an_expired_credential_says_expired(users, submitted):
+    credential = services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="approve")
+    assert (
+        services.credential_verify(credential.token, today=date(credential.valid_until.year + 1, 1, 1)).status
+        == "expired"
+    )
+
+
+def test_r5_only_the_citys_association_reviews_and_corrections_need_a_note(users, submitted):
+    with pytest.raises(services.RegisterError):
+        services.adjuster_review(user=users["ts_assoc"], adjuster=submitted, decision="approve")
+    with pytest.raises(services.RegisterError):
+        services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="correct")
+    assert (
+        services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="correct", note="照片不清晰")
+        is None
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == Adjuster.Status.NEEDS_CORRECTION
+
+
+def test_r4_a_bad_id_number_is_refused_and_nothing_is_stored(users):
+    with pytest.raises(services.RegisterError):
+        services.adjuster_submit(user=users["tianlong_unit1"], full_name="王小明", id_number="110105194912310021",
+                                 phone="13800001111", city_code="621200", details=DETAILS)  # fmt: skip
+    assert Adjuster.objects.count() == 0
+
+
+def test_personal_data_is_encrypted_at_rest(users, submitted):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT full_name, id_number, phone FROM credentials_adjuster WHERE id = %s", [submitted.pk])
+        stored = " ".join(cursor.fetchone())
+    assert "王小明" not in stored
+    assert "11010519491231002X" not in stored
+    assert "13800001111" not in stored
