@@ -113,6 +113,20 @@ WEB = {
     "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
     "/cases/agreement/verify/": expect(ALL),
     "/credentials/verify/": expect(ALL),
+    "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
+    "/credentials/new/": expect({"insurer_company", "insurer_branch", "insurer_unit"}),
+    "/credentials/<int:pk>/": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
+    ),
+    "/credentials/<int:pk>/review/": {
+        v: 302 if v == "anonymous" else 405 if v == "association" else 403 for v in VISITORS
+    },
+    "/credentials/<int:pk>/change/": {
+        v: 302 if v == "anonymous" else 405 if v.startswith("insurer_") else 403 for v in VISITORS
+    },
+    "/credentials/<int:pk>/card/<str:number>.pdf": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
+    ),
     "/cases/<str:number>/handoff/<str:label>/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
     },
@@ -182,7 +196,7 @@ API = {
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
                 "number": "000000-19990101-00000", "label": "A", "action": "register", "step": "police"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
-               "<str:number>": PATH_SAMPLES["number"], "<str:label>": "A", "<str:action>": "register",
+               "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 
 

@@ -118,3 +118,24 @@ def credential_verify(token: str, *, today: date | None = None) -> Verification:
         return Verification("revoked", claims)
     dated = claims.status_on(today or timezone.localdate())
     return Verification("genuine_current" if dated == "current" else dated, claims)
+
+
+def staff_change(*, user: Any, adjuster: Adjuster, kind: str, city_code: str = "") -> Adjuster | None:
+    """The company reports that a person left, or moved to its branch in the other city: the current credential is
+    revoked at once; a move becomes a new submission to that city's association. History is kept (R6)."""
+    if getattr(user, "role", None) != Role.INSURER_STAFF or user.insurer_id != adjuster.insurer_id:
+        raise RegisterError(
+            "not_company", "只有所属公司可以报送人员变动", "only the adjuster's company reports a change"
+        )
+    if kind not in {"left", "moved"} or (kind == "moved" and city_code == adjuster.association.city.code):
+        raise RegisterError("bad_change", "请选择离职，或调往另一城市", "choose left, or moved to the other city")
+    with transaction.atomic():
+        for credential in adjuster.credentials.filter(revoked_at__isnull=True):
+            credential_revoke(
+                credential=credential, user=user, reason="left the company" if kind == "left" else "moved"
+            )
+        Adjuster.objects.filter(pk=adjuster.pk).update(status=Adjuster.Status.LEFT)
+        if kind == "left":
+            return None
+        return adjuster_submit(user=user, full_name=adjuster.full_name, id_number=adjuster.id_number,
+                               phone=adjuster.phone, city_code=city_code, details=adjuster.details)  # fmt: skip

@@ -2,4 +2,12 @@ from django.urls import path
 
 from claimbridge.credentials import views
 
-urlpatterns = [path("verify/", views.verify, name="credential-verify")]
+urlpatterns = [
+    path("", views.adjuster_list, name="adjusters"),
+    path("new/", views.adjuster_new, name="adjuster-new"),
+    path("verify/", views.verify, name="credential-verify"),
+    path("<int:pk>/", views.adjuster_detail, name="adjuster"),
+    path("<int:pk>/review/", views.adjuster_review, name="adjuster-review"),
+    path("<int:pk>/change/", views.adjuster_change, name="adjuster-change"),
+    path("<int:pk>/card/<str:number>.pdf", views.credential_card, name="credential-card"),
+]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claimbridge.credentials import keys, services
+from claimbridge.accounts.models import Role
+from claimbridge.core.errors import in_current_language
+from claimbridge.credentials import keys, selectors, services
+from claimbridge.web.access import roles_required
+
+REGISTER_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
 
 
 @require_GET
@@ -15,3 +21,105 @@ def verify(request: HttpRequest) -> HttpResponse:
     result = services.credential_verify(token) if token else None
     context = {"token": token, "result": result, "public_key": keys.public_key_pem()}
     return render(request, "credentials/verify.html", context)
+
+
+@roles_required(REGISTER_ROLES)
+@require_GET
+def adjuster_list(request: HttpRequest) -> HttpResponse:
+    adjusters = selectors.adjuster_list_for_user(user=request.user)[:300]
+    return render(request, "credentials/list.html", {"adjusters": adjusters,
+                                                      "can_submit": request.user.role == Role.INSURER_STAFF})  # type: ignore[union-attr]  # fmt: skip
+
+
+@roles_required(frozenset({Role.INSURER_STAFF}))
+@require_http_methods(["GET", "POST"])
+def adjuster_new(request: HttpRequest) -> HttpResponse:
+    from claimbridge.credentials.forms import AdjusterForm
+
+    form = AdjusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            adjuster = services.adjuster_submit(user=request.user, full_name=data["full_name"], id_number=data["id_number"],
+                                                phone=data["phone"], city_code=data["city"], details=form.details())  # fmt: skip
+        except services.RegisterError as refused:
+            form.add_error(None, in_current_language(refused.zh, refused.en))
+        else:
+            return redirect("adjuster", pk=adjuster.pk)
+    return render(request, "credentials/new.html", {"form": form}, status=422 if request.method == "POST" else 200)
+
+
+@roles_required(REGISTER_ROLES)
+@require_GET
+def adjuster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
+    if adjuster is None:
+        raise Http404
+    from claimbridge.core.masking import mask_id_number, mask_name, mask_phone
+
+    context = {"adjuster": adjuster, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
+               "phone": mask_phone(adjuster.phone), "credentials": adjuster.credentials.all(),
+               "reviewer": request.user.role == Role.ASSOCIATION_STAFF,  # type: ignore[union-attr]
+               "company": request.user.role == Role.INSURER_STAFF}  # type: ignore[union-attr]  # fmt: skip
+    return render(request, "credentials/detail.html", context)
+
+
+@roles_required(frozenset({Role.ASSOCIATION_STAFF}))
+@require_POST
+def adjuster_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda adjuster: services.adjuster_review(
+            user=request.user,
+            adjuster=adjuster,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+        ),
+    )
+
+
+@roles_required(frozenset({Role.INSURER_STAFF}))
+@require_POST
+def adjuster_change(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(adjuster: object) -> None:
+        moved = services.staff_change(user=request.user, adjuster=adjuster, kind=request.POST.get("kind", ""),  # type: ignore[arg-type]
+                                      city_code=request.POST.get("city", ""))  # fmt: skip
+        if moved is not None:
+            request.session["moved_to"] = moved.pk
+
+    return _act(request, pk, change)
+
+
+def _act(request: HttpRequest, pk: int, action: object) -> HttpResponse:
+    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
+    if adjuster is None:
+        raise Http404
+    try:
+        action(adjuster)  # type: ignore[operator]
+    except services.RegisterError as refused:
+        messages.error(request, in_current_language(refused.zh, refused.en))
+    else:
+        from django.utils.translation import gettext
+
+        messages.success(request, gettext("Saved."))
+    moved = request.session.pop("moved_to", None)
+    return redirect("adjuster", pk=moved or pk)
+
+
+@roles_required(REGISTER_ROLES)
+@require_GET
+def credential_card(request: HttpRequest, pk: int, number: str) -> HttpResponse:
+    from urllib.parse import urlencode
+
+    from claimbridge.credentials.card import card_pdf
+
+    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
+    credential = adjuster.credentials.filter(number=number, revoked_at__isnull=True).first() if adjuster else None
+    if credential is None:
+        raise Http404
+    url = request.build_absolute_uri("/credentials/verify/?" + urlencode({"t": credential.token}))
+    response = HttpResponse(card_pdf(credential=credential, verify_url=url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="credential-{credential.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -45,6 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Reused photos")), reverse("evidence-reuse"), "evidence-reuse"))
     if role in POLICY_ROLES:
         items.append(NavItem(str(_("Policies")), reverse("policy-loads"), "policy-loads"))
+    if role in (Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN):
+        items.append(NavItem(str(_("Adjusters")), reverse("adjusters"), "adjusters"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+EDUCATION = [("secondary", _("secondary school")), ("college", _("college")), ("university", _("university or higher"))]
+EQUIPMENT = [("uniform", _("uniform")), ("work_card", _("work card")), ("vest", _("reflective vest")),
+             ("survey_tools", _("survey tools"))]  # fmt: skip
+
+
+class AdjusterForm(forms.Form):
+    """What a company submits for one adjuster (R4, R5). Sex and age are not asked (decision 0002)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=40)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
+    phone = forms.CharField(label=_("Mobile"), max_length=20)
+    city = forms.ChoiceField(label=_("City"), choices=[("621200", _("Longnan")), ("620500", _("Tianshui"))])
+    education = forms.ChoiceField(label=_("Education"), choices=EDUCATION)
+    mandarin = forms.CharField(label=_("Mandarin level"), max_length=10)
+    licence_class = forms.CharField(label=_("Driving licence class"), max_length=6)
+    licence_expiry = forms.DateField(
+        label=_("Driving licence valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    training = forms.CharField(
+        label=_("Training (one course per line)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    knows_both_regions = forms.BooleanField(label=_("Knows the roads and offices of both cities"), required=False)
+    vehicle_plate = forms.CharField(label=_("Survey vehicle plate"), max_length=12)
+    vehicle_marked = forms.BooleanField(label=_("Vehicle carries the 警保联动 marking"), required=False)
+    equipment = forms.MultipleChoiceField(
+        label=_("Equipment"), choices=EQUIPMENT, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"education": data["education"], "mandarin": data["mandarin"], "licence_class": data["licence_class"],
+                "licence_expiry": data["licence_expiry"].isoformat(),
+                "training": [line.strip() for line in data["training"].splitlines() if line.strip()],
+                "knows_both_regions": data["knows_both_regions"], "vehicle_plate": data["vehicle_plate"],
+                "vehicle_marked": data["vehicle_marked"], "equipment": data["equipment"]}  # fmt: skip

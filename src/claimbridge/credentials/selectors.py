@@ -1,0 +1,26 @@
+"""Reading the register through the caller's scope: a company its own people, an association its city's (B8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from claimbridge.accounts.models import Role
+from claimbridge.credentials.models import Adjuster
+
+
+def adjuster_list_for_user(*, user: Any) -> QuerySet[Adjuster]:
+    adjusters = Adjuster.objects.select_related("insurer", "association__city").prefetch_related("credentials")
+    role = getattr(user, "role", None)
+    if role == Role.PLATFORM_ADMIN:
+        return adjusters
+    if role == Role.INSURER_STAFF and user.insurer_id:
+        return adjusters.filter(insurer_id=user.insurer_id)
+    if role == Role.ASSOCIATION_STAFF and user.association_id:
+        return adjusters.filter(association_id=user.association_id)
+    return adjusters.none()
+
+
+def adjuster_get_for_user(*, user: Any, pk: int) -> Adjuster | None:
+    return adjuster_list_for_user(user=user).filter(pk=pk).first()

@@ -1,0 +1,104 @@
+"""Issue 7 acceptance, credentials (R4–R6): a company submits an adjuster, the association approves, the card PDF
+downloads; the QR code in the PDF, decoded by a QR library, opens the verification page, which says valid; after a
+staff change the old code says revoked and the new one valid; a forged or altered token says not genuine."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.browser.conftest import DESKTOP
+from tests.browser.test_roles_in_chromium import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+
+
+def qr_in_pdf(path: str) -> str:
+    images = [image for page in PdfReader(path).pages for image in page.images]
+    assert images, "the card has no QR image"
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(images[0].data)).convert("L"))
+    assert found, "no QR code could be read"
+    return found[0].text
+
+
+def download_card(page) -> str:
+    with page.expect_download() as download:
+        page.locator("[data-testid=card-link]").first.click()
+    return str(download.value.path())
+
+
+def verdict(page, url: str) -> str:
+    page.goto(url)
+    return page.locator("[data-testid=credential-status]").get_attribute("data-status")
+
+
+def approve(browser, live_server, password, adjuster_url: str, screenshot_dir: Path, username: str) -> None:
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, username, password, "zh-hans")
+        page.goto(adjuster_url)
+        page.get_by_role("button", name="通过并颁发资格证").click()
+        page.locator("[data-testid=credential]").first.wait_for()
+        page.screenshot(path=screenshot_dir / f"zh-hans-desktop-adjuster-approved-{username}.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_issue_7_acceptance_card_qr_verifies_and_a_staff_change_revokes_it(
+    browser, live_server, screenshot_dir, demo_password
+):
+    company = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = company.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_hq", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/credentials/")
+        page.locator("[data-testid=adjuster-new]").click()
+        page.locator("#id_full_name").fill("王小明")
+        page.locator("#id_id_number").fill("11010519491231002X")
+        page.locator("#id_phone").fill("13800001111")
+        page.locator("#id_city").select_option("621200")
+        page.locator("#id_mandarin").fill("二级甲等")
+        page.locator("#id_licence_class").fill("C1")
+        page.locator("#id_licence_expiry").fill("2030-05-01")
+        page.locator("#id_vehicle_plate").fill("甘K12345")
+        page.locator("#id_knows_both_regions").check()
+        page.get_by_role("button", name="报送行业协会").click()
+        page.locator("[data-testid=adjuster-status]").wait_for()
+        adjuster_url = page.url
+        assert "王**" in page.locator("main").inner_text()
+        assert "王小明" not in page.locator("main").inner_text()
+
+        approve(browser, live_server, demo_password, adjuster_url, screenshot_dir, "ln_assoc")
+        page.reload()
+        old_link = qr_in_pdf(download_card(page))
+        assert urlparse(old_link).path == "/credentials/verify/"
+        checker = company.new_page()
+        assert verdict(checker, old_link) == "genuine_current"
+        checker.screenshot(path=screenshot_dir / "zh-hans-desktop-credential-valid.png", full_page=True)
+
+        token = parse_qs(urlparse(old_link).query)["t"][0]
+        forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+        assert verdict(checker, f"{live_server.url}/credentials/verify/?{urlencode({'t': forged})}") == "not_genuine"
+        assert verdict(checker, f"{live_server.url}/credentials/verify/?t=CB1.e30.AAAA") == "not_genuine"
+
+        # The adjuster moves to the company's branch in Tianshui: the old card is revoked at once.
+        page.locator("#kind").select_option("moved")
+        page.locator("#city").select_option("620500")
+        page.get_by_role("button", name="报送变动").click()
+        page.locator("[data-testid=adjuster-status]").wait_for()
+        assert verdict(checker, old_link) == "revoked"
+        approve(browser, live_server, demo_password, page.url, screenshot_dir, "ts_assoc")
+        page.reload()
+        new_link = qr_in_pdf(download_card(page))
+        assert new_link != old_link
+        assert verdict(checker, new_link) == "genuine_current"
+        assert verdict(checker, old_link) == "revoked"
+    finally:
+        company.close()
