@@ -114,6 +114,8 @@ WEB = {
     "/cases/agreement/verify/": expect(ALL),
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
+    "/credentials/stops/": expect({"adjuster"}),
+    "/credentials/rate/<str:token>/": dict.fromkeys(VISITORS, 404),
     "/credentials/new/": expect({"insurer_company", "insurer_branch", "insurer_unit"}),
     "/credentials/<int:pk>/": expect(
         {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
@@ -196,7 +198,7 @@ API = {
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
                 "number": "000000-19990101-00000", "label": "A", "action": "register", "step": "police"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
-               "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:label>": "A", "<str:action>": "register",
+               "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 
 

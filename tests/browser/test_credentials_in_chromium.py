@@ -102,3 +102,39 @@ def test_issue_7_acceptance_card_qr_verifies_and_a_staff_change_revokes_it(
         assert verdict(checker, old_link) == "revoked"
     finally:
         company.close()
+
+
+def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_it(
+    browser, live_server, screenshot_dir, demo_password
+):
+    from tests.browser.conftest import PHONE
+
+    adjuster = browser.new_context(**PHONE, locale="zh-CN")
+    page = adjuster.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
+        page.get_by_role("link", name="我的服务记录").click()
+        page.locator("#id_county").select_option("621202")
+        page.get_by_label("现场拍照").check()
+        page.get_by_role("button", name="保存记录").click()
+        assert "征得客户同意" in page.locator("[data-testid=stop-form]").inner_text()  # no consent yet: refused
+        page.locator("#id_credential_shown").check()
+        page.locator("#id_customer_consented").check()
+        page.locator("#id_customer_insurer").select_option("maiji")
+        page.get_by_role("button", name="保存记录").click()
+        page.locator("[data-testid=stop]").first.wait_for()
+        assert "他司客户" in page.locator("[data-testid=stop]").first.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-service-stop.png", full_page=True)
+        link = page.locator("[data-testid=rating-link]").first.get_attribute("href")
+    finally:
+        adjuster.close()
+    customer = browser.new_context(**PHONE, locale="zh-CN")
+    page = customer.new_page()
+    try:
+        page.goto(f"{live_server.url}{link}")
+        page.get_by_label("5★").check()
+        page.get_by_role("button", name="提交").click()
+        page.locator("[data-testid=rated]").wait_for()
+    finally:
+        customer.close()

@@ -40,3 +40,24 @@ class AdjusterForm(forms.Form):
                 "training": [line.strip() for line in data["training"].splitlines() if line.strip()],
                 "knows_both_regions": data["knows_both_regions"], "vehicle_plate": data["vehicle_plate"],
                 "vehicle_marked": data["vehicle_marked"], "equipment": data["equipment"]}  # fmt: skip
+
+
+class StopForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("accident", _("accident")), ("breakdown", _("breakdown"))])
+    county = forms.ChoiceField(label=_("County"), required=False)
+    credential_shown = forms.BooleanField(label=_("I showed my work card and the claims guide"), required=False)
+    customer_consented = forms.BooleanField(label=_("The customer agreed to my help"), required=False)
+    services = forms.MultipleChoiceField(label=_("What I did"), required=False, widget=forms.CheckboxSelectMultiple)
+    customer_insurer = forms.ChoiceField(label=_("The customer's insurer"), required=False)
+    case_number = forms.CharField(label=_("Case number, if there is one"), max_length=24, required=False)
+
+    def __init__(
+        self, *args: Any, insurers: list[tuple[str, str]], counties: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        from claimbridge.credentials.models import ServiceStop
+
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = ServiceStop.Service.choices  # type: ignore[attr-defined]
+        self.fields["customer_insurer"].choices = [("", _("— not known —")), *insurers]  # type: ignore[attr-defined]
+        self.fields["county"].choices = [("", _("— choose —")), *counties]  # type: ignore[attr-defined]

@@ -63,3 +63,55 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ServiceStop(models.Model):
+    """An adjuster stopped at an accident or breakdown (遇事必停, R7–R9, R12, R13): what they did, with consent."""
+
+    class Kind(models.TextChoices):
+        ACCIDENT = "accident", _("accident")
+        BREAKDOWN = "breakdown", _("breakdown")
+
+    class Service(models.TextChoices):
+        CALLED_POLICE = "called_police", _("called the police")
+        REPORTED_CLAIM = "reported_claim", _("reported the claim")
+        SCENE_PHOTOS = "scene_photos", _("took scene photos")
+        SCENE_HELP = "scene_help", _("helped at the scene")
+        CLAIMS_GUIDANCE = "claims_guidance", _("gave claims guidance")
+        ANSWERED_QUESTIONS = "answered_questions", _("answered questions")
+        ESCALATED = "escalated", _("passed a question to a specialist")
+
+    adjuster = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_stops")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")  # the adjuster's company
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    county = models.ForeignKey(
+        "organisations.County", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    credential_shown = models.BooleanField(_("credential shown"), default=False)
+    customer_consented = models.BooleanField(_("customer consented"), default=False)
+    services = models.JSONField(_("services given"), default=list)
+    customer_insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                         verbose_name=_("customer's insurer"))  # fmt: skip
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="service_stops"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.CharField(_("comment"), max_length=300, blank=True)
+    rating_token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service stop")
+        verbose_name_plural = _("service stops")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.adjuster_id} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def other_company_customer(self) -> bool:
+        """Served another company's customer: what the associations count each month (R15)."""
+        return self.customer_insurer_id is not None and self.customer_insurer_id != self.insurer_id

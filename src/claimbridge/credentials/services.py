@@ -139,3 +139,49 @@ def staff_change(*, user: Any, adjuster: Adjuster, kind: str, city_code: str = "
             return None
         return adjuster_submit(user=user, full_name=adjuster.full_name, id_number=adjuster.id_number,
                                phone=adjuster.phone, city_code=city_code, details=adjuster.details)  # fmt: skip
+
+
+def stop_record(*, user: Any, kind: str, at: Any, services: list[str], credential_shown: bool, customer_consented: bool,
+                county_code: str = "", customer_insurer_code: str = "", case_number: str = "",
+                latitude: float | None = None, longitude: float | None = None) -> Any:  # fmt: skip
+    """An adjuster's stop, recorded from the phone. Any service needs the card shown and the customer's consent."""
+    import secrets
+
+    from claimbridge.cases.selectors import case_get_for_user
+    from claimbridge.credentials.models import ServiceStop
+    from claimbridge.organisations.models import County, Insurer
+
+    if getattr(user, "role", None) != Role.ADJUSTER or not user.insurer_id:
+        raise RegisterError("not_adjuster", "只有查勘员可以登记服务", "only adjusters record service stops")
+    if kind not in ServiceStop.Kind.values or any(code not in ServiceStop.Service.values for code in services):
+        raise RegisterError("bad_service", "服务类型无效", "unknown kind of stop or service")
+    if services and not (credential_shown and customer_consented):
+        raise RegisterError("no_consent", "须先出示工作证并征得客户同意，方可提供服务",
+                            "show the work card and have the customer's consent before giving any service")  # fmt: skip
+    case = case_get_for_user(user=user, number=case_number) if case_number else None
+    if case_number and case is None:
+        raise RegisterError("unknown_case", "找不到该案件", "no such case")
+    with transaction.atomic():
+        return ServiceStop.objects.create(
+            adjuster=user, insurer_id=user.insurer_id, at=at, kind=kind, services=sorted(set(services)),
+            credential_shown=credential_shown, customer_consented=customer_consented,
+            county=County.objects.filter(code=county_code).first() if county_code else None,
+            customer_insurer=Insurer.objects.filter(code=customer_insurer_code).first() if customer_insurer_code else None,
+            case=case, latitude=latitude, longitude=longitude, rating_token=secrets.token_urlsafe(16),
+        )  # fmt: skip
+
+
+def stop_rate(*, token: str, rating: int, comment: str = "") -> Any:
+    """The customer rates the service once, from the link the adjuster showed them."""
+    from claimbridge.credentials.models import ServiceStop
+
+    if rating not in range(1, 6):
+        raise RegisterError("bad_rating", "请选择 1 到 5 星", "choose 1 to 5 stars")
+    with transaction.atomic():
+        stop = ServiceStop.objects.select_for_update().filter(rating_token=token).first()
+        if stop is None:
+            raise RegisterError("unknown_stop", "链接无效", "this link is not valid")
+        if stop.rating is None:
+            stop.rating, stop.rating_comment = rating, comment.strip()[:300]
+            stop.save(update_fields=["rating", "rating_comment"])
+    return stop

@@ -123,3 +123,57 @@ def credential_card(request: HttpRequest, pk: int, number: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="credential-{credential.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@roles_required(frozenset({Role.ADJUSTER}))
+@require_http_methods(["GET", "POST"])
+def stops(request: HttpRequest) -> HttpResponse:
+    """The adjuster's phone: record a stop (time, place, card shown, consent, services) and see their stops."""
+    from django.utils import timezone
+
+    from claimbridge.credentials.forms import StopForm
+    from claimbridge.credentials.models import ServiceStop
+    from claimbridge.organisations import selectors as organisation_selectors
+
+    insurers = [(i.code, i.display_short_name) for i in organisation_selectors.insurer_list_public()]
+    counties = [(c.code, c.display_name) for c in organisation_selectors.county_list()]
+    form = StopForm(request.POST or None, insurers=insurers, counties=counties,
+                    initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            at = data["at"] if timezone.is_aware(data["at"]) else timezone.make_aware(data["at"])
+            try:
+                services.stop_record(user=request.user, kind=data["kind"], at=at, services=data["services"],
+                                     credential_shown=data["credential_shown"], customer_consented=data["customer_consented"],
+                                     county_code=data["county"], customer_insurer_code=data["customer_insurer"],
+                                     case_number=data["case_number"])  # fmt: skip
+            except services.RegisterError as refused:
+                form.add_error(None, in_current_language(refused.zh, refused.en))
+            else:
+                from django.utils.translation import gettext
+
+                messages.success(request, gettext("Saved."))
+                return redirect("service-stops")
+    recent = ServiceStop.objects.filter(adjuster_id=request.user.pk).select_related("customer_insurer", "county")[:50]
+    return render(request, "credentials/stops.html", {"form": form, "stops": recent}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the customer rates the adjuster's help from the link (or QR) the adjuster showed."""
+    from claimbridge.credentials.models import ServiceStop
+
+    stop = ServiceStop.objects.select_related("insurer").filter(rating_token=token).first()
+    if stop is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            stop = services.stop_rate(token=token, rating=int(request.POST.get("rating") or 0),
+                                      comment=request.POST.get("comment", ""))  # fmt: skip
+        except (services.RegisterError, ValueError) as refused:
+            error = in_current_language(refused.zh, refused.en) if isinstance(refused, services.RegisterError) else ""
+    return render(request, "credentials/rate.html", {"stop": stop, "error": error})

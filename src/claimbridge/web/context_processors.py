@@ -47,6 +47,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Policies")), reverse("policy-loads"), "policy-loads"))
     if role in (Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN):
         items.append(NavItem(str(_("Adjusters")), reverse("adjusters"), "adjusters"))
+    if role == Role.ADJUSTER:
+        items.append(NavItem(str(_("My service stops")), reverse("service-stops"), "service-stops"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:

@@ -80,3 +80,33 @@ def test_personal_data_is_encrypted_at_rest(users, submitted):
     assert "王小明" not in stored
     assert "11010519491231002X" not in stored
     assert "13800001111" not in stored
+
+
+def test_r7_r13_an_adjuster_records_a_stop_only_with_consent_and_the_customer_rates_it_once(users):
+    from django.utils import timezone
+
+    from claimbridge.credentials.models import ServiceStop
+
+    adjuster = users["tianlong_adj1"]
+    with pytest.raises(services.RegisterError):
+        services.stop_record(user=adjuster, kind="accident", at=timezone.now(), services=["scene_photos"],
+                             credential_shown=True, customer_consented=False)  # fmt: skip
+    assert ServiceStop.objects.count() == 0
+    stop = services.stop_record(user=adjuster, kind="accident", at=timezone.now(), services=["scene_photos", "called_police"],
+                                credential_shown=True, customer_consented=True, county_code="621202",
+                                customer_insurer_code="maiji")  # fmt: skip
+    assert stop.other_company_customer
+    services.stop_rate(token=stop.rating_token, rating=5, comment="很及时")
+    services.stop_rate(token=stop.rating_token, rating=1)  # a second rating changes nothing
+    stop.refresh_from_db()
+    assert (stop.rating, stop.rating_comment) == (5, "很及时")
+    page = Client().get(f"/credentials/rate/{stop.rating_token}/", secure=True).content.decode()
+    assert 'data-testid="rated"' in page
+
+
+def test_only_adjusters_record_stops(users):
+    from django.utils import timezone
+
+    with pytest.raises(services.RegisterError):
+        services.stop_record(user=users["tianlong_unit1"], kind="accident", at=timezone.now(), services=[],
+                             credential_shown=False, customer_consented=False)  # fmt: skip
