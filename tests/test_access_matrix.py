@@ -115,6 +115,12 @@ WEB = {
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
     "/credentials/stops/": expect({"adjuster"}),
+    "/credentials/reports/": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
+    ),
+    "/credentials/reports/<int:pk>.<str:kind>": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
+    ),
     "/credentials/rate/<str:token>/": dict.fromkeys(VISITORS, 404),
     "/credentials/new/": expect({"insurer_company", "insurer_branch", "insurer_unit"}),
     "/credentials/<int:pk>/": expect(
@@ -198,7 +204,7 @@ API = {
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
                 "number": "000000-19990101-00000", "label": "A", "action": "register", "step": "police"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
-               "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:label>": "A", "<str:action>": "register",
+               "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
 
 

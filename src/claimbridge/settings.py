@@ -48,6 +48,7 @@ CASE_SLA_MINUTES = {
     "closure": int(os.environ.get("SLA_CLOSURE_MINUTES", str(10 * 24 * 60))),
 }
 # The associations' Ed25519 key for adjusters' credentials: base64 of a 32-byte seed (see credentials/keys.py).
+ADJUSTER_REWARD_PER_CASE = os.environ.get("ADJUSTER_REWARD_PER_CASE", "20.00")  # yuan per other-company case (R15)
 CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))  # see core/reference_cache.py
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)  # bench/intake.py's yardstick endpoint; never in production

@@ -138,3 +138,36 @@ def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_i
         page.locator("[data-testid=rated]").wait_for()
     finally:
         customer.close()
+
+
+def test_r15_the_association_reads_and_downloads_the_monthly_feedback(
+    browser, live_server, screenshot_dir, demo_password
+):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import load_workbook
+
+    from claimbridge.accounts.models import User
+    from claimbridge.credentials import services
+    from claimbridge.credentials.reports import month_compute, month_publish
+
+    services.stop_record(user=User.objects.get(username="tianlong_adj1"), kind="accident",
+                         at=datetime(2026, 10, 5, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), services=["scene_help"],
+                         credential_shown=True, customer_consented=True, county_code="621202", customer_insurer_code="maiji")  # fmt: skip
+    month_compute(month=date(2026, 10, 1))
+    month_publish(month=date(2026, 10, 1))
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "ln_assoc", demo_password, "zh-hans")
+        page.get_by_role("link", name="月度服务反馈").click()
+        row = page.locator("[data-testid=report]").filter(has_text="天陇财险").first
+        assert "1" in row.locator("td.num").first.inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-monthly-feedback.png", full_page=True)
+        with page.expect_download() as download:
+            row.get_by_role("link", name="Excel").click()
+        sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).worksheets[0]
+        assert [cell.value for cell in sheet[3]][1] == 1  # one other-company case for the one adjuster
+    finally:
+        context.close()

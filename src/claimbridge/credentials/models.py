@@ -115,3 +115,45 @@ class ServiceStop(models.Model):
     def other_company_customer(self) -> bool:
         """Served another company's customer: what the associations count each month (R15)."""
         return self.customer_insurer_id is not None and self.customer_insurer_id != self.insurer_id
+
+
+class MonthlyReport(models.Model):
+    """R15: per association, company and month, how many other companies' customers each of the company's adjusters
+    served, and the reward at the rate in force. Computed on the 1st; recomputing gives the same figures; after
+    publication a change is recorded as a correction, never edited in place."""
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # the first day
+    rate = models.DecimalField(_("reward per case (yuan)"), max_digits=8, decimal_places=2)
+    rows = models.JSONField(default=list)  # [{"adjuster": user id, "name": masked, "cases": n, "reward": "…"}]
+    total_cases = models.PositiveIntegerField(default=0)
+    total_reward = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    computed_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "association_id", "insurer_id"]
+        constraints = [models.UniqueConstraint(fields=["association", "insurer", "month"], name="one_report_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.association_id}/{self.insurer_id} {self.month:%Y-%m}"
+
+
+class ReportCorrection(models.Model):
+    report = models.ForeignKey(MonthlyReport, on_delete=models.PROTECT, related_name="corrections")
+    rows_before = models.JSONField()
+    rows_after = models.JSONField()
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report correction")
+        verbose_name_plural = _("report corrections")
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.at:%Y-%m-%d}"

@@ -24,3 +24,18 @@ def adjuster_list_for_user(*, user: Any) -> QuerySet[Adjuster]:
 
 def adjuster_get_for_user(*, user: Any, pk: int) -> Adjuster | None:
     return adjuster_list_for_user(user=user).filter(pk=pk).first()
+
+
+def report_list_for_user(*, user: Any) -> QuerySet[Any]:
+    """A company sees its own reports; an association all of its city's; the platform administrator all (R15)."""
+    from claimbridge.credentials.models import MonthlyReport
+
+    reports = MonthlyReport.objects.select_related("insurer", "association__city").prefetch_related("corrections")
+    role = getattr(user, "role", None)
+    if role == Role.PLATFORM_ADMIN:
+        return reports
+    if role == Role.INSURER_STAFF and user.insurer_id:
+        return reports.filter(insurer_id=user.insurer_id)
+    if role == Role.ASSOCIATION_STAFF and user.association_id:
+        return reports.filter(association_id=user.association_id)
+    return reports.none()

@@ -177,3 +177,29 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         except (services.RegisterError, ValueError) as refused:
             error = in_current_language(refused.zh, refused.en) if isinstance(refused, services.RegisterError) else ""
     return render(request, "credentials/rate.html", {"stop": stop, "error": error})
+
+
+@roles_required(REGISTER_ROLES)
+@require_GET
+def reports(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "credentials/reports.html", {"reports": selectors.report_list_for_user(user=request.user)[:240]}
+    )
+
+
+@roles_required(REGISTER_ROLES)
+@require_GET
+def report_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    from claimbridge.credentials.exports import report_pdf, report_xlsx
+
+    report = selectors.report_list_for_user(user=request.user).filter(pk=pk).first()
+    if report is None or kind not in {"pdf", "xlsx"}:
+        raise Http404
+    content_type = (
+        "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(report_pdf(report) if kind == "pdf" else report_xlsx(report), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="adjusters-{report.month:%Y-%m}-{report.insurer.code}.{kind}"'
+    )
+    return response

@@ -47,6 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Policies")), reverse("policy-loads"), "policy-loads"))
     if role in (Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN):
         items.append(NavItem(str(_("Adjusters")), reverse("adjusters"), "adjusters"))
+        items.append(NavItem(str(_("Monthly feedback")), reverse("reports"), "reports"))
     if role == Role.ADJUSTER:
         items.append(NavItem(str(_("My service stops")), reverse("service-stops"), "service-stops"))
     if role in ORGANISATION_ROLES:
