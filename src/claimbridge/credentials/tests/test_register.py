@@ -110,3 +110,15 @@ def test_only_adjusters_record_stops(users):
     with pytest.raises(services.RegisterError):
         services.stop_record(user=users["tianlong_unit1"], kind="accident", at=timezone.now(), services=[],
                              credential_shown=False, customer_consented=False)  # fmt: skip
+
+
+def test_b8_another_company_cannot_see_the_adjusters_personal_data(users, submitted):
+    own, other = Client(), Client()
+    own.force_login(users["tianlong_hq"])
+    other.force_login(users["maiji_hq"])
+    assert "王**" in own.get(f"/credentials/{submitted.pk}/", secure=True).content.decode()
+    assert other.get(f"/credentials/{submitted.pk}/", secure=True).status_code == 404
+    listing = other.get("/credentials/", secure=True).content.decode()
+    assert f"#{submitted.pk}<" not in listing
+    assert users["ts_assoc"]
+    assert Client().get(f"/credentials/{submitted.pk}/", secure=True).status_code == 302
