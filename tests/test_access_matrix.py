@@ -179,7 +179,13 @@ API = {
     "/api/v1/cases/{number}/parties/{label}/handoff": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/me": dict.fromkeys(VISITORS, 401),
     "/api/v1/credentials/verify": dict.fromkeys(VISITORS, 422),  # needs ?token=
-    "/api/v1/credentials/public-key": API_PUBLIC,  # only a phone that joined the case
+    "/api/v1/credentials/public-key": API_PUBLIC,
+    "/api/v1/credentials/adjusters": API_SIGNED_IN,
+    "/api/v1/credentials/adjusters/{pk}/review": dict.fromkeys(VISITORS, 405),
+    "/api/v1/credentials/adjusters/{pk}/change": dict.fromkeys(VISITORS, 405),
+    "/api/v1/credentials/stops": dict.fromkeys(VISITORS, 405),
+    "/api/v1/credentials/stops/rate/{token}": dict.fromkeys(VISITORS, 405),
+    "/api/v1/credentials/reports": API_SIGNED_IN,  # only a phone that joined the case
     **{
         f"/api/v1/cases/{{number}}/me/{step}": dict.fromkeys(VISITORS, 405)
         for step in ("details", "facts", "circumstances", "confirm", "{step}")
@@ -202,7 +208,7 @@ API = {
     },
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
-                "number": "000000-19990101-00000", "label": "A", "action": "register", "step": "police"}  # fmt: skip
+                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
