@@ -17,12 +17,16 @@ from tests.browser.conftest import DESKTOP
 from tests.browser.test_roles_in_chromium import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+PORTRAIT = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[0]  # any picture will do
 
 
 def qr_in_pdf(path: str) -> str:
+    """The text of the QR code among the card's images (the other one is the portrait)."""
     images = [image for page in PdfReader(path).pages for image in page.images]
-    assert images, "the card has no QR image"
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(images[0].data)).convert("L"))
+    assert len(images) == 2, "the card should carry the portrait and the QR code"
+    found = [
+        code for image in images for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)).convert("L"))
+    ]
     assert found, "no QR code could be read"
     return found[0].text
 
@@ -61,6 +65,14 @@ def test_issue_7_acceptance_card_qr_verifies_and_a_staff_change_revokes_it(
         page.goto(f"{live_server.url}/credentials/")
         page.locator("[data-testid=adjuster-new]").click()
         page.locator("#id_full_name").fill("王小明")
+        page.locator("#id_photo").set_input_files(
+            str(
+                Path(__file__).resolve().parents[1]
+                / "data"
+                / "car_photos"
+                / sorted(p.name for p in (Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[0]
+            )
+        )
         page.locator("#id_id_number").fill("11010519491231002X")
         page.locator("#id_phone").fill("13800001111")
         page.locator("#id_city").select_option("621200")

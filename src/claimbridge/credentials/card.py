@@ -34,9 +34,15 @@ def card_pdf(*, credential: Any, verify_url: str) -> bytes:
     page.drawString(4 * mm, (HEIGHT_MM - 9) * mm, "Motor claims adjuster — industry credential")
     page.setFillColor(colors.black)
     page.setStrokeColor(colors.grey)
-    page.rect(4 * mm, 6 * mm, 20 * mm, 26 * mm, stroke=1, fill=0)  # the photo goes here (pasted or printed)
-    page.setFont(font, 6)
-    page.drawCentredString(14 * mm, 18 * mm, "照片 Photo")
+    if adjuster.photo_name:
+        from django.core.files.storage import default_storage
+
+        with default_storage.open(adjuster.photo_name, "rb") as photo:
+            page.drawImage(ImageReader(io.BytesIO(photo.read())), 4 * mm, 6 * mm, 20 * mm, 26.7 * mm)
+    else:  # a box to paste the photo in
+        page.rect(4 * mm, 6 * mm, 20 * mm, 26 * mm, stroke=1, fill=0)
+        page.setFont(font, 6)
+        page.drawCentredString(14 * mm, 18 * mm, "照片 Photo")
     lines = [
         ("姓名 Name", adjuster.full_name),  # the holder's own badge: the name in full
         ("公司 Company", adjuster.insurer.short_name),

@@ -14,6 +14,11 @@ class AdjusterForm(forms.Form):
     """What a company submits for one adjuster (R4, R5). Sex and age are not asked (decision 0002)."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=40)
+    photo = forms.FileField(
+        label=_("Photo for the card (head and shoulders)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
     id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
     phone = forms.CharField(label=_("Mobile"), max_length=20)
     city = forms.ChoiceField(label=_("City"), choices=[("621200", _("Longnan")), ("620500", _("Tianshui"))])

@@ -25,6 +25,7 @@ class Adjuster(models.Model):
     id_number = EncryptedTextField(_("resident ID number"))
     id_index = models.CharField(max_length=64, db_index=True, editable=False)  # blind index: one person, many records
     phone = EncryptedTextField(_("mobile phone"))
+    photo_name = models.CharField(max_length=200, blank=True)  # the re-encoded portrait in storage (no metadata)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     details = models.JSONField(_("qualifications and equipment"), default=dict, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)

@@ -28,8 +28,36 @@ class RegisterError(Exception):
         super().__init__(en)
 
 
+def portrait_store(upload: Any) -> str:
+    """The photo for the card: decoded safely, re-encoded as a 600 × 800 JPEG without metadata, stored by its hash."""
+    import hashlib
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if image.width * image.height > 40_000_000:
+                raise RegisterError("bad_photo", "照片过大", "the photo is too large")
+            portrait = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), (600, 800))
+    except (UnidentifiedImageError, OSError) as error:
+        raise RegisterError(
+            "bad_photo", "无法读取照片，请上传 JPEG 或 PNG", "the photo cannot be read: upload a JPEG or PNG"
+        ) from error
+    buffer = io.BytesIO()
+    portrait.save(buffer, format="JPEG", quality=88)
+    data = buffer.getvalue()
+    name = f"adjusters/photos/{hashlib.sha256(data).hexdigest()}.jpg"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+    return name
+
+
 def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, city_code: str,
-                    details: dict[str, Any]) -> Adjuster:  # fmt: skip
+                    details: dict[str, Any], photo: Any = None) -> Adjuster:  # fmt: skip
     """A company submits one of its people to its city's association (R4, R5). The plan's sex and age rules are not
     asked for (decision 0002)."""
     if getattr(user, "role", None) != Role.INSURER_STAFF or not user.insurer_id:
@@ -42,11 +70,12 @@ def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, ci
         raise RegisterError(
             "bad_city", "只能向陇南或天水的行业协会报送", "submit to the Longnan or Tianshui association"
         )
+    photo_name = portrait_store(photo) if photo is not None and not isinstance(photo, str) else (photo or "")
     with transaction.atomic():
         return Adjuster.objects.create(
             insurer_id=user.insurer_id, association=association, full_name=full_name.strip(),
             id_number=id_number.strip().upper(), id_index=blind_index(id_number.strip().upper(), purpose="id_number"),
-            phone=phone.strip(), details=details, submitted_by=user,
+            phone=phone.strip(), details=details, submitted_by=user, photo_name=photo_name,
         )  # fmt: skip
 
 
@@ -138,7 +167,8 @@ def staff_change(*, user: Any, adjuster: Adjuster, kind: str, city_code: str = "
         if kind == "left":
             return None
         return adjuster_submit(user=user, full_name=adjuster.full_name, id_number=adjuster.id_number,
-                               phone=adjuster.phone, city_code=city_code, details=adjuster.details)  # fmt: skip
+                               phone=adjuster.phone, city_code=city_code, details=adjuster.details,
+                               photo=adjuster.photo_name)  # fmt: skip
 
 
 def stop_record(*, user: Any, kind: str, at: Any, services: list[str], credential_shown: bool, customer_consented: bool,

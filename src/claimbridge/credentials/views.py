@@ -36,12 +36,13 @@ def adjuster_list(request: HttpRequest) -> HttpResponse:
 def adjuster_new(request: HttpRequest) -> HttpResponse:
     from claimbridge.credentials.forms import AdjusterForm
 
-    form = AdjusterForm(request.POST or None)
+    form = AdjusterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             adjuster = services.adjuster_submit(user=request.user, full_name=data["full_name"], id_number=data["id_number"],
-                                                phone=data["phone"], city_code=data["city"], details=form.details())  # fmt: skip
+                                                phone=data["phone"], city_code=data["city"], details=form.details(),
+                                                photo=data.get("photo"))  # fmt: skip
         except services.RegisterError as refused:
             form.add_error(None, in_current_language(refused.zh, refused.en))
         else:
