@@ -126,6 +126,7 @@ WEB = {
     "/credentials/<int:pk>/": expect(
         {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
     ),
+    "/credentials/<int:pk>/edit/": expect({"insurer_company", "insurer_branch", "insurer_unit"}, ok_status=404),
     "/credentials/<int:pk>/review/": {
         v: 302 if v == "anonymous" else 405 if v == "association" else 403 for v in VISITORS
     },

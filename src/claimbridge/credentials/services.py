@@ -215,3 +215,27 @@ def stop_rate(*, token: str, rating: int, comment: str = "") -> Any:
             stop.rating, stop.rating_comment = rating, comment.strip()[:300]
             stop.save(update_fields=["rating", "rating_comment"])
     return stop
+
+
+def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_number: str, phone: str,
+                      details: dict[str, Any], photo: Any = None) -> Adjuster:  # fmt: skip
+    """The company corrects what the association asked about and submits again."""
+    if getattr(user, "role", None) != Role.INSURER_STAFF or user.insurer_id != adjuster.insurer_id:
+        raise RegisterError(
+            "not_company", "只有所属公司可以修改报送", "only the adjuster's company corrects a submission"
+        )
+    if adjuster.status != Adjuster.Status.NEEDS_CORRECTION:
+        raise RegisterError(
+            "not_returned", "只有被退回的报送可以修改", "only a submission returned for corrections can change"
+        )
+    if not check_id_number(id_number.strip().upper()).valid:
+        raise RegisterError("bad_id", "身份证号码无效", "the resident ID number is not valid")
+    with transaction.atomic():
+        adjuster.full_name, adjuster.phone, adjuster.details = full_name.strip(), phone.strip(), details
+        adjuster.id_number = id_number.strip().upper()
+        adjuster.id_index = blind_index(adjuster.id_number, purpose="id_number")
+        if photo is not None:
+            adjuster.photo_name = portrait_store(photo)
+        adjuster.status = Adjuster.Status.SUBMITTED
+        adjuster.save()
+    return adjuster

@@ -73,3 +73,34 @@ def verify(token: str, public_key: Ed25519PublicKey) -> CredentialClaims:
 def key_from_seed(seed: bytes) -> Ed25519PrivateKey:
     """The signing key from its 32-byte seed (how it is kept in the environment, base64-encoded)."""
     return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Offline check, with nothing but the associations' public key:
+    `python -m claimbridge.credentials.tokens TOKEN --public-key associations.pem [--on YYYY-MM-DD]`.
+    Prints the claims and the status from the dates; exit 0 genuine and current, 1 otherwise."""
+    import argparse
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    parser = argparse.ArgumentParser(description="Check a ClaimBridge adjuster credential offline.")
+    parser.add_argument("token")
+    parser.add_argument("--public-key", required=True, type=Path)
+    parser.add_argument("--on", type=date.fromisoformat, default=date.today())
+    args = parser.parse_args(argv)
+    key = load_pem_public_key(args.public_key.read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        parser.error("the public key is not an Ed25519 key")
+    try:
+        claims = verify(args.token, key)
+    except NotGenuine:
+        print(json.dumps({"status": "not_genuine"}))
+        return 1
+    status = claims.status_on(args.on)
+    print(json.dumps({"status": status, **asdict(claims)}, ensure_ascii=False))
+    return 0 if status == "current" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

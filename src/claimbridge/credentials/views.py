@@ -204,3 +204,31 @@ def report_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         f'attachment; filename="adjusters-{report.month:%Y-%m}-{report.insurer.code}.{kind}"'
     )
     return response
+
+
+@roles_required(frozenset({Role.INSURER_STAFF}))
+@require_http_methods(["GET", "POST"])
+def adjuster_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The company corrects a submission the association returned, and submits it again."""
+    from claimbridge.credentials.forms import AdjusterForm
+
+    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
+    if adjuster is None:
+        raise Http404
+    details = adjuster.details
+    initial = {"full_name": adjuster.full_name, "id_number": adjuster.id_number, "phone": adjuster.phone,
+               "city": adjuster.association.city.code, **{k: v for k, v in details.items() if k != "training"},
+               "training": "\n".join(details.get("training", []))}  # fmt: skip
+    form = AdjusterForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.adjuster_resubmit(user=request.user, adjuster=adjuster, full_name=data["full_name"],
+                                       id_number=data["id_number"], phone=data["phone"], details=form.details(),
+                                       photo=data.get("photo"))  # fmt: skip
+        except services.RegisterError as refused:
+            form.add_error(None, in_current_language(refused.zh, refused.en))
+        else:
+            return redirect("adjuster", pk=pk)
+    return render(request, "credentials/new.html", {"form": form, "editing": adjuster},
+                  status=422 if request.method == "POST" else 200)  # fmt: skip

@@ -122,3 +122,21 @@ def test_b8_another_company_cannot_see_the_adjusters_personal_data(users, submit
     assert f"#{submitted.pk}<" not in listing
     assert users["ts_assoc"]
     assert Client().get(f"/credentials/{submitted.pk}/", secure=True).status_code == 302
+
+
+def test_r5_the_company_corrects_a_returned_submission_and_the_association_then_approves(users, submitted):
+    services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="correct", note="驾驶证有效期填错")
+    with pytest.raises(services.RegisterError):
+        services.adjuster_resubmit(user=users["maiji_hq"], adjuster=submitted, full_name="王小明",
+                                   id_number="11010519491231002X", phone="13800001111", details=DETAILS)  # fmt: skip
+    company = Client()
+    company.force_login(users["tianlong_hq"])
+    page = company.get(f"/credentials/{submitted.pk}/edit/", secure=True)
+    assert page.status_code == 200
+    form = {"full_name": "王小明", "id_number": "11010519491231002X", "phone": "13800001111", "city": "621200",
+            "education": "college", "mandarin": "2B", "licence_class": "C1", "licence_expiry": "2031-05-01",
+            "vehicle_plate": "甘K12345"}  # fmt: skip
+    assert company.post(f"/credentials/{submitted.pk}/edit/", form, secure=True).status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.details["licence_expiry"]) == (Adjuster.Status.SUBMITTED, "2031-05-01")
+    assert services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="approve") is not None

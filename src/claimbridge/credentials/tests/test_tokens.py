@@ -69,3 +69,23 @@ def test_the_token_module_is_framework_free():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(name.startswith("django") for name in imported)
+
+
+def test_r6_the_offline_check_needs_only_the_public_key_file(tmp_path, capsys):
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    from claimbridge.credentials.tokens import main
+
+    pem = tmp_path / "associations.pem"
+    pem.write_bytes(
+        KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    token = sign(CLAIMS, KEY)
+    assert main([token, "--public-key", str(pem), "--on", "2027-06-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["holder"] == "张*"
+    assert main([token, "--public-key", str(pem), "--on", "2029-06-01"]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "expired"
+    assert main([token[:-2] + "xx", "--public-key", str(pem)]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "not_genuine"
