@@ -10,16 +10,22 @@ from claimbridge.accounts.models import Role
 from claimbridge.credentials.models import Adjuster
 
 
-def adjuster_list_for_user(*, user: Any) -> QuerySet[Adjuster]:
-    adjusters = Adjuster.objects.select_related("insurer", "association__city").prefetch_related("credentials")
+def _scoped(rows: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """Rows with an insurer and an association: a company's own, an association's city's, everything for the
+    platform administrator, nothing for anyone else (B8)."""
     role = getattr(user, "role", None)
     if role == Role.PLATFORM_ADMIN:
-        return adjusters
+        return rows
     if role == Role.INSURER_STAFF and user.insurer_id:
-        return adjusters.filter(insurer_id=user.insurer_id)
+        return rows.filter(insurer_id=user.insurer_id)
     if role == Role.ASSOCIATION_STAFF and user.association_id:
-        return adjusters.filter(association_id=user.association_id)
-    return adjusters.none()
+        return rows.filter(association_id=user.association_id)
+    return rows.none()
+
+
+def adjuster_list_for_user(*, user: Any) -> QuerySet[Adjuster]:
+    adjusters = Adjuster.objects.select_related("insurer", "association__city").prefetch_related("credentials")
+    return _scoped(adjusters, user)
 
 
 def adjuster_get_for_user(*, user: Any, pk: int) -> Adjuster | None:
@@ -31,11 +37,4 @@ def report_list_for_user(*, user: Any) -> QuerySet[Any]:
     from claimbridge.credentials.models import MonthlyReport
 
     reports = MonthlyReport.objects.select_related("insurer", "association__city").prefetch_related("corrections")
-    role = getattr(user, "role", None)
-    if role == Role.PLATFORM_ADMIN:
-        return reports
-    if role == Role.INSURER_STAFF and user.insurer_id:
-        return reports.filter(insurer_id=user.insurer_id)
-    if role == Role.ASSOCIATION_STAFF and user.association_id:
-        return reports.filter(association_id=user.association_id)
-    return reports.none()
+    return _scoped(reports, user)
