@@ -172,12 +172,13 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     error = ""
     if request.method == "POST":
-        try:
-            stop = services.stop_rate(token=token, rating=int(request.POST.get("rating") or 0),
+        raw = request.POST.get("rating", "")
+        try:  # anything but a number of stars is answered like a wrong number: "choose 1 to 5 stars"
+            stop = services.stop_rate(token=token, rating=int(raw) if raw.isdigit() else 0,
                                       comment=request.POST.get("comment", ""))  # fmt: skip
-        except (services.RegisterError, ValueError) as refused:
-            error = in_current_language(refused.zh, refused.en) if isinstance(refused, services.RegisterError) else ""
-    return render(request, "credentials/rate.html", {"stop": stop, "error": error})
+        except services.RegisterError as refused:
+            error = in_current_language(refused.zh, refused.en)
+    return render(request, "credentials/rate.html", {"stop": stop, "error": error}, status=422 if error else 200)
 
 
 @roles_required(REGISTER_ROLES)

@@ -140,3 +140,16 @@ def test_r5_the_company_corrects_a_returned_submission_and_the_association_then_
     submitted.refresh_from_db()
     assert (submitted.status, submitted.details["licence_expiry"]) == (Adjuster.Status.SUBMITTED, "2031-05-01")
     assert services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="approve") is not None
+
+
+@pytest.mark.parametrize("rating", ["abc", "0", "6", ""])
+def test_a_rating_that_is_not_one_to_five_stars_is_refused_in_chinese_and_nothing_is_stored(users, rating):
+    from django.utils import timezone
+
+    stop = services.stop_record(user=users["tianlong_adj1"], kind="breakdown", at=timezone.now(), services=[],
+                                credential_shown=False, customer_consented=False)  # fmt: skip
+    answer = Client().post(f"/credentials/rate/{stop.rating_token}/", {"rating": rating}, secure=True)
+    assert answer.status_code == 422
+    assert "1 到 5 星" in answer.content.decode()
+    stop.refresh_from_db()
+    assert stop.rating is None
