@@ -2,8 +2,10 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-# PostgreSQL for the second pass of the suite; skipped (and said so) when nothing answers there.
+# PostgreSQL for the second pass of the suite. Locally it is skipped (and said so) when nothing answers there; under CI
+# (REQUIRE_POSTGRES=1, set by .ci/run) an unreachable PostgreSQL fails the run instead.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+REQUIRE_POSTGRES ?= 0
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
@@ -41,6 +43,8 @@ test-postgres: $(BIN)/claimbridge
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== test suite on PostgreSQL ($(PG_TEST_URL)) ==="; \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+	  echo "=== PostgreSQL not reachable at $(PG_TEST_URL): required here (REQUIRE_POSTGRES=1), failing ==="; exit 1; \
 	else echo "=== PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL pass skipped ==="; fi
 
 # The rules kernel compiled with mypyc (see setup.py), built fresh from the sources each time so it is never stale.

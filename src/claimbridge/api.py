@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from claimbridge.accounts.api import router as accounts_router
 from claimbridge.cases.api import party_router, phone_router
 from claimbridge.cases.api import router as cases_router
-from claimbridge.core.errors import error_body
+from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_found, server_error
+from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
+from claimbridge.photos.errors import RejectedFile
 from claimbridge.policies.api import router as policies_router
 from claimbridge.rulebook.api import router as rules_router
+from claimbridge.rules.case_flow import IllegalTransition
 from claimbridge.rules.common import RuleInputError
+
+logger = logging.getLogger("claimbridge.api")
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -27,8 +37,17 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class CheckedJSONParser(Parser):
+    """Every JSON body is checked before a schema reads it: no control characters or lone surrogates in any string
+    or key, nesting bounded (core.inputs)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return parse_json(request.body)
+
+
 api = NinjaAPI(
     renderer=UnicodeJSONRenderer(),
+    parser=CheckedJSONParser(),
     title="ClaimBridge API",
     version="1",
     description="理赔桥 — the Longnan–Tianshui motor-claims integration platform. Errors carry a machine-readable "
@@ -48,30 +67,98 @@ api.add_router("/v1/phone", phone_router)
 api.add_router("/v1/credentials", credentials_router)
 
 
+def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic's errors without what they quote back (the input, which may be personal data) or carry (objects)."""
+    return [{"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+            for error in errors]  # fmt: skip
+
+
+def _field(errors: list[dict[str, Any]]) -> str:
+    """The path of the first offending field, as a caller names it (`parties[1].plate`), without ninja's prefix."""
+    if not errors:
+        return ""
+    loc = [part for part in errors[0].get("loc", ()) if part not in ("body", "payload", "query", "path", "form")]
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def respond(request: HttpRequest, error: AppError) -> HttpResponse:
+    return api.create_response(request, error.as_body(), status=error.status)
+
+
+@api.exception_handler(AppError)
+def on_refused(request: HttpRequest, exc: AppError) -> HttpResponse:
+    return respond(request, exc)
+
+
 @api.exception_handler(AuthenticationError)
 def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, error_body("not_authenticated", _("Please log in.")), status=401)
+    return respond(request, not_authenticated())
 
 
 @api.exception_handler(ValidationError)
 def on_invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    body = error_body("invalid_input", _("The request is not valid."))
-    body["error"]["details"] = exc.errors
-    return api.create_response(request, body, status=422)
+    errors = list(exc.errors)
+    field = _field(errors)
+    first = str(errors[0].get("msg", "")) if errors else ""
+    error = AppError(
+        "invalid_input",
+        f"请求内容不正确：{field or '请求'} — {first}" if first else "请求内容不正确",
+        f"The request is not valid: {field or 'request'} — {first}" if first else "The request is not valid.",
+        field=field,
+        details=_details(errors),
+    )
+    return respond(request, error)
 
 
 @api.exception_handler(RuleInputError)
 def on_rule_input_error(request: HttpRequest, exc: RuleInputError) -> HttpResponse:
-    from claimbridge.rulebook.services import error_body as rule_error_body
+    return respond(request, AppError.from_kernel(exc))
 
-    return api.create_response(request, rule_error_body(exc), status=422)
+
+@api.exception_handler(IllegalTransition)
+def on_illegal_transition(request: HttpRequest, exc: IllegalTransition) -> HttpResponse:
+    return respond(request, AppError.from_kernel(exc))
+
+
+@api.exception_handler(RejectedFile)
+def on_rejected_file(request: HttpRequest, exc: RejectedFile) -> HttpResponse:
+    return respond(request, AppError.from_kernel(exc))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    messages = {
-        403: ("forbidden", _("You are not allowed to do this.")),
-        404: ("not_found", _("Not found.")),
-    }
-    code, message = messages.get(exc.status_code, ("error", _("The request failed.")))
-    return api.create_response(request, error_body(code, message), status=exc.status_code)
+    if exc.status_code == 404:
+        return respond(request, not_found())
+    if exc.status_code == 403:
+        return respond(request, forbidden())
+    return respond(request, AppError("error", "请求失败", "The request failed.", status=exc.status_code))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return respond(request, not_found())
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return respond(request, forbidden())
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The database refused a value (too long, out of range): the request's transaction was rolled back. A schema
+    should have refused it first; this net keeps the answer a 422 and the body JSON."""
+    logger.warning("value refused by the database on %s: %s", request.path, exc)
+    return respond(
+        request, AppError("value_out_of_range", "有数值过长或超出范围", "A value is too long or out of range.")
+    )
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, answered with the JSON error body (never an HTML page)."""
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return respond(request, server_error())

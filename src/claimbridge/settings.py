@@ -50,6 +50,11 @@ CASE_SLA_MINUTES = {
 # The associations' Ed25519 key for adjusters' credentials: base64 of a 32-byte seed (see credentials/keys.py).
 ADJUSTER_REWARD_PER_CASE = os.environ.get("ADJUSTER_REWARD_PER_CASE", "20.00")  # yuan per other-company case (R15)
 CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
+# Plausibility of what people type (issue 12): an accident or a stop must have happened, recently enough to be
+# reported now (a phone's clock may run a few minutes fast); no amount of money above the ceiling (yuan).
+CLOCK_SKEW_MINUTES = int(os.environ.get("CLOCK_SKEW_MINUTES", "10"))
+ACCIDENT_MAX_AGE_DAYS = int(os.environ.get("ACCIDENT_MAX_AGE_DAYS", str(3 * 365)))
+MONEY_MAX_YUAN = os.environ.get("MONEY_MAX_YUAN", "20000000.00")
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))  # see core/reference_cache.py
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)  # bench/intake.py's yardstick endpoint; never in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -83,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "claimbridge.core.middleware.InputSanityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "claimbridge.core.middleware.PrivateResponsesMiddleware",
 ]
 
 ROOT_URLCONF = "claimbridge.urls"

@@ -29,3 +29,8 @@ if settings.BENCH_ENDPOINTS:
     from claimbridge.core.bench_views import bare_insert
 
     urlpatterns.insert(0, path("bench/bare-insert", bare_insert))
+
+handler400 = "claimbridge.web.views.bad_request"
+handler403 = "claimbridge.web.views.permission_denied"
+handler404 = "claimbridge.web.views.page_not_found"
+handler500 = "claimbridge.web.views.server_error_page"

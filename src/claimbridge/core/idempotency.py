@@ -5,10 +5,16 @@ recorded, or recorded meanwhile by a concurrent request (it waits on the unique 
 to record it: its own work is rolled back, never committed, and it answers with the stored answer. If the first
 request failed, nothing of it was recorded and the retry does the work itself. Meant for work that is cheap to redo
 (reporting a case): a retry repeats it before finding the key, which saves a read on every first attempt.
+
+A key names one request: the same key sent again with a different body is a client's mistake, not a retry, and is
+refused (`idempotency_key_reused`, 422) rather than answered with the first request's result. The body is compared by
+its fingerprint (`fingerprint_of`: SHA-256 of the canonical JSON of what was parsed, so spacing and key order do not
+matter).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +27,7 @@ class IdempotentRequest(models.Model):
     scope = models.CharField(max_length=120)  # who and what: e.g. "user:12:cases.create"
     key = models.CharField(max_length=120)
     status = models.PositiveSmallIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64, blank=True)  # of the request body: a key names one request
     response = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -36,40 +43,101 @@ def _table() -> str:
     return connection.ops.quote_name(IdempotentRequest._meta.db_table)
 
 
+MAX_KEY_LENGTH = 120
+
+
+def fingerprint_of(value: Any) -> str:
+    """SHA-256 of the canonical JSON of a request's parsed body (a Schema, a dict or a list)."""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    canonical = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def key_reused() -> Any:
+    from claimbridge.core.errors import AppError
+
+    return AppError(
+        "idempotency_key_reused",
+        "这个 Idempotency-Key 已用于另一个不同内容的请求：每个新请求请使用新的键",
+        "This Idempotency-Key was already used for a request with a different body: use a new key for each new request",
+        field="Idempotency-Key",
+    )
+
+
+def bad_key() -> Any:
+    from claimbridge.core.errors import AppError
+
+    return AppError(
+        "bad_idempotency_key",
+        f"Idempotency-Key 须为 1 至 {MAX_KEY_LENGTH} 个可见 ASCII 字符",
+        f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters",
+        field="Idempotency-Key",
+    )
+
+
+def clean_key(key: str) -> str:
+    """The key as sent, or AppError when it cannot be one (too long, or not printable ASCII)."""
+    if not key:
+        return ""
+    if len(key) > MAX_KEY_LENGTH or not all(" " < ch <= "~" for ch in key):
+        raise bad_key()
+    return key
+
+
 def run_once(
-    *, scope: str, key: str, work: Callable[[], tuple[int, dict[str, Any]]]
+    *, scope: str, key: str, work: Callable[[], tuple[int, dict[str, Any]]], fingerprint: str = ""
 ) -> tuple[int, dict[str, Any], bool]:
-    """(status, body, replayed). Without a key the work simply runs. Plain SQL: this wraps the hottest writes."""
+    """(status, body, replayed). Without a key the work simply runs. Plain SQL: this wraps the hottest writes.
+
+    Only a successful answer (2xx) is kept: a refused request changed nothing, so its retry is simply a new attempt.
+    The same key with another `fingerprint` raises the `idempotency_key_reused` AppError."""
+    key = clean_key(key)
     if not key:
         status, body = work()
         return status, body, False
-    key = key[:120]
     try:
         with transaction.atomic():
             status, body = work()
+            if not 200 <= status < 300:
+                return status, body, False
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"INSERT INTO {_table()} (scope, key, status, response, created_at) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 - our table
-                    [scope, key, status, json.dumps(body, ensure_ascii=False, default=str),
+                    f"INSERT INTO {_table()} (scope, key, status, fingerprint, response, created_at) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608 - our table
+                    [scope, key, status, fingerprint, json.dumps(body, ensure_ascii=False, default=str),
                      connection.ops.adapt_datetimefield_value(timezone.now())],
                 )  # fmt: skip
         return status, body, False
     except IntegrityError:
-        earlier = earlier_answer(scope=scope, key=key)
+        earlier = _earlier(scope=scope, key=key)
         if earlier is None:  # the work itself broke a constraint: not a retry
             raise
-        return earlier[0], earlier[1], True
+        status, body, earlier_fingerprint = earlier
+        if fingerprint and earlier_fingerprint and fingerprint != earlier_fingerprint:
+            raise key_reused() from None
+        return status, body, True
 
 
-def earlier_answer(*, scope: str, key: str) -> tuple[int, dict[str, Any]] | None:
-    """The stored answer to the request made with this key, if any."""
-    if not key:
-        return None
+def _earlier(*, scope: str, key: str) -> tuple[int, dict[str, Any], str] | None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status, response FROM {_table()} WHERE scope = %s AND key = %s AND status <> 0",  # noqa: S608
-                       [scope, key[:120]])  # fmt: skip
+        cursor.execute(f"SELECT status, response, fingerprint FROM {_table()} WHERE scope = %s AND key = %s AND status <> 0",  # noqa: S608
+                       [scope, key])  # fmt: skip
         row = cursor.fetchone()
     if row is None:
         return None
-    status, response = row
-    return status, json.loads(response) if isinstance(response, str) else response
+    status, response, fingerprint = row
+    return status, json.loads(response) if isinstance(response, str) else response, fingerprint
+
+
+def earlier_answer(*, scope: str, key: str, fingerprint: str = "") -> tuple[int, dict[str, Any]] | None:
+    """The stored answer to the request made with this key, if any (`idempotency_key_reused` if its body differed)."""
+    key = clean_key(key)
+    if not key:
+        return None
+    earlier = _earlier(scope=scope, key=key)
+    if earlier is None:
+        return None
+    status, body, earlier_fingerprint = earlier
+    if fingerprint and earlier_fingerprint and fingerprint != earlier_fingerprint:
+        raise key_reused()
+    return status, body

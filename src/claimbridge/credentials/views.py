@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claimbridge.accounts.models import Role
+from claimbridge.accounts.roles import CREDENTIAL_ROLES
 from claimbridge.core.errors import in_current_language
 from claimbridge.credentials import keys, selectors, services
 from claimbridge.web.access import roles_required
-
-REGISTER_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
 
 
 @require_GET
@@ -23,7 +22,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "credentials/verify.html", context)
 
 
-@roles_required(REGISTER_ROLES)
+@roles_required(CREDENTIAL_ROLES)
 @require_GET
 def adjuster_list(request: HttpRequest) -> HttpResponse:
     adjusters = selectors.adjuster_list_for_user(user=request.user)[:300]
@@ -50,7 +49,7 @@ def adjuster_new(request: HttpRequest) -> HttpResponse:
     return render(request, "credentials/new.html", {"form": form}, status=422 if request.method == "POST" else 200)
 
 
-@roles_required(REGISTER_ROLES)
+@roles_required(CREDENTIAL_ROLES)
 @require_GET
 def adjuster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
@@ -108,7 +107,7 @@ def _act(request: HttpRequest, pk: int, action: object) -> HttpResponse:
     return redirect("adjuster", pk=moved or pk)
 
 
-@roles_required(REGISTER_ROLES)
+@roles_required(CREDENTIAL_ROLES)
 @require_GET
 def credential_card(request: HttpRequest, pk: int, number: str) -> HttpResponse:
     from urllib.parse import urlencode
@@ -181,7 +180,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "credentials/rate.html", {"stop": stop, "error": error}, status=422 if error else 200)
 
 
-@roles_required(REGISTER_ROLES)
+@roles_required(CREDENTIAL_ROLES)
 @require_GET
 def reports(request: HttpRequest) -> HttpResponse:
     return render(
@@ -189,7 +188,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(REGISTER_ROLES)
+@roles_required(CREDENTIAL_ROLES)
 @require_GET
 def report_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     from claimbridge.credentials.exports import report_pdf, report_xlsx

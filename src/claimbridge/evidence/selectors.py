@@ -9,14 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
 
-from claimbridge.accounts.models import Role
+from claimbridge.accounts.roles import EVIDENCE_UPLOADER_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.evidence.models import EvidenceFile, EvidenceItem, ReuseMatch
 from claimbridge.evidence.slots import PARTIES, SLOTS, Slot, required_slot_codes
 from claimbridge.photos.checks import AccidentReport, Flag, metadata_flags
 from claimbridge.photos.exif import PhotoMetadata
-
-UPLOADER_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role.PLATFORM_ADMIN})
 
 
 def evidence_file_list_for_user(*, user: Any) -> QuerySet[EvidenceFile]:
@@ -113,13 +111,13 @@ def item_flags(item: EvidenceItem) -> list[Flag]:
 def may_upload(*, user: Any, evidence_file: EvidenceFile) -> bool:
     scope = scope_for(user)
     return (
-        scope.role in UPLOADER_ROLES
+        scope.role in EVIDENCE_UPLOADER_ROLES
         and evidence_file_get_for_user(user=user, reference=evidence_file.reference) is not None
     )
 
 
 def may_create(*, user: Any) -> bool:
-    return scope_for(user).role in UPLOADER_ROLES
+    return scope_for(user).role in EVIDENCE_UPLOADER_ROLES
 
 
 def reuse_matches_for_committee(*, user: Any) -> QuerySet[ReuseMatch]:

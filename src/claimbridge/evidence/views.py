@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claimbridge.accounts.roles import EVIDENCE_ROLES, REUSE_ROLES
 from claimbridge.evidence import downloads, errors, selectors, services
 from claimbridge.evidence.forms import EvidenceFileForm, UploadForm
-from claimbridge.web.access import EVIDENCE_ROLES, REUSE_ROLES, roles_required
+from claimbridge.web.access import roles_required
 
 
 @roles_required(EVIDENCE_ROLES)

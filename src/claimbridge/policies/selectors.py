@@ -10,13 +10,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from claimbridge.accounts.models import Role
+from claimbridge.accounts.roles import POLICY_LOOKUP_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.masking import mask_id_number, mask_name, mask_phone
 from claimbridge.policies.models import Policy, PolicyLoad, PolicyVersion
 from claimbridge.policies.services import in_force_q
 from claimbridge.rules.identifiers import normalize_plate
-
-LOOKUP_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def _masked(personal: str) -> dict[str, str]:
 
 def lookup_for_user(*, user: Any, plate: str = "", vin: str = "", at: datetime) -> list[FullView | AgreementView]:
     scope = scope_for(user)
-    if scope.role not in LOOKUP_ROLES:
+    if scope.role not in POLICY_LOOKUP_ROLES:
         return []
     own = (
         set(Policy.objects.filter(scope.policies_q()).values_list("pk", flat=True))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claimbridge.accounts.models import Role, User
+from claimbridge.accounts.roles import POLICY_LOADER_ROLES, POLICY_LOOKUP_ROLES
 from claimbridge.core.errors import reading_english
 from claimbridge.policies import selectors, services
 from claimbridge.policies.forms import LookupForm, PolicyFileForm
@@ -18,10 +19,8 @@ from claimbridge.policies.rows import COLUMNS
 from claimbridge.policies.tables import CHINESE_HEADERS
 from claimbridge.web.access import roles_required
 
-LOADER_ROLES = frozenset({Role.INSURER_STAFF, Role.PLATFORM_ADMIN})
 
-
-@roles_required(LOADER_ROLES)
+@roles_required(POLICY_LOADER_ROLES)
 @require_http_methods(["GET", "POST"])
 def loads(request: HttpRequest) -> HttpResponse:
     form = PolicyFileForm(request.POST or None, request.FILES or None)
@@ -40,7 +39,7 @@ def loads(request: HttpRequest) -> HttpResponse:
     return render(request, "policies/loads.html", context, status=422 if form.errors else 200)
 
 
-@roles_required(LOADER_ROLES)
+@roles_required(POLICY_LOADER_ROLES)
 @require_GET
 def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
     load = selectors.load_get_for_user(user=request.user, load_id=load_id)
@@ -50,7 +49,7 @@ def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
     return render(request, template, {"load": load})
 
 
-@roles_required(selectors.LOOKUP_ROLES)
+@roles_required(POLICY_LOOKUP_ROLES)
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.GET or None)

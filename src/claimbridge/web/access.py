@@ -1,4 +1,5 @@
-"""Which roles may open which pages. Data visibility within a page is the scope's job, not this file's."""
+"""The door of a page: signed in, and of a role that may open it (role sets: accounts/roles.py). What the user then
+sees is the scope's job, not this file's."""
 
 from __future__ import annotations
 
@@ -9,20 +10,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-
-from claimbridge.accounts.models import Role
-
-ORGANISATION_ROLES = frozenset(
-    {Role.INSURER_STAFF, Role.ADJUSTER, Role.ASSOCIATION_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN}
-)
-STAFF_DIRECTORY_ROLES = frozenset(
-    {Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN}
-)
-
-EVIDENCE_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
-REUSE_ROLES = frozenset({Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
-POLICY_ROLES = frozenset({Role.INSURER_STAFF, Role.PLATFORM_ADMIN})
-CASE_INBOX_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.PLATFORM_ADMIN})
 
 View = Callable[..., HttpResponse]
 

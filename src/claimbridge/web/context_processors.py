@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.accounts.models import Role
-from claimbridge.web.access import (
-    CASE_INBOX_ROLES,
+from claimbridge.accounts.roles import (
     EVIDENCE_ROLES,
+    INBOX_ROLES,
     ORGANISATION_ROLES,
-    POLICY_ROLES,
+    POLICY_LOADER_ROLES,
     REUSE_ROLES,
     STAFF_DIRECTORY_ROLES,
 )
@@ -37,13 +37,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(NavItem(str(_("Quick claims")), reverse("rules-eligibility"), "rules-eligibility"))
     items.append(NavItem(str(_("Liability")), reverse("rules"), "rules"))
     items.append(NavItem(str(_("Settlement")), reverse("rules-settlement"), "rules-settlement"))
-    if role in CASE_INBOX_ROLES:
+    if role in INBOX_ROLES:
         items.append(NavItem(str(_("Cases")), reverse("case-inbox"), "case-inbox"))
     if role in EVIDENCE_ROLES:
         items.append(NavItem(str(_("Evidence")), reverse("evidence-files"), "evidence-files"))
     if role in REUSE_ROLES:
         items.append(NavItem(str(_("Reused photos")), reverse("evidence-reuse"), "evidence-reuse"))
-    if role in POLICY_ROLES:
+    if role in POLICY_LOADER_ROLES:
         items.append(NavItem(str(_("Policies")), reverse("policy-loads"), "policy-loads"))
     if role in (Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN):
         items.append(NavItem(str(_("Adjusters")), reverse("adjusters"), "adjusters"))

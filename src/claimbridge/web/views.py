@@ -8,10 +8,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from claimbridge.accounts.roles import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.accounts.selectors import staff_list_for_user
+from claimbridge.core.errors import AppError, forbidden, not_found, server_error
 from claimbridge.organisations import selectors as organisation_selectors
-from claimbridge.web.access import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES, roles_required
+from claimbridge.web.access import roles_required
 
 
 @require_GET
@@ -74,3 +76,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _api_error_or_page(request: HttpRequest, error: AppError, template: str) -> HttpResponse:
+    """On the API every error is the JSON error body, even one Django raises before the API sees the request."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_body(), status=error.status, json_dumps_params={"ensure_ascii": False})
+    return render(request, template, status=error.status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _api_error_or_page(request, not_found(), "404.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _api_error_or_page(request, forbidden(), "403.html")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    error = AppError("bad_request", "请求无法处理", "The request cannot be handled.", status=400)
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_body(), status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "refused.html", {"error": error}, status=400)
+
+
+def server_error_page(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(server_error().as_body(), status=500, json_dumps_params={"ensure_ascii": False})
+    return render(request, "500.html", status=500)
