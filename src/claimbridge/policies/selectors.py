@@ -61,6 +61,48 @@ def in_force_versions(*, plate: str = "", vin: str = "", at: datetime) -> QueryS
     return versions.order_by("policy__insurer__code", "policy__cover_type", "policy__policy_number")
 
 
+@dataclass(frozen=True)
+class RecordCover:
+    """The policy that makes an insurer the insurer of record of a vehicle at an instant."""
+
+    plate: str
+    cover_type: str
+    policy_number: str
+    underwriting_city_code: str
+    insurer_id: int
+
+
+def insurer_of_record(*, plates: list[str], at: datetime) -> dict[str, RecordCover]:
+    """Per plate (normalised), the policy that decides who insures the vehicle at the instant (R3): its 交强险 if the
+    register holds one in force, otherwise another motor cover in force (商业三者险, 车损险); an `other` cover
+    (passenger accident and the like) never makes an insurer of record. Ties go to the lowest policy number.
+
+    The one rule for every case intake and every change of a plate; one plain statement (it runs on every intake),
+    with the same instant test as `policies.services.in_force_q`."""
+    from django.db import connection
+
+    found: dict[str, RecordCover] = {}
+    plates = sorted({plate for plate in plates if plate})
+    if not plates:
+        return found
+    instant = connection.ops.adapt_datetimefield_value(at)
+    versions, policies = PolicyVersion._meta.db_table, Policy._meta.db_table
+    marks = ", ".join(["%s"] * len(plates))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.plate, p.cover_type, p.policy_number, p.underwriting_city_code, p.insurer_id "  # noqa: S608 - our tables
+            f"FROM {versions} v JOIN {policies} p ON p.id = v.policy_id "
+            f"WHERE v.plate IN ({marks}) AND v.effective_from <= %s AND (v.effective_to IS NULL OR v.effective_to > %s) "
+            "AND v.period_start <= %s AND v.period_end > %s AND (p.cancelled_at IS NULL OR p.cancelled_at > %s) "
+            "AND p.cover_type <> 'other'",
+            [*plates, instant, instant, instant, instant, instant],
+        )
+        rows = cursor.fetchall()
+    for cover in sorted((RecordCover(*row) for row in rows), key=lambda c: (c.cover_type != "ctpl", c.policy_number)):
+        found.setdefault(cover.plate, cover)
+    return found
+
+
 def vehicle_known(*, plate: str) -> bool:
     """Whether the register holds any policy, at any time, for this plate."""
     return PolicyVersion.objects.filter(plate=normalize_plate(plate)).exists()

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_phone_checks'),
+        ("core", "0002_phone_checks"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='idempotentrequest',
-            name='fingerprint',
+            model_name="idempotentrequest",
+            name="fingerprint",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]
