@@ -154,6 +154,12 @@ class Scope:
             return Q(created_by_id=self.user_id)
         return _NOTHING
 
+    # --- who may change what in the cases (issue 12: write access, asked separately from read access) -------------
+
+    # --- who may change what in the adjusters' register (issue 12) ---------------------------------------------
+
+    # --- who may look a vehicle's cover up, and for which plates (issue 12) --------------------------------------
+
     @property
     def sees_across_companies(self) -> bool:
         """Whoever may follow a reused photo into another company's case: the anti-fraud committee (R20)."""

@@ -31,6 +31,17 @@ def locate(lat: float, lon: float, *, crs: str = "wgs84") -> Location:
     return county_index().locate(lat, lon, crs=crs)
 
 
+def county_code_at(latitude: float | None, longitude: float | None, crs: str = "wgs84") -> str:
+    """The county code of a point (WGS-84 or GCJ-02) from the configured boundaries; "" when the point is missing,
+    invalid, outside every county or no boundaries are configured. The one point → county rule of the platform (B3)."""
+    if latitude is None or longitude is None:
+        return ""
+    try:
+        return locate(latitude, longitude, crs=crs).adcode or ""
+    except (BoundariesNotConfigured, RuleInputError):
+        return ""
+
+
 def error_message(error: RuleInputError) -> str:
     return in_current_language(error.text.zh, error.text.en)
 
