@@ -35,3 +35,18 @@ def users_transactional(transactional_db) -> dict[str, User]:
     """The demo users in a test that commits for real (threads, live servers)."""
     load_demo()
     return {user.username: user for user in User.objects.select_related("insurer", "association")}
+
+
+@pytest.fixture
+def isolated_storage(monkeypatch, settings):
+    """Files in memory, on-commit callbacks run at once (tests run in a transaction that never commits), and an empty
+    photo-reuse index before and after."""
+    from django.db import transaction
+
+    from claimbridge.evidence import reuse_index
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
+    reuse_index.reset()
+    yield
+    reuse_index.reset()

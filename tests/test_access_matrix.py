@@ -108,7 +108,17 @@ WEB = {
     "/cases/<str:number>/me/agreement.pdf": dict.fromkeys(VISITORS, 404),
     **{
         f"/cases/<str:number>/me/{step}/": dict.fromkeys(VISITORS, 405)  # POSTs from the party's page
-        for step in ("check", "facts", "circumstances", "photos", "confirm", "disagree", "police", "underwriting-city")
+        for step in (
+            "check",
+            "facts",
+            "circumstances",
+            "photos",
+            "confirm",
+            "disagree",
+            "police",
+            "underwriting-city",
+            "join-code",
+        )
     },
     "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
     "/cases/agreement/verify/": expect(ALL),

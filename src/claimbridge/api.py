@@ -14,7 +14,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from claimbridge.accounts.api import router as accounts_router
-from claimbridge.cases.api import party_router, phone_router
+from claimbridge.cases.api import join_router, party_router, phone_router
 from claimbridge.cases.api import router as cases_router
 from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_found, server_error
 from claimbridge.core.inputs import parse_json
@@ -61,6 +61,7 @@ api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/evidence", evidence_router)
 api.add_router("/v1/policies", policies_router)
+api.add_router("/v1/cases", join_router)  # before /{number}: "join" is not a case number
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/cases", party_router)
 api.add_router("/v1/phone", phone_router)
@@ -130,6 +131,12 @@ def on_rejected_file(request: HttpRequest, exc: RejectedFile) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, AppError):  # ninja wraps what the body parser refused (core.inputs.parse_json)
+        return respond(request, exc.__cause__)
+    if exc.status_code == 400:
+        return respond(
+            request, AppError("bad_request", "请求内容无法读取", "The request body cannot be read.", status=400)
+        )
     if exc.status_code == 404:
         return respond(request, not_found())
     if exc.status_code == 403:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from claimbridge.accounts.models import Role, User
-from claimbridge.cases import services
 from claimbridge.cases.models import Claim
-from claimbridge.cases.tests.test_quick_claim import two_party_case
+from claimbridge.cases.services import quick_claim
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_roles_in_chromium import log_in
+from tests.factories import two_party_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 
@@ -22,8 +22,8 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     case = two_party_case()
     a, b = case.parties.order_by("label")
-    services.party_confirm(party=a, typed_name="张三", consent=True, device="A")
-    services.party_confirm(party=b, typed_name="李四", consent=True, device="B")
+    quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="A")
+    quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="B")
     handler = User.objects.get(role=Role.INSURER_STAFF, claims_unit=a.claims_unit, username__endswith="_unit1")
     context = browser.new_context(**DESKTOP, locale="zh-CN")
     page = context.new_page()

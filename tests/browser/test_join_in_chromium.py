@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from claimbridge.cases import services
 from claimbridge.cases.models import CaseParty
+from claimbridge.cases.services import intake, join
 from claimbridge.core.sms import MemorySmsBackend
 from claimbridge.organisations.models import County
 from tests.browser.conftest import PHONE
@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_serve
 
 def test_the_second_driver_joins_from_the_qr_link(browser, live_server, screenshot_dir):
     MemorySmsBackend.outbox.clear()
-    case = services.case_create(user=None, channel="driver", county=County.objects.get(code="621202"),
-                                parties=[services.PartyInput("A", plate="甘E6789A", insurer_code="maiji")])  # fmt: skip
-    code = services.case_join_code_issue(case=case)
+    case = intake.case_create(user=None, channel="driver", county=County.objects.get(code="621202"),
+                                parties=[intake.PartyInput("A", plate="甘E6789A", insurer_code="maiji")])  # fmt: skip
+    code = join.case_join_code_issue(case=case)
     context = browser.new_context(**PHONE, locale="zh-CN")
     page = context.new_page()
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from claimbridge.accounts.models import INSURER_ROLES, Role
 
 __all__ = [
+    "BACK_OFFICE_REPORTER_ROLES",
     "CASE_READER_ROLES",
     "CASE_REPORTER_CHANNELS",
     "CLAIM_HANDLER_ROLES",
@@ -45,6 +46,7 @@ CASE_READER_ROLES = frozenset(
     {Role.INSURER_STAFF, Role.ADJUSTER, Role.ANTIFRAUD_MEMBER, Role.DRIVER, Role.PLATFORM_ADMIN}
 )
 CLAIM_HANDLER_ROLES = frozenset({Role.INSURER_STAFF})
+BACK_OFFICE_REPORTER_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER})  # report from the hotline or the scene
 CASE_REPORTER_CHANNELS: dict[str, str] = {
     Role.INSURER_STAFF: "hotline",
     Role.ADJUSTER: "adjuster",

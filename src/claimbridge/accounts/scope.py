@@ -7,12 +7,14 @@ data itself, so a new kind of tenant data means one new method here, reviewed in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 from claimbridge.accounts.models import INSURER_ROLES, Role
+from claimbridge.accounts.roles import CASE_REPORTER_CHANNELS
 from claimbridge.organisations.models import Branch
 
 if TYPE_CHECKING:
@@ -155,6 +157,38 @@ class Scope:
         return _NOTHING
 
     # --- who may change what in the cases (issue 12: write access, asked separately from read access) -------------
+    # Seeing a case (the other party's insurer, the committee, the reporter) never implies acting on it: every write
+    # route asks one of these about the very party or case it changes.
+
+    def may_handle_party(self, party: Any) -> bool:
+        """Work a party's claim line (立案 to closure) or hand it to another unit: insurer staff of the party's
+        insurer whose scope covers the claims unit serving the party — that unit, a branch above it, or the company."""
+        if self.role != Role.INSURER_STAFF or self.insurer_id is None:
+            return False
+        if party.insurer_id != self.insurer_id or party.claims_unit_id is None:
+            return False
+        if self.claims_unit_id:
+            return bool(party.claims_unit_id == self.claims_unit_id)
+        unit = party.claims_unit
+        if unit.branch.insurer_id != self.insurer_id:
+            return False
+        if self.branch_id:
+            return bool(unit.branch_id == self.branch_id or unit.branch.parent_id == self.branch_id)
+        return True
+
+    def may_act_on_case(self, parties: Iterable[Any]) -> bool:
+        """A step of the whole case from the back office (sending it to the police): whoever handles a party of it."""
+        return any(self.may_handle_party(party) for party in parties)
+
+    def may_issue_join_code(self, case: Any, parties: Iterable[Any]) -> bool:
+        """A new join code for the other driver: whoever reported the case, or handles a party of it."""
+        if self.user_id is not None and case.created_by_id == self.user_id and self.role in CASE_REPORTER_CHANNELS:
+            return True
+        return self.may_act_on_case(parties)
+
+    @property
+    def may_report_case(self) -> bool:
+        return self.role in CASE_REPORTER_CHANNELS
 
     # --- who may change what in the adjusters' register (issue 12) ---------------------------------------------
 

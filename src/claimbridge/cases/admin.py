@@ -1,7 +1,15 @@
 from django.contrib import admin
 
-from claimbridge.cases.models import Case, CaseEvent, Claim, Handoff, ServicePoint
-from claimbridge.cases.webhooks import DeliveryAttempt, OutboxMessage, WebhookEndpoint
+from claimbridge.cases.models import (
+    Case,
+    CaseEvent,
+    Claim,
+    DeliveryAttempt,
+    Handoff,
+    OutboxMessage,
+    ServicePoint,
+    WebhookEndpoint,
+)
 from claimbridge.evidence.admin import ReadOnlyAdmin
 
 

@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from claimbridge.cases.webhooks import WebhookEndpoint
+        from claimbridge.cases.models import WebhookEndpoint
         from claimbridge.core.reference_cache import forget
         from claimbridge.organisations.models import ClaimsUnit, County, Insurer, ServiceArea
 

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
+from claimbridge.core.errors import AppError
+from claimbridge.core.forms import OnceForm
 
 
 def checked_plate(value: str) -> str:
@@ -35,7 +37,29 @@ class JoinForm(PhoneForm):
     field_order = ["join_code", "phone", "sms_code"]
 
 
-class StartForm(forms.Form):
+def plausible_time(value: Any) -> Any:
+    """An accident time that has happened, recently enough to be reported now (core.inputs), as a form error."""
+    from claimbridge.core.inputs import plausible_accident_time
+
+    try:
+        return plausible_accident_time(value)
+    except AppError as refused:
+        raise forms.ValidationError(refused.message) from None
+
+
+def county_from_place(form: forms.Form, data: dict[str, Any], crs: str) -> None:
+    """The county from the place when one was given inside the two cities (the one point → county rule), the county
+    picked otherwise; a form error next to the county when there is neither."""
+    from claimbridge.rulebook.services import county_code_at
+
+    choices = form.fields["county"].choices  # type: ignore[attr-defined]
+    valid = {code for _city, options in choices for code, _name in (options if isinstance(options, list) else [])}
+    found = county_code_at(data.get("latitude"), data.get("longitude"), crs)
+    if found in valid:
+        data["county"] = found
+
+
+class StartForm(OnceForm):
     county = forms.ChoiceField(label=_("Where did it happen?"), required=False)
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
@@ -50,31 +74,21 @@ class StartForm(forms.Form):
         insurers: list[tuple[str, str]],
         **kwargs: object,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", _("— choose —")), *counties]  # type: ignore[attr-defined]
         self.fields["insurer"].choices = [("", _("— choose —")), *insurers]  # type: ignore[attr-defined]
 
     def clean_plate(self) -> str:
         return checked_plate(self.cleaned_data["plate"])
 
-    def clean(self) -> dict[str, Any]:
-        """The phone's position decides the county when it lies in the two cities; otherwise the county picked."""
-        from claimbridge.rulebook.services import BoundariesNotConfigured, locate
-        from claimbridge.rules.common import RuleInputError
+    def clean_accident_at(self) -> Any:
+        return plausible_time(self.cleaned_data["accident_at"])
 
+    def clean(self) -> dict[str, Any]:
+        """The phone's position (GPS: WGS-84) decides the county when it lies in the two cities; otherwise the county
+        picked."""
         data = super().clean() or {}
-        lat, lon = data.get("latitude"), data.get("longitude")
-        if lat is not None and lon is not None:
-            try:
-                place = locate(lat, lon, crs="wgs84")
-            except (BoundariesNotConfigured, RuleInputError):
-                place = None
-            choices = self.fields["county"].choices  # type: ignore[attr-defined]
-            valid = {
-                code for _city, options in choices for code, _name in (options if isinstance(options, list) else [])
-            }
-            if place is not None and place.adcode in valid:
-                data["county"] = place.adcode
+        county_from_place(self, data, "wgs84")
         if not data.get("county"):
             self.add_error("county", _("Choose the county, or let the phone find it."))
         return data
@@ -121,6 +135,23 @@ def _yes_no(label: Any) -> forms.TypedChoiceField:
                                   coerce=lambda value: value == "yes", widget=forms.RadioSelect, initial="no")  # fmt: skip
 
 
+def _yes_no_unknown(label: Any) -> forms.TypedChoiceField:
+    """A question a reporter may not be able to answer: left unanswered, the parties answer it on their phones."""
+    return forms.TypedChoiceField(label=label, choices=[("", _("not known")), ("no", _("No")), ("yes", _("Yes"))],
+                                  coerce=lambda value: value == "yes", empty_value=None, required=False,
+                                  widget=forms.RadioSelect, initial="")  # fmt: skip
+
+
+# Questions the 快处易赔 conditions and the triage need answered about the accident (R2, R14): the parties answer
+# them on their phones (FactsForm), a reporter at the scene or on the hotline may answer them too (BackOfficeCaseForm).
+FACILITY_DAMAGE = _("Was a road facility damaged (guard rail, sign, light pole, green belt)?")
+INTENTIONAL = _("Could anyone have caused the accident on purpose?")
+LEFT_SCENE = _("Has a driver involved left the scene?")
+SCENE_DIFFICULT = _(
+    "Is the scene hard to handle (expressway, tunnel, bridge, middle of a junction, vehicles cannot be moved safely)?"
+)
+
+
 class FactsForm(forms.Form):
     """What happened, shared by the parties; every answer feeds the 快处易赔 conditions or the 协议书."""
 
@@ -128,12 +159,16 @@ class FactsForm(forms.Form):
     weather = forms.ChoiceField(label=_("Weather"), choices=Weather.choices)
     collision_form = forms.ChoiceField(label=_("Kind of collision"), choices=CollisionForm.choices)
     casualties = _yes_no(_("Was anyone injured or killed?"))
-    other_property_damaged = _yes_no(_("Was anything else damaged (other property, road facilities)?"))
+    other_property_damaged = _yes_no(_("Was anyone else's property damaged (a parked car, a shop front, goods)?"))
+    facility_damage = _yes_no(FACILITY_DAMAGE)
     non_motor_involved = _yes_no(_("Was a bicycle, pedestrian or third vehicle involved?"))
     vehicles_drivable = forms.TypedChoiceField(label=_("Can both vehicles be driven away?"), choices=[("yes", _("Yes")), ("no", _("No"))],
                                                coerce=lambda value: value == "yes", widget=forms.RadioSelect, initial="yes")  # fmt: skip
     dangerous_goods = _yes_no(_("Was either vehicle carrying dangerous goods?"))
     facts_disputed = _yes_no(_("Do you disagree about what happened?"))
+    intentional_suspected = _yes_no(INTENTIONAL)
+    party_left_scene = _yes_no(LEFT_SCENE)
+    scene_difficult = _yes_no(SCENE_DIFFICULT)
     damage = forms.ChoiceField(label=_("How bad is the damage?"), choices=Damage.choices)
     estimated_loss = forms.DecimalField(label=_("Estimated loss, both vehicles (yuan)"), min_value=0, max_value=10_000_000,
                                         decimal_places=2, max_digits=12)  # fmt: skip
@@ -181,7 +216,7 @@ class PhotoForm(forms.Form):
         self.fields["slot"].choices = [(slot.code, slot.name) for slot in SLOTS]  # type: ignore[attr-defined]
 
 
-class BackOfficeCaseForm(forms.Form):
+class BackOfficeCaseForm(OnceForm):
     """A case reported by insurer staff from a hotline call, or by an adjuster at the scene (R7–R9)."""
 
     county = forms.ChoiceField(label=_("County"), required=False)
@@ -201,6 +236,10 @@ class BackOfficeCaseForm(forms.Form):
     customer_consented = forms.BooleanField(
         label=_("The customer agreed that I report and act for them"), required=False
     )
+    facility_damage = _yes_no_unknown(FACILITY_DAMAGE)
+    intentional_suspected = _yes_no_unknown(INTENTIONAL)
+    party_left_scene = _yes_no_unknown(LEFT_SCENE)
+    scene_difficult = _yes_no_unknown(SCENE_DIFFICULT)
 
     def __init__(
         self, *args: Any, counties: list[Any], insurers: list[tuple[str, str]], adjuster: bool, **kwargs: Any
@@ -218,14 +257,21 @@ class BackOfficeCaseForm(forms.Form):
     def clean_plate_b(self) -> str:
         return checked_plate(self.cleaned_data.get("plate_b", ""))
 
-    def clean(self) -> dict[str, Any]:
-        from claimbridge.cases.services import county_code_at
+    def clean_accident_at(self) -> Any:
+        return plausible_time(self.cleaned_data["accident_at"])
 
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("county"):
-            data["county"] = county_code_at(data.get("latitude"), data.get("longitude"), data.get("crs", "gcj02"))
-            if not data["county"]:
+            county_from_place(self, data, data.get("crs") or "gcj02")
+            if not data.get("county"):
                 self.add_error(
                     "county", _("Choose the county, or give the place's coordinates in Longnan or Tianshui.")
                 )
         return data
+
+    def facts(self) -> dict[str, bool]:
+        """The reporter's answers to the kernel's questions (unanswered ones left out)."""
+        from claimbridge.cases.services.intake import REPORTER_FACTS
+
+        return {name: self.cleaned_data[name] for name in REPORTER_FACTS if self.cleaned_data.get(name) is not None}

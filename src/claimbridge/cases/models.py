@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.core.fields import EncryptedTextField
@@ -52,7 +53,11 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     join_code = models.CharField(_("join code"), max_length=8, blank=True, db_index=True)
     join_code_expires_at = models.DateTimeField(null=True, blank=True)
+    join_code_failures = models.PositiveSmallIntegerField(default=0)  # wrong phone codes against the live join code
     facts = models.JSONField(_("what happened"), default=dict, blank=True)  # the parties' account: see forms.FactsForm
+    # Who gave each fact and when: {"casualties": {"by": "party:A" | "user:12", "at": "…"}} (the kernel sees every
+    # fact; each answer is someone's).
+    fact_sources = models.JSONField(default=dict, blank=True)
     circumstances = models.JSONField(_("circumstances"), default=dict, blank=True)  # party label → catalogue items
     agreement_name = models.CharField(max_length=200, blank=True)  # the signed 协议书 PDF in storage
     agreement_sha256 = models.CharField(max_length=64, blank=True)
@@ -228,7 +233,57 @@ class CaseEvent(models.Model):
                 "at": self.at.isoformat(), "data": self.data}  # fmt: skip
 
 
-from claimbridge.cases.webhooks import DeliveryAttempt, OutboxMessage, WebhookEndpoint  # noqa: E402 - registered with the app
+# --- webhooks: the outbox of events to insurers' systems (B9) --------------------------------------------------------
+
+
+class WebhookEndpoint(models.Model):
+    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("insurer"))
+    url = models.URLField(_("URL"), max_length=400)
+    secret = EncryptedTextField(_("signing secret"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class OutboxMessage(models.Model):
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="messages")
+    event_type = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("webhook message")
+        verbose_name_plural = _("webhook messages")
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id}"
+
+
+class DeliveryAttempt(models.Model):
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="deliveries")
+    at = models.DateTimeField(auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.status_code or self.error}"
+
 
 __all__ = [
     "Case",

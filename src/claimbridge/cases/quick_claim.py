@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from claimbridge.cases.models import Case, CaseParty
+from claimbridge.cases.models import Case, CaseParty, Claim
 from claimbridge.rules.circumstances import UNDETERMINED, catalogue_on, decide_liability
 from claimbridge.rules.eligibility import eligibility_from_document
 from claimbridge.rules.triage import triage_from_document
@@ -90,14 +90,14 @@ def eligibility_document(case: Case, parties: list[CaseParty] | None = None) -> 
             "all_motor_vehicles": not facts.get("non_motor_involved", False),
             "casualties": bool(facts.get("casualties", False)),
             "third_party_property_damage": bool(facts.get("other_property_damaged", False)),
-            "facility_damage": False,
+            "facility_damage": bool(facts.get("facility_damage", False)),
             "vehicles_drivable": bool(facts.get("vehicles_drivable", True)),
             "damage": facts.get("damage", "unknown"),
             "circumstances": circumstances,
             "facts_disputed": bool(facts.get("facts_disputed", False)),
             "dangerous_goods": bool(facts.get("dangerous_goods", False)),
-            "intentional_suspected": False,
-            "party_left_scene": False,
+            "intentional_suspected": bool(facts.get("intentional_suspected", False)),
+            "party_left_scene": bool(facts.get("party_left_scene", False)),
         },
         "parties": documents,
     }
@@ -123,13 +123,17 @@ def assessment(case: Case) -> dict[str, Any]:
             "estimated_loss": str(loss), "liability": {label: share if share is not None else UNDETERMINED
                                                        for label, share in shares.items()},
             "own_customer": party.label, "facts_disputed": bool(case.facts.get("facts_disputed", False)),
-            "scene_difficult": False, "date": accident_day(case).isoformat(),
+            "scene_difficult": bool(case.facts.get("scene_difficult", False)), "date": accident_day(case).isoformat(),
             "quick_claim_eligible": decision["eligible"],
         })  # fmt: skip
     return {"eligibility": decision, "liability": liability, "triage": triage, "facts_complete": facts_complete(case)}
 
 
-FACT_FIELDS = ("weather", "collision_form", "damage", "estimated_loss")
+# Every question the parties must have answered before they may confirm: what the 协议书 prints and every fact a
+# 快处易赔 condition or the triage depends on (until then the kernel's verdict is provisional and confirming is refused).
+FACT_FIELDS = ("weather", "collision_form", "damage", "estimated_loss", "casualties", "other_property_damaged",
+               "facility_damage", "non_motor_involved", "vehicles_drivable", "dangerous_goods", "facts_disputed",
+               "intentional_suspected", "party_left_scene", "scene_difficult")  # fmt: skip
 
 
 def facts_complete(case: Case) -> bool:
@@ -165,3 +169,21 @@ def agreement_digest(case: Case, parties: list[CaseParty]) -> str:
         ],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def settlement_document(claim: Claim) -> dict[str, Any]:
+    """The kernel's settlement document of a claim: every vehicle of the case with its liability, its cover from the
+    register at the accident instant and its assessed loss."""
+    case = claim.party.case
+    vehicles = []
+    for party in case.parties.order_by("label"):
+        cover = register_cover(party, case)
+        third_party = next((p for p in cover if p["type"] == "third_party"), None)
+        vehicles.append({
+            "id": party.label, "liability": claim.liability[party.label],
+            "ctpl_units": 1 if any(p["type"] == "ctpl" for p in cover) else 0,
+            "third_party_limit": third_party.get("limit", "0") if third_party else "0",
+            "own_damage": any(p["type"] == "own_damage" for p in cover),
+            "losses": {"vehicle": claim.losses.get(party.label, "0")},
+        })  # fmt: skip
+    return {"accident_date": accident_day(case).isoformat(), "vehicles": vehicles}

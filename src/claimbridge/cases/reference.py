@@ -35,7 +35,7 @@ def claims_units() -> dict[int, ClaimsUnit]:
 
 def webhook_endpoints() -> dict[int, list[Any]]:
     """Insurer id → its active endpoints."""
-    from claimbridge.cases.webhooks import WebhookEndpoint
+    from claimbridge.cases.models import WebhookEndpoint
 
     def load() -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {}

@@ -1,13 +1,27 @@
-"""Reading cases through the caller's scope; another company's party is shown only by label and insurer (B8)."""
+"""Every read of cases, through the caller's scope (B8). Another company's party is shown only by label and insurer.
+
+Read and write are two questions: `case_get_for_user` answers "may this user see the case?", and the `*_for_handling`
+/ `*_for_write` functions load what a write route changes only when the scope's write rules allow this very change
+(404 when the case is not visible at all, 403 when it is visible but not theirs to change).
+"""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
-from claimbridge.cases.models import Case
+from claimbridge.cases import reference
+from claimbridge.cases.events import event_name
+from claimbridge.cases.models import Case, CaseParty, Claim, ServicePoint
+from claimbridge.core.errors import AppError, in_current_language, not_found
+from claimbridge.organisations.models import ClaimsUnit, County
 
 
 def case_list_for_user(*, user: Any) -> QuerySet[Case]:
@@ -18,12 +32,49 @@ def case_list_for_user(*, user: Any) -> QuerySet[Case]:
 
 
 def case_get_for_user(*, user: Any, number: str) -> Case | None:
-    return case_list_for_user(user=user).filter(number=number).first()
+    return case_list_for_user(user=user).filter(number=number[:24]).first()
+
+
+def _parties(case: Case) -> list[CaseParty]:
+    return list(case.parties.select_related("insurer", "claims_unit__branch__city").order_by("label"))
+
+
+def not_yours() -> AppError:
+    return AppError("not_yours", "只有该方承保公司负责的理赔人员可以办理", "only the handling staff of this party's insurer can do this",
+                    status=403)  # fmt: skip
+
+
+def party_for_handling(*, user: Any, number: str, label: str) -> tuple[Case, CaseParty]:
+    """The case and the party whose claim line this user works (立案 to closure, hand-offs); a refusal otherwise."""
+    case = case_get_for_user(user=user, number=number)
+    party = next((p for p in _parties(case) if p.label == label), None) if case else None
+    if case is None or party is None:
+        raise not_found()
+    if not scope_for(user).may_handle_party(party):
+        raise not_yours()
+    return case, party
+
+
+def case_for_write(*, user: Any, number: str, join_code: bool = False) -> tuple[Case, list[CaseParty]]:
+    """The case with its parties, for a step of the whole case: sending it to the police (whoever handles a party),
+    or a new join code (also whoever reported it)."""
+    case = case_get_for_user(user=user, number=number)
+    if case is None:
+        raise not_found()
+    parties = _parties(case)
+    scope = scope_for(user)
+    allowed = scope.may_issue_join_code(case, parties) if join_code else scope.may_act_on_case(parties)
+    if not allowed:
+        raise not_yours()
+    return case, parties
+
+
+def claim_of(party: CaseParty) -> Claim | None:
+    return Claim.objects.filter(party=party).select_related("party__case").first()
 
 
 def case_view(*, user: Any, case: Case, parties: list[Any] | None = None) -> dict[str, Any]:
-    from claimbridge.cases import reference
-
+    """The case as this user may know it: their company's parties in full, the others by label and insurer."""
     scope = scope_for(user)
     insurers, units = reference.insurers_by_id(), reference.claims_units()
     shown = []
@@ -48,8 +99,9 @@ def case_view(*, user: Any, case: Case, parties: list[Any] | None = None) -> dic
     }  # fmt: skip
 
 
-def inbox_for_user(*, user: Any, state: str = "") -> QuerySet[Case]:
-    """A claims unit's inbox: cases with a party its units handle (unit staff: their unit; branch: its units)."""
+def inbox_for_user(*, user: Any, state: str = "", limit: int = 200) -> list[tuple[Case, dict[str, Any] | None]]:
+    """A claims unit's inbox: cases with a party its units handle (unit staff: their unit; branch: its units), each
+    with the first service-level clock not yet met on this user's company's claim. Three queries, whatever the rows."""
     scope = scope_for(user)
     units = scope.claims_units_q(prefix="parties__claims_unit__")
     cases = Case.objects.filter(
@@ -57,40 +109,33 @@ def inbox_for_user(*, user: Any, state: str = "") -> QuerySet[Case]:
     )
     if state:
         cases = cases.filter(state=state)
-    return cases.select_related("county").order_by("-created_at")
-
-
-EVENT_NAMES: dict[str, tuple[str, str]] = {
-    "created": ("报案", "reported"), "party_added": ("加入当事方", "party added"), "party_joined": ("当事方加入", "party joined"),
-    "party_updated": ("当事方信息更新", "party details updated"), "party_cover_found": ("保单库核实保险", "cover confirmed by the register"),
-    "photo_added": ("上传照片", "photo added"), "facts_updated": ("事故经过更新", "what happened updated"),
-    "circumstances_chosen": ("选择事故情形", "circumstances chosen"), "state_changed": ("状态变更", "state changed"),
-    "confirmations_cleared": ("内容变更，确认作废", "content changed, confirmations void"),
-    "party_confirmed": ("当事方确认", "party confirmed"), "party_disagreed": ("当事方有异议", "party disagrees"),
-    "agreement_made": ("生成协议书", "agreement made"), "join_code_issued": ("生成加入码", "join code issued"),
-    "handed_off": ("移交理赔单位", "handed to another unit"), "claim_registered": ("立案", "claim registered"),
-    "claim_contact": ("首次联系客户", "first contact"), "claim_assess": ("定损", "loss assessed"),
-    "claim_settle": ("理算", "settlement computed"), "claim_approval_requested": ("上报核赔", "approval requested"),
-    "claim_approve": ("核赔通过", "approved"), "claim_pay": ("支付", "paid"), "claim_close": ("结案", "closed"),
-    "claim_reopen": ("重开", "reopened"),
-}  # fmt: skip
+    insurer_id = scope.insurer_id
+    listed = list(cases.select_related("county").order_by("-created_at")[:limit])
+    own_claims: dict[int, Claim] = {}
+    if insurer_id:
+        for claim in Claim.objects.filter(party__case__in=listed, party__insurer_id=insurer_id).select_related("party"):
+            own_claims.setdefault(claim.party.case_id, claim)
+    answer = []
+    for case in listed:
+        clock = None
+        if case.state != "draft":
+            clocks = sla_deadlines(case=case, claim=own_claims.get(case.pk))
+            clock = next((c for c in clocks if c["done"] is None), None)
+        answer.append((case, clock))
+    return answer
 
 
 def timeline(*, case: Case) -> list[dict[str, Any]]:
-    from claimbridge.core.errors import in_current_language
-
     return [
         {"sequence": event.sequence, "kind": event.kind, "at": event.at, "actor": event.actor.username if event.actor else "",
-         "data": event.data, "name": in_current_language(*EVENT_NAMES.get(event.kind, (event.kind, event.kind)))}
+         "data": event.data, "name": in_current_language(*event_name(event.kind))}
         for event in case.events.select_related("actor").order_by("sequence")
     ]  # fmt: skip
 
 
-def service_points_for(*, county: Any) -> list[Any]:
+def service_points_for(*, county: Any) -> list[ServicePoint]:
     """Where to go in the accident county when the claim cannot be finished online (R14.2): the quick-claims centre
     first, then the police, the loss assessors and the dealers."""
-    from claimbridge.cases.models import ServicePoint
-
     order = list(ServicePoint.Kind.values)
     points = ServicePoint.objects.filter(county=county, active=True)
     return sorted(points, key=lambda point: (order.index(point.kind), point.name))
@@ -99,11 +144,6 @@ def service_points_for(*, county: Any) -> list[Any]:
 def sla_deadlines(*, case: Case, claim: Any) -> list[dict[str, Any]]:
     """The service-level clocks of one claim (first contact, survey, closure), each running from the report:
     due time, whether it is met, and whether it is overdue now (times in settings.CASE_SLA_MINUTES)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
     now = timezone.now()
     met = {
         "first_contact": claim.first_contact_at if claim else None,
@@ -116,3 +156,133 @@ def sla_deadlines(*, case: Case, claim: Any) -> list[dict[str, Any]]:
         done = met.get(name)
         clocks.append({"name": name, "due": due, "done": done, "late": (done or now) > due})
     return clocks
+
+
+def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
+    """For each party whose claim this user handles: the claim, its clocks, the steps open now and the units it may
+    be handed to. Parties the user may only see get no panel (seeing is not acting)."""
+    from claimbridge.cases.models import Handoff
+    from claimbridge.rules.claim_flow import (
+        CLAIM_ACTION_NAMES,
+        CLAIM_STATES,
+        CLOSE_REASONS,
+        REOPEN_REASONS,
+        available_claim_actions,
+    )
+
+    scope = scope_for(user)
+    parties = _parties(case)
+    labels = [party.label for party in parties]
+    claims = {claim.party_id: claim for claim in Claim.objects.filter(party__case=case)}
+    panels = []
+    for party in parties:
+        if not scope.may_handle_party(party):
+            continue
+        claim = claims.get(party.pk)
+        actions = [a for a in available_claim_actions(claim.state) if a != "request_approval"] if claim else []
+        due = (claim.payable or Decimal(0)) - (claim.paid_amount or Decimal(0)) if claim else Decimal(0)
+        panels.append({
+            "party": party, "claim": claim, "state": CLAIM_STATES[claim.state] if claim else None, "actions": actions,
+            "action_names": {a: CLAIM_ACTION_NAMES[a] for a in actions},
+            "sla": sla_deadlines(case=case, claim=claim), "due": due, "labels": labels,
+            "close_reasons": CLOSE_REASONS, "reopen_reasons": REOPEN_REASONS,
+            "approval_limit": user.approval_limit,
+            "units": list(ClaimsUnit.objects.filter(branch__insurer_id=party.insurer_id or 0)
+                          .exclude(pk=party.claims_unit_id or 0).select_related("branch__city")),
+            "handoff_reasons": Handoff.Reason.choices,
+        })  # fmt: skip
+    return panels
+
+
+def claims_unit_get(*, pk: Any) -> ClaimsUnit | None:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return ClaimsUnit.objects.select_related("branch").filter(pk=key).first()
+
+
+def county_get(*, code: str) -> County | None:
+    return reference.counties().get(code)
+
+
+def underwriting_city_unit(party: CaseParty) -> ClaimsUnit | None:
+    """The insurer's claims unit in the city that wrote the policy (the first, as the city branch's front desk)."""
+    if not party.underwriting_city_code or party.insurer_id is None:
+        return None
+    units = ClaimsUnit.objects.filter(
+        branch__insurer_id=party.insurer_id, branch__city__code=party.underwriting_city_code
+    )
+    return units.select_related("branch").order_by("pk").first()
+
+
+def cross_region(party: CaseParty) -> bool:
+    """The party's policy was written in the other city, and the claim is served where the accident happened."""
+    return bool(
+        party.underwriting_city_code
+        and party.case.city
+        and party.underwriting_city_code != party.case.city.code
+        and party.claims_unit
+        and party.claims_unit.branch.city.code != party.underwriting_city_code
+    )
+
+
+# --- the driver's phone: the party this browser session joined as -------------------------------------------------
+
+
+def party_for_phone(*, joined: dict[str, str], number: str) -> CaseParty | None:
+    """The party this phone joined as (bound to the browser session when the mobile was proved), or None."""
+    label = joined.get(number)
+    if not label:
+        return None
+    return (
+        CaseParty.objects.select_related(
+            "case__county", "case__city", "case__evidence", "insurer", "claims_unit__branch__city"
+        )
+        .filter(case__number=number[:24], label=label)
+        .first()
+    )
+
+
+def case_parties(case: Case) -> list[CaseParty]:
+    return list(case.parties.select_related("insurer", "claims_unit").order_by("label"))
+
+
+def party_labels(case: Case) -> list[str]:
+    return list(case.parties.order_by("label").values_list("label", flat=True))
+
+
+def photo_counts(case: Case) -> dict[str, int]:
+    """Photos per party: those a party sent from their phone, or filed under them."""
+    if case.evidence_id is None:
+        return {}
+    counts: dict[str, int] = {}
+    for uploader, owner in case.evidence.items.values_list("uploaded_by_party", "party"):  # type: ignore[union-attr]
+        counts[uploader or owner or "-"] = counts.get(uploader or owner or "-", 0) + 1
+    return counts
+
+
+def agreement_check(*, number: str, code: str) -> Case | None:
+    """Public: the case whose 协议书 carries this verification code, or None (compared in constant time)."""
+    if not number or not code:
+        return None
+    case = Case.objects.filter(number=number[:24]).exclude(agreement_code="").select_related("county").first()
+    if case is None or not secrets.compare_digest(case.agreement_code, code[:19]):
+        return None
+    return case
+
+
+def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The counties of the two cities, grouped by city, for a form's choice of county."""
+    from claimbridge.organisations import selectors as organisation_selectors
+
+    cities = organisation_selectors.city_list().prefetch_related("counties")
+    return [
+        (city.display_name, [(county.code, county.display_name) for county in city.counties.all()]) for city in cities
+    ]
+
+
+def insurer_choices() -> list[tuple[str, str]]:
+    from claimbridge.organisations import selectors as organisation_selectors
+
+    return [(insurer.code, insurer.display_short_name) for insurer in organisation_selectors.insurer_list_public()]

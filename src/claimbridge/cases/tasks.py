@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from claimbridge.cases import webhooks
+from claimbridge.cases.services import webhooks
 
 
 @task()

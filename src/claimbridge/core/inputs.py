@@ -75,9 +75,13 @@ def check_tree(value: Any, path: str = "") -> None:
 
 def parse_json(raw: bytes | str) -> Any:
     """A request body as JSON, checked by `check_tree`; an AppError (400) when it is not JSON at all."""
+
+    def no_constants(name: str) -> Any:
+        raise AppError("bad_json", f"JSON 中不接受 {name}", f"{name} is not accepted in JSON", status=400)
+
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        parsed = json.loads(text) if text.strip() else None
+        parsed = json.loads(text, parse_constant=no_constants) if text.strip() else None
     except UnicodeDecodeError:
         raise AppError("bad_json", "请求内容不是 UTF-8 编码", "the request body is not UTF-8", status=400) from None
     except RecursionError:
@@ -102,9 +106,15 @@ def _clean(value: str) -> str:
     return value
 
 
+# Refuses control characters and lone surrogates in a schema's string: `Annotated[str, MaxLen(40), CLEAN]` is a
+# string of at most 40 characters (its column's length) that a type checker understands.
+CLEAN = AfterValidator(_clean)
+
+
 def Text(max_length: int, *, min_length: int = 0) -> Any:
-    """A string of at most `max_length` characters (its column's length), free of control characters."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean)]
+    """A string of at most `max_length` characters (its column's length), free of control characters: the same as
+    `Annotated[str, MinLen(min_length), MaxLen(max_length), CLEAN]`, which type checkers understand."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), CLEAN]
 
 
 def _aware(value: datetime) -> datetime:
@@ -166,5 +176,21 @@ def plausible_accident_time(value: datetime, *, field: str = "accident_at") -> d
             "time_too_old",
             f"时间不能早于 {settings.ACCIDENT_MAX_AGE_DAYS} 天前",
             f"the time cannot be more than {settings.ACCIDENT_MAX_AGE_DAYS} days ago",
+            field=field,
+        ) from None
+
+
+def checked_money(value: Any, *, field: str) -> Decimal:
+    """Yuan as `Money` reads it, for the web forms and services: an AppError naming the field otherwise."""
+    from decimal import InvalidOperation
+
+    try:
+        amount = Decimal(_money(value if value not in (None, "") else "0"))
+        return _money_range(amount)
+    except (InvalidOperation, ValueError, TypeError):
+        raise AppError(
+            "bad_amount",
+            f"金额须为 0 至 {settings.MONEY_MAX_YUAN} 元、最多两位小数",
+            f"an amount is 0 to {settings.MONEY_MAX_YUAN} yuan with at most two decimals",
             field=field,
         ) from None

@@ -2,5 +2,6 @@
 
 from claimbridge.core.idempotency import IdempotentRequest
 from claimbridge.core.phone_verification import PhoneChallenge
+from claimbridge.core.throttle import AttemptCounter
 
-__all__ = ["IdempotentRequest", "PhoneChallenge"]
+__all__ = ["AttemptCounter", "IdempotentRequest", "PhoneChallenge"]

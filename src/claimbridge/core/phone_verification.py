@@ -10,12 +10,14 @@ import hmac
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.core.crypto import blind_index
+from claimbridge.core.errors import AppError
 from claimbridge.core.sms import send_sms
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -40,16 +42,15 @@ class PhoneChallenge(models.Model):
         return f"{self.phone_index[:8]} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class VerificationError(Exception):
-    def __init__(self, code: str, message: object) -> None:
-        self.code, self.message = code, message
-        super().__init__(code)
+def _refused(code: str, message: Any, status: int = 422, field: str = "phone") -> AppError:
+    """A phone check refused: the one bilingual error type (core.errors)."""
+    return AppError.translated(code, message, status=status, field=field)
 
 
 def normalise_mobile(phone: str) -> str:
     digits = re.sub(r"[\s\-]", "", phone).removeprefix("+86")
     if not _MOBILE.match(digits):
-        raise VerificationError("bad_phone", _("Enter an 11-digit mainland mobile number."))
+        raise _refused("bad_phone", _("Enter an 11-digit mainland mobile number."))
     return digits
 
 
@@ -64,7 +65,7 @@ def challenge_send(phone: str) -> PhoneChallenge:
         phone_index=index, created_at__gte=timezone.now() - timedelta(hours=1)
     ).count()
     if recent >= MAX_SENDS_PER_HOUR:
-        raise VerificationError("too_many_codes", _("Too many codes for this number: try again in an hour."))
+        raise _refused("too_many_codes", _("Too many codes for this number: try again in an hour."), status=429)
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge = PhoneChallenge.objects.create(phone_index=index, code_hash=_code_hash(phone, code))
     send_sms(phone, f"【理赔桥】验证码 {code}，10 分钟内有效。请勿告诉他人。")
@@ -72,7 +73,7 @@ def challenge_send(phone: str) -> PhoneChallenge:
 
 
 def challenge_verify(phone: str, code: str) -> None:
-    """Raises VerificationError unless `code` is the latest unexpired, unused code sent to `phone`."""
+    """Raises AppError unless `code` is the latest unexpired, unused code sent to `phone`."""
     phone = normalise_mobile(phone)
     with transaction.atomic():
         challenge = (
@@ -82,13 +83,13 @@ def challenge_verify(phone: str, code: str) -> None:
             .first()
         )
         if challenge is None or challenge.created_at < timezone.now() - CODE_LIFETIME:
-            raise VerificationError("code_expired", _("The code has expired: ask for a new one."))
+            raise _refused("code_expired", _("The code has expired: ask for a new one."), field="sms_code")
         if challenge.tries >= MAX_TRIES:
-            raise VerificationError("too_many_tries", _("Too many wrong codes: ask for a new one."))
+            raise _refused("too_many_tries", _("Too many wrong codes: ask for a new one."), field="sms_code")
         challenge.tries += 1
         right = hmac.compare_digest(challenge.code_hash, _code_hash(phone, code.strip()))
         if right:
             challenge.verified_at = timezone.now()
         challenge.save(update_fields=["tries", "verified_at"])  # a wrong try is counted: it must commit
     if not right:
-        raise VerificationError("wrong_code", _("That code is not right."))
+        raise _refused("wrong_code", _("That code is not right."), field="sms_code")

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
+from pydantic import ConfigDict
+
+
+class StrictIn(Schema):
+    """A request body: a field the operation does not know is refused (422), never silently dropped — a mistyped
+    `acident_at` must not lose the time of an accident."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorDetail(Schema):

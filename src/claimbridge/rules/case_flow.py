@@ -1,14 +1,14 @@
-"""The life of a case as explicit states and the actions that move it (issue 6). Pure: no Django.
+"""The life of a case (one accident) as explicit states and the actions that move it. Pure: no Django.
 
-A quick claim goes draft → reported → awaiting_confirmation → agreed, then its claim is registered, assessed,
-settled, approved, paid and closed; a case that does not qualify, or whose parties disagree, goes to the police path.
+A quick claim goes draft → reported → awaiting_confirmation → agreed; a case that does not qualify, or whose parties
+disagree, goes to the police. That is all a case does: each insurer's claim for its party (立案 to payment and
+closure) is its own aggregate with its own machine (`claim_flow`), so no state is written twice (issue 12).
 An action not allowed from the current state is refused with a reason in both languages; nothing changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from claimbridge.rules.common import Text
 
@@ -18,19 +18,11 @@ STATES: dict[str, Text] = {
     "awaiting_confirmation": Text("待双方确认", "awaiting both parties' confirmation"),
     "agreed": Text("已达成协议", "agreed"),
     "police": Text("转交警处理", "with the traffic police"),
-    "registered": Text("已立案", "registered"),
-    "assessed": Text("已定损", "loss assessed"),
-    "settled": Text("已理算", "settlement computed"),
-    "approved": Text("已核赔", "approved"),
-    "paid": Text("已支付", "paid"),
-    "closed": Text("已结案", "closed"),
 }
 
 ACTION_NAMES: dict[str, Text] = {
     "report": Text("报案", "report"), "request_confirmation": Text("请双方确认", "ask both parties to confirm"),
     "confirm_all": Text("双方已确认", "both parties confirmed"), "send_to_police": Text("转交警处理", "send to the police"),
-    "register": Text("立案", "register"), "assess": Text("定损", "assess the loss"), "settle": Text("理算", "compute settlement"),
-    "approve": Text("核赔", "approve"), "pay": Text("支付", "pay"), "close": Text("结案", "close"), "reopen": Text("重开", "reopen"),
 }  # fmt: skip
 
 ACTIONS: dict[str, tuple[frozenset[str], str]] = {  # action → (states it may start from, state it leads to)
@@ -38,20 +30,19 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {  # action → (states it may 
     "request_confirmation": (frozenset({"reported"}), "awaiting_confirmation"),
     "confirm_all": (frozenset({"awaiting_confirmation"}), "agreed"),
     "send_to_police": (frozenset({"reported", "awaiting_confirmation"}), "police"),
-    "register": (frozenset({"agreed", "police", "reported"}), "registered"),
-    "assess": (frozenset({"registered"}), "assessed"),
-    "settle": (frozenset({"assessed", "settled"}), "settled"),
-    "approve": (frozenset({"settled"}), "approved"),
-    "pay": (frozenset({"approved"}), "paid"),
-    "close": (frozenset({"paid", "police", "registered", "assessed", "settled", "approved"}), "closed"),
-    "reopen": (frozenset({"closed"}), "registered"),
 }
+# Parties may still change what they said while the case is one of these (afterwards it is agreed or the police's).
+EDITABLE_STATES = frozenset({"draft", "reported", "awaiting_confirmation"})
 
 
-@dataclass(frozen=True, slots=True)
 class IllegalTransition(Exception):
-    state: str
-    action: str
+    """A move the machine does not allow from this state. A plain exception, not a frozen dataclass: Python sets
+    `__traceback__` on an exception as it passes through a context manager, which a frozen class refuses (a TypeError
+    in place of this error, seen as a 500 when refused inside a transaction)."""
+
+    def __init__(self, state: str, action: str) -> None:
+        self.state, self.action = state, action
+        super().__init__(state, action)
 
     @property
     def text(self) -> Text:

@@ -20,7 +20,8 @@ CLAIM_STATES: dict[str, Text] = {
 
 CLAIM_ACTION_NAMES: dict[str, Text] = {
     "contact": Text("记录首次联系", "record first contact"), "assess": Text("定损", "assess the loss"),
-    "settle": Text("理算", "compute the settlement"), "approve": Text("核赔", "approve"),
+    "settle": Text("理算", "compute the settlement"), "request_approval": Text("上报核赔", "ask a supervisor to approve"),
+    "approve": Text("核赔", "approve"),
     "pay": Text("记录支付", "record the payment"), "close": Text("结案", "close"), "reopen": Text("重开", "reopen"),
 }  # fmt: skip
 
@@ -28,6 +29,7 @@ CLAIM_ACTIONS: dict[str, tuple[frozenset[str], str | None]] = {  # action → (f
     "contact": (frozenset({"registered", "assessed", "settled", "awaiting_approval", "approved"}), None),
     "assess": (frozenset({"registered", "assessed", "settled", "awaiting_approval"}), "assessed"),
     "settle": (frozenset({"assessed", "settled"}), "settled"),
+    "request_approval": (frozenset({"settled"}), "awaiting_approval"),  # above the handler's approval limit
     "approve": (frozenset({"settled", "awaiting_approval"}), "approved"),
     "pay": (frozenset({"approved"}), "paid"),
     "close": (frozenset({"registered", "assessed", "settled", "awaiting_approval", "approved", "paid"}), "closed"),

@@ -8,10 +8,11 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from tests.factories import recent_day
 
 from claimbridge.cases.models import Case
 
-BODY = {"county": "621202", "accident_at": "2024-06-01T14:20:00+08:00", "parties": [
+BODY = {"county": "621202", "accident_at": f"{recent_day():%Y-%m-%d}T14:20:00+08:00", "parties": [
     {"label": "A", "plate": "甘E6789A", "insurer": "maiji", "underwriting_city": "620500"},
     {"label": "B", "plate": "甘K12345", "insurer": "tianlong", "underwriting_city": "621200"}],
     "consent": {"credential_shown": True, "customer_consented": True}}  # fmt: skip
@@ -127,3 +128,71 @@ def test_without_a_county_or_a_place_nothing_is_created(users, client):
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "no_county"
     assert Case.objects.count() == 0
+
+
+def _raw_post(client, raw: bytes, key=""):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post("/api/v1/cases", data=raw, content_type="application/json", secure=True, **headers)
+
+
+BAD_BODIES = {
+    "naive time": BODY | {"accident_at": f"{recent_day():%Y-%m-%d}T10:00:00"},
+    "time in the future": BODY | {"accident_at": "2999-01-01T10:00:00+08:00"},
+    "time decades ago": BODY | {"accident_at": "1990-01-01T10:00:00+08:00"},
+    "NUL in a plate": BODY | {"parties": [{"label": "A", "plate": "甘E67\u000089A"}]},
+    "a plate longer than its column": BODY | {"parties": [{"label": "A", "plate": "甘E6789A" * 5}]},
+    "an 18-character VIN": BODY | {"parties": [{"label": "A", "vin": "LSVAM4187C21848470"}]},
+    "a 9-character crs": BODY | {"crs": "wgs84wgs8", "latitude": 33.4, "longitude": 104.9},
+    "latitude out of range": BODY | {"latitude": 123.0, "longitude": 104.9},
+    "five parties": BODY | {"parties": [{"label": label} for label in "ABCDE"]},
+    "a party E": BODY | {"parties": [{"label": "E"}]},
+    "a county with NUL": BODY | {"county": "6212\u000002"},
+    "an unknown fact": BODY | {"facts": {"meteor_strike": True}},
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_BODIES))
+def test_issue_12_bad_input_is_a_4xx_with_the_error_body_and_creates_nothing(users, client, name):
+    """Finding 7: naive or implausible times, NUL, over-long strings, an 18-character VIN, a 9-character crs… were
+    500s (an HTML page) or stored nonsense."""
+    client.force_login(users["tianlong_adj1"])
+    response = post(client, body=BAD_BODIES[name])
+    assert 400 <= response.status_code < 500, response.content
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"]
+    assert error["zh"]
+    assert error["en"]
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 50_000 + b"]" * 50_000, b'{"county": "\\ud800"}', b'{"county": "621202", "latitude": NaN}', b"{nope",
+     "{\"county\": \"621202\"}".encode("utf-16")],
+)  # fmt: skip
+def test_issue_12_malformed_json_is_a_400_never_a_500(users, client, raw):
+    client.force_login(users["tianlong_adj1"])
+    response = _raw_post(client, raw)
+    assert response.status_code == 400, response.content[:200]
+    assert response.json()["error"]["code"] in {"too_deeply_nested", "bad_characters", "bad_json"}
+    assert Case.objects.count() == 0
+
+
+def test_issue_12_the_same_key_with_another_body_is_refused(users, client):
+    """Finding 6: a key names one request; another body under it is a client's mistake, not a retry."""
+    client.force_login(users["tianlong_adj1"])
+    assert post(client, key="k-77").status_code == 201
+    other = post(client, body=BODY | {"county": "621221"}, key="k-77")
+    assert (other.status_code, other.json()["error"]["code"]) == (422, "idempotency_key_reused")
+    assert Case.objects.count() == 1
+
+
+def test_issue_12_a_reporters_answers_go_to_the_kernel(users, client):
+    """Finding 3, over the API: what the adjuster saw at the scene is stored with who said it."""
+    adjuster = users["tianlong_adj1"]
+    client.force_login(adjuster)
+    response = post(client, body=BODY | {"facts": {"facility_damage": True, "scene_difficult": None}})
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.facts == {"facility_damage": True}
+    assert case.fact_sources["facility_damage"]["by"] == f"user:{adjuster.pk}"

@@ -9,26 +9,24 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from tests.factories import agreed_case
 
-from claimbridge.cases import claim_services, selectors, services
-from claimbridge.cases.tests.test_quick_claim import isolated, two_party_case  # noqa: F401 - fixture
+from claimbridge.accounts.scope import scope_for
+from claimbridge.cases import selectors
+from claimbridge.cases.services import audit, claims
+from claimbridge.core.errors import AppError
 from claimbridge.rules.case_flow import IllegalTransition
 
 
 @pytest.fixture
 def agreed(db):
-    case = two_party_case()
-    a, b = case.parties.order_by("label")
-    services.party_confirm(party=a, typed_name="张三", consent=True, device="A")
-    services.party_confirm(party=b, typed_name="李四", consent=True, device="B")
-    case.refresh_from_db()
-    return case
+    return agreed_case()
 
 
 def handler_of(party, users, suffix="_unit1"):
     """The unit staff of the party's insurer whose unit handles it (the demo's first unit serves 武都区)."""
     user = users[f"{party.insurer.code}{suffix}"]
-    assert claim_services.may_handle(user=user, party=party)
+    assert scope_for(user).may_handle_party(party)
     return user
 
 
@@ -37,70 +35,70 @@ def test_a_claim_is_registered_assessed_settled_approved_paid_once_and_closed(ag
     pays nothing itself; A's insurer pays B's vehicle damage."""
     a, _b = agreed.parties.order_by("label")
     maiji = handler_of(a, users)  # A's insurer
-    claim = claim_services.claim_register(party=a, user=maiji)
-    assert claim_services.claim_register(party=a, user=maiji).pk == claim.pk  # registering twice: one claim
-    claim_services.claim_contact(claim=claim, user=maiji)
-    claim_services.claim_assess(claim=claim, user=maiji, losses={"A": Decimal("1500"), "B": Decimal("3000")})
+    claim = claims.claim_register(party=a, user=maiji)
+    assert claims.claim_register(party=a, user=maiji).pk == claim.pk  # registering twice: one claim
+    claims.claim_contact(claim=claim, user=maiji)
+    claims.claim_assess(claim=claim, user=maiji, losses={"A": Decimal("1500"), "B": Decimal("3000")})
     assert claim.liability == {"A": "full", "B": "none"}  # as the parties agreed
-    claim_services.claim_settle(claim=claim, user=maiji)
+    claims.claim_settle(claim=claim, user=maiji)
     assert claim.payable == Decimal("3000.00")  # 2,000 交强险 property + 1,000 commercial third party
     assert claim.settlement["explanation"]
-    claim_services.claim_approve(claim=claim, user=maiji)  # within the unit's 5,000
-    claim_services.claim_pay(claim=claim, user=maiji, amount=Decimal("3000"), reference="BANK-001")
-    again = claim_services.claim_pay(claim=claim, user=maiji, amount=Decimal("3000"), reference="BANK-001")
+    claims.claim_approve(claim=claim, user=maiji)  # within the unit's 5,000
+    claims.claim_pay(claim=claim, user=maiji, amount=Decimal("3000"), reference="BANK-001")
+    again = claims.claim_pay(claim=claim, user=maiji, amount=Decimal("3000"), reference="BANK-001")
     assert (again.state, again.paid_amount) == ("paid", Decimal("3000"))  # a retried payment records nothing new
     assert agreed.events.filter(kind="claim_pay").count() == 1
-    claim_services.claim_close(claim=claim, user=maiji, reason="paid_in_full")
+    claims.claim_close(claim=claim, user=maiji, reason="paid_in_full")
     assert claim.state == "closed"
-    assert services.audit_verify() == []
+    assert audit.audit_verify() == []
 
 
 def test_above_the_handlers_limit_a_supervisor_approves_never_the_one_who_asked(agreed, users):
     a = agreed.parties.get(label="A")
     unit, branch = handler_of(a, users), handler_of(a, users, "_branch")
-    claim = claim_services.claim_register(party=a, user=unit)
-    claim_services.claim_assess(claim=claim, user=unit, losses={"A": Decimal("0"), "B": Decimal("9000")})
-    claim_services.claim_settle(claim=claim, user=unit)
+    claim = claims.claim_register(party=a, user=unit)
+    claims.claim_assess(claim=claim, user=unit, losses={"A": Decimal("0"), "B": Decimal("9000")})
+    claims.claim_settle(claim=claim, user=unit)
     assert claim.payable > unit.approval_limit
-    claim_services.claim_approve(claim=claim, user=unit)
+    claims.claim_approve(claim=claim, user=unit)
     assert claim.state == "awaiting_approval"
-    with pytest.raises(services.CaseError):
-        claim_services.claim_approve(claim=claim, user=unit)
-    with pytest.raises(IllegalTransition):
-        claim_services.claim_pay(claim=claim, user=unit, amount=claim.payable, reference="X")
+    with pytest.raises(AppError):
+        claims.claim_approve(claim=claim, user=unit)
+    with pytest.raises(IllegalTransition):  # refused inside the transaction, as itself (it was a TypeError)
+        claims.claim_pay(claim=claim, user=unit, amount=claim.payable, reference="X")
     branch.approval_limit = claim.payable
-    claim_services.claim_approve(claim=claim, user=branch)
+    claims.claim_approve(claim=claim, user=branch)
     assert (claim.state, claim.approved_by) == ("approved", branch)
 
 
 def test_b8_another_company_cannot_act_on_the_claim(agreed, users):
     a = agreed.parties.get(label="A")
-    with pytest.raises(services.CaseError):
-        claim_services.claim_register(party=a, user=users["tianlong_unit1"])
-    with pytest.raises(services.CaseError):
-        claim_services.claim_register(party=a, user=users["maiji_adj1"])
+    with pytest.raises(AppError):
+        claims.claim_register(party=a, user=users["tianlong_unit1"])
+    with pytest.raises(AppError):
+        claims.claim_register(party=a, user=users["maiji_adj1"])
 
 
 def test_payment_must_be_what_is_due_and_a_reopened_claim_pays_only_the_difference(agreed, users):
     a = agreed.parties.get(label="A")
     maiji = handler_of(a, users)
-    claim = claim_services.claim_register(party=a, user=maiji)
-    claim_services.claim_assess(claim=claim, user=maiji, losses={"B": Decimal("1000")})
-    claim_services.claim_settle(claim=claim, user=maiji)
-    claim_services.claim_approve(claim=claim, user=maiji)
-    with pytest.raises(services.CaseError):
-        claim_services.claim_pay(claim=claim, user=maiji, amount=Decimal("999"), reference="P1")
-    claim_services.claim_pay(claim=claim, user=maiji, amount=Decimal("1000"), reference="P1")
-    with pytest.raises(services.CaseError):
-        claim_services.claim_close(claim=claim, user=maiji, reason="no_such_reason")
-    claim_services.claim_close(claim=claim, user=maiji, reason="paid_in_full")
-    with pytest.raises(services.CaseError):
-        claim_services.claim_reopen(claim=claim, user=maiji, reason="")
-    claim_services.claim_reopen(claim=claim, user=maiji, reason="additional_loss")
-    claim_services.claim_assess(claim=claim, user=maiji, losses={"B": Decimal("1500")})
-    claim_services.claim_settle(claim=claim, user=maiji)
-    claim_services.claim_approve(claim=claim, user=maiji)
-    claim_services.claim_pay(claim=claim, user=maiji, amount=Decimal("500"), reference="P2")
+    claim = claims.claim_register(party=a, user=maiji)
+    claims.claim_assess(claim=claim, user=maiji, losses={"B": Decimal("1000")})
+    claims.claim_settle(claim=claim, user=maiji)
+    claims.claim_approve(claim=claim, user=maiji)
+    with pytest.raises(AppError):
+        claims.claim_pay(claim=claim, user=maiji, amount=Decimal("999"), reference="P1")
+    claims.claim_pay(claim=claim, user=maiji, amount=Decimal("1000"), reference="P1")
+    with pytest.raises(AppError):
+        claims.claim_close(claim=claim, user=maiji, reason="no_such_reason")
+    claims.claim_close(claim=claim, user=maiji, reason="paid_in_full")
+    with pytest.raises(AppError):
+        claims.claim_reopen(claim=claim, user=maiji, reason="")
+    claims.claim_reopen(claim=claim, user=maiji, reason="additional_loss")
+    claims.claim_assess(claim=claim, user=maiji, losses={"B": Decimal("1500")})
+    claims.claim_settle(claim=claim, user=maiji)
+    claims.claim_approve(claim=claim, user=maiji)
+    claims.claim_pay(claim=claim, user=maiji, amount=Decimal("500"), reference="P2")
     assert (claim.paid_amount, claim.reopened_count) == (Decimal("1500"), 1)
 
 
@@ -110,11 +108,11 @@ def test_the_sla_clocks_run_from_the_report_and_stop_when_met(agreed, users, set
     maiji = handler_of(a, users)
     type(agreed).objects.filter(pk=agreed.pk).update(created_at=timezone.now() - timedelta(hours=2))
     agreed.refresh_from_db()
-    claim = claim_services.claim_register(party=a, user=maiji)
+    claim = claims.claim_register(party=a, user=maiji)
     clocks = {clock["name"]: clock for clock in selectors.sla_deadlines(case=agreed, claim=claim)}
     assert clocks["first_contact"]["late"]
     assert not clocks["survey"]["late"]
-    claim_services.claim_assess(claim=claim, user=maiji, losses={"B": Decimal("100")})
+    claims.claim_assess(claim=claim, user=maiji, losses={"B": Decimal("100")})
     clocks = {clock["name"]: clock for clock in selectors.sla_deadlines(case=agreed, claim=claim)}
     assert clocks["survey"]["done"]
     assert not clocks["survey"]["late"]
@@ -134,7 +132,7 @@ def test_the_api_runs_the_same_steps_and_refuses_another_company(agreed, users, 
     settled = own.post(f"{base}/settle", {}, content_type="application/json", secure=True).json()
     assert settled["payable"] == "2500.00"
     refused = other.post(f"{base}/approve", {}, content_type="application/json", secure=True)
-    assert refused.status_code in (404, 422)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "not_yours")  # sees the case, acts on B only
     wrong = own.post(f"{base}/pay", {"amount": "2500", "reference": "X"}, content_type="application/json", secure=True)
     assert wrong.status_code == 422
     assert wrong.json()["error"]["zh"]
@@ -150,16 +148,29 @@ def test_r1_staff_hand_a_claim_to_another_unit_of_their_company_with_a_reason(ag
     client.force_login(hq)
     base = f"/api/v1/cases/{agreed.number}/parties/A/handoff"
     refused = client.post(base, {"unit": target.pk, "reason": "because"}, content_type="application/json", secure=True)
-    assert refused.status_code == 422
+    assert (refused.status_code, refused.json()["error"]["field"]) == (422, "reason")
     moved = client.post(base, {"unit": target.pk, "reason": "workload"}, content_type="application/json", secure=True)
     assert moved.json() == {"party": "A", "claims_unit": target.pk, "recorded": True}
     record = Handoff.objects.get(party=a)
     assert (record.by, record.reason, record.to_unit) == (hq, "workload", target)
     other = ClaimsUnit.objects.exclude(branch__insurer=a.insurer).first()
-    client.force_login(users["tianlong_hq"])
-    assert (
-        client.post(
-            base, {"unit": other.pk, "reason": "workload"}, content_type="application/json", secure=True
-        ).status_code
-        == 404
-    )
+    client.force_login(users["tianlong_hq"])  # sees the case (B is theirs), may not move A's claim
+    answer = client.post(base, {"unit": other.pk, "reason": "workload"}, content_type="application/json", secure=True)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (403, "not_yours")
+
+
+def test_issue_12_asking_a_supervisor_goes_through_the_claim_machine(agreed, users):
+    """Finding 1: `claim_approve` set 'awaiting_approval' by hand; now it is the machine's `request_approval` step, so
+    a claim that is not settled cannot be sent for approval."""
+    a = agreed.parties.get(label="A")
+    unit = handler_of(a, users)
+    claim = claims.claim_register(party=a, user=unit)
+    claims.claim_assess(claim=claim, user=unit, losses={"B": Decimal("9000")})
+    with pytest.raises(IllegalTransition):
+        claims.claim_approve(claim=claim, user=unit)  # assessed, not settled
+    claim.refresh_from_db()
+    assert claim.state == "assessed"
+    claims.claim_settle(claim=claim, user=unit)
+    claims.claim_approve(claim=claim, user=unit)
+    assert claim.state == "awaiting_approval"
+    assert agreed.events.filter(kind="claim_approval_requested").count() == 1

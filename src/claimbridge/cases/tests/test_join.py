@@ -7,9 +7,9 @@ import re
 
 import pytest
 from django.test import Client
+from tests.factories import wudu_case
 
 from claimbridge.cases.models import CaseParty
-from claimbridge.cases.tests.test_cases import wudu_case
 from claimbridge.core.sms import MemorySmsBackend
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,99 @@ def test_a_wrong_sms_code_or_join_code_adds_nobody(case_with_code):
     bad = post(driver, "/api/v1/cases/join", {"join_code": "ZZZZZZ", "phone": "13700002222", "sms_code": sms_code()})
     assert bad.status_code == 422
     assert CaseParty.objects.filter(case=case).count() == 0
+
+
+def test_issue_12_a_wrong_code_and_a_live_code_with_a_wrong_phone_code_read_the_same(case_with_code):
+    """Finding 5: `bad_join_code` for a wrong code and `code_expired` for a live one (no phone code sent) told a
+    guesser which codes are live. Now one answer, whatever was wrong."""
+    _case, code = case_with_code
+    guesser = Client()
+    live = post(guesser, "/api/v1/cases/join", {"join_code": code, "phone": "13700004444", "sms_code": "123456"})
+    wrong = post(guesser, "/api/v1/cases/join", {"join_code": "QQQQQQ", "phone": "13700004444", "sms_code": "123456"})
+    assert (live.status_code, live.json()) == (wrong.status_code, wrong.json())
+    assert live.json()["error"]["code"] == "join_refused"
+
+
+def test_issue_12_guessing_join_codes_is_throttled_per_client(db, users):
+    """Finding 5: 1,000 random codes were answered at 279/s. Now a client gets 429 after a few tries."""
+    from claimbridge.cases.services.join import JOIN_ATTEMPTS_PER_CLIENT
+
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    answers = [
+        post(guesser, "/api/v1/cases/join", {"join_code": f"A{n:05d}", "phone": "13700004444", "sms_code": "123456"}).status_code
+        for n in range(JOIN_ATTEMPTS_PER_CLIENT + 3)
+    ]  # fmt: skip
+    assert set(answers[:JOIN_ATTEMPTS_PER_CLIENT]) == {422}
+    assert set(answers[JOIN_ATTEMPTS_PER_CLIENT:]) == {429}
+    other_client = Client(REMOTE_ADDR="203.0.113.8")
+    assert (
+        post(
+            other_client, "/api/v1/cases/join", {"join_code": "AAAAAA", "phone": "13700004444", "sms_code": "1"}
+        ).status_code
+        == 422
+    )
+
+
+def test_issue_12_a_code_is_throttled_per_code_whoever_tries(db):
+    from claimbridge.cases.services.join import JOIN_ATTEMPTS_PER_CODE
+
+    answers = [
+        post(Client(REMOTE_ADDR=f"198.51.100.{n}"), "/api/v1/cases/join",
+             {"join_code": "CDEFGH", "phone": "13700004444", "sms_code": "1"}).status_code
+        for n in range(JOIN_ATTEMPTS_PER_CODE + 1)
+    ]  # fmt: skip
+    assert answers[-1] == 429
+
+
+def test_issue_12_a_live_code_is_locked_after_a_few_wrong_phone_codes_and_party_a_makes_a_new_one(case_with_code):
+    from claimbridge.cases.services.join import JOIN_FAILURES_BEFORE_LOCK
+
+    case, code = case_with_code
+    guesser = Client()
+    for n in range(JOIN_FAILURES_BEFORE_LOCK):
+        post(
+            Client(REMOTE_ADDR=f"192.0.2.{n}"),
+            "/api/v1/cases/join",
+            {"join_code": code, "phone": "13700004444", "sms_code": "000001"},
+        )
+    assert case.events.filter(kind="join_code_locked").count() == 1
+    # Even the right phone code no longer works with the locked join code.
+    post(guesser, "/api/v1/phone/code", {"phone": "13700005555"})
+    refused = post(guesser, "/api/v1/cases/join", {"join_code": code, "phone": "13700005555", "sms_code": sms_code()})
+    assert refused.json()["error"]["code"] == "join_refused"
+    assert CaseParty.objects.filter(case=case).count() == 0
+
+
+def test_issue_12_showing_a_partys_page_never_issues_a_join_code(db):
+    """Finding 5: the phone page made a join code while rendering (a GET that changes the case). The code is issued
+    with the case and re-issued by a POST."""
+    from tests.factories import recent_day
+
+    from claimbridge.cases.models import Case
+    from claimbridge.core.phone_verification import challenge_send
+
+    when = f"{recent_day(1):%Y-%m-%d}T09:00"
+    phone = Client()
+    challenge_send("13700008888")
+    phone.post("/cases/start/", {"phone": "13700008888", "sms_code": sms_code(), "verify": "1"}, secure=True)
+    page = phone.get("/cases/start/", secure=True).content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    started = phone.post("/cases/start/", {"county": "621202", "accident_at": when, "plate": "甘E6789A",
+                                           "form_key": key}, secure=True)  # fmt: skip
+    assert started.status_code == 302
+    again = phone.post("/cases/start/", {"county": "621202", "accident_at": when, "plate": "甘E6789A",
+                                         "form_key": key}, secure=True)  # fmt: skip
+    assert again["Location"] == started["Location"]  # a double submit is the same case
+    case = Case.objects.get()
+    issued = case.events.filter(kind="join_code_issued").count()
+    assert issued == 1
+    for _ in range(3):
+        assert phone.get(f"/cases/{case.number}/me/", secure=True).status_code == 200
+    assert case.events.filter(kind="join_code_issued").count() == issued
+    Case.objects.filter(pk=case.pk).update(join_code_expires_at=case.created_at)
+    assert "new-join-code" in phone.get(f"/cases/{case.number}/me/", secure=True).content.decode()
+    phone.post(f"/cases/{case.number}/me/join-code/", secure=True)
+    assert case.events.filter(kind="join_code_issued").count() == issued + 1
 
 
 def test_joining_twice_from_the_same_phone_is_the_same_party(case_with_code):

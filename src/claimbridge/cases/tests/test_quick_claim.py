@@ -4,65 +4,19 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
+from tests.factories import A_DETAILS, B_DETAILS, FACTS, two_party_case
 
-from claimbridge.cases import services
-from claimbridge.cases.models import Case, Handoff
+from claimbridge.cases.models import Handoff
 from claimbridge.cases.quick_claim import assessment
-from claimbridge.evidence import reuse_index
+from claimbridge.cases.services import audit, handoffs, intake, parties, quick_claim
+from claimbridge.core.errors import AppError
 from claimbridge.organisations.models import County
 from claimbridge.policies.demo import load_demo_policies
-from claimbridge.rules.case_flow import IllegalTransition
-
-PHOTOS = sorted((Path(__file__).resolve().parents[4] / "tests" / "data" / "car_photos").glob("*.jpg"))
-FACTS = {"place": "江南大道 12 号", "weather": "sunny", "collision_form": "rear_end", "casualties": False,
-         "other_property_damaged": False, "non_motor_involved": False, "vehicles_drivable": True,
-         "dangerous_goods": False, "facts_disputed": False, "damage": "minor_exterior", "estimated_loss": "3000.00"}  # fmt: skip
-A_DETAILS = {"driver_name": "张三", "driver_licence": "11010519491231002X", "plate": "甘E6789A", "vin": "",
-             "vehicle_type": "small_car", "collision_part": "front", "driver_licensed": True, "inspection_valid": True,
-             "impairment_free": True}  # fmt: skip
-B_DETAILS = A_DETAILS | {"driver_name": "李四", "driver_licence": "34052419800101001X", "plate": "甘K12345",
-                         "collision_part": "rear"}  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
-    reuse_index.reset()
-    yield
-    reuse_index.reset()
-
-
-def photo(index: int) -> SimpleUploadedFile:
-    return SimpleUploadedFile(f"p{index}.jpg", PHOTOS[index].read_bytes(), content_type="image/jpeg")
-
-
-def two_party_case(*, facts=FACTS) -> Case:
-    """A (insured in Tianshui) runs into the back of B (insured in Longnan) in 武都区."""
-    load_demo_policies()
-    case = services.case_create(
-        user=None, channel="driver", county=County.objects.get(code="621202"),
-        accident_at=timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time().replace(hour=9))),
-        parties=[services.PartyInput("A", phone="13700005555"), services.PartyInput("B", phone="13700006666")],
-    )  # fmt: skip
-    a, b = case.parties.order_by("label")
-    services.party_details_save(party=a, **A_DETAILS)
-    services.party_details_save(party=b, **B_DETAILS)
-    for index, (party, slot) in enumerate(((a, "front_panorama"), (a, "rear_panorama"), (b, "collision_point"))):
-        services.party_photo_upload(party=party, slot_code=slot, upload=photo(index))
-    services.case_facts_save(case=case, facts=facts, party_label="A")
-    services.case_circumstances_save(case=case, circumstances={"A": [1], "B": []}, party_label="A")
-    case.refresh_from_db()
-    return case
 
 
 def test_r1_r3_cover_and_claims_units_come_from_the_register(db):
@@ -89,11 +43,11 @@ def test_b1_every_condition_passes_and_rear_end_makes_a_fully_liable(db):
 def test_b1_both_confirm_and_the_agreement_carries_every_field_of_article_21(db):
     case = two_party_case()
     a, b = case.parties.order_by("label")
-    services.party_confirm(party=a, typed_name="张三", consent=True, device="phone A")
+    quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="phone A")
     case.refresh_from_db()
     assert case.state == "awaiting_confirmation"
     assert not case.agreement_name
-    services.party_confirm(party=b, typed_name="李四", consent=True, device="phone B")
+    quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="phone B")
     case.refresh_from_db()
     assert case.state == "agreed"
     text = "".join(
@@ -106,17 +60,17 @@ def test_b1_both_confirm_and_the_agreement_carries_every_field_of_article_21(db)
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds.count("party_confirmed") == 2
     assert "agreement_made" in kinds
-    assert services.audit_verify() == []
+    assert audit.audit_verify() == []
 
 
 def test_a_change_after_one_confirmation_voids_it(db):
     case = two_party_case()
     a, b = case.parties.order_by("label")
-    services.party_confirm(party=a, typed_name="张三", consent=True, device="phone A")
-    services.case_facts_save(case=case, facts=FACTS | {"estimated_loss": "3500.00"}, party_label="B")
+    quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="phone A")
+    quick_claim.case_facts_save(case=case, facts=FACTS | {"estimated_loss": "3500.00"}, party_label="B")
     a.refresh_from_db()
     assert a.confirmed_at is None
-    services.party_confirm(party=b, typed_name="李四", consent=True, device="phone B")
+    quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="phone B")
     case.refresh_from_db()
     assert case.state == "awaiting_confirmation"
     assert not case.agreement_name
@@ -125,8 +79,8 @@ def test_a_change_after_one_confirmation_voids_it(db):
 @pytest.mark.parametrize(("typed", "consent", "code"), [("王五", True, "name_mismatch"), ("张三", False, "no_consent")])
 def test_a_confirmation_needs_the_drivers_own_name_and_the_consent_box(db, typed, consent, code):
     a = two_party_case().parties.get(label="A")
-    with pytest.raises(services.CaseError) as refused:
-        services.party_confirm(party=a, typed_name=typed, consent=consent, device="phone")
+    with pytest.raises(AppError) as refused:
+        quick_claim.party_confirm(party=a, typed_name=typed, consent=consent, device="phone")
     assert refused.value.code == code
     a.refresh_from_db()
     assert a.confirmed_at is None
@@ -138,28 +92,28 @@ def test_r14_injuries_fail_the_conditions_block_confirmation_and_send_to_the_pol
     assert not judged["eligibility"]["eligible"]
     assert judged["eligibility"]["failed"] == ["no_casualties"]
     assert {triage["route"] for triage in judged["triage"].values()} == {"offline_follow_up"}
-    with pytest.raises(services.CaseError):
-        services.party_confirm(party=case.parties.get(label="A"), typed_name="张三", consent=True, device="x")
-    services.case_to_police(case=case, party_label="A", reason="not_eligible")
+    with pytest.raises(AppError):
+        quick_claim.party_confirm(party=case.parties.get(label="A"), typed_name="张三", consent=True, device="x")
+    quick_claim.case_to_police(case=case, reason="not_eligible")
     case.refresh_from_db()
     assert case.state == "police"
 
 
 def test_a_party_who_disagrees_sends_the_case_to_the_police_and_it_can_no_longer_be_edited(db):
     case = two_party_case()
-    services.party_disagree(party=case.parties.get(label="B"))
+    quick_claim.party_disagree(party=case.parties.get(label="B"))
     case.refresh_from_db()
     assert case.state == "police"
-    with pytest.raises(services.CaseError):
-        services.case_facts_save(case=case, facts=FACTS | {"weather": "rain"})
-    with pytest.raises(services.CaseError):
-        services.party_confirm(party=case.parties.get(label="A"), typed_name="张三", consent=True, device="x")
+    with pytest.raises(AppError):
+        quick_claim.case_facts_save(case=case, facts=FACTS | {"weather": "rain"})
+    with pytest.raises(AppError):
+        quick_claim.party_confirm(party=case.parties.get(label="A"), typed_name="张三", consent=True, device="x")
 
 
 def test_an_unknown_plate_has_no_confirmed_cover_and_fails_the_insurance_conditions(db):
     case = two_party_case()
     b = case.parties.get(label="B")
-    services.party_details_save(party=b, **B_DETAILS | {"plate": "甘K99999"})
+    parties.party_details_save(party=b, **B_DETAILS | {"plate": "甘K99999"})
     failed = assessment(case)["eligibility"]["failed"]
     assert {"ctpl_both", "third_party_both"} <= set(failed)
 
@@ -168,7 +122,7 @@ def test_r1_the_customer_may_ask_to_be_served_in_the_underwriting_city_and_the_h
     case = two_party_case()
     a = case.parties.get(label="A")
     before = a.claims_unit
-    record = services.party_serve_in_underwriting_city(party=a)
+    record = handoffs.party_serve_in_underwriting_city(party=a)
     a.refresh_from_db()
     assert a.claims_unit.branch.city.code == "620500"
     assert a.claims_unit.branch.insurer.code == "maiji"
@@ -184,19 +138,27 @@ def test_r1_the_customer_may_ask_to_be_served_in_the_underwriting_city_and_the_h
 
 def test_a_hand_off_never_leaves_a_claim_without_an_owner(db):
     b = two_party_case().parties.get(label="B")  # insured in Longnan, where the accident happened
-    with pytest.raises(services.CaseError):
-        services.handoff(party=b, to_unit=None, reason="workload")
+    with pytest.raises(AppError):
+        handoffs.handoff(party=b, to_unit=None, reason="workload")
     b.refresh_from_db()
     assert b.claims_unit is not None
 
 
-def test_an_agreed_case_cannot_be_confirmed_into_another_state(db):
+def test_an_agreed_case_cannot_change_any_more(db):
     case = two_party_case()
     a, b = case.parties.order_by("label")
-    services.party_confirm(party=a, typed_name="张三", consent=True, device="A")
-    services.party_confirm(party=b, typed_name="李四", consent=True, device="B")
-    with pytest.raises(IllegalTransition):
-        services.case_transition(case=case, action="confirm_all", user=None)
+    quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="A")
+    quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="B")
+    for change in (lambda: quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="A"),
+                   lambda: quick_claim.case_facts_save(case=case, facts=FACTS | {"weather": "rain"}, party_label="A"),
+                   lambda: parties.party_details_save(party=a, **A_DETAILS | {"driver_name": "张三丰"}),
+                   lambda: quick_claim.party_disagree(party=b)):  # fmt: skip
+        with pytest.raises(AppError) as refused:
+            change()
+        assert refused.value.code == "case_settled"
+    case.refresh_from_db()
+    a.refresh_from_db()
+    assert (case.state, a.driver_name, a.confirmed_at is not None) == ("agreed", "张三", True)
 
 
 @pytest.mark.parametrize(
@@ -216,9 +178,62 @@ def test_r3_the_register_decides_cover_at_the_accident_instant(db, plate, change
     if change:
         moment = accident_at + (timedelta(hours=-1) if change == "cancelled_before" else timedelta(hours=1))
         Policy.objects.filter(versions__plate=plate).update(cancelled_at=moment)
-    case = services.case_create(user=None, channel="hotline", county=County.objects.get(code="621202"),
-                                accident_at=accident_at, parties=[services.PartyInput("A", plate=plate, insurer_code="fuxi")])  # fmt: skip
+    case = intake.case_create(user=None, channel="hotline", county=County.objects.get(code="621202"),
+                                accident_at=accident_at, parties=[intake.PartyInput("A", plate=plate, insurer_code="fuxi")])  # fmt: skip
     party = case.parties.get()
     assert party.cover_verified is verified
     assert (party.insurer.code == "fuxi") is not verified
     assert bool(party.ctpl_policy_number) is verified
+
+
+@pytest.mark.parametrize(
+    ("fact", "condition"),
+    [("facility_damage", "no_third_party_property"), ("intentional_suspected", "not_intentional"),
+     ("party_left_scene", "both_present"), ("other_property_damaged", "no_third_party_property"),
+     ("casualties", "no_casualties"), ("dangerous_goods", "no_dangerous_goods")],
+)  # fmt: skip
+def test_issue_12_each_answer_on_the_phone_can_fail_its_condition_on_a_real_case(db, fact, condition):
+    """Finding 3: the kernel sees what the parties answered (damage to public facilities, suspected intent, a party
+    who left the scene were literal False before), and the case cannot be confirmed online."""
+    case = two_party_case(facts=FACTS | {fact: True})
+    judged = assessment(case)
+    assert condition in judged["eligibility"]["failed"]
+    with pytest.raises(AppError) as refused:
+        quick_claim.party_confirm(party=case.parties.get(label="A"), typed_name="张三", consent=True, device="x")
+    assert refused.value.code == "not_eligible"
+
+
+def test_issue_12_a_difficult_scene_reaches_the_triage_and_every_answer_is_kept_with_who_gave_it(db):
+    case = two_party_case(facts=FACTS | {"scene_difficult": True})
+    triage = assessment(case)["triage"]["A"]  # the liable party's insurer: no longer online, one stop
+    assert triage["route"] == "offline_follow_up"
+    assert {"zh": "现场情况复杂", "en": "The scene is difficult"} in triage["reasons"]
+    assert case.fact_sources["scene_difficult"]["by"] == "party:A"
+    quick_claim.case_facts_save(case=case, facts=FACTS | {"scene_difficult": False}, party_label="B")
+    case.refresh_from_db()
+    assert case.fact_sources["scene_difficult"]["by"] == "party:B"
+    assert case.fact_sources["weather"]["by"] == "party:A"  # unchanged answers keep who gave them
+
+
+def test_issue_12_a_reporters_answers_reach_the_kernel_with_the_reporter_recorded(db, users):
+    """An adjuster at the scene says a guard rail was hit: the case cannot be settled online until that changes."""
+    from tests.factories import wudu_case
+
+    adjuster = users["tianlong_adj1"]
+    case = wudu_case(adjuster, facts={"facility_damage": True, "scene_difficult": True})
+    assert case.facts == {"facility_damage": True, "scene_difficult": True}
+    assert case.fact_sources["facility_damage"]["by"] == f"user:{adjuster.pk}"
+    assert "no_third_party_property" in assessment(case)["eligibility"]["failed"]
+    # The parties' facts do not erase what the reporter said about the scene unless they answer it themselves.
+    quick_claim.case_facts_save(case=case, facts={"weather": "rain"}, party_label="A")
+    case.refresh_from_db()
+    assert case.facts["scene_difficult"] is True
+
+
+def test_issue_12_a_case_is_not_complete_until_every_question_is_answered(db):
+    from claimbridge.cases.quick_claim import facts_complete
+
+    unanswered = {name: value for name, value in FACTS.items() if name != "party_left_scene"}
+    case = two_party_case(facts=unanswered)
+    assert not facts_complete(case)
+    assert case.state == "draft"

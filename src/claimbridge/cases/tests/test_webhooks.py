@@ -1,4 +1,5 @@
-"""Case events reach insurers' systems (B9): written with the change, signed, retried with back-off, logged."""
+"""Case events reach insurers' systems (B9): written with the change, each cut to what its receiver may see, signed,
+retried with back-off, logged, and sent by one worker at a time (issue 12, finding 2)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from tests.factories import agreed_case, wudu_case
 
-from claimbridge.cases.tests.test_cases import wudu_case
-from claimbridge.cases.webhooks import MAX_ATTEMPTS, DeliveryAttempt, OutboxMessage, WebhookEndpoint, deliver_due
+from claimbridge.cases.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
+from claimbridge.cases.services.webhooks import MAX_ATTEMPTS, deliver_due, messages_claim
 from claimbridge.organisations.models import Insurer
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +106,59 @@ def test_an_unreachable_receiver_is_an_attempt_with_the_reason(users):
     attempt = DeliveryAttempt.objects.first()
     assert attempt.status_code is None
     assert attempt.error
+
+
+def test_issue_12_each_insurer_hears_only_what_it_may_see(users):
+    """Finding 2: every insurer of a case got every event whole. Now 天陇 (B's insurer) sees its own party in full
+    and A only by label and insurer, and never hears of 麦积's claim steps for A."""
+    from claimbridge.cases.services import claims
+
+    endpoint_for("tianlong", "http://127.0.0.1:9/tianlong")
+    endpoint_for("maiji", "http://127.0.0.1:9/maiji")
+    case = agreed_case()
+    a = case.parties.get(label="A")
+    handler = users["maiji_unit1"]
+    claim = claims.claim_register(party=a, user=handler)
+    claims.claim_assess(claim=claim, user=handler, losses={"B": "2500"})
+    tianlong = list(OutboxMessage.objects.filter(endpoint__insurer__code="tianlong").order_by("pk"))
+    maiji = list(OutboxMessage.objects.filter(endpoint__insurer__code="maiji").order_by("pk"))
+    assert {m.event_type for m in maiji} >= {"case.claim_registered", "case.claim_assess"}
+    assert not {m.event_type for m in tianlong} & {"case.claim_registered", "case.claim_assess"}
+    everything = json.dumps([m.payload for m in tianlong], ensure_ascii=False)
+    assert "甘K12345" in everything  # its own party's plate
+    assert "甘E6789A" not in everything  # the other company's party: label and insurer only
+    for message in tianlong:
+        other = next(p for p in message.payload["parties"] if p["label"] == "A")
+        assert set(other) == {"label", "insurer"}
+    covers = {m.payload["data"]["party"]: m.payload["data"] for m in maiji if m.event_type == "case.party_cover_found"}
+    assert "claims_unit" in covers["A"]  # its own party's routing
+    assert "claims_unit" not in covers["B"]  # the other company's stays with it
+    assessed = next(m for m in maiji if m.event_type == "case.claim_assess")
+    assert assessed.payload["data"]["losses"] == {"B": "2500.00"}
+
+
+def test_issue_12_every_event_kind_is_registered_and_documented():
+    """Event types are a registry with their payload shape, documented for insurers in docs/webhooks.md."""
+    from pathlib import Path
+
+    from claimbridge.cases.events import EVENT_TYPES, event_type, webhooks_document
+
+    with pytest.raises(ValueError, match="unregistered"):
+        event_type("case_teleported", {})
+    with pytest.raises(ValueError, match="undeclared"):
+        event_type("claim_pay", {"party": "A", "iban": "x"})
+    document = Path(__file__).resolve().parents[4] / "docs" / "webhooks.md"
+    assert document.read_text() == webhooks_document(), "run: python -m claimbridge.cases.events > docs/webhooks.md"
+    assert all(f"`case.{kind}`" in document.read_text() for kind in EVENT_TYPES)
+
+
+def test_issue_12_a_claimed_message_is_not_sent_again_by_another_worker(users):
+    """Finding 2: `deliver_due` took no lock and runs from both the on-commit task and `deliver_webhooks --loop`,
+    so a message could be sent twice. A worker leases what it takes; another finds nothing due meanwhile."""
+    endpoint_for("tianlong", "http://127.0.0.1:9/nowhere")
+    wudu_case(users["tianlong_adj1"])
+    first = messages_claim()
+    assert first
+    assert messages_claim() == []  # the second worker, while the first is still sending
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in first]).update(next_attempt_at=timezone.now())
+    assert len(messages_claim()) == len(first)  # the lease expired (a worker died): due again

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from claimbridge.core.errors import AppError
 from claimbridge.core.phone_verification import (
     MAX_SENDS_PER_HOUR,
     MAX_TRIES,
     PhoneChallenge,
-    VerificationError,
     challenge_send,
     challenge_verify,
 )
@@ -38,7 +38,7 @@ def test_the_code_sent_verifies_once():
     challenge_send(PHONE)
     code = last_code()
     challenge_verify(PHONE, code)
-    with pytest.raises(VerificationError):
+    with pytest.raises(AppError):
         challenge_verify(PHONE, code)
 
 
@@ -52,10 +52,10 @@ def test_the_number_and_code_are_never_stored_in_clear():
 def test_wrong_codes_are_counted_and_then_refused():
     challenge_send(PHONE)
     for _ in range(MAX_TRIES):
-        with pytest.raises(VerificationError) as caught:
+        with pytest.raises(AppError) as caught:
             challenge_verify(PHONE, "000000" if last_code() != "000000" else "111111")
         assert caught.value.code == "wrong_code"
-    with pytest.raises(VerificationError) as caught:
+    with pytest.raises(AppError) as caught:
         challenge_verify(PHONE, last_code())
     assert caught.value.code == "too_many_tries"
 
@@ -63,7 +63,7 @@ def test_wrong_codes_are_counted_and_then_refused():
 def test_an_old_code_has_expired():
     challenge_send(PHONE)
     PhoneChallenge.objects.update(created_at=timezone.now() - timedelta(minutes=11))
-    with pytest.raises(VerificationError) as caught:
+    with pytest.raises(AppError) as caught:
         challenge_verify(PHONE, last_code())
     assert caught.value.code == "code_expired"
 
@@ -71,8 +71,8 @@ def test_an_old_code_has_expired():
 def test_sending_is_limited_per_hour_and_numbers_are_checked():
     for _ in range(MAX_SENDS_PER_HOUR):
         challenge_send(PHONE)
-    with pytest.raises(VerificationError):
+    with pytest.raises(AppError):
         challenge_send(PHONE)
-    with pytest.raises(VerificationError) as caught:
+    with pytest.raises(AppError) as caught:
         challenge_send("12345")
     assert caught.value.code == "bad_phone"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claimbridge.cases.services import audit_verify
+from claimbridge.cases.services.audit import audit_verify
 
 
 class Command(BaseCommand):

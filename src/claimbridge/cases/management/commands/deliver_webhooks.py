@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from claimbridge.cases.webhooks import deliver_due
+from claimbridge.cases.services.webhooks import deliver_due
 
 
 class Command(BaseCommand):

@@ -1,0 +1,222 @@
+"""Every write to a claim line — one insurer's claim for its party — in a transaction, each through the claim's
+state machine (`rules/claim_flow.py`) and leaving an event on the case's chain (issue 6, back office; issue 12).
+
+Only staff of the party's insurer whose scope covers the party's claims unit act on its claim: the scope's write rule
+(`Scope.may_handle_party`), asked here for every step whatever route called, never inferred from being able to see
+the case. The settlement is the rules kernel's, from the assessed losses, the liability and the cover the policy
+register holds (R3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from claimbridge.accounts.scope import scope_for
+from claimbridge.cases.models import Case, CaseParty, Claim
+from claimbridge.cases.services.quick_claim import not_handler
+from claimbridge.cases.services.record import event_append
+from claimbridge.core.errors import AppError
+from claimbridge.core.inputs import checked_money
+from claimbridge.rules.claim_flow import CLOSE_REASONS, REOPEN_REASONS, next_claim_state
+from claimbridge.rules.common import RuleInputError
+
+GRADES = ("full", "equal", "none")
+
+
+def _check(user: Any, party: CaseParty) -> None:
+    if not scope_for(user).may_handle_party(party):
+        raise not_handler()
+
+
+def claim_register(*, party: CaseParty, user: Any) -> Claim:
+    """立案: once per party; a second call returns the claim already registered."""
+    _check(user, party)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=party.case_id)
+        existing = Claim.objects.filter(party=party).first()
+        if existing is not None:
+            return existing
+        if case.state == "draft":
+            raise AppError("draft", "案件尚未报案完整，不能立案", "the case is still a draft and cannot be registered",
+                           status=409)  # fmt: skip
+        claim = Claim.objects.create(party=party, registered_by=user)
+        event_append(case=case, kind="claim_registered", actor=user, data={"party": party.label})
+    return claim
+
+
+def _lock(claim: Claim, action: str, check: Any = None) -> tuple[Case, Claim]:
+    """Lock the case (the chain) and the claim, in that order; `check(locked claim)` may refuse; move the claim by its
+    machine (refused: nothing changes). Returns the locked case and the claim in its new state (not yet saved)."""
+    case = Case.objects.select_for_update().get(pk=claim.party.case_id)
+    locked = Claim.objects.select_for_update(of=("self",)).select_related("party").get(pk=claim.pk)
+    if check is not None:
+        check(locked)
+    locked.state = next_claim_state(locked.state, action)
+    return case, locked
+
+
+def _done(claim: Claim, locked: Claim, fields: list[str]) -> Claim:
+    locked.save(update_fields=["state", *fields])
+    for name in ("state", *fields):
+        setattr(claim, name, getattr(locked, name))
+    return claim
+
+
+def claim_contact(*, claim: Claim, user: Any) -> Claim:
+    """The first call to the customer (the SLA's first-contact clock stops)."""
+    _check(user, claim.party)
+    with transaction.atomic():
+        case, locked = _lock(claim, "contact")
+        if locked.first_contact_at is None:
+            locked.first_contact_at = timezone.now()
+        _done(claim, locked, ["first_contact_at"])
+        event_append(case=case, kind="claim_contact", actor=user, data={"party": locked.party.label})
+    return claim
+
+
+def claim_assess(
+    *, claim: Claim, user: Any, losses: Mapping[str, Any], liability: Mapping[str, str] | None = None
+) -> Claim:
+    """定损: each vehicle's assessed loss; the liability is the case's (agreed online) unless given (police finding)."""
+    _check(user, claim.party)
+    labels = set(claim.party.case.parties.values_list("label", flat=True))
+    if set(losses) - labels:
+        raise AppError("bad_losses", "损失金额须为本案各当事方的金额", "losses are amounts for the case's parties",
+                       field="losses")  # fmt: skip
+    amounts = {label: checked_money(value, field=f"losses.{label}") for label, value in losses.items()}
+    liability = dict(liability) if liability else _agreed_liability(claim.party.case)
+    if set(liability) != labels or any(grade not in GRADES for grade in liability.values()):
+        raise AppError("no_liability", "请填写每一方的责任（全部、同等或无）", "give every party's liability: full, equal or none",
+                       field="liability")  # fmt: skip
+    with transaction.atomic():
+        case, locked = _lock(claim, "assess")
+        locked.losses = {label: str(amount) for label, amount in amounts.items()}
+        locked.liability, locked.assessed_at = liability, timezone.now()
+        locked.settlement, locked.payable = {}, None
+        _done(claim, locked, ["losses", "liability", "assessed_at", "settlement", "payable"])
+        event_append(case=case, kind="claim_assess", actor=user,
+                     data={"party": locked.party.label, "losses": locked.losses, "liability": liability})  # fmt: skip
+    return claim
+
+
+def _agreed_liability(case: Case) -> dict[str, str]:
+    from claimbridge.cases.quick_claim import accident_day
+    from claimbridge.rules.circumstances import catalogue_on, liability_grades
+
+    if not case.circumstances:
+        return {}
+    grades = liability_grades(case.circumstances, catalogue_on(accident_day(case)))
+    return grades if all(grade in GRADES for grade in grades.values()) else {}
+
+
+def claim_settle(*, claim: Claim, user: Any) -> Claim:
+    """理算 by the kernel: 交强险 first, then commercial cover by liability; this insurer pays what its party's
+    policies pay."""
+    from claimbridge.cases.quick_claim import settlement_document
+    from claimbridge.rules.settlement import settlement_from_document
+
+    _check(user, claim.party)
+    next_claim_state(claim.state, "settle")  # refused before the kernel runs when the claim is not assessed
+    try:
+        answer = settlement_from_document(settlement_document(claim))
+    except RuleInputError as error:
+        raise AppError("settlement_input", error.text.zh, error.text.en) from error
+    payable = sum((Decimal(p["amount"]) for p in answer["payments"] if p["payer"] == claim.party.label), Decimal(0))
+    with transaction.atomic():
+        case, locked = _lock(claim, "settle")
+        locked.settlement, locked.payable, locked.settled_at = answer, payable, timezone.now()
+        locked.approval_requested_by = None
+        _done(claim, locked, ["settlement", "payable", "settled_at", "approval_requested_by"])
+        event_append(case=case, kind="claim_settle", actor=user,
+                     data={"party": locked.party.label, "payable": str(payable)})  # fmt: skip
+    return claim
+
+
+def claim_approve(*, claim: Claim, user: Any) -> Claim:
+    """核赔 within the approver's authority; above it the claim waits for a colleague with a higher limit, who may
+    not be the one who asked (four eyes). Both moves go through the claim's machine."""
+    _check(user, claim.party)
+    with transaction.atomic():
+        current = Claim.objects.select_for_update().get(pk=claim.pk)
+        payable = current.payable or Decimal(0)
+        if payable > user.approval_limit:
+            if current.state == "awaiting_approval":
+                raise AppError("over_limit", f"金额 {payable} 元超过您的核赔权限 {user.approval_limit} 元",
+                               f"{payable} is over your approval limit of {user.approval_limit}", status=403)  # fmt: skip
+            case, locked = _lock(claim, "request_approval")
+            locked.approval_requested_by = user
+            _done(claim, locked, ["approval_requested_by"])
+            event_append(case=case, kind="claim_approval_requested", actor=user,
+                         data={"party": locked.party.label, "payable": str(payable)})  # fmt: skip
+            return claim
+        if current.state == "awaiting_approval" and current.approval_requested_by_id == user.pk:
+            raise AppError("four_eyes", "上报核赔的人员不能自己批准", "whoever asked for approval cannot approve it too",
+                           status=403)  # fmt: skip
+        case, locked = _lock(claim, "approve")
+        locked.approved_by, locked.approved_at = user, timezone.now()
+        _done(claim, locked, ["approved_by", "approved_at"])
+        event_append(case=case, kind="claim_approve", actor=user,
+                     data={"party": locked.party.label, "payable": str(payable)})  # fmt: skip
+    return claim
+
+
+def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str) -> Claim:
+    """The payment made, with the bank's reference. The same reference again changes nothing (a retried request).
+    After a reopening only the difference between the new settlement and what was paid is due."""
+    _check(user, claim.party)
+    reference = reference.strip()
+    if not reference or len(reference) > 60:
+        raise AppError("no_reference", "请填写支付流水号（最多 60 个字符）", "give the payment reference (at most 60 characters)",
+                       field="reference")  # fmt: skip
+    paid = checked_money(amount, field="amount")
+    with transaction.atomic():
+        current = Claim.objects.select_for_update().get(pk=claim.pk)
+        if current.state == "paid" and current.payment_reference == reference:
+            return current
+        due = (current.payable or Decimal(0)) - (current.paid_amount or Decimal(0))
+        if paid <= 0 or paid != due:
+            raise AppError("wrong_amount", f"应支付 {due} 元（核赔金额减去已付金额）",
+                           f"the payment due is {due} (the approved amount less what was paid)", field="amount")  # fmt: skip
+        case, locked = _lock(claim, "pay")
+        locked.paid_amount = (current.paid_amount or Decimal(0)) + paid
+        locked.payment_reference, locked.paid_at = reference, timezone.now()
+        _done(claim, locked, ["paid_amount", "payment_reference", "paid_at"])
+        event_append(case=case, kind="claim_pay", actor=user,
+                     data={"party": locked.party.label, "amount": str(paid), "reference": reference})  # fmt: skip
+    return claim
+
+
+def claim_close(*, claim: Claim, user: Any, reason: str) -> Claim:
+    _check(user, claim.party)
+
+    def applies(current: Claim) -> None:
+        if reason not in CLOSE_REASONS or (reason == "paid_in_full") != (current.state == "paid"):
+            raise AppError(
+                "bad_reason", "请选择适用的结案原因", "choose a reason for closing that applies", field="reason"
+            )
+
+    with transaction.atomic():
+        case, locked = _lock(claim, "close", applies)
+        locked.closed_at, locked.close_reason = timezone.now(), reason
+        _done(claim, locked, ["closed_at", "close_reason"])
+        event_append(case=case, kind="claim_close", actor=user, data={"party": locked.party.label, "reason": reason})
+    return claim
+
+
+def claim_reopen(*, claim: Claim, user: Any, reason: str) -> Claim:
+    _check(user, claim.party)
+    if reason not in REOPEN_REASONS:
+        raise AppError("bad_reason", "请选择重开原因", "choose a reason for reopening", field="reason")
+    with transaction.atomic():
+        case, locked = _lock(claim, "reopen")
+        locked.closed_at, locked.close_reason, locked.reopened_count = None, "", locked.reopened_count + 1
+        locked.approved_by, locked.approved_at, locked.approval_requested_by = None, None, None
+        _done(claim, locked, ["closed_at", "close_reason", "reopened_count", "approved_by", "approved_at",
+                              "approval_requested_by"])  # fmt: skip
+        event_append(case=case, kind="claim_reopen", actor=user, data={"party": locked.party.label, "reason": reason})
+    return claim

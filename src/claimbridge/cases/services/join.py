@@ -1,0 +1,117 @@
+"""The other driver joins a case from their own phone with a short code and their proved mobile (B1), safely:
+attempts are counted per client and per code, a wrong code and an expired one get the same answer, and a live code
+is locked after a few wrong phone codes (issue 12: join codes could be guessed)."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import segno
+from django.db import transaction
+from django.utils import timezone
+
+from claimbridge.cases.models import Case, CaseParty
+from claimbridge.cases.services.record import event_append
+from claimbridge.core.crypto import blind_index
+from claimbridge.core.errors import AppError
+from claimbridge.core.throttle import hit
+
+JOIN_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: easy to read out at the roadside
+JOIN_CODE_LENGTH = 6
+JOIN_CODE_LIFETIME_MINUTES = 60
+JOIN_FAILURES_BEFORE_LOCK = 5  # wrong phone codes against one live join code
+JOIN_WINDOW_SECONDS = 600
+JOIN_ATTEMPTS_PER_CLIENT = 20  # per window, whatever the code
+JOIN_ATTEMPTS_PER_CODE = 10  # per window, whoever tries
+
+
+def join_refused() -> AppError:
+    """The one answer for a code that does not exist, has expired, was locked, or came with a wrong phone code: a
+    guesser learns nothing about which codes are live."""
+    return AppError("join_refused", "加入码或短信验证码不正确，或已过期。请核对对方手机上显示的加入码，必要时重新获取验证码。",
+                    "The join code or the text-message code is not right, or has expired. Check the code on the other "
+                    "driver's phone, and ask for a new text-message code if needed.", field="join_code")  # fmt: skip
+
+
+def too_many_attempts() -> AppError:
+    return AppError("too_many_attempts", "尝试次数过多，请 10 分钟后再试", "Too many attempts: try again in 10 minutes.",
+                    status=429)  # fmt: skip
+
+
+def case_join_code_issue(*, case: Case, user: Any = None) -> str:
+    """A new short code (and its QR) with which the other driver joins the case from their own phone (B1). Only ever
+    from a POST: issuing changes the case."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        while True:
+            code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+            if not Case.objects.filter(join_code=code, join_code_expires_at__gt=timezone.now()).exists():
+                break
+        expires = timezone.now() + timedelta(minutes=JOIN_CODE_LIFETIME_MINUTES)
+        Case.objects.filter(pk=locked.pk).update(join_code=code, join_code_expires_at=expires, join_code_failures=0)
+        event_append(case=locked, kind="join_code_issued", actor=user, data={})
+    case.join_code, case.join_code_expires_at, case.join_code_failures = code, expires, 0
+    return code
+
+
+def live_join_code(case: Case) -> str:
+    """The case's join code while it still works, else ""."""
+    if case.join_code and case.join_code_expires_at and case.join_code_expires_at > timezone.now():
+        return case.join_code
+    return ""
+
+
+def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") -> tuple[Case, CaseParty]:
+    """The second driver joins with the code from the first driver's phone and a code sent to their own mobile."""
+    from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
+
+    code = join_code.strip().upper()[:16]
+    phone = normalise_mobile(phone)  # a malformed number is the driver's typing, not a guess: said as such
+    if not hit(f"join:client:{client}", limit=JOIN_ATTEMPTS_PER_CLIENT, window_seconds=JOIN_WINDOW_SECONDS):
+        raise too_many_attempts()
+    if not hit(f"join:code:{code}", limit=JOIN_ATTEMPTS_PER_CODE, window_seconds=JOIN_WINDOW_SECONDS):
+        raise too_many_attempts()
+    case = Case.objects.filter(join_code=code, join_code_expires_at__gt=timezone.now()).first() if code else None
+    if case is None:
+        raise join_refused()
+    try:
+        challenge_verify(phone, sms_code)
+    except AppError:
+        _count_failure(case)
+        raise join_refused() from None
+    index = blind_index(phone, purpose="phone")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        existing = CaseParty.objects.filter(case=locked, phone_index=index).first()
+        if existing is not None:
+            return locked, existing
+        taken = set(CaseParty.objects.filter(case=locked).values_list("label", flat=True))
+        label = next((candidate for candidate in "ABCD" if candidate not in taken), None)
+        if label is None:
+            raise AppError("case_full", "本案当事方已满", "this case already has all its parties", status=409)
+        party = CaseParty.objects.create(case=locked, label=label, driver_phone=phone, phone_index=index)
+        event_append(case=locked, kind="party_joined", actor=None, data={"party": label})
+    return locked, party
+
+
+def _count_failure(case: Case) -> None:
+    """One more wrong phone code against the live code; at the limit the code stops working (committed: a refusal
+    must not undo the count)."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        failures = locked.join_code_failures + 1
+        if failures >= JOIN_FAILURES_BEFORE_LOCK:
+            Case.objects.filter(pk=locked.pk).update(join_code_failures=failures, join_code_expires_at=timezone.now())
+            event_append(case=locked, kind="join_code_locked", actor=None, data={})
+        else:
+            Case.objects.filter(pk=locked.pk).update(join_code_failures=failures)
+
+
+def join_qr_svg(*, join_url: str) -> str:
+    """The join link as an SVG QR code, for the other driver's camera."""
+    buffer = io.BytesIO()
+    segno.make(join_url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False)
+    return buffer.getvalue().decode()

@@ -1,0 +1,111 @@
+"""The case's record: every change appends one event to the case's hash chain and offers it to the insurers of the
+case, each cut to what that insurer may see, in the same transaction as the change (B8, B9).
+
+Call `event_append` after the rows have changed, inside the service's transaction: the event is the last word on
+what the change was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from claimbridge.cases import reference
+from claimbridge.cases.events import EventType, event_type
+from claimbridge.cases.models import Case, CaseEvent, CaseParty, OutboxMessage
+from claimbridge.core.hashchain import GENESIS, link
+from claimbridge.rules.case_flow import next_state
+
+
+def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any], locked: bool = False) -> CaseEvent:
+    """Append to the case's chain; the case row is locked (by the caller when `locked`) so the chain never forks.
+    `kind` must be registered in `cases.events` with every field of `data` declared."""
+    registered = event_type(kind, data)
+    with transaction.atomic(savepoint=False):
+        if not locked:
+            current = (
+                Case.objects.select_for_update()
+                .only("pk", "number", "state", "events_count", "last_event_hash")
+                .get(pk=case.pk)
+            )
+            case.events_count, case.last_event_hash, case.state = (
+                current.events_count,
+                current.last_event_hash,
+                current.state,
+            )
+        event = CaseEvent(case=case, sequence=case.events_count + 1, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+                          at=timezone.now(), data=data, previous_hash=case.last_event_hash or GENESIS)  # fmt: skip
+        event.hash = link(event.previous_hash, event.payload(case.number))
+        event.save()
+        Case.objects.filter(pk=case.pk).update(events_count=event.sequence, last_event_hash=event.hash)
+        case.events_count, case.last_event_hash = event.sequence, event.hash
+        outbox_enqueue(case=case, event=event, registered=registered)
+    return event
+
+
+def case_advance(*, case: Case, action: str, actor: Any = None, reason: str = "") -> None:
+    """Move the (locked) case by the kernel's case machine and record it."""
+    state = next_state(case.state, action)
+    Case.objects.filter(pk=case.pk).update(state=state)
+    previous, case.state = case.state, state
+    event_append(case=case, kind="state_changed", actor=actor,
+                 data={"from": previous, "to": state, "action": action, "reason": reason})  # fmt: skip
+
+
+def receiver_parties(parties: list[CaseParty], insurer_id: int) -> list[dict[str, Any]]:
+    """The parties as one insurer may know them: its own as its staff see them, the others by label and insurer."""
+    insurers, units = reference.insurers_by_id(), reference.claims_units()
+    shown = []
+    for party in sorted(parties, key=lambda p: p.label):
+        insurer = insurers.get(party.insurer_id) if party.insurer_id else None
+        entry: dict[str, Any] = {"label": party.label, "insurer": insurer.code if insurer else None}
+        if party.insurer_id == insurer_id:
+            unit = units.get(party.claims_unit_id) if party.claims_unit_id else None
+            entry |= {"plate": party.plate, "claims_unit": {"id": unit.pk, "name": unit.name} if unit else None,
+                      "underwriting_city": party.underwriting_city_code, "cover_verified": party.cover_verified,
+                      "ctpl_policy_number": party.ctpl_policy_number}  # fmt: skip
+        shown.append(entry)
+    return shown
+
+
+def outbox_enqueue(
+    *, case: Case, event: CaseEvent, registered: EventType, parties: list[CaseParty] | None = None
+) -> list[OutboxMessage]:
+    """One message per endpoint of each insurer that hears of the event, built from what that insurer may see.
+    Call inside the transaction of the change: the message exists exactly when the change does."""
+    endpoints = reference.webhook_endpoints()
+    if not endpoints:
+        return []
+    if parties is None:
+        parties = list(
+            CaseParty.objects.filter(case_id=case.pk).only(
+                "pk", "label", "plate", "insurer_id", "claims_unit_id", "underwriting_city_code", "cover_verified",
+                "ctpl_policy_number",
+            )
+        )  # fmt: skip
+    labels_of: dict[int, set[str]] = {}
+    for party in parties:
+        if party.insurer_id:
+            labels_of.setdefault(party.insurer_id, set()).add(party.label)
+    messages = []
+    for insurer_id, own_labels in sorted(labels_of.items()):
+        receiving = endpoints.get(insurer_id)
+        if not receiving:
+            continue
+        data = registered.for_receiver(event.data, own_labels)
+        if data is None:
+            continue
+        payload = {"case": case.number, "sequence": event.sequence, "kind": event.kind, "at": event.at.isoformat(),
+                   "state": case.state, "parties": receiver_parties(parties, insurer_id), "data": data}  # fmt: skip
+        messages += [
+            OutboxMessage(endpoint=endpoint, event_type=registered.webhook_type, payload=payload)
+            for endpoint in receiving
+        ]
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
+        from claimbridge.cases.tasks import deliver_webhooks
+
+        transaction.on_commit(lambda: deliver_webhooks.enqueue())
+    return messages

@@ -1,0 +1,201 @@
+"""Back-office pages: the claims unit's inbox, reporting a case (hotline, adjuster at the scene), the case page with
+its claim lines, and every write from it — each write loaded through the scope's write rules (B8, issue 12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from claimbridge.accounts.roles import (
+    BACK_OFFICE_REPORTER_ROLES,
+    CASE_READER_ROLES,
+    CASE_REPORTER_CHANNELS,
+    INBOX_ROLES,
+)
+from claimbridge.cases import selectors
+from claimbridge.cases.services import claims, handoffs, intake, quick_claim
+from claimbridge.cases.views.common import agreement_response, saved, show_refusal
+from claimbridge.core.errors import AppError, reading_english
+from claimbridge.core.idempotency import run_once
+from claimbridge.rules.case_flow import ACTION_NAMES, STATES, available_actions
+from claimbridge.web.access import roles_required
+
+CASE_ACTIONS = ("send_to_police",)  # a case-level step staff may take; every other one is the parties' or a claim's
+
+
+@roles_required(INBOX_ROLES)
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    english = reading_english()
+    states = [(code, text.en if english else text.zh) for code, text in STATES.items()]
+    labels = dict(states)
+    rows = [(case, labels[case.state], clock)
+            for case, clock in selectors.inbox_for_user(user=request.user, state=state if state in STATES else "")]  # fmt: skip
+    can_report = getattr(request.user, "role", None) in BACK_OFFICE_REPORTER_ROLES
+    return render(
+        request, "cases/inbox.html", {"rows": rows, "states": states, "state": state, "can_report": can_report}
+    )
+
+
+@roles_required(BACK_OFFICE_REPORTER_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Insurer staff report from a hotline call; an adjuster reports at the scene, with the customer's consent. A
+    double submit makes one case (the form's key)."""
+    from claimbridge.cases.forms import BackOfficeCaseForm
+
+    user = request.user
+    adjuster = user.role == "adjuster"  # type: ignore[union-attr]
+    form = BackOfficeCaseForm(request.POST or None, counties=selectors.county_choices(),
+                              insurers=selectors.insurer_choices(), adjuster=adjuster,
+                              initial={"accident_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            county = selectors.county_get(code=data["county"])
+            parties = [intake.PartyInput("A", plate=data["plate_a"], insurer_code=data["insurer_a"])]
+            if data["plate_b"]:
+                parties.append(intake.PartyInput("B", plate=data["plate_b"], insurer_code=data["insurer_b"]))
+            consent = ({"credential_shown": data["credential_shown"], "customer_consented": data["customer_consented"]}
+                       if adjuster else None)  # fmt: skip
+
+            def work() -> tuple[int, dict[str, Any]]:
+                assert county is not None
+                case = intake.case_create(user=user, channel=CASE_REPORTER_CHANNELS[user.role], county=county,  # type: ignore[union-attr]
+                                          accident_at=data["accident_at"], parties=parties, consent=consent,
+                                          latitude=data["latitude"], longitude=data["longitude"], crs=data["crs"],
+                                          facts=form.facts())  # fmt: skip
+                return 201, {"number": case.number}
+
+            try:
+                if county is None:
+                    raise AppError("no_county", "请选择区县", "choose the county", field="county")
+                _status, body, _replayed = run_once(scope=f"user:{user.pk}:cases.web-create", key=form.key, work=work)
+            except AppError as refused:
+                show_refusal(request, form, refused)
+            else:
+                return redirect("case", number=body["number"])
+    return render(request, "cases/new.html", {"form": form, "adjuster": adjuster}, status=status)
+
+
+@roles_required(CASE_READER_ROLES)
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    from claimbridge.cases.quick_claim import assessment
+    from claimbridge.evidence import selectors as evidence_selectors
+
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    english = reading_english()
+    state = STATES[case.state]
+    back_office = getattr(request.user, "role", None) in INBOX_ROLES
+    panels = selectors.claim_panels(user=request.user, case=case)
+    may_act = bool(panels)  # handles a party of the case: may send it to the police
+    actions = [(action, ACTION_NAMES[action].en if english else ACTION_NAMES[action].zh)
+               for action in available_actions(case.state) if action in CASE_ACTIONS] if may_act else []  # fmt: skip
+    evidence = case.evidence.reference if case.evidence is not None else ""
+    context = {
+        "case": case, "view": selectors.case_view(user=request.user, case=case), "timeline": selectors.timeline(case=case),
+        "state_label": state.en if english else state.zh, "actions": actions, "claims": panels,
+        "judged": assessment(case) if back_office and selectors.party_labels(case) else None,
+        "evidence_reference": evidence if evidence and evidence_selectors.evidence_file_get_for_user(user=request.user, reference=evidence) else "",
+    }  # fmt: skip
+    return render(request, "cases/case.html", context)
+
+
+@roles_required(INBOX_ROLES)
+@require_POST
+def party_handoff(request: HttpRequest, number: str, label: str) -> HttpResponse:
+    """Staff move their party's claim to another unit of their company, saying why (R1): recorded, never ownerless."""
+    try:
+        _case, party = selectors.party_for_handling(user=request.user, number=number, label=label)
+        handoffs.handoff(party=party, to_unit=selectors.claims_unit_get(pk=request.POST.get("unit")),
+                         reason=request.POST.get("reason", ""), user=request.user, note=request.POST.get("note", "")[:200])  # fmt: skip
+    except AppError as refused:
+        if refused.status == 404:
+            raise Http404 from None
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, saved())
+    return redirect("case", number=number)
+
+
+@roles_required(INBOX_ROLES)
+@require_POST
+def claim_action(request: HttpRequest, number: str, label: str, action: str) -> HttpResponse:
+    """A step of the user's party's claim from the case page: only if this user handles that party's claim."""
+    data = request.POST
+    try:
+        case, party = selectors.party_for_handling(user=request.user, number=number, label=label)
+        claim = selectors.claim_of(party)
+        if action == "register":
+            claims.claim_register(party=party, user=request.user)
+        elif claim is None:
+            raise AppError("no_claim", "请先立案", "register the claim first", status=409)
+        elif action == "contact":
+            claims.claim_contact(claim=claim, user=request.user)
+        elif action == "assess":
+            labels = selectors.party_labels(case)
+            losses = {lab: data.get(f"loss_{lab}") or "0" for lab in labels}
+            liability = {lab: data.get(f"liability_{lab}", "") for lab in labels}
+            claims.claim_assess(claim=claim, user=request.user, losses=losses,
+                                liability=liability if all(liability.values()) else None)  # fmt: skip
+        elif action == "settle":
+            claims.claim_settle(claim=claim, user=request.user)
+        elif action == "approve":
+            claims.claim_approve(claim=claim, user=request.user)
+        elif action == "pay":
+            claims.claim_pay(claim=claim, user=request.user, amount=data.get("amount") or "0",
+                             reference=data.get("reference", ""))  # fmt: skip
+        elif action == "close":
+            claims.claim_close(claim=claim, user=request.user, reason=data.get("reason", ""))
+        elif action == "reopen":
+            claims.claim_reopen(claim=claim, user=request.user, reason=data.get("reason", ""))
+        else:
+            raise Http404
+    except AppError as refused:
+        if refused.status == 404:
+            raise Http404 from None
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, saved())
+    return redirect("case", number=number)
+
+
+@roles_required(INBOX_ROLES)
+@require_POST
+def case_action(request: HttpRequest, number: str) -> HttpResponse:
+    """A step of the whole case by staff who handle one of its parties: sending it to the traffic police."""
+    action = request.POST.get("action", "")
+    try:
+        if action not in CASE_ACTIONS:
+            raise AppError(
+                "bad_action", "不能从后台执行此操作", "this step is not taken from the back office", field="action"
+            )
+        case, _parties = selectors.case_for_write(user=request.user, number=number)
+        quick_claim.case_to_police(case=case, reason=request.POST.get("reason", "")[:200] or "staff", user=request.user)
+    except AppError as refused:
+        if refused.status == 404:
+            raise Http404 from None
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, saved())
+    return redirect("case", number=number)
+
+
+@roles_required(CASE_READER_ROLES)
+@require_GET
+def agreement(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    return agreement_response(case)
