@@ -539,7 +539,7 @@ def me_photo(request: HttpRequest, number: str) -> HttpResponse:
     try:
         services.party_photo_upload(party=party, slot_code=form.cleaned_data["slot"], upload=form.cleaned_data["file"],
                                     upload_key=form.cleaned_data["upload_key"])  # fmt: skip
-    except evidence_errors.EvidenceError as refused:
+    except evidence_errors.AppError as refused:
         form.add_error("file", evidence_errors.message_in_language(refused))
         return _me_page(request, party, status=422, photo_form=form)
     from django.utils.translation import gettext
