@@ -81,16 +81,14 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
             error = refused.message
     else:
         error = _("Choose a photo or video to upload.")
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") or error:  # a refusal is answered on the page itself, with 422
         context = _gallery_context(request, evidence_file) | {
             "upload_error": error,
             "error_slot": request.POST.get("slot_key"),
         }
-        return render(request, "evidence/_gallery.html", context, status=422 if error else 200)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Uploaded."))
+        template = "evidence/_gallery.html" if request.headers.get("HX-Request") else "evidence/file_detail.html"
+        return render(request, template, context, status=422 if error else 200)
+    messages.success(request, _("Uploaded."))
     return redirect("evidence-file", reference=reference)
 
 

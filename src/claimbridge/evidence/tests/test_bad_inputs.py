@@ -204,3 +204,12 @@ def test_a_bad_upload_on_the_page_says_why_and_stores_nothing(client, evidence_f
     assert response.status_code == 422
     assert "upload-error" in response.content.decode()
     nothing_stored()
+
+
+def test_a_bad_upload_without_javascript_is_answered_on_the_page_with_422(client, evidence_file):
+    response = client.post(f"/evidence/{evidence_file.reference}/upload/", secure=True,
+                           data={"slot": "plate", "party": "Z", "upload_key": "k2",
+                                 "file": SimpleUploadedFile("p.jpg", encode(scene(), "JPEG"))})  # fmt: skip
+    assert response.status_code == 422
+    assert "upload-error" in response.content.decode()
+    nothing_stored()
