@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from claimbridge.core.errors import AppError
+from claimbridge.core.errors import AppError  # also what callers catch: `except errors.AppError`
 from claimbridge.photos.errors import RejectedFile
-
-__all__ = ["AppError", "message_in_language"]
 
 
 def unknown_slot() -> AppError:
