@@ -27,6 +27,7 @@ def test_an_adjuster_photographs_the_scene_on_a_phone(browser, live_server, scre
     for slot, data in photos.items():
         (tmp_path / f"{slot}.jpg").write_bytes(data)
     (tmp_path / "not-a-photo.jpg").write_bytes(b"<html><body>not a photo</body></html>")
+    (tmp_path / "photo-with-payload.jpg").write_bytes(photos["rear_panorama"] + b"hidden payload after the picture")
 
     context = browser.new_context(**PHONE, locale="zh-CN")
     page = context.new_page()
@@ -69,6 +70,15 @@ def test_an_adjuster_photographs_the_scene_on_a_phone(browser, live_server, scre
         error = page.locator("[data-testid=upload-error]")
         error.wait_for()
         assert "只接受照片" in error.inner_text()
+        assert page.locator("[data-testid=slot-other_documents] [data-testid=item]").count() == 0
+
+        # Issue 12, finding 9: a real photo with something appended after its end is refused, and says why.
+        section = page.locator("[data-testid=slot-other_documents]")
+        section.locator("input[type=file]").set_input_files(str(tmp_path / "photo-with-payload.jpg"))
+        section.get_by_role("button", name="上传").click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=upload-error]')?.innerText.includes('图像结束之后')"
+        )
         assert page.locator("[data-testid=slot-other_documents] [data-testid=item]").count() == 0
 
         download = page.locator("[data-testid=slot-front_panorama] a.download").first

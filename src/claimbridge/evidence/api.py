@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from claimbridge.accounts.api_keys import API_AUTH
-from claimbridge.evidence import downloads, errors, selectors, services
+from claimbridge.core.errors import forbidden, not_found
+from claimbridge.core.idempotency import fingerprint_of, run_once
+from claimbridge.core.inputs import PastInstant, Text
+from claimbridge.core.schemas import responses
+from claimbridge.evidence import downloads, selectors, services
 from claimbridge.evidence.slots import SLOTS, required_slot_codes
-from claimbridge.organisations.models import Insurer
 
 router = Router(tags=["evidence"], auth=API_AUTH)
 
@@ -32,12 +34,12 @@ class SlotOut(Schema):
 
 
 class FileIn(Schema):
-    title: str = ""
-    accident_at: datetime | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    crs: str = "wgs84"
-    insurers: list[str] = []
+    title: Text(120) = ""  # type: ignore[valid-type]
+    accident_at: PastInstant | None = None  # with its zone; not in the future, not decades ago
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    crs: Literal["wgs84", "gcj02"] = "wgs84"
+    insurers: Annotated[list[Text(20, min_length=1)], Field(max_length=10)] = []  # type: ignore[valid-type]
 
 
 class FlagOut(Schema):
@@ -116,17 +118,11 @@ def file_out(user: Any, evidence_file: Any) -> dict[str, Any]:
 def _file_or_404(request: HttpRequest, reference: str) -> Any:
     evidence_file = selectors.evidence_file_get_for_user(user=request.user, reference=reference)
     if evidence_file is None:
-        raise HttpError(404, "not found")
+        raise not_found()
     return evidence_file
 
 
-def _refused(request: HttpRequest, error: errors.EvidenceError, status: int = 422) -> HttpResponse:
-    from claimbridge.api import api
-
-    return api.create_response(request, errors.error_body(error), status=status)
-
-
-@router.get("/slots", response=list[SlotOut], auth=None, summary="The photo slots a case asks for")
+@router.get("/slots", response=responses({200: list[SlotOut]}), auth=None, summary="The photo slots a case asks for")
 def slots(request: HttpRequest) -> list[dict[str, Any]]:
     required = set(required_slot_codes())
     return [
@@ -136,62 +132,77 @@ def slots(request: HttpRequest) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.get("/files", response=list[FileOut], summary="Evidence files you may see")
+@router.get("/files", response=responses({200: list[FileOut]}), summary="Evidence files you may see")
 def file_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [file_out(request.user, f) for f in selectors.evidence_file_list_for_user(user=request.user)[:100]]
 
 
-@router.post("/files", response={201: FileOut}, summary="Start an evidence file for an accident")
+@router.post("/files", response=responses({201: FileOut, 200: FileOut}),
+             summary="Start an evidence file for an accident (Idempotency-Key: a retry answers 200 with the same file)")  # fmt: skip
 def file_create(request: HttpRequest, payload: FileIn) -> Status[dict[str, Any]]:
     if not selectors.may_create(user=request.user):
-        raise HttpError(403, "forbidden")
-    if payload.crs not in {"wgs84", "gcj02"}:
-        raise HttpError(422, "crs")
-    insurers = list(Insurer.objects.filter(code__in=payload.insurers))
-    evidence_file = services.evidence_file_create(
-        user=request.user, title=payload.title, accident_at=payload.accident_at, latitude=payload.latitude,
-        longitude=payload.longitude, crs=payload.crs, insurers=insurers,
-    )  # fmt: skip
-    return Status(201, file_out(request.user, evidence_file))
+        raise forbidden()
+
+    def work() -> tuple[int, dict[str, Any]]:
+        evidence_file = services.evidence_file_create(
+            user=request.user, title=payload.title, accident_at=payload.accident_at, latitude=payload.latitude,
+            longitude=payload.longitude, crs=payload.crs, insurers=services.insurers_by_code(payload.insurers),
+        )  # fmt: skip
+        return 201, FileOut.model_validate(file_out(request.user, evidence_file)).model_dump(mode="json")
+
+    status, body, replayed = run_once(scope=f"user:{request.user.pk}:evidence.files",
+                                      key=request.headers.get("Idempotency-Key", ""), work=work,
+                                      fingerprint=fingerprint_of(payload))  # fmt: skip
+    return Status(200 if replayed and status == 201 else status, body)
 
 
-@router.get("/files/{reference}", response=FileOut, summary="One evidence file: slots, items, flags, reuse")
+@router.get("/files/{reference}", response=responses({200: FileOut}),
+            summary="One evidence file: slots, items, flags, reuse")  # fmt: skip
 def file_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
     return file_out(request.user, _file_or_404(request, reference))
 
 
-@router.post("/files/{reference}/items", response={201: ItemOut, 200: ItemOut, 422: dict[str, Any]},
-             summary="Upload a photo or video into a slot (multipart; Idempotency-Key makes retries safe)")  # fmt: skip
+@router.post("/files/{reference}/items", response=responses({201: ItemOut, 200: ItemOut}),
+             summary="Upload a photo or video into a slot (multipart; Idempotency-Key makes retries safe: the same "
+                     "file again answers 200 with the first item, another file under the same key is refused)")  # fmt: skip
 def item_upload(
     request: HttpRequest, reference: str, file: File[UploadedFile], slot: Form[str], party: Form[str] = ""
-) -> Any:
+) -> Status[dict[str, Any]]:
     evidence_file = _file_or_404(request, reference)
     if not selectors.may_upload(user=request.user, evidence_file=evidence_file):
-        raise HttpError(403, "forbidden")
+        raise forbidden()
     key = request.headers.get("Idempotency-Key", "")
-    existed = bool(key) and evidence_file.items.filter(upload_key=key[:80]).exists()
-    try:
-        item = services.evidence_item_upload(
-            user=request.user, evidence_file=evidence_file, slot_code=slot, party=party, upload=file, upload_key=key
-        )
-    except errors.EvidenceError as error:
-        return _refused(request, error)
-    item = get_object_or_404(type(item).objects.select_related("stored", "file"), pk=item.pk)
-    return Status(200 if existed else 201, _item_out(item, {}))
+    existed = set(evidence_file.items.values_list("pk", flat=True))
+    item = services.evidence_item_upload(
+        user=request.user, evidence_file=evidence_file, slot_code=slot, party=party, upload=file, upload_key=key
+    )
+    shown = selectors.evidence_item_get_for_user(user=request.user, item_id=item.pk)
+    if shown is None:
+        raise not_found()
+    return Status(200 if shown.pk in existed else 201, _item_out(shown, {}))
+
+
+def _binary(mime: str, what: str) -> dict[str, Any]:
+    """The OpenAPI description of a download: its bytes, of this type."""
+    return {"responses": {200: {"description": what, "content": {mime: {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
 
 
 @router.get(
-    "/items/{item_id}/original", url_name="evidence_original", summary="The original, byte for byte, as a download"
-)
+    "/items/{item_id}/original", url_name="evidence_original", response=responses({}),
+    openapi_extra=_binary("application/octet-stream", "The original, byte for byte"),
+    summary="The original, byte for byte, as a download",
+)  # fmt: skip
 def original(request: HttpRequest, item_id: int) -> FileResponse:
     return downloads.original_response(request, item_id)
 
 
-@router.get("/items/{item_id}/thumbnail", url_name="evidence_thumbnail", summary="Thumbnail (re-encoded, no metadata)")
+@router.get("/items/{item_id}/thumbnail", url_name="evidence_thumbnail", response=responses({}),
+            openapi_extra=_binary("image/jpeg", "A JPEG thumbnail"), summary="Thumbnail (re-encoded, no metadata)")  # fmt: skip
 def thumbnail(request: HttpRequest, item_id: int) -> FileResponse:
     return downloads.derived_response(request, item_id, "thumbnail")
 
 
-@router.get("/items/{item_id}/preview", url_name="evidence_preview", summary="Preview (re-encoded, no metadata)")
+@router.get("/items/{item_id}/preview", url_name="evidence_preview", response=responses({}),
+            openapi_extra=_binary("image/jpeg", "A JPEG preview"), summary="Preview (re-encoded, no metadata)")  # fmt: skip
 def preview(request: HttpRequest, item_id: int) -> FileResponse:
     return downloads.derived_response(request, item_id, "preview")

@@ -1,49 +1,94 @@
-"""Why an upload or a request about evidence was refused: a code and a message in both languages."""
+"""Why an upload or a request about evidence was refused: `AppError`s with a code and both languages (issue 12)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-
-from claimbridge.core.errors import error_body as bilingual_error_body
-from claimbridge.core.errors import in_current_language
+from claimbridge.core.errors import AppError  # also what callers catch: `except errors.AppError`
+from claimbridge.photos.errors import RejectedFile
 
 
-class EvidenceError(Exception):
-    def __init__(self, code: str, message: str | Promise, *, zh: str | None = None, en: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.zh, self.en = zh, en  # set when the text comes from the kernel, already in both languages
-        super().__init__(code)
+def unknown_slot() -> AppError:
+    return AppError("unknown_slot", "没有这个照片位置", "There is no such photo slot.", field="slot")
 
 
-def unknown_slot() -> EvidenceError:
-    return EvidenceError("unknown_slot", _("There is no such photo slot."))
+def wrong_party() -> AppError:
+    return AppError(
+        "wrong_party",
+        "请说明这张照片属于哪一方（A 至 D）；不分当事方的位置不填当事方",
+        "Say which party (A to D) this photo belongs to; slots for the whole scene take no party.",
+        field="party",
+    )
 
 
-def wrong_party() -> EvidenceError:
-    return EvidenceError("wrong_party", _("Say which party (A or B) this photo belongs to."))
-
-
-def wrong_kind(video_slot: bool) -> EvidenceError:
+def wrong_kind(video_slot: bool) -> AppError:
     if video_slot:
-        return EvidenceError("video_expected", _("This slot takes a video (MP4 or MOV)."))
-    return EvidenceError("photo_expected", _("This slot takes a photo, not a video."))
+        return AppError("video_expected", "这个位置需要视频（MP4 或 MOV）", "This slot takes a video (MP4 or MOV).",
+                        field="file")  # fmt: skip
+    return AppError(
+        "photo_expected", "这个位置需要照片，不是视频", "This slot takes a photo, not a video.", field="file"
+    )
 
 
-def no_file() -> EvidenceError:
-    return EvidenceError("no_file", _("Choose a photo or video to upload."))
+def no_file() -> AppError:
+    return AppError("no_file", "请选择要上传的照片或视频", "Choose a photo or video to upload.", field="file")
 
 
-def message_in_language(error: EvidenceError) -> str:
-    if error.zh and error.en:
-        return in_current_language(error.zh, error.en)
-    return str(error.message)
+def refused_file(rejected: RejectedFile) -> AppError:
+    """The photos kernel's reason, at the boundary of the shell."""
+    return AppError(rejected.code, rejected.zh, rejected.en, field="file")
 
 
-def error_body(error: EvidenceError) -> dict[str, Any]:
-    if error.zh and error.en:
-        return {"error": {"code": error.code, "message": message_in_language(error), "zh": error.zh, "en": error.en}}
-    return bilingual_error_body(error.code, error.message)
+def bad_upload_key() -> AppError:
+    return AppError(
+        "bad_idempotency_key",
+        "上传键须为 1 至 80 个可见 ASCII 字符",
+        "An upload key (Idempotency-Key) is 1 to 80 printable ASCII characters.",
+        field="Idempotency-Key",
+    )
+
+
+def bad_crs() -> AppError:
+    return AppError("bad_crs", "坐标系只能是 wgs84 或 gcj02", "The coordinate system is wgs84 or gcj02.", field="crs")
+
+
+def bad_coordinate(field: str) -> AppError:
+    limit = 90 if field == "latitude" else 180
+    return AppError(
+        "bad_coordinate",
+        f"{'纬度' if field == 'latitude' else '经度'}须为 -{limit} 至 {limit} 之间的数",
+        f"The {field} is a number from -{limit} to {limit}.",
+        field=field,
+    )
+
+
+def half_a_place() -> AppError:
+    return AppError("half_a_place", "请同时填写纬度和经度，或都不填", "Give both latitude and longitude, or neither.",
+                    field="latitude")  # fmt: skip
+
+
+def bad_title(limit: int) -> AppError:
+    return AppError(
+        "bad_title",
+        f"标题最多 {limit} 个字符，且不能含控制字符",
+        f"The title is at most {limit} characters, without control characters.",
+        field="title",
+    )
+
+
+def unknown_insurer(code: str) -> AppError:
+    return AppError("unknown_insurer", f"没有代码为 {code} 的保险公司", f"There is no insurer with the code {code}.",
+                    field="insurers")  # fmt: skip
+
+
+def upload_failed() -> AppError:
+    return AppError(
+        "upload_failed",
+        "文件未能保存，什么也没有留下：请再上传一次",
+        "The file could not be stored and nothing of it was kept: upload it again.",
+        status=503,
+        field="file",
+    )
+
+
+def message_in_language(error: AppError) -> str:
+    """The reason in the reader's language (for pages)."""
+    return error.message

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.core.errors import AppError
+from claimbridge.core.inputs import plausible_accident_time
 from claimbridge.organisations.models import Insurer
 
 
@@ -22,6 +24,15 @@ class EvidenceFileForm(forms.Form):
         label=_("Insurers involved"), queryset=Insurer.objects.filter(is_active=True), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
+
+    def clean_accident_at(self) -> Any:
+        value = self.cleaned_data.get("accident_at")
+        if value is None:
+            return value
+        try:
+            return plausible_accident_time(value)  # not in the future, not decades ago
+        except AppError as refused:
+            raise forms.ValidationError(refused.message) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from claimbridge.accounts.roles import EVIDENCE_UPLOADER_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.evidence.models import EvidenceFile, EvidenceItem, ReuseMatch
-from claimbridge.evidence.slots import PARTIES, SLOTS, Slot, required_slot_codes
+from claimbridge.evidence.slots import SHOWN_PARTIES, SLOTS, Slot, required_slot_codes
 from claimbridge.photos.checks import AccidentReport, Flag, metadata_flags
 from claimbridge.photos.exif import PhotoMetadata
 
@@ -54,12 +54,14 @@ class SlotView:
 def slot_views(evidence_file: EvidenceFile) -> list[SlotView]:
     """Every slot of the file (per-party slots once per party), with what fills it, required ones first."""
     required = set(required_slot_codes())
+    items = list(evidence_file.items.select_related("stored", "uploaded_by").all())
+    parties = sorted(set(SHOWN_PARTIES) | {item.party for item in items if item.party})
     views = []
     for slot in SLOTS:
-        for party in PARTIES if slot.per_party else ("",):
+        for party in parties if slot.per_party else ("",):
             views.append(SlotView(slot, party, slot.code in required))
     by_key = {view.key: view for view in views}
-    for item in evidence_file.items.select_related("stored", "uploaded_by").all():
+    for item in items:
         key = f"{item.slot}-{item.party}" if item.party else item.slot
         if key in by_key:
             by_key[key].items.append(item)

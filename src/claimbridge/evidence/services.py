@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
 import secrets
 from typing import Any
 
@@ -9,9 +12,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from claimbridge.core.idempotency import key_reused
+from claimbridge.core.inputs import unsafe_text
 from claimbridge.evidence import errors, reuse_index
 from claimbridge.evidence.models import EvidenceFile, EvidenceItem, MediaKind, ReuseMatch, StoredObject
 from claimbridge.evidence.slots import PARTIES, SLOTS_BY_CODE
@@ -21,6 +26,9 @@ from claimbridge.photos.filetypes import sniff
 from claimbridge.photos.hashing import as_signed, as_unsigned, hamming, variant_hashes
 from claimbridge.photos.images import WORKING_SIZE, inspect_image, preview_image
 from claimbridge.photos.ingest import Ingested, Limits, ingest
+from claimbridge.rulebook.services import county_code_at
+
+logger = logging.getLogger("claimbridge.evidence")
 
 
 def upload_limits() -> Limits:
@@ -39,13 +47,35 @@ def derived_name(sha256: str, what: str) -> str:
     return f"evidence/derived/{sha256[:2]}/{sha256[2:4]}/{sha256}-{what}.jpg"
 
 
+TITLE_LENGTH = EvidenceFile._meta.get_field("title").max_length or 120
+KEY_LENGTH = EvidenceItem._meta.get_field("upload_key").max_length or 80
+
+
+def _checked_place(latitude: float | None, longitude: float | None, crs: str) -> None:
+    if crs not in {"wgs84", "gcj02"}:
+        raise errors.bad_crs()
+    for field, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        if value is not None and (not isinstance(value, int | float) or not math.isfinite(value) or abs(value) > limit):
+            raise errors.bad_coordinate(field)
+    if (latitude is None) != (longitude is None):
+        raise errors.half_a_place()
+
+
 def evidence_file_create(
     *, user: Any, title: str = "", accident_at: Any = None, latitude: float | None = None,
     longitude: float | None = None, crs: str = "wgs84", insurers: list[Insurer] | None = None,
     county: County | None = None,
 ) -> EvidenceFile:  # fmt: skip
-    if county is None and latitude is not None and longitude is not None:
-        county = _county_at(latitude, longitude, crs)
+    """A new evidence file; every input is checked first (AppError naming the field), so nothing is half made."""
+    title = title or ""
+    if len(title) > TITLE_LENGTH or unsafe_text(title):
+        raise errors.bad_title(TITLE_LENGTH)
+    _checked_place(latitude, longitude, crs)
+    if accident_at is not None and timezone.is_naive(accident_at):  # forms give local time; the API refuses it
+        accident_at = timezone.make_aware(accident_at)
+    if county is None:
+        code = county_code_at(latitude, longitude, crs)
+        county = County.objects.filter(code=code).first() if code else None
     with transaction.atomic():
         evidence_file = EvidenceFile.objects.create(
             reference=f"EV{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}",
@@ -59,25 +89,33 @@ def evidence_file_create(
     return evidence_file
 
 
-def _county_at(latitude: float, longitude: float, crs: str) -> County | None:
-    """The county of the reported place, from the configured boundaries (B3); None when unknown or not configured."""
-    from claimbridge.rulebook.services import BoundariesNotConfigured, locate
-    from claimbridge.rules.common import RuleInputError
-
-    try:
-        location = locate(latitude, longitude, crs=crs)
-    except (BoundariesNotConfigured, RuleInputError):
-        return None
-    return County.objects.filter(code=location.adcode).first() if location.adcode else None
+def insurers_by_code(codes: list[str]) -> list[Insurer]:
+    """The insurers named by their codes; an unknown code is refused, never silently dropped."""
+    found = {insurer.code: insurer for insurer in Insurer.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in found:
+            raise errors.unknown_insurer(code)
+    return [found[code] for code in dict.fromkeys(codes)]
 
 
 def _check_slot(slot_code: str, party: str) -> Any:
     slot = SLOTS_BY_CODE.get(slot_code)
     if slot is None:
         raise errors.unknown_slot()
-    if slot.per_party != (party in PARTIES):
+    if party not in ("", *PARTIES) or slot.per_party != (party in PARTIES):
         raise errors.wrong_party()
     return slot
+
+
+def _check_key(upload_key: str) -> str:
+    if upload_key and (len(upload_key) > KEY_LENGTH or not all(" " < ch <= "~" for ch in upload_key)):
+        raise errors.bad_upload_key()
+    return upload_key
+
+
+def _file_name(upload: UploadedFile) -> str:
+    """The name as uploaded, kept for the record: control characters dropped, cut to its column."""
+    return "".join(ch for ch in (upload.name or "") if not unsafe_text(ch))[:255]
 
 
 def _ingest(upload: UploadedFile) -> Ingested:
@@ -85,67 +123,109 @@ def _ingest(upload: UploadedFile) -> Ingested:
         upload.seek(0)
         return ingest(upload, upload_limits(), with_hashes=False)
     except RejectedFile as rejected:
-        raise errors.EvidenceError(rejected.code, rejected.en, zh=rejected.zh, en=rejected.en) from None
+        raise errors.refused_file(rejected) from None
 
 
-def _stored_object(upload: UploadedFile, ingested: Ingested, user: Any) -> tuple[StoredObject, bool]:
-    """The stored original for these bytes, saving them (and the thumbnail) only the first time they are seen."""
-    existing = StoredObject.objects.filter(sha256=ingested.sha256).first()
-    if existing is not None:
-        return existing, False
-    name = original_name(ingested.sha256, ingested.file_type.extension)
-    if not default_storage.exists(name):
-        upload.seek(0)
-        saved = default_storage.save(name, upload)  # streams chunk by chunk; never whole in memory
-        if saved != name:
-            raise RuntimeError(f"storage renamed a content-addressed object: {saved}")
-    thumbnail = ""
-    if ingested.thumbnail is not None:
-        thumbnail = derived_name(ingested.sha256, "thumb")
-        if not default_storage.exists(thumbnail):
-            default_storage.save(thumbnail, ContentFile(ingested.thumbnail))
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _save_new(name: str, content: Any, saved: list[str]) -> None:
+    """Save under exactly this name, recording it in `saved` first so that a save failing half-way is undone too.
+    Called only for a stored object whose row this transaction has just created: a file already there is an orphan
+    of an earlier crash (perhaps cut short), replaced."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved.append(name)
+    stored_as = default_storage.save(name, content)  # streams chunk by chunk; never whole in memory
+    if stored_as != name:
+        saved.append(stored_as)
+        raise RuntimeError(f"storage renamed a content-addressed object: {stored_as}")
+
+
+def _stored_object(upload: UploadedFile, ingested: Ingested, user: Any, saved: list[str]) -> StoredObject:
+    """The stored original for these bytes; the first time they are seen its row is made, then the original and the
+    thumbnail are saved, in the caller's transaction (a concurrent upload of the same bytes waits on the row)."""
     meta = ingested.metadata
-    try:
-        with transaction.atomic():
-            stored = StoredObject.objects.create(
-                sha256=ingested.sha256, size=ingested.size, mime=ingested.file_type.mime,
-                kind=ingested.file_type.kind, storage_name=name, thumbnail_name=thumbnail,
-                width=ingested.width, height=ingested.height, duration_seconds=ingested.duration_seconds,
-                taken_at=meta.taken_at if meta else None,
-                taken_latitude=meta.latitude if meta else None, taken_longitude=meta.longitude if meta else None,
-                camera=(meta.camera if meta else "")[:120], first_uploaded_by=user,
-            )  # fmt: skip
-    except IntegrityError:  # the same bytes arrived at the same moment from someone else
-        return StoredObject.objects.get(sha256=ingested.sha256), False
-    return stored, True
+    name = original_name(ingested.sha256, ingested.file_type.extension)
+    thumbnail = derived_name(ingested.sha256, "thumb") if ingested.thumbnail is not None else ""
+    stored, created = StoredObject.objects.get_or_create(
+        sha256=ingested.sha256,
+        defaults={
+            "size": ingested.size, "mime": ingested.file_type.mime, "kind": ingested.file_type.kind,
+            "storage_name": name, "thumbnail_name": thumbnail, "width": ingested.width, "height": ingested.height,
+            "duration_seconds": ingested.duration_seconds, "taken_at": meta.taken_at if meta else None,
+            "taken_latitude": meta.latitude if meta else None, "taken_longitude": meta.longitude if meta else None,
+            "camera": (meta.camera if meta else "")[:120], "first_uploaded_by": user,
+        },
+    )  # fmt: skip
+    if created:
+        upload.seek(0)
+        _save_new(name, upload, saved)
+        if ingested.thumbnail is not None:
+            _save_new(thumbnail, ContentFile(ingested.thumbnail), saved)
+    return stored
+
+
+def _delete_quietly(names: list[str]) -> None:
+    for name in reversed(names):
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        except Exception:  # the orphan sweep removes what cannot be removed now
+            logger.warning("could not remove %s after a failed upload", name, exc_info=True)
+
+
+def _same_upload(item: EvidenceItem, *, sha256: str, slot: str, party: str) -> EvidenceItem:
+    """A retry with the same key: the first item if it is the same file into the same place, else refused."""
+    if (item.stored.sha256, item.slot, item.party) != (sha256, slot, party):
+        raise key_reused()
+    return item
 
 
 def evidence_item_upload(
     *, user: Any, evidence_file: EvidenceFile, slot_code: str, party: str, upload: UploadedFile | None,
     upload_key: str = "", uploaded_by_party: str = "",
 ) -> EvidenceItem:  # fmt: skip
-    """Check, store once, record who and when. A rejected file leaves nothing behind; a retried upload with the
-    same key returns the first result."""
+    """Check, store once, record who and when. Everything is checked before anything is stored; a failure after
+    that (the storage, the database) removes what this upload stored, so a refused or failed upload leaves nothing.
+    A retry with the same key and the same file returns the first item; with another file it is refused."""
     slot = _check_slot(slot_code, party)
-    if upload_key:
-        earlier = EvidenceItem.objects.filter(file=evidence_file, upload_key=upload_key).first()
-        if earlier is not None:
-            return earlier
+    key = _check_key(upload_key)
     if upload is None:
         raise errors.no_file()
+    if key:
+        earlier = EvidenceItem.objects.select_related("stored").filter(file=evidence_file, upload_key=key).first()
+        if earlier is not None:
+            return _same_upload(earlier, sha256=_sha256(upload), slot=slot.code, party=party)
     ingested = _ingest(upload)
     if slot.video != (ingested.file_type.kind == MediaKind.VIDEO):
         raise errors.wrong_kind(slot.video)
-    stored, _created = _stored_object(upload, ingested, user)
+    saved: list[str] = []
     try:
         with transaction.atomic():
+            stored = _stored_object(upload, ingested, user, saved)
             item = EvidenceItem.objects.create(
-                file=evidence_file, slot=slot.code, party=party, stored=stored,
-                original_name=(upload.name or "")[:255], upload_key=upload_key[:80], uploaded_by=user,
-                uploaded_by_party=uploaded_by_party,
+                file=evidence_file, slot=slot.code, party=party, stored=stored, original_name=_file_name(upload),
+                upload_key=key, uploaded_by=user, uploaded_by_party=uploaded_by_party,
             )  # fmt: skip
     except IntegrityError:
-        return EvidenceItem.objects.get(file=evidence_file, upload_key=upload_key[:80])
+        _delete_quietly(saved)
+        earlier = EvidenceItem.objects.select_related("stored").filter(file=evidence_file, upload_key=key).first()
+        if not key or earlier is None:
+            raise
+        return _same_upload(earlier, sha256=ingested.sha256, slot=slot.code, party=party)
+    except (OSError, DatabaseError) as failure:
+        _delete_quietly(saved)
+        logger.error("upload into %s failed: %s", evidence_file.reference, failure, exc_info=True)
+        raise errors.upload_failed() from None
+    except BaseException:
+        _delete_quietly(saved)
+        raise
     if stored.kind == MediaKind.IMAGE:
         from claimbridge.evidence.tasks import process_evidence_item
 

@@ -44,7 +44,8 @@ SLOTS: tuple[Slot, ...] = (
     Slot("video", _("Short video of the scene"), _("Walk around both vehicles slowly; keep it under the time limit."), video=True, many=True),
 )  # fmt: skip
 SLOTS_BY_CODE = {slot.code: slot for slot in SLOTS}
-PARTIES = ("A", "B")
+PARTIES = ("A", "B", "C", "D")  # the labels a case gives its parties
+SHOWN_PARTIES = ("A", "B")  # per-party slots shown in every gallery; C and D once something is filed under them
 
 
 def required_slot_codes() -> tuple[str, ...]:

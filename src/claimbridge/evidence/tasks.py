@@ -1,12 +1,22 @@
-"""Background work on evidence (django-tasks): hashing, previews and the platform-wide reuse search."""
+"""Background work on evidence (django-tasks): hashing, previews, the platform-wide reuse search, the orphan sweep."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
-from claimbridge.evidence import services
+from claimbridge.evidence import orphans, services
 
 
 @task()
 def process_evidence_item(item_id: int) -> None:
     services.evidence_item_process(item_id=item_id)
+
+
+@task()
+def sweep_evidence_orphans(dry_run: bool = False) -> dict[str, Any]:
+    """Remove stored files without a row (after the grace period); enqueue it daily, e.g. from cron."""
+    report = orphans.stored_orphans_sweep(dry_run=dry_run)
+    return {"removed": len(report.orphans) if not dry_run else 0, "orphans": report.orphans,
+            "too_recent": len(report.too_recent), "missing_originals": report.missing_originals}  # fmt: skip

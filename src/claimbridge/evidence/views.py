@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claimbridge.accounts.roles import EVIDENCE_ROLES, REUSE_ROLES
-from claimbridge.evidence import downloads, errors, selectors, services
+from claimbridge.core.errors import AppError
+from claimbridge.evidence import downloads, selectors, services
 from claimbridge.evidence.forms import EvidenceFileForm, UploadForm
 from claimbridge.web.access import roles_required
 
@@ -27,8 +28,12 @@ def file_list(request: HttpRequest) -> HttpResponse:
         if not can_create:
             raise PermissionDenied
         if form.is_valid():
-            evidence_file = services.evidence_file_create(user=request.user, **form.service_arguments())
-            return redirect("evidence-file", reference=evidence_file.reference)
+            try:
+                evidence_file = services.evidence_file_create(user=request.user, **form.service_arguments())
+            except AppError as refused:
+                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            else:
+                return redirect("evidence-file", reference=evidence_file.reference)
     files = selectors.evidence_file_list_for_user(user=request.user)[:200]
     return render(request, "evidence/file_list.html", {"files": files, "form": form, "can_create": can_create},
                   status=422 if form.errors else 200)  # fmt: skip
@@ -72,20 +77,18 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
                 party=form.cleaned_data["party"], upload=form.cleaned_data["file"],
                 upload_key=form.cleaned_data["upload_key"],
             )  # fmt: skip
-        except errors.EvidenceError as refused:
-            error = errors.message_in_language(refused)
+        except AppError as refused:
+            error = refused.message
     else:
         error = _("Choose a photo or video to upload.")
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") or error:  # a refusal is answered on the page itself, with 422
         context = _gallery_context(request, evidence_file) | {
             "upload_error": error,
             "error_slot": request.POST.get("slot_key"),
         }
-        return render(request, "evidence/_gallery.html", context, status=422 if error else 200)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Uploaded."))
+        template = "evidence/_gallery.html" if request.headers.get("HX-Request") else "evidence/file_detail.html"
+        return render(request, template, context, status=422 if error else 200)
+    messages.success(request, _("Uploaded."))
     return redirect("evidence-file", reference=reference)
 
 

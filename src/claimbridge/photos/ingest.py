@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from claimbridge.photos.errors import RejectedFile, not_evidence
+from claimbridge.photos import trailers
+from claimbridge.photos.errors import RejectedFile, corrupt, data_after_end, not_evidence, polyglot
 from claimbridge.photos.exif import PhotoMetadata
-from claimbridge.photos.filetypes import HEAD_BYTES, ByteStream, FileType, sniff
+from claimbridge.photos.filetypes import HEAD_BYTES, JPEG, ByteStream, FileType, sniff
 from claimbridge.photos.hashing import variant_hashes
 from claimbridge.photos.images import THUMBNAIL_SIZE, inspect_image, render_jpeg
-from claimbridge.photos.scan import scan_chunks
+from claimbridge.photos.scan import FOUND_NAMES, Scan, scan_chunks
 from claimbridge.photos.video import inspect_video
 
 CHUNK = 1 << 20
@@ -43,19 +44,32 @@ def _chunks(stream: ByteStream) -> Iterator[bytes]:
         yield chunk
 
 
+def _check_end(stream: ByteStream, file_type: FileType, scan: Scan, limits: Limits) -> None:
+    """Nothing after the image but what cameras write (decision 0008): the walk of `scan` explains MPF images and
+    zero padding; after a JPEG, a motion photo's video or a Samsung trailer may end the file."""
+    if scan.broken is not None:
+        raise corrupt(*scan.broken)
+    if scan.image_end is None or scan.image_end >= scan.size:
+        return
+    if file_type == JPEG and trailers.explained(stream, start=scan.image_end, padding=scan.padding, size=scan.size,
+                                                max_video_seconds=limits.max_video_seconds):  # fmt: skip
+        return
+    raise data_after_end()
+
+
 def ingest(stream: ByteStream, limits: Limits, *, with_hashes: bool = True) -> Ingested:
     """Checks in the order that refuses bad files cheapest first; raises RejectedFile with the reason."""
     stream.seek(0)
     file_type = sniff(stream.read(HEAD_BYTES))
     if file_type is None:
         raise not_evidence()
-    scan = scan_chunks(_chunks(stream))
+    scan = scan_chunks(_chunks(stream), file_type)
     if scan.size > limits.max_bytes:
         raise RejectedFile("too_large", f"文件过大（上限 {limits.max_bytes // 1048576} MB）",
                            f"The file is too large (the limit is {limits.max_bytes // 1048576} MB)")  # fmt: skip
     if scan.foreign_content:
-        raise RejectedFile("polyglot", "文件中夹带了网页、脚本或压缩包等其他内容，已拒收",
-                           "The file also contains something else (a web page, a script or an archive) and is refused")  # fmt: skip
+        raise polyglot(*FOUND_NAMES[scan.foreign_content], scan.foreign_marker)
+    _check_end(stream, file_type, scan, limits)
     if file_type.kind == "video":
         facts = inspect_video(stream, scan.size, max_seconds=limits.max_video_seconds)
         return Ingested(file_type, scan.sha256, scan.size, duration_seconds=facts.duration_seconds)

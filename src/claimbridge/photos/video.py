@@ -59,8 +59,9 @@ def _find(stream: ByteStream, boxes: list[tuple[bytes, int, int]], path: list[by
     return None
 
 
-def inspect_video(stream: ByteStream, size: int, *, max_seconds: float) -> VideoFacts:
-    top = _boxes(stream, 0, size)
+def inspect_video(stream: ByteStream, size: int, *, max_seconds: float, start: int = 0) -> VideoFacts:
+    """The video's facts; `start` > 0 for a video inside another file (a motion photo's, after the picture)."""
+    top = _boxes(stream, start, size)
     header = _find(stream, top, [b"moov", b"mvhd"])
     if header is None:
         raise corrupt("（缺少影片头）", " (no movie header)")

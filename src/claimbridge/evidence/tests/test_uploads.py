@@ -9,8 +9,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from claimbridge.core.errors import AppError
 from claimbridge.evidence import services
-from claimbridge.evidence.errors import EvidenceError
 from claimbridge.evidence.models import EvidenceItem, ReuseMatch, StoredObject
 from claimbridge.photos.tests.samples import encode, jpeg_with_exif, minimal_mp4, scene
 
@@ -99,7 +99,7 @@ def test_a_refused_file_leaves_no_object_and_no_row(users, evidence_file, settin
     settings.EVIDENCE_MAX_MEGAPIXELS = 30
     data, code = REFUSED[kind]
     slot = "video" if kind.startswith("video") else "front_panorama"
-    with pytest.raises(EvidenceError) as caught:
+    with pytest.raises(AppError) as caught:
         upload(users["tianlong_adj1"], evidence_file, data, slot=slot)
     assert caught.value.code == code
     assert caught.value.zh
@@ -110,7 +110,7 @@ def test_a_refused_file_leaves_no_object_and_no_row(users, evidence_file, settin
 
 
 def test_a_video_goes_into_the_video_slot_only(users, evidence_file):
-    with pytest.raises(EvidenceError) as caught:
+    with pytest.raises(AppError) as caught:
         upload(users["tianlong_adj1"], evidence_file, minimal_mp4(), name="scene.mp4")
     assert caught.value.code == "photo_expected"
     item = upload(users["tianlong_adj1"], evidence_file, minimal_mp4(), slot="video", name="scene.mp4")
@@ -119,7 +119,7 @@ def test_a_video_goes_into_the_video_slot_only(users, evidence_file):
 
 
 def test_per_party_slots_need_a_party(users, evidence_file):
-    with pytest.raises(EvidenceError) as caught:
+    with pytest.raises(AppError) as caught:
         upload(users["tianlong_adj1"], evidence_file, encode(scene(), "JPEG"), slot="plate")
     assert caught.value.code == "wrong_party"
     assert upload(users["tianlong_adj1"], evidence_file, encode(scene(), "JPEG"), slot="plate", party="B").party == "B"
