@@ -67,8 +67,12 @@ BAD_FILES = {
     "unknown crs": ({"crs": "bd09"}, 422, "invalid_input"),
     "latitude out of range": ({"latitude": 91.0, "longitude": 104.9}, 422, "invalid_input"),
     "longitude out of range": ({"latitude": 33.4, "longitude": -181.0}, 422, "invalid_input"),
-    "latitude NaN": ({"latitude": float("nan"), "longitude": 104.9}, 422, "invalid_input"),
-    "longitude infinite": ({"latitude": 33.4, "longitude": float("inf")}, 422, "invalid_input"),
+    "latitude NaN": (
+        {"latitude": float("nan"), "longitude": 104.9},
+        400,
+        "bad_json",
+    ),  # JSON has no NaN: refused as it is read
+    "longitude infinite": ({"latitude": 33.4, "longitude": float("inf")}, 400, "bad_json"),
     "latitude as the string nan": ({"latitude": "nan", "longitude": 104.9}, 422, "invalid_input"),
     "half a place": ({"latitude": 33.4}, 422, "half_a_place"),
     "title longer than its column": ({"title": "甘" * 121}, 422, "invalid_input"),
