@@ -298,7 +298,8 @@ def stops(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext("Saved."))
                 return redirect("service-stops")
     recent = selectors.stop_list_for_user(user=request.user)[:50]
-    context = {"form": form, "stops": recent, "form_key": form_key(request)}
+    context = {"form": form, "stops": recent, "form_key": form_key(request),
+               "credentialed": scope_for(request.user).may_record_stop(at=timezone.now())}  # fmt: skip
     return render(request, "credentials/stops.html", context, status=status)
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import pytest
 
+from claimbridge.core.errors import AppError
 from claimbridge.credentials import services
 from claimbridge.credentials.models import Adjuster, Credential, ServiceStop
 from claimbridge.credentials.tests.conftest import ADJUSTER_FORM, CHINA, DETAILS, ID_NUMBER
@@ -294,3 +295,72 @@ def test_issue_12_a_rating_comment_longer_than_its_column_is_refused_on_the_page
     assert answer.status_code == 422
     stop.refresh_from_db()
     assert (stop.rating, stop.rating_comment) == (None, "")
+
+
+# --- the card's photo (issue 12, finding 4): decided by the photos kernel, stored only when everything is right ------
+
+
+def _stored_photos() -> list[str]:
+    from django.core.files.storage import default_storage
+
+    return default_storage.listdir("adjusters/photos")[1] if default_storage.exists("adjusters/photos") else []
+
+
+def _upload(data: bytes, name: str = "photo.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"), [("polyglot", "polyglot"), ("pdf", "unsupported_type"), ("video", "not_a_photo")]
+)
+def test_issue_12_a_bad_portrait_on_the_page_is_refused_next_to_the_photo_and_nothing_is_stored(
+    users, client_for, kind, code
+):
+    """Issue 12 finding 4 (R6, B8): a JPEG carrying a script, a PDF named .jpg, a video: refused on the photo field;
+    no entry, no stored file."""
+    from claimbridge.photos.tests.samples import encode, minimal_mp4, scene
+
+    data = {"polyglot": encode(scene(600, 800), "JPEG") + b"<script>alert(1)</script>",
+            "pdf": b"%PDF-1.7\n1 0 obj<<>>endobj", "video": minimal_mp4()}[kind]  # fmt: skip
+    before = set(_stored_photos())
+    answer = client_for("tianlong_hq").post("/credentials/new/", {**ADJUSTER_FORM, "photo": _upload(data)}, secure=True)
+    assert answer.status_code == 422
+    assert "photo" in answer.context["form"].errors
+    assert counts() == (0, 0, 0)
+    assert set(_stored_photos()) == before
+    with pytest.raises(AppError) as refused:
+        services.portrait_check(_upload(data))
+    assert (refused.value.code, refused.value.field) == (code, "photo")
+
+
+def test_issue_12_a_bad_submission_with_a_good_photo_stores_no_photo(users, client_for):
+    """Issue 12 finding 7: the photo is stored only once every other input has been accepted."""
+    from claimbridge.photos.tests.samples import jpeg_with_exif
+
+    photo = _upload(jpeg_with_exif(datetime(2026, 10, 1, 9, 0), 33.39, 104.92, size=(900, 1200), seed=7))
+    before = set(_stored_photos())
+    form = {**ADJUSTER_FORM, "id_number": "110105194912310021", "photo": photo}
+    assert client_for("tianlong_hq").post("/credentials/new/", form, secure=True).status_code == 422
+    assert set(_stored_photos()) == before
+
+
+def test_issue_12_b8_a_good_portrait_is_stored_as_a_600_by_800_jpeg_without_its_gps(users, client_for):
+    """Issue 12 finding 4 (R6, B8): what reaches storage is the kernel's re-encoded copy, not the upload."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from claimbridge.photos.tests.samples import jpeg_with_exif
+
+    photo = _upload(jpeg_with_exif(datetime(2026, 10, 1, 9, 0), 33.39, 104.92, size=(900, 1200), seed=8))
+    assert (
+        client_for("tianlong_hq").post("/credentials/new/", {**ADJUSTER_FORM, "photo": photo}, secure=True).status_code
+        == 302
+    )
+    adjuster = Adjuster.objects.get()
+    with default_storage.open(adjuster.photo_name, "rb") as stored, Image.open(io.BytesIO(stored.read())) as portrait:
+        assert (portrait.format, portrait.size) == ("JPEG", (600, 800))
+        assert not portrait.getexif()

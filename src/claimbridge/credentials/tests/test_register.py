@@ -162,3 +162,15 @@ def test_a_rating_that_is_not_one_to_five_stars_is_refused_in_chinese_and_nothin
     assert "1 到 5 星" in answer.content.decode()
     stop.refresh_from_db()
     assert stop.rating is None
+
+
+def test_issue_12_r8_the_stops_page_says_when_the_adjuster_holds_no_credential(users, on_duty, client_for):
+    """Issue 12 finding 1 (R6, R8): an adjuster without a credential in force is told why a stop cannot be saved."""
+    assert (
+        'data-testid="no-credential"'
+        in client_for("tianlong_adj2").get("/credentials/stops/", secure=True).content.decode()
+    )
+    assert (
+        'data-testid="no-credential"'
+        not in client_for("tianlong_adj1").get("/credentials/stops/", secure=True).content.decode()
+    )
