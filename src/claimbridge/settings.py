@@ -55,6 +55,9 @@ CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
 CLOCK_SKEW_MINUTES = int(os.environ.get("CLOCK_SKEW_MINUTES", "10"))
 ACCIDENT_MAX_AGE_DAYS = int(os.environ.get("ACCIDENT_MAX_AGE_DAYS", str(3 * 365)))
 MONEY_MAX_YUAN = os.environ.get("MONEY_MAX_YUAN", "20000000.00")
+# An adjuster's stop is logged at the roadside or synced when the phone has signal again (B7): days late, not
+# years. Two months leaves room for a late entry to correct the last published monthly feedback (R15), no more.
+SERVICE_STOP_MAX_AGE_DAYS = int(os.environ.get("SERVICE_STOP_MAX_AGE_DAYS", "60"))
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))  # see core/reference_cache.py
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)  # bench/intake.py's yardstick endpoint; never in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

@@ -42,6 +42,19 @@ def verdict(page, url: str) -> str:
     return page.locator("[data-testid=credential-status]").get_attribute("data-status")
 
 
+def hold_a_credential(username: str) -> None:
+    """The adjuster's company submits them, linked to their login, and the association approves: from today they
+    may log stops under the credential (R6, R8; issue 12)."""
+    from claimbridge.accounts.models import Role, User
+    from claimbridge.credentials import services
+
+    account = User.objects.select_related("insurer").get(username=username)
+    company = User.objects.get(role=Role.INSURER_STAFF, insurer=account.insurer, branch=None, claims_unit=None)
+    entry = services.adjuster_submit(user=company, full_name="李四", id_number="11010519491231002X", phone="13800002222",
+                                     city_code="621200", details={"education": "college"}, account=username)  # fmt: skip
+    services.adjuster_review(user=User.objects.get(username="ln_assoc"), adjuster=entry, decision="approve")
+
+
 def approve(browser, live_server, password, adjuster_url: str, screenshot_dir: Path, username: str) -> None:
     context = browser.new_context(**DESKTOP, locale="zh-CN")
     page = context.new_page()
@@ -121,6 +134,7 @@ def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_i
 ):
     from tests.browser.conftest import PHONE
 
+    hold_a_credential("tianlong_adj1")
     adjuster = browser.new_context(**PHONE, locale="zh-CN")
     page = adjuster.new_page()
     try:
@@ -155,20 +169,22 @@ def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_i
 def test_r15_the_association_reads_and_downloads_the_monthly_feedback(
     browser, live_server, screenshot_dir, demo_password
 ):
-    from datetime import date, datetime
-    from zoneinfo import ZoneInfo
+    from datetime import timedelta
 
+    from django.utils import timezone
     from openpyxl import load_workbook
 
     from claimbridge.accounts.models import User
     from claimbridge.credentials import services
     from claimbridge.credentials.reports import month_compute, month_publish
 
-    services.stop_record(user=User.objects.get(username="tianlong_adj1"), kind="accident",
-                         at=datetime(2026, 10, 5, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), services=["scene_help"],
+    hold_a_credential("tianlong_adj1")
+    at = max(timezone.now() - timedelta(minutes=5), timezone.localtime().replace(hour=0, minute=0, second=1))
+    services.stop_record(user=User.objects.get(username="tianlong_adj1"), kind="accident", at=at, services=["scene_help"],
                          credential_shown=True, customer_consented=True, county_code="621202", customer_insurer_code="maiji")  # fmt: skip
-    month_compute(month=date(2026, 10, 1))
-    month_publish(month=date(2026, 10, 1))
+    month = timezone.localdate(at).replace(day=1)
+    month_compute(month=month)
+    month_publish(month=month)
     context = browser.new_context(**DESKTOP, locale="zh-CN")
     page = context.new_page()
     try:

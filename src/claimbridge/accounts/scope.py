@@ -191,6 +191,78 @@ class Scope:
         return self.role in CASE_REPORTER_CHANNELS
 
     # --- who may change what in the adjusters' register (issue 12) ---------------------------------------------
+    # Seeing an entry (adjuster_list_for_user) is not changing it. A company submits and corrects its own people and
+    # reports their staff changes, each staff member for the city their scope covers (R6: "the company submits the
+    # change to the local association"); only the association of the adjuster's city reviews (R6); a stop is
+    # recorded only under a credential in force at the time (R8: the adjuster shows the card); the customer rates a
+    # stop, never the adjuster's own company (R15 counts these). The platform administrator reads the register but
+    # acts for no company and no association, so changes nothing in it.
+
+    def register_city_ids(self) -> frozenset[int] | None:
+        """For insurer staff, the cities whose register entries their scope covers: None for the whole company,
+        the city of their branch or of their claims unit's branch otherwise; nobody else covers any."""
+        if self.role != Role.INSURER_STAFF or not self.insurer_id:
+            return frozenset()
+        if self.claims_unit_id:
+            from claimbridge.organisations.models import ClaimsUnit
+
+            cities = ClaimsUnit.objects.filter(pk=self.claims_unit_id, branch__insurer_id=self.insurer_id)
+            return frozenset(cities.values_list("branch__city_id", flat=True))
+        if self.branch_id:
+            branches = Branch.objects.filter(pk=self.branch_id, insurer_id=self.insurer_id)
+            return frozenset(branches.values_list("city_id", flat=True))
+        return None
+
+    def may_submit_adjuster(self, *, city_id: int) -> bool:
+        """Submit one of the company's people to a city's association: insurer staff whose scope covers that city."""
+        cities = self.register_city_ids()
+        return self.role == Role.INSURER_STAFF and bool(self.insurer_id) and (cities is None or city_id in cities)
+
+    def may_submit_adjusters(self) -> bool:
+        """Whether the user may submit to any city at all (the page's "submit an adjuster" button)."""
+        cities = self.register_city_ids()
+        return self.role == Role.INSURER_STAFF and bool(self.insurer_id) and (cities is None or bool(cities))
+
+    def may_change_adjuster(self, adjuster: Any) -> bool:
+        """Correct and resubmit an entry, or report that the person left or moved: the adjuster's own company, at a
+        level whose city is the adjuster's (company level covers both cities)."""
+        if self.role != Role.INSURER_STAFF or not self.insurer_id or adjuster.insurer_id != self.insurer_id:
+            return False
+        return self.may_submit_adjuster(city_id=adjuster.association.city_id)
+
+    def may_review_adjuster(self, adjuster: Any) -> bool:
+        """Approve, ask for corrections or reject: only the association of the adjuster's city (R6)."""
+        return (
+            self.role == Role.ASSOCIATION_STAFF
+            and self.city_id is not None
+            and adjuster.association.city_id == self.city_id
+        )
+
+    def may_revoke_credential(self, credential: Any) -> bool:
+        """The issuing association, or the holder's company at a level covering them (a staff change revokes)."""
+        return self.may_review_adjuster(credential.adjuster) or self.may_change_adjuster(credential.adjuster)
+
+    def may_record_stop(self, *, at: Any) -> bool:
+        """An adjuster records a stop made while holding a credential of their company, in force at that instant:
+        within its dates and not revoked by then (R6, R8)."""
+        if self.role != Role.ADJUSTER or not self.insurer_id or self.user_id is None:
+            return False
+        from django.utils import timezone
+
+        from claimbridge.credentials.models import Credential
+
+        day = timezone.localdate(at)
+        in_force = Credential.objects.filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
+            adjuster__account_id=self.user_id, adjuster__insurer_id=self.insurer_id,
+            valid_from__lte=day, valid_until__gte=day,
+        )  # fmt: skip
+        return in_force.exists()
+
+    def may_rate_stop(self, stop: Any) -> bool:
+        """Whoever holds the rating link, except the adjuster's own company: its adjusters and staff do not rate
+        their own help (the ratings and the monthly feedback are about them)."""
+        return not (self.role in INSURER_ROLES and self.insurer_id is not None and self.insurer_id == stop.insurer_id)
 
     # --- who may look a vehicle's cover up, and for which plates (issue 12) --------------------------------------
 

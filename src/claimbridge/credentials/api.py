@@ -1,21 +1,228 @@
-"""/api/v1/credentials/…: the public check of a credential token and the associations' public key (R6)."""
+"""/api/v1/credentials/…: the register over the API (R4–R9, R13, R15, B9).
+
+Every answer is a named schema; every refusal is raised as an `AppError` and answered by the API's one handler with
+the one error body. Every POST that creates something (a submission, a credential on approval, a new submission on a
+move, a stop) honours `Idempotency-Key`: a retry gets the first answer (200), the same key with another body is
+refused (`idempotency_key_reused`).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from claimbridge.accounts.api_keys import API_AUTH
+from claimbridge.core.errors import not_found
+from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+from claimbridge.core.inputs import PastInstant, Text
+from claimbridge.core.masking import mask_id_number, mask_name
+from claimbridge.core.schemas import responses
 from claimbridge.credentials import keys, selectors, services
+from claimbridge.credentials.models import Adjuster, ServiceStop
+from claimbridge.credentials.services import (
+    CASE_NUMBER_MAX,
+    CITY_CODE_MAX,
+    COMMENT_MAX,
+    DETAIL_LIST_MAX,
+    DETAIL_NUMBER_MAX,
+    DETAIL_TEXT_MAX,
+    DETAILS_MAX_KEYS,
+    ID_NUMBER_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+)
 
 router = Router(tags=["credentials"])
 
+# --- what the API answers ------------------------------------------------------------------------------------------
 
-@router.get("/verify", summary="What a credential token says: genuine and current, revoked, expired or not genuine")
+
+class CredentialClaimsOut(Schema):
+    number: str
+    holder: str  # masked
+    company: str
+    city: str
+    valid_from: date
+    valid_until: date
+
+
+class VerificationOut(Schema):
+    status: Literal["genuine_current", "revoked", "expired", "not_yet_valid", "not_genuine", "unknown"]
+    credential: CredentialClaimsOut | None = None
+
+
+class PublicKeyOut(Schema):
+    algorithm: Literal["Ed25519"]
+    pem: str
+
+
+class CredentialOut(Schema):
+    number: str
+    valid_from: date
+    valid_until: date
+    revoked: bool
+    token: str | None = None  # what the card's QR code carries; withheld once revoked
+
+
+class AdjusterOut(Schema):
+    id: int
+    name: str  # masked
+    id_number: str  # masked
+    company: str
+    city: str
+    status: Literal["submitted", "needs_correction", "approved", "rejected", "left"]
+    review_note: str
+    credentials: list[CredentialOut]
+
+
+class StaffChangeOut(Schema):
+    revoked: AdjusterOut
+    new_submission: AdjusterOut | None = None
+
+
+class StopOut(Schema):
+    id: int
+    other_company_customer: bool
+    rating_url: str
+
+
+class RatingOut(Schema):
+    rating: int
+
+
+class ReportRowOut(Schema):
+    adjuster: int
+    name: str  # masked
+    cases: int
+    reward: str  # yuan, two places
+
+
+class CorrectionOut(Schema):
+    at: str
+    reason: str
+
+
+class ReportOut(Schema):
+    id: int
+    month: str  # YYYY-MM
+    city: str
+    company: str
+    rate: str
+    rows: list[ReportRowOut]
+    total_cases: int
+    total_reward: str
+    published: bool
+    corrections: list[CorrectionOut]
+
+
+# --- what it is sent -----------------------------------------------------------------------------------------------
+
+# `details` is checked by the service (a small flat object, each fact named and bounded: services.clean_details),
+# which names the offending fact in the error; the schema documents the shape.
+Details = Annotated[
+    dict[str, Any],
+    WithJsonSchema({
+        "type": "object", "maxProperties": DETAILS_MAX_KEYS,
+        "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,39}$"},
+        "additionalProperties": {"anyOf": [
+            {"type": "boolean"},
+            {"type": "integer", "minimum": -DETAIL_NUMBER_MAX, "maximum": DETAIL_NUMBER_MAX},
+            {"type": "string", "maxLength": DETAIL_TEXT_MAX},
+            {"type": "array", "maxItems": DETAIL_LIST_MAX,
+             "items": {"type": "string", "maxLength": DETAIL_TEXT_MAX}},
+        ]},
+    }),
+]  # fmt: skip
+
+
+class AdjusterIn(Schema):
+    full_name: Text(NAME_MAX, min_length=1)  # type: ignore[valid-type]
+    id_number: Text(ID_NUMBER_MAX, min_length=1)  # type: ignore[valid-type]
+    phone: Text(PHONE_MAX, min_length=1)  # type: ignore[valid-type]
+    city: Text(CITY_CODE_MAX)  # type: ignore[valid-type]  # 621200 Longnan, 620500 Tianshui
+    # Qualifications and equipment (R4, R5): education, mandarin, licence_class, licence_expiry, training,
+    # knows_both_regions, vehicle_plate, vehicle_marked, equipment; each a yes/no, a whole number, a text or texts.
+    details: Details = {}
+    account: Text(150) = ""  # type: ignore[valid-type]  # the adjuster's own login, to log stops under the credential
+
+
+class ReviewIn(Schema):
+    decision: Literal["approve", "correct", "reject"]
+    note: Text(NOTE_MAX) = ""  # type: ignore[valid-type]  # needed to ask for corrections or to reject
+
+
+class ChangeIn(Schema):
+    kind: Literal["left", "moved"]
+    city: Text(CITY_CODE_MAX) = ""  # type: ignore[valid-type]  # the city moved to
+
+
+class StopIn(Schema):
+    kind: Literal["accident", "breakdown"]
+    at: PastInstant
+    services: Annotated[list[Literal[tuple(ServiceStop.Service.values)]], Field(max_length=len(ServiceStop.Service.values))] = []  # type: ignore[valid-type]  # fmt: skip
+    credential_shown: bool = False
+    customer_consented: bool = False
+    county: Text(CITY_CODE_MAX) = ""  # type: ignore[valid-type]
+    customer_insurer: Text(20) = ""  # type: ignore[valid-type]
+    case: Text(CASE_NUMBER_MAX) = ""  # type: ignore[valid-type]
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+
+
+class RatingIn(Schema):
+    rating: Annotated[int, Field(ge=1, le=5, strict=True)]
+    comment: Text(COMMENT_MAX) = ""  # type: ignore[valid-type]
+
+
+# --- answers built from the register --------------------------------------------------------------------------------
+
+
+def adjuster_view(adjuster: Adjuster) -> dict[str, Any]:
+    return {
+        "id": adjuster.pk, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
+        "company": adjuster.insurer.code, "city": adjuster.association.city.code, "status": adjuster.status,
+        "review_note": adjuster.review_note,
+        "credentials": [{"number": c.number, "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat(),
+                         "revoked": c.revoked_at is not None, "token": c.token if c.revoked_at is None else None}
+                        for c in adjuster.credentials.all()],
+    }  # fmt: skip
+
+
+def _adjuster(request: HttpRequest, pk: int) -> Adjuster:
+    """The entry as the caller may see it (404 otherwise); whether they may change it is the service's question."""
+    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
+    if adjuster is None:
+        raise not_found()
+    return adjuster
+
+
+def _once(
+    request: HttpRequest, operation: str, body: Any, work: Callable[[], tuple[int, dict[str, Any]]]
+) -> Status[Any]:
+    """Run `work` once per Idempotency-Key of this caller and operation; a retry gets the first answer with 200.
+
+    The stored answer is looked up first: approving or moving cannot be redone (the entry has changed state), so a
+    retry must not run the work again to find out that it is one."""
+    scope = f"user:{request.user.pk}:credentials.{operation}"
+    key, fingerprint = request.headers.get("Idempotency-Key", ""), fingerprint_of(body)
+    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
+    if earlier is not None:
+        return Status(200, earlier[1])
+    status, answer, replayed = run_once(scope=scope, key=key, work=work, fingerprint=fingerprint)
+    return Status(200 if replayed else status, answer)
+
+
+# --- public ---------------------------------------------------------------------------------------------------------
+
+
+@router.get("/verify", response=responses({200: VerificationOut}),
+            summary="What a credential token says: genuine and current, revoked, expired or not genuine")  # fmt: skip
 def verify(request: HttpRequest, token: str) -> dict[str, Any]:
     result = services.credential_verify(token[:2000])
     claims = result.claims
@@ -27,151 +234,87 @@ def verify(request: HttpRequest, token: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/public-key", summary="The associations' Ed25519 public key (PEM), for checking cards offline")
+@router.get("/public-key", response=responses({200: PublicKeyOut}),
+            summary="The associations' Ed25519 public key (PEM), for checking cards offline")  # fmt: skip
 def public_key(request: HttpRequest) -> dict[str, str]:
     return {"algorithm": "Ed25519", "pem": keys.public_key_pem()}
 
 
-class AdjusterIn(Schema):
-    full_name: str
-    id_number: str
-    phone: str
-    city: str  # 621200 Longnan, 620500 Tianshui
-    details: dict[str, Any] = {}  # education, mandarin, licence class and expiry, training, vehicle, equipment
+# --- the register ---------------------------------------------------------------------------------------------------
 
 
-class ReviewIn(Schema):
-    decision: str  # approve | correct | reject
-    note: str = ""
-
-
-class ChangeIn(Schema):
-    kind: str  # left | moved
-    city: str = ""
-
-
-class StopIn(Schema):
-    kind: str
-    at: datetime
-    services: list[str] = []
-    credential_shown: bool = False
-    customer_consented: bool = False
-    county: str = ""
-    customer_insurer: str = ""
-    case: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-class RatingIn(Schema):
-    rating: int
-    comment: str = ""
-
-
-RESPONSES = {200: dict[str, Any], 201: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]}
-
-
-def _refused(error: services.RegisterError) -> Status[dict[str, Any]]:
-    return Status(422, {"error": {"code": error.code, "zh": error.zh, "en": error.en}})
-
-
-def adjuster_view(adjuster: Any) -> dict[str, Any]:
-    from claimbridge.core.masking import mask_id_number, mask_name
-
-    return {
-        "id": adjuster.pk, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
-        "company": adjuster.insurer.code, "city": adjuster.association.city.code, "status": adjuster.status,
-        "review_note": adjuster.review_note,
-        "credentials": [{"number": c.number, "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat(),
-                         "revoked": c.revoked_at is not None, "token": c.token if c.revoked_at is None else None}
-                        for c in adjuster.credentials.all()],
-    }  # fmt: skip
-
-
-@router.get(
-    "/adjusters", auth=API_AUTH, summary="Adjusters in your scope (your company's, or your association's city's)"
-)
+@router.get("/adjusters", auth=API_AUTH, response=responses({200: list[AdjusterOut]}),
+            summary="Adjusters in your scope (your company's, or your association's city's)")  # fmt: skip
 def adjuster_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [adjuster_view(a) for a in selectors.adjuster_list_for_user(user=request.user)[:500]]
 
 
-@router.post(
-    "/adjusters", auth=API_AUTH, response=RESPONSES, summary="A company submits an adjuster to its city's association"
-)
-def adjuster_submit(request: HttpRequest, payload: AdjusterIn) -> Status[dict[str, Any]]:
-    try:
+@router.post("/adjusters", auth=API_AUTH, response=responses({200: AdjusterOut, 201: AdjusterOut}),
+             summary="A company submits an adjuster to its city's association (Idempotency-Key makes retries safe)")  # fmt: skip
+def adjuster_submit(request: HttpRequest, payload: AdjusterIn) -> Status[Any]:
+    def work() -> tuple[int, dict[str, Any]]:
         adjuster = services.adjuster_submit(user=request.user, full_name=payload.full_name, id_number=payload.id_number,
-                                            phone=payload.phone, city_code=payload.city, details=payload.details)  # fmt: skip
-    except services.RegisterError as error:
-        return _refused(error)
-    return Status(201, adjuster_view(adjuster))
+                                            phone=payload.phone, city_code=payload.city, details=payload.details,
+                                            account=payload.account)  # fmt: skip
+        return 201, adjuster_view(adjuster)
+
+    return _once(request, "adjusters.submit", payload, work)
 
 
-def _adjuster(request: HttpRequest, pk: int) -> Any:
-    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
-    if adjuster is None:
-        raise HttpError(404, "not found")
-    return adjuster
-
-
-@router.post(
-    "/adjusters/{pk}/review",
-    auth=API_AUTH,
-    response=RESPONSES,
-    summary="The association approves, asks for corrections or rejects",
-)
-def adjuster_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Status[dict[str, Any]]:
+@router.post("/adjusters/{pk}/review", auth=API_AUTH, response=responses({200: AdjusterOut}),
+             summary="The city's association approves (a credential is issued), asks for corrections or rejects")  # fmt: skip
+def adjuster_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Status[Any]:
     adjuster = _adjuster(request, pk)
-    try:
+
+    def work() -> tuple[int, dict[str, Any]]:
         services.adjuster_review(user=request.user, adjuster=adjuster, decision=payload.decision, note=payload.note)
-    except services.RegisterError as error:
-        return _refused(error)
-    return Status(200, adjuster_view(_adjuster(request, pk)))
+        return 200, adjuster_view(_adjuster(request, pk))
+
+    return _once(request, "adjusters.review", {"pk": pk, **payload.model_dump(mode="json")}, work)
 
 
-@router.post(
-    "/adjusters/{pk}/change",
-    auth=API_AUTH,
-    response=RESPONSES,
-    summary="The company reports that the adjuster left or moved city",
-)
-def adjuster_change(request: HttpRequest, pk: int, payload: ChangeIn) -> Status[dict[str, Any]]:
+@router.post("/adjusters/{pk}/change", auth=API_AUTH, response=responses({200: StaffChangeOut}),
+             summary="The company reports that the adjuster left or moved city: the credential is revoked at once")  # fmt: skip
+def adjuster_change(request: HttpRequest, pk: int, payload: ChangeIn) -> Status[Any]:
     adjuster = _adjuster(request, pk)
-    try:
+
+    def work() -> tuple[int, dict[str, Any]]:
         moved = services.staff_change(user=request.user, adjuster=adjuster, kind=payload.kind, city_code=payload.city)
-    except services.RegisterError as error:
-        return _refused(error)
-    return Status(
-        200,
-        {"revoked": adjuster_view(_adjuster(request, pk)), "new_submission": adjuster_view(moved) if moved else None},
-    )
+        return 200, {"revoked": adjuster_view(_adjuster(request, pk)),
+                     "new_submission": adjuster_view(moved) if moved else None}  # fmt: skip
+
+    return _once(request, "adjusters.change", {"pk": pk, **payload.model_dump(mode="json")}, work)
 
 
-@router.post(
-    "/stops", auth=API_AUTH, response=RESPONSES, summary="An adjuster records a stop at an accident or breakdown"
-)
-def stop_record(request: HttpRequest, payload: StopIn) -> Status[dict[str, Any]]:
-    try:
-        stop = services.stop_record(user=request.user, kind=payload.kind, at=payload.at, services=payload.services,
+# --- stops and ratings ----------------------------------------------------------------------------------------------
+
+
+@router.post("/stops", auth=API_AUTH, response=responses({200: StopOut, 201: StopOut}),
+             summary="An adjuster records a stop at an accident or breakdown (Idempotency-Key makes retries safe)")  # fmt: skip
+def stop_record(request: HttpRequest, payload: StopIn) -> Status[Any]:
+    def work() -> tuple[int, dict[str, Any]]:
+        stop = services.stop_record(user=request.user, kind=payload.kind, at=payload.at, services=list(payload.services),
                                     credential_shown=payload.credential_shown, customer_consented=payload.customer_consented,
                                     county_code=payload.county, customer_insurer_code=payload.customer_insurer,
                                     case_number=payload.case, latitude=payload.latitude, longitude=payload.longitude)  # fmt: skip
-    except services.RegisterError as error:
-        return _refused(error)
-    return Status(201, {"id": stop.pk, "other_company_customer": stop.other_company_customer,
-                        "rating_url": request.build_absolute_uri(f"/credentials/rate/{stop.rating_token}/")})  # fmt: skip
+        return 201, {"id": stop.pk, "other_company_customer": stop.other_company_customer,
+                     "rating_url": request.build_absolute_uri(f"/credentials/rate/{stop.rating_token}/")}  # fmt: skip
+
+    return _once(request, "stops.record", payload, work)
 
 
-@router.post("/stops/rate/{token}", response=RESPONSES, summary="The customer rates the adjuster's help (once)")
-def stop_rate(request: HttpRequest, token: str, payload: RatingIn) -> Status[dict[str, Any]]:
-    try:
-        stop = services.stop_rate(token=token, rating=payload.rating, comment=payload.comment)
-    except services.RegisterError as error:
-        return _refused(error)
-    return Status(200, {"rating": stop.rating})
+@router.post("/stops/rate/{token}", response=responses({200: RatingOut}),
+             summary="The customer rates the adjuster's help (once; a second rating changes nothing)")  # fmt: skip
+def stop_rate(request: HttpRequest, token: str, payload: RatingIn) -> dict[str, Any]:
+    stop = services.stop_rate(token=token, rating=payload.rating, comment=payload.comment, user=request.user)
+    return {"rating": stop.rating}
 
 
-@router.get("/reports", auth=API_AUTH, summary="Monthly feedback (R15) in your scope")
+# --- monthly feedback -----------------------------------------------------------------------------------------------
+
+
+@router.get("/reports", auth=API_AUTH, response=responses({200: list[ReportOut]}),
+            summary="Monthly feedback (R15) in your scope")  # fmt: skip
 def reports(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"id": r.pk, "month": f"{r.month:%Y-%m}", "city": r.association.city.code, "company": r.insurer.code,
              "rate": str(r.rate), "rows": r.rows, "total_cases": r.total_cases, "total_reward": str(r.total_reward),

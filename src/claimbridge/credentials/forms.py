@@ -3,25 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EDUCATION = [("secondary", _("secondary school")), ("college", _("college")), ("university", _("university or higher"))]
 EQUIPMENT = [("uniform", _("uniform")), ("work_card", _("work card")), ("vest", _("reflective vest")),
              ("survey_tools", _("survey tools"))]  # fmt: skip
+CITIES = [("621200", _("Longnan")), ("620500", _("Tianshui"))]
 
 
 class AdjusterForm(forms.Form):
-    """What a company submits for one adjuster (R4, R5). Sex and age are not asked (decision 0002)."""
+    """What a company submits for one adjuster (R4, R5). Sex and age are not asked (decision 0002). The service
+    checks everything again (services.clean_details and the rest): this form only shapes the page."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=40)
     photo = forms.FileField(
         label=_("Photo for the card (head and shoulders)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/webp"}),
     )
     id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
     phone = forms.CharField(label=_("Mobile"), max_length=20)
-    city = forms.ChoiceField(label=_("City"), choices=[("621200", _("Longnan")), ("620500", _("Tianshui"))])
+    city = forms.ChoiceField(label=_("City"), choices=CITIES)
+    account = forms.ChoiceField(label=_("The adjuster's platform account (to log stops)"), required=False)
     education = forms.ChoiceField(label=_("Education"), choices=EDUCATION)
     mandarin = forms.CharField(label=_("Mandarin level"), max_length=10)
     licence_class = forms.CharField(label=_("Driving licence class"), max_length=6)
@@ -37,6 +41,19 @@ class AdjusterForm(forms.Form):
     equipment = forms.MultipleChoiceField(
         label=_("Equipment"), choices=EQUIPMENT, widget=forms.CheckboxSelectMultiple, required=False
     )
+
+    def __init__(self, *args: Any, accounts: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if accounts is None:
+            del self.fields["account"]  # correcting a submission keeps its account
+        else:
+            self.fields["account"].choices = [("", _("— none —")), *accounts]  # type: ignore[attr-defined]
+
+    def clean_licence_expiry(self) -> Any:
+        expiry = self.cleaned_data["licence_expiry"]
+        if expiry < timezone.localdate():
+            raise forms.ValidationError(_("The driving licence has expired."))
+        return expiry
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data

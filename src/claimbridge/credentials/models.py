@@ -25,6 +25,9 @@ class Adjuster(models.Model):
     id_number = EncryptedTextField(_("resident ID number"))
     id_index = models.CharField(max_length=64, db_index=True, editable=False)  # blind index: one person, many records
     phone = EncryptedTextField(_("mobile phone"))
+    # The adjuster's own login, when they have one: a stop is recorded only under a credential of this entry (R8).
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="register_entries", verbose_name=_("platform account"))  # fmt: skip
     photo_name = models.CharField(max_length=200, blank=True)  # the re-encoded portrait in storage (no metadata)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     details = models.JSONField(_("qualifications and equipment"), default=dict, blank=True)

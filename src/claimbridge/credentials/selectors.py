@@ -38,3 +38,36 @@ def report_list_for_user(*, user: Any) -> QuerySet[Any]:
 
     reports = MonthlyReport.objects.select_related("insurer", "association__city").prefetch_related("corrections")
     return _scoped(reports, user)
+
+
+def report_get_for_user(*, user: Any, pk: int) -> Any:
+    return report_list_for_user(user=user).filter(pk=pk).first()
+
+
+def adjuster_accounts_for_user(*, user: Any) -> QuerySet[Any]:
+    """The company's adjuster logins in the user's scope: those a register entry may be linked to (R8)."""
+    from claimbridge.accounts.models import User
+    from claimbridge.accounts.scope import scope_for
+
+    if getattr(user, "role", None) != Role.INSURER_STAFF or not user.insurer_id:
+        return User.objects.none()
+    accounts = User.objects.filter(role=Role.ADJUSTER, insurer_id=user.insurer_id, is_active=True)
+    return scope_for(user).filter_users(accounts).order_by("username")
+
+
+def stop_list_for_user(*, user: Any) -> QuerySet[Any]:
+    """An adjuster's own stops, newest first (their phone's list)."""
+    from claimbridge.credentials.models import ServiceStop
+
+    if getattr(user, "role", None) != Role.ADJUSTER:
+        return ServiceStop.objects.none()
+    return ServiceStop.objects.filter(adjuster_id=user.pk).select_related("customer_insurer", "county")
+
+
+def stop_get_by_token(*, token: str) -> Any:
+    """The stop a rating link names (the link is the customer's key: anyone holding it may open the page)."""
+    from claimbridge.credentials.models import ServiceStop
+
+    if not token or len(token) > 64:
+        return None
+    return ServiceStop.objects.select_related("insurer").filter(rating_token=token).first()

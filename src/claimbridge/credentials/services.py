@@ -1,107 +1,296 @@
-"""Every write to the adjusters' register, in a transaction (R4–R6)."""
+"""Every write to the adjusters' register, in a transaction (R4–R9, R12, R13, R15).
+
+Each service first asks the scope whether the actor may make this change (`accounts/scope.py`, "who may change what
+in the adjusters' register"), then checks the input, then writes. Every refusal is an `AppError`: 403 not allowed,
+404 not found, 409 the entry is no longer in a state for this, 422 invalid input (naming the field); a refusal
+changes nothing and stores nothing (the portrait is stored only once everything else has been checked).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import re
+import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from claimbridge.accounts.models import Role
+from claimbridge.accounts.models import Role, User
+from claimbridge.accounts.scope import scope_for
 from claimbridge.core.crypto import blind_index
+from claimbridge.core.errors import AppError
+from claimbridge.core.inputs import bad_text, plausible_accident_time, unsafe_text
 from claimbridge.core.masking import mask_name
 from claimbridge.credentials import keys
-from claimbridge.credentials.models import Adjuster, Credential
+from claimbridge.credentials.models import Adjuster, Credential, ServiceStop
 from claimbridge.credentials.tokens import CredentialClaims, NotGenuine, sign, verify
-from claimbridge.organisations.models import Association
+from claimbridge.organisations.models import Association, County, Insurer
+from claimbridge.photos.errors import RejectedFile
+from claimbridge.photos.portrait import PortraitLimits, portrait_jpeg
 from claimbridge.rules.identifiers import check_id_number
 
 VALIDITY_YEARS = 3
 CITY_PREFIX = {"621200": "LN", "620500": "TS"}
+NAME_MAX, ID_NUMBER_MAX, PHONE_MAX, CITY_CODE_MAX = 40, 18, 20, 6
+NOTE_MAX = Adjuster._meta.get_field("review_note").max_length or 300
+REASON_MAX = Credential._meta.get_field("revoke_reason").max_length or 200
+COMMENT_MAX = ServiceStop._meta.get_field("rating_comment").max_length or 300
+CASE_NUMBER_MAX, TOKEN_MAX = 24, 64
+# `details` (qualifications and equipment, R4 and R5) is a small flat object: a few named facts, each a yes/no, a
+# whole number, a short text or a short list of short texts. Anything else is not a qualification.
+DETAILS_MAX_KEYS, DETAIL_TEXT_MAX, DETAIL_LIST_MAX, DETAIL_NUMBER_MAX = 20, 200, 20, 10**9
+DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+REVIEW_DECISIONS = {"approve": Adjuster.Status.APPROVED, "correct": Adjuster.Status.NEEDS_CORRECTION,
+                    "reject": Adjuster.Status.REJECTED}  # fmt: skip
+STAFF_CHANGES = ("left", "moved")
 
 
-class RegisterError(Exception):
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        self.code, self.zh, self.en = code, zh, en
-        super().__init__(en)
+# --- refusals ------------------------------------------------------------------------------------------------------
 
 
-def portrait_store(upload: Any) -> str:
-    """The photo for the card: decoded safely, re-encoded as a 600 × 800 JPEG without metadata, stored by its hash."""
-    import hashlib
-    import io
+def not_allowed(code: str, zh: str, en: str) -> AppError:
+    return AppError(code, zh, en, status=403)
 
+
+def invalid(code: str, zh: str, en: str, field: str) -> AppError:
+    return AppError(code, zh, en, field=field)
+
+
+def conflict(code: str, zh: str, en: str) -> AppError:
+    return AppError(code, zh, en, status=409)
+
+
+def clean_text(value: Any, *, field: str, max_length: int, label: tuple[str, str], required: bool = True) -> str:
+    """A stripped string that fits its column and holds no control characters; AppError naming the field if not."""
+    if not isinstance(value, str):
+        raise invalid("not_text", f"{label[0]}须为文字", f"{label[1]} must be text", field)
+    if unsafe_text(value):
+        raise bad_text(field)
+    text = value.strip()
+    if required and not text:
+        raise invalid("required", f"请填写{label[0]}", f"{label[1]} is required", field)
+    if len(text) > max_length:
+        raise invalid("too_long", f"{label[0]}最多 {max_length} 个字", f"{label[1]} is at most {max_length} characters",
+                      field)  # fmt: skip
+    return text
+
+
+def _detail_problem(key: str, value: Any) -> AppError | None:
+    field = f"details.{key}"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if abs(value) > DETAIL_NUMBER_MAX:
+            return invalid("bad_details", "数值超出范围", "the number is out of range", field)
+        return None
+    if isinstance(value, str):
+        if unsafe_text(value):
+            return bad_text(field)
+        if len(value) > DETAIL_TEXT_MAX:
+            return invalid(
+                "bad_details", f"最多 {DETAIL_TEXT_MAX} 个字", f"at most {DETAIL_TEXT_MAX} characters", field
+            )
+        return None
+    if isinstance(value, list):
+        if len(value) > DETAIL_LIST_MAX:
+            return invalid("bad_details", f"最多 {DETAIL_LIST_MAX} 项", f"at most {DETAIL_LIST_MAX} items", field)
+        for item in value:
+            if not isinstance(item, str):
+                return invalid("bad_details", "列表中只能是文字", "a list holds texts only", field)
+            if unsafe_text(item):
+                return bad_text(field)
+            if len(item) > DETAIL_TEXT_MAX:
+                return invalid("bad_details", f"每项最多 {DETAIL_TEXT_MAX} 个字",
+                               f"each item is at most {DETAIL_TEXT_MAX} characters", field)  # fmt: skip
+        return None
+    return invalid("bad_details", "只能是是/否、整数、文字或文字列表",
+                   "a detail is yes/no, a whole number, a text or a list of texts", field)  # fmt: skip
+
+
+def clean_details(details: Any) -> dict[str, Any]:
+    """The qualifications and equipment as a small flat object (R4, R5), or AppError naming what is wrong."""
+    if not isinstance(details, dict):
+        raise invalid("bad_details", "资质与装备须为键值对象", "details must be an object of named facts", "details")
+    if len(details) > DETAILS_MAX_KEYS:
+        raise invalid("bad_details", f"资质与装备最多 {DETAILS_MAX_KEYS} 项",
+                      f"details hold at most {DETAILS_MAX_KEYS} facts", "details")  # fmt: skip
+    for key, value in details.items():
+        if not isinstance(key, str) or not DETAIL_KEY.fullmatch(key):
+            raise invalid("bad_details", "资质与装备的名称须为小写英文字母、数字和下划线（最多 40 个）",
+                          "each detail is named with up to 40 lower-case letters, digits and underscores", "details")  # fmt: skip
+        problem = _detail_problem(key, value)
+        if problem is not None:
+            raise problem
+    return dict(details)
+
+
+def _id_number(value: Any) -> str:
+    number = clean_text(
+        value, field="id_number", max_length=ID_NUMBER_MAX, label=("身份证号码", "The resident ID number")
+    )
+    number = number.upper()
+    if not check_id_number(number).valid:
+        raise invalid("bad_id", "身份证号码无效", "the resident ID number is not valid", "id_number")
+    return number
+
+
+def _phone(value: Any) -> str:
+    from claimbridge.core.phone_verification import VerificationError, normalise_mobile
+
+    phone = clean_text(value, field="phone", max_length=PHONE_MAX, label=("手机号码", "The mobile number"))
+    try:
+        return normalise_mobile(phone)
+    except VerificationError:
+        raise invalid("bad_phone", "请填写 11 位中国大陆手机号码", "enter an 11-digit mainland mobile number",
+                      "phone") from None  # fmt: skip
+
+
+def _association(city_code: Any) -> Association:
+    code = clean_text(city_code, field="city", max_length=CITY_CODE_MAX, label=("城市", "The city"))
+    association = Association.objects.select_related("city").filter(city__code=code).first()
+    if association is None:
+        raise invalid(
+            "bad_city", "只能向陇南或天水的行业协会报送", "submit to the Longnan or Tianshui association", "city"
+        )
+    return association
+
+
+def _account(user: Any, username: Any) -> User | None:
+    """The adjuster's own login, if named: an active adjuster account of the submitting company, in its scope."""
+    if not username:
+        return None
+    name = clean_text(username, field="account", max_length=150, label=("平台账号", "The platform account"))
+    accounts = User.objects.filter(username=name, role=Role.ADJUSTER, insurer_id=user.insurer_id, is_active=True)
+    account = scope_for(user).filter_users(accounts).first()
+    if account is None:
+        raise invalid("unknown_account", "找不到本公司的这个查勘员账号", "no adjuster account of your company has this name",
+                      "account")  # fmt: skip
+    return account
+
+
+# --- portraits -----------------------------------------------------------------------------------------------------
+
+
+def portrait_check(upload: Any) -> bytes:
+    """The card's photo as decided by the photos kernel: decoded safely, a 600 × 800 JPEG without metadata."""
+    try:
+        return portrait_jpeg(upload, PortraitLimits())
+    except RejectedFile as refused:
+        raise AppError(refused.code, refused.zh, refused.en, field="photo") from None
+
+
+def portrait_save(data: bytes) -> str:
+    """Stored once by its hash (the same photo submitted twice is one file)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
-    from PIL import Image, ImageOps, UnidentifiedImageError
 
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if image.width * image.height > 40_000_000:
-                raise RegisterError("bad_photo", "照片过大", "the photo is too large")
-            portrait = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), (600, 800))
-    except (UnidentifiedImageError, OSError) as error:
-        raise RegisterError(
-            "bad_photo", "无法读取照片，请上传 JPEG 或 PNG", "the photo cannot be read: upload a JPEG or PNG"
-        ) from error
-    buffer = io.BytesIO()
-    portrait.save(buffer, format="JPEG", quality=88)
-    data = buffer.getvalue()
     name = f"adjusters/photos/{hashlib.sha256(data).hexdigest()}.jpg"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
     return name
 
 
+# --- submissions and reviews -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    full_name: str
+    id_number: str
+    phone: str
+    details: dict[str, Any]
+
+
+def _person(full_name: Any, id_number: Any, phone: Any, details: Any) -> Person:
+    return Person(clean_text(full_name, field="full_name", max_length=NAME_MAX, label=("姓名", "The name")),
+                  _id_number(id_number), _phone(phone), clean_details(details))  # fmt: skip
+
+
+def _create_entry(*, user: Any, person: Person, association: Association, photo_name: str,
+                  account: User | None) -> Adjuster:  # fmt: skip
+    return Adjuster.objects.create(
+        insurer_id=user.insurer_id, association=association, full_name=person.full_name, id_number=person.id_number,
+        id_index=blind_index(person.id_number, purpose="id_number"), phone=person.phone, details=person.details,
+        submitted_by=user, photo_name=photo_name, account=account,
+    )  # fmt: skip
+
+
 def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, city_code: str,
-                    details: dict[str, Any], photo: Any = None) -> Adjuster:  # fmt: skip
-    """A company submits one of its people to its city's association (R4, R5). The plan's sex and age rules are not
-    asked for (decision 0002)."""
-    if getattr(user, "role", None) != Role.INSURER_STAFF or not user.insurer_id:
-        raise RegisterError("not_company", "只有保险公司人员可以报送查勘员", "only insurer staff submit adjusters")
-    checked = check_id_number(id_number.strip().upper())
-    if not checked.valid:
-        raise RegisterError("bad_id", "身份证号码无效", "the resident ID number is not valid")
-    association = Association.objects.filter(city__code=city_code).first()
-    if association is None:
-        raise RegisterError(
-            "bad_city", "只能向陇南或天水的行业协会报送", "submit to the Longnan or Tianshui association"
-        )
-    photo_name = portrait_store(photo) if photo is not None and not isinstance(photo, str) else (photo or "")
+                    details: dict[str, Any], photo: Any = None, account: str = "") -> Adjuster:  # fmt: skip
+    """A company submits one of its people to its city's association (R4, R5), optionally linked to the person's
+    own adjuster login (so that they can log their stops under the credential). The plan's sex and age rules are
+    not asked for (decision 0002)."""
+    scope = scope_for(user)
+    if not scope.may_submit_adjusters():
+        raise not_allowed("not_company", "只有保险公司人员可以报送查勘员", "only insurer staff submit adjusters")
+    person = _person(full_name, id_number, phone, details)
+    association = _association(city_code)
+    if not scope.may_submit_adjuster(city_id=association.city_id):
+        raise not_allowed("not_your_city", "您的权限范围不包括该城市", "your scope does not cover that city")
+    linked = _account(user, account)
+    portrait = portrait_check(photo) if photo is not None else None  # decided before anything is stored
     with transaction.atomic():
-        return Adjuster.objects.create(
-            insurer_id=user.insurer_id, association=association, full_name=full_name.strip(),
-            id_number=id_number.strip().upper(), id_index=blind_index(id_number.strip().upper(), purpose="id_number"),
-            phone=phone.strip(), details=details, submitted_by=user, photo_name=photo_name,
-        )  # fmt: skip
+        return _create_entry(user=user, person=person, association=association, account=linked,
+                             photo_name=portrait_save(portrait) if portrait is not None else "")  # fmt: skip
 
 
-def _reviewer_check(user: Any, adjuster: Adjuster) -> None:
-    if getattr(user, "role", None) != Role.ASSOCIATION_STAFF or user.association_id != adjuster.association_id:
-        raise RegisterError("not_reviewer", "只有该市行业协会可以审核", "only the city's association reviews")
+def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_number: str, phone: str,
+                      details: dict[str, Any], photo: Any = None) -> Adjuster:  # fmt: skip
+    """The company corrects what the association asked about and submits again."""
+    if not scope_for(user).may_change_adjuster(adjuster):
+        raise not_allowed(
+            "not_company", "只有所属公司可以修改报送", "only the adjuster's company corrects a submission"
+        )
+    person = _person(full_name, id_number, phone, details)
+    portrait = portrait_check(photo) if photo is not None else None
+    with transaction.atomic():
+        locked = Adjuster.objects.select_for_update().get(pk=adjuster.pk)
+        if locked.status != Adjuster.Status.NEEDS_CORRECTION:
+            raise conflict(
+                "not_returned", "只有被退回的报送可以修改", "only a submission returned for corrections can change"
+            )
+        locked.full_name, locked.id_number, locked.phone = person.full_name, person.id_number, person.phone
+        locked.id_index, locked.details = blind_index(person.id_number, purpose="id_number"), person.details
+        if portrait is not None:
+            locked.photo_name = portrait_save(portrait)
+        locked.status = Adjuster.Status.SUBMITTED
+        locked.save()
+    adjuster.refresh_from_db()
+    return adjuster
 
 
 def adjuster_review(*, user: Any, adjuster: Adjuster, decision: str, note: str = "") -> Credential | None:
     """The association approves (a credential is issued), asks for corrections, or rejects, with a note."""
-    _reviewer_check(user, adjuster)
-    if adjuster.status not in {Adjuster.Status.SUBMITTED, Adjuster.Status.NEEDS_CORRECTION}:
-        raise RegisterError("decided", "该报送已处理", "this submission was already decided")
-    if decision not in {"approve", "correct", "reject"} or (decision != "approve" and not note.strip()):
-        raise RegisterError("bad_decision", "请选择审核结果；退回或不予通过须说明原因",
-                            "choose a decision; asking for corrections or rejecting needs a note")  # fmt: skip
-    status = {"approve": Adjuster.Status.APPROVED, "correct": Adjuster.Status.NEEDS_CORRECTION,
-              "reject": Adjuster.Status.REJECTED}[decision]  # fmt: skip
+    if not scope_for(user).may_review_adjuster(adjuster):
+        raise not_allowed("not_reviewer", "只有该市行业协会可以审核", "only the city's association reviews")
+    if decision not in REVIEW_DECISIONS:
+        raise invalid("bad_decision", "请选择审核结果：通过、退回修改或不予通过",
+                      "choose a decision: approve, correct or reject", "decision")  # fmt: skip
+    note = clean_text(note, field="note", max_length=NOTE_MAX, label=("说明", "The note"), required=False)
+    if decision != "approve" and not note:
+        raise invalid("note_needed", "退回修改或不予通过须说明原因", "asking for corrections or rejecting needs a note",
+                      "note")  # fmt: skip
     with transaction.atomic():
-        Adjuster.objects.filter(pk=adjuster.pk).update(status=status, review_note=note[:300], decided_by=user,
-                                                       decided_at=timezone.now())  # fmt: skip
+        locked = Adjuster.objects.select_for_update().get(pk=adjuster.pk)
+        if locked.status not in {Adjuster.Status.SUBMITTED, Adjuster.Status.NEEDS_CORRECTION}:
+            raise conflict("decided", "该报送已处理", "this submission was already decided")
+        Adjuster.objects.filter(pk=adjuster.pk).update(status=REVIEW_DECISIONS[decision], review_note=note,
+                                                       decided_by=user, decided_at=timezone.now())  # fmt: skip
         adjuster.refresh_from_db()
         return credential_issue(adjuster=adjuster, user=user) if decision == "approve" else None
 
 
 def credential_issue(*, adjuster: Adjuster, user: Any, today: date | None = None) -> Credential:
+    """A new credential for an approved entry, numbered per city and year; only its association issues it."""
+    if not scope_for(user).may_review_adjuster(adjuster):
+        raise not_allowed(
+            "not_reviewer", "只有该市行业协会可以颁发资格证", "only the city's association issues credentials"
+        )
     today = today or timezone.localdate()
     city = adjuster.association.city.code
     prefix = f"{CITY_PREFIX.get(city, city)}-{today.year}-"
@@ -119,11 +308,13 @@ def credential_issue(*, adjuster: Adjuster, user: Any, today: date | None = None
 
 
 def credential_revoke(*, credential: Credential, user: Any, reason: str) -> Credential:
-    """At once, with a reason; the record stays (history)."""
-    if not reason.strip():
-        raise RegisterError("no_reason", "请说明吊销原因", "give a reason for revoking")
+    """At once, with a reason; the record stays (history). The issuing association or the holder's company."""
+    if not scope_for(user).may_revoke_credential(credential):
+        raise not_allowed("not_revoker", "只有发证的行业协会或持证人所属公司可以吊销",
+                          "only the issuing association or the holder's company revokes a credential")  # fmt: skip
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX, label=("吊销原因", "The reason for revoking"))
     Credential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(),
-                                                                              revoke_reason=reason[:200])  # fmt: skip
+                                                                              revoke_reason=reason)  # fmt: skip
     credential.refresh_from_db()
     return credential
 
@@ -140,7 +331,7 @@ def credential_verify(token: str, *, today: date | None = None) -> Verification:
         claims = verify(token, keys.public_key())
     except NotGenuine:
         return Verification("not_genuine")
-    credential = Credential.objects.filter(number=claims.number).first()
+    credential = Credential.objects.filter(number=claims.number[:20]).first()
     if credential is None or credential.token != token.strip():
         return Verification("unknown", claims)  # signed by us, yet not a credential we hold: treat as not current
     if credential.revoked_at is not None:
@@ -152,90 +343,153 @@ def credential_verify(token: str, *, today: date | None = None) -> Verification:
 def staff_change(*, user: Any, adjuster: Adjuster, kind: str, city_code: str = "") -> Adjuster | None:
     """The company reports that a person left, or moved to its branch in the other city: the current credential is
     revoked at once; a move becomes a new submission to that city's association. History is kept (R6)."""
-    if getattr(user, "role", None) != Role.INSURER_STAFF or user.insurer_id != adjuster.insurer_id:
-        raise RegisterError(
-            "not_company", "只有所属公司可以报送人员变动", "only the adjuster's company reports a change"
-        )
-    if kind not in {"left", "moved"} or (kind == "moved" and city_code == adjuster.association.city.code):
-        raise RegisterError("bad_change", "请选择离职，或调往另一城市", "choose left, or moved to the other city")
+    scope = scope_for(user)
+    if not scope.may_change_adjuster(adjuster):
+        raise not_allowed("not_company", "只有所属公司可以报送人员变动", "only the adjuster's company reports a change")
+    if kind not in STAFF_CHANGES:
+        raise invalid("bad_change", "请选择离职，或调往另一城市", "choose left, or moved to the other city", "kind")
+    destination = None
+    if kind == "moved":
+        if not city_code:
+            raise invalid("bad_change", "请选择调往的城市", "choose the city the adjuster moves to", "city")
+        destination = _association(city_code)
+        if destination.pk == adjuster.association_id:
+            raise invalid("bad_change", "调动须去往另一城市", "a move goes to the other city", "city")
+        if not scope.may_submit_adjuster(city_id=destination.city_id):
+            raise not_allowed(
+                "not_your_city", "您的权限范围不包括调往的城市", "your scope does not cover the city moved to"
+            )
     with transaction.atomic():
-        for credential in adjuster.credentials.filter(revoked_at__isnull=True):
+        locked = Adjuster.objects.select_for_update().get(pk=adjuster.pk)
+        if locked.status == Adjuster.Status.LEFT:
+            raise conflict("already_left", "该人员变动已报送", "this person's change was already reported")
+        for credential in locked.credentials.filter(revoked_at__isnull=True):
             credential_revoke(
                 credential=credential, user=user, reason="left the company" if kind == "left" else "moved"
             )
         Adjuster.objects.filter(pk=adjuster.pk).update(status=Adjuster.Status.LEFT)
-        if kind == "left":
+        adjuster.refresh_from_db()
+        if destination is None:
             return None
-        return adjuster_submit(user=user, full_name=adjuster.full_name, id_number=adjuster.id_number,
-                               phone=adjuster.phone, city_code=city_code, details=adjuster.details,
-                               photo=adjuster.photo_name)  # fmt: skip
+        person = Person(locked.full_name, locked.id_number, locked.phone, locked.details)
+        return _create_entry(user=user, person=person, association=destination, photo_name=locked.photo_name,
+                             account=locked.account)  # fmt: skip
+
+
+# --- the field service log and its ratings --------------------------------------------------------------------------
+
+
+def plausible_stop_time(at: Any) -> datetime:
+    """A stop has happened, at most SERVICE_STOP_MAX_AGE_DAYS ago (a phone syncs late, not years late)."""
+    if not isinstance(at, datetime):
+        raise invalid("bad_time", "请填写服务时间", "give the time of the stop", "at")
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    days = min(settings.SERVICE_STOP_MAX_AGE_DAYS, settings.ACCIDENT_MAX_AGE_DAYS)
+    if at < timezone.now() - timedelta(days=days):
+        raise invalid("time_too_old", f"服务时间不能早于 {days} 天前", f"the stop cannot be more than {days} days ago",
+                      "at")  # fmt: skip
+    return plausible_accident_time(at, field="at")  # not in the future
+
+
+def _coordinates(latitude: Any, longitude: Any) -> tuple[float | None, float | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    for value, field, bound in ((latitude, "latitude", 90.0), (longitude, "longitude", 180.0)):
+        if value is None:
+            raise invalid("bad_place", "纬度和经度须一并填写", "give both latitude and longitude", field)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or abs(value) > bound
+        ):
+            raise invalid("bad_place", f"坐标超出范围（±{bound:g}°）", f"out of range (±{bound:g}°)", field)
+    return float(latitude), float(longitude)
+
+
+def _stop_references(*, user: Any, county_code: str, customer_insurer_code: str,
+                     case_number: str) -> tuple[County | None, Insurer | None, Any]:  # fmt: skip
+    from claimbridge.cases.selectors import case_get_for_user
+
+    county = customer_insurer = case = None
+    if county_code:
+        code = clean_text(county_code, field="county", max_length=CITY_CODE_MAX, label=("区县", "The county"))
+        county = County.objects.filter(code=code).first()
+        if county is None:
+            raise invalid(
+                "unknown_county", "请选择陇南或天水的区县", "choose a county of Longnan or Tianshui", "county"
+            )
+    if customer_insurer_code:
+        code = clean_text(customer_insurer_code, field="customer_insurer", max_length=20,
+                          label=("客户的保险公司", "The customer's insurer"))  # fmt: skip
+        customer_insurer = Insurer.objects.filter(code=code).first()
+        if customer_insurer is None:
+            raise invalid("unknown_insurer", "找不到该保险公司", "no such insurer", "customer_insurer")
+    if case_number:
+        number = clean_text(case_number, field="case", max_length=CASE_NUMBER_MAX, label=("案件号", "The case number"))
+        case = case_get_for_user(user=user, number=number)
+        if case is None:
+            raise invalid("unknown_case", "找不到该案件", "no such case", "case")
+    return county, customer_insurer, case
 
 
 def stop_record(*, user: Any, kind: str, at: Any, services: list[str], credential_shown: bool, customer_consented: bool,
                 county_code: str = "", customer_insurer_code: str = "", case_number: str = "",
-                latitude: float | None = None, longitude: float | None = None) -> Any:  # fmt: skip
-    """An adjuster's stop, recorded from the phone. Any service needs the card shown and the customer's consent."""
-    import secrets
-
-    from claimbridge.cases.selectors import case_get_for_user
-    from claimbridge.credentials.models import ServiceStop
-    from claimbridge.organisations.models import County, Insurer
-
-    if getattr(user, "role", None) != Role.ADJUSTER or not user.insurer_id:
-        raise RegisterError("not_adjuster", "只有查勘员可以登记服务", "only adjusters record service stops")
-    if kind not in ServiceStop.Kind.values or any(code not in ServiceStop.Service.values for code in services):
-        raise RegisterError("bad_service", "服务类型无效", "unknown kind of stop or service")
+                latitude: float | None = None, longitude: float | None = None) -> ServiceStop:  # fmt: skip
+    """An adjuster's stop, recorded from the phone, under the credential they hold (R7–R9, R12, R13). Any service
+    needs the card shown and the customer's consent."""
+    scope = scope_for(user)
+    if scope.role != Role.ADJUSTER or not scope.insurer_id:
+        raise not_allowed("not_adjuster", "只有查勘员可以登记服务", "only adjusters record service stops")
+    at = plausible_stop_time(at)
+    if not scope.may_record_stop(at=at):
+        raise not_allowed("no_credential", "您在该时间没有有效的查勘员资格证，不能登记服务",
+                          "you held no credential in force at that time, so the stop cannot be recorded")  # fmt: skip
+    if kind not in ServiceStop.Kind.values:
+        raise invalid("bad_service", "请选择事故或故障", "choose accident or breakdown", "kind")
+    if not isinstance(services, list) or len(services) > len(ServiceStop.Service.values):
+        raise invalid("bad_service", "服务项目无效", "unknown services", "services")
+    for index, code in enumerate(services):
+        if code not in ServiceStop.Service.values:
+            raise invalid("bad_service", "服务类型无效", "unknown kind of service", f"services[{index}]")
     if services and not (credential_shown and customer_consented):
-        raise RegisterError("no_consent", "须先出示工作证并征得客户同意，方可提供服务",
-                            "show the work card and have the customer's consent before giving any service")  # fmt: skip
-    case = case_get_for_user(user=user, number=case_number) if case_number else None
-    if case_number and case is None:
-        raise RegisterError("unknown_case", "找不到该案件", "no such case")
+        raise invalid("no_consent", "须先出示工作证并征得客户同意，方可提供服务",
+                      "show the work card and have the customer's consent before giving any service",
+                      "customer_consented")  # fmt: skip
+    latitude, longitude = _coordinates(latitude, longitude)
+    county, customer_insurer, case = _stop_references(user=user, county_code=county_code, case_number=case_number,
+                                                      customer_insurer_code=customer_insurer_code)  # fmt: skip
     with transaction.atomic():
         return ServiceStop.objects.create(
-            adjuster=user, insurer_id=user.insurer_id, at=at, kind=kind, services=sorted(set(services)),
-            credential_shown=credential_shown, customer_consented=customer_consented,
-            county=County.objects.filter(code=county_code).first() if county_code else None,
-            customer_insurer=Insurer.objects.filter(code=customer_insurer_code).first() if customer_insurer_code else None,
-            case=case, latitude=latitude, longitude=longitude, rating_token=secrets.token_urlsafe(16),
+            adjuster=user, insurer_id=scope.insurer_id, at=at, kind=kind, services=sorted(set(services)),
+            credential_shown=bool(credential_shown), customer_consented=bool(customer_consented), county=county,
+            customer_insurer=customer_insurer, case=case, latitude=latitude, longitude=longitude,
+            rating_token=secrets.token_urlsafe(16),
         )  # fmt: skip
 
 
-def stop_rate(*, token: str, rating: int, comment: str = "") -> Any:
-    """The customer rates the service once, from the link the adjuster showed them."""
-    from claimbridge.credentials.models import ServiceStop
-
-    if rating not in range(1, 6):
-        raise RegisterError("bad_rating", "请选择 1 到 5 星", "choose 1 to 5 stars")
-    with transaction.atomic():
-        stop = ServiceStop.objects.select_for_update().filter(rating_token=token).first()
-        if stop is None:
-            raise RegisterError("unknown_stop", "链接无效", "this link is not valid")
-        if stop.rating is None:
-            stop.rating, stop.rating_comment = rating, comment.strip()[:300]
-            stop.save(update_fields=["rating", "rating_comment"])
-    return stop
-
-
-def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_number: str, phone: str,
-                      details: dict[str, Any], photo: Any = None) -> Adjuster:  # fmt: skip
-    """The company corrects what the association asked about and submits again."""
-    if getattr(user, "role", None) != Role.INSURER_STAFF or user.insurer_id != adjuster.insurer_id:
-        raise RegisterError(
-            "not_company", "只有所属公司可以修改报送", "only the adjuster's company corrects a submission"
+def stop_rate(*, token: str, rating: Any, comment: str = "", user: Any = None) -> ServiceStop:
+    """The customer rates the service once, from the link the adjuster showed them; the adjuster's own company does
+    not rate its own help."""
+    unknown = AppError("unknown_stop", "链接无效", "this link is not valid", status=404)
+    if not isinstance(token, str) or not token or len(token) > TOKEN_MAX or unsafe_text(token):
+        raise unknown
+    stop = ServiceStop.objects.filter(rating_token=token).first()
+    if stop is None:
+        raise unknown
+    if not scope_for(user).may_rate_stop(stop):
+        raise not_allowed(
+            "own_stop", "查勘员所属公司不能为自己的服务评分", "the adjuster's own company does not rate its help"
         )
-    if adjuster.status != Adjuster.Status.NEEDS_CORRECTION:
-        raise RegisterError(
-            "not_returned", "只有被退回的报送可以修改", "only a submission returned for corrections can change"
-        )
-    if not check_id_number(id_number.strip().upper()).valid:
-        raise RegisterError("bad_id", "身份证号码无效", "the resident ID number is not valid")
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in range(1, 6):
+        raise invalid("bad_rating", "请选择 1 到 5 星", "choose 1 to 5 stars", "rating")
+    comment = clean_text(
+        comment, field="comment", max_length=COMMENT_MAX, label=("补充", "The comment"), required=False
+    )
     with transaction.atomic():
-        adjuster.full_name, adjuster.phone, adjuster.details = full_name.strip(), phone.strip(), details
-        adjuster.id_number = id_number.strip().upper()
-        adjuster.id_index = blind_index(adjuster.id_number, purpose="id_number")
-        if photo is not None:
-            adjuster.photo_name = portrait_store(photo)
-        adjuster.status = Adjuster.Status.SUBMITTED
-        adjuster.save()
-    return adjuster
+        locked = ServiceStop.objects.select_for_update().get(pk=stop.pk)
+        if locked.rating is None:
+            locked.rating, locked.rating_comment = rating, comment
+            locked.save(update_fields=["rating", "rating_comment"])
+    return locked

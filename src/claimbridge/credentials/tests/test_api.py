@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.test import Client
 
-from claimbridge.credentials.tests.test_register import DETAILS
+from claimbridge.credentials.tests.conftest import CHINA, DETAILS
 
 
 def as_user(users, name: str) -> Client:
@@ -38,7 +40,9 @@ def test_the_whole_register_over_the_api(users):
     assert as_user(users, "maiji_hq").get("/api/v1/credentials/adjusters", secure=True).json() == []
 
 
-def test_stops_and_ratings_over_the_api(users):
+def test_stops_and_ratings_over_the_api(users, credentialed, clock):
+    credentialed("tianlong_adj1", since=date(2026, 9, 1))
+    clock(datetime(2026, 10, 20, 12, 0, tzinfo=CHINA))
     adjuster = as_user(users, "tianlong_adj1")
     refused = post(adjuster, "/api/v1/credentials/stops", {"kind": "accident", "at": "2026-10-05T09:00:00+08:00",
                                                             "services": ["scene_help"]})  # fmt: skip
@@ -49,5 +53,6 @@ def test_stops_and_ratings_over_the_api(users):
                                                          "customer_consented": True, "customer_insurer": "maiji"}).json()  # fmt: skip
     assert made["other_company_customer"]
     token = made["rating_url"].rstrip("/").rsplit("/", 1)[1]
+    assert post(adjuster, f"/api/v1/credentials/stops/rate/{token}", {"rating": 5}).status_code == 403  # not one's own
     assert post(Client(), f"/api/v1/credentials/stops/rate/{token}", {"rating": 4}).json() == {"rating": 4}
     assert post(Client(), f"/api/v1/credentials/stops/rate/{token}", {"rating": 9}).status_code == 422

@@ -14,6 +14,14 @@ from claimbridge.credentials.models import MonthlyReport
 from claimbridge.credentials.reports import month_compute, month_publish
 
 CHINA = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 15, 12, 0, tzinfo=CHINA)  # "now", pinned: the stops below are recent enough to be recorded
+
+
+@pytest.fixture(autouse=True)
+def on_duty(users, credentialed, clock):
+    """Tianlong's Longnan adjuster has held a credential since September; "now" is mid-November 2026."""
+    credentialed("tianlong_adj1", since=date(2026, 9, 1))
+    clock(NOW)
 
 
 def stop(users, at, customer, county="621202", username="tianlong_adj1", case_number=""):
@@ -67,14 +75,12 @@ def test_r15_a_change_after_publication_is_a_correction_not_a_silent_edit(users,
     assert sum(row["cases"] for row in correction.rows_after) == 3
 
 
-def test_the_same_case_served_twice_counts_once(users, settings):
-    from claimbridge.cases.tests.test_cases import wudu_case
-
-    case = wudu_case(users["tianlong_adj1"])
+def test_the_same_case_served_twice_counts_once(users, case_of):
+    case = case_of("tianlong_adj1")
     for day in (3, 4):
-        stop(users, datetime(2026, 9, day, 9, 0, tzinfo=CHINA), "maiji", case_number=case.number)
-    month_compute(month=date(2026, 9, 1))
-    assert report(month=date(2026, 9, 1)).total_cases == 1
+        stop(users, datetime(2026, 10, day, 9, 0, tzinfo=CHINA), "maiji", case_number=case.number)
+    month_compute(month=date(2026, 10, 1))
+    assert report(month=date(2026, 10, 1)).total_cases == 1
 
 
 def test_r15_a_company_sees_its_own_report_the_association_all_and_both_export(users, october, client):

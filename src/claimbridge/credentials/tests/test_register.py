@@ -8,18 +8,27 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from claimbridge.core.errors import AppError
 from claimbridge.credentials import services
 from claimbridge.credentials.models import Adjuster
-
-DETAILS = {"education": "college", "mandarin": "2B", "licence_class": "C1", "licence_expiry": "2030-05-01",
-           "knows_both_regions": True, "vehicle_plate": "甘K12345", "vehicle_marked": True,
-           "equipment": ["uniform", "work_card", "vest", "survey_tools"]}  # fmt: skip
+from claimbridge.credentials.tests.conftest import DETAILS
 
 
 @pytest.fixture
 def submitted(users):
     return services.adjuster_submit(user=users["tianlong_unit1"], full_name="王小明", id_number="11010519491231002X",
                                     phone="13800001111", city_code="621200", details=DETAILS)  # fmt: skip
+
+
+@pytest.fixture
+def on_duty(users, credentialed):
+    """Tianlong's Longnan adjuster, holding a credential since a month ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    credentialed("tianlong_adj1", since=timezone.localdate() - timedelta(days=30))
+    return users["tianlong_adj1"]
 
 
 def test_r6_approval_issues_a_credential_whose_token_the_public_page_calls_genuine(users, submitted):
@@ -52,9 +61,9 @@ def test_an_expired_credential_says_expired(users, submitted):
 
 
 def test_r5_only_the_citys_association_reviews_and_corrections_need_a_note(users, submitted):
-    with pytest.raises(services.RegisterError):
+    with pytest.raises(AppError):
         services.adjuster_review(user=users["ts_assoc"], adjuster=submitted, decision="approve")
-    with pytest.raises(services.RegisterError):
+    with pytest.raises(AppError):
         services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="correct")
     assert (
         services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="correct", note="照片不清晰")
@@ -65,7 +74,7 @@ def test_r5_only_the_citys_association_reviews_and_corrections_need_a_note(users
 
 
 def test_r4_a_bad_id_number_is_refused_and_nothing_is_stored(users):
-    with pytest.raises(services.RegisterError):
+    with pytest.raises(AppError):
         services.adjuster_submit(user=users["tianlong_unit1"], full_name="王小明", id_number="110105194912310021",
                                  phone="13800001111", city_code="621200", details=DETAILS)  # fmt: skip
     assert Adjuster.objects.count() == 0
@@ -82,13 +91,13 @@ def test_personal_data_is_encrypted_at_rest(users, submitted):
     assert "13800001111" not in stored
 
 
-def test_r7_r13_an_adjuster_records_a_stop_only_with_consent_and_the_customer_rates_it_once(users):
+def test_r7_r13_an_adjuster_records_a_stop_only_with_consent_and_the_customer_rates_it_once(users, on_duty):
     from django.utils import timezone
 
     from claimbridge.credentials.models import ServiceStop
 
     adjuster = users["tianlong_adj1"]
-    with pytest.raises(services.RegisterError):
+    with pytest.raises(AppError):
         services.stop_record(user=adjuster, kind="accident", at=timezone.now(), services=["scene_photos"],
                              credential_shown=True, customer_consented=False)  # fmt: skip
     assert ServiceStop.objects.count() == 0
@@ -107,7 +116,7 @@ def test_r7_r13_an_adjuster_records_a_stop_only_with_consent_and_the_customer_ra
 def test_only_adjusters_record_stops(users):
     from django.utils import timezone
 
-    with pytest.raises(services.RegisterError):
+    with pytest.raises(AppError):
         services.stop_record(user=users["tianlong_unit1"], kind="accident", at=timezone.now(), services=[],
                              credential_shown=False, customer_consented=False)  # fmt: skip
 
@@ -126,7 +135,7 @@ def test_b8_another_company_cannot_see_the_adjusters_personal_data(users, submit
 
 def test_r5_the_company_corrects_a_returned_submission_and_the_association_then_approves(users, submitted):
     services.adjuster_review(user=users["ln_assoc"], adjuster=submitted, decision="correct", note="驾驶证有效期填错")
-    with pytest.raises(services.RegisterError):
+    with pytest.raises(AppError):
         services.adjuster_resubmit(user=users["maiji_hq"], adjuster=submitted, full_name="王小明",
                                    id_number="11010519491231002X", phone="13800001111", details=DETAILS)  # fmt: skip
     company = Client()
@@ -143,7 +152,7 @@ def test_r5_the_company_corrects_a_returned_submission_and_the_association_then_
 
 
 @pytest.mark.parametrize("rating", ["abc", "0", "6", ""])
-def test_a_rating_that_is_not_one_to_five_stars_is_refused_in_chinese_and_nothing_is_stored(users, rating):
+def test_a_rating_that_is_not_one_to_five_stars_is_refused_in_chinese_and_nothing_is_stored(users, on_duty, rating):
     from django.utils import timezone
 
     stop = services.stop_record(user=users["tianlong_adj1"], kind="breakdown", at=timezone.now(), services=[],
@@ -153,3 +162,15 @@ def test_a_rating_that_is_not_one_to_five_stars_is_refused_in_chinese_and_nothin
     assert "1 到 5 星" in answer.content.decode()
     stop.refresh_from_db()
     assert stop.rating is None
+
+
+def test_issue_12_r8_the_stops_page_says_when_the_adjuster_holds_no_credential(users, on_duty, client_for):
+    """Issue 12 finding 1 (R6, R8): an adjuster without a credential in force is told why a stop cannot be saved."""
+    assert (
+        'data-testid="no-credential"'
+        in client_for("tianlong_adj2").get("/credentials/stops/", secure=True).content.decode()
+    )
+    assert (
+        'data-testid="no-credential"'
+        not in client_for("tianlong_adj1").get("/credentials/stops/", secure=True).content.decode()
+    )
