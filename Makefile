@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REQUIRE_POSTGRES ?= 0
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
+.PHONY: openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
 
 $(BIN)/claimbridge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ bench-intake: $(BIN)/claimbridge
 	$(BIN)/python bench/intake.py --out bench/results/intake.json
 
 test: lint typecheck checks test-sqlite test-postgres test-kernel-compiled
+
+# The OpenAPI document as reviewed (docs/openapi.json): rewrite it after changing the API, and review the diff.
+openapi: $(BIN)/claimbridge
+	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=.:src $(BIN)/python -c "import django, json; django.setup(); \
+	from tests.test_api_contract import openapi; \
+	open('docs/openapi.json', 'w').write(json.dumps(openapi(), ensure_ascii=False, sort_keys=True, indent=1) + '\n')"
 
 messages: $(BIN)/claimbridge
 	cd src/claimbridge && DEBUG=1 ../../$(BIN)/claimbridge makemessages -l zh_Hans --no-obsolete --add-location file

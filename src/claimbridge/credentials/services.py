@@ -140,12 +140,12 @@ def _id_number(value: Any) -> str:
 
 
 def _phone(value: Any) -> str:
-    from claimbridge.core.phone_verification import VerificationError, normalise_mobile
+    from claimbridge.core.phone_verification import normalise_mobile
 
     phone = clean_text(value, field="phone", max_length=PHONE_MAX, label=("手机号码", "The mobile number"))
     try:
         return normalise_mobile(phone)
-    except VerificationError:
+    except AppError:
         raise invalid("bad_phone", "请填写 11 位中国大陆手机号码", "enter an 11-digit mainland mobile number",
                       "phone") from None  # fmt: skip
 
