@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import Role, User
 from claimbridge.policies import selectors, services
-from claimbridge.policies.models import PolicyLoad
+from claimbridge.policies.models import LookupRoute, PolicyLoad
 from claimbridge.rules.inputs import parse_document
 
 router = Router(tags=["policies"], auth=API_AUTH)
@@ -66,10 +66,8 @@ def load_detail(request: HttpRequest, load_id: int) -> dict[str, Any]:
     summary="Policies in force for a plate or VIN at an instant (own insurer's in full, others as on the agreement)",
 )
 def lookup(request: HttpRequest, plate: str = "", vin: str = "", at: datetime | None = None) -> list[dict[str, Any]]:
-    if not plate and not vin:
-        raise HttpError(422, "plate or vin")
     instant = at or timezone.now()
     if timezone.is_naive(instant):
         instant = timezone.make_aware(instant)
-    views = selectors.lookup_for_user(user=request.user, plate=plate, vin=vin, at=instant)
+    views = services.cover_look_up(user=request.user, plate=plate, vin=vin, at=instant, route=LookupRoute.API)
     return [{"view": "full" if isinstance(view, selectors.FullView) else "agreement", **asdict(view)} for view in views]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from claimbridge.core import crypto
 from claimbridge.organisations.models import Branch, BranchLevel, Insurer
-from claimbridge.policies.models import LoadStatus, Policy, PolicyLoad, PolicyVersion
+from claimbridge.policies.models import LoadStatus, Policy, PolicyLoad, PolicyLookup, PolicyVersion
 from claimbridge.policies.rows import PolicyRow, RowError, parse_row
 from claimbridge.rules.common import REGION_CITIES
 
@@ -235,6 +236,17 @@ def in_force_q(at: Any) -> Q:
         & Q(period_start__lte=at, period_end__gt=at)
         & (Q(policy__cancelled_at__isnull=True) | Q(policy__cancelled_at__gt=at))
     )
+
+
+def cover_look_up(*, user: Any, plate: str = "", vin: str = "", at: datetime, route: str) -> list[Any]:
+    """A vehicle's cover at an instant as the user may see it (`selectors.cover_for_user`), and the record of the
+    lookup: who, when, what was asked, how many policies were shown, through which route (B8)."""
+    from claimbridge.policies.selectors import cover_for_user
+
+    views = cover_for_user(user=user, plate=plate, vin=vin, at=at)
+    PolicyLookup.objects.create(user=user, role=user.role, plate=plate[:20], vin=vin[:17], instant=at,
+                                shown=len(views), route=route)  # fmt: skip
+    return views
 
 
 def policy_file_load_queue(*, insurer: Insurer, user: Any, upload: Any) -> PolicyLoad:

@@ -15,6 +15,7 @@ from claimbridge.accounts.roles import POLICY_LOADER_ROLES, POLICY_LOOKUP_ROLES
 from claimbridge.core.errors import reading_english
 from claimbridge.policies import selectors, services
 from claimbridge.policies.forms import LookupForm, PolicyFileForm
+from claimbridge.policies.models import LookupRoute
 from claimbridge.policies.rows import COLUMNS
 from claimbridge.policies.tables import CHINESE_HEADERS
 from claimbridge.web.access import roles_required
@@ -58,8 +59,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
         instant = form.cleaned_data.get("at") or timezone.now()
         if timezone.is_naive(instant):
             instant = timezone.make_aware(instant)
-        views = selectors.lookup_for_user(
-            user=request.user, plate=form.cleaned_data["plate"], vin=form.cleaned_data["vin"], at=instant
+        views = services.cover_look_up(
+            user=request.user,
+            plate=form.cleaned_data["plate"],
+            vin=form.cleaned_data["vin"],
+            at=instant,
+            route=LookupRoute.WEB,
         )
         results = [
             {"view": "full" if isinstance(view, selectors.FullView) else "agreement", **asdict(view)} for view in views

@@ -134,7 +134,7 @@ def test_annual_policies_start_the_day_after_a_year_earlier():
 @pytest.mark.django_db
 def test_r3_the_register_overrides_what_a_driver_types(client, users):
     """A's cover comes from the register (expired there, whatever was typed); B's typed cover is marked unverified."""
-    from claimbridge.policies.tests.test_register import load, row
+    from claimbridge.policies.tests.factories import load, row
 
     load(users, [row("TL2023000001", start="2023-01-01", end="2023-12-31"),
                  row("TL2023000002", cover_type="third_party", limit="1000000", start="2023-01-01", end="2023-12-31")])  # fmt: skip
