@@ -36,7 +36,8 @@ class PolicyLoad(models.Model):
     )
     file_name = models.CharField(max_length=255, blank=True)
     file_name_stored = models.CharField(max_length=255, blank=True)
-    idempotency_key = models.CharField(max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=120, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)  # of the request: a key names one request
     status = models.CharField(max_length=10, choices=LoadStatus.choices, default=LoadStatus.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)

@@ -57,8 +57,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid():
         instant = form.cleaned_data.get("at") or timezone.now()
-        if timezone.is_naive(instant):
-            instant = timezone.make_aware(instant)
         views = services.cover_look_up(
             user=request.user,
             plate=form.cleaned_data["plate"],
@@ -69,4 +67,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
         results = [
             {"view": "full" if isinstance(view, selectors.FullView) else "agreement", **asdict(view)} for view in views
         ]
-    return render(request, "policies/lookup.html", {"form": form, "results": results})
+    return render(
+        request, "policies/lookup.html", {"form": form, "results": results}, status=422 if form.errors else 200
+    )
