@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from claimbridge.accounts.api_keys import API_AUTH
@@ -118,7 +120,7 @@ def list_cities(request: HttpRequest) -> list[CityOut]:
 
 
 @geography_router.get("/counties", response=list[CountyOut], summary="Counties and districts")
-def list_counties(request: HttpRequest, city: str | None = None) -> list[CountyOut]:
+def list_counties(request: HttpRequest, city: Annotated[str | None, Field(max_length=6)] = None) -> list[CountyOut]:
     return [_county_out(county) for county in selectors.county_list(city_code=city)]
 
 
