@@ -10,10 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claimbridge.core.errors import reading_english
+from claimbridge.core.errors import AppError, reading_english
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.rulebook.forms import EligibilityForm, LiabilityForm, SettlementForm
-from claimbridge.rulebook.services import error_message
 from claimbridge.rules.circumstances import catalogue_on, liability_from_document
 from claimbridge.rules.common import RuleInputError
 from claimbridge.rules.eligibility import eligibility_from_document
@@ -42,7 +41,7 @@ def liability(request: HttpRequest) -> HttpResponse:
         try:
             context["decision"] = liability_from_document(form.document())
         except RuleInputError as error:
-            context["error"] = error_message(error)
+            context["error"] = AppError.from_kernel(error).message
     template = "rulebook/_liability_result.html" if _partial(request) else "rulebook/circumstances.html"
     return render(request, template, context, status=200 if form.is_valid() and "error" not in context else 422)
 
@@ -62,7 +61,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
             context["result"] = settlement_from_document(form.document())
             status = 200
         except RuleInputError as error:
-            context["error"] = error_message(error)
+            context["error"] = AppError.from_kernel(error).message
     template = "rulebook/_settlement_result.html" if _partial(request) else "rulebook/settlement.html"
     return render(request, template, context, status=status)
 
@@ -133,6 +132,6 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             context["decision"] = eligibility_from_document(document)
             status = 200
         except RuleInputError as error:
-            context["error"] = error_message(error)
+            context["error"] = AppError.from_kernel(error).message
     template = "rulebook/_eligibility_result.html" if _partial(request) else "rulebook/eligibility.html"
     return render(request, template, context, status=status)
