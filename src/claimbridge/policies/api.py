@@ -224,7 +224,12 @@ def lookup(
     plate: Annotated[str, Field(max_length=20)] = "",
     vin: Annotated[str, Field(max_length=17)] = "",
     at: LookupInstant | None = None,
-) -> list[dict[str, Any]]:
+) -> list[FullCoverOut | AgreementCoverOut]:
     instant = at or timezone.now()
     views = services.cover_look_up(user=request.user, plate=plate, vin=vin, at=instant, route=LookupRoute.API)
-    return [{"view": "full" if isinstance(view, selectors.FullView) else "agreement", **asdict(view)} for view in views]
+    return [
+        FullCoverOut(view="full", **asdict(view))
+        if isinstance(view, selectors.FullView)
+        else AgreementCoverOut(view="agreement", **asdict(view))
+        for view in views
+    ]
