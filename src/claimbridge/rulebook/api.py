@@ -186,6 +186,7 @@ def _register(name: str) -> None:
         summary=SUMMARIES[name],
         openapi_extra=_openapi(name),
         operation_id=f"rules_{name}",
+        url_name="locate" if name == "locate" else f"rules_{name}",  # the phone's page reverses "api:locate"
     )
 
 
