@@ -103,9 +103,17 @@ def insurer_of_record(*, plates: list[str], at: datetime) -> dict[str, RecordCov
     return found
 
 
-def vehicle_known(*, plate: str) -> bool:
-    """Whether the register holds any policy, at any time, for this plate."""
-    return PolicyVersion.objects.filter(plate=normalize_plate(plate)).exists()
+def cover_in_full_for_user(*, user: Any, plate: str, at: datetime) -> list[PolicyVersion] | None:
+    """For a check the user runs (the 快处易赔 self-check): the motor policies in force at the instant that the user
+    may read in full (the scope's `cover_in_full_q`: an insurer's own), or None when the register holds nothing on
+    the plate the user may read in full, so that another company's vehicle reads as one the register does not know."""
+    scope = scope_for(user)
+    if not scope.may_look_up_cover:
+        return None
+    readable = scope.cover_in_full_q()
+    if not PolicyVersion.objects.filter(plate=normalize_plate(plate)).filter(readable).exists():
+        return None
+    return [v for v in in_force_versions(plate=plate, at=at).filter(readable) if v.policy.cover_type != "other"]
 
 
 def _masked(personal: str) -> dict[str, str]:

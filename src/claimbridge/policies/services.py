@@ -17,7 +17,7 @@ from django.utils import timezone
 from claimbridge.core import crypto
 from claimbridge.core.idempotency import key_reused
 from claimbridge.organisations.models import Branch, BranchLevel, Insurer
-from claimbridge.policies.models import LoadStatus, Policy, PolicyLoad, PolicyLookup, PolicyVersion
+from claimbridge.policies.models import LoadStatus, LookupRoute, Policy, PolicyLoad, PolicyLookup, PolicyVersion
 from claimbridge.policies.rows import MAX_LIMIT, PolicyRow, RowError, parse_row
 from claimbridge.rules.common import REGION_CITIES
 
@@ -259,9 +259,25 @@ def cover_look_up(*, user: Any, plate: str = "", vin: str = "", at: datetime, ro
     from claimbridge.policies.selectors import cover_for_user
 
     views = cover_for_user(user=user, plate=plate, vin=vin, at=at)
-    PolicyLookup.objects.create(user=user, role=user.role, plate=plate[:20], vin=vin[:17], instant=at,
-                                shown=len(views), route=route)  # fmt: skip
+    _record_lookup(user=user, plate=plate, vin=vin, at=at, shown=len(views), route=route)
     return views
+
+
+def cover_for_check(*, user: Any, plate: str, at: datetime) -> list[PolicyVersion] | None:
+    """The register's cover of a vehicle for a check the user runs (the 快处易赔 self-check), as far as the user may
+    read it in full (`selectors.cover_in_full_for_user`); recorded as a lookup whenever the user may look up."""
+    from claimbridge.accounts.scope import scope_for
+    from claimbridge.policies.selectors import cover_in_full_for_user
+
+    versions = cover_in_full_for_user(user=user, plate=plate, at=at)
+    if scope_for(user).may_look_up_cover:
+        _record_lookup(user=user, plate=plate, vin="", at=at, shown=len(versions or []), route=LookupRoute.WEB)
+    return versions
+
+
+def _record_lookup(*, user: Any, plate: str, vin: str, at: datetime, shown: int, route: str) -> None:
+    PolicyLookup.objects.create(user=user, role=user.role, plate=plate[:20], vin=vin[:17], instant=at, shown=shown,
+                                route=route)  # fmt: skip
 
 
 def policy_file_load_queue(*, insurer: Insurer, user: Any, upload: Any) -> PolicyLoad:

@@ -66,22 +66,23 @@ def settlement(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _cover_from_register(document: dict[str, Any], cities: dict[str, list[str]]) -> list[str]:
-    """Replace each party's declared cover by the register's where the register knows the vehicle (R3: cover is
-    verified, not typed); a declared policy the register cannot confirm is kept and marked unverified."""
+def _cover_from_register(document: dict[str, Any], cities: dict[str, list[str]], user: Any) -> list[str]:
+    """Replace each party's declared cover by the register's where the visitor may read the vehicle's policies in
+    full (R3: cover is verified, not typed; B8: the check is no lookup for anyone else); a declared policy the
+    register does not confirm to this visitor is kept and marked unverified."""
     from datetime import datetime, time, timedelta
 
-    from claimbridge.policies.selectors import in_force_versions, vehicle_known
+    from claimbridge.policies.services import cover_for_check
 
     day = date.fromisoformat(document["accident"]["date"])
     noon = timezone.make_aware(datetime.combine(day, time(12)))
     confirmed = []
     for party in document["parties"]:
-        if not vehicle_known(plate=party["plate"]):
+        versions = cover_for_check(user=user, plate=party["plate"], at=noon)
+        if versions is None:
             for policy in party["policies"]:
                 policy["verified"] = False
             continue
-        versions = [v for v in in_force_versions(plate=party["plate"], at=noon) if v.policy.cover_type != "other"]
         policies = []
         for version in versions:
             last_day = timezone.localtime(version.period_end - timedelta(microseconds=1)).date()
@@ -128,7 +129,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             document = form.document(cities)
-            context["from_register"] = _cover_from_register(document, cities)
+            context["from_register"] = _cover_from_register(document, cities, request.user)
             context["decision"] = eligibility_from_document(document)
             status = 200
         except RuleInputError as error:

@@ -132,12 +132,14 @@ def test_annual_policies_start_the_day_after_a_year_earlier():
 
 
 @pytest.mark.django_db
-def test_r3_the_register_overrides_what_a_driver_types(client, users):
-    """A's cover comes from the register (expired there, whatever was typed); B's typed cover is marked unverified."""
+def test_r3_the_register_overrides_what_is_typed_for_the_staffs_own_vehicle(client, users):
+    """A's cover comes from the register (expired there, whatever was typed); B's typed cover is marked unverified.
+    Only for whoever may read A's policies in full (issue 12: test_self_check_register.py)."""
     from claimbridge.policies.tests.factories import load, row
 
     load(users, [row("TL2023000001", start="2023-01-01", end="2023-12-31"),
                  row("TL2023000002", cover_type="third_party", limit="1000000", start="2023-01-01", end="2023-12-31")])  # fmt: skip
+    client.force_login(users["tianlong_hq"])
     body = client.post("/rules/quick-claim/", quick_claim_form(), secure=True, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="from-register"' in body
     assert 'class="status-bad" data-code="ctpl_both"' in body  # the register says A's policies expired in 2023
