@@ -14,7 +14,7 @@ import pytest
 
 from claimbridge.policies.models import PolicyLookup
 from claimbridge.policies.tests.factories import load, row
-from claimbridge.rulebook.tests.test_views import quick_claim_form
+from claimbridge.rulebook.tests.factories import quick_claim_form
 
 pytestmark = pytest.mark.django_db
 
