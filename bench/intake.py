@@ -2,7 +2,10 @@
 process through the JSON API, against a bare endpoint on the same server that inserts one row through the ORM.
 
     python bench/intake.py --out bench/results/intake.json [--seconds 20] [--concurrency 12] [--workers 3]
-        [--database postgres://postgres@127.0.0.1:5432/claimbridge_bench]
+        [--database postgres://postgres@127.0.0.1:5432/claimbridge_bench_intake]
+
+The bench owns its database (bench_database.py: `claimbridge_bench_intake`, or BENCH_INTAKE_DATABASE_URL) and its
+keys: the database is dropped, created and migrated fresh, and the demo world loaded, before the server starts.
 
 Each case creation is what an insurer's hotline system sends: a county, the time, two parties with plates and
 insurers, and an Idempotency-Key; the server validates it, looks the plates up in the policy register, routes each
@@ -31,6 +34,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import bench_database
 from results_file import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,27 +133,19 @@ def summary(path: str, results: list[dict]) -> dict:
 
 
 def server_environment(database: str) -> dict[str, str]:
-    return os.environ | {
+    return os.environ | bench_database.keys("intake") | {
         "DJANGO_SETTINGS_MODULE": "claimbridge.settings", "DATABASE_URL": database, "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "k" * 50, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
         "BENCH_ENDPOINTS": "1", "CONN_MAX_AGE": "600", "PYTHONPATH": str(ROOT / "src"),
     }  # fmt: skip
 
 
 def prepare_database(database: str, environment: dict[str, str]) -> str:
-    """Create and migrate the database, load the demo world, and issue the hotline system's API key."""
-    import psycopg
-
-    name = database.rsplit("/", 1)[1]
-    with psycopg.connect(database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
+    """Create the bench's database fresh and migrate it, load the demo world, and issue the hotline system's key."""
+    bench_database.recreate(database)
     claimbridge = str(BIN / "claimbridge")
     subprocess.run([claimbridge, "migrate", "--noinput", "-v", "0"], env=environment, check=True)  # noqa: S603
     subprocess.run([claimbridge, "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)  # noqa: S603
-    subprocess.run([claimbridge, "shell", "-v", "0", "-c", "from claimbridge.cases.models import *; from django.db import connection;"  # noqa: S603
-                    "connection.cursor().execute('TRUNCATE cases_case, cases_caseparty, cases_caseevent, cases_outboxmessage, "
-                    "cases_handoff, core_idempotentrequest CASCADE')"], env=environment, check=True)  # fmt: skip
     script = (
         "import django; django.setup()\n"
         "from claimbridge.core.demo import load_demo\n"
@@ -190,10 +186,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
-    parser.add_argument(
-        "--database",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/claimbridge_bench"),
-    )
+    parser.add_argument("--database", default=bench_database.database_url("intake"))
     args = parser.parse_args()
     environment = server_environment(args.database)
     token = prepare_database(args.database, environment)

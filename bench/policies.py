@@ -1,11 +1,13 @@
 """Policy register speed on PostgreSQL (issue 5): import of a CSV of N policies, and plate lookups at an instant.
 
     python bench/policies.py --out bench/results/policies.json [--policies 1000000]
-        [--database postgres://postgres@127.0.0.1:5432/claimbridge_bench]
+        [--database postgres://postgres@127.0.0.1:5432/claimbridge_bench_policies]
 
-The database is created (if missing) and migrated, emptied of policies, then loaded through the same service the web
-upload and the management command use (parsing and checking every row, encrypting personal data, upserting by
-policy number). Lookups ask for the policies in force for a random loaded plate at a random instant.
+The bench owns its database (bench_database.py: `claimbridge_bench_policies`, or BENCH_POLICIES_DATABASE_URL) and
+its keys: the database is dropped, created and migrated fresh, the demo world loaded and emptied of policies, then
+the register is loaded through the same service the web upload and the management command use (parsing and
+checking every row, encrypting personal data, upserting by policy number). Lookups ask for the policies in force for
+a random loaded plate at a random instant.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import bench_database
 from results_file import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,19 +60,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
     parser.add_argument("--policies", type=int, default=1_000_000)
-    parser.add_argument(
-        "--database",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/claimbridge_bench"),
-    )
+    parser.add_argument("--database", default=bench_database.database_url("policies"))
     args = parser.parse_args()
 
-    import psycopg
-
-    name = args.database.rsplit("/", 1)[1]
-    with psycopg.connect(args.database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = args.database
+    bench_database.recreate(args.database)
+    os.environ.update(bench_database.keys("policies"), DATABASE_URL=args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     sys.path.insert(0, str(ROOT))
     import django

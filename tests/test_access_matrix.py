@@ -60,7 +60,7 @@ EVIDENCE_ROLES = {
 }
 REUSE_ROLES = {"antifraud", "platform_admin"}
 POLICY_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
-LOOKUP_ROLES = EVIDENCE_ROLES
+LOOKUP_ROLES = EVIDENCE_ROLES - {"driver"}  # issue 12: drivers may not look a vehicle's cover up
 CASE_INBOX_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
 CASE_ROLES = CASE_INBOX_ROLES | {"driver", "antifraud"}
 
@@ -204,7 +204,7 @@ API = {
     "/api/v1/phone/code": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/lookup": {
-        visitor: 401 if visitor == "anonymous" else 422 for visitor in VISITORS
+        visitor: 401 if visitor == "anonymous" else 422 if visitor in LOOKUP_ROLES else 403 for visitor in VISITORS
     },  # needs a plate
     **{
         f"/api/v1/evidence/items/{{item_id}}/{what}": {

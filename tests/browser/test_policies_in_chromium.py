@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_roles_in_chromium import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
@@ -40,5 +40,61 @@ def test_a_branch_loads_policies_and_reads_the_report(browser, live_server, scre
         result = page.locator("[data-testid=policy]")
         assert result.count() == 1
         assert result.get_attribute("data-view") == "full"
+    finally:
+        context.close()
+
+
+def test_an_adjuster_sees_the_other_party_only_as_on_the_agreement(browser, live_server, screenshot_dir, demo_password):
+    """Issue 12, finding 10 (B8): on a phone, an adjuster looks up both vehicles of a case and a third one."""
+    from datetime import datetime, timedelta, timezone
+
+    from claimbridge.accounts.models import User
+    from claimbridge.cases.models import Case, CaseParty
+    from claimbridge.organisations.models import Insurer
+    from claimbridge.policies import services
+
+    maiji = User.objects.get(username="maiji_hq")
+    load, _ = services.policy_load_start(insurer=maiji.insurer, user=maiji, source="command", file_name="browser")
+    services.policy_rows_load(load=load, rows=[
+        {"policy_number": "MJ2026000001", "branch": "620500", "cover_type": "ctpl", "plate": "甘E6789A",
+         "start": "2026-01-01", "end": "2026-12-31"},
+        {"policy_number": "MJ2026000002", "branch": "620500", "cover_type": "third_party", "plate": "甘E6789A",
+         "start": "2026-01-01", "end": "2026-12-31", "limit": "2000000"},
+        {"policy_number": "MJ2026000003", "branch": "620500", "cover_type": "ctpl", "plate": "甘E55555",
+         "start": "2026-01-01", "end": "2026-12-31"},
+    ])  # fmt: skip
+    case = Case.objects.create(number="620502-20260601-00001", channel="adjuster", created_by=maiji,
+                               accident_at=datetime(2026, 6, 1, 14, 0, tzinfo=timezone(timedelta(hours=8))))  # fmt: skip
+    CaseParty.objects.create(case=case, label="A", plate="甘K12345", insurer=Insurer.objects.get(code="tianlong"))
+    CaseParty.objects.create(case=case, label="B", plate="甘E6789A", insurer=maiji.insurer)
+
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/policies/lookup/?plate=甘E6789A&at=2026-06-01T14:20")
+        result = page.locator("[data-testid=policy]")
+        assert result.count() == 1
+        assert result.get_attribute("data-view") == "agreement"
+        assert "MJ2026000001" in result.inner_text()
+        assert "MJ2026000002" not in page.content()
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-policy-lookup-agreement.png", full_page=True)
+
+        page.goto(f"{live_server.url}/policies/lookup/?plate=甘E55555&at=2026-06-01T14:20")
+        assert page.locator("[data-testid=policy]").count() == 0
+        assert "MJ2026000003" not in page.content()
+    finally:
+        context.close()
+
+
+def test_a_driver_may_not_look_a_vehicle_up(browser, live_server, demo_password):
+    """Issue 12, finding 10 (B8)."""
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "driver_ln", demo_password, "zh-hans")
+        response = page.goto(f"{live_server.url}/policies/lookup/?plate=甘K12345")
+        assert response is not None
+        assert response.status == 403
     finally:
         context.close()

@@ -116,3 +116,23 @@ def test_two_drivers_check_quick_claims_on_a_phone(browser, live_server, screens
         assert page.locator(".status-bad").count() == 0
     finally:
         context.close()
+
+
+def test_implausible_figures_are_explained_next_to_the_form(browser, live_server):
+    """Issue 12, finding 7: a loss above the ceiling and an accident in the future are refused in place, not a 500."""
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/rules/settlement/")
+        page.locator("#id_accident_date").fill("2099-06-01")
+        page.locator("#id_A_liability").select_option("full")
+        page.locator("#id_B_liability").select_option("none")
+        page.locator("#id_A_vehicle").fill("99999999999")
+        page.get_by_role("button", name="计算").click()
+        error = page.locator("#settlement-result .error")
+        error.wait_for()
+        assert "事故日期不能晚于今天" in error.inner_text()
+        assert "车辆损失" in error.inner_text() or "Vehicle" in error.inner_text()
+        assert page.locator("[data-testid=settlement-result]").count() == 0
+    finally:
+        context.close()

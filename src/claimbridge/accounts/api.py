@@ -9,6 +9,7 @@ from claimbridge.accounts import selectors
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.models import User
 from claimbridge.accounts.scope import scope_for
+from claimbridge.core.schemas import responses
 
 router = Router(tags=["accounts"], auth=API_AUTH)
 
@@ -49,7 +50,7 @@ def organisation_of(user: User) -> OrganisationRef | None:
     return None
 
 
-@router.get("/me", response=MeOut, summary="The logged-in user")
+@router.get("/me", response=responses({200: MeOut}), summary="The logged-in user")
 def me(request: HttpRequest) -> MeOut:
     user: User = request.user  # type: ignore[assignment]
     scope = scope_for(user)
@@ -63,7 +64,9 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/staff", response=list[StaffOut], summary="Staff in your scope (names and phones masked)")
+@router.get(
+    "/staff", response=responses({200: list[StaffOut]}), summary="Staff in your scope (names and phones masked)"
+)
 def staff(request: HttpRequest) -> list[StaffOut]:
     return [
         StaffOut(

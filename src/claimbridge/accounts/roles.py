@@ -36,10 +36,9 @@ EVIDENCE_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role
 EVIDENCE_UPLOADER_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role.PLATFORM_ADMIN})
 REUSE_ROLES = frozenset({Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
 # The policy register: who loads policies, and who may look a vehicle's cover up (decided per plate by the scope).
+# Drivers, associations and the regulator may not look up at all (issue 12: a lookup told them others' cover).
 POLICY_LOADER_ROLES = frozenset({Role.INSURER_STAFF, Role.PLATFORM_ADMIN})
-POLICY_LOOKUP_ROLES = frozenset(
-    {Role.INSURER_STAFF, Role.ADJUSTER, Role.DRIVER, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN}
-)
+POLICY_LOOKUP_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
 # Cases: the back-office inbox, who may open a case page, who works claim lines, and how each role reports a case.
 INBOX_ROLES = frozenset({Role.INSURER_STAFF, Role.ADJUSTER, Role.PLATFORM_ADMIN})
 CASE_READER_ROLES = frozenset(

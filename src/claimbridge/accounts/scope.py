@@ -265,6 +265,44 @@ class Scope:
         return not (self.role in INSURER_ROLES and self.insurer_id is not None and self.insurer_id == stop.insurer_id)
 
     # --- who may look a vehicle's cover up, and for which plates (issue 12) --------------------------------------
+    @property
+    def may_look_up_cover(self) -> bool:
+        """Whether the user may ask the policy register about a vehicle at all: insurer staff, adjusters, the
+        anti-fraud committee and the platform admin (POLICY_LOOKUP_ROLES). Drivers, associations and the regulator
+        may not: a lookup would tell them about other people's cover (B8)."""
+        from claimbridge.accounts.roles import POLICY_LOOKUP_ROLES
+
+        return self.role in POLICY_LOOKUP_ROLES
+
+    def cover_in_full_q(self) -> Q:
+        """Policy versions (`policies.PolicyVersion`) the user reads in full (holder, insured, vehicle, limits),
+        whatever the plate: those of the policies in `policies_q` (an insurer's own; everything for the admin)."""
+        if not self.may_look_up_cover:
+            return _NOTHING
+        if self.is_platform_admin:
+            return Q(pk__isnull=False)  # every version (an empty Q() would vanish when or-ed with another)
+        from claimbridge.policies.models import Policy
+
+        return Q(policy__in=Policy.objects.filter(self.policies_q()).values("pk"))
+
+    def cover_on_agreement_q(self) -> Q:
+        """Policy versions of other companies' vehicles the user may see as the accident agreement shows them (the
+        insurer and the 交强险 number, 道路交通事故处理程序规定 第二十一条): only 交强险, never the commercial covers.
+
+        Insurer staff and adjusters: only for a plate that is a party's plate on a case they may see (`cases_q`);
+        any other plate reads as a vehicle the register does not know. The anti-fraud committee: every plate (R20).
+        Everyone else: nothing (the platform admin reads everything in full instead)."""
+        if not self.may_look_up_cover:
+            return _NOTHING
+        ctpl = Q(policy__cover_type="ctpl")
+        if self.is_platform_admin or (self.role == Role.ANTIFRAUD_MEMBER and self.committee_id):
+            return ctpl
+        if self.role in INSURER_ROLES and self.insurer_id:
+            from claimbridge.cases.models import Case, CaseParty
+
+            cases = Case.objects.filter(self.cases_q()).values("pk")
+            return ctpl & Q(plate__in=CaseParty.objects.filter(case__in=cases).exclude(plate="").values("plate"))
+        return _NOTHING
 
     @property
     def sees_across_companies(self) -> bool:

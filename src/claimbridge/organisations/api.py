@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema
 
 from claimbridge.accounts.api_keys import API_AUTH
+from claimbridge.core.errors import not_found
+from claimbridge.core.schemas import responses
 from claimbridge.organisations import selectors
 from claimbridge.organisations.models import ClaimsUnit, County, Insurer
 
@@ -103,7 +106,7 @@ def _unit_public_out(unit: ClaimsUnit) -> ClaimsUnitPublicOut:
     )
 
 
-@geography_router.get("/cities", response=list[CityOut], summary="The two cities and their counties")
+@geography_router.get("/cities", response=responses({200: list[CityOut]}), summary="The two cities and their counties")
 def list_cities(request: HttpRequest) -> list[CityOut]:
     return [
         CityOut(
@@ -117,25 +120,25 @@ def list_cities(request: HttpRequest) -> list[CityOut]:
     ]
 
 
-@geography_router.get("/counties", response=list[CountyOut], summary="Counties and districts")
-def list_counties(request: HttpRequest, city: str | None = None) -> list[CountyOut]:
+@geography_router.get("/counties", response=responses({200: list[CountyOut]}), summary="Counties and districts")
+def list_counties(request: HttpRequest, city: Annotated[str | None, Field(max_length=6)] = None) -> list[CountyOut]:
     return [_county_out(county) for county in selectors.county_list(city_code=city)]
 
 
-@router.get("/insurers", response=list[InsurerOut], summary="Insurers taking part, with their cities")
+@router.get("/insurers", response=responses({200: list[InsurerOut]}), summary="Insurers taking part, with their cities")
 def list_insurers(request: HttpRequest) -> list[InsurerOut]:
     return [_insurer_out(insurer) for insurer in selectors.insurer_list_public()]
 
 
 @router.get(
     "/directory/{county_code}",
-    response=list[DirectoryEntryOut],
+    response=responses({200: list[DirectoryEntryOut]}),
     summary="Which claims unit of each insurer serves a county (R16)",
 )
 def service_directory(request: HttpRequest, county_code: str) -> list[DirectoryEntryOut]:
     county = selectors.county_get(code=county_code)
     if county is None:
-        raise HttpError(404, "county not found")
+        raise not_found()
     return [
         DirectoryEntryOut(
             insurer_code=area.insurer.code,
@@ -146,7 +149,9 @@ def service_directory(request: HttpRequest, county_code: str) -> list[DirectoryE
     ]
 
 
-@router.get("/claims-units", response=list[ClaimsUnitOut], auth=API_AUTH, summary="Claims units in your scope")
+@router.get(
+    "/claims-units", response=responses({200: list[ClaimsUnitOut]}), auth=API_AUTH, summary="Claims units in your scope"
+)
 def list_claims_units(request: HttpRequest) -> list[ClaimsUnitOut]:
     return [
         ClaimsUnitOut(
@@ -162,7 +167,7 @@ def list_claims_units(request: HttpRequest) -> list[ClaimsUnitOut]:
 
 @router.get(
     "/overview",
-    response=list[InsurerOverviewOut],
+    response=responses({200: list[InsurerOverviewOut]}),
     auth=API_AUTH,
     summary="Insurers whose organisation you oversee, with service-area problems",
 )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from claimbridge.policies.rows import CHINA, EARLIEST, LATEST, plausible
 
 
 class PolicyFileForm(forms.Form):
@@ -20,6 +23,19 @@ class LookupForm(forms.Form):
     at = forms.DateTimeField(
         label=_("At"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+    def clean_at(self):  # type: ignore[no-untyped-def]
+        at = self.cleaned_data.get("at")
+        if at is None:
+            return None
+        if timezone.is_naive(at):
+            at = at.replace(tzinfo=CHINA)
+        if not plausible(at):
+            raise forms.ValidationError(
+                _("Ask about a moment between %(first)s and %(last)s."),
+                params={"first": EARLIEST.year, "last": LATEST.year - 1},
+            )
+        return at
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean() or {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,8 @@ class PolicyLoad(models.Model):
     )
     file_name = models.CharField(max_length=255, blank=True)
     file_name_stored = models.CharField(max_length=255, blank=True)
-    idempotency_key = models.CharField(max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=120, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)  # of the request: a key names one request
     status = models.CharField(max_length=10, choices=LoadStatus.choices, default=LoadStatus.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -113,3 +116,52 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id}@{self.effective_from:%Y-%m-%d}"
+
+
+class RecordIsAppendOnly(Exception):
+    """A lookup record was about to be changed or deleted: the record of who looked at the register is kept whole."""
+
+
+class PolicyLookupQuerySet(models.QuerySet["PolicyLookup"]):
+    def update(self, **kwargs: object) -> int:
+        raise RecordIsAppendOnly("policy lookups are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RecordIsAppendOnly("policy lookups are never deleted")
+
+
+class LookupRoute(models.TextChoices):
+    WEB = "web", _("web page")
+    API = "api", "API"
+
+
+class PolicyLookup(models.Model):
+    """One look at the register (B8): who asked and when, for which plate or VIN and instant, how many policies the
+    answer showed, and through which route. Append-only: written once by the lookup, never changed or deleted."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20)
+    looked_up_at = models.DateTimeField(_("looked up at"), auto_now_add=True, db_index=True)
+    plate = models.CharField(_("plate asked"), max_length=20, blank=True)
+    vin = models.CharField(_("VIN asked"), max_length=17, blank=True)
+    instant = models.DateTimeField(_("cover asked at"))
+    shown = models.PositiveIntegerField(_("policies shown"))
+    route = models.CharField(_("route"), max_length=3, choices=LookupRoute.choices)
+
+    objects = PolicyLookupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy lookup")
+        verbose_name_plural = _("policy lookups")
+        ordering = ["-looked_up_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.plate or self.vin} @ {self.looked_up_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RecordIsAppendOnly("policy lookups are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RecordIsAppendOnly("policy lookups are never deleted")

@@ -26,6 +26,17 @@ COLUMNS = (
 )  # fmt: skip
 REQUIRED = ("policy_number", "branch", "cover_type", "plate", "start", "end")
 PERSONAL = ("holder_name", "holder_id_number", "holder_phone", "insured_name", "insured_id_number", "insured_phone")
+# The longest value a column takes: its database column where the register stores it as typed, a person's name for
+# the personal data; every other cell is bounded by its own check (plate, VIN, code, date) and by MAX_CELL.
+MAX_LENGTHS = {"cover_name": 60, "vehicle_type": 40, "holder_name": 100, "insured_name": 100}
+MAX_CELL = 100
+# A limit above this cannot be stored (DecimalField(max_digits=14, decimal_places=2)); the shell passes its own
+# ceiling (settings.MONEY_MAX_YUAN).
+MAX_LIMIT = Decimal("999999999999.99")
+# Policy periods, cancellations and endorsements fall in these years; anything else is a typing accident.
+EARLIEST = datetime(1980, 1, 1, tzinfo=CHINA)
+LATEST = datetime(2200, 1, 1, tzinfo=CHINA)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _POLICY_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/]{3,39}$")
 _DIVISION = re.compile(r"^[1-9]\d{5}$")
@@ -74,8 +85,24 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def plausible(moment: datetime) -> bool:
+    """Whether an aware instant falls in the years policies are written for (EARLIEST to LATEST)."""
+    return EARLIEST <= moment < LATEST
+
+
 def parse_instant(value: Any, *, end_of_day: bool) -> datetime | None:
-    """A date (00:00, or 24:00 when `end_of_day`) or a date and time, in China Standard Time unless an offset is given."""
+    """A date (00:00, or 24:00 when `end_of_day`) or a date and time, in China Standard Time unless an offset is given.
+    ValueError when it is none, or falls outside EARLIEST to LATEST."""
+    try:
+        moment = _instant(value, end_of_day=end_of_day)
+    except (ValueError, OverflowError):
+        raise ValueError(_text(value)) from None
+    if moment is not None and not plausible(moment):
+        raise ValueError(_text(value))
+    return moment
+
+
+def _instant(value: Any, *, end_of_day: bool) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=CHINA)
     if isinstance(value, date):
@@ -84,30 +111,40 @@ def parse_instant(value: Any, *, end_of_day: bool) -> datetime | None:
         text = _text(value).replace("/", "-")
         if not text:
             return None
-        try:
-            if len(text) <= 10:
-                day = date.fromisoformat(text)
-            else:
-                moment = datetime.fromisoformat(text.replace(" ", "T", 1))
-                return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
-        except ValueError:
-            raise ValueError(text) from None
+        if len(text) <= 10:
+            day = date.fromisoformat(text)
+        else:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+            return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
     start = datetime.combine(day, time(0), tzinfo=CHINA)
     return start + timedelta(days=1) if end_of_day else start
 
 
-def parse_row(raw: dict[str, Any], row: int) -> PolicyRow | list[RowError]:
+def parse_row(raw: dict[str, Any], row: int, *, max_limit: Decimal = MAX_LIMIT) -> PolicyRow | list[RowError]:
     errors: list[RowError] = []
 
     def fail(name: str, code: str, zh: str, en: str) -> None:
         errors.append(RowError(row, name, code, zh, en))
 
     values = {name: _text(raw.get(name)) for name in COLUMNS}
-    unknown = sorted(set(raw) - set(COLUMNS) - {""})
+    unknown = sorted(set(raw) - set(COLUMNS) - {""}, key=str)
     for name in unknown:
-        fail(name, "unknown_column", f"未知的列“{name}”", f"unknown column “{name}”")
+        shown = _CONTROL.sub("?", str(name))[:40]
+        fail(shown, "unknown_column", f"未知的列“{shown}”", f"unknown column “{shown}”")
+    broken: set[str] = set()  # cells refused as they stand: never quoted back, never checked further
+    for name, value in values.items():
+        longest = MAX_LENGTHS.get(name, MAX_CELL)
+        if _CONTROL.search(value):
+            fail(name, "bad_characters", "包含无法接受的字符（控制字符或无效的 Unicode）",
+                 "contains characters that cannot be accepted (control characters or invalid Unicode)")  # fmt: skip
+        elif len(value) > longest:
+            fail(name, "too_long", f"最长 {longest} 个字符", f"at most {longest} characters")
+        else:
+            continue
+        broken.add(name)
+        values[name] = ""
     for name in REQUIRED:
-        if not values[name]:
+        if not values[name] and name not in broken:
             fail(name, "required", "必填", "required")
 
     number = values["policy_number"]
@@ -149,7 +186,12 @@ def parse_row(raw: dict[str, Any], row: int) -> PolicyRow | list[RowError]:
     if values["limit"]:
         try:
             limit = Decimal(values["limit"].replace(",", ""))
-            if not limit.is_finite() or limit <= 0 or limit != limit.quantize(Decimal("0.01")):
+            if not limit.is_finite() or limit <= 0:
+                raise InvalidOperation
+            if limit > max_limit:
+                fail("limit", "bad_limit", f"保额不能超过 {max_limit} 元", f"the limit cannot exceed {max_limit} yuan")
+                limit = None
+            elif limit != limit.quantize(Decimal("0.01")):
                 raise InvalidOperation
         except InvalidOperation:
             fail(
@@ -164,14 +206,17 @@ def parse_row(raw: dict[str, Any], row: int) -> PolicyRow | list[RowError]:
 
     instants: dict[str, datetime | None] = {}
     for name, end_of_day in (("start", False), ("end", True), ("cancelled_at", False), ("endorsement_at", False)):
+        if name in broken:
+            instants[name] = None
+            continue
         try:
             instants[name] = parse_instant(raw.get(name), end_of_day=end_of_day)
         except ValueError:
             fail(
                 name,
                 "bad_date",
-                f"“{values[name]}”不是有效的日期或时间",
-                f"“{values[name]}” is not a valid date or time",
+                f"“{values[name]}”不是 {EARLIEST.year} 至 {LATEST.year - 1} 年间有效的日期或时间",
+                f"“{values[name]}” is not a valid date or time between {EARLIEST.year} and {LATEST.year - 1}",
             )
             instants[name] = None
     start, end = instants["start"], instants["end"]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
 from claimbridge.accounts.models import Role
-from claimbridge.accounts.roles import POLICY_LOOKUP_ROLES
 from claimbridge.accounts.scope import scope_for
+from claimbridge.core.errors import AppError, forbidden
 from claimbridge.core.masking import mask_id_number, mask_name, mask_phone
 from claimbridge.policies.models import Policy, PolicyLoad, PolicyVersion
 from claimbridge.policies.services import in_force_q
@@ -24,8 +24,8 @@ class AgreementView:
 
     insurer: str
     insurer_code: str
-    cover_type: str
-    policy_number: str | None  # the 交强险 number only
+    cover_type: str  # always 交强险: another company's commercial cover is never shown
+    policy_number: str
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,17 @@ def insurer_of_record(*, plates: list[str], at: datetime) -> dict[str, RecordCov
     return found
 
 
-def vehicle_known(*, plate: str) -> bool:
-    """Whether the register holds any policy, at any time, for this plate."""
-    return PolicyVersion.objects.filter(plate=normalize_plate(plate)).exists()
+def cover_in_full_for_user(*, user: Any, plate: str, at: datetime) -> list[PolicyVersion] | None:
+    """For a check the user runs (the 快处易赔 self-check): the motor policies in force at the instant that the user
+    may read in full (the scope's `cover_in_full_q`: an insurer's own), or None when the register holds nothing on
+    the plate the user may read in full, so that another company's vehicle reads as one the register does not know."""
+    scope = scope_for(user)
+    if not scope.may_look_up_cover:
+        return None
+    readable = scope.cover_in_full_q()
+    if not PolicyVersion.objects.filter(plate=normalize_plate(plate)).filter(readable).exists():
+        return None
+    return [v for v in in_force_versions(plate=plate, at=at).filter(readable) if v.policy.cover_type != "other"]
 
 
 def _masked(personal: str) -> dict[str, str]:
@@ -117,19 +125,25 @@ def _masked(personal: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def lookup_for_user(*, user: Any, plate: str = "", vin: str = "", at: datetime) -> list[FullView | AgreementView]:
+def cover_for_user(*, user: Any, plate: str = "", vin: str = "", at: datetime) -> list[FullView | AgreementView]:
+    """The policies in force for a vehicle at an instant, cut to what the user may see (the scope's "who may look a
+    vehicle's cover up"): own company's in full, another company's vehicle as on the agreement only where the scope
+    allows it, and nothing at all otherwise, so that an unknown vehicle and a hidden one read alike (B8)."""
     scope = scope_for(user)
-    if scope.role not in POLICY_LOOKUP_ROLES:
-        return []
-    own = (
-        set(Policy.objects.filter(scope.policies_q()).values_list("pk", flat=True))
-        if scope.role != Role.DRIVER
-        else set()
+    if not scope.may_look_up_cover:
+        raise forbidden()
+    if not plate and not vin:
+        raise AppError("plate_or_vin_required", "请填写号牌或车架号", "give a plate number or a VIN", field="plate")
+    in_full = scope.cover_in_full_q()
+    versions = (
+        in_force_versions(plate=plate, vin=vin, at=at)
+        .filter(in_full | scope.cover_on_agreement_q())
+        .annotate(in_full=ExpressionWrapper(in_full, output_field=BooleanField()))
     )
     answer: list[FullView | AgreementView] = []
-    for version in in_force_versions(plate=plate, vin=vin, at=at):
+    for version in versions:
         policy = version.policy
-        if policy.pk in own:
+        if version.in_full:
             answer.append(FullView(
                 insurer=policy.insurer.display_short_name, insurer_code=policy.insurer.code, policy_number=policy.policy_number,
                 cover_type=policy.cover_type, cover_name=policy.cover_name, written_in=policy.underwriting_city_code,
@@ -141,7 +155,7 @@ def lookup_for_user(*, user: Any, plate: str = "", vin: str = "", at: datetime) 
         else:
             answer.append(AgreementView(
                 insurer=policy.insurer.display_short_name, insurer_code=policy.insurer.code, cover_type=policy.cover_type,
-                policy_number=policy.policy_number if policy.cover_type == "ctpl" else None,
+                policy_number=policy.policy_number,
             ))  # fmt: skip
     return answer
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from claimbridge.core import crypto
+from claimbridge.core.idempotency import key_reused
 from claimbridge.organisations.models import Branch, BranchLevel, Insurer
-from claimbridge.policies.models import LoadStatus, Policy, PolicyLoad, PolicyVersion
-from claimbridge.policies.rows import PolicyRow, RowError, parse_row
+from claimbridge.policies.models import LoadStatus, LookupRoute, Policy, PolicyLoad, PolicyLookup, PolicyVersion
+from claimbridge.policies.rows import MAX_LIMIT, PolicyRow, RowError, parse_row
 from claimbridge.rules.common import REGION_CITIES
 
 BATCH = 2000
@@ -33,15 +37,26 @@ def _branches(insurer: Insurer) -> dict[str, Branch]:
 
 
 def policy_load_start(
-    *, insurer: Insurer, user: Any, source: str, file_name: str = "", idempotency_key: str = ""
+    *, insurer: Insurer, user: Any, source: str, file_name: str = "", idempotency_key: str = "", fingerprint: str = ""
 ) -> tuple[PolicyLoad, bool]:
-    """A new load, or the earlier one with the same idempotency key (True when it already existed)."""
-    if idempotency_key:
-        earlier = PolicyLoad.objects.filter(insurer=insurer, idempotency_key=idempotency_key[:80]).first()
+    """A new load, or the earlier one with the same idempotency key (True when it already existed). The same key with
+    another request (`fingerprint`, see core.idempotency) is refused: a key names one request, it is not a retry."""
+    key = idempotency_key  # a caller's key is checked at its door (core.idempotency.clean_key); the demo's are ours
+    if len(key) > PolicyLoad._meta.get_field("idempotency_key").max_length:  # type: ignore[operator]
+        raise ValueError("idempotency key too long")
+    if key:
+        earlier = PolicyLoad.objects.filter(insurer=insurer, idempotency_key=key).first()
         if earlier is not None:
+            if fingerprint and earlier.idempotency_fingerprint and fingerprint != earlier.idempotency_fingerprint:
+                raise key_reused()
             return earlier, True
-    load = PolicyLoad.objects.create(insurer=insurer, uploaded_by=user, source=source, file_name=file_name[:255],
-                                     idempotency_key=idempotency_key[:80])  # fmt: skip
+    try:
+        with transaction.atomic():
+            load = PolicyLoad.objects.create(insurer=insurer, uploaded_by=user, source=source, file_name=file_name[:255],
+                                             idempotency_key=key, idempotency_fingerprint=fingerprint if key else "")  # fmt: skip
+    except IntegrityError:  # the same key, committed meanwhile by a concurrent request
+        return policy_load_start(insurer=insurer, user=user, source=source, file_name=file_name,
+                                 idempotency_key=key, fingerprint=fingerprint)  # fmt: skip
     return load, False
 
 
@@ -54,6 +69,7 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
 def policy_rows_load(*, load: PolicyLoad, rows: Iterable[dict[str, Any]], total: int | None = None) -> PolicyLoad:
     """Load rows into the register: good rows once, bad rows reported with the reason, nothing half-loaded."""
     branches = _branches(load.insurer)
+    max_limit = min(MAX_LIMIT, Decimal(settings.MONEY_MAX_YUAN))
     first_row_of: dict[str, int] = {}
     load.status = LoadStatus.RUNNING
     load.rows_total = total or 0
@@ -65,7 +81,7 @@ def policy_rows_load(*, load: PolicyLoad, rows: Iterable[dict[str, Any]], total:
             errors: list[RowError] = []
             for raw in batch:
                 row_number += 1
-                result = parse_row(raw, row_number)
+                result = parse_row(raw, row_number, max_limit=max_limit)
                 if isinstance(result, list):
                     errors.extend(result[:5])
                     load.rows_rejected += 1
@@ -235,6 +251,33 @@ def in_force_q(at: Any) -> Q:
         & Q(period_start__lte=at, period_end__gt=at)
         & (Q(policy__cancelled_at__isnull=True) | Q(policy__cancelled_at__gt=at))
     )
+
+
+def cover_look_up(*, user: Any, plate: str = "", vin: str = "", at: datetime, route: str) -> list[Any]:
+    """A vehicle's cover at an instant as the user may see it (`selectors.cover_for_user`), and the record of the
+    lookup: who, when, what was asked, how many policies were shown, through which route (B8)."""
+    from claimbridge.policies.selectors import cover_for_user
+
+    views = cover_for_user(user=user, plate=plate, vin=vin, at=at)
+    _record_lookup(user=user, plate=plate, vin=vin, at=at, shown=len(views), route=route)
+    return views
+
+
+def cover_for_check(*, user: Any, plate: str, at: datetime) -> list[PolicyVersion] | None:
+    """The register's cover of a vehicle for a check the user runs (the 快处易赔 self-check), as far as the user may
+    read it in full (`selectors.cover_in_full_for_user`); recorded as a lookup whenever the user may look up."""
+    from claimbridge.accounts.scope import scope_for
+    from claimbridge.policies.selectors import cover_in_full_for_user
+
+    versions = cover_in_full_for_user(user=user, plate=plate, at=at)
+    if scope_for(user).may_look_up_cover:
+        _record_lookup(user=user, plate=plate, vin="", at=at, shown=len(versions or []), route=LookupRoute.WEB)
+    return versions
+
+
+def _record_lookup(*, user: Any, plate: str, vin: str, at: datetime, shown: int, route: str) -> None:
+    PolicyLookup.objects.create(user=user, role=user.role, plate=plate[:20], vin=vin[:17], instant=at, shown=shown,
+                                route=route)  # fmt: skip
 
 
 def policy_file_load_queue(*, insurer: Insurer, user: Any, upload: Any) -> PolicyLoad:

@@ -15,6 +15,7 @@ from claimbridge.accounts.roles import POLICY_LOADER_ROLES, POLICY_LOOKUP_ROLES
 from claimbridge.core.errors import reading_english
 from claimbridge.policies import selectors, services
 from claimbridge.policies.forms import LookupForm, PolicyFileForm
+from claimbridge.policies.models import LookupRoute
 from claimbridge.policies.rows import COLUMNS
 from claimbridge.policies.tables import CHINESE_HEADERS
 from claimbridge.web.access import roles_required
@@ -56,12 +57,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid():
         instant = form.cleaned_data.get("at") or timezone.now()
-        if timezone.is_naive(instant):
-            instant = timezone.make_aware(instant)
-        views = selectors.lookup_for_user(
-            user=request.user, plate=form.cleaned_data["plate"], vin=form.cleaned_data["vin"], at=instant
+        views = services.cover_look_up(
+            user=request.user,
+            plate=form.cleaned_data["plate"],
+            vin=form.cleaned_data["vin"],
+            at=instant,
+            route=LookupRoute.WEB,
         )
         results = [
             {"view": "full" if isinstance(view, selectors.FullView) else "agreement", **asdict(view)} for view in views
         ]
-    return render(request, "policies/lookup.html", {"form": form, "results": results})
+    return render(
+        request, "policies/lookup.html", {"form": form, "results": results}, status=422 if form.errors else 200
+    )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.policies.rows import EARLIEST, LATEST
 from claimbridge.rules.circumstances import Catalogue
 
 LIABILITY_CHOICES = [
@@ -49,9 +53,29 @@ class LiabilityForm(forms.Form):
 
 
 def _money(label: Any, *, initial: str = "0") -> forms.DecimalField:
+    """Yuan with two decimals, up to the platform's ceiling (settings.MONEY_MAX_YUAN): more is a typing accident."""
     return forms.DecimalField(
-        label=label, min_value=0, max_digits=14, decimal_places=2, initial=initial, required=False
-    )
+        label=label, min_value=0, max_value=Decimal(settings.MONEY_MAX_YUAN), max_digits=14, decimal_places=2,
+        initial=initial, required=False,
+    )  # fmt: skip
+
+
+def accident_date_not_in_the_future(day: date) -> date:
+    """An accident has happened: a date after today (China time) is refused. How far back the rules go is the
+    kernel's to say (its catalogue and 交强险 limits have first dates)."""
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("An accident date cannot be in the future."))
+    return day
+
+
+def plausible_policy_day(day: date | None) -> date | None:
+    """A policy date in the years policies are written for (the register's EARLIEST to LATEST)."""
+    if day is not None and not EARLIEST.date() <= day < LATEST.date():
+        raise forms.ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            params={"first": EARLIEST.year, "last": LATEST.year - 1},
+        )
+    return day
 
 
 class SettlementForm(forms.Form):
@@ -84,6 +108,9 @@ class SettlementForm(forms.Form):
             self.fields[f"{vid}_medical"] = _money(_("Occupants' medical costs"))
             self.fields[f"{vid}_death_disability"] = _money(_("Occupants' death and disability"))
             self.fields[f"{vid}_salvage"] = _money(_("Salvage value"))
+
+    def clean_accident_date(self) -> date:
+        return accident_date_not_in_the_future(self.cleaned_data["accident_date"])
 
     def error_list(self) -> list[str]:
         """Every field error as one readable line, vehicle named: the result area shows them beside the button."""
@@ -223,10 +250,19 @@ class EligibilityForm(forms.Form):
                  "ctpl_city", "ctpl_end", "third_party_city", "third_party_end", "photos", "videos")  # fmt: skip
         return [{"id": pid, "fields": [self[f"{pid}_{name}"] for name in names]} for pid in PARTY_IDS]
 
+    def clean_accident_date(self) -> date:
+        return accident_date_not_in_the_future(self.cleaned_data["accident_date"])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for pid in PARTY_IDS:
             for cover in ("ctpl", "third_party"):
+                name = f"{pid}_{cover}_end"
+                try:
+                    plausible_policy_day(data.get(name))
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+                    continue
                 if data.get(f"{pid}_{cover}_city") and not data.get(f"{pid}_{cover}_end"):
                     self.add_error(f"{pid}_{cover}_end", _("Give the day the policy ends."))
         return data

@@ -1,4 +1,4 @@
-"""The rules kernel seen from Django: configured county boundaries, and kernel errors in the visitor's language."""
+"""The rules kernel seen from Django: the configured county boundaries and the one point → county rule."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from functools import cache
 
 from django.conf import settings
 
-from claimbridge.core.errors import in_current_language
 from claimbridge.rules.common import RuleInputError
 from claimbridge.rules.geography import CountyIndex, Location
 
@@ -40,13 +39,3 @@ def county_code_at(latitude: float | None, longitude: float | None, crs: str = "
         return locate(latitude, longitude, crs=crs).adcode or ""
     except (BoundariesNotConfigured, RuleInputError):
         return ""
-
-
-def error_message(error: RuleInputError) -> str:
-    return in_current_language(error.text.zh, error.text.en)
-
-
-def error_body(error: RuleInputError) -> dict[str, dict[str, str]]:
-    body = error.as_dict()
-    body["error"]["message"] = error_message(error)
-    return body

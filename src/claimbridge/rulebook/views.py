@@ -10,10 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claimbridge.core.errors import reading_english
+from claimbridge.core.errors import AppError, reading_english
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.rulebook.forms import EligibilityForm, LiabilityForm, SettlementForm
-from claimbridge.rulebook.services import error_message
 from claimbridge.rules.circumstances import catalogue_on, liability_from_document
 from claimbridge.rules.common import RuleInputError
 from claimbridge.rules.eligibility import eligibility_from_document
@@ -42,7 +41,7 @@ def liability(request: HttpRequest) -> HttpResponse:
         try:
             context["decision"] = liability_from_document(form.document())
         except RuleInputError as error:
-            context["error"] = error_message(error)
+            context["error"] = AppError.from_kernel(error).message
     template = "rulebook/_liability_result.html" if _partial(request) else "rulebook/circumstances.html"
     return render(request, template, context, status=200 if form.is_valid() and "error" not in context else 422)
 
@@ -62,27 +61,28 @@ def settlement(request: HttpRequest) -> HttpResponse:
             context["result"] = settlement_from_document(form.document())
             status = 200
         except RuleInputError as error:
-            context["error"] = error_message(error)
+            context["error"] = AppError.from_kernel(error).message
     template = "rulebook/_settlement_result.html" if _partial(request) else "rulebook/settlement.html"
     return render(request, template, context, status=status)
 
 
-def _cover_from_register(document: dict[str, Any], cities: dict[str, list[str]]) -> list[str]:
-    """Replace each party's declared cover by the register's where the register knows the vehicle (R3: cover is
-    verified, not typed); a declared policy the register cannot confirm is kept and marked unverified."""
+def _cover_from_register(document: dict[str, Any], cities: dict[str, list[str]], user: Any) -> list[str]:
+    """Replace each party's declared cover by the register's where the visitor may read the vehicle's policies in
+    full (R3: cover is verified, not typed; B8: the check is no lookup for anyone else); a declared policy the
+    register does not confirm to this visitor is kept and marked unverified."""
     from datetime import datetime, time, timedelta
 
-    from claimbridge.policies.selectors import in_force_versions, vehicle_known
+    from claimbridge.policies.services import cover_for_check
 
     day = date.fromisoformat(document["accident"]["date"])
     noon = timezone.make_aware(datetime.combine(day, time(12)))
     confirmed = []
     for party in document["parties"]:
-        if not vehicle_known(plate=party["plate"]):
+        versions = cover_for_check(user=user, plate=party["plate"], at=noon)
+        if versions is None:
             for policy in party["policies"]:
                 policy["verified"] = False
             continue
-        versions = [v for v in in_force_versions(plate=party["plate"], at=noon) if v.policy.cover_type != "other"]
         policies = []
         for version in versions:
             last_day = timezone.localtime(version.period_end - timedelta(microseconds=1)).date()
@@ -129,10 +129,10 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             document = form.document(cities)
-            context["from_register"] = _cover_from_register(document, cities)
+            context["from_register"] = _cover_from_register(document, cities, request.user)
             context["decision"] = eligibility_from_document(document)
             status = 200
         except RuleInputError as error:
-            context["error"] = error_message(error)
+            context["error"] = AppError.from_kernel(error).message
     template = "rulebook/_eligibility_result.html" if _partial(request) else "rulebook/eligibility.html"
     return render(request, template, context, status=status)

@@ -1,4 +1,4 @@
-"""Loading by API and by file, and who may read what (B8): own policies in full, others only as on the agreement."""
+"""Loading by API and by file, and who may read what (B8); who may look which vehicle up: test_lookup.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from claimbridge.policies.models import Policy
-from claimbridge.policies.tests.test_register import load, row
+from claimbridge.policies.tests.factories import load, row
 
 pytestmark = pytest.mark.django_db
 
@@ -41,27 +41,6 @@ def test_staff_see_their_own_policies_in_full_and_masked(client, users, two_insu
     assert answer[0]["holder_name"] == "张*"
     assert answer[0]["holder_phone"] == "139****5678"
     assert "34052419800101001X" not in json.dumps(answer, ensure_ascii=False)
-
-
-def test_another_insurers_policy_shows_only_the_agreement_fields(client, users, two_insurers):
-    client.force_login(users["tianlong_hq"])
-    answer = lookup(client, "甘E6789A").json()
-    assert answer == [{"view": "agreement", "insurer": answer[0]["insurer"], "insurer_code": "maiji", "cover_type": "ctpl",
-                       "policy_number": "MJ2024000200"}]  # fmt: skip
-    assert "李" not in json.dumps(answer, ensure_ascii=False)
-
-
-def test_a_driver_sees_only_the_agreement_fields_even_of_third_party_cover(client, users, two_insurers):
-    client.force_login(users["driver_ln"])
-    answer = lookup(client, "甘K12345").json()
-    assert {a["view"] for a in answer} == {"agreement"}
-    assert {a["policy_number"] for a in answer} == {"TL2024000100", None}  # the 交强险 number only
-
-
-def test_the_association_and_the_public_cannot_look_up(client, users, two_insurers):
-    assert lookup(client, "甘K12345").status_code == 401
-    client.force_login(users["ln_assoc"])
-    assert lookup(client, "甘K12345").json() == []
 
 
 def test_a_core_system_loads_a_batch_and_a_retry_returns_the_first_answer(client, users):

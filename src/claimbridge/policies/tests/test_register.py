@@ -6,25 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from claimbridge.policies import services
 from claimbridge.policies.models import Policy, PolicyVersion
 from claimbridge.policies.selectors import in_force_versions
+from claimbridge.policies.tests.factories import load, row
 
 pytestmark = pytest.mark.django_db
 CST = timezone(timedelta(hours=8))
-
-
-def row(number: str, **changes: str) -> dict[str, str]:
-    base = {"policy_number": number, "branch": "621200", "cover_type": "ctpl", "plate": "甘K12345",
-            "vin": "LSVAM4187C2184847", "start": "2024-01-01", "end": "2024-12-31",
-            "holder_name": "张三", "holder_id_number": "34052419800101001X", "holder_phone": "13912345678"}  # fmt: skip
-    return base | changes
-
-
-def load(users, rows, insurer_code="tianlong"):
-    user = users[f"{insurer_code}_hq"]
-    started, _ = services.policy_load_start(insurer=user.insurer, user=user, source="command", file_name="test.csv")
-    return services.policy_rows_load(load=started, rows=rows)
 
 
 def test_good_rows_load_once_bad_rows_are_reported_and_a_reload_changes_nothing(users):
