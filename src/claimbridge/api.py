@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -133,6 +133,8 @@ def on_rejected_file(request: HttpRequest, exc: RejectedFile) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, AppError):  # ninja wraps what the body parser refused (core.inputs.parse_json)
         return respond(request, exc.__cause__)
+    if isinstance(exc.__cause__, RequestDataTooBig):
+        return respond(request, too_large())
     if exc.status_code == 400:
         return respond(
             request, AppError("bad_request", "请求内容无法读取", "The request body cannot be read.", status=400)
@@ -152,6 +154,19 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return respond(request, forbidden())
+
+
+def too_large() -> AppError:
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1
+    return AppError("too_large", f"请求内容超过 {limit} MB，请分批发送", f"The request is larger than {limit} MB: send it in parts",
+                    status=413)  # fmt: skip
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return respond(request, too_large())
 
 
 @api.exception_handler(DataError)

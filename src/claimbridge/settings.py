@@ -58,6 +58,9 @@ MONEY_MAX_YUAN = os.environ.get("MONEY_MAX_YUAN", "20000000.00")
 # An adjuster's stop is logged at the roadside or synced when the phone has signal again (B7): days late, not
 # years. Two months leaves room for a late entry to correct the last published monthly feedback (R15), no more.
 SERVICE_STOP_MAX_AGE_DAYS = int(os.environ.get("SERVICE_STOP_MAX_AGE_DAYS", "60"))
+# The largest request body read into memory (JSON: a batch of 10,000 policies is about 8 MB); uploaded files stream to
+# disk and have their own limit (EVIDENCE_MAX_UPLOAD_MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_MB", "16")) * 1024 * 1024
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "30"))  # see core/reference_cache.py
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)  # bench/intake.py's yardstick endpoint; never in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
