@@ -39,8 +39,8 @@ def _seal_holds(case: Case) -> bool:
         .values_list("hash", "key_id", "state_seal")
         .first()
     )
-    if newest is None:
-        return case.events_count == 0 and not case.last_event_hash
+    if newest is None:  # every case is reported with its first event: one without was made outside the services
+        return False
     head, key_id, sealed = newest
     key = audit_chain_keys().get(key_id)
     if key is None:  # a key dropped too early: `audit verify` names it; nothing here can tell

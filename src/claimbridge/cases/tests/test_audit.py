@@ -177,6 +177,16 @@ def test_an_edit_stays_reported_after_the_next_legitimate_change(users):
     assert _problems_of(case) == [f"{case.number}: the case's rows were edited before event 2"]
 
 
+def test_a_case_made_outside_the_services_is_never_sealed_as_genuine(db):
+    from claimbridge.organisations.models import County
+
+    county = County.objects.get(code="621202")
+    case = Case.objects.create(number="621200-20240301-00001", channel="hotline", city=county.city, county=county)
+    assert _problems_of(case) == [f"{case.number}: the case has no events"]
+    join.case_join_code_issue(case=case)
+    assert _problems_of(case) == [f"{case.number}: the case's rows were edited before event 1"]
+
+
 def test_clearing_the_edited_mark_breaks_the_chain(users):
     case = wudu_case(users["tianlong_adj1"])
     Case.objects.filter(pk=case.pk).update(state="police")
