@@ -40,6 +40,12 @@ if not SECRET_KEY:
 # Personal data is encrypted with these keys (comma-separated Fernet keys, newest first, so keys can rotate).
 # Without them a key is derived from SECRET_KEY, which is only acceptable for development and tests.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
+# The case audit chain is linked and the cases' rows sealed with these keys (comma-separated, newest first, each at
+# least 32 characters; keep every old key as long as events linked by it exist), and its checkpoints signed with this
+# Ed25519 seed (base64 of 32 bytes). Both kept outside the database (decision 0012); without them keys are derived
+# from SECRET_KEY, which is only acceptable for development and tests.
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS", "")
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
 
 # Service levels of a claim, from the report: first call to the customer, survey (loss assessed), closure.
 CASE_SLA_MINUTES = {

@@ -74,6 +74,8 @@ _REGISTRY: tuple[EventType, ...] = (
               shared=("party", "insurer", "cross_region"), own=("claims_unit",)),
     EventType("party_cover_lost", "保单库未找到保险", "no cover in the register",
               "After a change of plate the register holds no cover for the party at the accident instant.", shared=("party",)),
+    EventType("evidence_opened", "建立证据档案", "evidence file opened",
+              "The case's evidence file was opened, with the first photo sent to it."),
     EventType("photo_added", "上传照片", "photo added", "A photo or video was added to the case's evidence.",
               shared=("party", "slot"), own=("item",)),
     EventType("facts_updated", "事故经过更新", "what happened updated",

@@ -64,10 +64,11 @@ class Case(models.Model):
     agreement_code = models.CharField(_("verification code"), max_length=24, blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     events_count = models.PositiveIntegerField(default=0)  # so that deleting the newest events is noticed too
-    last_event_hash = models.CharField(max_length=64, blank=True)
+    last_event_hash = models.CharField(max_length=64, blank=True)  # the chain's head; both sealed with the rows
     created_parties: list[
         CaseParty
     ]  # set by case_create: the parties just written, so the answer need not re-read them
+    audit_found_edited: bool  # set by services.record.case_lock: the rows did not match their seal when taken
 
     class Meta:
         verbose_name = _("case")
@@ -216,7 +217,14 @@ class CaseEvent(models.Model):
     at = models.DateTimeField()
     data = models.JSONField(default=dict)
     previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)  # HMAC-SHA256 of the previous hash and the payload (decision 0012)
+    key_id = models.CharField(max_length=8, blank=True)  # which audit key linked it (`hashchain.key_id`): rotation
+    # The case's audited rows right after this event, sealed to its hash (`services/seal.py`): only the newest
+    # event's seal is checked, against the rows as they are now.
+    state_seal = models.CharField(max_length=64, blank=True)
+    # The change this event records found the case's rows unlike the previous event's seal: edited outside the
+    # services. Part of the payload when set, so that nobody without the key can clear it.
+    found_edited = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("case event")
@@ -229,8 +237,11 @@ class CaseEvent(models.Model):
 
     def payload(self, case_number: str) -> dict[str, object]:
         """What the hash covers: the case by its number (known before the case row is written), and the event."""
-        return {"case": case_number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
-                "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+        payload = {"case": case_number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
+                   "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+        if self.found_edited:
+            payload["found_edited"] = True
+        return payload
 
 
 # --- webhooks: the outbox of events to insurers' systems (B9) --------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Encryption of personal data at rest, and blind indexes for looking encrypted values up (B8).
+"""Encryption of personal data at rest, and blind indexes for looking encrypted values up (B8); the keys of the
+case audit chain and of its signed checkpoints (decision 0012).
 
 Values are sealed with Fernet (AES-128-CBC + HMAC-SHA256) under a MultiFernet, so keys rotate: the first key
 encrypts, every key decrypts. A blind index is an HMAC of the normalised value under a separate derived key, which
@@ -13,7 +14,15 @@ import hmac
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from claimbridge.core.hashchain import key_id
+
+AUDIT_KEY_MIN_LENGTH = 32
 
 
 def _derived_key(purpose: str) -> bytes:
@@ -50,3 +59,41 @@ def blind_index(value: str, *, purpose: str) -> str:
     """A stable keyed hash of a normalised value, for equality lookups of encrypted data."""
     key = _derived_key(f"blind-index:{purpose}")
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _audit_keys(keys: tuple[str, ...], secret_key: str) -> dict[str, bytes]:
+    if any(len(key) < AUDIT_KEY_MIN_LENGTH for key in keys):
+        raise ImproperlyConfigured(f"every AUDIT_CHAIN_KEYS key must have at least {AUDIT_KEY_MIN_LENGTH} characters")
+    material = [key.encode() for key in keys] or [_derived_key("audit-chain")]
+    found: dict[str, bytes] = {}
+    for key in material:
+        found.setdefault(key_id(key), key)
+    return found
+
+
+def audit_chain_keys() -> dict[str, bytes]:
+    """Key id → key of the case audit chain, newest first: `AUDIT_CHAIN_KEYS` (comma-separated), else one derived from
+    SECRET_KEY. The first links new events; every one still verifies the events it linked."""
+    return _audit_keys(tuple(settings.AUDIT_CHAIN_KEYS), settings.SECRET_KEY)
+
+
+def audit_chain_key() -> tuple[str, bytes]:
+    """The key that links new events, with its id."""
+    return next(iter(audit_chain_keys().items()))
+
+
+@lru_cache(maxsize=4)
+def _checkpoint_key(configured: str, secret_key: str) -> Ed25519PrivateKey:
+    if configured:
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(configured))
+    seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"claimbridge audit checkpoints").derive(
+        secret_key.encode()
+    )
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def audit_checkpoint_key() -> Ed25519PrivateKey:
+    """The Ed25519 key that signs audit checkpoints: `AUDIT_CHECKPOINT_KEY` (base64 of a 32-byte seed), else derived
+    from SECRET_KEY. Only the machine that makes checkpoints needs it; checking one needs only its public key."""
+    return _checkpoint_key(settings.AUDIT_CHECKPOINT_KEY, settings.SECRET_KEY)

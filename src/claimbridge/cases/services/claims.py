@@ -19,7 +19,7 @@ from django.utils import timezone
 from claimbridge.accounts.scope import scope_for
 from claimbridge.cases.models import Case, CaseParty, Claim
 from claimbridge.cases.services.quick_claim import not_handler
-from claimbridge.cases.services.record import event_append
+from claimbridge.cases.services.record import case_lock, event_append
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import checked_money
 from claimbridge.rules.claim_flow import CLOSE_REASONS, REOPEN_REASONS, next_claim_state
@@ -37,7 +37,7 @@ def claim_register(*, party: CaseParty, user: Any) -> Claim:
     """立案: once per party; a second call returns the claim already registered."""
     _check(user, party)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=party.case_id)
+        case = case_lock(pk=party.case_id)
         existing = Claim.objects.filter(party=party).first()
         if existing is not None:
             return existing
@@ -52,7 +52,7 @@ def claim_register(*, party: CaseParty, user: Any) -> Claim:
 def _lock(claim: Claim, action: str, check: Any = None) -> tuple[Case, Claim]:
     """Lock the case (the chain) and the claim, in that order; `check(locked claim)` may refuse; move the claim by its
     machine (refused: nothing changes). Returns the locked case and the claim in its new state (not yet saved)."""
-    case = Case.objects.select_for_update().get(pk=claim.party.case_id)
+    case = case_lock(pk=claim.party.case_id)
     locked = Claim.objects.select_for_update(of=("self",)).select_related("party").get(pk=claim.pk)
     if check is not None:
         check(locked)

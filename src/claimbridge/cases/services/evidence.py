@@ -7,15 +7,16 @@ from typing import Any
 from django.db import transaction
 
 from claimbridge.cases.models import Case, CaseParty
-from claimbridge.cases.services.record import event_append
+from claimbridge.cases.services.record import case_lock, event_append
 
 
 def case_evidence_file(*, case: Case, user: Any = None) -> Any:
-    """The case's evidence file, made the first time someone sends a photo."""
+    """The case's evidence file, made the first time someone sends a photo; attaching it is recorded (the case's
+    evidence file is sealed with its rows)."""
     from claimbridge.evidence.services import evidence_file_create
 
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         if locked.evidence_id is None:
             insurers = [p.insurer for p in locked.parties.select_related("insurer") if p.insurer]
             evidence = evidence_file_create(user=user, title=locked.number, accident_at=locked.accident_at,
@@ -23,6 +24,7 @@ def case_evidence_file(*, case: Case, user: Any = None) -> Any:
                                             insurers=insurers, county=locked.county)  # fmt: skip
             Case.objects.filter(pk=locked.pk).update(evidence=evidence)
             locked.evidence = evidence
+            event_append(case=locked, kind="evidence_opened", actor=user, data={})
     case.evidence = locked.evidence
     return locked.evidence
 
@@ -40,7 +42,7 @@ def party_photo_upload(*, party: CaseParty, slot_code: str, upload: Any, upload_
         item = evidence_item_upload(user=None, evidence_file=evidence, slot_code=slot_code,
                                     party=party.label if slot is not None and slot.per_party else "", upload=upload,
                                     upload_key=upload_key, uploaded_by_party=party.label)  # fmt: skip
-        if not known:
-            event_append(case=case, kind="photo_added", actor=None,
+        if not known:  # the case is taken after the upload: a slow upload holds no lock on it
+            event_append(case=case_lock(pk=case.pk), kind="photo_added", actor=None,
                          data={"party": party.label, "slot": slot_code, "item": item.pk})  # fmt: skip
     return item

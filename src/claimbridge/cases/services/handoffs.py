@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from claimbridge.cases.models import Case, CaseParty, Handoff
-from claimbridge.cases.services.record import event_append
+from claimbridge.cases.models import CaseParty, Handoff
+from claimbridge.cases.services.record import case_lock, event_append
 from claimbridge.core.errors import AppError
 
 
@@ -26,7 +26,7 @@ def handoff(
     if not by_party and not scope_for(user).may_handle_party(party):
         raise not_handler()
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=party.case_id)
+        case = case_lock(pk=party.case_id)
         locked = CaseParty.objects.select_for_update().get(pk=party.pk)
         if to_unit.branch.insurer_id != locked.insurer_id:
             raise AppError("other_insurer", "只能转给本公司的理赔单位", "a claim can only move to a unit of the same insurer",

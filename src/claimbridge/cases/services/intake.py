@@ -1,7 +1,7 @@
 """A case reported three ways — a driver's phone, an adjuster at the scene, the insurer's hotline — each party routed
 to its insurer's claims unit serving the accident county (R1, R3, R7–R9, R16). This runs on every intake: the case,
-its parties and its first event are written as plain inserts, and the register is read in one statement (decision
-0010)."""
+its parties and its first event (linked and sealed in memory, decision 0012) are written as plain inserts, and the
+register is read in one statement (decision 0010)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from claimbridge.cases.events import event_type
 from claimbridge.cases.models import Case, CaseEvent, CaseParty, Channel
 from claimbridge.cases.services.numbering import case_number_draw
 from claimbridge.cases.services.record import outbox_enqueue
-from claimbridge.core.crypto import blind_index
+from claimbridge.cases.services.seal import case_seal
+from claimbridge.core.crypto import audit_chain_key, blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.fast_insert import insert_rows
 from claimbridge.core.hashchain import GENESIS, link
@@ -145,12 +146,16 @@ def case_create(
     if given:
         data["facts"] = given
     registered = event_type("created", data)
-    first = CaseEvent(sequence=1, kind="created", actor=actor, at=timezone.now(), data=data, previous_hash=GENESIS)
-    first.hash = link(GENESIS, first.payload(number))
+    key_id, key = audit_chain_key()
+    first = CaseEvent(sequence=1, kind="created", actor=actor, at=timezone.now(), data=data, previous_hash=GENESIS,
+                      key_id=key_id)  # fmt: skip
+    first.hash = link(GENESIS, first.payload(number), key)
     case.events_count, case.last_event_hash = 1, first.hash  # the chain's head is written with the case: one write less
     with transaction.atomic(savepoint=False):  # nothing inside is caught and retried: no savepoint needed
         insert_rows([case])
         first.case = case
+        # Sealed from the rows in hand (the case's creation time is stamped by its insert): no statement more.
+        first.state_seal = case_seal(case, first.hash, key, parties=[(row, None, ()) for row in rows])
         insert_rows([first])
         for row in rows:
             row.case = case

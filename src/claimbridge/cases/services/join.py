@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.cases.models import Case, CaseParty
-from claimbridge.cases.services.record import event_append
+from claimbridge.cases.services.record import case_lock, event_append
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.throttle import hit
@@ -45,7 +45,7 @@ def case_join_code_issue(*, case: Case, user: Any = None) -> str:
     """A new short code (and its QR) with which the other driver joins the case from their own phone (B1). Only ever
     from a POST: issuing changes the case."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         while True:
             code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
             if not Case.objects.filter(join_code=code, join_code_expires_at__gt=timezone.now()).exists():
@@ -84,7 +84,7 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
         raise join_refused() from None
     index = blind_index(phone, purpose="phone")
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         existing = CaseParty.objects.filter(case=locked, phone_index=index).first()
         if existing is not None:
             return locked, existing
@@ -101,7 +101,7 @@ def _count_failure(case: Case) -> None:
     """One more wrong phone code against the live code; at the limit the code stops working (committed: a refusal
     must not undo the count)."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         failures = locked.join_code_failures + 1
         if failures >= JOIN_FAILURES_BEFORE_LOCK:
             Case.objects.filter(pk=locked.pk).update(join_code_failures=failures, join_code_expires_at=timezone.now())

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from claimbridge.cases import reference
 from claimbridge.cases.models import Case, CaseParty
-from claimbridge.cases.services.record import case_advance, event_append
+from claimbridge.cases.services.record import case_advance, case_lock, event_append
 from claimbridge.policies.selectors import insurer_of_record
 
 PARTY_FIELDS = ("driver_name", "driver_licence", "plate", "vin", "vehicle_type", "collision_part", "driver_licensed",
@@ -28,7 +28,7 @@ def party_details_save(*, party: CaseParty, **details: Any) -> CaseParty:
     if not changed:
         return party
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("city", "county").get(pk=party.case_id)
+        case = case_lock(pk=party.case_id, related=("city", "county"))
         editable(case)
         for name in changed:
             setattr(party, name, details[name])

@@ -14,7 +14,7 @@ from django.utils import timezone
 from claimbridge.cases.models import Case, CaseParty
 from claimbridge.cases.services.intake import fact_source
 from claimbridge.cases.services.parties import confirmations_clear, report_when_complete
-from claimbridge.cases.services.record import case_advance, event_append
+from claimbridge.cases.services.record import case_advance, case_lock, event_append
 from claimbridge.core.errors import AppError
 from claimbridge.rules.case_flow import EDITABLE_STATES
 
@@ -33,7 +33,7 @@ def case_facts_save(*, case: Case, facts: dict[str, Any], party_label: str = "",
     """What happened, as a party tells it from their phone (or a person signed in): each answer is kept with who gave
     it; answers not given now (a reporter's, say) stay as they were."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         editable(locked)
         changed = sorted(name for name, value in facts.items() if locked.facts.get(name) != value)
         if changed:
@@ -64,7 +64,7 @@ def case_circumstances_save(
     if any(n not in catalogue.items for numbers in cleaned.values() for n in numbers):
         raise AppError("bad_circumstance", "事故情形不在目录中", "that circumstance is not in the catalogue")
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         editable(locked)
         if cleaned != locked.circumstances:
             Case.objects.filter(pk=locked.pk).update(circumstances=cleaned)
@@ -84,7 +84,7 @@ def party_confirm(*, party: CaseParty, typed_name: str, consent: bool, device: s
     if not consent:
         raise AppError("no_consent", "请勾选同意后再确认", "tick the box to agree before confirming", field="consent")
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("city", "county").get(pk=party.case_id)
+        case = case_lock(pk=party.case_id, related=("city", "county"))
         editable(case)
         parties = list(case.parties.select_related("insurer").order_by("label"))
         me = next(p for p in parties if p.pk == party.pk)
@@ -133,7 +133,7 @@ def _agree(*, case: Case, parties: list[CaseParty], liability: dict[str, str], d
 def party_disagree(*, party: CaseParty, reason: str = "") -> Case:
     """A party does not accept the facts or the liability: the traffic police decide (R14.2)."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=party.case_id)
+        case = case_lock(pk=party.case_id)
         editable(case)
         CaseParty.objects.filter(pk=party.pk).update(disagreed_at=timezone.now())
         event_append(case=case, kind="party_disagreed", actor=None, data={"party": party.label})
@@ -151,7 +151,7 @@ def case_to_police(*, case: Case, reason: str, user: Any = None) -> Case:
         if not scope_for(user).may_act_on_case(list(case.parties.select_related("claims_unit__branch"))):
             raise not_handler()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = case_lock(pk=case.pk)
         editable(locked)
         _to_police(case=locked, reason=reason, actor=user)
     case.refresh_from_db()

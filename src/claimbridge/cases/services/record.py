@@ -1,8 +1,10 @@
-"""The case's record: every change appends one event to the case's hash chain and offers it to the insurers of the
-case, each cut to what that insurer may see, in the same transaction as the change (B8, B9).
+"""The case's record: every change appends one event to the case's keyed hash chain, seals the case's rows to it,
+and offers it to the insurers of the case, each cut to what that insurer may see, in the same transaction as the
+change (B8, B9; decision 0012).
 
-Call `event_append` after the rows have changed, inside the service's transaction: the event is the last word on
-what the change was.
+A service takes the case with `case_lock` before it changes anything and calls `event_append` after the rows have
+changed, inside its transaction: the event is the last word on what the change was, and its seal covers the rows
+as the change left them.
 """
 
 from __future__ import annotations
@@ -15,38 +17,62 @@ from django.utils import timezone
 from claimbridge.cases import reference
 from claimbridge.cases.events import EventType, event_type
 from claimbridge.cases.models import Case, CaseEvent, CaseParty, OutboxMessage
-from claimbridge.core.hashchain import GENESIS, link
+from claimbridge.cases.services.seal import case_seal
+from claimbridge.core.crypto import audit_chain_key, audit_chain_keys
+from claimbridge.core.hashchain import GENESIS, link, same
 from claimbridge.rules.case_flow import next_state
 
 
-def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any], locked: bool = False) -> CaseEvent:
-    """Append to the case's chain; the case row is locked (by the caller when `locked`) so the chain never forks.
+def case_lock(*, pk: int, related: tuple[str, ...] = ()) -> Case:
+    """The one way a service takes a case to change it: the row is locked, so that its chain never forks, and its
+    rows are checked against the newest event's seal before anything changes. Rows edited since, outside the
+    services, are recorded by the next event (`found_edited`) rather than sealed as if the change had made them."""
+    query = Case.objects.select_for_update(of=("self",)) if related else Case.objects.select_for_update()
+    case = query.select_related(*related).get(pk=pk)
+    case.audit_found_edited = not _seal_holds(case)
+    return case
+
+
+def _seal_holds(case: Case) -> bool:
+    newest = (
+        CaseEvent.objects.filter(case_id=case.pk, sequence=case.events_count)
+        .values_list("hash", "key_id", "state_seal")
+        .first()
+    )
+    if newest is None:  # every case is reported with its first event: one without was made outside the services
+        return False
+    head, key_id, sealed = newest
+    key = audit_chain_keys().get(key_id)
+    if key is None:  # a key dropped too early: `audit verify` names it; nothing here can tell
+        return True
+    return head == case.last_event_hash and same(case_seal(case, head, key), sealed)
+
+
+def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any]) -> CaseEvent:
+    """Append to the chain of a case taken with `case_lock` in this transaction, and seal its rows as they are now.
     `kind` must be registered in `cases.events` with every field of `data` declared."""
     registered = event_type(kind, data)
+    found_edited = getattr(case, "audit_found_edited", None)
+    if found_edited is None:
+        raise RuntimeError("a service takes the case with case_lock() before it changes it")
     with transaction.atomic(savepoint=False):
-        if not locked:
-            current = (
-                Case.objects.select_for_update()
-                .only("pk", "number", "state", "events_count", "last_event_hash")
-                .get(pk=case.pk)
-            )
-            case.events_count, case.last_event_hash, case.state = (
-                current.events_count,
-                current.last_event_hash,
-                current.state,
-            )
+        key_id, key = audit_chain_key()
         event = CaseEvent(case=case, sequence=case.events_count + 1, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
-                          at=timezone.now(), data=data, previous_hash=case.last_event_hash or GENESIS)  # fmt: skip
-        event.hash = link(event.previous_hash, event.payload(case.number))
+                          at=timezone.now(), data=data, previous_hash=case.last_event_hash or GENESIS, key_id=key_id,
+                          found_edited=found_edited)  # fmt: skip
+        event.hash = link(event.previous_hash, event.payload(case.number), key)
+        rows = Case.objects.get(pk=case.pk)  # as the service left it, whatever it kept in memory
+        rows.events_count, rows.last_event_hash = event.sequence, event.hash
+        event.state_seal = case_seal(rows, event.hash, key)
         event.save()
         Case.objects.filter(pk=case.pk).update(events_count=event.sequence, last_event_hash=event.hash)
-        case.events_count, case.last_event_hash = event.sequence, event.hash
+        case.events_count, case.last_event_hash, case.audit_found_edited = event.sequence, event.hash, False
         outbox_enqueue(case=case, event=event, registered=registered)
     return event
 
 
 def case_advance(*, case: Case, action: str, actor: Any = None, reason: str = "") -> None:
-    """Move the (locked) case by the kernel's case machine and record it."""
+    """Move the case (taken with `case_lock`) by the kernel's case machine and record it."""
     state = next_state(case.state, action)
     Case.objects.filter(pk=case.pk).update(state=state)
     previous, case.state = case.state, state

@@ -96,6 +96,7 @@ def test_the_case_machine_refuses_steps_that_belong_to_a_claim(users):
     assert list(case.events.filter(kind="state_changed").values_list("data__to", flat=True)) == ["reported", "police"]
 
 
+@pytest.mark.tampers_audit  # edits an event
 def test_the_audit_chain_verifies_and_any_edit_breaks_it(users, capsys):
     case = wudu_case(users["tianlong_adj1"])
     quick_claim.case_to_police(case=case, reason="staff", user=users["tianlong_unit1"])
@@ -108,6 +109,7 @@ def test_the_audit_chain_verifies_and_any_edit_breaks_it(users, capsys):
         call_command("audit", "verify")
 
 
+@pytest.mark.tampers_audit  # deletes an event
 def test_deleting_the_newest_event_is_noticed(users):
     case = wudu_case(users["tianlong_adj1"])
     quick_claim.case_to_police(case=case, reason="staff", user=users["tianlong_unit1"])
@@ -169,6 +171,7 @@ def test_issue_12_the_same_key_with_another_body_is_refused_and_changes_nothing(
     assert CaseNumberSequence.objects.filter(city_code="999998").count() == 1
 
 
+@pytest.mark.tampers_audit  # a bare case row, to number after
 def test_numbering_continues_after_the_days_highest_number_when_its_sequence_is_gone(db):
     """PostgreSQL: old days' sequences may be dropped; a late report for such a day never repeats a number."""
     from django.db import connection

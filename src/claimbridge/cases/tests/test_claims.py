@@ -102,6 +102,7 @@ def test_payment_must_be_what_is_due_and_a_reopened_claim_pays_only_the_differen
     assert (claim.paid_amount, claim.reopened_count) == (Decimal("1500"), 1)
 
 
+@pytest.mark.tampers_audit  # makes the case two hours old by editing its row
 def test_the_sla_clocks_run_from_the_report_and_stop_when_met(agreed, users, settings):
     settings.CASE_SLA_MINUTES = {"first_contact": 30, "survey": 24 * 60, "closure": 10 * 24 * 60}
     a = agreed.parties.get(label="A")

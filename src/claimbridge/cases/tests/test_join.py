@@ -129,6 +129,7 @@ def test_issue_12_a_live_code_is_locked_after_a_few_wrong_phone_codes_and_party_
     assert CaseParty.objects.filter(case=case).count() == 0
 
 
+@pytest.mark.tampers_audit  # lets the join code expire by editing its row
 def test_issue_12_showing_a_partys_page_never_issues_a_join_code(db):
     """Finding 5: the phone page made a join code while rendering (a GET that changes the case). The code is issued
     with the case and re-issued by a POST."""
