@@ -10,7 +10,7 @@ from claimbridge.accounts.models import Role, User
 from claimbridge.cases.models import Claim
 from claimbridge.cases.services import quick_claim
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_roles_in_chromium import log_in
+from tests.browser.helpers import log_in
 from tests.factories import two_party_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]

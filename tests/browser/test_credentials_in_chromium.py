@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.browser.conftest import DESKTOP
-from tests.browser.test_roles_in_chromium import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 PORTRAIT = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[0]  # any picture will do

@@ -10,7 +10,7 @@ from claimbridge.evidence import reuse_index
 from claimbridge.photos.tests.samples import jpeg_with_exif
 from claimbridge.rules.coordinates import gcj02_to_wgs84
 from tests.browser.conftest import PHONE
-from tests.browser.test_roles_in_chromium import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 SCENE_GCJ = (33.3950, 104.9230)

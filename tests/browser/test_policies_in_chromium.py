@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_roles_in_chromium import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 

@@ -15,8 +15,7 @@ from claimbridge.accounts.models import Role, User
 from claimbridge.cases.models import Case
 from claimbridge.policies.demo import load_demo_policies
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_roles_in_chromium import log_in
-from tests.browser.test_two_phones_in_chromium import prove_phone
+from tests.browser.helpers import log_in, prove_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 

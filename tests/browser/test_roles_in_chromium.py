@@ -12,6 +12,7 @@ import pytest
 
 from claimbridge.accounts.models import User
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 
@@ -41,18 +42,6 @@ def english_words(text: str, usernames: set[str]) -> list[str]:
     words = set(re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text))
     tokens = {part for name in usernames for part in re.split(r"[_\d]+", name)} | usernames
     return sorted(word for word in words if word not in ALLOWED_LATIN and word not in tokens)
-
-
-def log_in(page, base_url: str, username: str, password: str, language: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    if language == "en":
-        page.get_by_role("button", name="English").click()
-        page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "en"
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

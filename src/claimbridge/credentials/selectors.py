@@ -71,3 +71,11 @@ def stop_get_by_token(*, token: str) -> Any:
     if not token or len(token) > 64:
         return None
     return ServiceStop.objects.select_related("insurer").filter(rating_token=token).first()
+
+
+def credential_in_force_for_user(*, user: Any, adjuster_pk: int, number: str) -> Any:
+    """A credential not revoked, of an adjuster the user may see (for printing its card), or None."""
+    adjuster = adjuster_get_for_user(user=user, pk=adjuster_pk)
+    if adjuster is None:
+        return None
+    return adjuster.credentials.filter(number=number[:32], revoked_at__isnull=True).first()

@@ -247,8 +247,7 @@ def credential_card(request: HttpRequest, pk: int, number: str) -> HttpResponse:
 
     from claimbridge.credentials.card import card_pdf
 
-    adjuster = selectors.adjuster_get_for_user(user=request.user, pk=pk)
-    credential = adjuster.credentials.filter(number=number, revoked_at__isnull=True).first() if adjuster else None
+    credential = selectors.credential_in_force_for_user(user=request.user, adjuster_pk=pk, number=number)
     if credential is None:
         raise Http404
     url = request.build_absolute_uri("/credentials/verify/?" + urlencode({"t": credential.token}))

@@ -172,7 +172,7 @@ def item_upload(
     if not selectors.may_upload(user=request.user, evidence_file=evidence_file):
         raise forbidden()
     key = request.headers.get("Idempotency-Key", "")
-    existed = set(evidence_file.items.values_list("pk", flat=True))
+    existed = selectors.item_ids(evidence_file)
     item = services.evidence_item_upload(
         user=request.user, evidence_file=evidence_file, slot_code=slot, party=party, upload=file, upload_key=key
     )

@@ -131,3 +131,8 @@ def reuse_matches_for_committee(*, user: Any) -> QuerySet[ReuseMatch]:
         .select_related("item__file", "matched_item__file", "item__stored", "matched_item__stored")
         .order_by("-found_at")
     )
+
+
+def item_ids(evidence_file: EvidenceFile) -> set[int]:
+    """The items already in a file (so that an upload can say whether it made a new one)."""
+    return set(evidence_file.items.values_list("pk", flat=True))

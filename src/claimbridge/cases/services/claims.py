@@ -49,11 +49,17 @@ def claim_register(*, party: CaseParty, user: Any) -> Claim:
     return claim
 
 
-def _lock(claim: Claim, action: str, check: Any = None) -> tuple[Case, Claim]:
-    """Lock the case (the chain) and the claim, in that order; `check(locked claim)` may refuse; move the claim by its
-    machine (refused: nothing changes). Returns the locked case and the claim in its new state (not yet saved)."""
+def _lock_claim(claim: Claim) -> tuple[Case, Claim]:
+    """Lock the case (the chain) and then the claim — always in this order, so two steps never deadlock."""
     case = case_lock(pk=claim.party.case_id)
     locked = Claim.objects.select_for_update(of=("self",)).select_related("party").get(pk=claim.pk)
+    return case, locked
+
+
+def _lock(claim: Claim, action: str, check: Any = None) -> tuple[Case, Claim]:
+    """Lock case and claim; `check(locked claim)` may refuse; move the claim by its machine (refused: nothing
+    changes). Returns the locked case and the claim in its new state (not yet saved)."""
+    case, locked = _lock_claim(claim)
     if check is not None:
         check(locked)
     locked.state = next_claim_state(locked.state, action)
@@ -142,22 +148,22 @@ def claim_approve(*, claim: Claim, user: Any) -> Claim:
     not be the one who asked (four eyes). Both moves go through the claim's machine."""
     _check(user, claim.party)
     with transaction.atomic():
-        current = Claim.objects.select_for_update().get(pk=claim.pk)
-        payable = current.payable or Decimal(0)
+        case, locked = _lock_claim(claim)
+        payable = locked.payable or Decimal(0)
         if payable > user.approval_limit:
-            if current.state == "awaiting_approval":
+            if locked.state == "awaiting_approval":
                 raise AppError("over_limit", f"金额 {payable} 元超过您的核赔权限 {user.approval_limit} 元",
                                f"{payable} is over your approval limit of {user.approval_limit}", status=403)  # fmt: skip
-            case, locked = _lock(claim, "request_approval")
+            locked.state = next_claim_state(locked.state, "request_approval")
             locked.approval_requested_by = user
             _done(claim, locked, ["approval_requested_by"])
             event_append(case=case, kind="claim_approval_requested", actor=user,
                          data={"party": locked.party.label, "payable": str(payable)})  # fmt: skip
             return claim
-        if current.state == "awaiting_approval" and current.approval_requested_by_id == user.pk:
+        if locked.state == "awaiting_approval" and locked.approval_requested_by_id == user.pk:
             raise AppError("four_eyes", "上报核赔的人员不能自己批准", "whoever asked for approval cannot approve it too",
                            status=403)  # fmt: skip
-        case, locked = _lock(claim, "approve")
+        locked.state = next_claim_state(locked.state, "approve")
         locked.approved_by, locked.approved_at = user, timezone.now()
         _done(claim, locked, ["approved_by", "approved_at"])
         event_append(case=case, kind="claim_approve", actor=user,
@@ -175,15 +181,15 @@ def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str) -> Claim:
                        field="reference")  # fmt: skip
     paid = checked_money(amount, field="amount")
     with transaction.atomic():
-        current = Claim.objects.select_for_update().get(pk=claim.pk)
-        if current.state == "paid" and current.payment_reference == reference:
-            return current
-        due = (current.payable or Decimal(0)) - (current.paid_amount or Decimal(0))
+        case, locked = _lock_claim(claim)
+        if locked.state == "paid" and locked.payment_reference == reference:
+            return locked
+        due = (locked.payable or Decimal(0)) - (locked.paid_amount or Decimal(0))
         if paid <= 0 or paid != due:
             raise AppError("wrong_amount", f"应支付 {due} 元（核赔金额减去已付金额）",
                            f"the payment due is {due} (the approved amount less what was paid)", field="amount")  # fmt: skip
-        case, locked = _lock(claim, "pay")
-        locked.paid_amount = (current.paid_amount or Decimal(0)) + paid
+        locked.state = next_claim_state(locked.state, "pay")
+        locked.paid_amount = (locked.paid_amount or Decimal(0)) + paid
         locked.payment_reference, locked.paid_at = reference, timezone.now()
         _done(claim, locked, ["paid_amount", "payment_reference", "paid_at"])
         event_append(case=case, kind="claim_pay", actor=user,
