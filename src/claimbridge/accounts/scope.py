@@ -145,6 +145,18 @@ class Scope:
             return Q(insurer_id=self.insurer_id)
         return _NOTHING
 
+    def register_q(self) -> Q:
+        """Rows of the adjusters' register that carry an insurer and an association (entries, monthly reports): a
+        company's staff its own company's, an association's staff its city's, the platform administrator all (B8,
+        R4, R15). Adjusters, drivers, the committee and the regulator read none."""
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            return Q(insurer_id=self.insurer_id)
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return Q(association__city_id=self.city_id)
+        return _NOTHING
+
     def cases_q(self) -> Q:
         """Cases the user may open: insurer staff and adjusters, cases where their company covers a party, and
         cases they reported; the anti-fraud committee, every case; drivers, the cases they reported (B8)."""

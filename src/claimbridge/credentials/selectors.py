@@ -7,20 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from claimbridge.accounts.models import Role
+from claimbridge.accounts.scope import scope_for
 from claimbridge.credentials.models import Adjuster
 
 
 def _scoped(rows: QuerySet[Any], user: Any) -> QuerySet[Any]:
-    """Rows with an insurer and an association: a company's own, an association's city's, everything for the
-    platform administrator, nothing for anyone else (B8)."""
-    role = getattr(user, "role", None)
-    if role == Role.PLATFORM_ADMIN:
-        return rows
-    if role == Role.INSURER_STAFF and user.insurer_id:
-        return rows.filter(insurer_id=user.insurer_id)
-    if role == Role.ASSOCIATION_STAFF and user.association_id:
-        return rows.filter(association_id=user.association_id)
-    return rows.none()
+    """The register's rows the user may read: the scope's rule (`Scope.register_q`)."""
+    return rows.filter(scope_for(user).register_q())
 
 
 def adjuster_list_for_user(*, user: Any) -> QuerySet[Adjuster]:
@@ -47,7 +40,6 @@ def report_get_for_user(*, user: Any, pk: int) -> Any:
 def adjuster_accounts_for_user(*, user: Any) -> QuerySet[Any]:
     """The company's adjuster logins in the user's scope: those a register entry may be linked to (R8)."""
     from claimbridge.accounts.models import User
-    from claimbridge.accounts.scope import scope_for
 
     if getattr(user, "role", None) != Role.INSURER_STAFF or not user.insurer_id:
         return User.objects.none()
