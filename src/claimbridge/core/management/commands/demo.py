@@ -21,3 +21,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo vehicles in the policy register (try them in 快处易赔):")
         for plate, note in load_demo_policies():
             self.stdout.write(f"  {plate}  {note}")
+        from claimbridge.credentials.demo import load_demo_register
+
+        issued = load_demo_register()
+        if issued:
+            self.stdout.write(f"Demo adjusters' credentials issued: {', '.join(issued)}")
