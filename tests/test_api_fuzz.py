@@ -31,6 +31,20 @@ config.projects.default.generation.update(modes=[GenerationMode.POSITIVE, Genera
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config=config)
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's test client does: a request in process must not close the database connection the test's
+    transaction lives on (PostgreSQL; SQLite's in-memory database hides it)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def insurer_key(users):
     from claimbridge.accounts.api_keys import api_key_create
