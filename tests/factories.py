@@ -58,9 +58,10 @@ def wudu_case(user: Any, **extra: Any) -> Any:
                        consent={"credential_shown": True, "customer_consented": True}, **extra)  # fmt: skip
 
 
-def two_party_case(*, facts: dict[str, Any] | None = None) -> Any:
+def two_party_case(*, facts: dict[str, Any] | None = None, photos: tuple[int, int, int] = (0, 1, 2)) -> Any:
     """A (insured in Tianshui) runs into the back of B (insured in Longnan) in 武都区 this morning; both drivers have
-    entered their details, sent three photos and said what happened: ready for both to confirm."""
+    entered their details, sent three photos (of tests/data/car_photos, by index) and said what happened: ready for
+    both to confirm."""
     from claimbridge.cases.services.evidence import party_photo_upload
     from claimbridge.cases.services.intake import PartyInput, case_create
     from claimbridge.cases.services.parties import party_details_save
@@ -78,7 +79,9 @@ def two_party_case(*, facts: dict[str, Any] | None = None) -> Any:
     a, b = case.parties.order_by("label")
     party_details_save(party=a, **A_DETAILS)
     party_details_save(party=b, **B_DETAILS)
-    for index, (party, slot) in enumerate(((a, "front_panorama"), (a, "rear_panorama"), (b, "collision_point"))):
+    for index, (party, slot) in zip(
+        photos, ((a, "front_panorama"), (a, "rear_panorama"), (b, "collision_point")), strict=True
+    ):
         party_photo_upload(party=party, slot_code=slot, upload=photo(index))
     case_facts_save(case=case, facts=FACTS if facts is None else facts, party_label="A")
     case_circumstances_save(case=case, circumstances={"A": [1], "B": []}, party_label="A")
@@ -86,11 +89,11 @@ def two_party_case(*, facts: dict[str, Any] | None = None) -> Any:
     return case
 
 
-def agreed_case() -> Any:
+def agreed_case(*, photos: tuple[int, int, int] = (0, 1, 2)) -> Any:
     """The two-party case after both drivers confirmed: agreed, with its 协议书."""
     from claimbridge.cases.services.quick_claim import party_confirm
 
-    case = two_party_case()
+    case = two_party_case(photos=photos)
     a, b = case.parties.order_by("label")
     party_confirm(party=a, typed_name="张三", consent=True, device="A")
     party_confirm(party=b, typed_name="李四", consent=True, device="B")

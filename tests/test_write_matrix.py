@@ -1,0 +1,675 @@
+"""Every write route, web and API, sent by every actor against real objects of two insurers (issue 12, "tests that can
+fail"; acceptance item 2; B8, B9, R1, R6, R8, R15).
+
+The world (tests/world.py) holds cases with both parties, claim lines, a hand-off, evidence with a reused photo,
+policies and their loads, adjusters with credentials, stops and monthly reports of 麦积 and 天陇, in both cities.
+Each entry of WRITES names a route, the request that succeeds for an actor who may make the change (the path with
+real ids, a body that would be accepted), and the actors who may. Every actor of ACTORS sends it — anonymous, each
+scope level of both insurers (the party's own claims unit, another unit, a branch that covers the party's unit and
+one that does not, the company), adjusters with and without a credential, the insurers not in the case, both
+associations, the anti-fraud committee, the regulator, the platform admin, a driver's account, and the phones of
+party A, party B and a stranger.
+
+Each actor's request runs in a savepoint rolled back afterwards, so every actor meets the same world, and what the
+request did is read from a fingerprint of the database (every table a write may touch; see
+`tests.world.fingerprint`):
+
+- an actor who may: something changed, and the answer is 200/201/202, or 302 (a page that leads on after saving);
+- an actor who may not: nothing changed, and the answer is a refusal — 401 (API, not signed in), 403 or 404 (404
+  where the object is not even visible to them); for pages, also the login page (302 to /accounts/login/) for
+  someone not signed in, and, where a page refuses by going back to where it was posted from with the reason as a
+  message (the case page, the party's phone page), that redirect: there "nothing changed" is what counts;
+- a `noop` actor: the request is answered as done but changes nothing (the same step taken already);
+- a `pure` route (calculators, login, language) changes nothing whoever sends it.
+
+`test_every_write_route_is_in_the_matrix` fails when a route that accepts a write exists — in the URLconf (found by
+POSTing to every page as one actor of each role and seeing an answer other than 405) or in the OpenAPI document —
+without an entry here. How the matrix was checked to fail when a scope check is broken on purpose is in the
+module's history (issue 12 acceptance item 2) and in `test_the_matrix_fails_when_a_scope_check_is_broken`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import A_DETAILS, B_DETAILS, FACTS, photo
+from tests.routes import api_write_operations, concrete, site_routes
+from tests.world import ADJUSTER_DETAILS, DEMO_PASSWORD, PHONE_JOINER, World, fingerprint, id_number, sms_code_for
+
+pytestmark = pytest.mark.django_db
+
+# --- who acts ---------------------------------------------------------------------------------------------------------
+TIANLONG_STAFF = {"tianlong_hq", "tianlong_branch", "tianlong_wudu", "tianlong_unit1", "tianlong_unit_ln2",
+                  "tianlong_branch_ts", "tianlong_unit2"}  # fmt: skip
+MAIJI_STAFF = {"maiji_hq", "maiji_branch", "maiji_unit1", "maiji_branch_ts", "maiji_unit2"}
+OTHER_STAFF = {"fuxi_hq", "fuxi_unit1", "bailong_hq"}  # insurers in no case of the world
+TIANLONG = TIANLONG_STAFF | {"tianlong_adj1", "tianlong_adj2"}  # adj1 holds a credential, adj2 none
+MAIJI = MAIJI_STAFF | {"maiji_adj1", "maiji_adj2"}  # both hold one
+OTHERS = OTHER_STAFF | {"fuxi_adj1", "bailong_adj1"}  # no credential
+INSURER_STAFF = TIANLONG_STAFF | MAIJI_STAFF | OTHER_STAFF
+ADJUSTERS = {"tianlong_adj1", "tianlong_adj2", "maiji_adj1", "maiji_adj2", "fuxi_adj1", "bailong_adj1"}
+PHONES = {"phone_a", "phone_b", "phone_stranger"}  # A and B of the agreed and confirming cases; B of the draft
+PEOPLE = {"driver_ln", "ln_assoc", "ts_assoc", "antifraud", "regulator", "admin"}
+ACTORS = sorted({"anonymous"} | PHONES | TIANLONG | MAIJI | OTHERS | PEOPLE)
+EVERYONE = frozenset(ACTORS)
+SIGNED_IN = EVERYONE - {"anonymous"} - PHONES
+
+# Who handles each party (立案 to closure, hand-offs): staff of the party's insurer whose scope covers its claims unit.
+AGREED_A = {"maiji_hq", "maiji_branch_ts", "maiji_unit2"}  # 麦积's Tianshui unit, since A asked to be served there
+AGREED_B = {"tianlong_hq", "tianlong_branch", "tianlong_wudu", "tianlong_unit1"}  # 天陇's 武都 unit
+CONFIRMING_A = {"maiji_hq", "maiji_branch", "maiji_unit1"}  # 麦积's 武都 unit
+CONFIRMING_B = AGREED_B
+DRAFT_A = CONFIRMING_A
+# The register: insurer staff whose scope covers a city (the company covers both; bailong has no Tianshui branch but
+# its company level still covers every city: the association decides).
+COVERS_LONGNAN = {"tianlong_hq", "tianlong_branch", "tianlong_wudu", "tianlong_unit1", "tianlong_unit_ln2",
+                  "maiji_hq", "maiji_branch", "maiji_unit1", "fuxi_hq", "bailong_hq"}  # fmt: skip
+COVERS_TIANSHUI = {"tianlong_hq", "tianlong_branch_ts", "tianlong_unit2", "maiji_hq", "maiji_branch_ts", "maiji_unit2",
+                   "fuxi_hq", "fuxi_unit1", "bailong_hq"}  # fmt: skip
+CREDENTIALED = {"tianlong_adj1", "maiji_adj1", "maiji_adj2"}
+# Who may see each object at all (cases_q, evidence_files_q, the register's selectors): to anyone else a write route
+# answers as if it did not exist, 404 (or 403 where the page's door refuses the role first).
+SEES_AGREED = frozenset(TIANLONG | MAIJI | {"antifraud", "admin"})  # both insurers' people, the committee, the admin
+SEES_CONFIRMING = SEES_AGREED
+SEES_DRAFT = frozenset(MAIJI | {"tianlong_adj1", "antifraud", "admin"})  # 麦积's party; 天陇's adjuster reported it
+SEES_FUXI_FILE = frozenset({"fuxi_hq", "fuxi_unit1", "fuxi_adj1", "antifraud", "admin"})
+SEES_TIANLONG_LONGNAN = frozenset(TIANLONG_STAFF | {"ln_assoc", "admin"})  # a company its own; the city's association
+SEES_TIANLONG_TIANSHUI = frozenset(TIANLONG_STAFF | {"ts_assoc", "admin"})
+SEES_MAIJI_LONGNAN = frozenset(MAIJI_STAFF | {"ln_assoc", "admin"})
+SEES_MAIJI_TIANSHUI = frozenset(MAIJI_STAFF | {"ts_assoc", "admin"})
+
+OK = {200, 201, 202, 302}
+API_REFUSALS = {401, 403, 404}
+WEB_REFUSALS = {403, 404}
+
+Send = Callable[[Client, World, str, dict[str, Any]], Any]  # the test client's response
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write request and who may make it."""
+
+    route: str  # as the URLconf or the OpenAPI document names it
+    send: Send
+    allowed: frozenset[str] = frozenset()
+    noop: frozenset[str] = frozenset()  # answered as done, nothing to change for them
+    prepare: Callable[[World], dict[str, Any]] | None = None  # services run first (as an allowed actor)
+    back_with_message: bool = False  # a page that refuses by redirecting back with the reason as a message
+    refused_also: frozenset[int] = frozenset()  # a page that refuses by drawing itself again (said why below)
+    pure: bool = False  # changes nothing, whoever sends it
+    readers: frozenset[str] | None = None  # who may see the object: to anyone else it does not exist (404)
+
+    @property
+    def api(self) -> bool:
+        return self.route.startswith("/api/")
+
+
+def web(path: Callable[[World], str], data: Callable[..., dict[str, Any]] | None = None) -> Send:
+    """A form posted to a page; `data(world, actor, extra)` or `data(world)` gives its fields (files included)."""
+
+    def send(client: Client, world: World, actor: str, extra: dict[str, Any]) -> Any:
+        return client.post(path(world), _call(data, world, actor, extra) if data else {}, secure=True)
+
+    return send
+
+
+def api(path: Callable[[World], str], body: Callable[..., dict[str, Any]] | None = None, *, multipart: bool = False,
+        ) -> Send:  # fmt: skip
+    """A JSON body (or a multipart upload) sent to the API with the actor's browser session."""
+
+    def send(client: Client, world: World, actor: str, extra: dict[str, Any]) -> Any:
+        payload = _call(body, world, actor, extra) if body else {}
+        if multipart:
+            return client.post(path(world), payload, secure=True)
+        return client.post(path(world), json.dumps(payload), content_type="application/json", secure=True)
+
+    return send
+
+
+def _call(make: Callable[..., dict[str, Any]], world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    arguments = make.__code__.co_argcount
+    return make(world, actor, extra) if arguments == 3 else make(world) if arguments == 1 else make()
+
+
+# --- bodies that succeed for an actor who may ---------------------------------------------------------------------
+
+
+def _local_minutes(ago: timedelta) -> str:
+    return (timezone.localtime() - ago).strftime("%Y-%m-%dT%H:%M")
+
+
+def _details_form(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """The phone's own party's details with the point of impact changed."""
+    mine = B_DETAILS if actor == "phone_b" else A_DETAILS
+    form = {name: ("on" if value is True else value) for name, value in mine.items() if value not in (False, "")}
+    return form | {"collision_part": "left"}
+
+
+def _details_json(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    mine = B_DETAILS if actor == "phone_b" else A_DETAILS
+    return mine | {"collision_part": "right"}
+
+
+def _facts_form() -> dict[str, Any]:
+    return {name: ("yes" if value is True else "no" if value is False else value) for name, value in FACTS.items()} | {
+        "weather": "rain"
+    }
+
+
+def _confirm(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    mine = B_DETAILS if actor == "phone_b" else A_DETAILS
+    return {"typed_name": mine["driver_name"], "consent": True}
+
+
+def _confirm_form(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return _confirm(world, actor, extra) | {"consent": "on"}
+
+
+def _adjuster_form(city: str, **changes: str) -> dict[str, Any]:
+    return {"full_name": "韩梅梅", "id_number": id_number(90), "phone": "13911119999", "city": city,
+            "education": "college", "mandarin": "2B", "licence_class": "C1", "licence_expiry": "2035-05-01",
+            "vehicle_plate": "甘K12345", **changes}  # fmt: skip
+
+
+def _adjuster_json(city: str) -> dict[str, Any]:
+    return {"full_name": "韩梅梅", "id_number": id_number(91), "phone": "13911119998", "city": city,
+            "details": ADJUSTER_DETAILS}  # fmt: skip
+
+
+def _stop_form() -> dict[str, Any]:
+    return {"at": _local_minutes(timedelta(minutes=30)), "kind": "accident", "county": "621202",
+            "credential_shown": "on", "customer_consented": "on", "services": ["scene_help"],
+            "customer_insurer": "bailong"}  # fmt: skip
+
+
+def _stop_json() -> dict[str, Any]:
+    return {"kind": "accident", "at": (timezone.localtime() - timedelta(minutes=30)).isoformat(),
+            "services": ["scene_help"], "credential_shown": True, "customer_consented": True, "county": "621202",
+            "customer_insurer": "bailong"}  # fmt: skip
+
+
+def _case_form() -> dict[str, Any]:
+    return {"county": "621202", "crs": "wgs84", "accident_at": _local_minutes(timedelta(hours=1)),
+            "plate_a": "甘K99999", "insurer_a": "tianlong", "plate_b": "甘E88888", "insurer_b": "maiji",
+            "credential_shown": "on", "customer_consented": "on"}  # fmt: skip
+
+
+def _case_json() -> dict[str, Any]:
+    return {"county": "621202", "accident_at": (timezone.localtime() - timedelta(hours=1)).isoformat(),
+            "parties": [{"label": "A", "plate": "甘K99999", "insurer": "tianlong"},
+                        {"label": "B", "plate": "甘E88888", "insurer": "maiji"}],
+            "consent": {"credential_shown": True, "customer_consented": True}}  # fmt: skip
+
+
+def _start_form() -> dict[str, Any]:
+    return {"county": "621202", "accident_at": _local_minutes(timedelta(minutes=20)), "plate": "甘K66666",
+            "insurer": "tianlong"}  # fmt: skip
+
+
+def _policy_row() -> dict[str, str]:
+    year = timezone.localdate().year
+    return {"policy_number": "MATRIX0001", "branch": "621200", "cover_type": "ctpl", "plate": "甘K77777",
+            "start": f"{year}-01-01", "end": f"{year}-12-31"}  # fmt: skip
+
+
+def _policy_file() -> dict[str, Any]:
+    row = _policy_row()
+    content = (",".join(row) + "\n" + ",".join(row.values()) + "\n").encode()
+    return {"file": SimpleUploadedFile("policies.csv", content, content_type="text/csv")}
+
+
+def _join(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {"join_code": world.join_code, "phone": PHONE_JOINER, "sms_code": extra["sms_code"]}
+
+
+def _sms(world: World) -> dict[str, Any]:
+    return {"sms_code": sms_code_for(PHONE_JOINER)}
+
+
+def _settled(world: World) -> dict[str, Any]:
+    from claimbridge.cases.services import claims
+
+    claims.claim_settle(claim=world.claim("A"), user=world.users["maiji_hq"])
+    return {}
+
+
+def _approved(world: World) -> dict[str, Any]:
+    from claimbridge.cases.services import claims
+
+    _settled(world)
+    claims.claim_approve(claim=world.claim("A"), user=world.users["maiji_hq"])
+    return {}
+
+
+def _closed(world: World) -> dict[str, Any]:
+    from claimbridge.cases.services import claims
+
+    claims.claim_close(claim=world.claim("A"), user=world.users["maiji_hq"], reason="withdrawn")
+    return {}
+
+
+def _due(world: World) -> str:
+    claim = world.claim("A")
+    return str(claim.payable - (claim.paid_amount or 0))
+
+
+def _upload(slot: str, party: str, index: int) -> Callable[[], dict[str, Any]]:
+    return lambda: {"slot": slot, "party": party, "file": photo(index)}
+
+
+A1, C1 = "agreed", "confirming"
+
+
+def _fixed(path: str) -> Callable[[World], str]:
+    return lambda world: path
+
+
+def _claim(case: str, label: str, action: str, *, api_route: bool) -> Callable[[World], str]:
+    if api_route:
+        return lambda w: f"/api/v1/cases/{w.case_of(case).number}/claims/{label}/{action}"
+    return lambda w: f"/cases/{w.case_of(case).number}/claims/{label}/{action}/"
+
+
+CLAIM_WEB = "/cases/<str:number>/claims/<str:label>/<str:action>/"
+CLAIM_API = "/api/v1/cases/{number}/claims/{label}/{action}"
+# The claim steps: (case, party, step, form/JSON body, who may, what is done first).
+CLAIM_STEPS: dict[str, tuple[str, str, str, Callable[..., dict[str, Any]] | None, set[str], Any]] = {
+    "register confirming A": (C1, "A", "register", None, CONFIRMING_A, None),
+    "register confirming B": (C1, "B", "register", None, CONFIRMING_B, None),
+    "contact agreed A": (A1, "A", "contact", None, AGREED_A, None),
+    "contact agreed B": (A1, "B", "contact", None, AGREED_B, None),
+    "assess agreed A": (A1, "A", "assess", lambda: {"losses": {"A": "2800.00", "B": "1600.00"}}, AGREED_A, None),
+    "assess agreed B": (A1, "B", "assess", lambda: {"losses": {"A": "2600.00", "B": "1500.00"}}, AGREED_B, None),
+    "settle agreed A": (A1, "A", "settle", None, AGREED_A, None),
+    "approve agreed A": (A1, "A", "approve", None, AGREED_A, _settled),
+    "pay agreed A": (A1, "A", "pay", lambda w: {"amount": _due(w), "reference": "PAY-0001"}, AGREED_A, _approved),
+    "close agreed A": (A1, "A", "close", lambda: {"reason": "withdrawn"}, AGREED_A, None),
+    "reopen agreed A": (A1, "A", "reopen", lambda: {"reason": "new_evidence"}, AGREED_A, _closed),
+}
+
+
+def _claim_form(body: Callable[..., dict[str, Any]] | None) -> Callable[..., dict[str, Any]] | None:
+    """The case page's form fields for a claim step's JSON body (losses as loss_A, ...)."""
+    if body is None:
+        return None
+
+    def form(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+        data = dict(_call(body, world, actor, extra))
+        for label, amount in data.pop("losses", {}).items():
+            data[f"loss_{label}"] = amount
+        return data
+
+    return form
+
+
+def _claim_writes() -> dict[str, Write]:
+    writes = {}
+    for name, (case, label, step, body, allowed, prepare) in CLAIM_STEPS.items():
+        readers = SEES_AGREED if case == A1 else SEES_CONFIRMING
+        writes[f"web {name}"] = Write(
+            CLAIM_WEB,
+            web(_claim(case, label, step, api_route=False), _claim_form(body)),
+            frozenset(allowed),
+            prepare=prepare,
+            back_with_message=True,
+            readers=readers,
+        )
+        writes[f"api {name}"] = Write(CLAIM_API, api(_claim(case, label, step, api_route=True), body),
+                                      frozenset(allowed), prepare=prepare, readers=readers)  # fmt: skip
+    return writes
+
+
+def _me(step: str = "") -> Callable[[World], str]:
+    return lambda w: f"/cases/{w.confirming.number}/me/{step + '/' if step else ''}"
+
+
+def _me_api(step: str) -> Callable[[World], str]:
+    return lambda w: f"/api/v1/cases/{w.confirming.number}/me/{step}"
+
+
+BOTH_PHONES = frozenset({"phone_a", "phone_b"})
+PHONE_A_ONLY = frozenset({"phone_a"})
+
+WRITES: dict[str, Write] = {
+    # --- accounts, language, calculators: nothing of anyone's data changes -----------------------------------------
+    "web log in": Write("/accounts/login/", web(lambda w: "/accounts/login/",
+                                                lambda: {"username": "tianlong_hq", "password": "wrong"}), pure=True),
+    "web log out": Write("/accounts/logout/", web(lambda w: "/accounts/logout/"), pure=True),
+    # Each signed-in person changes their own password, nobody else's (the users table is in the fingerprint).
+    "web change own password": Write("/accounts/password/", web(lambda w: "/accounts/password/", lambda: {
+        "old_password": DEMO_PASSWORD, "new_password1": "A-new-pass-2026!", "new_password2": "A-new-pass-2026!"}),
+        SIGNED_IN),
+    "web switch language": Write("/i18n/setlang/", web(lambda w: "/i18n/setlang/", lambda: {"language": "en"}),
+                                 pure=True),
+    "web liability check": Write("/rules/liability/", web(lambda w: "/rules/liability/", lambda: {"party_A": "1"}),
+                                 pure=True),
+    "web settlement calculator": Write("/rules/settlement/", web(lambda w: "/rules/settlement/"), pure=True),
+    "web quick-claim self-check": Write("/rules/quick-claim/", web(lambda w: "/rules/quick-claim/",
+                                                                   lambda: {"plate_A": "甘E6789A"}), pure=True),
+    **{f"api rules {name}": Write(f"/api/v1/rules/{name}", api(_fixed(f"/api/v1/rules/{name}"),
+                                                                lambda: {"circumstances": {"A": [1], "B": []}}),
+                                  pure=True)
+       for name in ("liability", "eligibility", "settle", "triage", "validate", "locate")},
+    "api phone code": Write("/api/v1/phone/code", api(lambda w: "/api/v1/phone/code", lambda: {"phone": PHONE_JOINER}),
+                            pure=True),  # a one-time code is sent: no one's data changes (codes are excluded)
+    "web phone check as typed": Write("/cases/<str:number>/me/check/", web(_me("check"), _details_form), pure=True),
+    # --- evidence ------------------------------------------------------------------------------------------------
+    "web start an evidence file": Write("/evidence/", web(lambda w: "/evidence/",
+                                                          lambda: {"title": "现场照片", "crs": "wgs84"}),
+                                        frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})),
+    "api start an evidence file": Write("/api/v1/evidence/files", api(lambda w: "/api/v1/evidence/files",
+                                                                      lambda: {"title": "现场照片"}),
+                                        frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})),
+    # Into the agreed case's file: every account of the case's two insurers, whatever its level; the committee sees
+    # the file but does not add to it.
+    "web upload into the case's file": Write("/evidence/<str:reference>/upload/",
+                                             web(lambda w: f"/evidence/{w.evidence.reference}/upload/",
+                                                 _upload("plate", "B", 6)),
+                                             frozenset(TIANLONG | MAIJI | {"admin"}), readers=SEES_AGREED),
+    "api upload into the case's file": Write("/api/v1/evidence/files/{reference}/items",
+                                             api(lambda w: f"/api/v1/evidence/files/{w.evidence.reference}/items",
+                                                 _upload("plate", "A", 7), multipart=True),
+                                             frozenset(TIANLONG | MAIJI | {"admin"}), readers=SEES_AGREED),
+    "api upload into 伏羲's own file": Write("/api/v1/evidence/files/{reference}/items",
+                                           api(lambda w: f"/api/v1/evidence/files/{w.fuxi_file.reference}/items",
+                                               _upload("rear_panorama", "", 8), multipart=True),
+                                           frozenset({"fuxi_hq", "fuxi_unit1", "fuxi_adj1", "admin"}),
+                                           readers=SEES_FUXI_FILE),
+    # --- policies: insurer staff load their own company's; the admin's page is drawn again without the form -----
+    "web load a policy file": Write("/policies/", web(lambda w: "/policies/", _policy_file), frozenset(INSURER_STAFF),
+                                    refused_also=frozenset({200})),
+    "api load policies": Write("/api/v1/policies", api(lambda w: "/api/v1/policies",
+                                                       lambda: {"policies": [_policy_row()]}),
+                               frozenset(INSURER_STAFF)),
+    # --- cases: reporting, joining ---------------------------------------------------------------------------------
+    "web report a case": Write("/cases/new/", web(lambda w: "/cases/new/", _case_form),
+                               frozenset(INSURER_STAFF | ADJUSTERS)),
+    "api report a case": Write("/api/v1/cases", api(lambda w: "/api/v1/cases", _case_json),
+                               frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})),
+    # A phone whose mobile was proved starts a case; any other visitor is shown the mobile check again (200).
+    "web start a case from a phone": Write("/cases/start/", web(lambda w: "/cases/start/", _start_form),
+                                           frozenset({"phone_a", "phone_stranger"}), refused_also=frozenset({200})),
+    # Whoever holds the live join code and proves a mobile joins: the code is the authority (B1).
+    "web join with the code": Write("/cases/join/", web(lambda w: "/cases/join/", _join), EVERYONE, prepare=_sms),
+    "api join with the code": Write("/api/v1/cases/join", api(lambda w: "/api/v1/cases/join", _join), EVERYONE,
+                                    prepare=_sms),
+    "api join code for the draft": Write("/api/v1/cases/{number}/join-code",
+                                         api(lambda w: f"/api/v1/cases/{w.draft.number}/join-code"),
+                                         frozenset({"tianlong_adj1"} | DRAFT_A), readers=SEES_DRAFT),  # its reporter, A's handlers
+    "api join code for the confirming case": Write("/api/v1/cases/{number}/join-code",
+                                                   api(lambda w: f"/api/v1/cases/{w.confirming.number}/join-code"),
+                                                   frozenset(CONFIRMING_A | CONFIRMING_B), readers=SEES_CONFIRMING),
+    # --- the case page: a step of the whole case, hand-offs ----------------------------------------------------------
+    "web send the confirming case to the police": Write("/cases/<str:number>/action/",
+                                                        web(lambda w: f"/cases/{w.confirming.number}/action/",
+                                                            lambda: {"action": "send_to_police", "reason": "staff"}),
+                                                        frozenset(CONFIRMING_A | CONFIRMING_B), back_with_message=True,
+                                                        readers=SEES_CONFIRMING),
+    "web send the draft to the police": Write("/cases/<str:number>/action/",
+                                              web(lambda w: f"/cases/{w.draft.number}/action/",
+                                                  lambda: {"action": "send_to_police", "reason": "staff"}),
+                                              frozenset(DRAFT_A), back_with_message=True, readers=SEES_DRAFT),
+    "web hand B to another unit": Write("/cases/<str:number>/handoff/<str:label>/",
+                                        web(lambda w: f"/cases/{w.agreed.number}/handoff/B/",
+                                            lambda w: {"unit": w.units["tl_ln2"].pk, "reason": "wrong_unit"}),
+                                        frozenset(AGREED_B), back_with_message=True, readers=SEES_AGREED),
+    "web hand A back to 武都": Write("/cases/<str:number>/handoff/<str:label>/",
+                                   web(lambda w: f"/cases/{w.agreed.number}/handoff/A/",
+                                       lambda w: {"unit": w.units["mj_wudu"].pk, "reason": "workload"}),
+                                   frozenset(AGREED_A), back_with_message=True, readers=SEES_AGREED),
+    "api hand B to another unit": Write("/api/v1/cases/{number}/parties/{label}/handoff",
+                                        api(lambda w: f"/api/v1/cases/{w.agreed.number}/parties/B/handoff",
+                                            lambda w: {"unit": w.units["tl_ln2"].pk, "reason": "wrong_unit"}),
+                                        frozenset(AGREED_B), readers=SEES_AGREED),
+    "api hand A back to 武都": Write("/api/v1/cases/{number}/parties/{label}/handoff",
+                                   api(lambda w: f"/api/v1/cases/{w.agreed.number}/parties/A/handoff",
+                                       lambda w: {"unit": w.units["mj_wudu"].pk, "reason": "workload"}),
+                                   frozenset(AGREED_A), readers=SEES_AGREED),
+    **_claim_writes(),
+    # --- the party's own phone, on the confirming case ---------------------------------------------------------------
+    "web phone details": Write("/cases/<str:number>/me/", web(_me(), _details_form), BOTH_PHONES),
+    "web phone facts": Write("/cases/<str:number>/me/facts/", web(_me("facts"), _facts_form), BOTH_PHONES),
+    "web phone circumstances": Write("/cases/<str:number>/me/circumstances/",
+                                     web(_me("circumstances"), lambda: {"party_A": "3", "party_B": ""}), BOTH_PHONES),
+    "web phone photo": Write("/cases/<str:number>/me/photos/",
+                             web(_me("photos"), lambda: {"slot": "collision_point", "file": photo(9)}), BOTH_PHONES),
+    "web phone confirm": Write("/cases/<str:number>/me/confirm/", web(_me("confirm"), _confirm_form), BOTH_PHONES),
+    "web phone disagree": Write("/cases/<str:number>/me/disagree/", web(_me("disagree")), BOTH_PHONES),
+    "web phone police": Write("/cases/<str:number>/me/police/", web(_me("police")), BOTH_PHONES),
+    # A's policy was written in Tianshui, so A may ask to be served there; B's was written where it crashed.
+    "web phone underwriting city": Write("/cases/<str:number>/me/underwriting-city/", web(_me("underwriting-city")),
+                                         PHONE_A_ONLY, noop=frozenset({"phone_b"})),
+    # Only the party who reported (A) issues a new code; B is refused on its own page.
+    "web phone join code": Write("/cases/<str:number>/me/join-code/", web(_me("join-code")), PHONE_A_ONLY,
+                                 back_with_message=True),
+    "api phone details": Write("/api/v1/cases/{number}/me/details", api(_me_api("details"), _details_json), BOTH_PHONES),
+    "api phone facts": Write("/api/v1/cases/{number}/me/facts", api(_me_api("facts"), lambda: FACTS | {"weather": "fog"}),
+                             BOTH_PHONES),
+    "api phone circumstances": Write("/api/v1/cases/{number}/me/circumstances",
+                                     api(_me_api("circumstances"), lambda: {"A": [], "B": [1]}), BOTH_PHONES),
+    "api phone confirm": Write("/api/v1/cases/{number}/me/confirm", api(_me_api("confirm"), _confirm), BOTH_PHONES),
+    "api phone disagree": Write("/api/v1/cases/{number}/me/{step}", api(_me_api("disagree")), BOTH_PHONES),
+    "api phone police": Write("/api/v1/cases/{number}/me/{step}", api(_me_api("police")), BOTH_PHONES),
+    "api phone underwriting city": Write("/api/v1/cases/{number}/me/{step}", api(_me_api("underwriting-city")),
+                                         PHONE_A_ONLY, noop=frozenset({"phone_b"})),
+    # --- the adjusters' register (R4–R9, R13, R15) -------------------------------------------------------------------
+    "web submit to Longnan": Write("/credentials/new/", web(lambda w: "/credentials/new/",
+                                                            lambda: _adjuster_form("621200")),
+                                   frozenset(COVERS_LONGNAN)),
+    "web submit to Tianshui": Write("/credentials/new/", web(lambda w: "/credentials/new/",
+                                                             lambda: _adjuster_form("620500")),
+                                    frozenset(COVERS_TIANSHUI)),
+    "api submit to Longnan": Write("/api/v1/credentials/adjusters",
+                                   api(lambda w: "/api/v1/credentials/adjusters", lambda: _adjuster_json("621200")),
+                                   frozenset(COVERS_LONGNAN)),
+    "api submit to Tianshui": Write("/api/v1/credentials/adjusters",
+                                    api(lambda w: "/api/v1/credentials/adjusters", lambda: _adjuster_json("620500")),
+                                    frozenset(COVERS_TIANSHUI)),
+    "web correct 天陇's Longnan entry": Write("/credentials/<int:pk>/edit/",
+                                         web(lambda w: f"/credentials/{w.adjusters['tl_ln_fix'].pk}/edit/",
+                                             lambda: _adjuster_form("621200", full_name="孙悟能改")),
+                                         frozenset(COVERS_LONGNAN & TIANLONG), readers=SEES_TIANLONG_LONGNAN),
+    "web correct 麦积's Tianshui entry": Write("/credentials/<int:pk>/edit/",
+                                          web(lambda w: f"/credentials/{w.adjusters['mj_ts_fix'].pk}/edit/",
+                                              lambda: _adjuster_form("620500", full_name="郑板桥改")),
+                                          frozenset(COVERS_TIANSHUI & MAIJI), readers=SEES_MAIJI_TIANSHUI),
+    "web review 天陇's Tianshui entry": Write("/credentials/<int:pk>/review/",
+                                         web(lambda w: f"/credentials/{w.adjusters['tl_ts'].pk}/review/",
+                                             lambda: {"decision": "approve"}), frozenset({"ts_assoc"}),
+                                         readers=SEES_TIANLONG_TIANSHUI),
+    "api review 麦积's Longnan entry": Write("/api/v1/credentials/adjusters/{pk}/review",
+                                        api(lambda w: f"/api/v1/credentials/adjusters/{w.adjusters['mj_ln_new'].pk}/review",
+                                            lambda: {"decision": "correct", "note": "请补充培训记录"}),
+                                        frozenset({"ln_assoc"}), readers=SEES_MAIJI_LONGNAN),
+    "web 天陇's Longnan adjuster left": Write("/credentials/<int:pk>/change/",
+                                         web(lambda w: f"/credentials/{w.adjusters['tl_ln'].pk}/change/",
+                                             lambda: {"kind": "left"}), frozenset(COVERS_LONGNAN & TIANLONG),
+                                         readers=SEES_TIANLONG_LONGNAN),
+    "web 麦积's Tianshui adjuster moved": Write("/credentials/<int:pk>/change/",
+                                           web(lambda w: f"/credentials/{w.adjusters['mj_ts'].pk}/change/",
+                                               lambda: {"kind": "moved", "city": "621200"}),
+                                           frozenset({"maiji_hq"}), readers=SEES_MAIJI_TIANSHUI),  # both cities: the company
+    "api 麦积's Tianshui adjuster left": Write("/api/v1/credentials/adjusters/{pk}/change",
+                                          api(lambda w: f"/api/v1/credentials/adjusters/{w.adjusters['mj_ts'].pk}/change",
+                                              lambda: {"kind": "left"}), frozenset(COVERS_TIANSHUI & MAIJI),
+                                          readers=SEES_MAIJI_TIANSHUI),
+    "api 天陇's Longnan adjuster moved": Write("/api/v1/credentials/adjusters/{pk}/change",
+                                          api(lambda w: f"/api/v1/credentials/adjusters/{w.adjusters['tl_ln'].pk}/change",
+                                              lambda: {"kind": "moved", "city": "620500"}),
+                                          frozenset({"tianlong_hq"}), readers=SEES_TIANLONG_LONGNAN),
+    "web record a stop": Write("/credentials/stops/", web(lambda w: "/credentials/stops/", _stop_form),
+                               frozenset(CREDENTIALED)),
+    "api record a stop": Write("/api/v1/credentials/stops", api(lambda w: "/api/v1/credentials/stops", _stop_json),
+                               frozenset(CREDENTIALED)),
+    # Whoever holds the rating link rates, except the adjuster's own company (R15 counts the ratings).
+    "web rate 天陇's stop": Write("/credentials/rate/<str:token>/",
+                               web(lambda w: f"/credentials/rate/{w.stops['tianlong'].rating_token}/",
+                                   lambda: {"rating": "4"}), EVERYONE - TIANLONG),
+    "api rate 麦积's stop": Write("/api/v1/credentials/stops/rate/{token}",
+                               api(lambda w: f"/api/v1/credentials/stops/rate/{w.stops['maiji'].rating_token}",
+                                   lambda: {"rating": 5}), EVERYONE - MAIJI),
+}  # fmt: skip
+
+
+# --- running one write as every actor ---------------------------------------------------------------------------
+
+
+def _signed_in(actor: str) -> bool:
+    return actor in SIGNED_IN
+
+
+def _attempt(world: World, write: Write, actor: str, extra: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    from claimbridge.evidence import reuse_index
+
+    with transaction.atomic():
+        reuse_index.reset()
+        response = write.send(world.client(actor), world, actor, extra)
+        after = fingerprint()
+        transaction.set_rollback(True)
+    return response, after
+
+
+def _wrong(write: Write, actor: str, response: Any, changed: list[str]) -> str:
+    """Why this answer is not what the matrix says ("" when it is)."""
+    status = response.status_code
+    location = response.get("Location", "") if status == 302 else ""
+    to_login = location.startswith("/accounts/login/")
+    if status >= 500:
+        return f"answered {status}"
+    if write.pure:
+        return f"changed {changed}" if changed else ""
+    if actor in write.allowed:
+        if not changed:
+            return f"may, but nothing changed (answered {status} {location})"
+        return "" if status in OK and not to_login else f"changed {changed} but answered {status} {location}"
+    if changed:
+        return f"may not, but changed {changed} (answered {status} {location})"
+    if actor in write.noop:
+        return "" if status in OK and not to_login else f"answered {status} {location}"
+    if write.api:
+        unseen = write.readers is not None and actor not in write.readers
+        refusals = {401, 404} if unseen and not _signed_in(actor) else {404} if unseen else API_REFUSALS
+        if status not in refusals:
+            return f"refused with {status}, not {'/'.join(map(str, sorted(refusals)))}"
+        error = response.json().get("error", {})
+        return "" if error.get("zh") and error.get("en") else "a refusal without the bilingual error body"
+    if status in WEB_REFUSALS or status in write.refused_also:
+        return ""
+    if status == 302 and to_login and not _signed_in(actor):
+        return ""
+    if status == 302 and write.back_with_message and not to_login:
+        if write.readers is not None and actor not in write.readers:
+            return "refused as one who sees the object (back to it with a message), but may not see it: 404"
+        return ""
+    return f"refused with {status} {location}"
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_each_write_route_changes_something_exactly_for_those_who_may(world, name):
+    """Issue 12 (tests that can fail; acceptance item 2; B8): the route, with real ids of the world, sent by every
+    actor; the change happens for exactly the actors allowed and for nobody else, whose answer is a refusal."""
+    write = WRITES[name]
+    extra = write.prepare(world) if write.prepare else {}
+    before = fingerprint()
+    wrong = {}
+    for actor in ACTORS:
+        response, after = _attempt(world, write, actor, extra)
+        changed = sorted(table for table, digest in after.items() if before.get(table) != digest)
+        why = _wrong(write, actor, response, changed)
+        if why:
+            wrong[actor] = why
+    assert fingerprint() == before  # every actor's request was rolled back
+    assert not wrong, f"{name}:\n" + "\n".join(f"  {actor}: {why}" for actor, why in sorted(wrong.items()))
+
+
+def test_every_write_entry_can_fail_both_ways():
+    """Issue 12 (B8): a route where everybody may, or nobody may, proves nothing about who may: every entry that is
+    not pure has actors who may and actors who may not (public routes: whoever holds the code or link, and then the
+    refused ones are those the rule excludes, or none for the join code, whose holder is the authority)."""
+    for name, write in WRITES.items():
+        assert write.pure or write.allowed, name
+        assert write.allowed <= EVERYONE, name
+        assert write.noop <= EVERYONE, name
+        if not write.pure and "join with the code" not in name:
+            assert EVERYONE - write.allowed - write.noop, name
+
+
+# --- completeness -------------------------------------------------------------------------------------------------
+# One actor of each role, and a phone: every page lets at least one of them past its door.
+PROBES = ("admin", "ln_assoc", "tianlong_hq", "tianlong_adj1", "driver_ln", "antifraud", "regulator", "anonymous",
+          "phone_a")  # fmt: skip
+
+
+def _takes_writes(world: World, route: str) -> bool:
+    """A page answers 405 to a method it does not take, once past its door (sign-in, role): it takes no writes when
+    any of the probes gets 405 to a POST, and takes them when none does (every page lets some probe in; an empty
+    form changes nothing, and each POST is rolled back anyway)."""
+    for actor in PROBES:
+        with transaction.atomic():
+            status = world.client(actor).post(concrete(route), secure=True).status_code
+            transaction.set_rollback(True)
+        if status == 405:
+            return False
+    return True
+
+
+def test_every_write_route_is_in_the_matrix(world):
+    """Issue 12 (B8): a page or API operation that takes a POST (or PUT, PATCH, DELETE) cannot exist without an entry
+    in WRITES saying who may change what through it; and every entry names a route that exists."""
+    web_writes = {route for route in site_routes() if _takes_writes(world, route)}
+    assert web_writes == {write.route for write in WRITES.values() if not write.api}
+    assert api_write_operations() == {("post", write.route) for write in WRITES.values() if write.api}
+
+
+# --- the back office (Django's admin) ------------------------------------------------------------------------------
+# Its pages are Django's own, generated per model: who may add, change or delete each registered model is decided by
+# the model's admin class and the account's permissions. Tenant data is read-only there for everyone (it is written
+# only through the services, which ask the scope); organisation data is kept by the associations (their group's
+# permissions) and the platform admin; accounts, API keys, webhook endpoints and service points by the platform admin.
+READ_ONLY_IN_ADMIN = {
+    "cases.case", "cases.caseevent", "cases.claim", "cases.handoff", "cases.outboxmessage", "credentials.adjuster",
+    "credentials.credential", "credentials.servicestop", "credentials.monthlyreport", "credentials.reportcorrection",
+    "evidence.storedobject", "evidence.evidencefile", "evidence.evidenceitem", "evidence.reusematch",
+    "policies.policylookup", "django_tasks_database.dbtaskresult",
+}  # fmt: skip
+# The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
+NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
+ADMIN_KEEPERS = {"admin"}
+ORGANISATION_KEEPERS = {"admin", "ln_assoc", "ts_assoc"}
+
+
+def test_who_may_write_what_in_the_back_office(world, rf):
+    """Issue 12 (B8): for every model in the admin, the actors who may add, change or delete it there."""
+    from django.contrib import admin
+    from django.contrib.auth.models import AnonymousUser
+
+    wrong = {}
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        if label in READ_ONLY_IN_ADMIN:
+            expected: set[str] = set()
+        elif model._meta.app_label == "organisations":
+            expected = ORGANISATION_KEEPERS
+        else:
+            expected = ADMIN_KEEPERS
+        for action in ("add", "change", "delete"):
+            wanted = set() if action == "add" and label in NOT_ADDED_IN_ADMIN else expected
+            writers = set()
+            for actor in SIGNED_IN:
+                request = rf.post("/admin/")
+                request.user = world.users.get(actor, AnonymousUser())
+                if admin.site.has_permission(request) and getattr(model_admin, f"has_{action}_permission")(request):
+                    writers.add(actor)
+            if writers != wanted:
+                wrong[(label, action)] = sorted(writers ^ wanted)
+    assert wrong == {}
