@@ -7,12 +7,38 @@ the personal data of people outside the visitor's scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 from django.contrib.admin.sites import site as admin_site
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import Client
 
 from claimbridge.accounts.models import INSURER_ROLES, User
 from claimbridge.api import api
+from tests.routes import site_routes
+from tests.world import (
+    ACTORS,
+    COVERS_LONGNAN,
+    COVERS_TIANSHUI,
+    EVERYONE,
+    INSURER_STAFF,
+    MAIJI,
+    MAIJI_STAFF,
+    SEES_AGREED,
+    SEES_CONFIRMING,
+    SEES_DRAFT,
+    SEES_FUXI_FILE,
+    SEES_MAIJI_LONGNAN,
+    SEES_MAIJI_TIANSHUI,
+    SEES_TIANLONG_LONGNAN,
+    SEES_TIANLONG_TIANSHUI,
+    TIANLONG,
+    TIANLONG_STAFF,
+    World,
+)
+from tests.world import SIGNED_IN as SIGNED_IN_WORLD
 
 pytestmark = pytest.mark.django_db
 
@@ -231,22 +257,9 @@ def concrete(path: str) -> str:
     return path
 
 
-def _site_routes(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
-    routes: set[str] = set()
-    for entry in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if route in ("admin/", "api/"):
-                continue  # admin pages are Django's own (checked by the index below); the API is listed from OpenAPI
-            routes |= _site_routes(entry, route)
-        elif isinstance(entry, URLPattern):
-            routes.add("/" + route.lstrip("^").rstrip("$"))
-    return routes
-
-
 def test_every_route_that_exists_is_in_the_matrix():
     web_routes = {path.split("?")[0] for path in WEB} - {"/admin/", "/api/docs", "/api/openapi.json"}
-    assert _site_routes() == web_routes
+    assert site_routes() == web_routes
     assert set(api.get_openapi_schema()["paths"]) == set(API)
     assert admin_site.name == "admin"
 
@@ -372,3 +385,259 @@ def test_anonymous_api_calls_get_a_bilingual_error(client):
     assert body["error"]["code"] == "not_authenticated"
     assert body["error"]["zh"] == "请先登录。"
     assert body["error"]["en"] == "Please log in."
+
+
+# --- the same questions with real objects of two insurers (issue 12: tests that can fail) ---------------------------
+# The matrix above visits object routes with ids nobody has, so every one of them answers 404 to everybody. Here each
+# is visited with the real ids of the world (tests/world.py) by every actor: 200 for those who may see the object,
+# a refusal for the others; lists show exactly the objects in the actor's scope; and every answer is searched for
+# personal data and for objects the actor may not know of.
+
+
+@dataclass(frozen=True)
+class Read:
+    path: Callable[[World], str]
+    readers: frozenset[str]
+    shows: Callable[[World], str] | None = None  # what the answer must contain for a reader (the real object)
+
+
+def _item_path(key: str, what: str) -> Callable[[World], str]:
+    return lambda w: f"/evidence/items/{w.items[key].pk}/{what}/"
+
+
+def _entry_path(key: str, suffix: str) -> Callable[[World], str]:
+    return lambda w: f"/credentials/{w.adjusters[key].pk}/{suffix}"
+
+
+def _report_path(key: tuple[str, str], kind: str) -> Callable[[World], str]:
+    return lambda w: f"/credentials/reports/{w.reports[key].pk}.{kind}"
+
+
+def _rate_link(world: World) -> str:
+    return f"/credentials/rate/{world.stops['tianlong'].rating_token}/"
+
+
+_ENTRY_READERS = {"tl_ln": SEES_TIANLONG_LONGNAN, "tl_ln_fix": SEES_TIANLONG_LONGNAN, "tl_ts": SEES_TIANLONG_TIANSHUI,
+                  "mj_ln": SEES_MAIJI_LONGNAN, "mj_ln_new": SEES_MAIJI_LONGNAN, "mj_ts": SEES_MAIJI_TIANSHUI,
+                  "mj_ts_fix": SEES_MAIJI_TIANSHUI}  # fmt: skip
+# Who may correct an entry (its company, at a level covering its city): they get the entry's edit form, in full.
+ENTRY_EDITORS = {"tl_ln": COVERS_LONGNAN & TIANLONG, "tl_ln_fix": COVERS_LONGNAN & TIANLONG,
+                 "tl_ts": COVERS_TIANSHUI & TIANLONG, "mj_ln": COVERS_LONGNAN & MAIJI,
+                 "mj_ln_new": COVERS_LONGNAN & MAIJI, "mj_ts": COVERS_TIANSHUI & MAIJI,
+                 "mj_ts_fix": COVERS_TIANSHUI & MAIJI}  # fmt: skip
+LOADERS_OF = {code: frozenset({name for name in INSURER_STAFF if name.startswith(code)} | {"admin"})
+              for code in ("tianlong", "maiji")}  # fmt: skip
+REPORT_READERS = {(city, code): frozenset({name for name in INSURER_STAFF if name.startswith(code)}
+                                          | {"ln_assoc" if city == "621200" else "ts_assoc", "admin"})
+                  for city in ("621200", "620500") for code in ("tianlong", "maiji")}  # fmt: skip
+PARTIES_OF_AGREED = frozenset({"phone_a", "phone_b"})
+
+READS: dict[str, Read] = {
+    "case page, agreed": Read(lambda w: f"/cases/{w.agreed.number}/", SEES_AGREED, lambda w: w.agreed.number),
+    "case page, confirming": Read(lambda w: f"/cases/{w.confirming.number}/", SEES_CONFIRMING),
+    "case page, draft": Read(lambda w: f"/cases/{w.draft.number}/", SEES_DRAFT, lambda w: w.draft.number),
+    "agreement PDF": Read(lambda w: f"/cases/{w.agreed.number}/agreement.pdf", SEES_AGREED),
+    "phone page, agreed": Read(lambda w: f"/cases/{w.agreed.number}/me/", PARTIES_OF_AGREED),
+    "phone agreement PDF": Read(lambda w: f"/cases/{w.agreed.number}/me/agreement.pdf", PARTIES_OF_AGREED),
+    "phone page, confirming": Read(lambda w: f"/cases/{w.confirming.number}/me/", PARTIES_OF_AGREED),
+    "phone page, draft": Read(lambda w: f"/cases/{w.draft.number}/me/", frozenset({"phone_stranger"})),
+    "evidence page, agreed": Read(lambda w: f"/evidence/{w.evidence.reference}/", SEES_AGREED),
+    "evidence page, 伏羲's": Read(lambda w: f"/evidence/{w.fuxi_file.reference}/", SEES_FUXI_FILE),
+    **{f"{what} of A's photo": Read(_item_path("a", what), SEES_AGREED)
+       for what in ("original", "preview")},
+    "original of 伏羲's reused photo": Read(lambda w: f"/evidence/items/{w.items['fuxi'].pk}/original/", SEES_FUXI_FILE),
+    "天陇's policy load": Read(lambda w: f"/policies/loads/{w.loads['tianlong'].pk}/", LOADERS_OF["tianlong"]),
+    "麦积's policy load": Read(lambda w: f"/policies/loads/{w.loads['maiji'].pk}/", LOADERS_OF["maiji"]),
+    **{f"register entry {key}": Read(_entry_path(key, ""), readers)
+       for key, readers in _ENTRY_READERS.items()},
+    **{f"edit form of {key}": Read(_entry_path(key, "edit/"), frozenset(editors))
+       for key, editors in ENTRY_EDITORS.items()},
+    "card of 天陇's Longnan adjuster": Read(lambda w: f"/credentials/{w.adjusters['tl_ln'].pk}/card/"
+                                        f"{w.adjusters['tl_ln'].credentials.get().number}.pdf", SEES_TIANLONG_LONGNAN),
+    **{f"report {city} {code} {kind}": Read(_report_path((city, code), kind), readers)
+       for (city, code), readers in REPORT_READERS.items() for kind in ("pdf", "xlsx")},
+    "rating page": Read(_rate_link, EVERYONE),  # the link is the customer's key
+    "api case, agreed": Read(lambda w: f"/api/v1/cases/{w.agreed.number}", SEES_AGREED, lambda w: w.agreed.number),
+    "api case, draft": Read(lambda w: f"/api/v1/cases/{w.draft.number}", SEES_DRAFT),
+    "api phone case, confirming": Read(lambda w: f"/api/v1/cases/{w.confirming.number}/me", PARTIES_OF_AGREED),
+    "api evidence, agreed": Read(lambda w: f"/api/v1/evidence/files/{w.evidence.reference}", SEES_AGREED),
+    "api evidence, 伏羲's": Read(lambda w: f"/api/v1/evidence/files/{w.fuxi_file.reference}", SEES_FUXI_FILE),
+    "api thumbnail of B's photo": Read(lambda w: f"/api/v1/evidence/items/{w.items['b'].pk}/preview", SEES_AGREED),
+    "api 麦积's policy load": Read(lambda w: f"/api/v1/policies/loads/{w.loads['maiji'].pk}", LOADERS_OF["maiji"]),
+}  # fmt: skip
+# Lists, read for what they show (their own status is the matrix's above).
+LISTS = ("/cases/", "/evidence/", "/evidence/reuse/", "/policies/", "/credentials/", "/credentials/reports/",
+         "/credentials/stops/", "/api/v1/evidence/files", "/api/v1/credentials/adjusters", "/api/v1/credentials/reports",
+         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff")  # fmt: skip
+
+
+def _refused(path: str, actor: str, response: Any) -> bool:
+    status = response.status_code
+    if path.startswith("/api/"):
+        return status in {401, 403, 404}  # 401 also for a signed-in person on a phone's route (no party session)
+    login = status == 302 and response["Location"].startswith("/accounts/login/")
+    return status in {403, 404} or (login and actor not in SIGNED_IN_WORLD)
+
+
+def _text(response: Any) -> str:
+    """What a person reading the answer sees: pages and JSON as text; PDFs, spreadsheets and images are not read."""
+    kind = response.get("Content-Type", "")
+    if getattr(response, "streaming", False) or not kind.startswith(("text/", "application/json")):
+        return ""
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_actor_opens_exactly_the_real_objects_it_may_see(world, actor):
+    """Issue 12 (B8): every object route with the real ids of two insurers' objects: 200 for those who may see
+    the object (showing it), a refusal (401, 403, 404, or the login page) for everyone else."""
+    client = world.client(actor)
+    wrong = {}
+    for name, read in READS.items():
+        path = read.path(world)
+        response = client.get(path, secure=True)
+        if actor in read.readers:
+            if response.status_code != 200:
+                wrong[name] = f"may see it, answered {response.status_code}"
+            elif read.shows is not None and read.shows(world) not in _text(response):
+                wrong[name] = "answered 200 without the object"
+        elif not _refused(path, actor, response):
+            wrong[name] = f"may not see it, answered {response.status_code}"
+    assert not wrong, f"{actor}: {wrong}"
+
+
+# What each list shows of the world, per actor (actors not named: nothing of it).
+_TL_WUDU = {"tianlong_hq", "tianlong_branch", "tianlong_wudu", "tianlong_unit1", "tianlong_adj1"}
+INBOX = {  # cases with a party whose claims unit is in the actor's claims_units_q (the SLA inbox)
+    **{key: {"agreed", "confirming"} for key in _TL_WUDU},  # B of both is at 天陇's 武都 unit
+    **{key: {"confirming", "draft"} for key in ("maiji_branch", "maiji_unit1", "maiji_adj1")},  # 麦积's 武都 unit
+    **{key: {"agreed"} for key in ("maiji_branch_ts", "maiji_unit2", "maiji_adj2")},  # A was handed to Tianshui
+    "maiji_hq": {"agreed", "confirming", "draft"},
+    "admin": {"agreed", "confirming", "draft"},
+}
+EVIDENCE_FILES = {**{key: {"agreed", "confirming"} for key in TIANLONG | MAIJI},
+                  **{key: {"fuxi"} for key in ("fuxi_hq", "fuxi_unit1", "fuxi_adj1")},
+                  "antifraud": {"agreed", "confirming", "fuxi"}, "admin": {"agreed", "confirming", "fuxi"}}  # fmt: skip
+REGISTER = {**{key: {"tl_ln", "tl_ts", "tl_ln_fix"} for key in TIANLONG_STAFF},
+            **{key: {"mj_ln", "mj_ts", "mj_ts_fix", "mj_ln_new"} for key in MAIJI_STAFF},
+            "ln_assoc": {"tl_ln", "tl_ln_fix", "mj_ln", "mj_ln_new"}, "ts_assoc": {"tl_ts", "mj_ts", "mj_ts_fix"},
+            "admin": set(ENTRY_EDITORS)}  # fmt: skip
+REPORTS = {**{name: {("621200", code), ("620500", code)} for code in ("tianlong", "maiji")
+              for name in INSURER_STAFF if name.startswith(code)},
+           "ln_assoc": {("621200", "tianlong"), ("621200", "maiji")},
+           "ts_assoc": {("620500", "tianlong"), ("620500", "maiji")}, "admin": set(REPORT_READERS)}  # fmt: skip
+CLAIMS_UNITS = {  # of the world's named units: whose internal data (staff, workload) the actor may see
+    "tianlong_hq": {"tl_wudu", "tl_ln2", "tl_ts"}, "tianlong_branch": {"tl_wudu", "tl_ln2"},
+    "tianlong_wudu": {"tl_wudu"}, "tianlong_unit1": {"tl_wudu"}, "tianlong_adj1": {"tl_wudu"},
+    "tianlong_unit_ln2": {"tl_ln2"}, "tianlong_branch_ts": {"tl_ts"}, "tianlong_unit2": {"tl_ts"},
+    "tianlong_adj2": {"tl_ts"}, "maiji_hq": {"mj_wudu", "mj_ts"}, "maiji_branch": {"mj_wudu"},
+    "maiji_unit1": {"mj_wudu"}, "maiji_adj1": {"mj_wudu"}, "maiji_branch_ts": {"mj_ts"}, "maiji_unit2": {"mj_ts"},
+    "maiji_adj2": {"mj_ts"}, "ln_assoc": {"tl_wudu", "tl_ln2", "mj_wudu"}, "ts_assoc": {"tl_ts", "mj_ts"},
+    "admin": {"tl_wudu", "tl_ln2", "tl_ts", "mj_wudu", "mj_ts"},
+}  # fmt: skip
+
+
+def _json(client: Client, path: str) -> Any:
+    response = client.get(path, secure=True)
+    return response.json() if response.status_code == 200 else []
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_list_shows_exactly_the_real_objects_in_scope(world, actor):
+    """Issue 12 (B8): the inbox (claims units in scope), the evidence files, the register, the monthly reports and
+    the claims units each list exactly what the actor's scope holds of two insurers' objects in both cities."""
+    client = world.client(actor)
+    inbox = client.get("/cases/", secure=True).content.decode()
+    files = {ref: name for name, ref in (("agreed", world.evidence.reference), ("fuxi", world.fuxi_file.reference),
+                                         ("confirming", world.confirming_evidence.reference))}  # fmt: skip
+    entries = {entry.pk: key for key, entry in world.adjusters.items()}
+    reports = {report.pk: key for key, report in world.reports.items() if key in REPORT_READERS}
+    units = {unit.pk: key for key, unit in world.units.items()}
+    seen = {
+        "inbox": {name for name in ("agreed", "confirming") if world.case_of(name).number in inbox},
+        "evidence": {files[f["reference"]] for f in _json(client, "/api/v1/evidence/files") if f["reference"] in files},
+        "register": {entries[a["id"]] for a in _json(client, "/api/v1/credentials/adjusters") if a["id"] in entries},
+        "reports": {reports[r["id"]] for r in _json(client, "/api/v1/credentials/reports") if r["id"] in reports},
+        "units": {units[u["id"]] for u in _json(client, "/api/v1/organisations/claims-units") if u["id"] in units},
+    }
+    wanted = {"inbox": INBOX.get(actor, set()) - {"draft"}, "evidence": EVIDENCE_FILES.get(actor, set()),
+              "register": REGISTER.get(actor, set()), "reports": REPORTS.get(actor, set()),
+              "units": CLAIMS_UNITS.get(actor, set())}  # fmt: skip
+    assert seen == wanted
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cases/selectors.inbox_for_user excludes a case when ANY party has no claims "
+    "unit yet (a joined phone before its details): the draft vanishes from 麦积's inbox (outside scope.py)",
+)
+@pytest.mark.parametrize("actor", ["maiji_hq", "maiji_unit1"])
+def test_a_case_with_a_party_not_yet_routed_stays_in_the_other_partys_inbox(world, actor):
+    """Issue 12 (found by the real-object matrix): the draft's party A is 麦积's, routed to its 武都 unit; party B
+    joined from a phone and has no insurer yet. 麦积's unit must still see the case in its inbox."""
+    assert world.draft.number in world.client(actor).get("/cases/", secure=True).content.decode()
+
+
+def _leak_needles(world: World) -> dict[str, frozenset[str]]:
+    """What must not reach an actor, with who may see it: every person's full personal data (shown masked
+    everywhere; in full only on the person's own phone, or on the entry's edit form for the company correcting it)
+    and the objects of the world (case numbers, evidence files, the parties' plates) outside the actor's scope."""
+    from tests.factories import A_DETAILS, B_DETAILS
+    from tests.world import ADJUSTER_PEOPLE, PHONE_A, PHONE_B, PHONE_STRANGER, id_number
+
+    needles: dict[str, frozenset[str]] = {
+        A_DETAILS["driver_name"]: frozenset({"phone_a"}), A_DETAILS["driver_licence"]: frozenset({"phone_a"}),
+        B_DETAILS["driver_name"]: frozenset({"phone_b"}), B_DETAILS["driver_licence"]: frozenset({"phone_b"}),
+        PHONE_A: frozenset(), PHONE_B: frozenset(), PHONE_STRANGER: frozenset(),
+        "演示车主": frozenset(), "13800001234": frozenset(),  # the demo policies' holder
+        world.agreed.number: SEES_AGREED | PARTIES_OF_AGREED,
+        world.confirming.number: SEES_CONFIRMING | PARTIES_OF_AGREED,
+        world.draft.number: SEES_DRAFT | {"phone_stranger"},
+        world.evidence.reference: SEES_AGREED, world.confirming_evidence.reference: SEES_CONFIRMING,
+        world.fuxi_file.reference: SEES_FUXI_FILE,
+        A_DETAILS["plate"]: frozenset(MAIJI | {"antifraud", "admin"} | PARTIES_OF_AGREED),
+        B_DETAILS["plate"]: frozenset(TIANLONG | {"antifraud", "admin"} | PARTIES_OF_AGREED),
+    }  # fmt: skip
+    for serial, (key, (name, phone)) in enumerate(ADJUSTER_PEOPLE.items(), start=1):
+        for needle in (name, phone, id_number(serial)):
+            needles[needle] = frozenset(ENTRY_EDITORS[key])
+    return needles
+
+
+def _company_of(username: str) -> str:
+    return username.split("_")[0] if username.split("_")[0] in {"tianlong", "maiji", "fuxi", "bailong"} else ""
+
+
+def _shown(world: World, actor: str) -> dict[str, str]:
+    """Every page and JSON answer of the world's objects and lists the actor was shown (a refusal may repeat the
+    address asked for, as the 404 page does: only what was shown with 200 is read)."""
+    client = world.client(actor)
+    answers = {name: client.get(read.path(world), secure=True) for name, read in READS.items()}
+    answers |= {path: client.get(path, secure=True) for path in LISTS}
+    return {where: _text(answer) for where, answer in answers.items() if answer.status_code == 200}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_no_answer_shows_an_actor_what_is_outside_its_scope(world, actor):
+    """Issue 12 (B8): every page and JSON answer an actor may open in a world with real cases, adjusters and
+    policies of two insurers is searched for personal data and for objects outside the actor's scope."""
+    hidden = {needle for needle, seers in _leak_needles(world).items() if actor not in seers}
+    leaks = sorted(
+        (where, needle) for where, body in _shown(world, actor).items() for needle in hidden if needle in body
+    )
+    assert not leaks, f"{actor}: {leaks}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the case page's timeline names the account of whoever acted, another "
+    "insurer's staff included (cases/selectors.timeline, outside scope.py): reported, not fixed here",
+)
+@pytest.mark.parametrize("actor", ["tianlong_hq", "maiji_unit2"])
+def test_no_answer_names_another_insurers_people(world, actor):
+    """Issue 12 (B8: staff of one insurer never see another insurer's people): found by the real-object matrix."""
+    company = _company_of(actor)
+    others = [user for user in world.users.values() if _company_of(user.username) not in ("", company)]
+    names = {user.username for user in others} | {user.full_name for user in others if user.full_name}
+    leaks = sorted((where, name) for where, body in _shown(world, actor).items() for name in names if name in body)
+    assert not leaks, f"{actor}: {leaks}"
