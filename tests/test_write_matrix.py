@@ -664,3 +664,30 @@ def test_who_may_write_what_in_the_back_office(world, rf):
             if writers != wanted:
                 wrong[(label, action)] = sorted(writers ^ wanted)
     assert wrong == {}
+
+
+# --- holes the matrix found --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["/api/v1/cases/join", "/cases/join/"])
+def test_a_join_code_issued_before_the_agreement_does_not_add_a_party_to_the_agreed_case(world, route):
+    """Issue 12 (B1, B8): a join code lives an hour; the parties may agree within it. Whoever holds the code then
+    must not add a third party to the agreed case (its 协议书 names two; a party without an insurer also took the
+    case out of both insurers' inboxes). One answer, as for a wrong or expired code."""
+    from claimbridge.cases.services import join
+    from tests.world import confirmed
+
+    case = world.confirming
+    code = join.case_join_code_issue(case=case)
+    confirmed(case)
+    assert case.state == "agreed"
+    before = fingerprint()
+    body = {"join_code": code, "phone": PHONE_JOINER, "sms_code": sms_code_for(PHONE_JOINER)}
+    if route.startswith("/api/"):
+        answer = world.client("anonymous").post(route, body, content_type="application/json", secure=True)
+        assert answer.json()["error"]["code"] == "join_refused"
+    else:
+        answer = world.client("anonymous").post(route, body, secure=True)
+    assert answer.status_code == 422
+    assert fingerprint() == before
+    assert case.parties.count() == 2

@@ -223,7 +223,8 @@ def sms_code_for(phone: str) -> str:
     return found.group()
 
 
-def _confirmed(case: Any) -> Any:
+def confirmed(case: Any) -> Any:
+    """Both parties of a two-party case confirm on their phones: agreed, with its 协议书."""
     from claimbridge.cases.services.quick_claim import party_confirm
 
     a, b = case.parties.order_by("label")
@@ -238,7 +239,7 @@ def _cases(users: dict[str, Any]) -> tuple[Any, Any, Any]:
     from claimbridge.cases.services.intake import PartyInput
     from tests.factories import two_party_case, wudu_case
 
-    agreed = _confirmed(two_party_case(photos=(0, 1, 2)))
+    agreed = confirmed(two_party_case(photos=(0, 1, 2)))
     a = agreed.parties.get(label="A")
     handoffs.handoff(party=a, to_unit=unit_of("maiji", "620502"), reason="customer_asked", user=users["maiji_unit1"],
                      note="客户要求在承保地天水理赔")  # fmt: skip

@@ -18,6 +18,7 @@ from claimbridge.cases.services.record import case_lock, event_append
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.throttle import hit
+from claimbridge.rules.case_flow import EDITABLE_STATES
 
 JOIN_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: easy to read out at the roadside
 JOIN_CODE_LENGTH = 6
@@ -74,7 +75,10 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
         raise too_many_attempts()
     if not hit(f"join:code:{code}", limit=JOIN_ATTEMPTS_PER_CODE, window_seconds=JOIN_WINDOW_SECONDS):
         raise too_many_attempts()
-    case = Case.objects.filter(join_code=code, join_code_expires_at__gt=timezone.now()).first() if code else None
+    # Only a case the parties may still change takes a new party: a code issued before the agreement (or before the
+    # case went to the police) stops working then, with the one answer for codes that do not work (issue 12).
+    live = Case.objects.filter(join_code=code, join_code_expires_at__gt=timezone.now(), state__in=EDITABLE_STATES)
+    case = live.first() if code else None
     if case is None:
         raise join_refused()
     try:
@@ -85,6 +89,8 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
     index = blind_index(phone, purpose="phone")
     with transaction.atomic():
         locked = case_lock(pk=case.pk)
+        if locked.state not in EDITABLE_STATES:  # agreed meanwhile
+            raise join_refused()
         existing = CaseParty.objects.filter(case=locked, phone_index=index).first()
         if existing is not None:
             return locked, existing
