@@ -24,8 +24,8 @@ request did is read from a fingerprint of the database (every table a write may 
 
 `test_every_write_route_is_in_the_matrix` fails when a route that accepts a write exists — in the URLconf (found by
 POSTing to every page as one actor of each role and seeing an answer other than 405) or in the OpenAPI document —
-without an entry here. How the matrix was checked to fail when a scope check is broken on purpose is in the
-module's history (issue 12 acceptance item 2) and in `test_the_matrix_fails_when_a_scope_check_is_broken`.
+without an entry here. `test_the_matrix_fails_when_a_scope_check_is_broken` replaces scope checks with careless
+versions and sees the matrix fail (issue 12, acceptance item 2); the admin's writes are listed model by model.
 """
 
 from __future__ import annotations
@@ -565,11 +565,8 @@ def _wrong(write: Write, actor: str, response: Any, changed: list[str]) -> str:
     return f"refused with {status} {location}"
 
 
-@pytest.mark.parametrize("name", list(WRITES))
-def test_each_write_route_changes_something_exactly_for_those_who_may(world, name):
-    """Issue 12 (tests that can fail; acceptance item 2; B8): the route, with real ids of the world, sent by every
-    actor; the change happens for exactly the actors allowed and for nobody else, whose answer is a refusal."""
-    write = WRITES[name]
+def _run(world: World, write: Write) -> dict[str, str]:
+    """Send the write as every actor, each from the same world; what was wrong, per actor."""
     extra = write.prepare(world) if write.prepare else {}
     before = fingerprint()
     wrong = {}
@@ -580,7 +577,49 @@ def test_each_write_route_changes_something_exactly_for_those_who_may(world, nam
         if why:
             wrong[actor] = why
     assert fingerprint() == before  # every actor's request was rolled back
+    return wrong
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_each_write_route_changes_something_exactly_for_those_who_may(world, name):
+    """Issue 12 (tests that can fail; acceptance item 2; B8): the route, with real ids of the world, sent by every
+    actor; the change happens for exactly the actors allowed and for nobody else, whose answer is a refusal."""
+    wrong = _run(world, WRITES[name])
     assert not wrong, f"{name}:\n" + "\n".join(f"  {actor}: {why}" for actor, why in sorted(wrong.items()))
+
+
+def _any_insurer_staff_handles_any_party(self: Any, party: Any) -> bool:
+    return self.role == "insurer_staff"
+
+
+def _company_changes_its_people_anywhere(self: Any, adjuster: Any) -> bool:
+    return self.role == "insurer_staff" and adjuster.insurer_id == self.insurer_id
+
+
+def _insurer_staff_see_every_file(self: Any) -> Any:
+    from django.db.models import Q
+
+    return Q() if self.insurer_id else Q(pk__in=[])
+
+
+BROKEN = {  # a scope check broken on purpose, and a route of the matrix that must then fail
+    "may_handle_party": (_any_insurer_staff_handles_any_party, "api contact agreed A"),
+    "may_change_adjuster": (_company_changes_its_people_anywhere, "web 天陇's Longnan adjuster left"),
+    "evidence_files_q": (_insurer_staff_see_every_file, "api upload into 伏羲's own file"),
+}
+
+
+@pytest.mark.parametrize("check", list(BROKEN))
+def test_the_matrix_fails_when_a_scope_check_is_broken(world, monkeypatch, check):
+    """Issue 12 (acceptance item 2: a deliberately broken scope check makes the matrix fail): with the check replaced
+    by a careless version, the route's matrix names the actors who could then change what is not theirs."""
+    from claimbridge.accounts.scope import Scope
+
+    broken, route = BROKEN[check]
+    assert not _run(world, WRITES[route])
+    monkeypatch.setattr(Scope, check, broken)
+    wrong = _run(world, WRITES[route])
+    assert any(why.startswith("may not, but changed") for why in wrong.values()), wrong
 
 
 def test_every_write_entry_can_fail_both_ways():
