@@ -174,14 +174,12 @@ def world_patches() -> Iterator[None]:
 
 def _staff(username: str, insurer_code: str, where: str) -> Any:
     from claimbridge.accounts.models import Role, User
-    from claimbridge.organisations.models import Branch, ClaimsUnit
+    from claimbridge.organisations.models import Branch, ClaimsUnit, Insurer
 
     kind, code = where.split(":")
     user = User(username=username, role=Role.INSURER_STAFF, full_name=f"测试{username[-3:]}",
                 phone=f"1390000{len(username):02d}{sum(map(ord, username)) % 100:02d}")  # fmt: skip
-    user.insurer_id = ClaimsUnit.objects.filter(branch__insurer__code=insurer_code).values_list(
-        "branch__insurer_id", flat=True
-    )[0]
+    user.insurer = Insurer.objects.get(code=insurer_code)
     if kind == "branch" and code.endswith("00"):
         user.branch = Branch.objects.get(insurer_id=user.insurer_id, level="city", city__code=code)
     elif kind == "branch":
