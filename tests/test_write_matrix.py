@@ -730,3 +730,23 @@ def test_a_join_code_issued_before_the_agreement_does_not_add_a_party_to_the_agr
     assert answer.status_code == 422
     assert fingerprint() == before
     assert case.parties.count() == 2
+
+
+def test_the_review_rule_is_asked_by_the_service_whatever_reaches_it(world):
+    """Issue 12 (B8, R6): the pages and the API never show an association another city's entries (the register's
+    selectors), so no route can tell whether the review rule itself refuses them; the service is called here
+    directly, for every account: only the association of the entry's city reviews it."""
+    from claimbridge.core.errors import AppError
+    from claimbridge.credentials import services
+
+    entry = world.adjusters["tl_ts"]  # 天陇's, submitted to the Tianshui association
+    answers = {}
+    for actor in sorted(SIGNED_IN):
+        with transaction.atomic():
+            try:
+                services.adjuster_review(user=world.users[actor], adjuster=entry, decision="approve")
+                answers[actor] = "approved"
+            except AppError as refused:
+                answers[actor] = f"{refused.status} {refused.code}"
+            transaction.set_rollback(True)
+    assert answers == {actor: "approved" if actor == "ts_assoc" else "403 not_reviewer" for actor in SIGNED_IN}

@@ -179,13 +179,13 @@ def _staff(username: str, insurer_code: str, where: str) -> Any:
     kind, code = where.split(":")
     user = User(username=username, role=Role.INSURER_STAFF, full_name=f"测试{username[-3:]}",
                 phone=f"1390000{len(username):02d}{sum(map(ord, username)) % 100:02d}")  # fmt: skip
-    user.insurer = Insurer.objects.get(code=insurer_code)
+    user.insurer = insurer = Insurer.objects.get(code=insurer_code)
     if kind == "branch" and code.endswith("00"):
-        user.branch = Branch.objects.get(insurer_id=user.insurer_id, level="city", city__code=code)
+        user.branch = Branch.objects.get(insurer=insurer, level="city", city__code=code)
     elif kind == "branch":
-        user.branch = Branch.objects.get(insurer_id=user.insurer_id, level="county", county__code=code)
+        user.branch = Branch.objects.get(insurer=insurer, level="county", county__code=code)
     else:
-        user.claims_unit = ClaimsUnit.objects.get(branch__insurer_id=user.insurer_id, branch__county__code=code)
+        user.claims_unit = ClaimsUnit.objects.get(branch__insurer=insurer, branch__county__code=code)
     user.approval_limit = 50_000
     user.set_password(DEMO_PASSWORD)
     user.save()
