@@ -249,13 +249,12 @@ def main() -> None:
     args = parser.parse_args()
     modules = list(config["modules"]) if args.module == "all" else [args.module]
 
-    previous: dict[str, Any] = {}
+    results = {module: run_module(module, config, args.max_children, args.keep) for module in modules}
+    previous: dict[str, Any] = {}  # read only now: another module's run may have finished meanwhile
     if RESULTS.exists():
         with contextlib.suppress(ValueError, KeyError):
             previous = json.loads(RESULTS.read_text(encoding="utf-8"))["modules"]
-    results = {name: previous[name] for name in config["modules"] if name in previous and name not in modules}
-    for module in modules:
-        results[module] = run_module(module, config, args.max_children, args.keep)
+    results = {**{name: previous[name] for name in config["modules"] if name in previous}, **results}
     ordered = {name: results[name] for name in config["modules"] if name in results}
     SURVIVORS.parent.mkdir(parents=True, exist_ok=True)
     SURVIVORS.write_text(survivors_text(ordered), encoding="utf-8")

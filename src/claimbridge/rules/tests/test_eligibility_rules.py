@@ -296,6 +296,8 @@ BAD_INPUT: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("accident.vehicle_count", _set("accident.vehicle_count", 1001), "应在 1 到 1000 之间", "must be between 1 and 1000"),
     ("parties[1].evidence.photos", _set("parties.1.evidence.photos", 10_001), "应在 0 到 10000 之间",
      "must be between 0 and 10000"),
+    ("parties[0].evidence.videos", _set("parties.0.evidence.videos", 10_001), "应在 0 到 10000 之间",
+     "must be between 0 and 10000"),
     ("accident.date", _set("accident.date", "2018-04-30"), "2018-05-01 之前没有在线快处的事故情形目录",
      "no circumstance catalogue is in force before 2018-05-01"),
     ("parties", _set("accident.vehicle_count", 1), "当事方（2）多于车辆数（1）",
