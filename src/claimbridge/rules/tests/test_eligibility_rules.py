@@ -7,12 +7,14 @@ written outside the two cities, one party only — and messages that could lose 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
 
 from claimbridge.rules.common import RuleInputError
-from claimbridge.rules.eligibility import eligibility_from_document
+from claimbridge.rules.eligibility import Policy, decide_eligibility, eligibility_from_document, read_eligibility
 
 
 def party(party_id: str, plate: str, city: str = "621200", photos: int = 2, videos: int = 0) -> dict[str, Any]:
@@ -127,6 +129,16 @@ def test_a_commercial_policy_written_outside_the_two_cities_fails_the_region_con
         "B 方的保单不是在陇南或天水承保的",
         "The policies of B were not written in Longnan or Tianshui",
     )
+
+
+def test_an_own_damage_policy_may_be_listed_and_counts_for_no_condition():
+    """R3 (3): 车损险 is read (a party lists what it holds) but neither replaces nor spoils 交强险 or 三者险."""
+    document = scrape()
+    own = {"type": "own_damage", "city": "110000", "start": "2024-01-01", "end": "2024-12-31", "limit": "80000"}
+    document["parties"][0]["policies"].append(own)
+    assert decide(document)["failed"] == []
+    document["parties"][0]["policies"] = [own]
+    assert decide(document)["failed"] == ["ctpl_both", "third_party_both"]
 
 
 def test_an_unconfirmed_commercial_policy_is_marked_unverified():
@@ -250,6 +262,12 @@ MESSAGES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "The insurer of B lacks a city branch in Longnan or in Tianshui",
     ),
     (
+        "insurer_in_both_cities",
+        _set("parties.0.insurer_city_branches", ["621200"]),
+        "A 方的承保公司未在陇南、天水两地均设市级分支机构",
+        "The insurer of A lacks a city branch in Longnan or in Tianshui",
+    ),
+    (
         "listed_circumstance",
         _set("accident.circumstances", {"A": [21], "B": []}),
         "事故不属于目录第 1–20 项所列情形，责任需协商或由交警认定",
@@ -329,3 +347,30 @@ def test_impossible_eligibility_input_is_refused_with_its_field_and_reason(field
     assert caught.value.field == field
     assert caught.value.text.zh == f"{field}：{zh}"
     assert caught.value.text.en == f"{field}: {en}"
+
+
+# --- the Python API ----------------------------------------------------------------------------------------------
+
+
+def test_the_decision_object_says_eligible_and_which_conditions_failed():
+    """R3, issue 12: `EligibilityDecision.eligible` and `.failed` (the Python API) agree with the JSON answer."""
+    assert decide_eligibility(*read_eligibility(scrape())).eligible is True
+    document = scrape()
+    document["accident"]["casualties"] = True
+    document["parties"][1]["inspection_valid"] = False
+    decision = decide_eligibility(*read_eligibility(document))
+    assert decision.eligible is False
+    assert decision.failed == ["no_casualties", "vehicles_inspected"]
+
+
+def test_a_policy_built_without_saying_otherwise_counts_as_confirmed_by_the_register():
+    """R3: `Policy.verified` defaults to True (the register's own records); only a party's word is unverified."""
+    accident_, parties, catalogue = read_eligibility(scrape())
+    cover = (
+        Policy("ctpl", "620500", date(2024, 1, 1), date(2024, 12, 31), None),
+        Policy("third_party", "620500", date(2024, 1, 1), date(2024, 12, 31), None),
+    )
+    parties[1] = replace(parties[1], policies=cover)
+    decision = decide_eligibility(accident_, parties, catalogue)
+    assert decision.eligible is True
+    assert decision.unverified == ()

@@ -7,10 +7,13 @@ no test looked at (exactly 2,000.00, an injury of one kind only, a car without �
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 from claimbridge.rules.common import RuleInputError
-from claimbridge.rules.settlement import settlement_from_document
+from claimbridge.rules.settlement import Accident, Payment, Vehicle, VehicleLosses, settle, settlement_from_document
 
 from .builders import accident, paid, vehicle
 
@@ -233,6 +236,17 @@ def test_a_car_without_own_damage_cover_gets_nothing_for_its_own_share():
     assert result["uncovered"] == {"A": "12600.00", "B": "8400.00"}  # 18,000 × 70 %, 28,000 × 30 %
 
 
+def test_one_fen_beyond_the_compulsory_limit_is_still_paid_by_commercial_cover():
+    """B2: B lost 2,000.01; A's 交强险 pays 2,000 and A's 商业三者险 the last fen (no tolerance swallows it)."""
+    document = accident(vehicle("A", "full", "0", third_party_limit="1000000"), vehicle("B", "none", "2000.01"))
+    result = settlement_from_document(document)
+    assert paid(result) == {
+        ("A", "B", "ctpl", "property", None): "2000.00",
+        ("A", "B", "third_party", "property", None): "0.01",
+    }
+    assert result["uncovered"]["B"] == "0.00"
+
+
 def test_the_own_damage_limit_caps_what_own_damage_cover_pays():
     """B2: A's own share is 50,000 − 100 (B's no-fault 交强险) = 49,900; its 车损险 is insured for 10,000 only."""
     document = accident(
@@ -386,3 +400,22 @@ def test_impossible_input_is_refused_with_its_field_and_reason_in_both_languages
     assert caught.value.field == field
     assert caught.value.text.zh == f"{field}：{zh}"
     assert caught.value.text.en == f"{field}: {en}"
+
+
+# --- the Python API: what a Vehicle built with defaults holds ------------------------------------------------------
+
+
+def test_a_vehicle_built_with_defaults_has_one_set_of_compulsory_limits_and_no_other_cover():
+    """Issue 12, B2: the kernel's dataclasses are its Python API; a Vehicle given only its id, liability and losses
+    has 交强险 (one set of limits), no commercial third-party cover and no 车损险 — so example 1 pays 2,000 each way
+    and nothing else."""
+    a = Vehicle("A", Decimal("0.7"), losses=VehicleLosses(vehicle=Decimal(20000)))
+    b = Vehicle("B", Decimal("0.3"), losses=VehicleLosses(vehicle=Decimal(30000)))
+    settlement = settle(Accident(date(2024, 6, 1), (b, a)))
+    assert settlement.payments == (
+        Payment("A", "B", "ctpl", "property", Decimal("2000.00")),
+        Payment("B", "A", "ctpl", "property", Decimal("2000.00")),
+    )
+    assert settlement.uncovered == {"A": Decimal(18000), "B": Decimal(28000)}
+    assert settlement.mutual_self_compensation is False
+    assert settlement.no_fault_proxy is False
