@@ -72,6 +72,14 @@ bench: kernel-compiled
 bench-intake: $(BIN)/claimbridge
 	$(BIN)/python bench/intake.py --out bench/results/intake.json
 
+# Mutation testing (not part of `make test` or CI; docs/mutation.md): MODULE=settlement|eligibility|scope, or all.
+# Scores to bench/results/mutation.json, surviving mutants with their diffs to bench/results/mutation-survivors.txt.
+MODULE ?= all
+MUTATION_WORKERS ?= 2
+.PHONY: mutation
+mutation: $(BIN)/claimbridge
+	$(BIN)/python bench/mutation.py --module $(MODULE) --max-children $(MUTATION_WORKERS)
+
 test: lint typecheck checks test-sqlite test-postgres test-kernel-compiled
 
 # The OpenAPI document as reviewed (docs/openapi.json): rewrite it after changing the API, and review the diff.
