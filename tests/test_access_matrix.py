@@ -566,11 +566,6 @@ def test_each_list_shows_exactly_the_real_objects_in_scope(world, actor):
     assert seen == wanted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cases/selectors.inbox_for_user excludes a case when ANY party has no claims "
-    "unit yet (a joined phone before its details): the draft vanishes from 麦积's inbox (outside scope.py)",
-)
 @pytest.mark.parametrize("actor", ["maiji_hq", "maiji_unit1"])
 def test_a_case_with_a_party_not_yet_routed_stays_in_the_other_partys_inbox(world, actor):
     """Issue 12 (found by the real-object matrix): the draft's party A is 麦积's, routed to its 武都 unit; party B
@@ -628,11 +623,6 @@ def test_no_answer_shows_an_actor_what_is_outside_its_scope(world, actor):
     assert not leaks, f"{actor}: {leaks}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the case page's timeline names the account of whoever acted, another "
-    "insurer's staff included (cases/selectors.timeline, outside scope.py): reported, not fixed here",
-)
 @pytest.mark.parametrize("actor", ["tianlong_hq", "maiji_unit2"])
 def test_no_answer_names_another_insurers_people(world, actor):
     """Issue 12 (B8: staff of one insurer never see another insurer's people): found by the real-object matrix."""

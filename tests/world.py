@@ -100,7 +100,7 @@ DRAFT_A = CONFIRMING_A
 COVERS_LONGNAN = {"tianlong_hq", "tianlong_branch", "tianlong_wudu", "tianlong_unit1", "tianlong_unit_ln2",
                   "maiji_hq", "maiji_branch", "maiji_unit1", "fuxi_hq", "bailong_hq"}  # fmt: skip
 COVERS_TIANSHUI = {"tianlong_hq", "tianlong_branch_ts", "tianlong_unit2", "maiji_hq", "maiji_branch_ts", "maiji_unit2",
-                   "fuxi_hq", "fuxi_unit1", "bailong_hq"}  # fmt: skip
+                   "fuxi_hq", "fuxi_unit1"}  # fmt: skip  # 白龙 works in Longnan only: it submits nobody to Tianshui
 CREDENTIALED = {"tianlong_adj1", "maiji_adj1", "maiji_adj2"}
 # Who may see each object at all (cases_q, evidence_files_q, the register's selectors): to anyone else a write route
 # answers as if it did not exist, 404 (or 403 where the page's door refuses the role first).

@@ -145,6 +145,17 @@ class Scope:
             return Q(insurer_id=self.insurer_id)
         return _NOTHING
 
+    def administers_q(self, city_lookup: str) -> Q:
+        """Organisation data (branches, claims units, service areas, counties, police units) the user may change in
+        the back office: the platform administrator all; an association's staff its own city's only — routing in the
+        other city is the other association's (B8, R16). `city_lookup` is the path to the row's city id, e.g.
+        "branch__city_id"."""
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return Q(**{city_lookup: self.city_id})
+        return _NOTHING
+
     def register_q(self) -> Q:
         """Rows of the adjusters' register that carry an insurer and an association (entries, monthly reports): a
         company's staff its own company's, an association's staff its city's, the platform administrator all (B8,
@@ -211,8 +222,9 @@ class Scope:
     # acts for no company and no association, so changes nothing in it.
 
     def register_city_ids(self) -> frozenset[int] | None:
-        """For insurer staff, the cities whose register entries their scope covers: None for the whole company,
-        the city of their branch or of their claims unit's branch otherwise; nobody else covers any."""
+        """For insurer staff, the cities whose register entries their scope covers: for the whole company, every city
+        where it has a city branch (a company does not submit people to a city it does not work in); the city of
+        their branch or of their claims unit's branch otherwise; nobody else covers any."""
         if self.role != Role.INSURER_STAFF or not self.insurer_id:
             return frozenset()
         if self.claims_unit_id:
@@ -223,7 +235,9 @@ class Scope:
         if self.branch_id:
             branches = Branch.objects.filter(pk=self.branch_id, insurer_id=self.insurer_id)
             return frozenset(branches.values_list("city_id", flat=True))
-        return None
+        return frozenset(
+            Branch.objects.filter(insurer_id=self.insurer_id, level="city").values_list("city_id", flat=True)
+        )
 
     def may_submit_adjuster(self, *, city_id: int) -> bool:
         """Submit one of the company's people to a city's association: insurer staff whose scope covers that city."""

@@ -33,6 +33,17 @@ def verification_code(digest: str) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
+def code_as_typed(text: str) -> str:
+    """A verification code as people type it from paper: any case, with or without the dashes or spaces, 0 for O,
+    1 for I and 8 for B (the code's alphabet, base32, has neither 0, 1 nor 8) — back in its printed form."""
+    import re
+
+    letters = re.sub(r"[^0-9A-Za-z]", "", text).upper().translate(str.maketrans("018", "OIB"))
+    if len(letters) != 16:
+        return text.strip().upper()[:19]
+    return "-".join(letters[i : i + 4] for i in range(0, 16, 4))
+
+
 def _label(choices: Any, value: str) -> str:
     try:
         return str(choices(value).label)

@@ -170,8 +170,19 @@ class FactsForm(forms.Form):
     party_left_scene = _yes_no(LEFT_SCENE)
     scene_difficult = _yes_no(SCENE_DIFFICULT)
     damage = forms.ChoiceField(label=_("How bad is the damage?"), choices=Damage.choices)
-    estimated_loss = forms.DecimalField(label=_("Estimated loss, both vehicles (yuan)"), min_value=0, max_value=10_000_000,
-                                        decimal_places=2, max_digits=12)  # fmt: skip
+    estimated_loss = forms.CharField(label=_("Estimated loss, both vehicles (yuan)"), max_length=20,
+                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # fmt: skip
+
+    def clean_estimated_loss(self) -> Any:
+        """Yuan as the platform reads money everywhere (core.inputs): the message says the range, in the reader's
+        language."""
+        from claimbridge.core.inputs import checked_money
+
+        try:
+            return checked_money(self.cleaned_data["estimated_loss"].replace(",", "").replace("，", "").strip(),
+                                 field="estimated_loss")  # fmt: skip
+        except AppError as refused:
+            raise forms.ValidationError(refused.message) from None
 
     def facts(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

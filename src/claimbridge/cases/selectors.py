@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
@@ -104,9 +104,9 @@ def inbox_for_user(*, user: Any, state: str = "", limit: int = 200) -> list[tupl
     with the first service-level clock not yet met on this user's company's claim. Three queries, whatever the rows."""
     scope = scope_for(user)
     units = scope.claims_units_q(prefix="parties__claims_unit__")
-    cases = Case.objects.filter(
-        pk__in=Case.objects.filter(units).exclude(parties__claims_unit__isnull=True).values("pk")
-    )
+    # One filter, so that both conditions hold for the same party: a case stays in the inbox while another party
+    # (a phone that joined but has not given its details) is not routed yet.
+    cases = Case.objects.filter(pk__in=Case.objects.filter(units & Q(parties__claims_unit__isnull=False)).values("pk"))
     if state:
         cases = cases.filter(state=state)
     insurer_id = scope.insurer_id
@@ -125,12 +125,31 @@ def inbox_for_user(*, user: Any, state: str = "", limit: int = 200) -> list[tupl
     return answer
 
 
-def timeline(*, case: Case) -> list[dict[str, Any]]:
+def timeline(*, case: Case, user: Any = None) -> list[dict[str, Any]]:
+    """The case's events in order. Who acted is named only when the reader may know that person (the scope's
+    directory rule); anyone else is shown by what they are, e.g. another insurer's staff (B8)."""
+    from claimbridge.accounts.models import User
+
+    events = list(case.events.select_related("actor", "actor__insurer").order_by("sequence"))
+    actor_ids = {event.actor_id for event in events if event.actor_id}
+    known = set(scope_for(user).filter_users(User.objects.filter(pk__in=actor_ids)).values_list("pk", flat=True))
     return [
-        {"sequence": event.sequence, "kind": event.kind, "at": event.at, "actor": event.actor.username if event.actor else "",
+        {"sequence": event.sequence, "kind": event.kind, "at": event.at, "actor": _actor_label(event.actor, known),
          "data": event.data, "name": in_current_language(*event_name(event.kind))}
-        for event in case.events.select_related("actor").order_by("sequence")
+        for event in events
     ]  # fmt: skip
+
+
+def _actor_label(actor: Any, known: set[int]) -> str:
+    if actor is None:
+        return ""
+    if actor.pk in known:
+        return str(actor.username)
+    if actor.insurer_id:
+        insurer = reference.insurers_by_id().get(actor.insurer_id)
+        name = insurer.display_short_name if insurer else ""
+        return in_current_language(f"{name}工作人员", f"staff of {name}")
+    return in_current_language("平台用户", "a platform user")
 
 
 def service_points_for(*, county: Any) -> list[ServicePoint]:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.accounts.scope import scope_for
 from claimbridge.organisations.models import (
     AntiFraudCommittee,
     Association,
@@ -26,20 +27,41 @@ from claimbridge.organisations.models import (
 from claimbridge.organisations.services import service_area_check
 
 
-class CountyInline(admin.TabularInline):
+class CityScoped:
+    """An admin whose rows belong to a city: association staff see and change only their own city's (the scope's
+    `administers_q`); the platform administrator everything."""
+
+    city_lookup = "city_id"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        return queryset.filter(scope_for(request.user).administers_q(self.city_lookup))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Choices of a city, county or branch limited to what the user administers (no routing into the other city)."""
+        scope = scope_for(request.user)
+        related = {"city": "pk", "county": "city_id", "branch": "city_id", "claims_unit": "branch__city_id"}
+        if db_field.name in related and not scope.is_platform_admin:
+            kwargs["queryset"] = db_field.related_model.objects.filter(scope.administers_q(related[db_field.name]))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class CountyInline(CityScoped, admin.TabularInline):
     model = County
     extra = 0
     fields = ["code", "name", "name_en"]
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(CityScoped, admin.ModelAdmin):
+    city_lookup = "pk"
+
     list_display = ["code", "name", "name_en", "plate_prefix"]
     inlines = [CountyInline]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(CityScoped, admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "city"]
     list_filter = ["city"]
     search_fields = ["code", "name", "name_en"]
@@ -67,14 +89,15 @@ class ServiceAreaFormSet(BaseInlineFormSet):
         return
 
 
-class ServiceAreaInline(admin.TabularInline):
+class ServiceAreaInline(CityScoped, admin.TabularInline):
     model = ServiceArea
+    city_lookup = "county__city_id"
     formset = ServiceAreaFormSet
     extra = 0
     autocomplete_fields = ["county", "claims_unit"]
 
 
-class BranchInline(admin.TabularInline):
+class BranchInline(CityScoped, admin.TabularInline):
     model = Branch
     extra = 0
     fields = ["level", "city", "county", "parent", "name", "name_en", "phone"]
@@ -103,7 +126,7 @@ class InsurerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(CityScoped, admin.ModelAdmin):
     list_display = ["name", "insurer", "level", "city", "county"]
     list_filter = ["insurer", "level", "city"]
     search_fields = ["name", "name_en"]
@@ -111,7 +134,9 @@ class BranchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimsUnit)
-class ClaimsUnitAdmin(admin.ModelAdmin):
+class ClaimsUnitAdmin(CityScoped, admin.ModelAdmin):
+    city_lookup = "branch__city_id"
+
     list_display = ["name", "branch", "phone", "hours"]
     list_filter = ["branch__insurer", "branch__city"]
     search_fields = ["name", "name_en", "branch__name"]
@@ -122,7 +147,7 @@ class ClaimsUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Association)
-class AssociationAdmin(admin.ModelAdmin):
+class AssociationAdmin(CityScoped, admin.ModelAdmin):
     list_display = ["name", "name_en", "city"]
 
 
@@ -139,6 +164,6 @@ class AntiFraudCommitteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrafficPoliceUnit)
-class TrafficPoliceUnitAdmin(admin.ModelAdmin):
+class TrafficPoliceUnitAdmin(CityScoped, admin.ModelAdmin):
     list_display = ["name", "city", "county", "phone"]
     list_filter = ["city"]

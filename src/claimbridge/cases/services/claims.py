@@ -201,9 +201,14 @@ def claim_close(*, claim: Claim, user: Any, reason: str) -> Claim:
     _check(user, claim.party)
 
     def applies(current: Claim) -> None:
-        if reason not in CLOSE_REASONS or (reason == "paid_in_full") != (current.state == "paid"):
+        if reason not in CLOSE_REASONS:
+            raise AppError("bad_reason", "请选择结案原因", "choose a reason for closing", field="reason")
+        if reason == "paid_in_full" and current.state != "paid":
+            raise AppError("not_paid", "尚未支付，不能以“已足额赔付”结案", "nothing has been paid yet: it cannot close as paid in full",
+                           field="reason")  # fmt: skip
+        if reason != "paid_in_full" and current.state == "paid":
             raise AppError(
-                "bad_reason", "请选择适用的结案原因", "choose a reason for closing that applies", field="reason"
+                "paid", "已支付的理赔以“已足额赔付”结案", "a paid claim closes as paid in full", field="reason"
             )
 
     with transaction.atomic():

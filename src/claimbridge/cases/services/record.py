@@ -73,8 +73,16 @@ def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any]) -> 
 
 def case_advance(*, case: Case, action: str, actor: Any = None, reason: str = "") -> None:
     """Move the case (taken with `case_lock`) by the kernel's case machine and record it."""
+    from django.utils import timezone
+
+    from claimbridge.rules.case_flow import EDITABLE_STATES
+
     state = next_state(case.state, action)
-    Case.objects.filter(pk=case.pk).update(state=state)
+    changes: dict[str, Any] = {"state": state}
+    if state not in EDITABLE_STATES:  # agreed or with the police: nobody joins any more, the join code dies with it
+        changes["join_code_expires_at"] = timezone.now()
+        case.join_code_expires_at = changes["join_code_expires_at"]
+    Case.objects.filter(pk=case.pk).update(**changes)
     previous, case.state = case.state, state
     event_append(case=case, kind="state_changed", actor=actor,
                  data={"from": previous, "to": state, "action": action, "reason": reason})  # fmt: skip

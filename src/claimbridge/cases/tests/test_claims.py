@@ -175,3 +175,14 @@ def test_issue_12_asking_a_supervisor_goes_through_the_claim_machine(agreed, use
     claims.claim_approve(claim=claim, user=unit)
     assert claim.state == "awaiting_approval"
     assert agreed.events.filter(kind="claim_approval_requested").count() == 1
+
+
+def test_closing_as_paid_in_full_before_paying_says_why(agreed, users):
+    a = agreed.parties.get(label="A")
+    unit = handler_of(a, users)
+    claim = claims.claim_register(party=a, user=unit)
+    with pytest.raises(AppError) as refused:
+        claims.claim_close(claim=claim, user=unit, reason="paid_in_full")
+    assert (refused.value.code, refused.value.field) == ("not_paid", "reason")
+    claims.claim_close(claim=claim, user=unit, reason="withdrawn")
+    assert claim.state == "closed"

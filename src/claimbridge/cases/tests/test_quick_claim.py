@@ -237,3 +237,25 @@ def test_issue_12_a_case_is_not_complete_until_every_question_is_answered(db):
     case = two_party_case(facts=unanswered)
     assert not facts_complete(case)
     assert case.state == "draft"
+
+
+def test_an_agreement_code_is_found_however_it_is_typed_from_paper(db, client):
+    """The printed code in any case, without dashes, with 0 for O: checked as the same code (a driver reading paper)."""
+    from tests.factories import agreed_case
+
+    from claimbridge.cases.agreement import code_as_typed
+
+    case = agreed_case()
+    typed = case.agreement_code.replace("-", "").lower().replace("o", "0").replace("i", "1").replace("b", "8")
+    assert code_as_typed(typed) == case.agreement_code
+    page = client.get("/cases/agreement/verify/", {"number": case.number, "code": typed}, secure=True)
+    assert page.context["genuine"] is True
+
+
+def test_the_join_code_dies_when_the_case_is_agreed(db):
+    from tests.factories import agreed_case
+
+    from claimbridge.cases.services.join import live_join_code
+
+    case = agreed_case()
+    assert live_join_code(case) == ""

@@ -104,7 +104,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                for action in available_actions(case.state) if action in CASE_ACTIONS] if may_act else []  # fmt: skip
     evidence = case.evidence.reference if case.evidence is not None else ""
     context = {
-        "case": case, "view": selectors.case_view(user=request.user, case=case), "timeline": selectors.timeline(case=case),
+        "case": case, "view": selectors.case_view(user=request.user, case=case), "timeline": selectors.timeline(case=case, user=request.user),
         "state_label": state.en if english else state.zh, "actions": actions, "claims": panels,
         "judged": assessment(case) if back_office and selectors.party_labels(case) else None,
         "evidence_reference": evidence if evidence and evidence_selectors.evidence_file_get_for_user(user=request.user, reference=evidence) else "",

@@ -14,7 +14,9 @@ from claimbridge.cases import selectors
 @require_GET
 def agreement_verify(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()[:24]
-    code = request.GET.get("code", "").strip().upper()[:19]
+    from claimbridge.cases.agreement import code_as_typed
+
+    code = code_as_typed(request.GET.get("code", "")[:40])
     context: dict[str, Any] = {"number": number, "code": code}
     if number and code:
         found = selectors.agreement_check(number=number, code=code)
