@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from claimbridge.core.errors import AppError
 from claimbridge.organisations.coverage import Assignment, CoverageProblem, check_service_area
 from claimbridge.organisations.errors import coverage_problem_message
 from claimbridge.organisations.models import (
@@ -26,9 +27,11 @@ class ServiceAreaIssue:
     message: str
 
 
-class ServiceAreaInvalid(Exception):
-    def __init__(self, issues: list[ServiceAreaIssue]) -> None:
-        super().__init__("; ".join(issue.message for issue in issues))
+class ServiceAreaInvalid(AppError):
+    """The one error type (core.errors), with the issues in the reader's language for the admin's form."""
+
+    def __init__(self, issues: list[ServiceAreaIssue], *, zh: str, en: str) -> None:
+        super().__init__("service_area_invalid", zh, en, field="service_areas")
         self.issues = issues
 
 
@@ -80,7 +83,13 @@ def service_area_set(*, insurer: Insurer, assignments: Mapping[County, ClaimsUni
     pairs = list(assignments.items())
     issues = service_area_check(insurer=insurer, assignments=pairs)
     if issues:
-        raise ServiceAreaInvalid(issues)
+        from django.utils.translation import override
+
+        texts = {}
+        for language in ("zh-hans", "en"):
+            with override(language):
+                texts[language] = "; ".join(i.message for i in service_area_check(insurer=insurer, assignments=pairs))
+        raise ServiceAreaInvalid(issues, zh=texts["zh-hans"], en=texts["en"])
     ServiceArea.objects.filter(insurer=insurer).delete()
     return ServiceArea.objects.bulk_create(
         [ServiceArea(insurer=insurer, county=county, claims_unit=unit) for county, unit in pairs]
