@@ -36,7 +36,7 @@ def test_setting_a_service_area_with_a_county_left_out_is_refused_and_changes_no
     with translation.override("zh-hans"), pytest.raises(ServiceAreaInvalid) as refused:
         service_area_set(insurer=insurer, assignments=proposed)
     assert [issue.problem.code for issue in refused.value.issues] == ["county_unassigned"]
-    assert "西和县没有负责的理赔分部" in refused.value.message
+    assert "西和县没有负责的理赔分部" in refused.value.zh
     assert current_assignments(insurer) == before
 
 
@@ -47,8 +47,9 @@ def test_a_unit_from_the_other_city_is_refused_in_english_too():
     assignments[County.objects.get(code="621202")] = tianshui_unit
     with translation.override("en"), pytest.raises(ServiceAreaInvalid) as refused:
         service_area_set(insurer=insurer, assignments=assignments)
-    assert "Wudu District is given to" in refused.value.message
-    assert "in another city" in refused.value.message
+    assert "Wudu District is given to" in refused.value.en
+    assert "in another city" in refused.value.en
+    assert "另一个市" in refused.value.zh  # both languages, whatever the reader reads
 
 
 def test_the_database_refuses_a_county_given_twice():
