@@ -86,6 +86,7 @@ def prepare(module: str, settings: dict[str, Any], common: dict[str, Any]) -> Pa
             f"pytest_add_cli_args = {_toml_list(pytest_args)}",
             f"pytest_add_cli_args_test_selection = {_toml_list(test_paths(settings['tests']))}",
             "use_git_change_detection = false",
+            f"timeout_constant = {float(settings.get('timeout_constant', 1.0))}",
             "",
         ]
     )
