@@ -17,9 +17,7 @@ from tests.browser.conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 
 
-def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirmation_is_announced(
-    browser, live_server
-):
+def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirmation_is_announced(browser, live_server):
     MemorySmsBackend.outbox.clear()
     load_demo_policies()
     phone_a = browser.new_context(**PHONE, locale="zh-CN")

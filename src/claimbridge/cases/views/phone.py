@@ -175,13 +175,13 @@ def me(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _me_page(request: HttpRequest, party: Any, *, step: str, status: int = 200, **forms_in_error: Any) -> HttpResponse:
-    from claimbridge.cases.views.phone_context import step_context
+    from claimbridge.cases.views.phone_context import progress, step_context
 
     case = party.case
     editable = case.state in EDITABLE_STATES
     step = step_of(step, editable=editable)
     context = step_context(request, party, step=step, forms_in_error=forms_in_error)
-    context |= {"step": step, "steps": indicator(step), "editable": editable, "case_state": STATES[case.state],
+    context |= {"step": step, "steps": indicator(step, progress(party, context["parties"])), "editable": editable, "case_state": STATES[case.state],
                 "since": selectors.last_event_sequence(case)}  # fmt: skip
     context["live"] = live_context(case=case, party=party, since=context["since"], step=step)
     context["live"] |= _invite(request, party, editable)

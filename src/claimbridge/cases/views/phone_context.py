@@ -174,3 +174,30 @@ def _done(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[s
     if case.county is not None and triage is not None and triage["route"] != "online_one_stop":
         points = selectors.service_points_for(county=case.county)
     return {"my_triage": triage, "service_points": points}
+
+
+def progress(party: Any, listed: list[Any]) -> set[str]:
+    """The steps this party has finished: their details and statements, the required photos (and one of their own),
+    the account with the circumstances, every question, their confirmation, the agreement."""
+    from claimbridge.cases.forms import SAFETY_QUESTIONS, WHAT_HAPPENED
+    from claimbridge.cases.quick_claim import party_complete
+    from claimbridge.evidence.slots import required_slot_codes
+
+    case = party.case
+    me = next((p for p in listed if p.label == party.label), party)
+    slots = {item.slot for item in selectors.case_photos(case)}
+    answered = {name for name, value in case.facts.items() if value not in (None, "")}
+    done = set()
+    if party_complete(me) and None not in (me.driver_licensed, me.inspection_valid, me.impairment_free):
+        done.add("who")
+    if set(required_slot_codes()) <= slots and selectors.photo_counts(case).get(me.label):
+        done.add("photos")
+    if set(WHAT_HAPPENED) - {"place"} <= answered and case.circumstances:
+        done.add("what")
+    if set(SAFETY_QUESTIONS) <= answered:
+        done.add("check")
+    if me.confirmed_at or case.agreement_name:
+        done.add("confirm")
+    if case.agreement_name:
+        done.add("done")
+    return done

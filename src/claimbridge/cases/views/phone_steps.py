@@ -43,10 +43,10 @@ def step_of(requested: str, *, editable: bool) -> str:
     return requested if requested in STEP_CODES else "who"
 
 
-def indicator(current: str) -> list[dict[str, Any]]:
-    index = STEP_CODES.index(current)
-    return [{"code": step.code, "title": step.title, "number": n + 1, "current": n == index, "done": n < index}
-            for n, step in enumerate(STEPS)]  # fmt: skip
+def indicator(current: str, done: set[str]) -> list[dict[str, Any]]:
+    """The steps with the one shown and those really finished (not merely passed: a driver may skip ahead)."""
+    return [{"code": step.code, "title": step.title, "number": n + 1, "current": step.code == current,
+             "done": step.code in done} for n, step in enumerate(STEPS)]  # fmt: skip
 
 
 def words(label: str, reader: str) -> str:
