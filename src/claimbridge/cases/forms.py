@@ -233,9 +233,9 @@ class PhoneDetailsForm(PartyDetailsForm):
     """The details on the party's own phone: the three statements are questions with nothing ticked for the driver;
     unanswered, the conditions they decide show as "to answer", never as failed."""
 
-    driver_licensed = Declaration(_("Do you hold a valid driving licence for this vehicle?"))
-    inspection_valid = Declaration(_("Is the vehicle's inspection valid?"))
-    impairment_free = Declaration(_("Are you free of alcohol and drugs?"))
+    driver_licensed = Declaration(_("Do you hold a valid driving licence for this vehicle?"))  # type: ignore[assignment]
+    inspection_valid = Declaration(_("Is the vehicle's inspection valid?"))  # type: ignore[assignment]
+    impairment_free = Declaration(_("Are you free of alcohol and drugs?"))  # type: ignore[assignment]
 
 
 class CircumstancesForm(forms.Form):

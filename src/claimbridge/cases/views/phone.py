@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -217,10 +217,9 @@ def me_live(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def me_photo_thumbnail(request: HttpRequest, number: str, item_id: int) -> HttpResponse:
+def me_photo_thumbnail(request: HttpRequest, number: str, item_id: int) -> FileResponse:
     """A thumbnail of one of this case's photos, for the phone of a party of the case (re-encoded, no metadata)."""
     from django.core.files.storage import default_storage
-    from django.http import FileResponse
 
     item = selectors.case_photo(_my_party(request, number).case, item_id)
     if item is None or not item.stored.thumbnail_name:

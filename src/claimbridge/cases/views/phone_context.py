@@ -159,7 +159,7 @@ def _confirm(party: Any, listed: list[Any], context: dict[str, Any], errors: dic
     for name in ("place", "weather", "collision_form", "damage", "estimated_loss"):
         value = case.facts.get(name)
         field = form.fields[name]
-        shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value  # type: ignore[attr-defined]
+        shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
         answers.append({"label": field.label, "value": shown if value not in (None, "") else ""})
     return {"confirm_form": errors.get("confirm_form") or ConfirmForm(), "seen": seen, "answers": answers,
             "ready": judged["eligibility"]["eligible"] and judged["facts_complete"] and case.state != "draft",
