@@ -79,8 +79,11 @@ def test_a_voided_confirmation_is_said_with_who_changed_what(users):
     assert "您的确认已失效" in text
     assert "对方（A方）" in text
     assert "估计损失" in text
-    told_a = phone_of(case, "A").get(f"/cases/{case.number}/me/live/", secure=True).content.decode()
+    phone_a = phone_of(case, "A")
+    told_a = phone_a.get(f"/cases/{case.number}/me/live/", secure=True).content.decode()
     assert "对方（B方）的确认因此失效" in told_a
+    again = told_a.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert phone_a.get(again, secure=True).status_code == 204  # nothing new: nothing swapped, nothing re-announced
 
     party_confirm(party=b, typed_name="李四", consent=True, device="B")
     assert confirmations_voided(case=case, parties=list(case.parties.all())) is None

@@ -4,12 +4,14 @@ proved); nothing here needs an account."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -148,9 +150,14 @@ def _step_url(number: str, step: str) -> str:
 def _after_save(request: HttpRequest, number: str) -> HttpResponse:
     """Back to the party's page: to the next step when the form came from a step, as before otherwise."""
     step = request.POST.get("step", "")
+    if step in STEP_CODES and "stay" in request.POST:  # the same screen, at what the save changed
+        return redirect(_step_url(number, step) + STAY_AT.get(step, ""))
     if step in STEP_CODES:
-        return redirect(_step_url(number, next_step(step) if "stay" not in request.POST else step))
+        return redirect(_step_url(number, next_step(step)))
     return redirect("case-me", number=number)
+
+
+STAY_AT = {"check": "#eligibility", "confirm": "#decide"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +220,12 @@ def me_live(request: HttpRequest, number: str) -> HttpResponse:
     editable = case.state in EDITABLE_STATES
     context = live_context(case=case, party=party, since=since, step=step_of(step, editable=editable))
     context |= _invite(request, party, editable)
-    return render(request, "cases/_me_live.html", {"live": context, "case": case})
+    # Unchanged since the last poll: nothing to swap (204), so nothing is announced again to a screen reader.
+    html = render_to_string("cases/_me_live.html", {"live": context, "case": case, "version": "@version@"}, request)
+    version = hashlib.sha256(html.encode()).hexdigest()[:16]
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return HttpResponse(html.replace("@version@", version))
 
 
 @require_GET
