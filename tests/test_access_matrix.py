@@ -132,6 +132,8 @@ WEB = {
     "/cases/new/": expect({"adjuster", "insurer_company", "insurer_branch", "insurer_unit"}),
     "/cases/<str:number>/me/": dict.fromkeys(VISITORS, 404),  # only for the party whose phone joined it
     "/cases/<str:number>/me/agreement.pdf": dict.fromkeys(VISITORS, 404),
+    "/cases/<str:number>/me/live/": dict.fromkeys(VISITORS, 404),  # polled by the party's page (issue 13)
+    "/cases/<str:number>/me/photos/<int:item_id>/thumbnail/": dict.fromkeys(VISITORS, 404),
     **{
         f"/cases/<str:number>/me/{step}/": dict.fromkeys(VISITORS, 405)  # POSTs from the party's page
         for step in (
@@ -441,6 +443,13 @@ READS: dict[str, Read] = {
     "phone agreement PDF": Read(lambda w: f"/cases/{w.agreed.number}/me/agreement.pdf", PARTIES_OF_AGREED),
     "phone page, confirming": Read(lambda w: f"/cases/{w.confirming.number}/me/", PARTIES_OF_AGREED),
     "phone page, draft": Read(lambda w: f"/cases/{w.draft.number}/me/", frozenset({"phone_stranger"})),
+    "phone live fragment, confirming": Read(lambda w: f"/cases/{w.confirming.number}/me/live/", PARTIES_OF_AGREED),
+    "phone thumbnail of A's photo": Read(
+        lambda w: f"/cases/{w.agreed.number}/me/photos/{w.items['a'].pk}/thumbnail/", PARTIES_OF_AGREED
+    ),
+    "phone thumbnail of another file's photo": Read(
+        lambda w: f"/cases/{w.agreed.number}/me/photos/{w.items['fuxi'].pk}/thumbnail/", frozenset()
+    ),
     "evidence page, agreed": Read(lambda w: f"/evidence/{w.evidence.reference}/", SEES_AGREED),
     "evidence page, 伏羲's": Read(lambda w: f"/evidence/{w.fuxi_file.reference}/", SEES_FUXI_FILE),
     **{f"{what} of A's photo": Read(_item_path("a", what), SEES_AGREED)

@@ -14,12 +14,11 @@ from pypdf import PdfReader
 from claimbridge.accounts.models import Role, User
 from claimbridge.cases.models import Case
 from claimbridge.policies.demo import load_demo_policies
+from tests.browser import steps
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.helpers import log_in, prove_phone
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
-
-PHOTOS = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))
 
 
 def start_and_join(browser, live_server):
@@ -27,72 +26,31 @@ def start_and_join(browser, live_server):
     phone_a = browser.new_context(**PHONE, locale="zh-CN")
     phone_b = browser.new_context(**PHONE, locale="zh-CN")
     a, b = phone_a.new_page(), phone_b.new_page()
-    a.goto(f"{live_server.url}/cases/start/")
-    prove_phone(a, "13700005555", "继续")
-    a.locator("#id_county").select_option("621202")  # 武都区, 陇南
-    a.locator("#id_plate").fill("甘E6789A")  # insured by 麦积山财险 in 天水
-    a.locator("#id_insurer").select_option("maiji")
-    a.get_by_role("button", name="开始报案").click()
-    a.wait_for_url("**/cases/*/me/")
+    steps.start(a, live_server.url, steps.Screens("issue6-a"))
     code = a.locator("[data-testid=join-code]").inner_text().strip()
-    b.goto(f"{live_server.url}/cases/join/?code={code}")
-    prove_phone(b, "13700006666", "加入")
-    b.get_by_role("link", name="填写您的信息").click()
-    b.wait_for_url("**/cases/*/me/")
+    steps.join(b, live_server.url, code, steps.Screens("issue6-b"))
     return (phone_a, a), (phone_b, b)
-
-
-def enter_details(page, *, name: str, licence: str, plate: str, part: str) -> None:
-    page.locator("#id_driver_name").fill(name)
-    page.locator("#id_driver_licence").fill(licence)
-    page.locator("#id_plate").fill(plate)
-    page.locator("#id_vehicle_type").select_option("small_car")
-    page.locator("#id_collision_part").select_option(part)
-    for box in ("#id_driver_licensed", "#id_inspection_valid", "#id_impairment_free"):
-        page.locator(box).check()
-    page.locator("[data-testid=party-details] button[type=submit]").click()
-    page.get_by_text("已保存。").wait_for()
-
-
-def send_photo(page, slot: str, index: int) -> None:
-    page.locator("#id_slot").select_option(slot)
-    page.locator("#id_file").set_input_files(str(PHOTOS[index]))
-    page.get_by_role("button", name="上传照片").click()
-    page.get_by_text("照片已收到。").wait_for()
-
-
-def tell_what_happened(page, *, injured: bool) -> None:
-    facts = page.locator("[data-testid=facts]")
-    page.locator("#id_place").fill("江南大道与东江路口")
-    page.locator("#id_weather").select_option("sunny")
-    page.locator("#id_collision_form").select_option("rear_end")
-    facts.locator(f"input[name=casualties][value={'yes' if injured else 'no'}]").check()
-    page.locator("#id_damage").select_option("minor_exterior")
-    page.locator("#id_estimated_loss").fill("3000")
-    page.get_by_role("button", name="保存事故经过").click()
-    page.get_by_text("已保存。").wait_for()
-    page.locator("#id_party_A").select_option("1")  # A kept too close to the car in front: 追尾
-    page.get_by_role("button", name="保存事故情形").click()
-    page.get_by_text("已保存。").wait_for()
 
 
 def prepare(browser, live_server, *, injured: bool):
     load_demo_policies()
     (phone_a, a), (phone_b, b) = start_and_join(browser, live_server)
-    enter_details(a, name="张三", licence="11010519491231002X", plate="甘E6789A", part="front")
-    enter_details(b, name="李四", licence="34052419800101001X", plate="甘K12345", part="rear")  # 天陇财险, 陇南
-    send_photo(a, "front_panorama", 0)
-    send_photo(a, "rear_panorama", 1)
-    send_photo(b, "collision_point", 2)
-    tell_what_happened(a, injured=injured)
-    b.reload()
+    screens = steps.Screens("issue6")
+    steps.details(a, screens, name="张三", licence="11010519491231002X", plate="甘E6789A", part="front")
+    steps.details(b, screens, name="李四", licence="34052419800101001X", plate="甘K12345", part="rear")  # 天陇, 陇南
+    steps.photos(a, screens, {"front_panorama": [0], "rear_panorama": [1]})
+    steps.photos(b, screens, {"collision_point": [2]})
+    steps.what_happened(a, screens, circumstance=1, me="A")  # A kept too close to the car in front: 追尾
+    steps.answer_questions(a, injured=injured)
+    b.goto(f"{live_server.url}/cases/{Case.objects.get().number}/me/?step=check")
     return (phone_a, a), (phone_b, b)
 
 
-def confirm(page, name: str) -> None:
-    page.locator("#id_typed_name").fill(name)
-    page.locator("#id_consent").check()
-    page.get_by_role("button", name="确认并签署").click()
+def step(page, name: str) -> None:
+    page.goto(page.url.split("?")[0] + f"?step={name}")
+
+
+confirm = steps.confirm
 
 
 def test_issue_6_acceptance_two_phones_agree_online_and_each_insurer_sees_its_own_party(
@@ -103,20 +61,25 @@ def test_issue_6_acceptance_two_phones_agree_online_and_each_insurer_sees_its_ow
         for page in (a, b):
             assert page.locator("[data-testid=verdict]").inner_text().startswith("可以")
             assert page.locator("[data-testid=eligibility] li[data-passed=false]").count() == 0
+            assert page.locator("[data-testid=eligibility] li[data-state=open]").count() == 0
         assert "A 方负全部责任" in a.locator("[data-testid=liability]").inner_text()
-        assert a.locator("[data-testid=next-steps]").get_attribute("data-route") == "online_one_stop"
-        assert b.locator("[data-testid=next-steps]").get_attribute("data-route") == "refer_liable_party"
+        step(a, "who")
+        step(b, "who")
         assert "麦积山财险" in a.locator("[data-testid=my-cover]").inner_text()
         assert "天陇财险" in b.locator("[data-testid=my-cover]").inner_text()
 
+        step(a, "confirm")
         confirm(a, "张三")
         a.locator("[data-testid=i-confirmed]").wait_for()
         a.screenshot(path=screenshot_dir / "zh-hans-phone-quick-claim-a-confirmed.png", full_page=True)
-        b.reload()
+        step(b, "confirm")
         confirm(b, "李四")
         b.locator("[data-testid=agreed]").wait_for()
-        assert a.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert b.evaluate("document.scrollingElement.scrollWidth <= 360")
         b.screenshot(path=screenshot_dir / "zh-hans-phone-quick-claim-agreed.png", full_page=True)
+        step(a, "done")
+        assert a.locator("[data-testid=next-steps]").get_attribute("data-route") == "online_one_stop"
+        assert b.locator("[data-testid=next-steps]").get_attribute("data-route") == "refer_liable_party"
 
         with b.expect_download() as download:
             b.locator("[data-testid=agreement-link]").click()
@@ -167,15 +130,19 @@ def test_issue_6_acceptance_with_injuries_every_failed_condition_is_shown_and_th
         failed = a.locator("[data-testid=eligibility] li[data-passed=false]")
         assert [failed.nth(i).get_attribute("data-code") for i in range(failed.count())] == ["no_casualties"]
         assert "报警" in failed.first.inner_text()
-        for page in (a, b):
-            steps = page.locator("[data-testid=next-steps]")
-            assert steps.get_attribute("data-route") == "offline_follow_up"
-            assert steps.locator("li[data-action]").first.get_attribute("data-action") == "call_police"
-            assert page.locator("[data-testid=service-points] li").count() >= 2  # where to go in 武都区
-            assert page.locator("[data-testid=confirm]").count() == 0
+        assert b.locator("[data-testid=verdict]").inner_text().startswith("不能")
         a.screenshot(path=screenshot_dir / "zh-hans-phone-quick-claim-injuries.png", full_page=True)
+        for page in (a, b):
+            step(page, "confirm")
+            assert page.locator("[data-testid=confirm]").count() == 0
+            step(page, "done")
+            next_steps = page.locator("[data-testid=next-steps]")
+            assert next_steps.get_attribute("data-route") == "offline_follow_up"
+            assert next_steps.locator("li[data-action]").first.get_attribute("data-action") == "call_police"
+            assert page.locator("[data-testid=service-points] li").count() >= 2  # where to go in 武都区
+        step(a, "check")
         a.locator("[data-testid=to-police]").click()
-        a.locator("[data-testid=case-state]").wait_for()
+        a.locator("[data-testid=with-police]").wait_for()
         assert "转交警处理" in a.locator("[data-testid=case-state]").inner_text()
         assert Case.objects.get().state == "police"
     finally:

@@ -31,7 +31,7 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         code = a.locator("[data-testid=join-code]").inner_text().strip()
         assert re.fullmatch(r"[A-Z0-9]{6}", code)
         assert a.locator("[data-testid=join-qr] svg").count() == 1
-        assert a.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert a.evaluate("document.scrollingElement.scrollWidth <= 360")
         a.screenshot(path=screenshot_dir / "zh-hans-phone-case-start-a.png", full_page=True)
 
         b.goto(f"{live_server.url}/cases/join/?code={code}")
@@ -47,15 +47,17 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         # A locator's wait, not wait_for_function: a string predicate is evaluated with eval, which the CSP forbids.
         expect(b.locator("#error-driver_licence")).to_have_text("")
         b.locator("#id_plate").fill("甘K12O45")  # letter O: refused by the kernel, in Chinese
-        b.get_by_role("button", name="保存", exact=True).click()
+        b.get_by_role("button", name="保存并继续").click()
         assert "号牌号码无效" in b.locator("[data-testid=party-details]").inner_text()
+        assert b.locator("#id_driver_name").input_value() == "李四"  # what was typed stays
         b.locator("#id_plate").fill("甘K12345")
-        b.get_by_role("button", name="保存", exact=True).click()
+        b.get_by_role("button", name="保存并继续").click()
         b.get_by_text("已保存。").wait_for()
         b.screenshot(path=screenshot_dir / "zh-hans-phone-case-party-b.png", full_page=True)
 
-        a.reload()
-        assert a.locator("[data-testid=me-parties] li").all_inner_texts() == ["A", "B"]
+        # A's page follows without a reload: B is named in words, with the plate B entered.
+        expect(a.locator("[data-testid=me-parties] li[data-label=B]")).to_contain_text("对方（B方） 甘K12345")
+        assert a.locator("[data-testid=me-parties] li[data-label]").count() == 2
         case = Case.objects.get()
         assert case.number.startswith("621200-")
         assert case.county.code == "621202"

@@ -131,8 +131,9 @@ class PartyDetailsForm(forms.Form):
 
 
 def _yes_no(label: Any) -> forms.TypedChoiceField:
+    """A question asked of the person: nothing is ticked for them, so an answer is always theirs (issue 13)."""
     return forms.TypedChoiceField(label=label, choices=[("no", _("No")), ("yes", _("Yes"))],
-                                  coerce=lambda value: value == "yes", widget=forms.RadioSelect, initial="no")  # fmt: skip
+                                  coerce=lambda value: value == "yes", widget=forms.RadioSelect)  # fmt: skip
 
 
 def _yes_no_unknown(label: Any) -> forms.TypedChoiceField:
@@ -163,7 +164,7 @@ class FactsForm(forms.Form):
     facility_damage = _yes_no(FACILITY_DAMAGE)
     non_motor_involved = _yes_no(_("Was a bicycle, pedestrian or third vehicle involved?"))
     vehicles_drivable = forms.TypedChoiceField(label=_("Can both vehicles be driven away?"), choices=[("yes", _("Yes")), ("no", _("No"))],
-                                               coerce=lambda value: value == "yes", widget=forms.RadioSelect, initial="yes")  # fmt: skip
+                                               coerce=lambda value: value == "yes", widget=forms.RadioSelect)  # fmt: skip
     dangerous_goods = _yes_no(_("Was either vehicle carrying dangerous goods?"))
     facts_disputed = _yes_no(_("Do you disagree about what happened?"))
     intentional_suspected = _yes_no(INTENTIONAL)
@@ -188,6 +189,53 @@ class FactsForm(forms.Form):
         data = dict(self.cleaned_data)
         data["estimated_loss"] = str(data["estimated_loss"])
         return data
+
+
+# The quick claim on the phone asks what happened in two screens (issue 13): the account of the accident with the
+# circumstances, then the questions the 快处易赔 conditions depend on; each part is saved on its own.
+WHAT_HAPPENED = ("place", "weather", "collision_form", "damage", "estimated_loss")
+SAFETY_QUESTIONS = ("casualties", "other_property_damaged", "facility_damage", "non_motor_involved",
+                    "vehicles_drivable", "dangerous_goods", "facts_disputed", "intentional_suspected",
+                    "party_left_scene", "scene_difficult")  # fmt: skip
+
+
+class FactsPartForm(FactsForm):
+    """One screen's share of `FactsForm`: the other answers stay as they were."""
+
+    def __init__(self, *args: Any, part: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in set(self.fields) - set(part):
+            del self.fields[name]
+        for field in self.fields.values():  # a few choices: thumb-sized buttons, not a drop-down
+            if isinstance(field.widget, forms.Select):
+                field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
+
+    def facts(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if "estimated_loss" in data:
+            data["estimated_loss"] = str(data["estimated_loss"])
+        return data
+
+
+class Declaration(forms.TypedChoiceField):
+    """A driver's own statement (licence, inspection, no alcohol): yes, no, or not answered yet. A ticked box
+    ("on") from older pages reads as yes."""
+
+    def __init__(self, label: Any) -> None:
+        super().__init__(label=label, choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda value: value == "yes",
+                         required=False, empty_value=None, widget=forms.RadioSelect)  # fmt: skip
+
+    def to_python(self, value: Any) -> str:
+        return "yes" if value in ("on", True) else super().to_python(value)
+
+
+class PhoneDetailsForm(PartyDetailsForm):
+    """The details on the party's own phone: the three statements are questions with nothing ticked for the driver;
+    unanswered, the conditions they decide show as "to answer", never as failed."""
+
+    driver_licensed = Declaration(_("Do you hold a valid driving licence for this vehicle?"))  # type: ignore[assignment]
+    inspection_valid = Declaration(_("Is the vehicle's inspection valid?"))  # type: ignore[assignment]
+    impairment_free = Declaration(_("Are you free of alcohol and drugs?"))  # type: ignore[assignment]
 
 
 class CircumstancesForm(forms.Form):

@@ -187,3 +187,86 @@ def settlement_document(claim: Claim) -> dict[str, Any]:
             "losses": {"vehicle": claim.losses.get(party.label, "0")},
         })  # fmt: skip
     return {"accident_date": accident_day(case).isoformat(), "vehicles": vehicles}
+
+
+# --- the conditions as the driver reads them (issue 13): met, to answer, or known to fail -------------------------
+# A question nobody has answered yet is neither a pass nor a failure. The kernel is asked twice: once with every
+# unanswered question answered the hopeful way and once the fearful way. A condition met even when feared is met; one
+# failing even when hoped for fails, with the kernel's reason; any other is still open.
+# (fact asked, the kernel's field, its value when feared, its value when hoped for)
+_OPEN_FACTS = (
+    ("casualties", "casualties", True, False),
+    ("other_property_damaged", "third_party_property_damage", True, False),
+    ("facility_damage", "facility_damage", True, False),
+    ("non_motor_involved", "all_motor_vehicles", False, True),
+    ("vehicles_drivable", "vehicles_drivable", False, True),
+    ("damage", "damage", "unknown", "minor_exterior"),
+    ("dangerous_goods", "dangerous_goods", True, False),
+    ("facts_disputed", "facts_disputed", True, False),
+    ("intentional_suspected", "intentional_suspected", True, False),
+    ("party_left_scene", "party_left_scene", True, False),
+)
+# What an open condition waits for, in the driver's words.
+OPEN_BECAUSE = {"scene_evidence_both": "photos", "ctpl_both": "cover", "third_party_both": "cover",
+                "insured_in_region": "cover", "insurer_in_both_cities": "cover", "plates_valid": "cover",
+                "listed_circumstance": "circumstances"}  # fmt: skip
+
+
+def _document_with_unknowns(case: Case, parties: list[CaseParty], hopeful: bool) -> dict[str, Any]:
+    from claimbridge.rules.eligibility import MIN_SCENE_PHOTOS
+
+    document = eligibility_document(case, parties)
+    accident = document["accident"]
+    for fact, field, feared, hoped in _OPEN_FACTS:
+        if case.facts.get(fact) in (None, ""):
+            accident[field] = hoped if hopeful else feared
+    for party, entry in zip(parties, document["parties"], strict=True):
+        if party.driver_licensed is None:
+            entry["driver_licensed"] = hopeful
+        if party.impairment_free is None:
+            entry["impairment_suspected"] = not hopeful
+        if party.inspection_valid is None:
+            entry["inspection_valid"] = hopeful
+        if hopeful:
+            entry["evidence"]["photos"] = max(entry["evidence"]["photos"], MIN_SCENE_PHOTOS)
+    if hopeful:  # a party without a plate yet may still turn out to be insured
+        known = [entry for entry in document["parties"] if entry["plate"] != "-"] or document["parties"][:1]
+        labels = {entry["id"] for entry in known}
+        document["parties"] = known
+        accident["circumstances"] = {k: v for k, v in accident["circumstances"].items() if k in labels}
+    elif len(parties) < 2:  # the other driver has not joined: nothing is known of them
+        document["parties"].append({
+            "id": "B" if parties and parties[0].label == "A" else "A", "plate": "-", "driver_licensed": False,
+            "impairment_suspected": True, "inspection_valid": False, "insurer": "", "insurer_city_branches": [],
+            "policies": [], "evidence": {"photos": 0, "videos": 0},
+        })  # fmt: skip
+    return document
+
+
+def conditions_seen(case: Case) -> dict[str, Any]:
+    """Every 快处易赔 condition as `met`, `open` (to answer) or `failed`, with a reason only where a fact is known
+    to fail; the verdict is `eligible`, `open` or `not_eligible`."""
+    from claimbridge.rules.eligibility import PASSED
+
+    parties = list(case.parties.select_related("insurer").order_by("label"))
+    feared = eligibility_from_document(_document_with_unknowns(case, parties, hopeful=False))
+    hoped = eligibility_from_document(_document_with_unknowns(case, parties, hopeful=True))
+    seen = []
+    for worst, best in zip(feared["conditions"], hoped["conditions"], strict=True):
+        code = worst["code"]
+        if worst["passed"]:
+            state, message = "met", worst["message"]
+        elif code == "listed_circumstance" and not case.circumstances:
+            state, message = "open", None
+        elif not best["passed"]:
+            state, message = "failed", best["message"]
+        else:
+            state, message = "open", None
+        if message is None:
+            text = PASSED[code]
+            message = {"zh": text.zh, "en": text.en}
+        seen.append({"code": code, "state": state, "message": message, "waits_for": OPEN_BECAUSE.get(code, "answer")})
+    states = {item["state"] for item in seen}
+    verdict = "not_eligible" if "failed" in states else "open" if "open" in states else "eligible"
+    return {"conditions": seen, "verdict": verdict, "failed": [i["code"] for i in seen if i["state"] == "failed"],
+            "open": [i["code"] for i in seen if i["state"] == "open"]}  # fmt: skip

@@ -281,6 +281,52 @@ def photo_counts(case: Case) -> dict[str, int]:
     return counts
 
 
+def case_photos(case: Case) -> list[Any]:
+    """The case's photos and videos in the order they came, with their stored object (for the phone's thumbnails)."""
+    if case.evidence_id is None:
+        return []
+    return list(case.evidence.items.select_related("stored").order_by("uploaded_at", "pk"))  # type: ignore[union-attr]
+
+
+def case_photo(case: Case, item_id: int) -> Any:
+    """One photo of this case's evidence, or None: a phone sees the photos of its own case only."""
+    if case.evidence_id is None:
+        return None
+    return case.evidence.items.select_related("stored").filter(pk=item_id).first()  # type: ignore[union-attr]
+
+
+# The parties' own changes another phone is told of while it is open (issue 13), and what voids a confirmation.
+FOLLOWED_KINDS = ("party_joined", "party_updated", "photo_added", "facts_updated", "circumstances_chosen",
+                  "party_confirmed", "party_disagreed", "agreement_made")  # fmt: skip
+
+
+def last_event_sequence(case: Case) -> int:
+    return int(case.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0)
+
+
+def changes_since(*, case: Case, since: int, reader: str) -> list[dict[str, Any]]:
+    """What the other parties (or staff) did since the page was shown: kind, party and fields, never values."""
+    events = case.events.filter(sequence__gt=since, kind__in=FOLLOWED_KINDS).order_by("sequence")
+    return [{"kind": e.kind, "party": e.data.get("party", ""), "fields": e.data.get("fields", []), "at": e.at}
+            for e in events[:50] if e.data.get("party", "") != reader]  # fmt: skip
+
+
+def confirmations_voided(*, case: Case, parties: list[CaseParty]) -> dict[str, Any] | None:
+    """The last time a change voided confirmations, while a party it voided has not confirmed again: who changed what
+    (the change recorded just before the voiding, in the same transaction) and whose confirmation went."""
+    cleared = case.events.filter(kind="confirmations_cleared").order_by("-sequence").first()
+    if cleared is None:
+        return None
+    confirmed_again = {p.label for p in parties if p.confirmed_at and p.confirmed_at >= cleared.at}
+    voided = [label for label in cleared.data.get("parties", []) if label not in confirmed_again]
+    if not voided:
+        return None
+    cause = case.events.filter(sequence__lt=cleared.sequence).order_by("-sequence").first()
+    data = cause.data if cause is not None else {}
+    return {"at": cleared.at, "parties": voided, "kind": cause.kind if cause else "", "by": data.get("party", ""),
+            "by_staff": bool(cause and cause.actor_id), "fields": list(data.get("fields", []))}  # fmt: skip
+
+
 def agreement_check(*, number: str, code: str) -> Case | None:
     """Public: the case whose 协议书 carries this verification code, or None (compared in constant time)."""
     if not number or not code:

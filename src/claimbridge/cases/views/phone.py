@@ -4,12 +4,15 @@ proved); nothing here needs an account."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claimbridge.cases import selectors
 from claimbridge.cases.services import evidence, handoffs, intake, join, parties, quick_claim
 from claimbridge.cases.views.common import agreement_response, saved, show_refusal
+from claimbridge.cases.views.phone_steps import STEP_CODES, indicator, live_context, next_step, step_of
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError, reading_english
 from claimbridge.core.idempotency import run_once
@@ -139,112 +143,168 @@ def _circumstance_choices(case: Any) -> list[tuple[str, str]]:
     ]
 
 
+def _step_url(number: str, step: str) -> str:
+    return f"{reverse('case-me', args=[number])}?step={step}"
+
+
+def _after_save(request: HttpRequest, number: str) -> HttpResponse:
+    """Back to the party's page: to the next step when the form came from a step, as before otherwise."""
+    step = request.POST.get("step", "")
+    if step in STEP_CODES and "stay" in request.POST:  # the same screen, at what the save changed
+        return redirect(_step_url(number, step) + STAY_AT.get(step, ""))
+    if step in STEP_CODES:
+        return redirect(_step_url(number, next_step(step)))
+    return redirect("case-me", number=number)
+
+
+STAY_AT = {"check": "#eligibility", "confirm": "#decide"}
+
+
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest, number: str) -> HttpResponse:
-    """The page of a party who joined from their phone (session-bound): their details, the case, and for party A
-    the code for the other driver."""
-    from claimbridge.cases.forms import PartyDetailsForm
+    """The page of a party who joined from their phone (session-bound), one step at a time (issue 13): who and
+    where, photos, what happened, liability and conditions, both confirm, the agreement."""
+    from claimbridge.cases.forms import PhoneDetailsForm
 
     party = _my_party(request, number)
-    details = PartyDetailsForm(
-        request.POST or None, initial={name: getattr(party, name) for name in parties.PARTY_FIELDS}
-    )
     if request.method == "POST":
+        details = PhoneDetailsForm(request.POST)
         if details.is_valid():
             try:
                 parties.party_details_save(party=party, **details.cleaned_data)
             except AppError as refused:
                 show_refusal(request, details, refused)
-                return _me_page(request, party, details=details, status=refused.status)
+                return _me_page(request, party, step="who", details=details, status=refused.status)
             messages.success(request, saved())
-            return redirect("case-me", number=number)
-        return _me_page(request, party, details=details, status=422)
-    return _me_page(request, party, details=details)
+            return _after_save(request, number)
+        return _me_page(request, party, step="who", details=details, status=422)
+    return _me_page(request, party, step=request.GET.get("step", ""))
 
 
-def _me_page(request: HttpRequest, party: Any, *, status: int = 200, **forms_in_error: Any) -> HttpResponse:
-    from claimbridge.cases.forms import CircumstancesForm, ConfirmForm, FactsForm, PartyDetailsForm, PhotoForm
-    from claimbridge.cases.quick_claim import assessment
+def _me_page(request: HttpRequest, party: Any, *, step: str, status: int = 200, **forms_in_error: Any) -> HttpResponse:
+    from claimbridge.cases.views.phone_context import progress, step_context
 
     case = party.case
-    listed = selectors.case_parties(case)
-    labels = [p.label for p in listed]
-    judged = assessment(case)
-    facts_initial = {name: ("yes" if value else "no") if isinstance(value, bool) else value
-                     for name, value in (case.facts or {"damage": "minor_exterior"}).items()}  # fmt: skip
-    circumstances_initial = {
-        f"party_{label}": (numbers[0] if numbers else "") for label, numbers in case.circumstances.items()
-    }
     editable = case.state in EDITABLE_STATES
-    counts = selectors.photo_counts(case)
-    context: dict[str, Any] = {
-        "case": case, "party": party, "label": party.label, "parties": listed, "judged": judged,
-        "details": forms_in_error.get("details") or PartyDetailsForm(initial={name: getattr(party, name) for name in parties.PARTY_FIELDS}),
-        "facts_form": forms_in_error.get("facts_form") or FactsForm(initial=facts_initial),
-        "circumstances_form": forms_in_error.get("circumstances_form")
-        or CircumstancesForm(initial=circumstances_initial, labels=labels, choices=_circumstance_choices(case)),
-        "confirm_form": forms_in_error.get("confirm_form") or ConfirmForm(),
-        "photo_form": forms_in_error.get("photo_form") or PhotoForm(initial={"upload_key": secrets.token_urlsafe(16)}),
-        "photo_rows": [(label, counts.get(label, 0)) for label in labels],
-        "my_triage": judged["triage"].get(party.label), "case_state": STATES[case.state], "editable": editable,
-        "english": reading_english(), "service_points": _service_points(case, judged, party.label),
-        "underwriting_unit": selectors.underwriting_city_unit(party) if selectors.cross_region(party) else None,
-    }  # fmt: skip
-    if not editable:  # agreed or with the police: what was said stays on show, read-only
-        for form in (context["details"], context["facts_form"], context["circumstances_form"]):
-            for field in form.fields.values():
-                field.disabled = True
-    if party.label == "A" and editable:
-        code = join.live_join_code(case)
-        context["join_code"] = code
-        if code:
-            url = request.build_absolute_uri(f"/cases/join/?code={code}")
-            context["qr_svg"] = join.join_qr_svg(join_url=url)
+    step = step_of(step, editable=editable)
+    context = step_context(request, party, step=step, forms_in_error=forms_in_error)
+    context |= {"step": step, "steps": indicator(step, progress(party, context["parties"])), "editable": editable, "case_state": STATES[case.state],
+                "since": selectors.last_event_sequence(case)}  # fmt: skip
+    context["live"] = live_context(case=case, party=party, since=context["since"], step=step)
+    context["live"] |= _invite(request, party, editable)
     return render(request, "cases/me.html", context, status=status)
 
 
-def _service_points(case: Any, judged: dict[str, Any], label: str) -> list[Any]:
-    triage = judged["triage"].get(label)
-    if case.county is None or triage is None or triage["route"] == "online_one_stop":
-        return []
-    return selectors.service_points_for(county=case.county)
+def _invite(request: HttpRequest, party: Any, editable: bool) -> dict[str, Any]:
+    """Party A's code for the other driver, while nobody has joined: shown without issuing anything."""
+    if party.label != "A" or not editable or len(selectors.party_labels(party.case)) > 1:
+        return {}
+    code = join.live_join_code(party.case)
+    answer: dict[str, Any] = {"invite": True, "join_code": code}
+    if code:
+        answer["qr_svg"] = join.join_qr_svg(join_url=request.build_absolute_uri(f"/cases/join/?code={code}"))
+    return answer
+
+
+@require_GET
+def me_live(request: HttpRequest, number: str) -> HttpResponse:
+    """Polled by the party's page (htmx, every few seconds): the parties now, a voided confirmation said plainly,
+    what the other driver changed since the page was shown. Reads only."""
+    party = _my_party(request, number)
+    case = party.case
+    try:
+        since = max(0, int(request.GET.get("since", "0")))
+    except ValueError:
+        since = 0
+    step = request.GET.get("step", "")
+    editable = case.state in EDITABLE_STATES
+    context = live_context(case=case, party=party, since=since, step=step_of(step, editable=editable))
+    context |= _invite(request, party, editable)
+    # Unchanged since the last poll: nothing to swap (204), so nothing is announced again to a screen reader.
+    html = render_to_string("cases/_me_live.html", {"live": context, "case": case, "version": "@version@"}, request)
+    version = hashlib.sha256(html.encode()).hexdigest()[:16]
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return HttpResponse(html.replace("@version@", version))
+
+
+@require_GET
+def me_photo_thumbnail(request: HttpRequest, number: str, item_id: int) -> FileResponse:
+    """A thumbnail of one of this case's photos, for the phone of a party of the case (re-encoded, no metadata)."""
+    from django.core.files.storage import default_storage
+
+    item = selectors.case_photo(_my_party(request, number).case, item_id)
+    if item is None or not item.stored.thumbnail_name:
+        raise Http404
+    response = FileResponse(default_storage.open(item.stored.thumbnail_name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _party_post(
-    request: HttpRequest, number: str, form_class: Any, save: Any, form_key: str, **form_kwargs: Any
+    request: HttpRequest, number: str, form_class: Any, save: Any, form_key: str, *, step: str, **form_kwargs: Any
 ) -> HttpResponse:
-    """Validate a form posted from the party page, save it, come back to the page; errors show in place."""
+    """Validate a form posted from the party page, save it, go on; errors show next to their field, input kept."""
     party = _my_party(request, number)
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
-        return _me_page(request, party, status=422, **{form_key: form})
+        return _me_page(request, party, step=step, status=422, **{form_key: form})
     try:
         save(party, form)
     except AppError as refused:
         show_refusal(request, form, refused)
-        return _me_page(request, party, status=refused.status, **{form_key: form})
+        return _me_page(request, party, step=step, status=refused.status, **{form_key: form})
     messages.success(request, saved())
-    return redirect("case-me", number=number)
+    return _after_save(request, number)
 
 
 @require_POST
 def me_check(request: HttpRequest, number: str) -> HttpResponse:
     """As the driver types (htmx, on change): the kernel's verdict on each field filled in so far; nothing is saved."""
-    from claimbridge.cases.forms import PartyDetailsForm
+    from claimbridge.cases.forms import PhoneDetailsForm
 
     _my_party(request, number)
-    details = PartyDetailsForm(request.POST)
+    details = PhoneDetailsForm(request.POST)
     details.is_valid()
     return render(request, "cases/_details_errors.html", {"details": details})
 
 
 @require_POST
 def me_facts(request: HttpRequest, number: str) -> HttpResponse:
-    from claimbridge.cases.forms import FactsForm
+    """What happened. From the steps it comes in two parts: the account with the circumstances ("what", one form,
+    both saved) and the questions the conditions depend on ("check"); a whole `FactsForm` otherwise."""
+    from claimbridge.cases.forms import SAFETY_QUESTIONS, WHAT_HAPPENED, CircumstancesForm, FactsForm, FactsPartForm
 
-    return _party_post(request, number, FactsForm,
-                       lambda party, form: quick_claim.case_facts_save(case=party.case, facts=form.facts(), party_label=party.label),
-                       "facts_form")  # fmt: skip
+    party = _my_party(request, number)
+    part = request.POST.get("step", "")
+    if part == "check":
+        return _party_post(request, number, FactsPartForm, _save_facts, "safety_form", step="check",
+                           part=SAFETY_QUESTIONS)  # fmt: skip
+    if part != "what":
+        return _party_post(request, number, FactsForm, _save_facts, "facts_form", step="what")
+    facts = FactsPartForm(request.POST, part=WHAT_HAPPENED)
+    circumstances = CircumstancesForm(request.POST, labels=selectors.party_labels(party.case),
+                                      choices=_circumstance_choices(party.case))  # fmt: skip
+    if not (facts.is_valid() & circumstances.is_valid()):
+        return _me_page(request, party, step="what", status=422, facts_form=facts, circumstances_form=circumstances)
+    try:
+        _save_facts(party, facts)
+        _save_circumstances(party, circumstances)
+    except AppError as refused:
+        show_refusal(request, facts, refused)
+        return _me_page(request, party, step="what", status=refused.status, facts_form=facts,
+                        circumstances_form=circumstances)  # fmt: skip
+    messages.success(request, saved())
+    return _after_save(request, number)
+
+
+def _save_facts(party: Any, form: Any) -> None:
+    quick_claim.case_facts_save(case=party.case, facts=form.facts(), party_label=party.label)
+
+
+def _save_circumstances(party: Any, form: Any) -> None:
+    quick_claim.case_circumstances_save(case=party.case, circumstances=form.circumstances(), party_label=party.label)
 
 
 @require_POST
@@ -252,28 +312,44 @@ def me_circumstances(request: HttpRequest, number: str) -> HttpResponse:
     from claimbridge.cases.forms import CircumstancesForm
 
     party = _my_party(request, number)
-    return _party_post(request, number, CircumstancesForm,
-                       lambda party, form: quick_claim.case_circumstances_save(case=party.case, circumstances=form.circumstances(),
-                                                                               party_label=party.label),
-                       "circumstances_form", labels=selectors.party_labels(party.case),
-                       choices=_circumstance_choices(party.case))  # fmt: skip
+    return _party_post(request, number, CircumstancesForm, _save_circumstances, "circumstances_form", step="what",
+                       labels=selectors.party_labels(party.case), choices=_circumstance_choices(party.case))  # fmt: skip
 
 
 @require_POST
 def me_photo(request: HttpRequest, number: str) -> HttpResponse:
+    """One or several photos into one slot (camera first). From the steps (htmx) the photos screen's checklist and
+    thumbnails come back in place; otherwise back to the page."""
     from claimbridge.cases.forms import PhotoForm
 
     party = _my_party(request, number)
-    form = PhotoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _me_page(request, party, status=422, photo_form=form)
-    try:
-        evidence.party_photo_upload(party=party, slot_code=form.cleaned_data["slot"], upload=form.cleaned_data["file"],
-                                    upload_key=form.cleaned_data["upload_key"])  # fmt: skip
-    except AppError as refused:
-        form.add_error("file", refused.message)
-        return _me_page(request, party, status=refused.status, photo_form=form)
+    files = request.FILES.getlist("file")[:12]
+    form = PhotoForm(request.POST, {"file": files[0]} if files else {})
+    received = 0
+    if form.is_valid():
+        key = form.cleaned_data["upload_key"] or secrets.token_urlsafe(16)
+        for index, upload in enumerate(files):
+            try:
+                evidence.party_photo_upload(party=party, slot_code=form.cleaned_data["slot"], upload=upload,
+                                            upload_key=f"{key[:70]}-{index}")  # fmt: skip
+                received += 1
+            except AppError as refused:
+                name = getattr(upload, "name", "")[:40]
+                form.add_error("file", f"{name}: {refused.message}" if len(files) > 1 else refused.message)
+    status = 200 if form.is_valid() or received else 422
+    if request.headers.get("HX-Request"):
+        from claimbridge.cases.views.phone_context import photos_context
+
+        context = photos_context(party, form if form.errors else None)
+        context |= {"case": party.case, "received": received, "editable": party.case.state in EDITABLE_STATES}
+        return render(request, "cases/steps/_photo_slots.html", context, status=status)
+    if form.errors and not received:
+        return _me_page(request, party, step="photos", status=status, photo_form=form)
     messages.success(request, gettext("Photo received."))
+    if form.errors:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
+    if request.POST.get("step") == "photos":
+        return redirect(_step_url(number, "photos"))
     return redirect("case-me", number=number)
 
 
@@ -285,7 +361,7 @@ def me_confirm(request: HttpRequest, number: str) -> HttpResponse:
     return _party_post(request, number, ConfirmForm,
                        lambda party, form: quick_claim.party_confirm(party=party, typed_name=form.cleaned_data["typed_name"],
                                                                      consent=form.cleaned_data["consent"], device=device),
-                       "confirm_form")  # fmt: skip
+                       "confirm_form", step="confirm")  # fmt: skip
 
 
 def _party_step(request: HttpRequest, number: str, step: Any, *, done: str = "") -> HttpResponse:
@@ -298,7 +374,8 @@ def _party_step(request: HttpRequest, number: str, step: Any, *, done: str = "")
     else:
         if done:
             messages.success(request, done)
-    return redirect("case-me", number=number)
+    back = request.POST.get("step", "")
+    return redirect(_step_url(number, back)) if back in STEP_CODES else redirect("case-me", number=number)
 
 
 @require_POST

@@ -1,0 +1,203 @@
+"""What each step of the party's page shows (issue 13). Reads through the selectors and the kernel; no writes."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from claimbridge.cases import selectors
+from claimbridge.cases.services import parties
+from claimbridge.cases.views.phone_steps import people, words
+from claimbridge.core.errors import reading_english
+
+FILTER_WORDS = [{"q": q, "label": label} for q, label in (
+    ("追尾 rear-end", _("Rear-end")), ("变道 lane", _("Lane change")), ("路口 junction", _("Junction")),
+    ("掉头 u-turn", _("U-turn")), ("超车 overtaking", _("Overtaking")), ("倒车 reversing", _("Reversing")),
+    ("车门 door", _("Door")))]  # fmt: skip
+GRADE_WORDS = {"full": ("全部责任", "fully liable"), "equal": ("同等责任", "equally liable"),
+               "none": ("无责任", "not liable")}  # fmt: skip
+
+
+def _answered(case: Any) -> dict[str, Any]:
+    return {
+        name: ("yes" if value else "no") if isinstance(value, bool) else value for name, value in case.facts.items()
+    }
+
+
+def step_context(request: HttpRequest, party: Any, *, step: str, forms_in_error: dict[str, Any]) -> dict[str, Any]:
+    from claimbridge.cases.quick_claim import assessment
+
+    case = party.case
+    listed = selectors.case_parties(case)
+    context: dict[str, Any] = {"case": case, "party": party, "label": party.label, "parties": listed,
+                               "people": people(listed, party.label), "english": reading_english(),
+                               "judged": assessment(case)}  # fmt: skip
+    builder = {"who": _who, "photos": _photos, "what": _what, "check": _check, "confirm": _confirm, "done": _done}[step]
+    context |= builder(party, listed, context, forms_in_error)
+    return context
+
+
+def _who(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    from claimbridge.cases.forms import PhoneDetailsForm
+
+    details = errors.get("details") or PhoneDetailsForm(
+        initial={name: _initial(getattr(party, name)) for name in parties.PARTY_FIELDS}
+    )
+    return {"details": details,
+            "underwriting_unit": selectors.underwriting_city_unit(party) if selectors.cross_region(party) else None}  # fmt: skip
+
+
+def _initial(value: Any) -> Any:
+    return ("yes" if value else "no") if isinstance(value, bool) else value
+
+
+def photos_context(party: Any, form_in_error: Any = None) -> dict[str, Any]:
+    """The slots by what they show, required ones first, each with its example, its thumbnails and who sent them."""
+    from claimbridge.cases.forms import PhotoForm
+    from claimbridge.evidence.slots import SLOTS, required_slot_codes
+
+    case = party.case
+    required = required_slot_codes()
+    items = selectors.case_photos(case)
+    by_slot: dict[str, list[Any]] = {}
+    for item in items:
+        by_slot.setdefault(item.slot, []).append(item)
+    shown = [slot for slot in SLOTS if slot.code in required] + [
+        slot for slot in SLOTS if slot.code not in required and slot.code in ("plate", "other_property", "video")
+    ]
+    counts = selectors.photo_counts(case)
+    slots = [{"slot": slot, "required": slot.code in required, "items": by_slot.get(slot.code, []),
+              "accept": "video/*" if slot.video else "image/*", "error": form_in_error
+              if form_in_error is not None and form_in_error.data.get("slot") == slot.code else None}
+             for slot in shown]  # fmt: skip
+    return {
+        "slots": slots, "upload_key": secrets.token_urlsafe(16),
+        "required_done": all(entry["items"] for entry in slots if entry["required"]),
+        "photo_total": sum(1 for item in items if item.stored.kind == "image"),
+        "per_party": [{"words": words(p.label, party.label), "count": counts.get(p.label, 0)}
+                      for p in sorted(selectors.case_parties(case), key=lambda p: (p.label != party.label, p.label))],
+        "photo_form": form_in_error or PhotoForm(initial={"upload_key": secrets.token_urlsafe(16)}),
+    }  # fmt: skip
+
+
+def _photos(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    return photos_context(party, errors.get("photo_form"))
+
+
+def circumstance_cards(case: Any, labels: list[str], chosen: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalogue of the accident's day as illustrated choices, each with words to filter by."""
+    from claimbridge.cases.diagrams import KEYWORDS, circumstance_svg
+    from claimbridge.cases.quick_claim import accident_day
+    from claimbridge.rules.circumstances import catalogue_on
+
+    english = reading_english()
+    catalogue = catalogue_on(accident_day(case))
+    cards = []
+    for number, item in sorted(catalogue.items.items()):
+        text = item.text.en if english else item.text.zh
+        cards.append({"number": number, "text": text, "svg": circumstance_svg(number),
+                      "keys": f"{number} {text} {item.text.zh} {item.text.en} {KEYWORDS.get(number, '')}".lower(),
+                      "checked": {label: str(chosen.get(label, "")) == str(number) for label in labels}})  # fmt: skip
+    return cards
+
+
+def _what(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    from claimbridge.cases.forms import WHAT_HAPPENED, FactsPartForm
+
+    case = party.case
+    facts = errors.get("facts_form") or FactsPartForm(initial=_answered(case), part=WHAT_HAPPENED)
+    labels = [p.label for p in listed]
+    bound = errors.get("circumstances_form")
+    if bound is not None:
+        chosen = {label: bound.data.get(f"party_{label}", "") for label in labels}
+    else:
+        chosen = {label: (numbers[0] if numbers else "") for label, numbers in case.circumstances.items()}
+    columns = sorted(labels, key=lambda label: (label != party.label, label))
+    return {"facts_form": facts, "cards": circumstance_cards(case, labels, chosen),
+            "columns": [{"label": label, "words": words(label, party.label), "short": _("My side") if label == party.label
+                         else _("Their side"), "none": chosen.get(label, "") in ("", None)
+                         and label in case.circumstances} for label in columns],
+            "circumstances_saved": bool(case.circumstances), "filter_words": FILTER_WORDS}  # fmt: skip
+
+
+def liability_words(judged: dict[str, Any], listed: list[Any], reader: str) -> list[dict[str, str]]:
+    english = reading_english()
+    grades = judged["liability"]["liability"]
+    lines = []
+    for p in sorted(listed, key=lambda p: (p.label != reader, p.label)):
+        grade = grades.get(p.label)
+        zh, en = GRADE_WORDS.get(grade or "", ("待定", "not decided yet"))
+        lines.append({"label": p.label, "words": words(p.label, reader), "plate": p.plate, "grade": grade or "",
+                      "text": en if english else zh})  # fmt: skip
+    return lines
+
+
+def _check(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    from claimbridge.cases.forms import SAFETY_QUESTIONS, FactsPartForm
+    from claimbridge.cases.quick_claim import conditions_seen
+
+    case = party.case
+    seen = conditions_seen(case)
+    safety = errors.get("safety_form") or FactsPartForm(initial=_answered(case), part=SAFETY_QUESTIONS)
+    unanswered = [name for name in SAFETY_QUESTIONS if case.facts.get(name) in (None, "")]
+    return {"seen": seen, "safety_form": safety, "unanswered": unanswered,
+            "liability_lines": liability_words(context["judged"], listed, party.label)}  # fmt: skip
+
+
+def _confirm(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    from claimbridge.cases.forms import ConfirmForm, FactsForm
+    from claimbridge.cases.quick_claim import conditions_seen
+
+    case = party.case
+    judged = context["judged"]
+    seen = conditions_seen(case)
+    answers = []
+    form = FactsForm()
+    for name in ("place", "weather", "collision_form", "damage", "estimated_loss"):
+        value = case.facts.get(name)
+        field = form.fields[name]
+        shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+        answers.append({"label": field.label, "value": shown if value not in (None, "") else ""})
+    return {"confirm_form": errors.get("confirm_form") or ConfirmForm(), "seen": seen, "answers": answers,
+            "ready": judged["eligibility"]["eligible"] and judged["facts_complete"] and case.state != "draft",
+            "liability_lines": liability_words(judged, listed, party.label)}  # fmt: skip
+
+
+def _done(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    judged = context["judged"]
+    triage = judged["triage"].get(party.label)
+    case = party.case
+    points = []
+    if case.county is not None and triage is not None and triage["route"] != "online_one_stop":
+        points = selectors.service_points_for(county=case.county)
+    return {"my_triage": triage, "service_points": points}
+
+
+def progress(party: Any, listed: list[Any]) -> set[str]:
+    """The steps this party has finished: their details and statements, the required photos (and one of their own),
+    the account with the circumstances, every question, their confirmation, the agreement."""
+    from claimbridge.cases.forms import SAFETY_QUESTIONS, WHAT_HAPPENED
+    from claimbridge.cases.quick_claim import party_complete
+    from claimbridge.evidence.slots import required_slot_codes
+
+    case = party.case
+    me = next((p for p in listed if p.label == party.label), party)
+    slots = {item.slot for item in selectors.case_photos(case)}
+    answered = {name for name, value in case.facts.items() if value not in (None, "")}
+    done = set()
+    if party_complete(me) and None not in (me.driver_licensed, me.inspection_valid, me.impairment_free):
+        done.add("who")
+    if set(required_slot_codes()) <= slots and selectors.photo_counts(case).get(me.label):
+        done.add("photos")
+    if set(WHAT_HAPPENED) - {"place"} <= answered and case.circumstances:
+        done.add("what")
+    if set(SAFETY_QUESTIONS) <= answered:
+        done.add("check")
+    if me.confirmed_at or case.agreement_name:
+        done.add("confirm")
+    if case.agreement_name:
+        done.add("done")
+    return done
