@@ -106,7 +106,9 @@ def test_the_service_directory_shows_the_map_and_a_tap_picks_the_county(browser,
         assert page.locator("[data-testid=directory-entry]").count() >= 1
         assert page.locator("#id_county").input_value() == WUDU
         assert page.locator("[data-testid=county-map] svg title").text_content() == "陇南市武都区地图"
-        assert page.locator("[data-testid=county-map] a[aria-current=true]").get_attribute("aria-label") == "陇南市武都区"
+        assert (
+            page.locator("[data-testid=county-map] a[aria-current=true]").get_attribute("aria-label") == "陇南市武都区"
+        )
         page.screenshot(path=screenshot_dir / "zh-hans-phone-map-directory-wudu.png", full_page=True)
     finally:
         phone.close()
@@ -134,7 +136,7 @@ def test_a_hotline_report_picked_on_the_map_shows_its_pin_on_the_case_page(
         page.wait_for_url("**/cases/621200-*/")
         case = Case.objects.get()
         assert (case.county.code, case.crs) == (WUDU, "wgs84")
-        card = page.locator("[data-testid=case-map]")
+        card = page.locator("[data-testid=map-card]")
         assert card.locator("svg title").text_content() == "陇南市武都区地图"
         assert card.locator("[data-pin]").get_attribute("display") is None  # drawn
         card.scroll_into_view_if_needed()

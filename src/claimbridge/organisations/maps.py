@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import shapely
@@ -81,11 +82,13 @@ class CountyMap:
             return None
         return x, y
 
-    def view_box(self, adcode: str | None = None, *, margin: float = 0.08) -> Box:
+    def view_box(self, adcode: str | None = None, *, margin: float | None = None) -> Box:
         """The whole coverage, or one county with a margin around it, never much taller than wide (a phone's screen
         is narrow: a tall box would shrink the county)."""
         shape = self.by_code.get(adcode or "")
         x, y, w, h = shape.box if shape else (0.0, 0.0, self.width, self.height)
+        if margin is None:
+            margin = 0.08 if shape else 0.02
         cx, cy = x + w / 2, y + h / 2
         w, h = max(w, h / 1.25), max(h, w / 2.0)
         w, h = w * (1 + 2 * margin), h * (1 + 2 * margin)
@@ -136,7 +139,7 @@ def ring_path(coords: np.ndarray) -> str:
         return ""
     parts = [f"M{points[0][0]} {points[0][1]}l"]
     text = ""
-    for (x0, y0), (x1, y1) in zip(points[:-1], points[1:], strict=True):
+    for (x0, y0), (x1, y1) in pairwise(points):
         dx, dy = int(x1 - x0), int(y1 - y0)
         if dx == 0 and dy == 0:
             continue

@@ -7,7 +7,8 @@ inline SVG, with no tiles and no network (issue 13, item 5).
 - `pickable`: a tap on the map fills the enclosing form's `latitude`/`longitude` (WGS-84, and its `crs` field to
   "wgs84" when it has one) and its county choice (`static/claimbridge/map.js`).
 - `link`: a URL; each county becomes a link to `<link>?county=<code>` (the service directory).
-- `card`: wrapped in its own card with a heading (the case page).
+- `card`: wrapped in its own card with a heading (the case page, the directory).
+- `whole`: the whole coverage with the county highlighted, instead of framed on the county.
 
 Pages that must not `{% load %}` it can `{% include "organisations/county_map.html" with county=… pin=… %}`.
 
@@ -97,13 +98,28 @@ def _label(code: str, chinese: str, english: bool) -> str:
     return chinese.removesuffix("回族自治县").removesuffix("自治县") or chinese
 
 
+def _pin_text(placed: tuple[float, float, str]) -> str:
+    lat, lon, crs = placed
+    return _("Latitude %(lat).5f, longitude %(lon).5f (%(datum)s)") % {
+        "lat": lat,
+        "lon": lon,
+        "datum": {"wgs84": "WGS-84", "gcj02": "GCJ-02"}.get(crs, crs),
+    }
+
+
 def _box(box: tuple[float, float, float, float]) -> str:
     return " ".join(f"{value:.0f}" for value in box)
 
 
 @register.inclusion_tag("organisations/_county_map.html", takes_context=True)
 def county_map(
-    context: Any, county: Any = None, pin: Any = None, pickable: bool = False, link: str = "", card: bool = False
+    context: Any,
+    county: Any = None,
+    pin: Any = None,
+    pickable: bool = False,
+    link: str = "",
+    card: bool = False,
+    whole: bool = False,
 ) -> dict[str, Any]:
     drawn = county_map_data()
     if drawn is None:
@@ -112,9 +128,9 @@ def county_map(
     code = _code(county)
     if code not in drawn.by_code:
         code = ""
-    view = drawn.view_box(code or None)
+    view = drawn.view_box(None if whole else code or None)
     scale = view[2] / ASSUMED_WIDTH_PX  # map units per screen pixel, until the script measures
-    shapes = []
+    shapes: list[dict[str, Any]] = []
     for shape in drawn.shapes:
         city = _name(shape.city_adcode or "", shape.city or "", english)
         shapes.append(
@@ -129,7 +145,9 @@ def county_map(
                 "selected": shape.adcode == code,
             }
         )
-    shapes.sort(key=lambda shape: shape["selected"])  # the highlighted outline is drawn last, above its neighbours
+    shapes.sort(
+        key=lambda shape: bool(shape["selected"])
+    )  # the highlighted outline is drawn last, above its neighbours
     chosen = drawn.by_code.get(code)
     place = next((shape["place"] for shape in shapes if shape["selected"]), "")
     title = _("Map of %(place)s") % {"place": place} if chosen else _("Map of the counties of Longnan and Tianshui")
@@ -153,6 +171,8 @@ def county_map(
         "shapes": shapes,
         "font_size": f"{LABEL_PX * scale:.0f}",
         "pin": {"x": f"{point[0]:.1f}", "y": f"{point[1]:.1f}"} if point else None,
+        "pin_text": _pin_text(placed) if placed and not pickable else "",
+        "zoomed": view != drawn.view_box(),
         "pin_scale": f"{scale:.3f}",
         "pickable": pickable,
         "link": link,

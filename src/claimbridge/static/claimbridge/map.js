@@ -18,7 +18,12 @@
       pin.setAttribute("transform", "translate(" + at + ") scale(" + scale.toFixed(3) + ")");
     }
   }
-  function zoom(svg, box) { svg.setAttribute("viewBox", box); fit(svg); }
+  function zoom(svg, box) {
+    svg.setAttribute("viewBox", box);
+    var all = svg.parentNode.querySelector("[data-map-all]");
+    if (all) all.hidden = box === svg.dataset.full;
+    fit(svg);
+  }
   function place(svg, x, y) {
     var pin = svg.querySelector("[data-pin]");
     pin.setAttribute("transform", "translate(" + x.toFixed(1) + " " + y.toFixed(1) + ")");
@@ -60,7 +65,7 @@
     if (svg.getAttribute("viewBox") === svg.dataset.full) zoom(svg, path.dataset.box);
     place(svg, p.x, p.y);
     var gap = /[：:]$/.test(root.dataset.picked) && /[\u4e00-\u9fff]$/.test(root.dataset.picked.slice(0, -1)) ? "" : " ";
-    status.textContent = root.dataset.picked + gap + path.dataset.place + "（" + lat.toFixed(5) + ", " + lon.toFixed(5) + "）";
+    status.textContent = root.dataset.picked + gap + path.dataset.place;
   });
 
   // The county chosen by hand wins over an earlier tap: the point is dropped, the map shows the county.
