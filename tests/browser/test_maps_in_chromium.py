@@ -5,6 +5,7 @@ driver's report stores) and the county; the service directory's map picks the co
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from claimbridge.accounts.models import Role, User
 from claimbridge.cases.models import Case
@@ -110,6 +111,11 @@ def test_the_service_directory_shows_the_map_and_a_tap_picks_the_county(browser,
             page.locator("[data-testid=county-map] a[aria-current=true]").get_attribute("aria-label") == "陇南市武都区"
         )
         page.screenshot(path=screenshot_dir / "zh-hans-phone-map-directory-wudu.png", full_page=True)
+        page.locator("#id_county").select_option(WEN)  # answered in place (htmx): the map follows the choice
+        expect(page.locator("[data-testid=county-map] a[aria-label='陇南市文县']")).to_have_attribute(
+            "aria-current", "true"
+        )
+        assert page.locator("[data-testid=county-map] a[aria-current=true]").count() == 1
     finally:
         phone.close()
 
@@ -131,6 +137,7 @@ def test_a_hotline_report_picked_on_the_map_shows_its_pin_on_the_case_page(
         page.mouse.click(*screen_point(page, *label_of(WUDU)))
         assert page.locator("#id_crs").input_value() == "wgs84"
         assert page.locator("#id_county").input_value() == WUDU
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-map-new-case.png", full_page=True)
         page.locator("#id_plate_a").fill("甘K12345")
         page.get_by_role("button", name="报案").click()
         page.wait_for_url("**/cases/621200-*/")
