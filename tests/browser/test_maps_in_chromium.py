@@ -150,3 +150,29 @@ def test_a_hotline_report_picked_on_the_map_shows_its_pin_on_the_case_page(
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-map-case.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_phones_own_position_is_pinned_on_the_map(browser, live_server, screenshot_dir):
+    """B1, B3: "use my location" (GPS, WGS-84) frames the county found and pins the position where the tap would."""
+    MemorySmsBackend.outbox.clear()
+    position = {"latitude": 33.395, "longitude": 104.923}
+    phone = browser.new_context(**PHONE, locale="zh-CN", geolocation=position, permissions=["geolocation"])
+    page = phone.new_page()
+    try:
+        page.goto(f"{live_server.url}/cases/start/")
+        prove_phone(page, "13700009999", "继续")
+        page.get_by_role("button", name="使用我的位置").click()
+        page.get_by_text("您在 陇南市武都区").wait_for()
+        svg = page.locator("[data-testid=county-map] svg")
+        expect(svg.locator("[data-pin]")).to_have_attribute("display", "inline")
+        drawn = county_map_data()
+        assert drawn is not None
+        x, y = drawn.point(position["latitude"], position["longitude"])  # type: ignore[misc]
+        transform = svg.locator("[data-pin]").get_attribute("transform") or ""
+        assert transform.startswith(f"translate({x:.1f} {y:.1f})")
+        assert svg.get_attribute("viewBox") == " ".join(f"{v:.0f}" for v in drawn.view_box(WUDU))
+        assert "手机定位" in page.locator("[data-testid=map-status]").inner_text()
+        svg.scroll_into_view_if_needed()
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-map-start-located.png")
+    finally:
+        phone.close()

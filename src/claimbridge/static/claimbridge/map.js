@@ -68,6 +68,18 @@
     status.textContent = root.dataset.picked + gap + path.dataset.place;
   });
 
+  // The phone's own position ("use my location", static/claimbridge/cases/locate.js): WGS-84 like the map.
+  document.addEventListener("claimbridge:placed", function (event) {
+    var form = event.target, root = form.querySelector && form.querySelector("[data-pickable]");
+    if (!root || !form.elements.latitude || !form.elements.latitude.value) return;
+    var svg = root.querySelector("svg"), d = svg.dataset, code = form.elements.county && form.elements.county.value;
+    var path = code ? svg.querySelector('path[data-adcode="' + code + '"]') : null;
+    highlight(svg, path);
+    zoom(svg, path ? path.dataset.box : d.full);
+    place(svg, (form.elements.longitude.value - d.west) * d.kx, (d.north - form.elements.latitude.value) * d.ky);
+    root.querySelector("[data-map-status]").textContent = root.dataset.adjust;
+  });
+
   // The county chosen by hand wins over an earlier tap: the point is dropped, the map shows the county.
   document.addEventListener("change", function (event) {
     var select = event.target, form = select.form;
