@@ -116,6 +116,12 @@ def test_the_service_directory_shows_the_map_and_a_tap_picks_the_county(browser,
             "aria-current", "true"
         )
         assert page.locator("[data-testid=county-map] a[aria-current=true]").count() == 1
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+        named = page.locator("[data-testid=county-map] a[aria-current=true]").get_attribute("aria-label") or ""
+        assert named.startswith("Longnan ")
+        assert no_sideways_scroll(page)
+        page.screenshot(path=screenshot_dir / "en-phone-map-directory.png", full_page=True)
     finally:
         phone.close()
 
@@ -167,7 +173,9 @@ def test_the_phones_own_position_is_pinned_on_the_map(browser, live_server, scre
         expect(svg.locator("[data-pin]")).to_have_attribute("display", "inline")
         drawn = county_map_data()
         assert drawn is not None
-        x, y = drawn.point(position["latitude"], position["longitude"])  # type: ignore[misc]
+        pinned = drawn.point(position["latitude"], position["longitude"])
+        assert pinned is not None
+        x, y = pinned
         transform = svg.locator("[data-pin]").get_attribute("transform") or ""
         assert transform.startswith(f"translate({x:.1f} {y:.1f})")
         assert svg.get_attribute("viewBox") == " ".join(f"{v:.0f}" for v in drawn.view_box(WUDU))
