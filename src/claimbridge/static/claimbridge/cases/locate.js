@@ -21,6 +21,7 @@ document.addEventListener("click", function (event) {
       } else {
         status.textContent = button.dataset.outside;
       }
+      form.dispatchEvent(new CustomEvent("claimbridge:placed", {bubbles: true}));  // a county map shows the pin
     }).catch(function () { status.textContent = button.dataset.failed; });
   }, function () { status.textContent = button.dataset.failed; }, {enableHighAccuracy: true, timeout: 15000});
 });
