@@ -78,7 +78,8 @@ def _link() -> str:
     return f"{settings.SITE_URL.rstrip('/')}/me/"
 
 
-def _yuan(amount: Any) -> str:
+def yuan(amount: Any) -> str:
+    """1500 → "1,500.00": the amount as the driver reads it (texts and 我的案件)."""
     return f"{Decimal(amount or 0):,.2f}"
 
 
@@ -99,7 +100,7 @@ def notice_text(kind: str, *, number: str, unit: Any = None, amount: Any = None)
         "paid": gettext("[ClaimBridge] %(unit)s paid %(amount)s yuan on your claim for case %(number)s."),
     }
     return texts[kind] % {"number": number, "link": link, "unit": unit_name, "phone": unit_phone,
-                          "amount": _yuan(amount)}  # fmt: skip
+                          "amount": yuan(amount)}  # fmt: skip
 
 
 def _changed_by(case: Case, event: CaseEvent) -> str | None:
