@@ -15,8 +15,8 @@ from ninja.renderers import JSONRenderer
 
 from claimbridge.accounts.api import router as accounts_router
 from claimbridge.cases.api import join_router, party_router, phone_router
-from claimbridge.cases.api.my_cases import my_router, proof_router
 from claimbridge.cases.api import router as cases_router
+from claimbridge.cases.api.my_cases import my_router, proof_router
 from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_found, server_error
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router

@@ -272,9 +272,7 @@ class DriverNotice(models.Model):
         verbose_name = _("text message to a driver")
         verbose_name_plural = _("text messages to drivers")
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["party", "event_sequence", "kind"], name="driver_notice_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["party", "event_sequence", "kind"], name="driver_notice_once")]
 
     def __str__(self) -> str:
         return f"{self.party_id} {self.kind} {self.status}"

@@ -370,7 +370,7 @@ def claim_progress(party: CaseParty) -> dict[str, Any]:
 
     claim = Claim.objects.filter(party=party).first()
     unit = party.claims_unit
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"step": "registered", "name": CLAIM_STATES["registered"], "at": claim.registered_at if claim else None},
         {"step": "assessed", "name": CLAIM_STATES["assessed"], "at": claim.assessed_at if claim else None},
         {"step": "settled", "name": CLAIM_STATES["settled"], "at": claim.settled_at if claim else None,

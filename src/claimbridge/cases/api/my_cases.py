@@ -43,7 +43,7 @@ class MyCasesOut(Schema):
     cases: list[MyCaseEntryOut]
 
 
-class ClaimStepOut(Schema):
+class FollowStepOut(Schema):
     step: str  # registered, assessed, settled, approved, paid, closed
     name: str
     done: bool
@@ -51,7 +51,7 @@ class ClaimStepOut(Schema):
     amount: str | None  # yuan, two places: the settlement (settled) and the payment (paid)
 
 
-class ClaimsUnitOut(Schema):
+class FollowUnitOut(Schema):
     insurer: str | None
     name: str
     phone: str
@@ -59,7 +59,7 @@ class ClaimsUnitOut(Schema):
     hours: str
 
 
-class NoticeOut(Schema):
+class DriverNoticeOut(Schema):
     kind: str  # joined, confirmed, changed, voided, agreed, registered, paid
     status: str  # queued, sending, sent, failed, limited
     status_name: str
@@ -72,9 +72,9 @@ class MyCaseFollowOut(MyCaseEntryOut):
     driver_name: str  # masked
     driver_phone: str  # masked
     agreement_pdf: str | None
-    steps: list[ClaimStepOut]
-    claims_unit: ClaimsUnitOut | None
-    notices: list[NoticeOut]
+    steps: list[FollowStepOut]
+    claims_unit: FollowUnitOut | None
+    notices: list[DriverNoticeOut]
 
 
 class ProvedPhone(APIKeyCookie):

@@ -6,36 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_keyed_audit_chain'),
+        ("cases", "0010_keyed_audit_chain"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseparty',
-            name='language',
-            field=models.CharField(default='zh-hans', max_length=8, verbose_name='language'),
+            model_name="caseparty",
+            name="language",
+            field=models.CharField(default="zh-hans", max_length=8, verbose_name="language"),
         ),
         migrations.CreateModel(
-            name='DriverNotice',
+            name="DriverNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=24, verbose_name='kind')),
-                ('event_sequence', models.PositiveIntegerField()),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
-                ('status', models.CharField(choices=[('queued', 'waiting to be sent'), ('sending', 'being sent'), ('sent', 'sent'), ('failed', 'not delivered'), ('limited', 'not sent: too many messages')], default='queued', max_length=10, verbose_name='status')),
-                ('error', models.CharField(blank=True, max_length=200, verbose_name='error')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='cases.caseparty')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=24, verbose_name="kind")),
+                ("event_sequence", models.PositiveIntegerField()),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "waiting to be sent"),
+                            ("sending", "being sent"),
+                            ("sent", "sent"),
+                            ("failed", "not delivered"),
+                            ("limited", "not sent: too many messages"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=200, verbose_name="error")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notices", to="cases.caseparty"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'text message to a driver',
-                'verbose_name_plural': 'text messages to drivers',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('party', 'event_sequence', 'kind'), name='driver_notice_once')],
+                "verbose_name": "text message to a driver",
+                "verbose_name_plural": "text messages to drivers",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("party", "event_sequence", "kind"), name="driver_notice_once")
+                ],
             },
         ),
     ]

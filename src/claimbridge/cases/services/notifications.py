@@ -63,8 +63,9 @@ def language_code(language: str | None) -> str:
     return "en" if (language or "").lower().startswith("en") else "zh-hans"
 
 
-def party_language_remember(*, language: str | None, number: str = "", label: str = "",
-                            party_ids: list[int] | None = None) -> None:
+def party_language_remember(
+    *, language: str | None, number: str = "", label: str = "", party_ids: list[int] | None = None
+) -> None:
     """The language the driver used on their phone (starting, joining, proving the mobile again): their texts are
     written in it. A preference, not a fact of the case: no event, and the case's seal leaves it out."""
     code = language_code(language)
@@ -92,8 +93,10 @@ def notice_text(kind: str, *, number: str, unit: Any = None, amount: Any = None)
         "joined": gettext("[ClaimBridge] The other driver joined case %(number)s. Continue at %(link)s"),
         "confirmed": gettext("[ClaimBridge] The other driver confirmed case %(number)s. See %(link)s"),
         "changed": gettext("[ClaimBridge] Case %(number)s was changed: please check it at %(link)s"),
-        "voided": gettext("[ClaimBridge] Case %(number)s was changed, so your confirmation is void: please check it "
-                          "and confirm again at %(link)s"),
+        "voided": gettext(
+            "[ClaimBridge] Case %(number)s was changed, so your confirmation is void: please check it "
+            "and confirm again at %(link)s"
+        ),
         "agreed": gettext("[ClaimBridge] Both drivers confirmed case %(number)s: your agreement is ready at %(link)s"),
         "registered": gettext("[ClaimBridge] %(unit)s registered your claim for case %(number)s.")
         + (" " + gettext("Questions: call %(phone)s.") if unit_phone else ""),
@@ -171,7 +174,7 @@ def notices_send(*, ids: list[int]) -> dict[str, int]:
             continue  # another worker has it
         try:
             send_sms(notice.party.driver_phone, notice.text)
-        except Exception as failure:  # noqa: BLE001 - any gateway failure is recorded, not raised
+        except Exception as failure:
             error = redact_text(f"{type(failure).__name__}: {failure}")[:200]
             DriverNotice.objects.filter(pk=notice.pk).update(status=DriverNotice.Status.FAILED, error=error)
             logger.warning("text to party %s not sent: %s", notice.party_id, error)

@@ -74,7 +74,10 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/my_cases.html", context | {"phone_form": form}, status=status)
     parties = selectors.driver_parties(proof=proof)
     phone = request.session.get("verified_phone", "")
-    context |= {"entries": [selectors.my_case_entry(party) for party in parties], "masked_phone": mask_phone(phone) if phone else ""}
+    context |= {
+        "entries": [selectors.my_case_entry(party) for party in parties],
+        "masked_phone": mask_phone(phone) if phone else "",
+    }
     return render(request, "cases/my_cases.html", context)
 
 
