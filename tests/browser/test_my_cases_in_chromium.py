@@ -115,6 +115,13 @@ def test_a_driver_closes_the_browser_proves_the_phone_again_and_follows_the_clai
         assert "李四" not in page.content()
         assert _fits(page)
         page.screenshot(path=screenshot_dir / "zh-hans-phone-my-case-paid.png", full_page=True)
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+        progress = page.locator("[data-testid=claim-progress]").inner_text()
+        assert "paid" in progress
+        assert "3,000.00 yuan" in progress
+        assert _fits(page)
+        page.screenshot(path=screenshot_dir / "en-phone-my-case-paid.png", full_page=True)
     finally:
         later.close()
     assert set(DriverNotice.objects.filter(party__label="A").values_list("status", flat=True)) == {"sent"}

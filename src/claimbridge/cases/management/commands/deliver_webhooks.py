@@ -10,8 +10,10 @@ from claimbridge.cases.services.webhooks import deliver_due
 
 
 class Command(BaseCommand):
-    help = ("Deliver due webhook messages, and drivers' texts left waiting when the task queue was down; with --loop, "
-            "keep doing so (retries come due with back-off).")
+    help = (
+        "Deliver due webhook messages, and drivers' texts left waiting when the task queue was down; with --loop, "
+        "keep doing so (retries come due with back-off)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true")
