@@ -150,6 +150,8 @@ WEB = {
     },
     "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
     "/cases/agreement/verify/": expect(ALL),
+    "/me/": expect(ALL),  # 我的案件: the mobile check, then the cases of the proved mobile (issue 13)
+    "/me/<str:number>/": dict.fromkeys(VISITORS, 404),  # only for a phone that is a party of the case
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
     "/credentials/stops/": expect({"adjuster"}),
@@ -230,6 +232,9 @@ API = {
         for step in ("details", "facts", "circumstances", "confirm", "{step}")
     },
     "/api/v1/phone/code": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/me/proof": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/me/cases": dict.fromkeys(VISITORS, 401),  # only a phone that proved its mobile (or joined a case)
+    "/api/v1/me/cases/{number}": dict.fromkeys(VISITORS, 401),
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies/lookup": {
         visitor: 401 if visitor == "anonymous" else 422 if visitor in LOOKUP_ROLES else 403 for visitor in VISITORS
@@ -450,6 +455,10 @@ READS: dict[str, Read] = {
     "phone thumbnail of another file's photo": Read(
         lambda w: f"/cases/{w.agreed.number}/me/photos/{w.items['fuxi'].pk}/thumbnail/", frozenset()
     ),
+    "my case, agreed": Read(lambda w: f"/me/{w.agreed.number}/", PARTIES_OF_AGREED, lambda w: w.agreed.number),
+    "my case, draft": Read(lambda w: f"/me/{w.draft.number}/", frozenset({"phone_stranger"}), lambda w: w.draft.number),
+    "api my case, agreed": Read(lambda w: f"/api/v1/me/cases/{w.agreed.number}", PARTIES_OF_AGREED,
+                                lambda w: w.agreed.number),
     "evidence page, agreed": Read(lambda w: f"/evidence/{w.evidence.reference}/", SEES_AGREED),
     "evidence page, 伏羲's": Read(lambda w: f"/evidence/{w.fuxi_file.reference}/", SEES_FUXI_FILE),
     **{f"{what} of A's photo": Read(_item_path("a", what), SEES_AGREED)
@@ -477,7 +486,7 @@ READS: dict[str, Read] = {
 # Lists, read for what they show (their own status is the matrix's above).
 LISTS = ("/cases/", "/evidence/", "/evidence/reuse/", "/policies/", "/credentials/", "/credentials/reports/",
          "/credentials/stops/", "/api/v1/evidence/files", "/api/v1/credentials/adjusters", "/api/v1/credentials/reports",
-         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff")  # fmt: skip
+         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/me/", "/api/v1/me/cases")  # fmt: skip
 
 
 def _refused(path: str, actor: str, response: Any) -> bool:

@@ -60,6 +60,7 @@ from tests.world import (
     EVERYONE,
     INSURER_STAFF,
     MAIJI,
+    PHONE_A,
     PHONE_JOINER,
     SEES_AGREED,
     SEES_CONFIRMING,
@@ -227,6 +228,14 @@ def _sms(world: World) -> dict[str, Any]:
     return {"sms_code": sms_code_for(PHONE_JOINER)}
 
 
+def _proof(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {"phone": PHONE_A, "sms_code": extra["sms_code"], "verify": "1"}
+
+
+def _sms_a(world: World) -> dict[str, Any]:
+    return {"sms_code": sms_code_for(PHONE_A)}
+
+
 def _settled(world: World) -> dict[str, Any]:
     from claimbridge.cases.services import claims
 
@@ -354,6 +363,12 @@ WRITES: dict[str, Write] = {
     "api phone code": Write("/api/v1/phone/code", api(lambda w: "/api/v1/phone/code", lambda: {"phone": PHONE_JOINER}),
                             pure=True),  # a one-time code is sent: no one's data changes (codes are excluded)
     "web phone check as typed": Write("/cases/<str:number>/me/check/", web(_me("check"), _details_form), pure=True),
+    # 我的案件 (issue 13): proving a mobile again binds the session to its parties; no one's data changes (the
+    # driver's language is remembered, here unchanged; sessions and codes are not fingerprinted).
+    "web my cases, proving the mobile": Write("/me/", web(lambda w: "/me/", _proof), pure=True, prepare=_sms_a),
+    "api my cases, proving the mobile": Write("/api/v1/me/proof", api(lambda w: "/api/v1/me/proof",
+                                                                      lambda w, a, extra: {"phone": PHONE_A, "sms_code": extra["sms_code"]}),
+                                              pure=True, prepare=_sms_a),
     # --- evidence ------------------------------------------------------------------------------------------------
     "web start an evidence file": Write("/evidence/", web(lambda w: "/evidence/",
                                                           lambda: {"title": "现场照片", "crs": "wgs84"}),

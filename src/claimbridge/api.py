@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from claimbridge.accounts.api import router as accounts_router
 from claimbridge.cases.api import join_router, party_router, phone_router
 from claimbridge.cases.api import router as cases_router
+from claimbridge.cases.api.my_cases import my_router, proof_router
 from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_found, server_error
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
@@ -65,6 +66,8 @@ api.add_router("/v1/cases", join_router)  # before /{number}: "join" is not a ca
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/cases", party_router)
 api.add_router("/v1/phone", phone_router)
+api.add_router("/v1/me", proof_router)  # 我的案件 (issue 13)
+api.add_router("/v1/me", my_router)
 api.add_router("/v1/credentials", credentials_router)
 
 

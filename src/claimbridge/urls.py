@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from claimbridge.api import api
+from claimbridge.cases.views import my_cases
 from claimbridge.web.views import healthz
 
 admin.site.site_header = _("ClaimBridge")
@@ -21,6 +22,8 @@ urlpatterns = [
     path("evidence/", include("claimbridge.evidence.urls")),
     path("policies/", include("claimbridge.policies.urls")),
     path("cases/", include("claimbridge.cases.urls")),
+    path("me/", my_cases.my_cases, name="my-cases"),  # 我的案件: a driver's cases, by their proved mobile
+    path("me/<str:number>/", my_cases.my_case, name="my-case"),
     path("credentials/", include("claimbridge.credentials.urls")),
     path("", include("claimbridge.web.urls")),
 ]

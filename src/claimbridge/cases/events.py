@@ -135,6 +135,26 @@ def event_name(kind: str) -> tuple[str, str]:
     return (registered.zh, registered.en) if registered else (kind, kind)
 
 
+# --- listeners in this process: who else hears of an event as it is appended (issue 13: drivers' text messages) ---
+Listener = Callable[..., None]  # called as listener(case=…, event=…) inside the change's transaction
+_LISTENERS: dict[str, list[Listener]] = {}
+
+
+def subscribe(kinds: Collection[str], listener: Listener) -> None:
+    """`listener(case=, event=)` is called for each appended event of these kinds, inside the transaction of the
+    change (so what it writes exists exactly when the change does; anything slow belongs in an on-commit task)."""
+    for kind in kinds:
+        if kind not in EVENT_TYPES:
+            raise ValueError(f"unregistered case event kind: {kind!r}")
+        registered = _LISTENERS.setdefault(kind, [])
+        if listener not in registered:
+            registered.append(listener)
+
+
+def listeners(kind: str) -> tuple[Listener, ...]:
+    return tuple(_LISTENERS.get(kind, ()))
+
+
 def webhooks_document() -> str:
     """docs/webhooks.md: what insurers' systems receive."""
     lines = [

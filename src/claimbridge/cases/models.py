@@ -105,6 +105,8 @@ class CaseParty(models.Model):
     confirmed_device = models.CharField(max_length=200, blank=True)
     confirmed_digest = models.CharField(max_length=64, blank=True)  # what exactly was confirmed
     disagreed_at = models.DateTimeField(null=True, blank=True)
+    # The language the driver used on their phone (start, join): their text messages are written in it.
+    language = models.CharField(_("language"), max_length=8, default="zh-hans")
 
     class Meta:
         verbose_name = _("party")
@@ -244,6 +246,38 @@ class CaseEvent(models.Model):
         return payload
 
 
+class DriverNotice(models.Model):
+    """A text message to a party's proved mobile at a moment that matters (通知记录): written in the transaction of
+    the change that calls for it, sent after the commit by a task; a refused or failed send is recorded here, never
+    raised. The text holds no personal data; the number is the party's, read when sending."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("not delivered")
+        LIMITED = "limited", _("not sent: too many messages")
+
+    party = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=24)
+    event_sequence = models.PositiveIntegerField()  # the case event that called for it
+    language = models.CharField(_("language"), max_length=8)
+    text = models.CharField(_("text"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message to a driver")
+        verbose_name_plural = _("text messages to drivers")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["party", "event_sequence", "kind"], name="driver_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.kind} {self.status}"
+
+
 # --- webhooks: the outbox of events to insurers' systems (B9) --------------------------------------------------------
 
 
@@ -302,6 +336,7 @@ __all__ = [
     "CaseNumberSequence",
     "CaseParty",
     "DeliveryAttempt",
+    "DriverNotice",
     "Handoff",
     "OutboxMessage",
     "ServicePoint",

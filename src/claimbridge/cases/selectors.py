@@ -8,6 +8,7 @@ Read and write are two questions: `case_get_for_user` answers "may this user see
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from claimbridge.accounts.scope import scope_for
 from claimbridge.cases import reference
 from claimbridge.cases.events import event_name
 from claimbridge.cases.models import Case, CaseParty, Claim, ServicePoint
+from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError, in_current_language, not_found
 from claimbridge.organisations.models import ClaimsUnit, County
 
@@ -351,3 +353,118 @@ def insurer_choices() -> list[tuple[str, str]]:
     from claimbridge.organisations import selectors as organisation_selectors
 
     return [(insurer.code, insurer.display_short_name) for insurer in organisation_selectors.insurer_list_public()]
+
+
+# --- my cases: what a proved phone may read (issue 13; B8) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneProof:
+    """Whom a browser session speaks for without an account: the mobile it proved with a text-message code (kept as
+    its blind index: the number itself is stored only encrypted, so cases find their parties by the index) and the
+    parties it joined as in this session. A phone sees a case only where it is a party; a party has a phone index
+    only when its mobile was proved (a number typed by someone else never gives a phone a case)."""
+
+    phone_index: str = ""
+    joined: tuple[tuple[str, str], ...] = ()  # (case number, party label)
+
+    @classmethod
+    def of(cls, *, phone: str = "", joined: dict[str, str] | None = None) -> PhoneProof:
+        index = blind_index(phone, purpose="phone") if phone else ""
+        return cls(index, tuple(sorted((str(n)[:24], str(label)[:2]) for n, label in (joined or {}).items())))
+
+    @property
+    def empty(self) -> bool:
+        return not self.phone_index and not self.joined
+
+    def parties_q(self) -> Q:
+        q = Q(pk__in=[])
+        if self.phone_index:
+            q |= Q(phone_index=self.phone_index)
+        for number, label in self.joined:
+            q |= Q(case__number=number, label=label)
+        return q
+
+
+MY_CASES_LIMIT = 50
+
+
+def driver_parties(*, proof: PhoneProof) -> list[CaseParty]:
+    """The parties this phone is, newest case first (at most MY_CASES_LIMIT)."""
+    if proof.empty:
+        return []
+    query = CaseParty.objects.filter(proof.parties_q()).select_related("case__county", "insurer", "claims_unit")
+    return list(query.order_by("-case__created_at", "label")[:MY_CASES_LIMIT])
+
+
+def driver_party(*, proof: PhoneProof, number: str) -> CaseParty | None:
+    """The party this phone is in the case `number`, or None (the case does not exist for this phone)."""
+    if proof.empty:
+        return None
+    return (
+        CaseParty.objects.filter(proof.parties_q(), case__number=number[:24])
+        .select_related("case__county", "case__city", "insurer", "claims_unit__branch")
+        .order_by("label")
+        .first()
+    )
+
+
+def claim_progress(party: CaseParty) -> dict[str, Any]:
+    """The party's own claim after the agreement, as the driver follows it: each step with when it happened and the
+    amount where there is one, the state now, and the claims unit to call (R12)."""
+    from claimbridge.rules.claim_flow import CLAIM_STATES
+
+    claim = Claim.objects.filter(party=party).first()
+    unit = party.claims_unit
+    steps: list[dict[str, Any]] = [
+        {"step": "registered", "name": CLAIM_STATES["registered"], "at": claim.registered_at if claim else None},
+        {"step": "assessed", "name": CLAIM_STATES["assessed"], "at": claim.assessed_at if claim else None},
+        {"step": "settled", "name": CLAIM_STATES["settled"], "at": claim.settled_at if claim else None,
+         "amount": claim.payable if claim else None},
+        {"step": "approved", "name": CLAIM_STATES["approved"], "at": claim.approved_at if claim else None},
+        {"step": "paid", "name": CLAIM_STATES["paid"], "at": claim.paid_at if claim else None,
+         "amount": claim.paid_amount if claim and claim.paid_at else None},
+        {"step": "closed", "name": CLAIM_STATES["closed"], "at": claim.closed_at if claim else None},
+    ]  # fmt: skip
+    for step in steps:
+        step["done"] = step["at"] is not None
+    return {
+        "claim": claim, "state": claim.state if claim else None,
+        "state_name": CLAIM_STATES[claim.state] if claim else None, "steps": steps,
+        "unit": unit, "unit_phone": unit.phone if unit else "", "insurer": party.insurer,
+    }  # fmt: skip
+
+
+def driver_notices(party: CaseParty, *, limit: int = 50) -> list[Any]:
+    """The text messages written to this party (通知记录), newest first: their own only."""
+    from claimbridge.cases.models import DriverNotice
+
+    return list(DriverNotice.objects.filter(party=party).order_by("-created_at", "-pk")[:limit])
+
+
+def my_case_entry(party: CaseParty) -> dict[str, Any]:
+    """One line of 我的案件: the case by number, date, place and state, the driver's own party and their claim's state."""
+    from claimbridge.rules.case_flow import EDITABLE_STATES, STATES
+    from claimbridge.rules.claim_flow import CLAIM_STATES
+
+    case = party.case
+    state = Claim.objects.filter(party=party).values_list("state", flat=True).first()
+    return {"number": case.number, "state": case.state, "state_name": STATES[case.state],
+            "open": case.state in EDITABLE_STATES, "accident_at": case.accident_at, "county": case.county,
+            "party": party.label, "plate": party.plate, "claim_state": state,
+            "claim_state_name": CLAIM_STATES[state] if state else None}  # fmt: skip
+
+
+def my_case_detail(party: CaseParty) -> dict[str, Any]:
+    """The driver's case as they follow it: their own party masked (B8), the others by label and insurer only, their
+    claim step by step (`claim_progress`) and the texts they were sent."""
+    from claimbridge.core.masking import mask_name, mask_phone
+
+    others = [p for p in case_parties(party.case) if p.pk != party.pk]
+    return my_case_entry(party) | {
+        "case": party.case, "self": party,
+        "masked_name": mask_name(party.driver_name) if party.driver_name else "",
+        "masked_phone": mask_phone(party.driver_phone) if party.driver_phone else "",
+        "others": [{"label": p.label, "insurer": p.insurer, "confirmed": p.confirmed_at is not None} for p in others],
+        "progress": claim_progress(party), "notices": driver_notices(party),
+    }  # fmt: skip

@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(NavItem(str(_("Service directory")), reverse("directory"), "directory"))
     if role in (None, Role.DRIVER):
         items.append(NavItem(str(_("Report an accident")), reverse("case-start"), "case-start"))
+        items.append(NavItem(str(_("My cases")), reverse("my-cases"), "my-cases"))  # back to a case by phone
     items.append(NavItem(str(_("Quick claims")), reverse("rules-eligibility"), "rules-eligibility"))
     items.append(NavItem(str(_("Liability")), reverse("rules"), "rules"))
     items.append(NavItem(str(_("Settlement")), reverse("rules-settlement"), "rules-settlement"))

@@ -21,6 +21,7 @@ from claimbridge.cases.api.schemas import (
     SentOut,
 )
 from claimbridge.cases.services import handoffs, join, parties, quick_claim
+from claimbridge.cases.services.notifications import party_language_remember
 from claimbridge.core.errors import AppError, not_found
 from claimbridge.core.schemas import responses
 from claimbridge.core.throttle import client_address
@@ -45,6 +46,7 @@ def case_join(request: HttpRequest, payload: JoinIn) -> dict[str, Any]:
     joined = request.session.get("case_parties", {})
     joined[case.number] = party.label
     request.session["case_parties"] = joined
+    party_language_remember(number=case.number, label=party.label, language=request.LANGUAGE_CODE)  # issue 13
     return {"case": case.number, "party": party.label}
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.cases import reference
-from claimbridge.cases.events import EventType, event_type
+from claimbridge.cases.events import EventType, event_type, listeners
 from claimbridge.cases.models import Case, CaseEvent, CaseParty, OutboxMessage
 from claimbridge.cases.services.seal import case_seal
 from claimbridge.core.crypto import audit_chain_key, audit_chain_keys
@@ -68,6 +68,8 @@ def event_append(*, case: Case, kind: str, actor: Any, data: dict[str, Any]) -> 
         Case.objects.filter(pk=case.pk).update(events_count=event.sequence, last_event_hash=event.hash)
         case.events_count, case.last_event_hash, case.audit_found_edited = event.sequence, event.hash, False
         outbox_enqueue(case=case, event=event, registered=registered)
+        for listener in listeners(kind):  # e.g. the drivers' text messages (services/notifications.py)
+            listener(case=case, event=event)
     return event
 
 

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claimbridge.cases import selectors
 from claimbridge.cases.services import evidence, handoffs, intake, join, parties, quick_claim
+from claimbridge.cases.services.notifications import party_language_remember
 from claimbridge.cases.views.common import agreement_response, saved, show_refusal
+from claimbridge.cases.views.my_cases import after_phone_proof
 from claimbridge.cases.views.phone_steps import STEP_CODES, indicator, live_context, next_step, step_of
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError, reading_english
@@ -36,6 +38,8 @@ def _remember(request: HttpRequest, number: str, label: str) -> None:
     joined = _joined(request)
     joined[number] = label
     request.session["case_parties"] = joined
+    # my cases (issue 13): the driver's texts are written in the language they used here
+    party_language_remember(number=number, label=label, language=request.LANGUAGE_CODE)
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,7 +91,8 @@ def start(request: HttpRequest) -> HttpResponse:
                 else:
                     challenge_verify(form.cleaned_data["phone"], form.cleaned_data["sms_code"] or "")
                     request.session["verified_phone"] = normalise_mobile(form.cleaned_data["phone"])
-                    return redirect("case-start")
+                    # my cases (issue 13): the same mobile again goes back to its open case, not to a new report
+                    return after_phone_proof(request, phone=request.session["verified_phone"], reporting=True)
             except AppError as refused:
                 context["error"], status = refused.message, refused.status
         return render(request, "cases/start.html", context | {"phone_form": form}, status=status)
