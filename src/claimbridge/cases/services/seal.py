@@ -50,7 +50,11 @@ NOT_SEALED: dict[str, dict[str, str]] = {
         "join_code_failures": "a counter of wrong phone codes, raised with no event on every refusal and kept when "
         "the refusal rolls back; reaching the limit is an event, and the expiry it sets is sealed",
     },
-    "party": {"id": "the row's own key: a party is named by its label", "case": "the snapshot is the case's own"},
+    "party": {
+        "id": "the row's own key: a party is named by its label",
+        "case": "the snapshot is the case's own",
+        "name_index": "derived from driver_name (sealed) by a keyed hash on every save: a lookup aid",
+    },
     "claim": {"id": "the row's own key", "party": "the snapshot files each claim under its party"},
     "handoff": {"id": "the row's own key", "party": "the snapshot files each hand-off under its party"},
 }
