@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from claimbridge.core.errors import in_current_language
 
@@ -87,7 +87,10 @@ def _assess(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
         return _("Party %(party)s's loss assessed") % {"party": _party(data)}
     parts = [_("vehicle %(label)s %(amount)s yuan") % {"label": label, "amount": yuan(amount)}
              for label, amount in sorted(losses.items())]  # fmt: skip
-    return _("Party %(party)s's loss assessed: %(losses)s") % {"party": _party(data), "losses": _(", ").join(parts)}
+    return _("Party %(party)s's loss assessed: %(losses)s") % {
+        "party": _party(data),
+        "losses": in_current_language("、", ", ").join(parts),
+    }
 
 
 def _amount(with_amount: str, without: str, key: str) -> Callable[[Mapping[str, Any], Mapping[str, str]], str]:
@@ -125,7 +128,7 @@ def _reopen(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
 def _cleared(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
     parties = data.get("parties") or []
     return _("Content changed: the confirmations of %(parties)s are void") % {
-        "parties": _("、").join(_("party %(label)s") % {"label": label} for label in parties)}  # fmt: skip
+        "parties": in_current_language("、", ", ").join(_("party %(label)s") % {"label": label} for label in parties)}  # fmt: skip
 
 
 def _simple(message: str) -> Callable[[Mapping[str, Any], Mapping[str, str]], str]:
@@ -135,30 +138,30 @@ def _simple(message: str) -> Callable[[Mapping[str, Any], Mapping[str, str]], st
     return words
 
 
-# Each kind's words; the messages are marked with gettext_noop (N_) and translated when said.
+# Each kind's words; the messages are marked with gettext_noop and translated when said.
 _WORDS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
     "created": _created,
-    "party_joined": _simple(N_("Party %(party)s joined")),
-    "party_updated": _simple(N_("Party %(party)s updated their details")),
+    "party_joined": _simple(gettext_noop("Party %(party)s joined")),
+    "party_updated": _simple(gettext_noop("Party %(party)s updated their details")),
     "party_cover_found": _cover_found,
-    "party_cover_lost": _simple(N_("No cover in the policy register for party %(party)s")),
+    "party_cover_lost": _simple(gettext_noop("No cover in the policy register for party %(party)s")),
     "photo_added": _photo,
-    "facts_updated": _simple(N_("What happened was updated (party %(party)s)")),
-    "circumstances_chosen": _simple(N_("Circumstances chosen (party %(party)s)")),
+    "facts_updated": _simple(gettext_noop("What happened was updated (party %(party)s)")),
+    "circumstances_chosen": _simple(gettext_noop("Circumstances chosen (party %(party)s)")),
     "state_changed": _state,
     "confirmations_cleared": _cleared,
-    "party_confirmed": _simple(N_("Party %(party)s confirmed the agreement")),
-    "party_disagreed": _simple(N_("Party %(party)s disagrees")),
-    "party_contact_shown": _simple(N_("Party %(party)s's driver name and mobile shown")),
+    "party_confirmed": _simple(gettext_noop("Party %(party)s confirmed the agreement")),
+    "party_disagreed": _simple(gettext_noop("Party %(party)s disagrees")),
+    "party_contact_shown": _simple(gettext_noop("Party %(party)s's driver name and mobile shown")),
     "handed_off": _handed_off,
-    "claim_registered": _simple(N_("Party %(party)s's claim registered")),
-    "claim_contact": _simple(N_("Party %(party)s: first contact with the customer")),
+    "claim_registered": _simple(gettext_noop("Party %(party)s's claim registered")),
+    "claim_contact": _simple(gettext_noop("Party %(party)s: first contact with the customer")),
     "claim_assess": _assess,
-    "claim_settle": _amount(N_("Party %(party)s: settlement %(amount)s yuan"),
-                            N_("Party %(party)s: settlement computed"), "payable"),
-    "claim_approval_requested": _amount(N_("Party %(party)s: %(amount)s yuan sent for a supervisor's approval"),
-                                        N_("Party %(party)s: sent for a supervisor's approval"), "payable"),
-    "claim_approve": _amount(N_("Party %(party)s: %(amount)s yuan approved"), N_("Party %(party)s: payment approved"),
+    "claim_settle": _amount(gettext_noop("Party %(party)s: settlement %(amount)s yuan"),
+                            gettext_noop("Party %(party)s: settlement computed"), "payable"),
+    "claim_approval_requested": _amount(gettext_noop("Party %(party)s: %(amount)s yuan sent for a supervisor's approval"),
+                                        gettext_noop("Party %(party)s: sent for a supervisor's approval"), "payable"),
+    "claim_approve": _amount(gettext_noop("Party %(party)s: %(amount)s yuan approved"), gettext_noop("Party %(party)s: payment approved"),
                              "payable"),
     "claim_pay": _pay,
     "claim_close": _close,
