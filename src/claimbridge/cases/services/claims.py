@@ -108,7 +108,7 @@ def claim_assess(
                        field="losses")  # fmt: skip
     if not losses:
         raise AppError("no_losses", "请填写车辆损失金额", "give the vehicles' losses", field="losses")
-    amounts = {label: checked_money(value, field=f"losses.{label}", label=(f"{label} 车损失", f"vehicle loss of {label}"))
+    amounts = {label: checked_money(value, field=f"losses.{label}", label=(f"{label} 方车损", f"vehicle loss of {label}"))
                for label, value in sorted(losses.items())}  # fmt: skip
     liability = dict(liability) if liability else _agreed_liability(claim.party.case)
     if set(liability) != labels or any(grade not in GRADES for grade in liability.values()):

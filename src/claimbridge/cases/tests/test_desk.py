@@ -82,7 +82,7 @@ def test_an_empty_assessment_is_refused_next_to_its_field_with_the_input_kept(ag
     assert answer.status_code == 422
     html = answer.content.decode()
     assert 'data-testid="error-loss_A"' in html
-    assert "A 车损失：请填写金额" in html
+    assert "A 方车损：请填写金额" in html
     assert 'value="12,000元"' in html  # the input kept
     assert html.index('name="loss_A"') < html.index('data-testid="error-loss_A"') < html.index('name="loss_B"')
     claim.refresh_from_db()
