@@ -471,7 +471,7 @@ READS: dict[str, Read] = {
 # Lists, read for what they show (their own status is the matrix's above).
 LISTS = ("/cases/", "/evidence/", "/evidence/reuse/", "/policies/", "/credentials/", "/credentials/reports/",
          "/credentials/stops/", "/api/v1/evidence/files", "/api/v1/credentials/adjusters", "/api/v1/credentials/reports",
-         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff")  # fmt: skip
+         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/api/v1/cases")  # fmt: skip
 
 
 def _refused(path: str, actor: str, response: Any) -> bool:

@@ -133,6 +133,7 @@ class Inbox:
     rows: list[tuple[Case, dict[str, Any] | None]]
     counts: dict[str, int]  # cases per state, for the search typed (whatever the state chosen)
     total: int
+    plates: dict[int, list[str]]  # case id → the plates of its parties this user's units handle
 
 
 def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "deadline", limit: int = 200) -> Inbox:
@@ -142,6 +143,7 @@ def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "dead
     (`deadline`, the default) or newest first. A fixed number of queries, whatever the rows."""
     scope = scope_for(user)
     units = scope.claims_units_q(prefix="parties__claims_unit__")
+    units_of_party = scope.claims_units_q(prefix="claims_unit__") & Q(claims_unit__isnull=False)
     # One filter, so that both conditions hold for the same party: a case stays in the inbox while another party
     # (a phone that joined but has not given its details) is not routed yet.
     handled = units & Q(parties__claims_unit__isnull=False)
@@ -159,6 +161,10 @@ def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "dead
     if insurer_id:
         for claim in Claim.objects.filter(party__case__in=listed, party__insurer_id=insurer_id).select_related("party"):
             own_claims.setdefault(claim.party.case_id, claim)
+    plates: dict[int, list[str]] = {}
+    for case_id, plate in (CaseParty.objects.filter(units_of_party & Q(case__in=listed)).exclude(plate="")
+                           .order_by("case_id", "label").values_list("case_id", "plate")):  # fmt: skip
+        plates.setdefault(case_id, []).append(plate)
     rows = []
     for case in listed:
         clock = None
@@ -170,7 +176,7 @@ def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "dead
         far = timezone.now() + timedelta(days=36500)
         rows.sort(key=lambda row: -row[0].created_at.timestamp())
         rows.sort(key=lambda row: row[1]["due"] if row[1] else far)
-    return Inbox(rows=rows, counts=counts, total=sum(counts.values()))
+    return Inbox(rows=rows, counts=counts, total=sum(counts.values()), plates=plates)
 
 
 def own_labels(*, scope: Any, case: Case, parties: list[Any]) -> set[str] | None:

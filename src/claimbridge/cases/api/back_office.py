@@ -87,6 +87,7 @@ def case_inbox(request: HttpRequest, filters: Query[InboxQuery]) -> dict[str, An
         "total": found.total, "counts": found.counts,
         "cases": [{"number": case.number, "state": case.state, "county": case.county.code if case.county else None,
                    "accident_at": case.accident_at, "created_at": case.created_at,
+                   "plates": found.plates.get(case.pk, []),
                    "next_deadline": {"name": clock["name"], "due": clock["due"], "late": clock["late"]} if clock else None}
                   for case, clock in found.rows],
     }  # fmt: skip

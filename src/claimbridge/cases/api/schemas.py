@@ -78,6 +78,7 @@ class InboxCaseOut(Schema):
     county: str | None
     accident_at: datetime | None
     created_at: datetime
+    plates: list[str]  # of the parties your units handle (never another company's)
     next_deadline: DeadlineOut | None  # of your company's claim on the case; none for a draft or a concluded case
 
 

@@ -206,6 +206,7 @@ def test_b8_staff_cannot_find_another_insurers_cases_by_search(agreed, users):
     assert _found(tianlong, "李四") == [agreed.number]
     for q in ("甘E6789A", "13700005555", "张三"):
         assert _found(tianlong, q) == [], q
+    assert selectors.inbox_for_user(user=tianlong).plates == {agreed.pk: ["甘K12345"]}  # the inbox lists B's plate only
     stranger = next(user for name, user in users.items() if name.endswith("_unit1")
                     and user.insurer.code not in ("maiji", "tianlong"))  # fmt: skip
     for q in ("甘E6789A", "甘K12345", "13700005555", "张三", agreed.number):
@@ -244,6 +245,7 @@ def test_the_api_inbox_has_the_same_search_sort_and_counts(agreed, users, client
     assert body["counts"] == {"agreed": 1}
     assert body["cases"][0]["number"] == agreed.number
     assert body["cases"][0]["next_deadline"]["name"] == "first_contact"
+    assert body["cases"][0]["plates"] == ["甘E6789A"]  # A's, 麦积's own; never B's (天陇's)
     refused = client.get("/api/v1/cases", {"state": "teleported"}, secure=True)
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "state"

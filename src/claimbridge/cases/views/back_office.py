@@ -43,7 +43,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     found = selectors.inbox_for_user(user=request.user, state=state, q=q, sort=sort)
     labels = {code: text.en if english else text.zh for code, text in STATES.items()}
     states = [(code, label, found.counts.get(code, 0)) for code, label in labels.items()]
-    rows = [(case, labels[case.state], clock) for case, clock in found.rows]
+    rows = [(case, labels[case.state], clock, found.plates.get(case.pk, [])) for case, clock in found.rows]
     can_report = getattr(request.user, "role", None) in BACK_OFFICE_REPORTER_ROLES
     return render(request, "cases/inbox.html", {"rows": rows, "states": states, "state": state, "q": q,
                                                 "sort": sort, "total": found.total, "can_report": can_report})  # fmt: skip
