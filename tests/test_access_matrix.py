@@ -186,6 +186,9 @@ WEB = {
     "/cases/<str:number>/action/": {
         v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
     },
+    "/cases/<str:number>/parties/<str:label>/reveal/": {  # a POST, recorded (issue 13)
+        v: 302 if v == "anonymous" else 403 if v not in CASE_INBOX_ROLES else 405 for v in VISITORS
+    },
     "/accounts/login/": {visitor: 200 if visitor == "anonymous" else 302 for visitor in VISITORS},
     "/accounts/logout/": dict.fromkeys(VISITORS, 405),  # logging out is a POST
     "/accounts/password/": expect(SIGNED_IN),
@@ -212,7 +215,7 @@ API = {
     "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
     "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
-    "/api/v1/cases": dict.fromkeys(VISITORS, 405),  # reporting is a POST
+    "/api/v1/cases": {v: 401 if v == "anonymous" else 200 if v in CASE_INBOX_ROLES else 403 for v in VISITORS},
     "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/cases/{number}/join-code": dict.fromkeys(VISITORS, 405),  # a POST
@@ -486,7 +489,7 @@ READS: dict[str, Read] = {
 # Lists, read for what they show (their own status is the matrix's above).
 LISTS = ("/cases/", "/evidence/", "/evidence/reuse/", "/policies/", "/credentials/", "/credentials/reports/",
          "/credentials/stops/", "/api/v1/evidence/files", "/api/v1/credentials/adjusters", "/api/v1/credentials/reports",
-         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/me/", "/api/v1/me/cases")  # fmt: skip
+         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/me/", "/api/v1/me/cases", "/api/v1/cases")  # fmt: skip
 
 
 def _refused(path: str, actor: str, response: Any) -> bool:
@@ -566,6 +569,7 @@ def test_each_list_shows_exactly_the_real_objects_in_scope(world, actor):
     the claims units each list exactly what the actor's scope holds of two insurers' objects in both cities."""
     client = world.client(actor)
     inbox = client.get("/cases/", secure=True).content.decode()
+    api_inbox = {case["number"] for case in (_json(client, "/api/v1/cases") or {"cases": []})["cases"]}
     files = {ref: name for name, ref in (("agreed", world.evidence.reference), ("fuxi", world.fuxi_file.reference),
                                          ("confirming", world.confirming_evidence.reference))}  # fmt: skip
     entries = {entry.pk: key for key, entry in world.adjusters.items()}
@@ -573,12 +577,14 @@ def test_each_list_shows_exactly_the_real_objects_in_scope(world, actor):
     units = {unit.pk: key for key, unit in world.units.items()}
     seen = {
         "inbox": {name for name in ("agreed", "confirming") if world.case_of(name).number in inbox},
+        "api inbox": {name for name in ("agreed", "confirming") if world.case_of(name).number in api_inbox},
         "evidence": {files[f["reference"]] for f in _json(client, "/api/v1/evidence/files") if f["reference"] in files},
         "register": {entries[a["id"]] for a in _json(client, "/api/v1/credentials/adjusters") if a["id"] in entries},
         "reports": {reports[r["id"]] for r in _json(client, "/api/v1/credentials/reports") if r["id"] in reports},
         "units": {units[u["id"]] for u in _json(client, "/api/v1/organisations/claims-units") if u["id"] in units},
     }
-    wanted = {"inbox": INBOX.get(actor, set()) - {"draft"}, "evidence": EVIDENCE_FILES.get(actor, set()),
+    wanted = {"inbox": INBOX.get(actor, set()) - {"draft"}, "api inbox": INBOX.get(actor, set()) - {"draft"},
+              "evidence": EVIDENCE_FILES.get(actor, set()),
               "register": REGISTER.get(actor, set()), "reports": REPORTS.get(actor, set()),
               "units": CLAIMS_UNITS.get(actor, set())}  # fmt: skip
     assert seen == wanted

@@ -442,6 +442,17 @@ WRITES: dict[str, Write] = {
                                        lambda w: {"unit": w.units["mj_wudu"].pk, "reason": "workload"}),
                                    frozenset(AGREED_A), readers=SEES_AGREED),
     **_claim_writes(),
+    # Showing a driver's name and mobile in full writes an event (issue 13): only for a handler of that party.
+    "web show A's driver name and mobile": Write("/cases/<str:number>/parties/<str:label>/reveal/",
+                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/A/reveal/"),
+                                                 frozenset(AGREED_A), back_with_message=True, readers=SEES_AGREED),
+    "web show B's driver name and mobile": Write("/cases/<str:number>/parties/<str:label>/reveal/",
+                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/B/reveal/"),
+                                                 frozenset(AGREED_B), back_with_message=True, readers=SEES_AGREED),
+    # Closing without payment, from the case page (issue 13): the other closing step of the claim's machine.
+    "web close agreed A without payment": Write(CLAIM_WEB, web(_claim(A1, "A", "close_unpaid", api_route=False),
+                                                               lambda: {"reason": "not_covered"}),
+                                                frozenset(AGREED_A), back_with_message=True, readers=SEES_AGREED),
     # --- the party's own phone, on the confirming case ---------------------------------------------------------------
     "web phone details": Write("/cases/<str:number>/me/", web(_me(), _details_form), BOTH_PHONES),
     "web phone facts": Write("/cases/<str:number>/me/facts/", web(_me("facts"), _facts_form), BOTH_PHONES),

@@ -40,7 +40,7 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         form.locator("input[name=loss_B]").fill("3000")
         form.locator("button").click()
         page.locator("[data-testid=claim-A] [data-testid=claim-settle] button").click()
-        assert "3000.00" in page.locator("[data-testid=claim-A] [data-testid=payable]").inner_text()
+        assert "3,000.00" in page.locator("[data-testid=claim-A] [data-testid=payable]").inner_text()
         page.locator("[data-testid=claim-A] [data-testid=claim-approve] button").click()
         pay = page.locator("[data-testid=claim-A] [data-testid=claim-pay]")
         pay.locator("input[name=reference]").fill("ICBC-20261125-0001")

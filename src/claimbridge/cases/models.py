@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.core import crypto
 from claimbridge.core.fields import EncryptedTextField
 from claimbridge.evidence.models import EvidenceFile
 from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
@@ -90,6 +93,7 @@ class CaseParty(models.Model):
     driver_phone = EncryptedTextField(_("mobile"), blank=True)
     driver_licence = EncryptedTextField(_("driving licence number"), blank=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True)  # verified mobile, as a blind index
+    name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)  # driver_name's, by save()
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     claims_unit = models.ForeignKey(ClaimsUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
     underwriting_city_code = models.CharField(max_length=6, blank=True)
@@ -115,6 +119,14 @@ class CaseParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The name's blind index follows the name, whichever service saved it (the inbox finds a driver by name)."""
+        self.name_index = crypto.name_blind_index(self.driver_name or "")
+        fields = kwargs.get("update_fields")
+        if fields is not None and "driver_name" in fields and "name_index" not in fields:
+            kwargs["update_fields"] = [*fields, "name_index"]
+        super().save(*args, **kwargs)
 
 
 class Claim(models.Model):

@@ -7,14 +7,17 @@ Read and write are two questions: `case_get_for_user` answers "may this user see
 
 from __future__ import annotations
 
+import contextlib
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
@@ -101,14 +104,56 @@ def case_view(*, user: Any, case: Case, parties: list[Any] | None = None) -> dic
     }  # fmt: skip
 
 
-def inbox_for_user(*, user: Any, state: str = "", limit: int = 200) -> list[tuple[Case, dict[str, Any] | None]]:
+INBOX_SORTS = ("deadline", "newest")  # the first is the default: what is due soonest first, overdue at the top
+_CASE_NUMBER = re.compile(r"[0-9-]{4,24}")
+
+
+def inbox_search_q(*, q: str) -> tuple[Q, Q] | None:
+    """What a typed search means: (a match on the case, a match on one of its parties), or None when nothing was
+    typed. A case number (or a part of it: "20261201-00012"), a plate, a mainland mobile or a driver's whole name;
+    the mobile and the name through their blind indexes, never by decrypting (decision 0004)."""
+    from claimbridge.core.crypto import blind_index, name_blind_index
+    from claimbridge.core.phone_verification import normalise_mobile
+    from claimbridge.rules.identifiers import check_plate
+
+    text = "".join(unicodedata.normalize("NFKC", q).split())[:40]
+    if not text:
+        return None
+    on_case = Q(number__contains=text) if _CASE_NUMBER.fullmatch(text) else Q(pk__in=[])
+    on_party = Q(parties__name_index=name_blind_index(text))
+    plate = check_plate(text)
+    if plate.valid:
+        on_party |= Q(parties__plate=plate.normalized)
+    with contextlib.suppress(AppError):  # not a mobile number
+        on_party |= Q(parties__phone_index=blind_index(normalise_mobile(text), purpose="phone"))
+    return on_case, on_party
+
+
+@dataclass
+class Inbox:
+    rows: list[tuple[Case, dict[str, Any] | None]]
+    counts: dict[str, int]  # cases per state, for the search typed (whatever the state chosen)
+    total: int
+    plates: dict[int, list[str]]  # case id → the plates of its parties this user's units handle
+
+
+def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "deadline", limit: int = 200) -> Inbox:
     """A claims unit's inbox: cases with a party its units handle (unit staff: their unit; branch: its units), each
-    with the first service-level clock not yet met on this user's company's claim. Three queries, whatever the rows."""
+    with the first service-level clock not yet met on this user's company's claim; found by `q` (inbox_search_q) on
+    those parties only — another company's driver on the same case is not a key to it (B8); sorted by that clock
+    (`deadline`, the default) or newest first. A fixed number of queries, whatever the rows."""
     scope = scope_for(user)
     units = scope.claims_units_q(prefix="parties__claims_unit__")
+    units_of_party = scope.claims_units_q(prefix="claims_unit__") & Q(claims_unit__isnull=False)
     # One filter, so that both conditions hold for the same party: a case stays in the inbox while another party
     # (a phone that joined but has not given its details) is not routed yet.
-    cases = Case.objects.filter(pk__in=Case.objects.filter(units & Q(parties__claims_unit__isnull=False)).values("pk"))
+    handled = units & Q(parties__claims_unit__isnull=False)
+    cases = Case.objects.filter(pk__in=Case.objects.filter(handled).values("pk"))
+    search = inbox_search_q(q=q)
+    if search is not None:
+        on_case, on_party = search
+        cases = cases.filter(on_case | Q(pk__in=Case.objects.filter(handled & on_party).values("pk")))
+    counts = dict(cases.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     if state:
         cases = cases.filter(state=state)
     insurer_id = scope.insurer_id
@@ -117,29 +162,58 @@ def inbox_for_user(*, user: Any, state: str = "", limit: int = 200) -> list[tupl
     if insurer_id:
         for claim in Claim.objects.filter(party__case__in=listed, party__insurer_id=insurer_id).select_related("party"):
             own_claims.setdefault(claim.party.case_id, claim)
-    answer = []
+    plates: dict[int, list[str]] = {}
+    for case_id, plate in (CaseParty.objects.filter(units_of_party & Q(case__in=listed)).exclude(plate="")
+                           .order_by("case_id", "label").values_list("case_id", "plate")):  # fmt: skip
+        plates.setdefault(case_id, []).append(plate)
+    rows = []
     for case in listed:
         clock = None
-        if case.state != "draft":
+        if case.state not in ("draft", "concluded"):
             clocks = sla_deadlines(case=case, claim=own_claims.get(case.pk))
             clock = next((c for c in clocks if c["done"] is None), None)
-        answer.append((case, clock))
-    return answer
+        rows.append((case, clock))
+    if sort != "newest":  # no clock (a draft, a concluded case) last, newest first among them
+        far = timezone.now() + timedelta(days=36500)
+        rows.sort(key=lambda row: -row[0].created_at.timestamp())
+        rows.sort(key=lambda row: row[1]["due"] if row[1] else far)
+    return Inbox(rows=rows, counts=counts, total=sum(counts.values()), plates=plates)
+
+
+def own_labels(*, scope: Any, case: Case, parties: list[Any]) -> set[str] | None:
+    """The parties this reader knows in full (case_view's rule); None: every party (the platform, the committee,
+    whoever reported the case)."""
+    if scope.sees_across_companies or (case.created_by_id is not None and case.created_by_id == scope.user_id):
+        return None
+    return {party.label for party in parties if scope.insurer_id is not None and party.insurer_id == scope.insurer_id}
 
 
 def timeline(*, case: Case, user: Any = None) -> list[dict[str, Any]]:
-    """The case's events in order. Who acted is named only when the reader may know that person (the scope's
-    directory rule); anyone else is shown by what they are, e.g. another insurer's staff (B8)."""
+    """The case's events in order, each in words (`timeline_words`) from its data as this reader may see it — the
+    webhook registry's cut: another company's claim steps are not theirs to follow, its amounts not theirs to read
+    (B8). Who acted is named only when the reader may know that person (the scope's directory rule); anyone else is
+    shown by what they are, e.g. another insurer's staff."""
     from claimbridge.accounts.models import User
+    from claimbridge.cases.events import EVENT_TYPES
+    from claimbridge.cases.timeline_words import event_words
 
+    scope = scope_for(user)
+    labels = own_labels(scope=scope, case=case, parties=list(case.parties.all()))
     events = list(case.events.select_related("actor", "actor__insurer").order_by("sequence"))
     actor_ids = {event.actor_id for event in events if event.actor_id}
-    known = set(scope_for(user).filter_users(User.objects.filter(pk__in=actor_ids)).values_list("pk", flat=True))
-    return [
-        {"sequence": event.sequence, "kind": event.kind, "at": event.at, "actor": _actor_label(event.actor, known),
-         "data": event.data, "name": in_current_language(*event_name(event.kind))}
-        for event in events
-    ]  # fmt: skip
+    known = set(scope.filter_users(User.objects.filter(pk__in=actor_ids)).values_list("pk", flat=True))
+    names = {insurer.code: insurer.display_short_name for insurer in reference.insurers_by_id().values()}
+    shown = []
+    for event in events:
+        registered = EVENT_TYPES.get(event.kind)
+        data = event.data if labels is None or registered is None else registered.for_receiver(event.data, labels)
+        if data is None:
+            continue
+        name = in_current_language(*event_name(event.kind))
+        shown.append({"sequence": event.sequence, "kind": event.kind, "at": event.at,
+                      "actor": _actor_label(event.actor, known), "data": data, "name": name,
+                      "words": event_words(event.kind, data, insurer_names=names, fallback=name)})  # fmt: skip
+    return shown
 
 
 def _actor_label(actor: Any, known: set[int]) -> str:
@@ -179,16 +253,23 @@ def sla_deadlines(*, case: Case, claim: Any) -> list[dict[str, Any]]:
     return clocks
 
 
+CLAIM_STAGES = ("registered", "assessed", "settled", "approved", "paid", "closed")  # the panel's progress line
+
+
 def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
-    """For each party whose claim this user handles: the claim, its clocks, the steps open now and the units it may
-    be handed to. Parties the user may only see get no panel (seeing is not acting)."""
+    """For each party whose claim this user handles: the claim, its clocks, the one step it waits for (`primary`,
+    from the claim's machine), the other steps the machine allows now (`others`: closing without payment, assessing
+    again, reopening), and the units it may be handed to. Parties the user may only see get no panel (seeing is not
+    acting)."""
     from claimbridge.cases.models import Handoff
     from claimbridge.rules.claim_flow import (
         CLAIM_ACTION_NAMES,
         CLAIM_STATES,
         CLOSE_REASONS,
+        PAID_REASON,
         REOPEN_REASONS,
         available_claim_actions,
+        next_claim_step,
     )
 
     scope = scope_for(user)
@@ -200,19 +281,89 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
         if not scope.may_handle_party(party):
             continue
         claim = claims.get(party.pk)
-        actions = [a for a in available_claim_actions(claim.state) if a != "request_approval"] if claim else []
+        primary, others = None, []
+        if claim is not None:
+            contacted = claim.first_contact_at is not None
+            primary = next_claim_step(claim.state, contacted=contacted)
+            others = [a for a in available_claim_actions(claim.state)
+                      if a != primary and a != "request_approval" and not (a == "contact" and contacted)]  # fmt: skip
         due = (claim.payable or Decimal(0)) - (claim.paid_amount or Decimal(0)) if claim else Decimal(0)
+        stage = ("approved" if claim.state == "awaiting_approval" else claim.state) if claim else ""
+        reached = CLAIM_STAGES.index(stage) if stage in CLAIM_STAGES else -1
         panels.append({
-            "party": party, "claim": claim, "state": CLAIM_STATES[claim.state] if claim else None, "actions": actions,
-            "action_names": {a: CLAIM_ACTION_NAMES[a] for a in actions},
+            "party": party, "claim": claim, "state": CLAIM_STATES[claim.state] if claim else None,
+            "primary": primary, "others": others, "actions": [a for a in (primary, *others) if a],
+            "action_names": CLAIM_ACTION_NAMES,
+            "stages": [(code, CLAIM_STATES[code], index <= reached, index == reached)
+                       for index, code in enumerate(CLAIM_STAGES)],
             "sla": sla_deadlines(case=case, claim=claim), "due": due, "labels": labels,
-            "close_reasons": CLOSE_REASONS, "reopen_reasons": REOPEN_REASONS,
+            "close_reasons": {code: text for code, text in CLOSE_REASONS.items() if code != PAID_REASON},
+            "reopen_reasons": REOPEN_REASONS,
             "approval_limit": user.approval_limit,
             "units": list(ClaimsUnit.objects.filter(branch__insurer_id=party.insurer_id or 0)
                           .exclude(pk=party.claims_unit_id or 0).select_related("branch__city")),
             "handoff_reasons": Handoff.Reason.choices,
         })  # fmt: skip
     return panels
+
+
+def party_cards(*, user: Any, case: Case) -> list[dict[str, Any]]:
+    """The parties as the case page shows them: a party of the reader's company (case_view's rule) with its plate,
+    unit, and the driver's name and mobile masked — `may_reveal` when the reader handles that party's claim and so
+    may see them in full (an audited showing, services.disclosure); any other party by label and insurer only."""
+    from claimbridge.core.masking import mask_name, mask_phone
+
+    scope = scope_for(user)
+    parties = _parties(case)
+    labels = own_labels(scope=scope, case=case, parties=parties)
+    insurers, units = reference.insurers_by_id(), reference.claims_units()
+    cards = []
+    for party in parties:
+        insurer = insurers.get(party.insurer_id) if party.insurer_id else None
+        card: dict[str, Any] = {"label": party.label, "insurer_name": insurer.display_short_name if insurer else "",
+                                "own": labels is None or party.label in labels}  # fmt: skip
+        if card["own"]:
+            unit = units.get(party.claims_unit_id) if party.claims_unit_id else None
+            name, phone = party.driver_name or "", party.driver_phone or ""
+            card |= {"plate": party.plate, "claims_unit": unit.display_name if unit else "",
+                     "name": mask_name(name) if name else "", "phone": mask_phone(phone) if phone else "",
+                     "confirmed": party.confirmed_at is not None,
+                     "may_reveal": bool(name or phone) and scope.may_handle_party(party)}  # fmt: skip
+        cards.append(card)
+    return cards
+
+
+def case_thumbnails_for_user(*, user: Any, case: Case, limit: int = 12) -> list[dict[str, Any]]:
+    """The case's photos as thumbnails for one who may see its evidence file (the evidence scope), oldest first."""
+    from claimbridge.evidence import selectors as evidence_selectors
+    from claimbridge.evidence.slots import SLOTS
+
+    if case.evidence_id is None:
+        return []
+    reference_ = case.evidence.reference  # type: ignore[union-attr]
+    evidence_file = evidence_selectors.evidence_file_get_for_user(user=user, reference=reference_)
+    if evidence_file is None:
+        return []
+    slots = {slot.code: slot.name for slot in SLOTS}
+    items = evidence_file.items.select_related("stored").order_by("uploaded_at", "pk")[:limit]
+    return [{"id": item.pk, "slot": slots.get(item.slot, item.slot), "party": item.uploaded_by_party or item.party,
+             "thumbnail": bool(item.stored.thumbnail_name), "preview": bool(item.stored.preview_name)}
+            for item in items]  # fmt: skip
+
+
+def evidence_visible(*, user: Any, reference: str) -> bool:
+    from claimbridge.evidence import selectors as evidence_selectors
+
+    return evidence_selectors.evidence_file_get_for_user(user=user, reference=reference) is not None
+
+
+def estimated_loss(case: Case) -> Decimal | None:
+    """What the drivers estimated both vehicles' loss at (their account of what happened), or None."""
+    value = (case.facts or {}).get("estimated_loss")
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
 
 
 def claims_unit_get(*, pk: Any) -> ClaimsUnit | None:

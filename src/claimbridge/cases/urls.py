@@ -26,4 +26,5 @@ urlpatterns = [
     path("<str:number>/action/", back_office.case_action, name="case-action"),
     path("<str:number>/claims/<str:label>/<str:action>/", back_office.claim_action, name="claim-action"),
     path("<str:number>/handoff/<str:label>/", back_office.party_handoff, name="party-handoff"),
+    path("<str:number>/parties/<str:label>/reveal/", back_office.party_reveal, name="party-reveal"),
 ]

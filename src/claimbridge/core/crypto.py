@@ -61,6 +61,15 @@ def blind_index(value: str, *, purpose: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
+def name_blind_index(name: str) -> str:
+    """A person's name as a blind index: full-width forms folded and spaces dropped, so that "张 三" and "张三" meet
+    (the whole name only: a blind index answers equality, never a part)."""
+    import unicodedata
+
+    folded = "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    return blind_index(folded, purpose="person-name") if folded else ""
+
+
 @lru_cache(maxsize=4)
 def _audit_keys(keys: tuple[str, ...], secret_key: str) -> dict[str, bytes]:
     if any(len(key) < AUDIT_KEY_MIN_LENGTH for key in keys):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -180,17 +181,43 @@ def plausible_accident_time(value: datetime, *, field: str = "accident_at") -> d
         ) from None
 
 
-def checked_money(value: Any, *, field: str) -> Decimal:
-    """Yuan as `Money` reads it, for the web forms and services: an AppError naming the field otherwise."""
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+_PLAIN = re.compile(r"\d+(\.\d+)?")
+
+
+def money_text(value: str) -> str:
+    """An amount as people type it, as a plain decimal string: full-width digits and signs folded (NFKC), spaces
+    dropped, a leading ¥ or a trailing 元 dropped, commas removed where they group thousands ("12,000", "１２，０００元").
+    Anything else is returned as it was folded, for `checked_money` to refuse ("12,00", "1e3", "十二")."""
+    text = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("\u3000", "")
+    text = text.removeprefix("¥").removesuffix("元").removesuffix("圆")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    return text
+
+
+def checked_money(value: Any, *, field: str, label: tuple[str, str] | None = None) -> Decimal:
+    """Yuan as `Money` reads it, for the web forms and services: an AppError naming the field otherwise — empty is
+    refused (it is not 0.00), and `label` (zh, en) names the field in the message too ("A 车损失：…")."""
     from decimal import InvalidOperation
 
+    zh_name, en_name = (f"{label[0]}：", f"{label[1]}: ") if label else ("", "")
+    if value is None or (isinstance(value, str) and not money_text(value)):
+        raise AppError("no_amount", f"{zh_name}请填写金额（元）", f"{en_name}enter the amount in yuan", field=field)
     try:
-        amount = Decimal(_money(value if value not in (None, "") else "0"))
+        if isinstance(value, str):
+            value = money_text(value)
+            if not _PLAIN.fullmatch(value):
+                raise ValueError("not a plain amount")
+        if isinstance(value, bool):
+            raise TypeError("not an amount")
+        amount = Decimal(_money(value))
         return _money_range(amount)
     except (InvalidOperation, ValueError, TypeError):
         raise AppError(
             "bad_amount",
-            f"金额须为 0 至 {settings.MONEY_MAX_YUAN} 元、最多两位小数",
-            f"an amount is 0 to {settings.MONEY_MAX_YUAN} yuan with at most two decimals",
+            f"{zh_name}金额须为 0 至 {settings.MONEY_MAX_YUAN} 元、最多两位小数，如 12000 或 1,500.50",
+            f"{en_name}an amount is 0 to {settings.MONEY_MAX_YUAN} yuan with at most two decimals, e.g. 12000 or "
+            "1,500.50",
             field=field,
         ) from None

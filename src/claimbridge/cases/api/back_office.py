@@ -3,21 +3,33 @@ as the caller may, and every write — each loaded through the scope's write rul
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from annotated_types import MaxLen
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from claimbridge.accounts.api_keys import API_AUTH
-from claimbridge.accounts.roles import CASE_REPORTER_CHANNELS
+from claimbridge.accounts.roles import CASE_REPORTER_CHANNELS, INBOX_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.cases import selectors
-from claimbridge.cases.api.schemas import CaseIn, CaseOut, ClaimOut, ClaimStepIn, HandoffIn, HandoffOut, JoinCodeOut
+from claimbridge.cases.api.schemas import (
+    CaseIn,
+    CaseOut,
+    ClaimOut,
+    ClaimStepIn,
+    HandoffIn,
+    HandoffOut,
+    InboxOut,
+    JoinCodeOut,
+)
 from claimbridge.cases.services import claims, handoffs, intake, join, numbering
 from claimbridge.core.errors import AppError, forbidden, not_found
 from claimbridge.core.idempotency import fingerprint_of, run_once
+from claimbridge.core.inputs import CLEAN
 from claimbridge.core.schemas import responses
 from claimbridge.rulebook.services import county_code_at
+from claimbridge.rules.case_flow import STATES
 
 router = Router(tags=["cases"], auth=API_AUTH)
 
@@ -52,6 +64,33 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
     status, body, replayed = run_once(scope=f"user:{user.pk}:cases.create", key=request.headers.get("Idempotency-Key", ""),
                                       work=work, fingerprint=fingerprint_of(payload))  # fmt: skip
     return Status(200 if replayed and status == 201 else status, body)
+
+
+class InboxQuery(Schema):
+    q: Annotated[str, MaxLen(40), CLEAN] = ""  # a case number (or part of one), a plate, a mobile or a whole name
+    # one of the case machine's states (rules/case_flow.STATES), or "" for all
+    state: Annotated[str, MaxLen(24), CLEAN, Field(json_schema_extra={"enum": ["", *STATES]})] = ""
+    sort: Literal["deadline", "newest"] = "deadline"  # soonest deadline first (overdue at the top), or newest first
+
+
+@router.get("", response=responses({200: InboxOut}),
+            summary="Your claims units' inbox: search by case number, plate, mobile or driver's name; counts per state")  # fmt: skip
+def case_inbox(request: HttpRequest, filters: Query[InboxQuery]) -> dict[str, Any]:
+    """The same inbox as the page (`selectors.inbox_for_user`): only cases with a party your units handle, found only
+    through those parties (B8); mobiles and names are matched through their blind indexes."""
+    if getattr(request.user, "role", None) not in INBOX_ROLES:
+        raise forbidden()
+    if filters.state and filters.state not in STATES:
+        raise AppError("bad_state", "没有这种案件状态", "there is no such case state", field="state")
+    found = selectors.inbox_for_user(user=request.user, state=filters.state, q=filters.q, sort=filters.sort)
+    return {
+        "total": found.total, "counts": found.counts,
+        "cases": [{"number": case.number, "state": case.state, "county": case.county.code if case.county else None,
+                   "accident_at": case.accident_at, "created_at": case.created_at,
+                   "plates": found.plates.get(case.pk, []),
+                   "next_deadline": {"name": clock["name"], "due": clock["due"], "late": clock["late"]} if clock else None}
+                  for case, clock in found.rows],
+    }  # fmt: skip
 
 
 @router.get(

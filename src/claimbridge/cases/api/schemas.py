@@ -66,6 +66,28 @@ class CaseOut(Schema):
     parties: list[PartyOut]
 
 
+class DeadlineOut(Schema):
+    name: Literal["first_contact", "survey", "closure"]  # the first service-level clock not yet met
+    due: datetime
+    late: bool
+
+
+class InboxCaseOut(Schema):
+    number: str
+    state: str  # the case's state (agreed, police, concluded …)
+    county: str | None
+    accident_at: datetime | None
+    created_at: datetime
+    plates: list[str]  # of the parties your units handle (never another company's)
+    next_deadline: DeadlineOut | None  # of your company's claim on the case; none for a draft or a concluded case
+
+
+class InboxOut(Schema):
+    total: int  # cases matching the search, whatever the state
+    counts: dict[str, int]  # cases matching the search, per state
+    cases: list[InboxCaseOut]  # at most 200, in the order asked
+
+
 class JoinCodeOut(Schema):
     join_code: str
     join_url: str

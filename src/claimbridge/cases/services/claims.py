@@ -19,10 +19,11 @@ from django.utils import timezone
 from claimbridge.accounts.scope import scope_for
 from claimbridge.cases.models import Case, CaseParty, Claim
 from claimbridge.cases.services.quick_claim import not_handler
-from claimbridge.cases.services.record import case_lock, event_append
+from claimbridge.cases.services.record import case_advance, case_lock, event_append
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import checked_money
-from claimbridge.rules.claim_flow import CLOSE_REASONS, REOPEN_REASONS, next_claim_state
+from claimbridge.rules.case_flow import follow_claims
+from claimbridge.rules.claim_flow import CLOSE_REASONS, PAID_REASON, REOPEN_REASONS, close_action, next_claim_state
 from claimbridge.rules.common import RuleInputError
 
 GRADES = ("full", "equal", "none")
@@ -31,6 +32,16 @@ GRADES = ("full", "equal", "none")
 def _check(user: Any, party: CaseParty) -> None:
     if not scope_for(user).may_handle_party(party):
         raise not_handler()
+
+
+def case_follow_claims(*, case: Case, user: Any) -> None:
+    """The case (locked by the caller) follows its claim lines: concluded (已结案) once every claim registered on it
+    is closed, back to agreed or the police's when one is open again — the case's own machine, recorded as any move
+    of it (issue 13)."""
+    states = list(Claim.objects.filter(party__case_id=case.pk).values_list("state", flat=True))
+    action = follow_claims(case.state, states, agreed=case.agreed_at is not None)
+    if action is not None:
+        case_advance(case=case, action=action, actor=user)
 
 
 def claim_register(*, party: CaseParty, user: Any) -> Claim:
@@ -46,6 +57,7 @@ def claim_register(*, party: CaseParty, user: Any) -> Claim:
                            status=409)  # fmt: skip
         claim = Claim.objects.create(party=party, registered_by=user)
         event_append(case=case, kind="claim_registered", actor=user, data={"party": party.label})
+        case_follow_claims(case=case, user=user)
     return claim
 
 
@@ -94,7 +106,10 @@ def claim_assess(
     if set(losses) - labels:
         raise AppError("bad_losses", "损失金额须为本案各当事方的金额", "losses are amounts for the case's parties",
                        field="losses")  # fmt: skip
-    amounts = {label: checked_money(value, field=f"losses.{label}") for label, value in losses.items()}
+    if not losses:
+        raise AppError("no_losses", "请填写车辆损失金额", "give the vehicles' losses", field="losses")
+    amounts = {label: checked_money(value, field=f"losses.{label}", label=(f"{label} 方车损", f"vehicle loss of {label}"))
+               for label, value in sorted(losses.items())}  # fmt: skip
     liability = dict(liability) if liability else _agreed_liability(claim.party.case)
     if set(liability) != labels or any(grade not in GRADES for grade in liability.values()):
         raise AppError("no_liability", "请填写每一方的责任（全部、同等或无）", "give every party's liability: full, equal or none",
@@ -179,7 +194,7 @@ def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str) -> Claim:
     if not reference or len(reference) > 60:
         raise AppError("no_reference", "请填写支付流水号（最多 60 个字符）", "give the payment reference (at most 60 characters)",
                        field="reference")  # fmt: skip
-    paid = checked_money(amount, field="amount")
+    paid = checked_money(amount, field="amount", label=("支付金额", "amount paid"))
     with transaction.atomic():
         case, locked = _lock_claim(claim)
         if locked.state == "paid" and locked.payment_reference == reference:
@@ -198,24 +213,27 @@ def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str) -> Claim:
 
 
 def claim_close(*, claim: Claim, user: Any, reason: str) -> Claim:
+    """结案 after the payment (paid in full), or closing without payment for another reason — two steps of the
+    claim's machine, chosen by the reason. The case follows: concluded once every claim line on it is closed."""
     _check(user, claim.party)
+    if reason not in CLOSE_REASONS:
+        raise AppError("bad_reason", "请选择结案原因", "choose a reason for closing", field="reason")
 
     def applies(current: Claim) -> None:
-        if reason not in CLOSE_REASONS:
-            raise AppError("bad_reason", "请选择结案原因", "choose a reason for closing", field="reason")
-        if reason == "paid_in_full" and current.state != "paid":
+        if reason == PAID_REASON and current.state != "paid":
             raise AppError("not_paid", "尚未支付，不能以“已足额赔付”结案", "nothing has been paid yet: it cannot close as paid in full",
                            field="reason")  # fmt: skip
-        if reason != "paid_in_full" and current.state == "paid":
+        if reason != PAID_REASON and current.state == "paid":
             raise AppError(
                 "paid", "已支付的理赔以“已足额赔付”结案", "a paid claim closes as paid in full", field="reason"
             )
 
     with transaction.atomic():
-        case, locked = _lock(claim, "close", applies)
+        case, locked = _lock(claim, close_action(reason), applies)
         locked.closed_at, locked.close_reason = timezone.now(), reason
         _done(claim, locked, ["closed_at", "close_reason"])
         event_append(case=case, kind="claim_close", actor=user, data={"party": locked.party.label, "reason": reason})
+        case_follow_claims(case=case, user=user)
     return claim
 
 
@@ -230,4 +248,5 @@ def claim_reopen(*, claim: Claim, user: Any, reason: str) -> Claim:
         _done(claim, locked, ["closed_at", "close_reason", "reopened_count", "approved_by", "approved_at",
                               "approval_requested_by"])  # fmt: skip
         event_append(case=case, kind="claim_reopen", actor=user, data={"party": locked.party.label, "reason": reason})
+        case_follow_claims(case=case, user=user)
     return claim

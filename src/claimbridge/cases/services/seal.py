@@ -55,6 +55,7 @@ NOT_SEALED: dict[str, dict[str, str]] = {
         "case": "the snapshot is the case's own",
         "language": "the language the driver's text messages are written in: a preference, not a fact of the "
         "case (issue 13, my cases)",
+        "name_index": "derived from driver_name (sealed) by a keyed hash on every save: a lookup aid",
     },
     "claim": {"id": "the row's own key", "party": "the snapshot files each claim under its party"},
     "handoff": {"id": "the row's own key", "party": "the snapshot files each hand-off under its party"},

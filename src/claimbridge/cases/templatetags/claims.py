@@ -17,3 +17,11 @@ def get_loss(losses: dict[str, str] | str, label: str) -> str:
 @register.filter
 def get_name(names: dict[str, Any], action: str) -> Any:
     return names[action]
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """1500 → 1,500.00 (the unit is in the sentence)."""
+    from claimbridge.cases.timeline_words import yuan as said
+
+    return said(value) if value is not None else ""

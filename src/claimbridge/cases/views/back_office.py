@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from claimbridge.cases.views.common import agreement_response, saved, show_refus
 from claimbridge.core.errors import AppError, reading_english
 from claimbridge.core.idempotency import run_once
 from claimbridge.rules.case_flow import ACTION_NAMES, STATES, available_actions
+from claimbridge.rules.claim_flow import PAID_REASON
 from claimbridge.web.access import roles_required
 
 CASE_ACTIONS = ("send_to_police",)  # a case-level step staff may take; every other one is the parties' or a claim's
@@ -31,16 +33,20 @@ CASE_ACTIONS = ("send_to_police",)  # a case-level step staff may take; every ot
 @roles_required(INBOX_ROLES)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    """The day's work: found by case number, plate, mobile or driver's name, counted per state, soonest due first."""
     state = request.GET.get("state", "")
+    state = state if state in STATES else ""
+    q = request.GET.get("q", "").strip()[:40]
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.INBOX_SORTS else selectors.INBOX_SORTS[0]
     english = reading_english()
-    states = [(code, text.en if english else text.zh) for code, text in STATES.items()]
-    labels = dict(states)
-    rows = [(case, labels[case.state], clock)
-            for case, clock in selectors.inbox_for_user(user=request.user, state=state if state in STATES else "")]  # fmt: skip
+    found = selectors.inbox_for_user(user=request.user, state=state, q=q, sort=sort)
+    labels = {code: text.en if english else text.zh for code, text in STATES.items()}
+    states = [(code, label, found.counts.get(code, 0)) for code, label in labels.items()]
+    rows = [(case, labels[case.state], clock, found.plates.get(case.pk, [])) for case, clock in found.rows]
     can_report = getattr(request.user, "role", None) in BACK_OFFICE_REPORTER_ROLES
-    return render(
-        request, "cases/inbox.html", {"rows": rows, "states": states, "state": state, "can_report": can_report}
-    )
+    return render(request, "cases/inbox.html", {"rows": rows, "states": states, "state": state, "q": q,
+                                                "sort": sort, "total": found.total, "can_report": can_report})  # fmt: skip
 
 
 @roles_required(BACK_OFFICE_REPORTER_ROLES)
@@ -86,15 +92,18 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/new.html", {"form": form, "adjuster": adjuster}, status=status)
 
 
-@roles_required(CASE_READER_ROLES)
-@require_GET
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def _case_page(
+    request: HttpRequest,
+    case: Any,
+    *,
+    status: int = 200,
+    refused: tuple[str, str, AppError] | None = None,
+    revealed: dict[str, dict[str, str]] | None = None,
+) -> HttpResponse:
+    """The case page; `refused` (party label, step, error) draws that step's form again with what was typed and the
+    error under its field."""
     from claimbridge.cases.quick_claim import assessment
-    from claimbridge.evidence import selectors as evidence_selectors
 
-    case = selectors.case_get_for_user(user=request.user, number=number)
-    if case is None:
-        raise Http404
     english = reading_english()
     state = STATES[case.state]
     back_office = getattr(request.user, "role", None) in INBOX_ROLES
@@ -102,14 +111,95 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     may_act = bool(panels)  # handles a party of the case: may send it to the police
     actions = [(action, ACTION_NAMES[action].en if english else ACTION_NAMES[action].zh)
                for action in available_actions(case.state) if action in CASE_ACTIONS] if may_act else []  # fmt: skip
+    for panel in panels:
+        if refused is not None and panel["party"].label == refused[0]:
+            _step_fields(panel, step=refused[1], posted=request.POST, error=refused[2])
+        else:
+            _step_fields(panel)
+    cards = selectors.party_cards(user=request.user, case=case)
+    for card in cards:
+        card["revealed"] = (revealed or {}).get(card["label"])
     evidence = case.evidence.reference if case.evidence is not None else ""
+    photos = selectors.case_thumbnails_for_user(user=request.user, case=case)
     context = {
-        "case": case, "view": selectors.case_view(user=request.user, case=case), "timeline": selectors.timeline(case=case, user=request.user),
+        "case": case, "parties": cards, "timeline": selectors.timeline(case=case, user=request.user),
         "state_label": state.en if english else state.zh, "actions": actions, "claims": panels,
+        "estimated_loss": selectors.estimated_loss(case), "photos": photos,
         "judged": assessment(case) if back_office and selectors.party_labels(case) else None,
-        "evidence_reference": evidence if evidence and evidence_selectors.evidence_file_get_for_user(user=request.user, reference=evidence) else "",
+        "evidence_reference": evidence if photos or (evidence and selectors.evidence_visible(user=request.user, reference=evidence)) else "",
     }  # fmt: skip
-    return render(request, "cases/case.html", context)
+    return render(request, "cases/case.html", context, status=status)
+
+
+def _step_fields(panel: dict[str, Any], *, step: str = "", posted: Any = None, error: AppError | None = None) -> None:
+    """The values and errors of the panel's step forms: what the claim holds, or — for the step just refused — what
+    was typed, with the error under the field it names (or above the form when it names none of its inputs)."""
+    claim, typed = panel["claim"], posted if posted is not None else {}
+    field = _form_field(error.field) if error is not None else ""
+    message = error.message if error is not None else ""
+
+    def value(name: str, held: Any, of_step: str) -> str:
+        return str(typed.get(name, "")) if step == of_step else ("" if held is None else str(held))
+
+    def error_of(name: str, of_step: str) -> str:
+        return message if step == of_step and field == name else ""
+
+    losses = claim.losses if claim is not None and isinstance(claim.losses, dict) else {}
+    panel["loss_fields"] = [
+        {"label": label, "name": f"loss_{label}", "value": value(f"loss_{label}", losses.get(label), "assess"),
+         "error": error_of(f"loss_{label}", "assess"),
+         "liability": value(f"liability_{label}", "", "assess")}
+        for label in panel["labels"]
+    ]  # fmt: skip
+    panel["pay_fields"] = [
+        {"name": "amount", "value": value("amount", panel["due"] or "", "pay"), "error": error_of("amount", "pay")},
+        {"name": "reference", "value": value("reference", "", "pay"), "error": error_of("reference", "pay")},
+    ]
+    panel["refused_step"] = step
+    panel["reason_value"] = str(typed.get("reason", "")) if step else ""
+    panel["reason_error"] = message if field == "reason" else ""
+    whole_form = not field or (field == "reason" and step == "close")  # 结案 has no reason to choose
+    panel["form_error"] = message if error is not None and whole_form else ""
+
+
+def _form_field(field: str) -> str:
+    """The case page's input an error is about: losses.A is the input loss_A; "" for the form as a whole."""
+    if field.startswith("losses."):
+        return "loss_" + field.removeprefix("losses.")
+    if field.startswith("liability."):
+        return "liability_" + field.removeprefix("liability.")
+    return field if field in ("amount", "reference", "reason") else ""
+
+
+@roles_required(CASE_READER_ROLES)
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    return _case_page(request, case)
+
+
+@roles_required(INBOX_ROLES)
+@require_POST
+def party_reveal(request: HttpRequest, number: str, label: str) -> HttpResponse:
+    """The driver's name and mobile in full, for the handler of that party's claim: each showing is recorded. Asked
+    from the page by htmx, the answer is the party's card alone."""
+    from claimbridge.cases.services import disclosure
+
+    try:
+        case, party = selectors.party_for_handling(user=request.user, number=number, label=label)
+        shown = disclosure.party_contact_reveal(party=party, user=request.user)
+    except AppError as refused:
+        if refused.status == 404:
+            raise Http404 from None
+        messages.error(request, refused.message)
+        return redirect("case", number=number)
+    if request.headers.get("HX-Request"):
+        card = next(card for card in selectors.party_cards(user=request.user, case=case) if card["label"] == label)
+        card["revealed"] = shown
+        return render(request, "cases/_party_card.html", {"party": card, "case": case})
+    return _case_page(request, case, revealed={label: shown})
 
 
 @roles_required(INBOX_ROLES)
@@ -132,8 +222,11 @@ def party_handoff(request: HttpRequest, number: str, label: str) -> HttpResponse
 @roles_required(INBOX_ROLES)
 @require_POST
 def claim_action(request: HttpRequest, number: str, label: str, action: str) -> HttpResponse:
-    """A step of the user's party's claim from the case page: only if this user handles that party's claim."""
+    """A step of the user's party's claim from the case page: only if this user handles that party's claim. A
+    refusal about a field draws the page again with what was typed and the reason under the field (422); any other
+    refusal goes back to the page with the reason."""
     data = request.POST
+    case = None
     try:
         case, party = selectors.party_for_handling(user=request.user, number=number, label=label)
         claim = selectors.claim_of(party)
@@ -145,7 +238,7 @@ def claim_action(request: HttpRequest, number: str, label: str, action: str) -> 
             claims.claim_contact(claim=claim, user=request.user)
         elif action == "assess":
             labels = selectors.party_labels(case)
-            losses = {lab: data.get(f"loss_{lab}") or "0" for lab in labels}
+            losses = {lab: data.get(f"loss_{lab}", "") for lab in labels}
             liability = {lab: data.get(f"liability_{lab}", "") for lab in labels}
             claims.claim_assess(claim=claim, user=request.user, losses=losses,
                                 liability=liability if all(liability.values()) else None)  # fmt: skip
@@ -154,10 +247,12 @@ def claim_action(request: HttpRequest, number: str, label: str, action: str) -> 
         elif action == "approve":
             claims.claim_approve(claim=claim, user=request.user)
         elif action == "pay":
-            claims.claim_pay(claim=claim, user=request.user, amount=data.get("amount") or "0",
+            claims.claim_pay(claim=claim, user=request.user, amount=data.get("amount", ""),
                              reference=data.get("reference", ""))  # fmt: skip
-        elif action == "close":
-            claims.claim_close(claim=claim, user=request.user, reason=data.get("reason", ""))
+        elif action in ("close", "close_unpaid"):
+            # 结案 is after the payment; closing without payment names its reason (the service picks the step by it)
+            reason = data.get("reason", "") if action == "close_unpaid" else data.get("reason") or PAID_REASON
+            claims.claim_close(claim=claim, user=request.user, reason=reason)
         elif action == "reopen":
             claims.claim_reopen(claim=claim, user=request.user, reason=data.get("reason", ""))
         else:
@@ -165,10 +260,12 @@ def claim_action(request: HttpRequest, number: str, label: str, action: str) -> 
     except AppError as refused:
         if refused.status == 404:
             raise Http404 from None
+        if case is not None and refused.field and refused.status == 422:
+            return _case_page(request, case, status=422, refused=(label, action, refused))
         messages.error(request, refused.message)
     else:
         messages.success(request, saved())
-    return redirect("case", number=number)
+    return redirect(reverse("case", args=[number]) + f"#claim-{label}")
 
 
 @roles_required(INBOX_ROLES)
