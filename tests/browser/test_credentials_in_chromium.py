@@ -199,3 +199,69 @@ def test_r15_the_association_reads_and_downloads_the_monthly_feedback(
         assert [cell.value for cell in sheet[3]][1] == 1  # one other-company case for the one adjuster
     finally:
         context.close()
+
+
+# --- issue 13: the register as its users meet it ---------------------------------------------------------------------
+
+FULL_DETAILS = {"education": "college", "mandarin": "二级甲等", "licence_class": "C1", "licence_expiry": "2031-05-01",
+                "training": ["车险查勘定损初级培训（2025）", "道路交通事故快处快赔培训"], "knows_both_regions": True,
+                "vehicle_plate": "甘K12345", "vehicle_marked": True, "equipment": ["uniform", "work_card", "vest"]}  # fmt: skip
+
+
+def submitted_with_photo(*, id_number: str = "11010519491231002X", account: str = "") -> int:
+    """天陇's company submits 王小明 to the Longnan association with a portrait and every qualification."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from claimbridge.accounts.models import User
+    from claimbridge.credentials import services
+
+    photo = SimpleUploadedFile("portrait.jpg", PORTRAIT.read_bytes(), content_type="image/jpeg")
+    entry = services.adjuster_submit(user=User.objects.get(username="tianlong_hq"), full_name="王小明",
+                                     id_number=id_number, phone="13800001111", city_code="621200",
+                                     details=dict(FULL_DETAILS), photo=photo, account=account)  # fmt: skip
+    return int(entry.pk)
+
+
+def image_loaded(page, selector: str) -> bool:
+    return bool(page.locator(selector).evaluate("img => img.complete && img.naturalWidth > 0"))
+
+
+def test_issue_13_the_association_approves_an_adjuster_seeing_the_photo_licence_training_and_equipment(
+    browser, live_server, screenshot_dir, demo_password
+):
+    """Issue 13 acceptance (R4, R5, R6, B8): the Longnan association finds the submission by the person's (masked)
+    name in the list, never "#3"; on the entry it sees the portrait (loaded), the name, ID number and phone in full
+    (recorded as shown), the licence with its validity, the training and every piece of equipment, then approves."""
+    from claimbridge.credentials.models import RegisterEvent
+
+    pk = submitted_with_photo()
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "ln_assoc", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/credentials/")
+        row = page.locator("[data-testid=adjuster-row]").filter(has_text="王**").first
+        assert "#" not in row.inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-list.png", full_page=True)
+        row.locator("[data-testid=adjuster-name]").click()
+        page.locator("[data-testid=portrait]").wait_for()
+        page.wait_for_function("document.querySelector('[data-testid=portrait]').complete")
+        assert image_loaded(page, "[data-testid=portrait]"), "the reviewer must see the photo"
+        assert page.locator("[data-testid=full-name]").inner_text() == "王小明"
+        main = page.locator("main").inner_text()
+        assert "11010519491231002X" in main and "13800001111" in main
+        assert "C1" in page.locator("[data-testid=licence]").inner_text()
+        assert "2031-05-01" in page.locator("[data-testid=licence]").inner_text()
+        assert "有效" in page.locator("[data-testid=licence]").inner_text()
+        assert "道路交通事故快处快赔培训" in page.locator("[data-testid=training]").inner_text()
+        equipment = page.locator("[data-testid=equipment]").inner_text()
+        assert "✓ 反光背心" in equipment and "✗ 查勘工具" in equipment
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-review.png", full_page=True)
+        shown = set(RegisterEvent.objects.filter(adjuster_id=pk).values_list("kind", flat=True))
+        assert {"personal_data_shown", "portrait_shown"} <= shown
+        page.get_by_role("button", name="通过并颁发资格证").click()
+        page.locator("[data-testid=credential]").first.wait_for()
+        assert "已通过" in page.locator("[data-testid=adjuster-status]").inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-approved.png", full_page=True)
+    finally:
+        context.close()
