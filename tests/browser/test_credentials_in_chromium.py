@@ -265,3 +265,64 @@ def test_issue_13_the_association_approves_an_adjuster_seeing_the_photo_licence_
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-approved.png", full_page=True)
     finally:
         context.close()
+
+
+def error_next_to(page, field: str) -> str:
+    """The refusal shown for a field: inside the field's own block, right under its input, in red."""
+    error = page.locator(f"[data-field={field}] [data-testid=error-{field}]")
+    assert error.count() == 1, f"no error next to {field}"
+    control = page.locator(f"[data-field={field}] input, [data-field={field}] select").first
+    below = error.bounding_box()["y"] - (control.bounding_box()["y"] + control.bounding_box()["height"])
+    assert 0 <= below < 40, f"the error of {field} is not right under it ({below:.0f} px)"
+    assert error.evaluate("e => getComputedStyle(e).color") == "rgb(180, 35, 24)"  # --bad
+    return error.inner_text()
+
+
+def test_issue_13_a_bad_submission_shows_every_error_at_once_next_to_its_field_and_keeps_the_photo(
+    browser, live_server, screenshot_dir, demo_password
+):
+    """Issue 13 (R4, R5, R6): phone "138", plate "ABC", a licence expired in 2020 and an ID number already in the
+    register are refused together, each next to its field; the chosen photo is kept (its thumbnail shows) and the
+    corrected form, sent without choosing it again, makes the entry with that photo."""
+    from claimbridge.credentials.models import Adjuster
+
+    submitted_with_photo()  # 王小明 is in the register already
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_hq", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/credentials/new/")
+        page.locator("#id_full_name").fill("王小明")
+        page.locator("#id_photo").set_input_files(str(PORTRAIT))
+        page.locator("#id_id_number").fill("11010519491231002X")
+        page.locator("#id_phone").fill("138")
+        page.locator("#id_city").select_option("621200")
+        page.locator("#id_mandarin").fill("二级甲等")
+        page.locator("#id_licence_class").fill("C1")
+        page.locator("#id_licence_expiry").fill("2020-05-01")
+        page.locator("#id_vehicle_plate").fill("ABC")
+        page.get_by_role("button", name="报送行业协会").click()
+        page.locator("[data-testid=form-errors]").wait_for()
+        assert "4" in page.locator("[data-testid=form-errors]").inner_text()
+        assert "手机号码" in error_next_to(page, "phone")
+        assert "车牌" in error_next_to(page, "vehicle_plate")
+        assert "过期" in error_next_to(page, "licence_expiry")
+        assert "已在登记册中" in error_next_to(page, "id_number")
+        assert page.locator("#id_phone").input_value() == "138"  # what was typed stays to be corrected
+        page.locator("[data-testid=pending-photo] img").wait_for()
+        page.wait_for_function("document.querySelector('[data-testid=pending-photo] img').complete")
+        assert image_loaded(page, "[data-testid=pending-photo] img"), "the chosen photo must be kept"
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-all-errors.png", full_page=True)
+
+        page.locator("#id_id_number").fill("110105194912310038")
+        page.locator("#id_phone").fill("13800003333")
+        page.locator("#id_licence_expiry").fill("2031-05-01")
+        page.locator("#id_vehicle_plate").fill("甘k 12345")
+        page.get_by_role("button", name="报送行业协会").click()
+        page.locator("[data-testid=adjuster-status]").wait_for()
+        entry = Adjuster.objects.order_by("-pk").first()
+        assert entry.photo_name, "the kept photo was submitted with the corrected form"
+        assert entry.details["vehicle_plate"] == "甘K12345"
+        assert image_loaded(page, "[data-testid=portrait]")
+    finally:
+        context.close()
