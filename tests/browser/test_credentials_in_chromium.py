@@ -326,3 +326,64 @@ def test_issue_13_a_bad_submission_shows_every_error_at_once_next_to_its_field_a
         assert image_loaded(page, "[data-testid=portrait]")
     finally:
         context.close()
+
+
+def test_issue_13_r8_my_work_card_on_the_phone_and_the_card_checked_by_its_typed_number(
+    browser, live_server, screenshot_dir, demo_password
+):
+    """Issue 13 acceptance (R8): on a 360-px phone the credentialed adjuster opens "my work card": photo, name, the
+    company by name, number, validity and a QR code that decodes to the verification link, no sideways scroll. A
+    customer types the card's number (lower case, without dashes) on the verification page and sees "genuine",
+    the company's name (never its code) and the holder's photo."""
+    from claimbridge.accounts.models import User
+    from claimbridge.credentials import services
+    from tests.browser.conftest import PHONE
+
+    from claimbridge.credentials.models import Adjuster
+
+    pk = submitted_with_photo(account="tianlong_adj1")
+
+    credential = services.adjuster_review(user=User.objects.get(username="ln_assoc"),
+                                          adjuster=Adjuster.objects.get(pk=pk), decision="approve")  # fmt: skip
+    assert credential is not None
+    adjuster = browser.new_context(**PHONE, locale="zh-CN")
+    page = adjuster.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
+        page.get_by_role("link", name="我的服务记录").click()
+        page.locator("[data-testid=work-card-link]").click()
+        card = page.locator("[data-testid=work-card]")
+        card.wait_for()
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        assert image_loaded(page, "[data-testid=card-photo]")
+        assert image_loaded(page, "[data-testid=card-qr]")
+        text = card.inner_text()
+        assert "王小明" in text and "天陇财险" in text and credential.number in text and "tianlong" not in text
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-my-work-card.png", full_page=True)
+        shot = page.locator("[data-testid=card-qr]").screenshot()
+        decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)).convert("L"))
+        assert decoded, "the QR code on the phone could not be read"
+        assert urlparse(decoded[0].text).path == "/credentials/verify/"
+        page.goto(decoded[0].text)
+        assert page.locator("[data-testid=credential-status]").get_attribute("data-status") == "genuine_current"
+    finally:
+        adjuster.close()
+    customer = browser.new_context(**PHONE, locale="zh-CN")
+    page = customer.new_page()
+    try:
+        page.goto(f"{live_server.url}/credentials/verify/")
+        page.locator("#number").fill("ab-1")
+        page.get_by_role("button", name="核验").click()
+        assert "LN-2026-000001" in page.locator("[data-testid=error-number]").inner_text()  # the format to type
+        page.locator("#number").fill(credential.number.replace("-", "").lower())
+        page.get_by_role("button", name="核验").click()
+        status = page.locator("[data-testid=credential-status]")
+        assert status.get_attribute("data-status") == "genuine_current"
+        assert page.locator("[data-testid=company]").inner_text() == "天陇财险"
+        page.wait_for_function("document.querySelector('[data-testid=holder-photo]').complete")
+        assert image_loaded(page, "[data-testid=holder-photo]")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-verify-typed-number.png", full_page=True)
+    finally:
+        customer.close()
