@@ -174,7 +174,9 @@ WEB = {
     "/credentials/<int:pk>/photo.jpg": expect(
         {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
     ),
-    "/credentials/photo/pending/<str:token>/": expect({"insurer_company", "insurer_branch", "insurer_unit"}, ok_status=404),
+    "/credentials/photo/pending/<str:token>/": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit"}, ok_status=404
+    ),
     "/credentials/verify/photo/<str:signed>/": dict.fromkeys(VISITORS, 404),  # a link the verification page signed
     "/credentials/card/": expect({"adjuster"}),
     "/credentials/card/photo.jpg": expect({"adjuster"}, ok_status=404),  # this one holds no credential
@@ -227,6 +229,11 @@ API = {
     "/api/v1/credentials/verify": dict.fromkeys(VISITORS, 422),  # needs ?token=
     "/api/v1/credentials/public-key": API_PUBLIC,
     "/api/v1/credentials/adjusters": API_SIGNED_IN,
+    "/api/v1/credentials/adjusters/{pk}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/credentials/adjusters/{pk}/photo": {
+        visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS
+    },
+    "/api/v1/credentials/me/card": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/credentials/adjusters/{pk}/review": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/adjusters/{pk}/change": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/stops": dict.fromkeys(VISITORS, 405),

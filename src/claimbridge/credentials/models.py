@@ -45,8 +45,9 @@ class Adjuster(models.Model):
         verbose_name_plural = _("adjusters")
         ordering = ["-submitted_at"]
         constraints = [  # one person, one live entry in the whole register (a move leaves the old one first)
-            models.UniqueConstraint(fields=["id_index"], condition=models.Q(status__in=LIVE_STATUSES),
-                                    name="one_live_entry_per_person")  # fmt: skip
+            models.UniqueConstraint(
+                fields=["id_index"], condition=models.Q(status__in=LIVE_STATUSES), name="one_live_entry_per_person"
+            )
         ]
 
     def __str__(self) -> str:

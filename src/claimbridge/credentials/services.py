@@ -145,10 +145,10 @@ def details_problems(details: dict[str, Any]) -> tuple[dict[str, Any], list[AppE
 def id_number_clean(value: Any, *, exclude_pk: int | None = None) -> str:
     """A valid resident ID number (the kernel's GB 11643 check) that no other live entry of the register holds:
     one person, one entry, found through the blind index of the encrypted number (R6)."""
+    typed = re.sub(r"\s", "", value) if isinstance(value, str) else value  # pasted in groups: 621202 1980…
     number = clean_text(
-        value, field="id_number", max_length=ID_NUMBER_MAX, label=("身份证号码", "The resident ID number")
-    )
-    number = re.sub(r"\s", "", number).upper()
+        typed, field="id_number", max_length=ID_NUMBER_MAX, label=("身份证号码", "The resident ID number")
+    ).upper()
     if not check_id_number(number).valid:
         raise invalid("bad_id", "身份证号码无效：请核对 18 位号码及末位校验码",
                       "the resident ID number is not valid: check its 18 characters and the last one", "id_number")  # fmt: skip
@@ -592,8 +592,13 @@ def work_card_for(*, user: Any, today: date | None = None) -> WorkCard | None:
     day = today or timezone.localdate()
     credential = (
         Credential.objects.select_related("adjuster__insurer", "adjuster__association__city")
-        .filter(adjuster__account_id=user.pk, adjuster__insurer_id=user.insurer_id, revoked_at__isnull=True,
-                valid_from__lte=day, valid_until__gte=day)  # fmt: skip
+        .filter(
+            adjuster__account_id=user.pk,
+            adjuster__insurer_id=user.insurer_id,
+            revoked_at__isnull=True,
+            valid_from__lte=day,
+            valid_until__gte=day,
+        )
         .order_by("-issued_at")
         .first()
     )

@@ -27,6 +27,12 @@ from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
 from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
 from claimbridge.credentials import keys, selectors, services
+from claimbridge.credentials.presenting import (
+    qualifications_of,
+    typed_check_allowed,
+    verification_photo_number,
+    verification_photo_path,
+)
 from claimbridge.web.access import roles_required
 
 FORM_KEY = "form_key"
@@ -99,35 +105,23 @@ def show_on_form(form: forms.Form, error: AppError, fields: dict[str, str] | Non
 # --- public ---------------------------------------------------------------------------------------------------------
 
 
-VERIFY_PHOTO_SALT, VERIFY_PHOTO_MAX_AGE = "credentials.verify-photo", 15 * 60
-TYPED_CHECKS_PER_WINDOW, TYPED_CHECKS_WINDOW = 30, 600  # typed numbers per client address: no walking the register
-
-
 @require_GET
 def verify(request: HttpRequest) -> HttpResponse:
     """Public: a scanned card (its QR code's token) or a card number typed from it. A genuine, current card shows
     the holder's company by name and the holder's photo, to compare with the person at the door (R8)."""
-    from django.core import signing
-
-    from claimbridge.core.throttle import client_address, hit
-
     token, typed = request.GET.get("t", "")[:2000], request.GET.get("number", "")[:100]
     result, error, status = None, "", 200
     try:
         if token:
             result = services.credential_verify(token)
         elif typed:
-            if not hit(f"credentials:verify:{client_address(request)}", limit=TYPED_CHECKS_PER_WINDOW,
-                       window_seconds=TYPED_CHECKS_WINDOW):  # fmt: skip
+            if not typed_check_allowed(request):
                 raise AppError("too_many_checks", "查询过于频繁，请 10 分钟后再试",
                                "Too many checks from here: try again in 10 minutes", status=429, field="number")  # fmt: skip
             result = services.credential_verify_number(typed)
     except AppError as refused:
         error, status = refused.message, refused.status
-    photo_url = ""
-    if result is not None and result.credential is not None and result.credential.adjuster.photo_name:
-        signed = signing.dumps(result.credential.number, salt=VERIFY_PHOTO_SALT)
-        photo_url = reverse("credential-verify-photo", args=[signed])
+    photo_url = verification_photo_path(result) if result is not None else ""
     context = {"token": token, "typed": typed, "result": result, "error": error, "photo_url": photo_url,
                "public_key": keys.public_key_pem()}  # fmt: skip
     return render(request, "credentials/verify.html", context, status=status)
@@ -136,12 +130,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify_photo(request: HttpRequest, signed: str) -> HttpResponse:
     """The holder's photo on the verification page: by a link that page signed minutes ago, for a current card."""
-    from django.core import signing
-
-    try:
-        number = signing.loads(signed[:300], salt=VERIFY_PHOTO_SALT, max_age=VERIFY_PHOTO_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404 from None
+    number = verification_photo_number(signed)
+    if number is None:
+        raise Http404
     credential = selectors.credential_by_number(number=str(number))
     return _jpeg(services.verification_portrait(credential) if credential is not None else None)
 
@@ -171,11 +162,13 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 def adjuster_list(request: HttpRequest) -> HttpResponse:
     from claimbridge.core.masking import mask_id_number, mask_name
 
+    waiting = {"submitted": 0, "needs_correction": 1}  # what waits for a decision first, newest first within
+    adjusters = sorted(
+        selectors.adjuster_list_for_user(user=request.user)[:300], key=lambda a: waiting.get(a.status, 2)
+    )
     rows = [{"adjuster": adjuster, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
              "credential": next((c.number for c in adjuster.credentials.all() if c.revoked_at is None), "")}
-            for adjuster in selectors.adjuster_list_for_user(user=request.user)[:300]]  # fmt: skip
-    waiting = {"submitted": 0, "needs_correction": 1}  # what waits for a decision first, newest first within
-    rows.sort(key=lambda row: waiting.get(row["adjuster"].status, 2))
+            for adjuster in adjusters]  # fmt: skip
     context = {"rows": rows, "can_submit": scope_for(request.user).may_submit_adjusters()}
     return render(request, "credentials/list.html", context)
 
@@ -237,32 +230,6 @@ def adjuster_new(request: HttpRequest) -> HttpResponse:
     return _submission(request, form, "adjusters.submit", submit, {})
 
 
-def _qualifications(details: dict[str, Any]) -> dict[str, Any]:
-    """What the association checks (R4, R5), in words: the form's choices by their labels, the licence's validity,
-    every piece of equipment the plan names as carried or missing."""
-    from datetime import date
-
-    from django.utils import timezone
-
-    from claimbridge.credentials.forms import EDUCATION, EQUIPMENT
-
-    expiry: date | None = None
-    try:
-        expiry = date.fromisoformat(str(details.get("licence_expiry", "")))
-    except ValueError:
-        expiry = None
-    carried = set(details.get("equipment") or [])
-    return {
-        "education": dict(EDUCATION).get(details.get("education", ""), details.get("education", "")),
-        "mandarin": details.get("mandarin", ""), "licence_class": details.get("licence_class", ""),
-        "licence_expiry": expiry, "licence_valid": expiry is not None and expiry >= timezone.localdate(),
-        "training": [str(course) for course in details.get("training") or []],
-        "knows_both_regions": bool(details.get("knows_both_regions") or details.get("knows_both_cities")),
-        "vehicle_plate": details.get("vehicle_plate", ""), "vehicle_marked": bool(details.get("vehicle_marked")),
-        "equipment": [(label, code in carried) for code, label in EQUIPMENT],
-    }  # fmt: skip
-
-
 def _detail(
     request: HttpRequest, adjuster: Any, *, status: int = 200, errors: dict[str, str] | None = None
 ) -> HttpResponse:
@@ -276,7 +243,7 @@ def _detail(
                "phone": personal.phone if personal else mask_phone(adjuster.phone), "in_full": personal is not None,
                "credentials": adjuster.credentials.all(), "reviewer": reviewer, "company": company,
                "photo": bool(adjuster.photo_name) and (reviewer or company),
-               "qualifications": _qualifications(adjuster.details or {}),
+               "qualifications": qualifications_of(adjuster.details or {}),
                "form_key": form_key(request), "errors": errors or {}}  # fmt: skip
     return render(request, "credentials/detail.html", context, status=status)
 

@@ -6,40 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credentials', '0005_adjuster_account'),
-        ('organisations', '0002_reference_geography'),
+        ("credentials", "0005_adjuster_account"),
+        ("organisations", "0002_reference_geography"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegisterEvent',
+            name="RegisterEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('submitted', 'submitted'), ('resubmitted', 'corrected and submitted again'), ('reviewed', 'reviewed'), ('personal_data_shown', 'personal data shown'), ('portrait_shown', 'portrait shown')], max_length=30)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('details', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "submitted"),
+                            ("resubmitted", "corrected and submitted again"),
+                            ("reviewed", "reviewed"),
+                            ("personal_data_shown", "personal data shown"),
+                            ("portrait_shown", "portrait shown"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("details", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': 'register event',
-                'verbose_name_plural': 'register events',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "register event",
+                "verbose_name_plural": "register events",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='adjuster',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('submitted', 'needs_correction', 'approved'))), fields=('id_index',), name='one_live_entry_per_person'),
+            model_name="adjuster",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("submitted", "needs_correction", "approved"))),
+                fields=("id_index",),
+                name="one_live_entry_per_person",
+            ),
         ),
         migrations.AddField(
-            model_name='registerevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="registerevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='registerevent',
-            name='adjuster',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='credentials.adjuster'),
+            model_name="registerevent",
+            name="adjuster",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="events", to="credentials.adjuster"
+            ),
         ),
     ]

@@ -56,8 +56,9 @@ def test_issue_12_the_same_key_with_another_body_is_refused_and_makes_nothing(us
 def test_issue_12_keys_are_per_caller(users, client_for):
     """Issue 12 finding 6 (B8, B9): another company's key of the same text is its own request, never an answer to it."""
     assert post(client_for("tianlong_hq"), "/api/v1/credentials/adjusters", ADJUSTER, key="k").status_code == 201
-    other = post(client_for("maiji_hq"), "/api/v1/credentials/adjusters", {**ADJUSTER, "id_number": OTHER_ID_NUMBER},
-                 key="k")  # another person: the same one would be refused as already in the register (issue 13)
+    other = post(
+        client_for("maiji_hq"), "/api/v1/credentials/adjusters", {**ADJUSTER, "id_number": OTHER_ID_NUMBER}, key="k"
+    )  # another person: the same one would be refused as already in the register (issue 13)
     assert other.status_code == 201
     assert other.json()["company"] == "maiji"
     assert Adjuster.objects.count() == 2
