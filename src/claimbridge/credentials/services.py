@@ -8,7 +8,6 @@ changes nothing and stores nothing (the portrait is stored only once everything 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import secrets
@@ -28,11 +27,27 @@ from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import bad_text, plausible_accident_time, unsafe_text
 from claimbridge.core.masking import mask_name
 from claimbridge.credentials import keys
+from claimbridge.credentials.checking import (  # noqa: F401 - the register's services, in one place for callers
+    Verification,
+    WorkCard,
+    card_number_normalise,
+    credential_verify,
+    credential_verify_number,
+    verification_portrait,
+    work_card_for,
+    work_card_portrait,
+)
 from claimbridge.credentials.models import LIVE_STATUSES, Adjuster, Credential, RegisterEvent, ServiceStop
-from claimbridge.credentials.tokens import CredentialClaims, NotGenuine, sign, verify
+from claimbridge.credentials.portraits import (  # noqa: F401
+    chosen_portrait,
+    pending_portrait,
+    portrait_check,
+    portrait_hold,
+    portrait_save,
+    stored_portrait,
+)
+from claimbridge.credentials.tokens import CredentialClaims, sign
 from claimbridge.organisations.models import Association, County, Insurer
-from claimbridge.photos.errors import RejectedFile
-from claimbridge.photos.portrait import PortraitLimits, portrait_jpeg
 from claimbridge.rules.identifiers import check_id_number, check_plate
 
 VALIDITY_YEARS = 3
@@ -243,83 +258,6 @@ def _account(user: Any, username: Any) -> User | None:
     return account
 
 
-# --- portraits -----------------------------------------------------------------------------------------------------
-
-PENDING_SALT, PENDING_MAX_AGE = "credentials.pending-portrait", 24 * 3600
-
-
-def portrait_check(upload: Any) -> bytes:
-    """The card's photo as decided by the photos kernel: decoded safely, a 600 × 800 JPEG without metadata."""
-    try:
-        return portrait_jpeg(upload, PortraitLimits())
-    except RejectedFile as refused:
-        raise AppError(refused.code, refused.zh, refused.en, field="photo") from None
-
-
-def portrait_save(data: bytes) -> str:
-    """Stored once by its hash (the same photo submitted twice is one file)."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    name = f"adjusters/photos/{hashlib.sha256(data).hexdigest()}.jpg"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
-    return name
-
-
-def portrait_hold(*, user: Any, data: bytes) -> str:
-    """A portrait that passed the kernel while the rest of its form was refused: kept aside (re-encoded, without
-    metadata) under a token signed for this user, so that the corrected form need not choose the photo again."""
-    from django.core import signing
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    digest = hashlib.sha256(data).hexdigest()
-    name = f"adjusters/pending/{digest}.jpg"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
-    return signing.dumps({"u": user.pk, "h": digest}, salt=PENDING_SALT, compress=True)
-
-
-def pending_portrait(*, user: Any, token: str) -> bytes:
-    """The held portrait a token names, for the user it was signed for, within a day; AppError on the photo."""
-    from django.core import signing
-    from django.core.files.storage import default_storage
-
-    gone = invalid("photo_expired", "之前选择的照片已失效，请重新选择", "the photo chosen earlier expired: choose it again",
-                   "photo")  # fmt: skip
-    if not isinstance(token, str) or len(token) > 300:
-        raise gone
-    try:
-        held = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
-    except signing.BadSignature:
-        raise gone from None
-    digest = str(held.get("h", "")) if isinstance(held, dict) else ""
-    if held.get("u") != getattr(user, "pk", None) or not re.fullmatch(r"[0-9a-f]{64}", digest):
-        raise gone
-    name = f"adjusters/pending/{digest}.jpg"
-    if not default_storage.exists(name):
-        raise gone
-    with default_storage.open(name, "rb") as stored:
-        return bytes(stored.read())
-
-
-def _portrait(user: Any, photo: Any, token: str) -> bytes | None:
-    """A new photo if one was chosen, else the one held from the earlier try, else none."""
-    if photo is not None:
-        return portrait_check(photo)
-    return pending_portrait(user=user, token=token) if token else None
-
-
-def _stored_portrait(name: str) -> bytes | None:
-    from django.core.files.storage import default_storage
-
-    if not name or not default_storage.exists(name):
-        return None
-    with default_storage.open(name, "rb") as stored:
-        return bytes(stored.read())
-
-
 # --- the register's audit trail: every change and every showing of personal data ---------------------------------
 
 
@@ -350,7 +288,7 @@ def adjuster_portrait(*, user: Any, adjuster: Adjuster) -> bytes | None:
     scope = scope_for(user)
     if not (scope.may_review_adjuster(adjuster) or scope.may_change_adjuster(adjuster)):
         return None
-    data = _stored_portrait(adjuster.photo_name)
+    data = stored_portrait(adjuster.photo_name)
     if data is not None:
         register_event(adjuster=adjuster, kind=RegisterEvent.Kind.PORTRAIT_SHOWN, actor=user)
     return data
@@ -408,7 +346,7 @@ def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, ci
         raise not_allowed("not_company", "只有保险公司人员可以报送查勘员", "only insurer staff submit adjusters")
     person, results = _person(full_name, id_number, phone, details, more={
         "city": lambda: _association(city_code), "account": lambda: _account(user, account),
-        "photo": lambda: _portrait(user, photo, photo_token),
+        "photo": lambda: chosen_portrait(user, photo, photo_token),
     })  # fmt: skip
     association = results["city"]
     if not scope.may_submit_adjuster(city_id=association.city_id):
@@ -434,7 +372,7 @@ def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_numbe
             "not_company", "只有所属公司可以修改报送", "only the adjuster's company corrects a submission"
         )
     person, results = _person(full_name, id_number, phone, details, exclude_pk=adjuster.pk,
-                              more={"photo": lambda: _portrait(user, photo, photo_token)})  # fmt: skip
+                              more={"photo": lambda: chosen_portrait(user, photo, photo_token)})  # fmt: skip
     portrait = results["photo"]
     with transaction.atomic():
         locked = Adjuster.objects.select_for_update().get(pk=adjuster.pk)
@@ -507,107 +445,6 @@ def credential_revoke(*, credential: Credential, user: Any, reason: str) -> Cred
                                                                               revoke_reason=reason)  # fmt: skip
     credential.refresh_from_db()
     return credential
-
-
-@dataclass(frozen=True)
-class Verification:
-    status: str  # genuine_current | revoked | expired | not_yet_valid | not_genuine | unknown
-    claims: CredentialClaims | None = None
-    credential: Credential | None = None  # the register's credential, when the card is genuine and current
-
-    @property
-    def company_name(self) -> str:
-        """The holder's company by its name, never its code (the card carries the code)."""
-        if self.claims is None:
-            return ""
-        insurer = Insurer.objects.filter(code=self.claims.company[:20]).first()
-        return insurer.display_short_name if insurer is not None else self.claims.company
-
-
-def credential_verify(token: str, *, today: date | None = None) -> Verification:
-    """What the public verification page says of a scanned token."""
-    try:
-        claims = verify(token, keys.public_key())
-    except NotGenuine:
-        return Verification("not_genuine")
-    credential = Credential.objects.select_related("adjuster").filter(number=claims.number[:20]).first()
-    if credential is None or credential.token != token.strip():
-        return Verification("unknown", claims)  # signed by us, yet not a credential we hold: treat as not current
-    if credential.revoked_at is not None:
-        return Verification("revoked", claims)
-    dated = claims.status_on(today or timezone.localdate())
-    if dated != "current":
-        return Verification(dated, claims)
-    return Verification("genuine_current", claims, credential)
-
-
-CARD_NUMBER = re.compile(r"([A-Z]{2})-?(\d{4})-?(\d{6})")
-CARD_NUMBER_MAX = 40
-
-
-def card_number_normalise(typed: Any) -> str:
-    """A card number as people type it from the card: any case, spaces, full-width characters, other dashes or
-    none (ln 2026 000001, LN—2026—000001) → LN-2026-000001; AppError naming the field when it cannot be one."""
-    import unicodedata
-
-    bad = invalid("bad_card_number", "请按证件上的格式填写编号，例如 LN-2026-000001",
-                  "type the number as printed on the card, e.g. LN-2026-000001", "number")  # fmt: skip
-    if not isinstance(typed, str) or len(typed) > CARD_NUMBER_MAX or unsafe_text(typed):
-        raise bad
-    text = unicodedata.normalize("NFKC", typed).upper()
-    text = re.sub(r"[\s_·.]", "", re.sub(r"[\u2010-\u2015\u2212\uFE58\uFE63]", "-", text))
-    match = CARD_NUMBER.fullmatch(text)
-    if match is None:
-        raise bad
-    return "-".join(match.groups())
-
-
-def credential_verify_number(typed: Any, *, today: date | None = None) -> Verification:
-    """What the verification page says of a card number typed from the card: the same answer as its QR code's."""
-    number = card_number_normalise(typed)
-    credential = Credential.objects.filter(number=number).first()
-    if credential is None:
-        return Verification("unknown")
-    return credential_verify(credential.token, today=today)
-
-
-def verification_portrait(credential: Credential) -> bytes | None:
-    """The holder's photo, shown to whoever checks a genuine, current card (that is what the photo is on it for)."""
-    if credential.revoked_at is not None or not credential.valid_from <= timezone.localdate() <= credential.valid_until:
-        return None
-    return _stored_portrait(credential.adjuster.photo_name)
-
-
-@dataclass(frozen=True)
-class WorkCard:
-    credential: Credential
-    adjuster: Adjuster
-
-
-def work_card_for(*, user: Any, today: date | None = None) -> WorkCard | None:
-    """The signed-in adjuster's own work card: the credential in force today of an entry linked to their login
-    (R8: they show it on arrival), or None."""
-    if getattr(user, "role", None) != Role.ADJUSTER or not getattr(user, "pk", None):
-        return None
-    day = today or timezone.localdate()
-    credential = (
-        Credential.objects.select_related("adjuster__insurer", "adjuster__association__city")
-        .filter(
-            adjuster__account_id=user.pk,
-            adjuster__insurer_id=user.insurer_id,
-            revoked_at__isnull=True,
-            valid_from__lte=day,
-            valid_until__gte=day,
-        )
-        .order_by("-issued_at")
-        .first()
-    )
-    return WorkCard(credential, credential.adjuster) if credential is not None else None
-
-
-def work_card_portrait(*, user: Any) -> bytes | None:
-    card = work_card_for(user=user)
-    return _stored_portrait(card.adjuster.photo_name) if card is not None else None
 
 
 def staff_change(*, user: Any, adjuster: Adjuster, kind: str, city_code: str = "") -> Adjuster | None:
