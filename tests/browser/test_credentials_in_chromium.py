@@ -152,13 +152,18 @@ def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_i
         assert "他司客户" in page.locator("[data-testid=stop]").first.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         page.screenshot(path=screenshot_dir / "zh-hans-phone-service-stop.png", full_page=True)
+        # Issue 13: saved, the phone shows the new stop's rating code on screen, to show the customer there and then.
+        qr = page.locator("[data-testid=rating-qr]").first
+        assert qr.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight }")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-stop-rating-qr.png")
         link = page.locator("[data-testid=rating-link]").first.get_attribute("href")
     finally:
         adjuster.close()
     customer = browser.new_context(**PHONE, locale="zh-CN")
     page = customer.new_page()
     try:
-        page.goto(f"{live_server.url}{link}")
+        assert link.startswith(live_server.url)  # the link the customer is shown is absolute (issue 13)
+        page.goto(link)
         page.get_by_label("5★").check()
         page.get_by_role("button", name="提交").click()
         page.locator("[data-testid=rated]").wait_for()

@@ -420,13 +420,13 @@ def stops(request: HttpRequest) -> HttpResponse:
                 return {"id": stop.pk}
 
             try:
-                _once(request, "stops.record", record)
+                saved = _once(request, "stops.record", record)
             except AppError as refused:
                 show_on_form(form, refused, STOP_FIELDS)
                 status = refused.status
-            else:
+            else:  # straight to the new stop's rating code, to show the customer there and then
                 messages.success(request, gettext("Saved."))
-                return redirect("service-stops")
+                return redirect(reverse("service-stops") + f"#stop-{saved['id']}")
     from claimbridge.credentials.card import qr_data_uri
 
     rows = []
