@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from typing import Any
 
 from claimbridge.core.errors import AppError
@@ -44,7 +45,27 @@ def portrait_hold(*, user: Any, data: bytes) -> str:
     name = f"adjusters/pending/{digest}.jpg"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
+    if secrets.randbelow(50) == 0:  # now and then, what no form can name any more goes
+        pending_sweep()
     return signing.dumps({"u": user.pk, "h": digest}, salt=PENDING_SALT, compress=True)
+
+
+def pending_sweep() -> int:
+    """Remove held portraits older than their tokens (a day): the forms that chose them were abandoned."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    if not default_storage.exists("adjusters/pending"):
+        return 0
+    cutoff, removed = timezone.now() - timedelta(seconds=PENDING_MAX_AGE), 0
+    for name in default_storage.listdir("adjusters/pending")[1]:
+        path = f"adjusters/pending/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed
 
 
 def pending_portrait(*, user: Any, token: str) -> bytes:

@@ -252,3 +252,20 @@ def test_issue_13_the_rating_link_is_absolute_and_a_qr_code(users, credentialed,
     assert re.search(r'data-testid="rating-link">https://testserver/credentials/rate/[\w-]+/<', page)
     assert 'data-testid="rating-qr" src="data:image/svg+xml' in page
     assert 'href="/credentials/card/"' in page
+
+
+def test_issue_13_held_photos_older_than_their_tokens_are_swept(users, monkeypatch):
+    """B8: a portrait held for an abandoned form does not stay in storage beyond its token's day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claimbridge.credentials import portraits
+
+    token = services.portrait_hold(user=users["tianlong_hq"], data=services.portrait_check(_photo(seed=21)))
+    assert portraits.pending_sweep() == 0
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert portraits.pending_sweep() >= 1
+    with pytest.raises(AppError):
+        services.pending_portrait(user=users["tianlong_hq"], token=token)
