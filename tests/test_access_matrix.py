@@ -173,6 +173,17 @@ WEB = {
     "/credentials/<int:pk>/change/": {
         v: 302 if v == "anonymous" else 405 if v.startswith("insurer_") else 403 for v in VISITORS
     },
+    # Issue 13: the photos (the entry's for its reviewer and company, the work card's for its holder, the one a
+    # verification page signed, the one held for a refused form) and the adjuster's own work card.
+    "/credentials/<int:pk>/photo.jpg": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
+    ),
+    "/credentials/photo/pending/<str:token>/": expect(
+        {"insurer_company", "insurer_branch", "insurer_unit"}, ok_status=404
+    ),
+    "/credentials/verify/photo/<str:signed>/": dict.fromkeys(VISITORS, 404),  # a link the verification page signed
+    "/credentials/card/": expect({"adjuster"}),
+    "/credentials/card/photo.jpg": expect({"adjuster"}, ok_status=404),  # this one holds no credential
     "/credentials/<int:pk>/card/<str:number>.pdf": expect(
         {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}, ok_status=404
     ),
@@ -225,6 +236,11 @@ API = {
     "/api/v1/credentials/verify": dict.fromkeys(VISITORS, 422),  # needs ?token=
     "/api/v1/credentials/public-key": API_PUBLIC,
     "/api/v1/credentials/adjusters": API_SIGNED_IN,
+    "/api/v1/credentials/adjusters/{pk}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/credentials/adjusters/{pk}/photo": {
+        visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS
+    },
+    "/api/v1/credentials/me/card": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/credentials/adjusters/{pk}/review": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/adjusters/{pk}/change": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/stops": dict.fromkeys(VISITORS, 405),
@@ -599,8 +615,8 @@ def test_a_case_with_a_party_not_yet_routed_stays_in_the_other_partys_inbox(worl
 
 def _leak_needles(world: World) -> dict[str, frozenset[str]]:
     """What must not reach an actor, with who may see it: every person's full personal data (shown masked
-    everywhere; in full only on the person's own phone, or on the entry's edit form for the company correcting it)
-    and the objects of the world (case numbers, evidence files, the parties' plates) outside the actor's scope."""
+    everywhere; in full only on the person's own phone, on the entry's edit form for the company correcting it, or
+    on the entry's page for the association reviewing it, each showing recorded: issue 13) and the objects of the world (case numbers, evidence files, the parties' plates) outside the actor's scope."""
     from tests.factories import A_DETAILS, B_DETAILS
     from tests.world import ADJUSTER_PEOPLE, PHONE_A, PHONE_B, PHONE_STRANGER, id_number
 
@@ -618,8 +634,9 @@ def _leak_needles(world: World) -> dict[str, frozenset[str]]:
         B_DETAILS["plate"]: frozenset(TIANLONG | {"antifraud", "admin"} | PARTIES_OF_AGREED),
     }  # fmt: skip
     for serial, (key, (name, phone)) in enumerate(ADJUSTER_PEOPLE.items(), start=1):
+        reviewer = "ln_assoc" if key.endswith(("_ln", "_ln_fix", "_ln_new")) else "ts_assoc"
         for needle in (name, phone, id_number(serial)):
-            needles[needle] = frozenset(ENTRY_EDITORS[key])
+            needles[needle] = frozenset(ENTRY_EDITORS[key]) | {reviewer}
     return needles
 
 

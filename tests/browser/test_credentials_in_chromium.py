@@ -152,13 +152,18 @@ def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_i
         assert "他司客户" in page.locator("[data-testid=stop]").first.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         page.screenshot(path=screenshot_dir / "zh-hans-phone-service-stop.png", full_page=True)
+        # Issue 13: saved, the phone shows the new stop's rating code on screen, to show the customer there and then.
+        qr = page.locator("[data-testid=rating-qr]").first
+        assert qr.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight }")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-stop-rating-qr.png")
         link = page.locator("[data-testid=rating-link]").first.get_attribute("href")
     finally:
         adjuster.close()
     customer = browser.new_context(**PHONE, locale="zh-CN")
     page = customer.new_page()
     try:
-        page.goto(f"{live_server.url}{link}")
+        assert link.startswith(live_server.url)  # the link the customer is shown is absolute (issue 13)
+        page.goto(link)
         page.get_by_label("5★").check()
         page.get_by_role("button", name="提交").click()
         page.locator("[data-testid=rated]").wait_for()
@@ -199,3 +204,195 @@ def test_r15_the_association_reads_and_downloads_the_monthly_feedback(
         assert [cell.value for cell in sheet[3]][1] == 1  # one other-company case for the one adjuster
     finally:
         context.close()
+
+
+# --- issue 13: the register as its users meet it ---------------------------------------------------------------------
+
+FULL_DETAILS = {"education": "college", "mandarin": "二级甲等", "licence_class": "C1", "licence_expiry": "2031-05-01",
+                "training": ["车险查勘定损初级培训（2025）", "道路交通事故快处快赔培训"], "knows_both_regions": True,
+                "vehicle_plate": "甘K12345", "vehicle_marked": True, "equipment": ["uniform", "work_card", "vest"]}  # fmt: skip
+
+
+def submitted_with_photo(*, id_number: str = "11010519491231002X", account: str = "") -> int:
+    """天陇's company submits 王小明 to the Longnan association with a portrait and every qualification."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from claimbridge.accounts.models import User
+    from claimbridge.credentials import services
+
+    photo = SimpleUploadedFile("portrait.jpg", PORTRAIT.read_bytes(), content_type="image/jpeg")
+    entry = services.adjuster_submit(user=User.objects.get(username="tianlong_hq"), full_name="王小明",
+                                     id_number=id_number, phone="13800001111", city_code="621200",
+                                     details=dict(FULL_DETAILS), photo=photo, account=account)  # fmt: skip
+    return int(entry.pk)
+
+
+def image_loaded(page, selector: str) -> bool:
+    return bool(page.locator(selector).evaluate("img => img.complete && img.naturalWidth > 0"))
+
+
+def test_issue_13_the_association_approves_an_adjuster_seeing_the_photo_licence_training_and_equipment(
+    browser, live_server, screenshot_dir, demo_password
+):
+    """Issue 13 acceptance (R4, R5, R6, B8): the Longnan association finds the submission by the person's (masked)
+    name in the list, never "#3"; on the entry it sees the portrait (loaded), the name, ID number and phone in full
+    (recorded as shown), the licence with its validity, the training and every piece of equipment, then approves."""
+    from claimbridge.credentials.models import RegisterEvent
+
+    pk = submitted_with_photo()
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "ln_assoc", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/credentials/")
+        row = page.locator("[data-testid=adjuster-row]").filter(has_text="王**").first
+        assert "#" not in row.inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-list.png", full_page=True)
+        row.locator("[data-testid=adjuster-name]").click()
+        page.locator("[data-testid=portrait]").wait_for()
+        page.wait_for_function("document.querySelector('[data-testid=portrait]').complete")
+        assert image_loaded(page, "[data-testid=portrait]"), "the reviewer must see the photo"
+        assert page.locator("[data-testid=full-name]").inner_text() == "王小明"
+        main = page.locator("main").inner_text()
+        assert "11010519491231002X" in main
+        assert "13800001111" in main
+        assert "C1" in page.locator("[data-testid=licence]").inner_text()
+        assert "2031-05-01" in page.locator("[data-testid=licence]").inner_text()
+        assert "有效" in page.locator("[data-testid=licence]").inner_text()
+        assert "道路交通事故快处快赔培训" in page.locator("[data-testid=training]").inner_text()
+        equipment = page.locator("[data-testid=equipment]").inner_text()
+        assert "✓ 反光背心" in equipment
+        assert "✗ 查勘工具" in equipment
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-review.png", full_page=True)
+        shown = set(RegisterEvent.objects.filter(adjuster_id=pk).values_list("kind", flat=True))
+        assert {"personal_data_shown", "portrait_shown"} <= shown
+        page.get_by_role("button", name="通过并颁发资格证").click()
+        page.locator("[data-testid=credential]").first.wait_for()
+        assert "已通过" in page.locator("[data-testid=adjuster-status]").inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-approved.png", full_page=True)
+    finally:
+        context.close()
+
+
+def error_next_to(page, field: str) -> str:
+    """The refusal shown for a field: inside the field's own block, right under its input, in red."""
+    error = page.locator(f"[data-field={field}] [data-testid=error-{field}]")
+    assert error.count() == 1, f"no error next to {field}"
+    control = page.locator(f"[data-field={field}] input, [data-field={field}] select").first
+    below = error.bounding_box()["y"] - (control.bounding_box()["y"] + control.bounding_box()["height"])
+    assert 0 <= below < 40, f"the error of {field} is not right under it ({below:.0f} px)"
+    assert error.evaluate("e => getComputedStyle(e).color") == "rgb(180, 35, 24)"  # --bad
+    return error.inner_text()
+
+
+def test_issue_13_a_bad_submission_shows_every_error_at_once_next_to_its_field_and_keeps_the_photo(
+    browser, live_server, screenshot_dir, demo_password
+):
+    """Issue 13 (R4, R5, R6): phone "138", plate "ABC", a licence expired in 2020 and an ID number already in the
+    register are refused together, each next to its field; the chosen photo is kept (its thumbnail shows) and the
+    corrected form, sent without choosing it again, makes the entry with that photo."""
+    from claimbridge.credentials.models import Adjuster
+
+    submitted_with_photo()  # 王小明 is in the register already
+    context = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_hq", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/credentials/new/")
+        page.locator("#id_full_name").fill("王小明")
+        page.locator("#id_photo").set_input_files(str(PORTRAIT))
+        page.locator("#id_id_number").fill("11010519491231002X")
+        page.locator("#id_phone").fill("138")
+        page.locator("#id_city").select_option("621200")
+        page.locator("#id_mandarin").fill("二级甲等")
+        page.locator("#id_licence_class").fill("C1")
+        page.locator("#id_licence_expiry").fill("2020-05-01")
+        page.locator("#id_vehicle_plate").fill("ABC")
+        page.get_by_role("button", name="报送行业协会").click()
+        page.locator("[data-testid=form-errors]").wait_for()
+        assert "4" in page.locator("[data-testid=form-errors]").inner_text()
+        assert "手机号码" in error_next_to(page, "phone")
+        assert "车牌" in error_next_to(page, "vehicle_plate")
+        assert "过期" in error_next_to(page, "licence_expiry")
+        assert "已在登记册中" in error_next_to(page, "id_number")
+        assert page.locator("#id_phone").input_value() == "138"  # what was typed stays to be corrected
+        page.locator("[data-testid=pending-photo] img").wait_for()
+        page.wait_for_function("document.querySelector('[data-testid=pending-photo] img').complete")
+        assert image_loaded(page, "[data-testid=pending-photo] img"), "the chosen photo must be kept"
+        page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-all-errors.png", full_page=True)
+
+        page.locator("#id_id_number").fill("110105194912310038")
+        page.locator("#id_phone").fill("13800003333")
+        page.locator("#id_licence_expiry").fill("2031-05-01")
+        page.locator("#id_vehicle_plate").fill("甘k 12345")
+        page.get_by_role("button", name="报送行业协会").click()
+        page.locator("[data-testid=adjuster-status]").wait_for()
+        entry = Adjuster.objects.order_by("-pk").first()
+        assert entry.photo_name, "the kept photo was submitted with the corrected form"
+        assert entry.details["vehicle_plate"] == "甘K12345"
+        assert image_loaded(page, "[data-testid=portrait]")
+    finally:
+        context.close()
+
+
+def test_issue_13_r8_my_work_card_on_the_phone_and_the_card_checked_by_its_typed_number(
+    browser, live_server, screenshot_dir, demo_password
+):
+    """Issue 13 acceptance (R8): on a 360-px phone the credentialed adjuster opens "my work card": photo, name, the
+    company by name, number, validity and a QR code that decodes to the verification link, no sideways scroll. A
+    customer types the card's number (lower case, without dashes) on the verification page and sees "genuine",
+    the company's name (never its code) and the holder's photo."""
+    from claimbridge.accounts.models import User
+    from claimbridge.credentials import services
+    from claimbridge.credentials.models import Adjuster
+    from tests.browser.conftest import PHONE
+
+    pk = submitted_with_photo(account="tianlong_adj1")
+
+    credential = services.adjuster_review(user=User.objects.get(username="ln_assoc"),
+                                          adjuster=Adjuster.objects.get(pk=pk), decision="approve")  # fmt: skip
+    assert credential is not None
+    adjuster = browser.new_context(**PHONE, locale="zh-CN")
+    page = adjuster.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
+        page.get_by_role("link", name="我的服务记录").click()
+        page.locator("[data-testid=work-card-link]").click()
+        card = page.locator("[data-testid=work-card]")
+        card.wait_for()
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        assert image_loaded(page, "[data-testid=card-photo]")
+        assert image_loaded(page, "[data-testid=card-qr]")
+        text = card.inner_text()
+        assert "王小明" in text
+        assert "天陇财险" in text
+        assert credential.number in text
+        assert "tianlong" not in text
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-my-work-card.png", full_page=True)
+        shot = page.locator("[data-testid=card-qr]").screenshot()
+        decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)).convert("L"))
+        assert decoded, "the QR code on the phone could not be read"
+        assert urlparse(decoded[0].text).path == "/credentials/verify/"
+        page.goto(decoded[0].text)
+        assert page.locator("[data-testid=credential-status]").get_attribute("data-status") == "genuine_current"
+    finally:
+        adjuster.close()
+    customer = browser.new_context(**PHONE, locale="zh-CN")
+    page = customer.new_page()
+    try:
+        page.goto(f"{live_server.url}/credentials/verify/")
+        page.locator("#number").fill("ab-1")
+        page.get_by_role("button", name="核验").click()
+        assert "LN-2026-000001" in page.locator("[data-testid=error-number]").inner_text()  # the format to type
+        page.locator("#number").fill(credential.number.replace("-", "").lower())
+        page.get_by_role("button", name="核验").click()
+        status = page.locator("[data-testid=credential-status]")
+        assert status.get_attribute("data-status") == "genuine_current"
+        assert page.locator("[data-testid=company]").inner_text() == "天陇财险"
+        page.wait_for_function("document.querySelector('[data-testid=holder-photo]').complete")
+        assert image_loaded(page, "[data-testid=holder-photo]")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-verify-typed-number.png", full_page=True)
+    finally:
+        customer.close()

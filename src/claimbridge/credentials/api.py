@@ -12,18 +12,19 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from claimbridge.accounts.api_keys import API_AUTH
-from claimbridge.core.errors import not_found
+from claimbridge.core.errors import AppError, not_found
 from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
 from claimbridge.core.inputs import PastInstant, Text
 from claimbridge.core.masking import mask_id_number, mask_name
 from claimbridge.core.schemas import responses
 from claimbridge.credentials import keys, selectors, services
 from claimbridge.credentials.models import Adjuster, ServiceStop
+from claimbridge.credentials.presenting import qualifications_of, typed_check_allowed, verification_photo_path
 from claimbridge.credentials.services import (
     CASE_NUMBER_MAX,
     CITY_CODE_MAX,
@@ -46,7 +47,8 @@ router = Router(tags=["credentials"])
 class CredentialClaimsOut(Schema):
     number: str
     holder: str  # masked
-    company: str
+    company: str  # the insurer's code, as the card carries it
+    company_name: str  # the insurer's name, to show
     city: str
     valid_from: date
     valid_until: date
@@ -55,6 +57,39 @@ class CredentialClaimsOut(Schema):
 class VerificationOut(Schema):
     status: Literal["genuine_current", "revoked", "expired", "not_yet_valid", "not_genuine", "unknown"]
     credential: CredentialClaimsOut | None = None
+    photo_url: str | None = None  # the holder's photo, for a genuine and current card: a link valid 15 minutes
+
+
+class PersonalDataOut(Schema):
+    full_name: str
+    id_number: str
+    phone: str
+
+
+class QualificationsOut(Schema):
+    education: str
+    mandarin: str
+    licence_class: str
+    licence_expiry: date | None
+    licence_valid: bool
+    training: list[str]
+    knows_both_regions: bool
+    vehicle_plate: str
+    vehicle_marked: bool
+    equipment: dict[str, bool]  # each piece the plan names (R5): carried or not
+
+
+class WorkCardOut(Schema):
+    number: str
+    holder: str  # the holder's own card: the name in full
+    company: str
+    company_name: str
+    association: str
+    valid_from: date
+    valid_until: date
+    token: str  # what the QR code carries
+    verify_url: str  # the address the QR code opens
+    photo_url: str | None
 
 
 class PublicKeyOut(Schema):
@@ -79,6 +114,15 @@ class AdjusterOut(Schema):
     status: Literal["submitted", "needs_correction", "approved", "rejected", "left"]
     review_note: str
     credentials: list[CredentialOut]
+
+
+class AdjusterDetailOut(AdjusterOut):
+    company_name: str
+    # The name, ID number and phone in full: only for the association that reviews the entry, recorded each time
+    # (B8); null for everyone else, who read them masked.
+    personal: PersonalDataOut | None
+    qualifications: QualificationsOut
+    photo_url: str | None  # the portrait (for the reviewing association and the entry's company; each fetch recorded)
 
 
 class StaffChangeOut(Schema):
@@ -218,19 +262,40 @@ def _once(
     return Status(200 if replayed else status, answer)
 
 
+def _binary(mime: str, what: str) -> dict[str, Any]:
+    """The OpenAPI description of a download: its bytes, of this type."""
+    return {"responses": {200: {"description": what, "content": {mime: {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
+
+
 # --- public ---------------------------------------------------------------------------------------------------------
 
 
+def _verification_photo_url(request: HttpRequest, result: services.Verification) -> str | None:
+    path = verification_photo_path(result)
+    return request.build_absolute_uri(path) if path else None
+
+
 @router.get("/verify", response=responses({200: VerificationOut}),
-            summary="What a credential token says: genuine and current, revoked, expired or not genuine")  # fmt: skip
-def verify(request: HttpRequest, token: str) -> dict[str, Any]:
-    result = services.credential_verify(token[:2000])
+            summary="What a credential says, from its QR code's token or its number typed from the card")  # fmt: skip
+def verify(request: HttpRequest, token: str = "", number: str = "") -> dict[str, Any]:
+    if token:
+        result = services.credential_verify(token[:2000])
+    elif number:
+        if not typed_check_allowed(request):
+            raise AppError("too_many_checks", "查询过于频繁，请 10 分钟后再试",
+                           "Too many checks from here: try again in 10 minutes", status=429, field="number")  # fmt: skip
+        result = services.credential_verify_number(number[:100])
+    else:
+        raise AppError("required", "请提供二维码中的 token 或证件编号 number",
+                       "give the QR code's token or the card's number", field="token")  # fmt: skip
     claims = result.claims
     return {
         "status": result.status,
         "credential": None if claims is None or result.status == "not_genuine" else
-        {"number": claims.number, "holder": claims.holder, "company": claims.company, "city": claims.city,
-         "valid_from": claims.valid_from, "valid_until": claims.valid_until},
+        {"number": claims.number, "holder": claims.holder, "company": claims.company,
+         "company_name": result.company_name, "city": claims.city, "valid_from": claims.valid_from,
+         "valid_until": claims.valid_until},
+        "photo_url": _verification_photo_url(request, result),
     }  # fmt: skip
 
 
@@ -247,6 +312,67 @@ def public_key(request: HttpRequest) -> dict[str, str]:
             summary="Adjusters in your scope (your company's, or your association's city's)")  # fmt: skip
 def adjuster_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [adjuster_view(a) for a in selectors.adjuster_list_for_user(user=request.user)[:500]]
+
+
+def adjuster_detail_view(request: HttpRequest, adjuster: Adjuster) -> dict[str, Any]:
+    from django.urls import reverse
+
+    from claimbridge.accounts.scope import scope_for
+
+    scope = scope_for(request.user)
+    personal = services.adjuster_personal_data(user=request.user, adjuster=adjuster)
+    q = qualifications_of(adjuster.details or {})
+    sees_photo = bool(adjuster.photo_name) and (
+        scope.may_review_adjuster(adjuster) or scope.may_change_adjuster(adjuster)
+    )
+    return {
+        **adjuster_view(adjuster), "company_name": adjuster.insurer.display_short_name,
+        "personal": None if personal is None else {"full_name": personal.full_name, "id_number": personal.id_number,
+                                                   "phone": personal.phone},
+        "qualifications": {**{k: q[k] for k in ("mandarin", "licence_class", "licence_expiry", "licence_valid",
+                                                "training", "knows_both_regions", "vehicle_plate", "vehicle_marked")},
+                           "education": str((adjuster.details or {}).get("education", "")),
+                           "equipment": {code: carried for code, _label, carried in q["equipment_codes"]}},
+        "photo_url": request.build_absolute_uri(reverse("api:credentials_adjuster_photo", args=[adjuster.pk]))
+        if sees_photo else None,
+    }  # fmt: skip
+
+
+@router.get("/adjusters/{pk}", auth=API_AUTH, response=responses({200: AdjusterDetailOut}),
+            summary="One entry with its qualifications and equipment; in full for the reviewing association (recorded)")  # fmt: skip
+def adjuster_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return adjuster_detail_view(request, _adjuster(request, pk))
+
+
+@router.get("/adjusters/{pk}/photo", auth=API_AUTH, url_name="credentials_adjuster_photo", response=responses({}),
+            openapi_extra=_binary("image/jpeg", "The portrait (re-encoded, no metadata)"),
+            summary="The entry's portrait, for the reviewing association and the entry's company (recorded)")  # fmt: skip
+def adjuster_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    data = services.adjuster_portrait(user=request.user, adjuster=_adjuster(request, pk))
+    if data is None:
+        raise not_found()
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get("/me/card", auth=API_AUTH, response=responses({200: WorkCardOut}),
+            summary="The signed-in adjuster's work card in force today, to show on arrival (R8)")  # fmt: skip
+def work_card(request: HttpRequest) -> dict[str, Any]:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    card = services.work_card_for(user=request.user)
+    if card is None:
+        raise not_found()
+    credential, adjuster = card.credential, card.adjuster
+    verify_url = request.build_absolute_uri(reverse("credential-verify") + "?" + urlencode({"t": credential.token}))
+    return {"number": credential.number, "holder": adjuster.full_name, "company": adjuster.insurer.code,
+            "company_name": adjuster.insurer.display_short_name, "association": adjuster.association.name,
+            "valid_from": credential.valid_from, "valid_until": credential.valid_until, "token": credential.token,
+            "verify_url": verify_url,
+            "photo_url": request.build_absolute_uri(reverse("work-card-photo")) if adjuster.photo_name else None}  # fmt: skip
 
 
 @router.post("/adjusters", auth=API_AUTH, response=responses({200: AdjusterOut, 201: AdjusterOut}),

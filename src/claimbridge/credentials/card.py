@@ -65,3 +65,10 @@ def card_pdf(*, credential: Any, verify_url: str) -> bytes:
     page.showPage()
     page.save()
     return buffer.getvalue()
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code as an SVG data URI for a page (the same code as on the printed card), scaled by CSS."""
+    import segno
+
+    return str(segno.make(text, error="m").svg_data_uri(scale=4, border=2))

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from claimbridge.credentials import services
 
 EDUCATION = [("secondary", _("secondary school")), ("college", _("college")), ("university", _("university or higher"))]
 EQUIPMENT = [("uniform", _("uniform")), ("work_card", _("work card")), ("vest", _("reflective vest")),
@@ -12,9 +14,22 @@ EQUIPMENT = [("uniform", _("uniform")), ("work_card", _("work card")), ("vest", 
 CITIES = [("621200", _("Longnan")), ("620500", _("Tianshui"))]
 
 
+def _checked(check: Callable[[], Any]) -> Any:
+    """A field checked by the register's own rule (the service's, which uses the kernel): its refusal, as the
+    field's error, so that the form shows every refusal at once, each next to its field."""
+    from claimbridge.core.errors import AppError
+
+    try:
+        return check()
+    except AppError as refused:
+        raise forms.ValidationError(refused.message, code=refused.code) from None
+
+
 class AdjusterForm(forms.Form):
-    """What a company submits for one adjuster (R4, R5). Sex and age are not asked (decision 0002). The service
-    checks everything again (services.clean_details and the rest): this form only shapes the page."""
+    """What a company submits for one adjuster (R4, R5). Sex and age are not asked (decision 0002). Each field is
+    checked here by the same rule the service applies again (phone, ID number and its uniqueness in the register,
+    plate, licence validity, portrait), so that every refusal shows at once; a portrait that passed is held under
+    `photo_token` while the rest is corrected."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=40)
     photo = forms.FileField(
@@ -22,6 +37,7 @@ class AdjusterForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/webp"}),
     )
+    photo_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
     id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
     phone = forms.CharField(label=_("Mobile"), max_length=20)
     city = forms.ChoiceField(label=_("City"), choices=CITIES)
@@ -42,18 +58,44 @@ class AdjusterForm(forms.Form):
         label=_("Equipment"), choices=EQUIPMENT, widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def __init__(self, *args: Any, accounts: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, accounts: list[tuple[str, str]] | None = None,
+                 editing_pk: int | None = None, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
+        self.user, self.editing_pk = user, editing_pk
+        self.portrait: bytes | None = None  # the chosen photo as the kernel re-encoded it, once it passed
         if accounts is None:
             del self.fields["account"]  # correcting a submission keeps its account
         else:
             self.fields["account"].choices = [("", _("— none —")), *accounts]  # type: ignore[attr-defined]
 
+    def clean_phone(self) -> Any:
+        return _checked(lambda: services.phone_clean(self.cleaned_data["phone"]))
+
+    def clean_id_number(self) -> Any:
+        return _checked(lambda: services.id_number_clean(self.cleaned_data["id_number"], exclude_pk=self.editing_pk))
+
+    def clean_vehicle_plate(self) -> Any:
+        return _checked(lambda: services.plate_clean(self.cleaned_data["vehicle_plate"]))
+
     def clean_licence_expiry(self) -> Any:
-        expiry = self.cleaned_data["licence_expiry"]
-        if expiry < timezone.localdate():
-            raise forms.ValidationError(_("The driving licence has expired."))
-        return expiry
+        return _checked(lambda: services.licence_expiry_clean(self.cleaned_data["licence_expiry"]))
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            self.portrait = _checked(lambda: services.portrait_check(photo))
+            photo.seek(0)
+        return photo
+
+    def clean_photo_token(self) -> Any:
+        token = self.cleaned_data.get("photo_token", "")
+        if token and not self.files.get("photo"):
+            try:
+                _checked(lambda: services.pending_portrait(user=self.user, token=token))
+            except forms.ValidationError as gone:
+                self.add_error("photo", gone)
+                return ""
+        return token
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data

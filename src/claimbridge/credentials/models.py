@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from claimbridge.core.fields import EncryptedTextField
 from claimbridge.organisations.models import Association, Insurer
 
+LIVE_STATUSES = ("submitted", "needs_correction", "approved")  # an entry that still stands for its person
+
 
 class Adjuster(models.Model):
     class Status(models.TextChoices):
@@ -42,9 +44,41 @@ class Adjuster(models.Model):
         verbose_name = _("adjuster")
         verbose_name_plural = _("adjusters")
         ordering = ["-submitted_at"]
+        constraints = [  # one person, one live entry in the whole register (a move leaves the old one first)
+            models.UniqueConstraint(
+                fields=["id_index"], condition=models.Q(status__in=LIVE_STATUSES), name="one_live_entry_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.insurer.code} {self.pk}"
+
+
+class RegisterEvent(models.Model):
+    """Append-only: who did what to an entry, and who was shown its personal data (the reviewer's full name, ID
+    number, phone and portrait), when (B8)."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        RESUBMITTED = "resubmitted", _("corrected and submitted again")
+        REVIEWED = "reviewed", _("reviewed")
+        PERSONAL_DATA_SHOWN = "personal_data_shown", _("personal data shown")
+        PORTRAIT_SHOWN = "portrait_shown", _("portrait shown")
+
+    adjuster = models.ForeignKey(Adjuster, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")  # fmt: skip
+    at = models.DateTimeField(auto_now_add=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("register event")
+        verbose_name_plural = _("register events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.adjuster_id} {self.kind}"
 
 
 class Credential(models.Model):

@@ -71,3 +71,10 @@ def credential_in_force_for_user(*, user: Any, adjuster_pk: int, number: str) ->
     if adjuster is None:
         return None
     return adjuster.credentials.filter(number=number[:32], revoked_at__isnull=True).first()
+
+
+def credential_by_number(*, number: str) -> Any:
+    """A credential by its number (public checks; the caller decides what of it may be shown)."""
+    from claimbridge.credentials.models import Credential
+
+    return Credential.objects.select_related("adjuster").filter(number=number[:20]).first()

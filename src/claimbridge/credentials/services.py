@@ -8,16 +8,16 @@ changes nothing and stores nothing (the portrait is stored only once everything 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claimbridge.accounts.models import Role, User
@@ -27,12 +27,28 @@ from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import bad_text, plausible_accident_time, unsafe_text
 from claimbridge.core.masking import mask_name
 from claimbridge.credentials import keys
-from claimbridge.credentials.models import Adjuster, Credential, ServiceStop
-from claimbridge.credentials.tokens import CredentialClaims, NotGenuine, sign, verify
+from claimbridge.credentials.checking import (  # noqa: F401 - the register's services, in one place for callers
+    Verification,
+    WorkCard,
+    card_number_normalise,
+    credential_verify,
+    credential_verify_number,
+    verification_portrait,
+    work_card_for,
+    work_card_portrait,
+)
+from claimbridge.credentials.models import LIVE_STATUSES, Adjuster, Credential, RegisterEvent, ServiceStop
+from claimbridge.credentials.portraits import (  # noqa: F401
+    chosen_portrait,
+    pending_portrait,
+    portrait_check,
+    portrait_hold,
+    portrait_save,
+    stored_portrait,
+)
+from claimbridge.credentials.tokens import CredentialClaims, sign
 from claimbridge.organisations.models import Association, County, Insurer
-from claimbridge.photos.errors import RejectedFile
-from claimbridge.photos.portrait import PortraitLimits, portrait_jpeg
-from claimbridge.rules.identifiers import check_id_number
+from claimbridge.rules.identifiers import check_id_number, check_plate
 
 VALIDITY_YEARS = 3
 CITY_PREFIX = {"621200": "LN", "620500": "TS"}
@@ -129,17 +145,40 @@ def clean_details(details: Any) -> dict[str, Any]:
     return dict(details)
 
 
-def _id_number(value: Any) -> str:
+def details_problems(details: dict[str, Any]) -> tuple[dict[str, Any], list[AppError]]:
+    """The facts the plan names, checked by the kernel where they are given: the survey vehicle's plate and the
+    driving licence's validity (R4, R5)."""
+    checks: dict[str, Callable[[], Any]] = {}
+    if "vehicle_plate" in details:
+        checks["vehicle_plate"] = lambda: plate_clean(details["vehicle_plate"])
+    if "licence_expiry" in details:
+        checks["licence_expiry"] = lambda: licence_expiry_clean(details["licence_expiry"]).isoformat()
+    results, errors = collect(checks)
+    return {**details, **results}, errors
+
+
+def id_number_clean(value: Any, *, exclude_pk: int | None = None) -> str:
+    """A valid resident ID number (the kernel's GB 11643 check) that no other live entry of the register holds:
+    one person, one entry, found through the blind index of the encrypted number (R6)."""
+    typed = re.sub(r"\s", "", value) if isinstance(value, str) else value  # pasted in groups: 621202 1980…
     number = clean_text(
-        value, field="id_number", max_length=ID_NUMBER_MAX, label=("身份证号码", "The resident ID number")
-    )
-    number = number.upper()
+        typed, field="id_number", max_length=ID_NUMBER_MAX, label=("身份证号码", "The resident ID number")
+    ).upper()
     if not check_id_number(number).valid:
-        raise invalid("bad_id", "身份证号码无效", "the resident ID number is not valid", "id_number")
+        raise invalid("bad_id", "身份证号码无效：请核对 18 位号码及末位校验码",
+                      "the resident ID number is not valid: check its 18 characters and the last one", "id_number")  # fmt: skip
+    others = Adjuster.objects.filter(id_index=blind_index(number, purpose="id_number"), status__in=LIVE_STATUSES)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise invalid("duplicate_id_number", "该身份证号码已在登记册中（已报送或已持证）：同一人只能有一条登记",
+                      "this ID number is already in the register (submitted or credentialed): one person, one entry",
+                      "id_number")  # fmt: skip
     return number
 
 
-def _phone(value: Any) -> str:
+def phone_clean(value: Any) -> str:
+    """An 11-digit mainland mobile number, as every phone on the platform is checked."""
     from claimbridge.core.phone_verification import normalise_mobile
 
     phone = clean_text(value, field="phone", max_length=PHONE_MAX, label=("手机号码", "The mobile number"))
@@ -148,6 +187,52 @@ def _phone(value: Any) -> str:
     except AppError:
         raise invalid("bad_phone", "请填写 11 位中国大陆手机号码", "enter an 11-digit mainland mobile number",
                       "phone") from None  # fmt: skip
+
+
+def plate_clean(value: Any, *, field: str = "details.vehicle_plate") -> str:
+    """A licence plate the kernel recognises (GA 36), normalised: 甘K 12345 → 甘K12345."""
+    plate = clean_text(value, field=field, max_length=12, label=("车牌号", "The plate"))
+    checked = check_plate(plate)
+    if not checked.valid:
+        raise invalid("bad_plate", "车牌号格式不正确，例如 甘K12345", "not a valid plate, e.g. 甘K12345", field)
+    return checked.normalized
+
+
+def licence_expiry_clean(value: Any, *, today: date | None = None, field: str = "details.licence_expiry") -> date:
+    """The driving licence's last valid day: a date, not passed (R4: a licence the traffic authority recognises)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise invalid("bad_date", "请填写日期（年-月-日）", "enter a date (year-month-day)", field) from None
+    if not isinstance(value, date):
+        raise invalid("bad_date", "请填写日期（年-月-日）", "enter a date (year-month-day)", field)
+    if value < (today or timezone.localdate()):
+        raise invalid("licence_expired", "驾驶证已过期：须在有效期内", "the driving licence has expired", field)
+    return value
+
+
+def refusal_of(errors: list[AppError]) -> AppError:
+    """Several refusals of one submission as one error: the first one's code and field, and every one of them in
+    `details.errors`, so that a form marks all its fields at once and the API names them all."""
+    if len(errors) == 1:
+        return errors[0]
+    first = errors[0]
+    listed = [{"code": e.code, "field": e.field, "zh": e.zh, "en": e.en} for e in errors]
+    return AppError(first.code, "；".join(e.zh for e in errors), "; ".join(e.en for e in errors), status=first.status,
+                    field=first.field, details={"errors": listed})  # fmt: skip
+
+
+def collect(checks: dict[str, Callable[[], Any]]) -> tuple[dict[str, Any], list[AppError]]:
+    """Run every check, keep every result and every refusal (not only the first)."""
+    results: dict[str, Any] = {}
+    errors: list[AppError] = []
+    for name, check in checks.items():
+        try:
+            results[name] = check()
+        except AppError as error:
+            errors.append(error)
+    return results, errors
 
 
 def _association(city_code: Any) -> Association:
@@ -173,26 +258,40 @@ def _account(user: Any, username: Any) -> User | None:
     return account
 
 
-# --- portraits -----------------------------------------------------------------------------------------------------
+# --- the register's audit trail: every change and every showing of personal data ---------------------------------
 
 
-def portrait_check(upload: Any) -> bytes:
-    """The card's photo as decided by the photos kernel: decoded safely, a 600 × 800 JPEG without metadata."""
-    try:
-        return portrait_jpeg(upload, PortraitLimits())
-    except RejectedFile as refused:
-        raise AppError(refused.code, refused.zh, refused.en, field="photo") from None
+def register_event(*, adjuster: Adjuster, kind: str, actor: Any = None, details: dict[str, Any] | None = None) -> None:
+    RegisterEvent.objects.create(adjuster=adjuster, kind=kind, details=details or {},
+                                 actor=actor if getattr(actor, "pk", None) else None)  # fmt: skip
 
 
-def portrait_save(data: bytes) -> str:
-    """Stored once by its hash (the same photo submitted twice is one file)."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+@dataclass(frozen=True)
+class PersonalData:
+    full_name: str
+    id_number: str
+    phone: str
 
-    name = f"adjusters/photos/{hashlib.sha256(data).hexdigest()}.jpg"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
-    return name
+
+def adjuster_personal_data(*, user: Any, adjuster: Adjuster) -> PersonalData | None:
+    """The entry's name, ID number and phone in full, for the association that reviews it (it checks them against
+    the documents), recorded each time it is shown; None for everyone else, who read them masked (B8)."""
+    if not scope_for(user).may_review_adjuster(adjuster):
+        return None
+    register_event(adjuster=adjuster, kind=RegisterEvent.Kind.PERSONAL_DATA_SHOWN, actor=user)
+    return PersonalData(adjuster.full_name, adjuster.id_number, adjuster.phone)
+
+
+def adjuster_portrait(*, user: Any, adjuster: Adjuster) -> bytes | None:
+    """The entry's portrait for its reviewing association and its own company (which submitted it), recorded each
+    time it is shown; None when there is none or the user may not see it."""
+    scope = scope_for(user)
+    if not (scope.may_review_adjuster(adjuster) or scope.may_change_adjuster(adjuster)):
+        return None
+    data = stored_portrait(adjuster.photo_name)
+    if data is not None:
+        register_event(adjuster=adjuster, kind=RegisterEvent.Kind.PORTRAIT_SHOWN, actor=user)
+    return data
 
 
 # --- submissions and reviews -----------------------------------------------------------------------------------------
@@ -206,9 +305,24 @@ class Person:
     details: dict[str, Any]
 
 
-def _person(full_name: Any, id_number: Any, phone: Any, details: Any) -> Person:
-    return Person(clean_text(full_name, field="full_name", max_length=NAME_MAX, label=("姓名", "The name")),
-                  _id_number(id_number), _phone(phone), clean_details(details))  # fmt: skip
+def _person(full_name: Any, id_number: Any, phone: Any, details: Any, *, exclude_pk: int | None = None,
+            more: dict[str, Callable[[], Any]] | None = None) -> tuple[Person, dict[str, Any]]:  # fmt: skip
+    """Every field checked, every refusal named at once (`refusal_of`); `more` are further checks of the same
+    submission (its city, its account, its portrait), whose results come back with the person."""
+    results, errors = collect({
+        "full_name": lambda: clean_text(full_name, field="full_name", max_length=NAME_MAX, label=("姓名", "The name")),
+        "id_number": lambda: id_number_clean(id_number, exclude_pk=exclude_pk),
+        "phone": lambda: phone_clean(phone),
+        "details": lambda: clean_details(details),
+        **(more or {}),
+    })  # fmt: skip
+    if "details" in results:
+        results["details"], problems = details_problems(results["details"])
+        errors += problems
+    if errors:
+        raise refusal_of(errors)
+    person = Person(results["full_name"], results["id_number"], results["phone"], results["details"])
+    return person, results
 
 
 def _create_entry(*, user: Any, person: Person, association: Association, photo_name: str,
@@ -221,33 +335,45 @@ def _create_entry(*, user: Any, person: Person, association: Association, photo_
 
 
 def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, city_code: str,
-                    details: dict[str, Any], photo: Any = None, account: str = "") -> Adjuster:  # fmt: skip
+                    details: dict[str, Any], photo: Any = None, account: str = "",
+                    photo_token: str = "") -> Adjuster:  # fmt: skip
     """A company submits one of its people to its city's association (R4, R5), optionally linked to the person's
     own adjuster login (so that they can log their stops under the credential). The plan's sex and age rules are
-    not asked for (decision 0002)."""
+    not asked for (decision 0002). `photo_token` names a portrait held from an earlier, refused try of the same
+    form (`portrait_hold`)."""
     scope = scope_for(user)
     if not scope.may_submit_adjusters():
         raise not_allowed("not_company", "只有保险公司人员可以报送查勘员", "only insurer staff submit adjusters")
-    person = _person(full_name, id_number, phone, details)
-    association = _association(city_code)
+    person, results = _person(full_name, id_number, phone, details, more={
+        "city": lambda: _association(city_code), "account": lambda: _account(user, account),
+        "photo": lambda: chosen_portrait(user, photo, photo_token),
+    })  # fmt: skip
+    association = results["city"]
     if not scope.may_submit_adjuster(city_id=association.city_id):
         raise not_allowed("not_your_city", "您的权限范围不包括该城市", "your scope does not cover that city")
-    linked = _account(user, account)
-    portrait = portrait_check(photo) if photo is not None else None  # decided before anything is stored
-    with transaction.atomic():
-        return _create_entry(user=user, person=person, association=association, account=linked,
-                             photo_name=portrait_save(portrait) if portrait is not None else "")  # fmt: skip
+    portrait = results["photo"]  # decided before anything is stored
+    try:
+        with transaction.atomic():
+            entry = _create_entry(user=user, person=person, association=association, account=results["account"],
+                                  photo_name=portrait_save(portrait) if portrait is not None else "")  # fmt: skip
+            register_event(adjuster=entry, kind=RegisterEvent.Kind.SUBMITTED, actor=user)
+            return entry
+    except IntegrityError:  # the same person submitted at the same moment by another form: one entry stands
+        raise invalid("duplicate_id_number", "该身份证号码已在登记册中（已报送或已持证）：同一人只能有一条登记",
+                      "this ID number is already in the register (submitted or credentialed): one person, one entry",
+                      "id_number") from None  # fmt: skip
 
 
 def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_number: str, phone: str,
-                      details: dict[str, Any], photo: Any = None) -> Adjuster:  # fmt: skip
+                      details: dict[str, Any], photo: Any = None, photo_token: str = "") -> Adjuster:  # fmt: skip
     """The company corrects what the association asked about and submits again."""
     if not scope_for(user).may_change_adjuster(adjuster):
         raise not_allowed(
             "not_company", "只有所属公司可以修改报送", "only the adjuster's company corrects a submission"
         )
-    person = _person(full_name, id_number, phone, details)
-    portrait = portrait_check(photo) if photo is not None else None
+    person, results = _person(full_name, id_number, phone, details, exclude_pk=adjuster.pk,
+                              more={"photo": lambda: chosen_portrait(user, photo, photo_token)})  # fmt: skip
+    portrait = results["photo"]
     with transaction.atomic():
         locked = Adjuster.objects.select_for_update().get(pk=adjuster.pk)
         if locked.status != Adjuster.Status.NEEDS_CORRECTION:
@@ -260,6 +386,7 @@ def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_numbe
             locked.photo_name = portrait_save(portrait)
         locked.status = Adjuster.Status.SUBMITTED
         locked.save()
+        register_event(adjuster=locked, kind=RegisterEvent.Kind.RESUBMITTED, actor=user)
     adjuster.refresh_from_db()
     return adjuster
 
@@ -282,6 +409,7 @@ def adjuster_review(*, user: Any, adjuster: Adjuster, decision: str, note: str =
         Adjuster.objects.filter(pk=adjuster.pk).update(status=REVIEW_DECISIONS[decision], review_note=note,
                                                        decided_by=user, decided_at=timezone.now())  # fmt: skip
         adjuster.refresh_from_db()
+        register_event(adjuster=adjuster, kind=RegisterEvent.Kind.REVIEWED, actor=user, details={"decision": decision})
         return credential_issue(adjuster=adjuster, user=user) if decision == "approve" else None
 
 
@@ -317,27 +445,6 @@ def credential_revoke(*, credential: Credential, user: Any, reason: str) -> Cred
                                                                               revoke_reason=reason)  # fmt: skip
     credential.refresh_from_db()
     return credential
-
-
-@dataclass(frozen=True)
-class Verification:
-    status: str  # genuine_current | revoked | expired | not_yet_valid | not_genuine | unknown
-    claims: CredentialClaims | None = None
-
-
-def credential_verify(token: str, *, today: date | None = None) -> Verification:
-    """What the public verification page says of a scanned token."""
-    try:
-        claims = verify(token, keys.public_key())
-    except NotGenuine:
-        return Verification("not_genuine")
-    credential = Credential.objects.filter(number=claims.number[:20]).first()
-    if credential is None or credential.token != token.strip():
-        return Verification("unknown", claims)  # signed by us, yet not a credential we hold: treat as not current
-    if credential.revoked_at is not None:
-        return Verification("revoked", claims)
-    dated = claims.status_on(today or timezone.localdate())
-    return Verification("genuine_current" if dated == "current" else dated, claims)
 
 
 def staff_change(*, user: Any, adjuster: Adjuster, kind: str, city_code: str = "") -> Adjuster | None:

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +27,12 @@ from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
 from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
 from claimbridge.credentials import keys, selectors, services
+from claimbridge.credentials.presenting import (
+    qualifications_of,
+    typed_check_allowed,
+    verification_photo_number,
+    verification_photo_path,
+)
 from claimbridge.web.access import roles_required
 
 FORM_KEY = "form_key"
@@ -42,13 +49,30 @@ def form_key(request: HttpRequest) -> str:
     return posted if posted and len(posted) <= 64 and posted.isascii() else secrets.token_urlsafe(16)
 
 
-def _once(request: HttpRequest, operation: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run a form's work once per form key of this user: a second POST of the same form gets the first answer. The
-    same key with other contents is refused (a stale form sent again after a change)."""
+def _form_identity(request: HttpRequest, operation: str) -> tuple[str, str, str]:
     fields = {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_FORM_FIELDS}
     files = {name: [(upload.name, upload.size) for upload in request.FILES.getlist(name)] for name in request.FILES}
     scope = f"user:{request.user.pk}:credentials.web.{operation}"
-    key, fingerprint = request.POST.get(FORM_KEY, ""), fingerprint_of({"fields": fields, "files": files})
+    return scope, request.POST.get(FORM_KEY, ""), fingerprint_of({"fields": fields, "files": files})
+
+
+def _sent_before(request: HttpRequest, operation: str) -> dict[str, Any] | None:
+    """The first answer to this very form, when it was sent before (a double tap): checked before the form's own
+    checks, which would now find the entry it made (the same ID number) and refuse."""
+    scope, key, fingerprint = _form_identity(request, operation)
+    if not key:
+        return None
+    try:
+        earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
+    except AppError:
+        return None  # the same key with other contents: `_once` says so
+    return earlier[1] if earlier is not None else None
+
+
+def _once(request: HttpRequest, operation: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a form's work once per form key of this user: a second POST of the same form gets the first answer. The
+    same key with other contents is refused (a stale form sent again after a change)."""
+    scope, key, fingerprint = _form_identity(request, operation)
     try:
         earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
         if earlier is not None:
@@ -63,11 +87,19 @@ def _once(request: HttpRequest, operation: str, work: Callable[[], dict[str, Any
 
 
 def show_on_form(form: forms.Form, error: AppError, fields: dict[str, str] | None = None) -> None:
-    """The refusal next to the field it names (`details.training` is the form's `training`), else on the form."""
-    name = (fields or {}).get(error.field, error.field)
-    if name.startswith("details."):
-        name = name.removeprefix("details.")
-    form.add_error(name if name in form.fields else None, error.message)
+    """Each refusal next to the field it names (`details.training` is the form's `training`), else on the form;
+    an error of several refusals (`details.errors`) marks each of their fields."""
+    from claimbridge.core.errors import in_current_language
+
+    listed = error.details.get("errors") if isinstance(error.details, dict) else None
+    refusals = [(e["field"], in_current_language(e["zh"], e["en"])) for e in listed] if listed else [
+        (error.field, error.message)]  # fmt: skip
+    for field, message in refusals:
+        name = (fields or {}).get(field, field).removeprefix("details.")
+        name = name if name in form.fields else None
+        if name is not None and name in form.errors:
+            continue  # the form's own check of that field already said so
+        form.add_error(name, message)
 
 
 # --- public ---------------------------------------------------------------------------------------------------------
@@ -75,10 +107,34 @@ def show_on_form(form: forms.Form, error: AppError, fields: dict[str, str] | Non
 
 @require_GET
 def verify(request: HttpRequest) -> HttpResponse:
-    token = request.GET.get("t", "")[:2000]
-    result = services.credential_verify(token) if token else None
-    context = {"token": token, "result": result, "public_key": keys.public_key_pem()}
-    return render(request, "credentials/verify.html", context)
+    """Public: a scanned card (its QR code's token) or a card number typed from it. A genuine, current card shows
+    the holder's company by name and the holder's photo, to compare with the person at the door (R8)."""
+    token, typed = request.GET.get("t", "")[:2000], request.GET.get("number", "")[:100]
+    result, error, status = None, "", 200
+    try:
+        if token:
+            result = services.credential_verify(token)
+        elif typed:
+            if not typed_check_allowed(request):
+                raise AppError("too_many_checks", "查询过于频繁，请 10 分钟后再试",
+                               "Too many checks from here: try again in 10 minutes", status=429, field="number")  # fmt: skip
+            result = services.credential_verify_number(typed)
+    except AppError as refused:
+        error, status = refused.message, refused.status
+    photo_url = verification_photo_path(result) if result is not None else ""
+    context = {"token": token, "typed": typed, "result": result, "error": error, "photo_url": photo_url,
+               "public_key": keys.public_key_pem()}  # fmt: skip
+    return render(request, "credentials/verify.html", context, status=status)
+
+
+@require_GET
+def verify_photo(request: HttpRequest, signed: str) -> HttpResponse:
+    """The holder's photo on the verification page: by a link that page signed minutes ago, for a current card."""
+    number = verification_photo_number(signed)
+    if number is None:
+        raise Http404
+    credential = selectors.credential_by_number(number=str(number))
+    return _jpeg(services.verification_portrait(credential) if credential is not None else None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,8 +160,16 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 @roles_required(CREDENTIAL_ROLES)
 @require_GET
 def adjuster_list(request: HttpRequest) -> HttpResponse:
-    adjusters = selectors.adjuster_list_for_user(user=request.user)[:300]
-    context = {"adjusters": adjusters, "can_submit": scope_for(request.user).may_submit_adjusters()}
+    from claimbridge.core.masking import mask_id_number, mask_name
+
+    waiting = {"submitted": 0, "needs_correction": 1}  # what waits for a decision first, newest first within
+    adjusters = sorted(
+        selectors.adjuster_list_for_user(user=request.user)[:300], key=lambda a: waiting.get(a.status, 2)
+    )
+    rows = [{"adjuster": adjuster, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
+             "credential": next((c.number for c in adjuster.credentials.all() if c.revoked_at is None), "")}
+            for adjuster in adjusters]  # fmt: skip
+    context = {"rows": rows, "can_submit": scope_for(request.user).may_submit_adjusters()}
     return render(request, "credentials/list.html", context)
 
 
@@ -115,32 +179,55 @@ def _accounts(request: HttpRequest) -> list[tuple[str, str]]:
     ]
 
 
+def _hold_portrait(request: HttpRequest, form: Any) -> None:
+    """A refused form keeps its photo: the portrait that passed is held under a token the page posts back, and its
+    thumbnail shows next to the photo field."""
+    token = services.portrait_hold(user=request.user, data=form.portrait) if form.portrait is not None else ""
+    token = token or (form.cleaned_data.get("photo_token", "") if hasattr(form, "cleaned_data") else "")
+    data = form.data.copy()
+    data["photo_token"] = token
+    form.data = data
+
+
+def _submission(request: HttpRequest, form: Any, operation: str, work: Callable[[dict[str, Any]], int],
+                context: dict[str, Any]) -> HttpResponse:  # fmt: skip
+    """The submission form and its correction: every refusal at once next to its field (the form's own checks,
+    then the service's), the chosen photo kept."""
+    status = 200
+    if request.method == "POST":
+        status = 422
+        earlier = _sent_before(request, operation)
+        if earlier is not None:
+            return redirect("adjuster", pk=earlier["id"])
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                return redirect("adjuster", pk=_once(request, operation, lambda: {"id": work(data)})["id"])
+            except AppError as refused:
+                show_on_form(form, refused)
+                status = refused.status
+        _hold_portrait(request, form)
+    token = form["photo_token"].value() or ""
+    context = {**context, "form": form, "form_key": form_key(request), "photo_token": token}
+    return render(request, "credentials/new.html", context, status=status)
+
+
 @roles_required(frozenset({Role.INSURER_STAFF}))
 @require_http_methods(["GET", "POST"])
 def adjuster_new(request: HttpRequest) -> HttpResponse:
     from claimbridge.credentials.forms import AdjusterForm
 
-    form = AdjusterForm(request.POST or None, request.FILES or None, accounts=_accounts(request))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
+    form = AdjusterForm(request.POST or None, request.FILES or None, user=request.user, accounts=_accounts(request))
 
-            def submit() -> dict[str, Any]:
-                adjuster = services.adjuster_submit(
-                    user=request.user, full_name=data["full_name"], id_number=data["id_number"], phone=data["phone"],
-                    city_code=data["city"], details=form.details(), photo=data.get("photo"), account=data["account"],
-                )  # fmt: skip
-                return {"id": adjuster.pk}
+    def submit(data: dict[str, Any]) -> int:
+        adjuster = services.adjuster_submit(
+            user=request.user, full_name=data["full_name"], id_number=data["id_number"], phone=data["phone"],
+            city_code=data["city"], details=form.details(), photo=data.get("photo") or None, account=data["account"],
+            photo_token=data.get("photo_token", ""),
+        )  # fmt: skip
+        return int(adjuster.pk)
 
-            try:
-                return redirect("adjuster", pk=_once(request, "adjusters.submit", submit)["id"])
-            except AppError as refused:
-                show_on_form(form, refused)
-                status = refused.status
-    context = {"form": form, "form_key": form_key(request)}
-    return render(request, "credentials/new.html", context, status=status)
+    return _submission(request, form, "adjusters.submit", submit, {})
 
 
 def _detail(
@@ -149,9 +236,14 @@ def _detail(
     from claimbridge.core.masking import mask_id_number, mask_name, mask_phone
 
     scope = scope_for(request.user)
-    context = {"adjuster": adjuster, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
-               "phone": mask_phone(adjuster.phone), "credentials": adjuster.credentials.all(),
-               "reviewer": scope.may_review_adjuster(adjuster), "company": scope.may_change_adjuster(adjuster),
+    reviewer, company = scope.may_review_adjuster(adjuster), scope.may_change_adjuster(adjuster)
+    personal = services.adjuster_personal_data(user=request.user, adjuster=adjuster)  # the reviewer's, audited
+    context = {"adjuster": adjuster, "name": personal.full_name if personal else mask_name(adjuster.full_name),
+               "id_number": personal.id_number if personal else mask_id_number(adjuster.id_number),
+               "phone": personal.phone if personal else mask_phone(adjuster.phone), "in_full": personal is not None,
+               "credentials": adjuster.credentials.all(), "reviewer": reviewer, "company": company,
+               "photo": bool(adjuster.photo_name) and (reviewer or company),
+               "qualifications": qualifications_of(adjuster.details or {}),
                "form_key": form_key(request), "errors": errors or {}}  # fmt: skip
     return render(request, "credentials/detail.html", context, status=status)
 
@@ -218,26 +310,41 @@ def adjuster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"full_name": adjuster.full_name, "id_number": adjuster.id_number, "phone": adjuster.phone,
                "city": adjuster.association.city.code, **{k: v for k, v in details.items() if k != "training"},
                "training": "\n".join(details.get("training", []))}  # fmt: skip
-    form = AdjusterForm(request.POST or None, request.FILES or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
+    form = AdjusterForm(request.POST or None, request.FILES or None, initial=initial, user=request.user,
+                        editing_pk=adjuster.pk)  # fmt: skip
 
-            def resubmit() -> dict[str, Any]:
-                services.adjuster_resubmit(user=request.user, adjuster=adjuster, full_name=data["full_name"],
-                                           id_number=data["id_number"], phone=data["phone"], details=form.details(),
-                                           photo=data.get("photo"))  # fmt: skip
-                return {"id": adjuster.pk}
+    def resubmit(data: dict[str, Any]) -> int:
+        services.adjuster_resubmit(user=request.user, adjuster=adjuster, full_name=data["full_name"],
+                                   id_number=data["id_number"], phone=data["phone"], details=form.details(),
+                                   photo=data.get("photo") or None, photo_token=data.get("photo_token", ""))  # fmt: skip
+        return int(adjuster.pk)
 
-            try:
-                return redirect("adjuster", pk=_once(request, f"adjusters.edit.{pk}", resubmit)["id"])
-            except AppError as refused:
-                show_on_form(form, refused)
-                status = refused.status
-    context = {"form": form, "editing": adjuster, "form_key": form_key(request)}
-    return render(request, "credentials/new.html", context, status=status)
+    return _submission(request, form, f"adjusters.edit.{pk}", resubmit, {"editing": adjuster})
+
+
+def _jpeg(data: bytes | None) -> HttpResponse:
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@roles_required(CREDENTIAL_ROLES)
+@require_GET
+def adjuster_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry's portrait: for its reviewing association and its company, each showing recorded."""
+    return _jpeg(services.adjuster_portrait(user=request.user, adjuster=_visible(request, pk)))
+
+
+@roles_required(frozenset({Role.INSURER_STAFF}))
+@require_GET
+def pending_photo(request: HttpRequest, token: str) -> HttpResponse:
+    """The thumbnail of a photo held for the form that chose it (its own user only)."""
+    try:
+        return _jpeg(services.pending_portrait(user=request.user, token=token))
+    except AppError:
+        raise Http404 from None
 
 
 @roles_required(CREDENTIAL_ROLES)
@@ -258,6 +365,30 @@ def credential_card(request: HttpRequest, pk: int, number: str) -> HttpResponse:
 
 
 # --- the adjuster's phone -------------------------------------------------------------------------------------------
+
+
+@roles_required(frozenset({Role.ADJUSTER}))
+@require_GET
+def work_card(request: HttpRequest) -> HttpResponse:
+    """The adjuster's phone shows their work card on arrival (R8): photo, name, company, number, validity and the QR
+    code the customer scans to check it, with the claims guide a tap away."""
+    from urllib.parse import urlencode
+
+    from claimbridge.credentials.card import qr_data_uri
+
+    card = services.work_card_for(user=request.user)
+    context: dict[str, Any] = {"card": card}
+    if card is not None:
+        url = request.build_absolute_uri(reverse("credential-verify") + "?" + urlencode({"t": card.credential.token}))
+        context |= {"qr": qr_data_uri(url), "typed_url": request.build_absolute_uri(reverse("credential-verify"))}
+    return render(request, "credentials/work_card.html", context)
+
+
+@roles_required(frozenset({Role.ADJUSTER}))
+@require_GET
+def work_card_photo(request: HttpRequest) -> HttpResponse:
+    return _jpeg(services.work_card_portrait(user=request.user))
+
 
 STOP_FIELDS = {"case": "case_number"}  # the service's names for the form's fields, where they differ
 
@@ -289,15 +420,20 @@ def stops(request: HttpRequest) -> HttpResponse:
                 return {"id": stop.pk}
 
             try:
-                _once(request, "stops.record", record)
+                saved = _once(request, "stops.record", record)
             except AppError as refused:
                 show_on_form(form, refused, STOP_FIELDS)
                 status = refused.status
-            else:
+            else:  # straight to the new stop's rating code, to show the customer there and then
                 messages.success(request, gettext("Saved."))
-                return redirect("service-stops")
-    recent = selectors.stop_list_for_user(user=request.user)[:50]
-    context = {"form": form, "stops": recent, "form_key": form_key(request),
+                return redirect(reverse("service-stops") + f"#stop-{saved['id']}")
+    from claimbridge.credentials.card import qr_data_uri
+
+    rows = []
+    for index, stop in enumerate(selectors.stop_list_for_user(user=request.user)[:50]):
+        link = request.build_absolute_uri(reverse("stop-rate", args=[stop.rating_token]))
+        rows.append({"stop": stop, "link": link, "qr": qr_data_uri(link) if index < 10 and not stop.rating else ""})
+    context = {"form": form, "rows": rows, "form_key": form_key(request),
                "credentialed": scope_for(request.user).may_record_stop(at=timezone.now())}  # fmt: skip
     return render(request, "credentials/stops.html", context, status=status)
 

@@ -20,10 +20,18 @@ DETAILS = {"education": "college", "mandarin": "2B", "licence_class": "C1", "lic
            "knows_both_regions": True, "vehicle_plate": "甘K12345", "vehicle_marked": True,
            "equipment": ["uniform", "work_card", "vest", "survey_tools"]}  # fmt: skip
 ID_NUMBER = "11010519491231002X"  # a valid resident ID number (check character X)
-OTHER_ID_NUMBER = "110105194912310029"
+OTHER_ID_NUMBER = "110105194912310038"  # another person, also valid
 ADJUSTER_FORM = {"full_name": "王小明", "id_number": ID_NUMBER, "phone": "13800001111", "city": "621200",
                  "education": "college", "mandarin": "2B", "licence_class": "C1", "licence_expiry": "2031-05-01",
                  "vehicle_plate": "甘K12345"}  # fmt: skip
+
+
+def id_for(serial: int) -> str:
+    """A valid resident ID number of its own for each person (the register holds one entry per person)."""
+    from claimbridge.rules.identifiers import id_check_character
+
+    first = f"62120219800101{serial % 1000:03d}"
+    return first + id_check_character(first)
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ def credentialed(users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Call
         account = users[username]
         city = city_code or account.claims_unit.branch.city.code
         company = users[f"{account.insurer.code}_hq"]
-        adjuster = services.adjuster_submit(user=company, full_name=account.full_name or "李四", id_number=ID_NUMBER,
+        adjuster = services.adjuster_submit(user=company, full_name=account.full_name or "李四", id_number=id_for(account.pk),
                                             phone="13800002222", city_code=city, details=dict(DETAILS),
                                             account=account.username)  # fmt: skip
         association = users["ln_assoc" if city == "621200" else "ts_assoc"]

@@ -11,7 +11,7 @@ import pytest
 
 from claimbridge.credentials.models import Adjuster, Credential, MonthlyReport, ServiceStop
 from claimbridge.credentials.reports import month_compute
-from claimbridge.credentials.tests.conftest import ADJUSTER_FORM, CHINA, DETAILS, ID_NUMBER
+from claimbridge.credentials.tests.conftest import ADJUSTER_FORM, CHINA, DETAILS, ID_NUMBER, OTHER_ID_NUMBER
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=CHINA)
 ADJUSTER = {"full_name": "王小明", "id_number": ID_NUMBER, "phone": "13800001111", "city": "621200", "details": DETAILS}
@@ -56,7 +56,9 @@ def test_issue_12_the_same_key_with_another_body_is_refused_and_makes_nothing(us
 def test_issue_12_keys_are_per_caller(users, client_for):
     """Issue 12 finding 6 (B8, B9): another company's key of the same text is its own request, never an answer to it."""
     assert post(client_for("tianlong_hq"), "/api/v1/credentials/adjusters", ADJUSTER, key="k").status_code == 201
-    other = post(client_for("maiji_hq"), "/api/v1/credentials/adjusters", ADJUSTER, key="k")
+    other = post(
+        client_for("maiji_hq"), "/api/v1/credentials/adjusters", {**ADJUSTER, "id_number": OTHER_ID_NUMBER}, key="k"
+    )  # another person: the same one would be refused as already in the register (issue 13)
     assert other.status_code == 201
     assert other.json()["company"] == "maiji"
     assert Adjuster.objects.count() == 2
@@ -116,7 +118,10 @@ def test_issue_12_a_double_submitted_adjuster_form_makes_one_adjuster(users, cli
     assert Adjuster.objects.count() == 1
     fresh = _form_key(company.get("/credentials/new/", secure=True).content)
     assert fresh != key  # a new form is a new submission
-    assert company.post("/credentials/new/", {**ADJUSTER_FORM, "form_key": fresh}, secure=True).status_code == 302
+    again = company.post("/credentials/new/", {**ADJUSTER_FORM, "form_key": fresh}, secure=True)
+    assert again.status_code == 422  # the same person in a new form: already in the register (issue 13)
+    other = {**ADJUSTER_FORM, "id_number": OTHER_ID_NUMBER, "form_key": fresh}
+    assert company.post("/credentials/new/", other, secure=True).status_code == 302
     assert Adjuster.objects.count() == 2
 
 
