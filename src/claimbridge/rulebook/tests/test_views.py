@@ -159,7 +159,9 @@ def test_a_refused_field_is_marked_where_it_is(client, path, data, field, summar
 
 
 @pytest.mark.django_db
-def test_an_accepted_check_leaves_the_form_alone(client):
+def test_an_accepted_check_redraws_the_form_without_marks(client):
     body = client.post("/rules/quick-claim/", quick_claim_form(), secure=True, HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-swap-oob" not in body
+    assert 'hx-swap-oob="true"' in body  # the marks of an earlier refusal go
     assert 'data-testid="form-errors"' not in body
+    assert "field-error" not in body
+    assert 'data-testid="eligibility-result"' in body
