@@ -36,10 +36,12 @@ def assert_error_below(page: Any, field_id: str, error_selector: str) -> None:
     assert field.get_attribute("aria-invalid") == "true"
     assert _style(field, "border-top-color") == RED
     box, at = field.bounding_box(), error.bounding_box()
-    assert box is not None and at is not None
+    assert box is not None
+    assert at is not None
     gap = at["y"] - (box["y"] + box["height"])
     assert -1 <= gap <= 16, f"the error of {field_id} is {gap:.0f} px from its field"
-    assert at["x"] < box["x"] + box["width"] and box["x"] < at["x"] + at["width"], "the error is not under its field"
+    assert at["x"] < box["x"] + box["width"], "the error is not under its field"
+    assert box["x"] < at["x"] + at["width"], "the error is not under its field"
 
 
 @pytest.mark.parametrize("locale", list(LANGUAGES))
