@@ -37,7 +37,7 @@ _RULES: dict[str, tuple[str | Promise, tuple[str, str]]] = {
     "branch": (_("the 6-digit administrative division code of the city or county of the issuing branch (出单机构), e.g. 621202 for 武都区, 620500 for 天水市"), ("621202", "621202")),
     "cover_type": (_("交强险, 商业三者险 or 车损险 (or ctpl, third_party, own_damage, other)"), ("交强险", "商业三者险")),
     "cover_name": (_("the cover's name; required when the cover is “other”"), ("", "")),
-    "plate": (_("the plate as on the vehicle, e.g. 甘K12345"), ("甘K12345", "甘K12345")),
+    "plate": (_("the plate as on the vehicle, e.g. 甘K5Z678"), ("甘K5Z678", "甘K5Z678")),
     "vin": (_("17 characters without I, O or Q, with a valid check digit"), ("", "")),
     "vehicle_type": (_("as the policy names it, at most 40 characters"), ("小型轿车", "小型轿车")),
     "limit": (_("in yuan, at most two decimals; required for commercial third-party cover"), ("", "1000000")),
