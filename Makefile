@@ -1,4 +1,4 @@
-# Quick start: `make run` serves the demo at http://127.0.0.1:8000 ; `make test` runs everything CI runs.
+# Quick start: `make run` serves the demo at http://127.0.0.1:8000 (PORT=… to change it), with the task worker; `make test` runs everything CI runs.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,12 +16,16 @@ $(BIN)/claimbridge: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# `make run PORT=8010` serves elsewhere; HOST=0.0.0.0 lets a phone on the same network in. The task worker runs
+# alongside the server (claimbridge serve): policy loads and photo checks are processed; Ctrl-C stops both.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RUN_ENV := DEBUG=1 COUNTY_BOUNDARIES_FILE=$${COUNTY_BOUNDARIES_FILE:-tests/data/gansu_longnan_tianshui_counties.geojson}
 run: $(BIN)/claimbridge
 	mkdir -p var
-	DEBUG=1 $(BIN)/claimbridge migrate --no-input
-	DEBUG=1 $(BIN)/claimbridge demo
-	DEBUG=1 COUNTY_BOUNDARIES_FILE=$${COUNTY_BOUNDARIES_FILE:-tests/data/gansu_longnan_tianshui_counties.geojson} \
-	  $(BIN)/claimbridge runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/claimbridge migrate --no-input
+	$(RUN_ENV) $(BIN)/claimbridge demo --url http://$(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/claimbridge serve $(HOST):$(PORT)
 
 lint: $(BIN)/claimbridge
 	$(BIN)/ruff check src tests bench

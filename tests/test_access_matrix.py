@@ -125,6 +125,7 @@ WEB = {
     "/evidence/items/<int:item_id>/preview/": expect(SIGNED_IN, ok_status=404),
     "/policies/": expect(POLICY_ROLES),
     "/policies/loads/<int:load_id>/": expect(POLICY_ROLES, ok_status=404),
+    "/policies/template.csv": expect(POLICY_ROLES),
     "/policies/lookup/": expect(LOOKUP_ROLES),
     "/cases/": expect(CASE_INBOX_ROLES),
     "/cases/join/": expect(ALL),

@@ -71,3 +71,26 @@ def imports_of_test_modules(path: Path) -> list[str]:
 def test_no_test_module_imports_another_test_module():
     test_files = [*ROOT.joinpath("tests").rglob("*.py"), *PACKAGE.rglob("tests/*.py")]
     assert [hit for path in test_files for hit in imports_of_test_modules(path)] == []
+
+
+def bare_date_widgets(path: Path) -> list[str]:
+    """Django's own DateInput/DateTimeInput/SplitDateTimeWidget used in a module: they render the active language's
+    format (`2026/12/01` in zh-hans), which `<input type="date">` drops (issue 13)."""
+    tree = ast.parse(path.read_text())
+    bare = {"DateInput", "DateTimeInput", "SplitDateTimeWidget"}
+    return [f"{_name(path)}:{node.lineno} {node.attr}" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in bare]  # fmt: skip
+
+
+def test_every_form_uses_the_iso_date_widgets():
+    """Issue 13 (B1): one place renders date inputs, core/widgets.py; no form uses Django's localised ones."""
+    modules = [path for path in PACKAGE.rglob("*.py") if "tests" not in path.parts and path.name != "widgets.py"]
+    assert [hit for path in modules for hit in bare_date_widgets(path)] == []
+
+
+def test_the_date_widget_check_can_fail(tmp_path):
+    sample = tmp_path / "forms.py"
+    sample.write_text(
+        "from django import forms\nday = forms.DateField(widget=forms.DateInput(attrs={'type': 'date'}))\n"
+    )
+    assert len(bare_date_widgets(sample)) == 1

@@ -98,3 +98,38 @@ def test_a_driver_may_not_look_a_vehicle_up(browser, live_server, demo_password)
         assert response.status == 403
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_staff_download_the_template_and_load_it_as_it_is(browser, live_server, screenshot_dir, demo_password,
+                                                          tmp_path, language):  # fmt: skip
+    """Issue 13 (R3): the upload page offers a CSV template headed in Chinese and states each column's rule (the
+    6-digit 出单机构 among them); the template, downloaded and loaded as it is, loads; the lookup names the covers."""
+    context = browser.new_context(**DESKTOP, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "tianlong_hq", demo_password, language)
+        page.goto(f"{live_server.url}/policies/")
+        rules = page.locator("[data-testid=policy-columns]")
+        assert (
+            "6 位行政区划代码" if language == "zh-hans" else "6-digit administrative division code"
+        ) in rules.inner_text()
+        page.screenshot(path=screenshot_dir / f"{language}-desktop-policy-upload-page.png", full_page=True)
+        with page.expect_download() as download:
+            page.locator("[data-testid=policy-template]").click()
+        path = tmp_path / "template.csv"
+        download.value.save_as(path)
+        assert path.read_bytes().decode("utf-8-sig").startswith("保单号,出单机构,险种")
+        page.locator("#id_file").set_input_files(str(path))
+        page.locator("form.stack button[type=submit]").click()
+        page.wait_for_url("**/policies/loads/*/")
+        page.locator("[data-testid=load-status][data-status=done]").wait_for()
+        assert page.locator("[data-testid=created]").inner_text() == "2"
+        page.goto(f"{live_server.url}/policies/lookup/?plate=甘K5Z678")
+        shown = page.locator("[data-testid=lookup-results]").inner_text()
+        assert "ctpl" not in shown
+        assert "third_party" not in shown
+        assert ("商业三者险" if language == "zh-hans" else "commercial third-party") in shown
+        page.screenshot(path=screenshot_dir / f"{language}-desktop-policy-lookup-labels.png", full_page=True)
+    finally:
+        context.close()

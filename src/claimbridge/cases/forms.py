@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
 from claimbridge.core.errors import AppError
 from claimbridge.core.forms import OnceForm
+from claimbridge.core.widgets import IsoDateTimeInput
 
 
 def checked_plate(value: str) -> str:
@@ -63,7 +64,7 @@ class StartForm(OnceForm):
     county = forms.ChoiceField(label=_("Where did it happen?"), required=False)
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    accident_at = forms.DateTimeField(label=_("When?"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    accident_at = forms.DateTimeField(label=_("When?"), widget=IsoDateTimeInput())
     plate = forms.CharField(label=_("Your plate number"), max_length=12)
     insurer = forms.ChoiceField(label=_("Your insurer"), required=False)
 
@@ -284,7 +285,7 @@ class BackOfficeCaseForm(OnceForm):
     crs = forms.ChoiceField(
         label=_("Coordinates from"), choices=[("gcj02", _("a Chinese map app (GCJ-02)")), ("wgs84", _("GPS (WGS-84)"))]
     )
-    accident_at = forms.DateTimeField(label=_("When?"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    accident_at = forms.DateTimeField(label=_("When?"), widget=IsoDateTimeInput())
     plate_a = forms.CharField(label=_("Plate of party A"), max_length=12)
     insurer_a = forms.ChoiceField(label=_("Insurer of party A"), required=False)
     plate_b = forms.CharField(label=_("Plate of party B"), max_length=12, required=False)

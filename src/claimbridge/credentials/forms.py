@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.core.widgets import IsoDateInput, IsoDateTimeInput
 from claimbridge.credentials import services
 
 EDUCATION = [("secondary", _("secondary school")), ("college", _("college")), ("university", _("university or higher"))]
@@ -45,9 +46,7 @@ class AdjusterForm(forms.Form):
     education = forms.ChoiceField(label=_("Education"), choices=EDUCATION)
     mandarin = forms.CharField(label=_("Mandarin level"), max_length=10)
     licence_class = forms.CharField(label=_("Driving licence class"), max_length=6)
-    licence_expiry = forms.DateField(
-        label=_("Driving licence valid until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    licence_expiry = forms.DateField(label=_("Driving licence valid until"), widget=IsoDateInput())
     training = forms.CharField(
         label=_("Training (one course per line)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -107,7 +106,7 @@ class AdjusterForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    at = forms.DateTimeField(label=_("When"), widget=IsoDateTimeInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=[("accident", _("accident")), ("breakdown", _("breakdown"))])
     county = forms.ChoiceField(label=_("County"), required=False)
     credential_shown = forms.BooleanField(label=_("I showed my work card and the claims guide"), required=False)

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import plausible_accident_time
+from claimbridge.core.widgets import IsoDateTimeInput
 from claimbridge.organisations.models import Insurer
 
 
 class EvidenceFileForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     accident_at = forms.DateTimeField(label=_("Accident time"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))  # fmt: skip
+                                      widget=IsoDateTimeInput())  # fmt: skip
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     crs = forms.ChoiceField(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.core.widgets import IsoDateTimeInput
 from claimbridge.policies.rows import CHINA, EARLIEST, LATEST, plausible
 
 
@@ -20,9 +21,7 @@ class PolicyFileForm(forms.Form):
 class LookupForm(forms.Form):
     plate = forms.CharField(label=_("Plate number"), max_length=12, required=False)
     vin = forms.CharField(label=_("VIN"), max_length=17, required=False)
-    at = forms.DateTimeField(
-        label=_("At"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    at = forms.DateTimeField(label=_("At"), required=False, widget=IsoDateTimeInput())
 
     def clean_at(self):  # type: ignore[no-untyped-def]
         at = self.cleaned_data.get("at")

@@ -14,10 +14,9 @@ from claimbridge.accounts.models import Role, User
 from claimbridge.accounts.roles import POLICY_LOADER_ROLES, POLICY_LOOKUP_ROLES
 from claimbridge.core.errors import reading_english
 from claimbridge.policies import selectors, services
+from claimbridge.policies.columns import columns_for_page, template_csv
 from claimbridge.policies.forms import LookupForm, PolicyFileForm
 from claimbridge.policies.models import LookupRoute
-from claimbridge.policies.rows import COLUMNS
-from claimbridge.policies.tables import CHINESE_HEADERS
 from claimbridge.web.access import roles_required
 
 
@@ -34,10 +33,19 @@ def loads(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "loads": selectors.load_list_for_user(user=request.user)[:50],
-        "columns": COLUMNS if reading_english() else [CHINESE_HEADERS[c] for c in COLUMNS],
+        "columns": columns_for_page(reading_english()),
         "can_load": can_load,
     }
     return render(request, "policies/loads.html", context, status=422 if form.errors else 200)
+
+
+@roles_required(POLICY_LOADER_ROLES)
+@require_GET
+def template(request: HttpRequest) -> HttpResponse:
+    """The CSV template of a policy file: Chinese headers, an example row of each common cover."""
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="policy-template.csv"'
+    return response
 
 
 @roles_required(POLICY_LOADER_ROLES)

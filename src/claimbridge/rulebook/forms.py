@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.core.widgets import IsoDateInput
 from claimbridge.policies.rows import EARLIEST, LATEST
 from claimbridge.rules.circumstances import Catalogue
 
@@ -78,8 +80,30 @@ def plausible_policy_day(day: date | None) -> date | None:
     return day
 
 
+@dataclass(frozen=True)
+class FieldError:
+    """One field's refusal as the summary beside the button shows it: a link to the field, which is marked too."""
+
+    anchor: str
+    text: str
+
+
+def field_errors(form: forms.Form, groups: tuple[str, ...], group_label: Any) -> list[FieldError]:
+    """Every field error as one readable line with its field's id, the vehicle or party named (`group_label` has
+    `%(id)s` and `%(field)s`)."""
+    lines = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        label = form.fields[name].label
+        if name[:2] in {f"{group}_" for group in groups}:
+            label = group_label % {"id": name[0], "field": label}
+        lines.append(FieldError(form[name].id_for_label, f"{label}: {' '.join(str(error) for error in errors)}"))
+    return lines
+
+
 class SettlementForm(forms.Form):
-    accident_date = forms.DateField(label=_("Accident date"), widget=forms.DateInput(attrs={"type": "date"}))
+    accident_date = forms.DateField(label=_("Accident date"), widget=IsoDateInput())
     no_fault_proxy = forms.BooleanField(label=_("Apply no-fault proxy (无责代赔)"), required=False, initial=True)
     mutual_self_compensation = forms.ChoiceField(
         label=_("Mutual self-compensation (互碰自赔)"),
@@ -112,17 +136,8 @@ class SettlementForm(forms.Form):
     def clean_accident_date(self) -> date:
         return accident_date_not_in_the_future(self.cleaned_data["accident_date"])
 
-    def error_list(self) -> list[str]:
-        """Every field error as one readable line, vehicle named: the result area shows them beside the button."""
-        lines = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                continue
-            label = self.fields[name].label
-            if name[:2] in {f"{vid}_" for vid in VEHICLE_IDS}:
-                label = _("Vehicle %(id)s · %(field)s") % {"id": name[0], "field": label}
-            lines.append(f"{label}: {' '.join(str(error) for error in errors)}")
-        return lines
+    def error_list(self) -> list[FieldError]:
+        return field_errors(self, VEHICLE_IDS, _("Vehicle %(id)s · %(field)s"))
 
     def vehicles(self) -> list[dict[str, Any]]:
         """Rows for the template: each vehicle's bound fields."""
@@ -185,7 +200,7 @@ def annual_policy_start(end: date) -> date:
 class EligibilityForm(forms.Form):
     """A driver's self-check for 快处易赔: the facts of the accident and of each party, in plain questions."""
 
-    accident_date = forms.DateField(label=_("Accident date"), widget=forms.DateInput(attrs={"type": "date"}))
+    accident_date = forms.DateField(label=_("Accident date"), widget=IsoDateInput())
     vehicle_count = forms.IntegerField(label=_("Vehicles involved"), min_value=1, max_value=99, initial=2)
     all_motor_vehicles = forms.BooleanField(label=_("All of them are motor vehicles"), required=False, initial=True)
     damage = forms.ChoiceField(
@@ -236,7 +251,7 @@ class EligibilityForm(forms.Form):
                     label=label, choices=COVER_PLACES, required=False
                 )
                 self.fields[f"{pid}_{cover}_end"] = forms.DateField(
-                    label=_("Policy ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                    label=_("Policy ends on"), required=False, widget=IsoDateInput()
                 )
             self.fields[f"{pid}_photos"] = forms.IntegerField(
                 label=_("Scene photos taken"), min_value=0, max_value=99, initial=0
@@ -244,6 +259,9 @@ class EligibilityForm(forms.Form):
             self.fields[f"{pid}_videos"] = forms.IntegerField(
                 label=_("Scene videos taken"), min_value=0, max_value=99, initial=0
             )
+
+    def error_list(self) -> list[FieldError]:
+        return field_errors(self, PARTY_IDS, _("Party %(id)s · %(field)s"))
 
     def parties(self) -> list[dict[str, Any]]:
         names = ("plate", "insurer", "circumstance", "driver_licensed", "impairment_suspected", "inspection_valid",

@@ -62,6 +62,9 @@ def settlement(request: HttpRequest) -> HttpResponse:
             status = 200
         except RuleInputError as error:
             context["error"] = AppError.from_kernel(error).message
+    # A refused field is marked where it is: an htmx answer redraws the form (out of band) with its errors, or
+    # without the marks of an earlier refusal once it is accepted.
+    context["oob_form"] = _partial(request)
     template = "rulebook/_settlement_result.html" if _partial(request) else "rulebook/settlement.html"
     return render(request, template, context, status=status)
 
@@ -134,5 +137,6 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             status = 200
         except RuleInputError as error:
             context["error"] = AppError.from_kernel(error).message
+    context["oob_form"] = _partial(request)
     template = "rulebook/_eligibility_result.html" if _partial(request) else "rulebook/eligibility.html"
     return render(request, template, context, status=status)

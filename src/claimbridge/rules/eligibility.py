@@ -119,6 +119,20 @@ def _ids(parties: list[Party], separator: str) -> str:
     return separator.join(party.id for party in parties)
 
 
+def _parties_en(parties: list[Party]) -> str:
+    """ "party A", "parties A and B", "parties A, B and C": English joins a list with "and" (issue 13: "A, B has")."""
+    ids = [party.id for party in parties]
+    if len(ids) == 1:
+        return f"party {ids[0]}"
+    return f"parties {', '.join(ids[:-1])} and {ids[-1]}"
+
+
+def _en(parties: list[Party], one: str, several: str, **values: object) -> str:
+    """The English sentence for one party or several (the verb agrees), starting with a capital."""
+    text = (one if len(parties) == 1 else several).format(who=_parties_en(parties), **values)
+    return text[:1].upper() + text[1:]
+
+
 PASSED: dict[str, Text] = {
     "two_motor_vehicles": Text("两辆机动车之间的事故", "An accident between two motor vehicles"),
     "no_casualties": Text("无人员伤亡", "Nobody was killed or injured"),
@@ -224,28 +238,30 @@ def _failures(accident: Accident, parties: list[Party], liability: dict[str, str
     bad_plates = [party for party, plate in zip(parties, plates, strict=True) if not plate.valid]
     if bad_plates:
         failed["plates_valid"] = Text(
-            f"{_ids(bad_plates, '、')} 方号牌无效", f"The plate of {_ids(bad_plates, ', ')} is not valid"
+            f"{_ids(bad_plates, '、')} 方号牌无效",
+            _en(bad_plates, "the plate of {who} is not valid", "the plates of {who} are not valid"),
         )
     elif len({plate.normalized for plate in plates}) < len(plates):
         failed["plates_valid"] = Text("双方号牌相同，请核对", "Two parties gave the same plate: check it")
 
-    def per_party(code: str, offenders: list[Party], zh: str, en: str) -> None:
+    def per_party(code: str, offenders: list[Party], zh: str, en: tuple[str, str]) -> None:
         if offenders:
-            failed[code] = Text(
-                zh.format(who=_ids(offenders, "、"), day=day), en.format(who=_ids(offenders, ", "), day=day)
-            )
+            failed[code] = Text(zh.format(who=_ids(offenders, "、"), day=day), _en(offenders, *en, day=day))
 
     per_party(
         "drivers_fit",
         [p for p in parties if not p.driver_licensed or p.impairment_suspected],
         "{who} 方驾驶人无有效驾驶证或有饮酒、药物嫌疑：须报警",
-        "The driver of {who} is unlicensed or may be impaired: the police must be called",
+        (
+            "the driver of {who} is unlicensed or may be impaired: the police must be called",
+            "the drivers of {who} are unlicensed or may be impaired: the police must be called",
+        ),
     )
     per_party(
         "vehicles_inspected",
         [p for p in parties if not p.inspection_valid],
         "{who} 方车辆无有效检验合格标志",
-        "The vehicle of {who} has no valid inspection",
+        ("the vehicle of {who} has no valid inspection", "the vehicles of {who} have no valid inspection"),
     )
     ctpl = {p.id: p.cover("ctpl", day) for p in parties}
     third = {p.id: p.cover("third_party", day) for p in parties}
@@ -253,25 +269,34 @@ def _failures(accident: Accident, parties: list[Party], liability: dict[str, str
         "ctpl_both",
         [p for p in parties if not ctpl[p.id]],
         "{who} 方在 {day} 没有有效的交强险",
-        "{who} has no compulsory insurance (交强险) in force on {day}",
+        (
+            "{who} has no compulsory insurance (交强险) in force on {day}",
+            "{who} have no compulsory insurance (交强险) in force on {day}",
+        ),
     )
     per_party(
         "third_party_both",
         [p for p in parties if not third[p.id]],
         "{who} 方在 {day} 没有有效的商业第三者责任险",
-        "{who} has no commercial third-party cover in force on {day}",
+        (
+            "{who} has no commercial third-party cover in force on {day}",
+            "{who} have no commercial third-party cover in force on {day}",
+        ),
     )
     per_party(
         "insured_in_region",
         [p for p in parties if not (_in_region(ctpl[p.id]) and _in_region(third[p.id]))],
         "{who} 方的保单不是在陇南或天水承保的",
-        "The policies of {who} were not written in Longnan or Tianshui",
+        ("the policies of {who} were not written in Longnan or Tianshui",) * 2,
     )
     per_party(
         "insurer_in_both_cities",
         [p for p in parties if not p.insurer_city_branches >= BOTH_CITIES],
         "{who} 方的承保公司未在陇南、天水两地均设市级分支机构",
-        "The insurer of {who} lacks a city branch in Longnan or in Tianshui",
+        (
+            "the insurer of {who} lacks a city branch in Longnan or in Tianshui",
+            "the insurers of {who} lack a city branch in Longnan or in Tianshui",
+        ),
     )
     no_evidence = [p for p in parties if p.photos + p.videos < 1]
     photos = sum(p.photos for p in parties)
@@ -280,7 +305,7 @@ def _failures(accident: Accident, parties: list[Party], liability: dict[str, str
             "scene_evidence_both",
             no_evidence,
             "{who} 方尚未提供现场照片或视频",
-            "{who} has not sent any scene photo or video",
+            ("{who} has not sent any scene photo or video", "{who} have not sent any scene photo or video"),
         )
     elif photos < MIN_SCENE_PHOTOS:
         failed["scene_evidence_both"] = Text(

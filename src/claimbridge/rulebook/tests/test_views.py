@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from claimbridge.rulebook.tests.factories import quick_claim_form
@@ -132,3 +134,34 @@ def test_r3_the_register_overrides_what_is_typed_for_the_staffs_own_vehicle(clie
     assert 'data-testid="from-register"' in body
     assert 'class="status-bad" data-code="ctpl_both"' in body  # the register says A's policies expired in 2023
     assert body.count('data-testid="unverified"') == 2  # B's ctpl and third-party: typed, not in the register
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "data", "field", "summary"),
+    [
+        ("/rules/quick-claim/", quick_claim_form(B_insurer=""), "id_B_insurer", "B 方 · 保险公司"),
+        ("/rules/settlement/", settlement_form(A_vehicle="12,000元"), "id_A_vehicle", "A 车 · 车辆损失"),
+    ],
+)
+def test_a_refused_field_is_marked_where_it_is(client, path, data, field, summary):
+    """Issue 13 (B1): a refusal from an htmx submit redraws the form with the error just below the field, the
+    field marked invalid, and a summary beside the button that names and links the field (it said "please correct
+    the fields marked above" and marked nothing when the missing field was the insurer)."""
+    response = client.post(path, data, secure=True, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'hx-swap-oob="true"' in body  # the form comes back with the answer
+    assert f'id="{field}-error"' in body
+    assert re.search(rf'<(select|input)[^>]*aria-invalid="true"[^>]*id="{field}"', body)
+    assert f'href="#{field}"' in body
+    assert summary in body
+
+
+@pytest.mark.django_db
+def test_an_accepted_check_redraws_the_form_without_marks(client):
+    body = client.post("/rules/quick-claim/", quick_claim_form(), secure=True, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-swap-oob="true"' in body  # the marks of an earlier refusal go
+    assert 'data-testid="form-errors"' not in body
+    assert "field-error" not in body
+    assert 'data-testid="eligibility-result"' in body

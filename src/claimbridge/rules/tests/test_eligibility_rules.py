@@ -104,7 +104,7 @@ def test_a_party_without_any_photo_or_video_is_named_even_when_the_other_sent_pl
     assert decision["failed"] == ["scene_evidence_both"]
     assert message(decision, "scene_evidence_both") == (
         "B 方尚未提供现场照片或视频",
-        "B has not sent any scene photo or video",
+        "Party B has not sent any scene photo or video",
     )
 
 
@@ -127,7 +127,7 @@ def test_a_commercial_policy_written_outside_the_two_cities_fails_the_region_con
     assert decision["failed"] == ["insured_in_region"]
     assert message(decision, "insured_in_region") == (
         "B 方的保单不是在陇南或天水承保的",
-        "The policies of B were not written in Longnan or Tianshui",
+        "The policies of party B were not written in Longnan or Tianshui",
     )
 
 
@@ -211,8 +211,8 @@ MESSAGES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "损坏程度尚未确定",
         "The extent of the damage is not known yet",
     ),
-    ("plates_valid", _set("parties.1.plate", "甘E12O45"), "B 方号牌无效", "The plate of B is not valid"),
-    ("plates_valid", _both("plate", "甘E12O45"), "A、B 方号牌无效", "The plate of A, B is not valid"),
+    ("plates_valid", _set("parties.1.plate", "甘E12O45"), "B 方号牌无效", "The plate of party B is not valid"),
+    ("plates_valid", _both("plate", "甘E12O45"), "A、B 方号牌无效", "The plates of parties A and B are not valid"),
     (
         "plates_valid",
         _set("parties.1.plate", "甘K·12345"),
@@ -223,49 +223,49 @@ MESSAGES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "drivers_fit",
         _set("parties.0.driver_licensed", False),
         "A 方驾驶人无有效驾驶证或有饮酒、药物嫌疑：须报警",
-        "The driver of A is unlicensed or may be impaired: the police must be called",
+        "The driver of party A is unlicensed or may be impaired: the police must be called",
     ),
     (
         "drivers_fit",
         _both("impairment_suspected", True),
         "A、B 方驾驶人无有效驾驶证或有饮酒、药物嫌疑：须报警",
-        "The driver of A, B is unlicensed or may be impaired: the police must be called",
+        "The drivers of parties A and B are unlicensed or may be impaired: the police must be called",
     ),
     (
         "vehicles_inspected",
         _set("parties.1.inspection_valid", False),
         "B 方车辆无有效检验合格标志",
-        "The vehicle of B has no valid inspection",
+        "The vehicle of party B has no valid inspection",
     ),
     (
         "ctpl_both",
         _set("parties.1.policies.0.end", "2024-05-31"),
         "B 方在 2024-06-01 没有有效的交强险",
-        "B has no compulsory insurance (交强险) in force on 2024-06-01",
+        "Party B has no compulsory insurance (交强险) in force on 2024-06-01",
     ),
     (
         "third_party_both",
         _set("parties.0.policies.1.limit", "0"),
         "A 方在 2024-06-01 没有有效的商业第三者责任险",
-        "A has no commercial third-party cover in force on 2024-06-01",
+        "Party A has no commercial third-party cover in force on 2024-06-01",
     ),
     (
         "insured_in_region",
         _set("parties.1.policies.0.city", "620100"),
         "B 方的保单不是在陇南或天水承保的",
-        "The policies of B were not written in Longnan or Tianshui",
+        "The policies of party B were not written in Longnan or Tianshui",
     ),
     (
         "insurer_in_both_cities",
         _set("parties.1.insurer_city_branches", ["620500"]),
         "B 方的承保公司未在陇南、天水两地均设市级分支机构",
-        "The insurer of B lacks a city branch in Longnan or in Tianshui",
+        "The insurer of party B lacks a city branch in Longnan or in Tianshui",
     ),
     (
         "insurer_in_both_cities",
         _set("parties.0.insurer_city_branches", ["621200"]),
         "A 方的承保公司未在陇南、天水两地均设市级分支机构",
-        "The insurer of A lacks a city branch in Longnan or in Tianshui",
+        "The insurer of party A lacks a city branch in Longnan or in Tianshui",
     ),
     (
         "listed_circumstance",

@@ -2,27 +2,56 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 
 from claimbridge.core.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisations and users (idempotent) and print the demo logins."
+    help = (
+        "Create or refresh the demo: organisations, users, policies, adjusters with credentials, cases in every state, "
+        "stops and this month's reports (idempotent: a second run creates nothing twice), and print how to use it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the site will be served (printed)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        logins = load_demo()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo login uses the password: {DEMO_PASSWORD}"))
-        width = max(len(login.username) for login in logins)
-        for login in logins:
-            self.stdout.write(f"  {login.username.ljust(width)}  {login.role:<18}  {login.description}")
+        from claimbridge.cases.demo import load_demo_cases, load_demo_reports, load_demo_stops
+        from claimbridge.credentials.demo import load_demo_register
         from claimbridge.policies.demo import load_demo_policies
 
-        self.stdout.write("Demo vehicles in the policy register (try them in 快处易赔):")
-        for plate, note in load_demo_policies():
-            self.stdout.write(f"  {plate}  {note}")
-        from claimbridge.credentials.demo import load_demo_register
-
+        url = options["url"].rstrip("/")
+        out = self.stdout.write
+        logins = load_demo()
+        vehicles = load_demo_policies()
         issued = load_demo_register()
+        cases = load_demo_cases()
+        load_demo_stops()
+        reports = load_demo_reports()
+
+        out(self.style.SUCCESS(f"Demo data ready at {url}/ . Every demo login uses the password: {DEMO_PASSWORD}"))
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            out(f"  {login.username.ljust(width)}  {login.role:<18}  {login.description}")
+        out("Demo vehicles in the policy register (try them in 快处易赔):")
+        for plate, note in vehicles:
+            out(f"  {plate}  {note}")
         if issued:
-            self.stdout.write(f"Demo adjusters' credentials issued: {', '.join(issued)}")
+            out(f"Demo adjusters' credentials issued now: {', '.join(issued)}")
+        out(f"Demo cases (open them as tianlong_unit1 or maiji_hq at {url}/cases/):")
+        for case in cases:
+            phones = f"  drivers' phones {', '.join(case.phones)}" if case.phones else ""
+            out(f"  {case.number}  {case.state:<12}  {case.note}{phones}")
+        out(
+            f"Stops and this month's reports: {len(reports)} reports at {url}/credentials/reports/ (ln_assoc, ts_assoc)"
+        )
+        out("")
+        if settings.SMS_BACKEND.endswith("LogSmsBackend"):
+            out(self.style.WARNING(
+                "Text messages are not sent in development: each one-time code is printed in the terminal running "
+                "the server, as a warning line 'SMS to 137****1001: … 123456 …'. Type that code on the phone page."
+            ))  # fmt: skip
+        else:
+            out(f"Text messages go through {settings.SMS_BACKEND}.")

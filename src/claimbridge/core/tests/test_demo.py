@@ -1,0 +1,51 @@
+"""`claimbridge demo` (make run): something real on every page, made through the services, and made once (issue 13)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from claimbridge.cases.models import Case, Claim
+from claimbridge.credentials.models import Credential, MonthlyReport, ServiceStop
+from claimbridge.evidence.models import EvidenceItem
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {"cases": Case.objects.count(), "claims": Claim.objects.count(), "photos": EvidenceItem.objects.count(),
+            "credentials": Credential.objects.count(), "stops": ServiceStop.objects.count(),
+            "reports": MonthlyReport.objects.count()}  # fmt: skip
+
+
+def test_the_demo_has_cases_in_every_state_and_runs_twice_without_doubling(isolated_storage, settings):
+    """B1, R4–R8, R15: a draft waiting for the other driver, one being confirmed, agreed ones, a claim registered, a
+    claim paid and closed, a case with the police; credentialed adjusters with stops; this month's reports. A second
+    run creates nothing and lists the same cases."""
+    settings.SMS_BACKEND = "claimbridge.core.sms.LogSmsBackend"
+    first = StringIO()
+    call_command("demo", "--url", "http://127.0.0.1:8010", stdout=first)
+    made = _counts()
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {"draft", "awaiting_confirmation", "agreed", "police"} <= states
+    claim_states = set(Claim.objects.values_list("state", flat=True))
+    assert "registered" in claim_states or "assessed" in claim_states
+    paid = Claim.objects.get(payment_reference="DEMO-BANK-0001")
+    assert paid.paid_amount == paid.payable
+    assert paid.closed_at is not None
+    assert made["photos"] >= 15
+    assert made["credentials"] > 0
+    assert made["stops"] > 0
+    assert made["reports"] > 0
+    assert Case.objects.filter(state="draft", join_code_expires_at__isnull=False).exists()
+
+    second = StringIO()
+    call_command("demo", "--url", "http://127.0.0.1:8010", stdout=second)
+    assert _counts() == made
+    numbers = [case.number for case in Case.objects.all()]
+    for text in (first.getvalue(), second.getvalue()):
+        assert all(number in text for number in numbers)
+        assert "http://127.0.0.1:8010/" in text
+        assert "SMS to" in text  # where the one-time codes are read in development
