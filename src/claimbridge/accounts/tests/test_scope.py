@@ -550,3 +550,46 @@ def test_a_role_without_its_organisation_sees_nothing(world, scope):
 def test_who_follows_a_reused_photo_across_companies(world):
     """R20: the committee and the admin; no insurer, association or driver."""
     assert {actor for actor in USERS if _scope(world, actor).sees_across_companies} == {"antifraud", "admin"}
+
+
+# --- edges found by mutation (docs/mutation.md): scopes with a field their role does not explain -----------------
+def test_an_adjuster_without_a_claims_unit_and_staff_without_a_company_see_no_claims_unit(world):
+    """B8: an adjuster sees their own claims unit only — with none, nothing (not the company's); insurer staff with
+    a claims unit but no company see nothing."""
+    from claimbridge.organisations.models import ClaimsUnit
+
+    tianlong, unit = world.users["tianlong_hq"].insurer_id, world.units["tl_wudu"].pk
+    assert not ClaimsUnit.objects.filter(
+        Scope(role=Role.ADJUSTER, user_id=1, insurer_id=tianlong).claims_units_q()
+    ).exists()
+    staff = Scope(role=Role.INSURER_STAFF, user_id=1, insurer_id=None, claims_unit_id=unit)
+    assert not ClaimsUnit.objects.filter(staff.claims_units_q()).exists()
+
+
+def test_an_association_sees_insurers_people_only_not_others_with_a_stray_branch_or_unit(world):
+    """B8: an account of another role that carries a branch or a claims unit of the association's city (left from an
+    earlier role) is not in the association's directory."""
+    branch, unit = world.users["tianlong_branch"].branch, world.units["tl_wudu"]
+    User.objects.create(username="stray_driver_branch", role=Role.DRIVER, branch=branch)
+    User.objects.create(username="stray_driver_unit", role=Role.DRIVER, claims_unit=unit)
+    seen = set(User.objects.filter(_scope(world, "ln_assoc").users_q()).values_list("username", flat=True))
+    assert "tianlong_branch" in seen
+    assert "tianlong_unit1" in seen
+    assert not seen & {"stray_driver_branch", "stray_driver_unit"}
+
+
+def test_staff_covering_no_city_may_not_submit_at_all(world):
+    """R6, B8: the "submit an adjuster" button needs a city the staff member's scope covers."""
+    tianlong, maiji_unit = world.users["tianlong_hq"].insurer_id, world.units["mj_wudu"]
+    assert not Scope(role=Role.INSURER_STAFF, insurer_id=tianlong, claims_unit_id=maiji_unit.pk).may_submit_adjusters()
+    assert Scope(role=Role.INSURER_STAFF, insurer_id=tianlong).may_submit_adjusters()
+
+
+def test_no_stop_without_an_account_even_under_an_entry_with_no_login(world):
+    """R8: a credential of an entry linked to no login never lets a scope without a user record a stop."""
+    from claimbridge.credentials import services
+
+    entry = world.adjusters["mj_ln_new"]  # submitted, linked to no login
+    services.adjuster_review(user=world.users["ln_assoc"], adjuster=entry, decision="approve")
+    maiji = world.users["maiji_hq"].insurer_id
+    assert not Scope(role=Role.ADJUSTER, user_id=None, insurer_id=maiji).may_record_stop(at=timezone.now())
