@@ -79,7 +79,7 @@ def test_a_driver_closes_the_browser_proves_the_phone_again_and_follows_the_clai
         page.screenshot(path=screenshot_dir / "zh-hans-phone-my-cases-proof.png", full_page=True)
         prove_phone(page, PHONE_A, "查看我的案件")
         page.wait_for_url(f"**/cases/{case.number}/me/")  # straight back to the open case, not a new report
-        assert case.number in page.locator("h1").inner_text()
+        assert page.locator("[data-testid=case-number]").inner_text() == case.number
         assert Case.objects.count() == 1
         page.screenshot(path=screenshot_dir / "zh-hans-phone-my-cases-back-at-case.png", full_page=True)
     finally:

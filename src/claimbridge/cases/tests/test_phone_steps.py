@@ -95,12 +95,12 @@ def test_the_what_happened_step_saves_its_part_with_the_circumstances_and_keeps_
     case = two_party_case()
     phone = phone_of(case, "B")
     form = {"step": "what", "place": "东江路口", "weather": "rain", "collision_form": "rear_end",
-            "damage": "minor_exterior", "estimated_loss": "12,000元", "party_A": "1", "party_B": ""}  # fmt: skip
+            "damage": "minor_exterior", "estimated_loss": "一万二", "party_A": "1", "party_B": ""}  # fmt: skip
     refused = phone.post(f"/cases/{case.number}/me/facts/", form, secure=True)
     assert refused.status_code == 422
     body = refused.content.decode()
     assert 'value="东江路口"' in body
-    assert 'value="12,000元"' in body
+    assert 'value="一万二"' in body
     assert 'role="alert"' in body
     saved = phone.post(f"/cases/{case.number}/me/facts/", form | {"estimated_loss": "2800"}, secure=True)
     assert saved.status_code == 302
