@@ -11,7 +11,6 @@ server needs no font files.
 
 from __future__ import annotations
 
-import base64
 import io
 from typing import Any
 
@@ -20,28 +19,26 @@ from django.utils import timezone, translation
 from claimbridge.cases.models import Case, CaseParty
 from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
 from claimbridge.rules.circumstances import catalogue_on
+from claimbridge.rules.identifiers import code_as_typed as typed_code
+from claimbridge.rules.identifiers import readable_code
 
 FONT = "STSong-Light"
 GRADE_ZH = {"full": "全部责任", "equal": "同等责任", "none": "无责任", "undetermined": "未确定"}
 
 
 def verification_code(digest: str) -> str:
-    """16 characters derived from the agreement's content with the server's secret: `ABCD-EFGH-JKLM-NPQR`."""
+    """16 symbols of the readable alphabet (no 0/O, 1/I, 2/Z, 5/S, 8/B) derived from the agreement's content with the
+    server's secret, printed in groups of four: `ACDE-FGHJ-KLMN-PQRT` (about 75 bits)."""
     from django.utils.crypto import salted_hmac
 
-    raw = base64.b32encode(salted_hmac("claimbridge.cases.agreement", digest).digest()[:10]).decode()
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    return typed_code(readable_code(salted_hmac("claimbridge.cases.agreement", digest).digest()[:12], 16), group=4)
 
 
 def code_as_typed(text: str) -> str:
-    """A verification code as people type it from paper: any case, with or without the dashes or spaces, 0 for O,
-    1 for I and 8 for B (the code's alphabet, base32, has neither 0, 1 nor 8) — back in its printed form."""
-    import re
-
-    letters = re.sub(r"[^0-9A-Za-z]", "", text).upper().translate(str.maketrans("018", "OIB"))
-    if len(letters) != 16:
-        return text.strip().upper()[:19]
-    return "-".join(letters[i : i + 4] for i in range(0, 16, 4))
+    """A verification code as people type it from paper (any case, with or without dashes or spaces, full-width),
+    back in its printed form; what is not 16 symbols is returned folded, to be refused."""
+    letters = typed_code(text)
+    return typed_code(text, group=4) if len(letters) == 16 else letters[:19]
 
 
 def _label(choices: Any, value: str) -> str:

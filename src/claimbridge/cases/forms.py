@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
 from claimbridge.core.errors import AppError
-from claimbridge.core.forms import OnceForm
+from claimbridge.core.forms import OnceForm, YuanField
 from claimbridge.core.widgets import IsoDateTimeInput
 
 
@@ -172,19 +172,7 @@ class FactsForm(forms.Form):
     party_left_scene = _yes_no(LEFT_SCENE)
     scene_difficult = _yes_no(SCENE_DIFFICULT)
     damage = forms.ChoiceField(label=_("How bad is the damage?"), choices=Damage.choices)
-    estimated_loss = forms.CharField(label=_("Estimated loss, both vehicles (yuan)"), max_length=20,
-                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # fmt: skip
-
-    def clean_estimated_loss(self) -> Any:
-        """Yuan as the platform reads money everywhere (core.inputs): the message says the range, in the reader's
-        language."""
-        from claimbridge.core.inputs import checked_money
-
-        try:
-            return checked_money(self.cleaned_data["estimated_loss"].replace(",", "").replace("，", "").strip(),
-                                 field="estimated_loss")  # fmt: skip
-        except AppError as refused:
-            raise forms.ValidationError(refused.message) from None
+    estimated_loss = YuanField(label=_("Estimated loss, both vehicles (yuan)"))
 
     def facts(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -485,7 +485,10 @@ def agreement_check(*, number: str, code: str) -> Case | None:
     if not number or not code:
         return None
     case = Case.objects.filter(number=number[:24]).exclude(agreement_code="").select_related("county").first()
-    if case is None or not secrets.compare_digest(case.agreement_code, code[:19]):
+    from claimbridge.cases.agreement import code_as_typed
+
+    # Both sides in their printed form, so a code printed before the readable alphabet is still read as typed.
+    if case is None or not secrets.compare_digest(code_as_typed(case.agreement_code), code_as_typed(code)[:19]):
         return None
     return case
 

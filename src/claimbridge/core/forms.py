@@ -24,3 +24,25 @@ class OnceForm(forms.Form):
     def key(self) -> str:
         """The submission's key (empty when the page was older than this form: then the work simply runs)."""
         return str(self.cleaned_data.get("form_key") or "") if hasattr(self, "cleaned_data") else ""
+
+
+class YuanField(forms.Field):
+    """Yuan as the platform reads typed money everywhere (`core.inputs.checked_money`): "12,000", "１２０００元" and
+    "¥1,500.50" are read, "12,00" is refused with the range in the reader's language. Empty is refused when the field
+    is required and is None otherwise — never 0.00 by accident."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                                           "maxlength": "24"}))  # fmt: skip
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        from claimbridge.core.errors import AppError
+        from claimbridge.core.inputs import checked_money
+
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            return checked_money(str(value)[:40], field="amount")
+        except AppError as refused:
+            raise forms.ValidationError(refused.message, code=refused.code) from None

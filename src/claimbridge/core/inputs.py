@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -25,6 +24,7 @@ from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from claimbridge.core.errors import AppError
+from claimbridge.rules.inputs import PLAIN_AMOUNT, money_text
 
 MAX_JSON_DEPTH = 32
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -181,21 +181,6 @@ def plausible_accident_time(value: datetime, *, field: str = "accident_at") -> d
         ) from None
 
 
-_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
-_PLAIN = re.compile(r"\d+(\.\d+)?")
-
-
-def money_text(value: str) -> str:
-    """An amount as people type it, as a plain decimal string: full-width digits and signs folded (NFKC), spaces
-    dropped, a leading ¥ or a trailing 元 dropped, commas removed where they group thousands ("12,000", "１２，０００元").
-    Anything else is returned as it was folded, for `checked_money` to refuse ("12,00", "1e3", "十二")."""
-    text = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("\u3000", "")
-    text = text.removeprefix("¥").removesuffix("元").removesuffix("圆")
-    if _GROUPED.fullmatch(text):
-        text = text.replace(",", "")
-    return text
-
-
 def checked_money(value: Any, *, field: str, label: tuple[str, str] | None = None) -> Decimal:
     """Yuan as `Money` reads it, for the web forms and services: an AppError naming the field otherwise — empty is
     refused (it is not 0.00), and `label` (zh, en) names the field in the message too ("A 车损失：…")."""
@@ -207,7 +192,7 @@ def checked_money(value: Any, *, field: str, label: tuple[str, str] | None = Non
     try:
         if isinstance(value, str):
             value = money_text(value)
-            if not _PLAIN.fullmatch(value):
+            if not PLAIN_AMOUNT.fullmatch(value):
                 raise ValueError("not a plain amount")
         if isinstance(value, bool):
             raise TypeError("not an amount")

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from claimbridge.rules.identifiers import check_id_number, check_plate, check_vin
+from claimbridge.rules.inputs import PLAIN_AMOUNT, money_text
 
 CHINA = timezone(timedelta(hours=8))
 COVER_TYPES = ("ctpl", "third_party", "own_damage", "other")
@@ -185,7 +186,10 @@ def parse_row(raw: dict[str, Any], row: int, *, max_limit: Decimal = MAX_LIMIT) 
     limit = None
     if values["limit"]:
         try:
-            limit = Decimal(values["limit"].replace(",", ""))
+            typed = money_text(values["limit"])
+            if not PLAIN_AMOUNT.fullmatch(typed):
+                raise InvalidOperation
+            limit = Decimal(typed)
             if not limit.is_finite() or limit <= 0:
                 raise InvalidOperation
             if limit > max_limit:

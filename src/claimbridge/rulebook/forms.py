@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimbridge.core.forms import YuanField
 from claimbridge.core.widgets import IsoDateInput
 from claimbridge.policies.rows import EARLIEST, LATEST
 from claimbridge.rules.circumstances import Catalogue
@@ -54,12 +53,10 @@ class LiabilityForm(forms.Form):
         }
 
 
-def _money(label: Any, *, initial: str = "0") -> forms.DecimalField:
-    """Yuan with two decimals, up to the platform's ceiling (settings.MONEY_MAX_YUAN): more is a typing accident."""
-    return forms.DecimalField(
-        label=label, min_value=0, max_value=Decimal(settings.MONEY_MAX_YUAN), max_digits=14, decimal_places=2,
-        initial=initial, required=False,
-    )  # fmt: skip
+def _money(label: Any, *, initial: str = "0") -> YuanField:
+    """Yuan with two decimals, up to the platform's ceiling (settings.MONEY_MAX_YUAN), read as typed money is read
+    everywhere ("12,000元" is 12000; "12,00" is refused)."""
+    return YuanField(label=label, initial=initial, required=False)
 
 
 def accident_date_not_in_the_future(day: date) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -116,3 +117,34 @@ def check_id_number(value: str, *, today: date | None = None) -> IdCardCheck:
         return invalid
     sex = "male" if int(number[16]) % 2 else "female"
     return IdCardCheck(True, birth, sex, number[:6])
+
+
+# Codes people read aloud, copy from paper or type from another phone (join codes, agreement verification codes):
+# 26 symbols with no pair people mistake for each other in print or handwriting: 0 and O, 1 and I, 2 and Z, 5 and S,
+# 8 and B are all left out, so there is never a symbol to guess.
+READABLE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+# A code printed before the readable alphabet (base32) may hold O, I and B where people type 0, 1 and 8.
+_LEGACY_LOOKALIKES = str.maketrans("018", "OIB")
+
+
+def readable_code(data: bytes, length: int) -> str:
+    """`length` symbols of READABLE_ALPHABET drawn from `data` (an HMAC or random bytes with at least
+    length × log2(26) ≈ 4.7 bits each), most significant first."""
+    number, base = int.from_bytes(data, "big"), len(READABLE_ALPHABET)
+    if base**length > 256 ** len(data):
+        raise ValueError("not enough bytes for a code of this length: its last symbols would always be the first")
+    symbols = []
+    for _ in range(length):
+        number, digit = divmod(number, base)
+        symbols.append(READABLE_ALPHABET[digit])
+    return "".join(reversed(symbols))
+
+
+def code_as_typed(text: str, *, group: int = 0) -> str:
+    """A code as a person typed it, in its printed form: full-width folded (NFKC), any case, with or without dashes or
+    spaces, 0, 1 and 8 read as the O, I and B of a code printed before the readable alphabet. `group` puts a dash
+    every `group` symbols (ABCD-EFGH-…), as the code is printed."""
+    letters = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", text).upper()).translate(_LEGACY_LOOKALIKES)
+    if group:
+        return "-".join(letters[i : i + group] for i in range(0, len(letters), group))
+    return letters

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -179,6 +180,22 @@ def money_from(value: Any, path: str) -> Decimal:
     if amount != amount.quantize(CENT):
         raise RuleInputError(path, "金额最多保留两位小数（分）", "an amount has at most two decimal places (fen)")
     return amount + ZERO  # drops a negative zero
+
+
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+PLAIN_AMOUNT = re.compile(r"\d+(\.\d+)?")  # what money_text must give for an amount: digits, a point, digits
+
+
+def money_text(value: str) -> str:
+    """An amount as people type it, as a plain decimal string — the one reading of typed money on the platform: full-
+    width digits and signs folded (NFKC), spaces dropped, a leading ¥ or a trailing 元 dropped, commas removed only
+    where they group thousands ("12,000", "１２，０００元" → "12000"). Anything else is returned as it was folded, for
+    the caller to refuse ("12,00", "1e3", "十二"): a comma in the wrong place is a typing slip, never a guess."""
+    text = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("\u3000", "")
+    text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").removesuffix("圆")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    return text
 
 
 def fraction_from(value: Any, path: str) -> Decimal:

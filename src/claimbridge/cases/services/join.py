@@ -19,8 +19,9 @@ from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.throttle import hit
 from claimbridge.rules.case_flow import EDITABLE_STATES
+from claimbridge.rules.identifiers import READABLE_ALPHABET, code_as_typed
 
-JOIN_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: easy to read out at the roadside
+JOIN_CODE_ALPHABET = READABLE_ALPHABET  # no 0/O, 1/I, 2/Z, 5/S, 8/B: easy to read out at the roadside
 JOIN_CODE_LENGTH = 6
 JOIN_CODE_LIFETIME_MINUTES = 60
 JOIN_FAILURES_BEFORE_LOCK = 5  # wrong phone codes against one live join code
@@ -69,7 +70,7 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
     """The second driver joins with the code from the first driver's phone and a code sent to their own mobile."""
     from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
 
-    code = join_code.strip().upper()[:16]
+    code = code_as_typed(join_code)[:16]  # as read from the other phone: any case, spaces, full-width
     phone = normalise_mobile(phone)  # a malformed number is the driver's typing, not a guess: said as such
     if not hit(f"join:client:{client}", limit=JOIN_ATTEMPTS_PER_CLIENT, window_seconds=JOIN_WINDOW_SECONDS):
         raise too_many_attempts()

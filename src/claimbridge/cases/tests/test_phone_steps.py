@@ -111,6 +111,35 @@ def test_the_what_happened_step_saves_its_part_with_the_circumstances_and_keeps_
     assert case.circumstances == {"A": [1], "B": []}
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("12,00元", None),
+        ("1e3", None),
+        ("12,000元", "12000.00"),
+        ("１２，０００", "12000.00"),
+        ("¥2,800.50", "2800.50"),
+    ],
+)
+def test_the_phone_reads_the_estimated_loss_as_the_desk_reads_money(users, typed, kept):
+    """Issue 13 (R3, B9): the phone's estimated loss took "12,00元" as 1200 (every comma dropped) while the claims
+    desk refused it: one reading of typed money now, thousands commas and full width read, a misplaced comma refused."""
+    case = two_party_case()
+    phone = phone_of(case, "A")
+    form = {"step": "what", "place": "东江路口", "weather": "rain", "collision_form": "rear_end",
+            "damage": "minor_exterior", "estimated_loss": typed, "party_A": "1", "party_B": ""}  # fmt: skip
+    before = case.facts.get("estimated_loss")
+    answer = phone.post(f"/cases/{case.number}/me/facts/", form, secure=True)
+    case.refresh_from_db()
+    if kept is None:
+        assert answer.status_code == 422
+        assert case.facts.get("estimated_loss") == before
+        assert f'value="{typed}"' in answer.content.decode()
+    else:
+        assert answer.status_code == 302
+        assert case.facts["estimated_loss"] == kept
+
+
 def test_unanswered_statements_stay_unanswered(users):
     """Issue 13 (R2): a statement the driver has not answered is stored as not answered, not as "no"."""
     case = fresh_case()

@@ -240,16 +240,34 @@ def test_issue_12_a_case_is_not_complete_until_every_question_is_answered(db):
 
 
 def test_an_agreement_code_is_found_however_it_is_typed_from_paper(db, client):
-    """The printed code in any case, without dashes, with 0 for O: checked as the same code (a driver reading paper)."""
+    """Issue 13 (B1): the printed code in any case, without dashes, with spaces or in full width is checked as the same
+    code (a driver reading paper); the code holds no look-alike symbol (0/O, 1/I, 2/Z, 5/S, 8/B)."""
     from tests.factories import agreed_case
 
     from claimbridge.cases.agreement import code_as_typed
 
     case = agreed_case()
-    typed = case.agreement_code.replace("-", "").lower().replace("o", "0").replace("i", "1").replace("b", "8")
-    assert code_as_typed(typed) == case.agreement_code
-    page = client.get("/cases/agreement/verify/", {"number": case.number, "code": typed}, secure=True)
-    assert page.context["genuine"] is True
+    assert not set(case.agreement_code) & set("0O1I2Z5S8B")
+    plain = case.agreement_code.replace("-", "")
+    for typed in (plain.lower(), " ".join(plain), plain.translate({ord(c): ord(c) + 0xFEE0 for c in plain})):
+        assert code_as_typed(typed) == case.agreement_code
+        page = client.get("/cases/agreement/verify/", {"number": case.number, "code": typed}, secure=True)
+        assert page.context["genuine"] is True
+    wrong = case.agreement_code[:-1] + ("A" if case.agreement_code[-1] != "A" else "C")
+    page = client.get("/cases/agreement/verify/", {"number": case.number, "code": wrong}, secure=True)
+    assert page.context["genuine"] is False
+
+
+def test_an_agreement_printed_with_the_old_alphabet_is_still_verified(db, client, monkeypatch):
+    """An agreement printed before the readable alphabet (base32, with O, I and B) is read as typed with 0, 1 and 8."""
+    from tests.factories import agreed_case
+
+    monkeypatch.setattr("claimbridge.cases.agreement.verification_code", lambda digest: "VVMU-IHLO-62GM-L27B")
+    case = agreed_case()
+    assert case.agreement_code == "VVMU-IHLO-62GM-L27B"
+    for typed in ("VVMU-IHLO-62GM-L27B", "vvmu1hl062gml278"):
+        page = client.get("/cases/agreement/verify/", {"number": case.number, "code": typed}, secure=True)
+        assert page.context["genuine"] is True
 
 
 def test_the_join_code_dies_when_the_case_is_agreed(db):

@@ -141,7 +141,7 @@ def test_r3_the_register_overrides_what_is_typed_for_the_staffs_own_vehicle(clie
     ("path", "data", "field", "summary"),
     [
         ("/rules/quick-claim/", quick_claim_form(B_insurer=""), "id_B_insurer", "B 方 · 保险公司"),
-        ("/rules/settlement/", settlement_form(A_vehicle="12,000元"), "id_A_vehicle", "A 车 · 车辆损失"),
+        ("/rules/settlement/", settlement_form(A_vehicle="12,00元"), "id_A_vehicle", "A 车 · 车辆损失"),
     ],
 )
 def test_a_refused_field_is_marked_where_it_is(client, path, data, field, summary):
@@ -165,3 +165,14 @@ def test_an_accepted_check_redraws_the_form_without_marks(client):
     assert 'data-testid="form-errors"' not in body
     assert "field-error" not in body
     assert 'data-testid="eligibility-result"' in body
+
+
+@pytest.mark.django_db
+def test_the_calculator_reads_money_as_the_desk_does(client):
+    """Issue 13 (R12, B9): one reading of typed money on the platform — "20,000元" and "２００００" are the 20000 of the
+    plain form, in the calculator as at the claims desk."""
+    plain = client.post("/rules/settlement/", settlement_form(), secure=True, HTTP_HX_REQUEST="true")
+    typed = client.post("/rules/settlement/", settlement_form(A_vehicle="20,000元", B_vehicle="３００００"), secure=True,
+                        HTTP_HX_REQUEST="true")  # fmt: skip
+    assert plain.status_code == typed.status_code == 200
+    assert plain.context["result"] == typed.context["result"]
