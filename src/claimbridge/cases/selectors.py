@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
@@ -157,7 +157,11 @@ def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "dead
     if state:
         cases = cases.filter(state=state)
     insurer_id = scope.insurer_id
-    listed = list(cases.select_related("county").order_by("-created_at")[:limit])
+    if sort == "newest":
+        ordered = cases.order_by("-created_at", "-pk")
+    else:  # by the first clock not met, over all the cases found (not only the newest `limit`); no clock last
+        ordered = _with_next_due(cases, insurer_id).order_by(F("due").asc(nulls_last=True), "-created_at", "-pk")
+    listed = list(ordered.select_related("county")[:limit])
     own_claims: dict[int, Claim] = {}
     if insurer_id:
         for claim in Claim.objects.filter(party__case__in=listed, party__insurer_id=insurer_id).select_related("party"):
@@ -169,14 +173,10 @@ def inbox_for_user(*, user: Any, state: str = "", q: str = "", sort: str = "dead
     rows = []
     for case in listed:
         clock = None
-        if case.state not in ("draft", "concluded"):
+        if case.state not in NO_CLOCK_STATES:
             clocks = sla_deadlines(case=case, claim=own_claims.get(case.pk))
             clock = next((c for c in clocks if c["done"] is None), None)
         rows.append((case, clock))
-    if sort != "newest":  # no clock (a draft, a concluded case) last, newest first among them
-        far = timezone.now() + timedelta(days=36500)
-        rows.sort(key=lambda row: -row[0].created_at.timestamp())
-        rows.sort(key=lambda row: row[1]["due"] if row[1] else far)
     return Inbox(rows=rows, counts=counts, total=sum(counts.values()), plates=plates)
 
 
@@ -236,15 +236,35 @@ def service_points_for(*, county: Any) -> list[ServicePoint]:
     return sorted(points, key=lambda point: (order.index(point.kind), point.name))
 
 
+# What meets each service-level clock (settings.CASE_SLA_MINUTES, in its order): the claim's moment of that step.
+SLA_MET_BY = {"first_contact": "first_contact_at", "survey": "assessed_at", "closure": "closed_at"}
+NO_CLOCK_STATES = ("draft", "concluded")  # a case not yet reported, or done with: no clock runs
+
+
+def _with_next_due(cases: QuerySet[Case], insurer_id: int | None) -> QuerySet[Case]:
+    """Cases annotated with `due`: the due time of the first clock `sla_deadlines` finds not met on this company's
+    first claim on the case (no company: no clock is met), None where no clock runs — for sorting every case found
+    in the database rather than a page of them."""
+    from django.db.models import Case as Switch
+    from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery, Value, When
+
+    nothing = Value(None, output_field=DateTimeField())
+    own = Claim.objects.filter(party__case=OuterRef("pk"), party__insurer_id=insurer_id or 0).order_by("pk")
+    met = {
+        f"met_{name}": Subquery(own.values(field)[:1]) if insurer_id else nothing for name, field in SLA_MET_BY.items()
+    }
+    whens = [When(state__in=NO_CLOCK_STATES, then=nothing)]
+    for name, minutes in settings.CASE_SLA_MINUTES.items():
+        due = ExpressionWrapper(F("created_at") + timedelta(minutes=minutes), output_field=DateTimeField())
+        whens.append(When(**{f"met_{name}__isnull": True}, then=due))
+    return cases.annotate(**met).annotate(due=Switch(*whens, default=nothing, output_field=DateTimeField()))
+
+
 def sla_deadlines(*, case: Case, claim: Any) -> list[dict[str, Any]]:
     """The service-level clocks of one claim (first contact, survey, closure), each running from the report:
     due time, whether it is met, and whether it is overdue now (times in settings.CASE_SLA_MINUTES)."""
     now = timezone.now()
-    met = {
-        "first_contact": claim.first_contact_at if claim else None,
-        "survey": claim.assessed_at if claim else None,
-        "closure": claim.closed_at if claim else None,
-    }
+    met = {name: getattr(claim, field) if claim else None for name, field in SLA_MET_BY.items()}
     clocks = []
     for name, minutes in settings.CASE_SLA_MINUTES.items():
         due = case.created_at + timedelta(minutes=minutes)
@@ -333,19 +353,42 @@ def party_cards(*, user: Any, case: Case) -> list[dict[str, Any]]:
     return cards
 
 
-def case_thumbnails_for_user(*, user: Any, case: Case, limit: int = 12) -> list[dict[str, Any]]:
-    """The case's photos as thumbnails for one who may see its evidence file (the evidence scope), oldest first."""
+def _case_items(*, case: Case, user: Any = None, party: CaseParty | None = None) -> Any:
+    """The case's evidence items for one reader, or None: a party of this very case (the phone that proved its
+    number), or a user the evidence scope lets see the case's evidence file. The one read of a case's photos (B8)."""
+    if case.evidence_id is None or (party is None) == (user is None):
+        return None
+    if party is not None:
+        if party.case_id != case.pk:
+            return None
+        return case.evidence.items.select_related("stored")  # type: ignore[union-attr]
     from claimbridge.evidence import selectors as evidence_selectors
+
+    evidence_file = evidence_selectors.evidence_file_get_for_user(user=user, reference=case.evidence.reference)  # type: ignore[union-attr]
+    return None if evidence_file is None else evidence_file.items.select_related("stored")
+
+
+def case_photos(*, case: Case, user: Any = None, party: CaseParty | None = None, limit: int | None = None) -> list[Any]:
+    """The case's photos and videos in the order they came, with their stored object, for one reader (`_case_items`):
+    none for anyone else."""
+    items = _case_items(case=case, user=user, party=party)
+    if items is None:
+        return []
+    ordered = items.order_by("uploaded_at", "pk")
+    return list(ordered[:limit] if limit is not None else ordered)
+
+
+def case_photo(*, case: Case, item_id: int, user: Any = None, party: CaseParty | None = None) -> Any:
+    """One photo of this case's evidence for one reader (`_case_items`), or None."""
+    items = _case_items(case=case, user=user, party=party)
+    return None if items is None else items.filter(pk=item_id).first()
+
+
+def photo_cards(items: list[Any]) -> list[dict[str, Any]]:
+    """Photos as the case page lists them: slot by name, who sent it, whether a thumbnail and a preview exist."""
     from claimbridge.evidence.slots import SLOTS
 
-    if case.evidence_id is None:
-        return []
-    reference_ = case.evidence.reference  # type: ignore[union-attr]
-    evidence_file = evidence_selectors.evidence_file_get_for_user(user=user, reference=reference_)
-    if evidence_file is None:
-        return []
     slots = {slot.code: slot.name for slot in SLOTS}
-    items = evidence_file.items.select_related("stored").order_by("uploaded_at", "pk")[:limit]
     return [{"id": item.pk, "slot": slots.get(item.slot, item.slot), "party": item.uploaded_by_party or item.party,
              "thumbnail": bool(item.stored.thumbnail_name), "preview": bool(item.stored.preview_name)}
             for item in items]  # fmt: skip
@@ -432,20 +475,6 @@ def photo_counts(case: Case) -> dict[str, int]:
     for uploader, owner in case.evidence.items.values_list("uploaded_by_party", "party"):  # type: ignore[union-attr]
         counts[uploader or owner or "-"] = counts.get(uploader or owner or "-", 0) + 1
     return counts
-
-
-def case_photos(case: Case) -> list[Any]:
-    """The case's photos and videos in the order they came, with their stored object (for the phone's thumbnails)."""
-    if case.evidence_id is None:
-        return []
-    return list(case.evidence.items.select_related("stored").order_by("uploaded_at", "pk"))  # type: ignore[union-attr]
-
-
-def case_photo(case: Case, item_id: int) -> Any:
-    """One photo of this case's evidence, or None: a phone sees the photos of its own case only."""
-    if case.evidence_id is None:
-        return None
-    return case.evidence.items.select_related("stored").filter(pk=item_id).first()  # type: ignore[union-attr]
 
 
 # The parties' own changes another phone is told of while it is open (issue 13), and what voids a confirmation.

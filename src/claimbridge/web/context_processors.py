@@ -50,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Adjusters")), reverse("adjusters"), "adjusters"))
         items.append(NavItem(str(_("Monthly feedback")), reverse("reports"), "reports"))
     if role == Role.ADJUSTER:
+        items.append(NavItem(str(_("My work card")), reverse("work-card"), "work-card"))  # shown at the scene (R8)
         items.append(NavItem(str(_("My service stops")), reverse("service-stops"), "service-stops"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))

@@ -238,6 +238,26 @@ def test_the_inbox_sorts_by_deadline_and_counts_per_state(agreed, users, client)
     assert 'data-state="agreed"' in html.content.decode()
 
 
+def test_the_deadline_sort_looks_at_every_case_found_not_only_the_newest(agreed, users):
+    """Issue 13 (R12): the inbox sorted the newest 200 cases by deadline, so an older case whose clock runs out first
+    was missing from a full inbox. The oldest case here waits for first contact (30 min); the two newer ones were
+    contacted and wait for the survey (24 h): with room for one row, the oldest is it."""
+    maiji = users["maiji_unit1"]
+    newer = [agreed_case(), agreed_case()]
+    for case in newer:
+        claims.claim_contact(claim=claims.claim_register(party=case.parties.get(label="A"), user=maiji), user=maiji)
+    first = selectors.inbox_for_user(user=maiji, limit=1)
+    assert [case.number for case, _ in first.rows] == [agreed.number]
+    assert first.total == 3
+    rows = selectors.inbox_for_user(user=maiji).rows
+    assert [clock["name"] for _, clock in rows] == ["first_contact", "survey", "survey"]
+    dues = [clock["due"] for _, clock in rows]
+    assert dues == sorted(dues)  # the database's order is the clocks' order
+    assert [case.number for case, _ in selectors.inbox_for_user(user=maiji, sort="newest", limit=1).rows] == [
+        newer[-1].number
+    ]
+
+
 def test_the_api_inbox_has_the_same_search_sort_and_counts(agreed, users, client):
     maiji = users["maiji_unit1"]
     body = _signed_in(client, maiji).get("/api/v1/cases", {"q": "张三", "sort": "newest"}, secure=True).json()

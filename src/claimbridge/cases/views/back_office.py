@@ -120,7 +120,7 @@ def _case_page(
     for card in cards:
         card["revealed"] = (revealed or {}).get(card["label"])
     evidence = case.evidence.reference if case.evidence is not None else ""
-    photos = selectors.case_thumbnails_for_user(user=request.user, case=case)
+    photos = selectors.photo_cards(selectors.case_photos(case=case, user=request.user, limit=12))
     context = {
         "case": case, "parties": cards, "timeline": selectors.timeline(case=case, user=request.user),
         "state_label": state.en if english else state.zh, "actions": actions, "claims": panels,

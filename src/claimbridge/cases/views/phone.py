@@ -238,7 +238,8 @@ def me_photo_thumbnail(request: HttpRequest, number: str, item_id: int) -> FileR
     """A thumbnail of one of this case's photos, for the phone of a party of the case (re-encoded, no metadata)."""
     from django.core.files.storage import default_storage
 
-    item = selectors.case_photo(_my_party(request, number).case, item_id)
+    party = _my_party(request, number)
+    item = selectors.case_photo(case=party.case, item_id=item_id, party=party)
     if item is None or not item.stored.thumbnail_name:
         raise Http404
     response = FileResponse(default_storage.open(item.stored.thumbnail_name, "rb"), content_type="image/jpeg")

@@ -61,7 +61,7 @@ def photos_context(party: Any, form_in_error: Any = None) -> dict[str, Any]:
 
     case = party.case
     required = required_slot_codes()
-    items = selectors.case_photos(case)
+    items = selectors.case_photos(case=case, party=party)
     by_slot: dict[str, list[Any]] = {}
     for item in items:
         by_slot.setdefault(item.slot, []).append(item)
@@ -185,7 +185,7 @@ def progress(party: Any, listed: list[Any]) -> set[str]:
 
     case = party.case
     me = next((p for p in listed if p.label == party.label), party)
-    slots = {item.slot for item in selectors.case_photos(case)}
+    slots = {item.slot for item in selectors.case_photos(case=case, party=party)}
     answered = {name for name, value in case.facts.items() if value not in (None, "")}
     done = set()
     if party_complete(me) and None not in (me.driver_licensed, me.inspection_valid, me.impairment_free):

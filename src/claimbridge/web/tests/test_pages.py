@@ -89,3 +89,12 @@ def test_association_staff_manage_organisations_in_the_admin(client, users):
     assert client.get("/admin/organisations/insurer/", secure=True).status_code == 200
     assert client.get("/admin/organisations/claimsunit/add/", secure=True).status_code == 200
     assert client.get("/admin/accounts/user/", secure=True).status_code == 403  # accounts stay with platform admins
+
+
+def test_an_adjuster_finds_the_work_card_in_the_menu(client, users):
+    """Issue 13 (R8): the card an adjuster shows at the scene is one tap from every page, for adjusters only."""
+    client.force_login(users["tianlong_adj1"])
+    html = client.get("/", secure=True).content.decode()
+    assert 'href="/credentials/card/"' in html
+    client.force_login(users["maiji_unit1"])
+    assert 'href="/credentials/card/"' not in client.get("/", secure=True).content.decode()
