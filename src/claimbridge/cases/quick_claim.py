@@ -124,7 +124,7 @@ def assessment(case: Case) -> dict[str, Any]:
                                                        for label, share in shares.items()},
             "own_customer": party.label, "facts_disputed": bool(case.facts.get("facts_disputed", False)),
             "scene_difficult": bool(case.facts.get("scene_difficult", False)), "date": accident_day(case).isoformat(),
-            "quick_claim_eligible": decision["eligible"],
+            "quick_claim_eligible": decision["eligible"], "agreed": bool(case.agreement_name),
         })  # fmt: skip
     return {"eligibility": decision, "liability": liability, "triage": triage, "facts_complete": facts_complete(case)}
 

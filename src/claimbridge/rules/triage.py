@@ -39,6 +39,11 @@ ACTIONS: dict[str, Text] = {
         "Direct to the quick-claims centre, the traffic police, a loss-assessment point or a 4S shop",
     ),
     "back_office_follow_up": Text("后台登记案件并全程跟踪", "The back office registers the case and follows it up"),
+    "claim_from_liable_insurer": Text(
+        "您无责任：由对方（责任方）的保险公司赔付您的损失，协议书已送达双方保险公司，无需报警",
+        "You are not liable: the other (liable) party's insurer pays your loss. The agreement has reached both "
+        "insurers; there is no need to call the police",
+    ),
 }
 
 ROUTE_ACTIONS = {
@@ -46,6 +51,9 @@ ROUTE_ACTIONS = {
     "refer_liable_party": ("report_to_own_insurer", "call_police"),
     "offline_follow_up": ("call_police", "go_to_service_point", "back_office_follow_up"),
 }
+# Once the parties have signed a quick-claim agreement on the platform (道路交通事故处理程序规定 第十九条 to 第二十一条)
+# the police are not needed: the not-liable party is told whose insurer pays instead of being told to call 122.
+AGREED_ROUTE_ACTIONS = ROUTE_ACTIONS | {"refer_liable_party": ("claim_from_liable_insurer",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,7 @@ class TriageCase:
     scene_difficult: bool
     day: date | None = None
     quick_claim_eligible: bool = True  # False: the 快处易赔 conditions fail (injuries, say), so never online alone
+    agreed: bool = False  # the parties signed a quick-claim agreement on the platform
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +73,16 @@ class TriageDecision:
     route: str
     reasons: tuple[Text, ...]
     rules: TriageRules
+    agreed: bool = False
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return (AGREED_ROUTE_ACTIONS if self.agreed else ROUTE_ACTIONS)[self.route]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "route": self.route,
-            "actions": [{"code": code, **ACTIONS[code].as_dict()} for code in ROUTE_ACTIONS[self.route]],
+            "actions": [{"code": code, **ACTIONS[code].as_dict()} for code in self.actions],
             "reasons": [reason.as_dict() for reason in self.reasons],
             "online_loss_ceiling": money(self.rules.online_loss_ceiling),
         }
@@ -119,7 +133,9 @@ def triage(case: TriageCase) -> TriageDecision:
         )
     else:
         route = "offline_follow_up"
-    return TriageDecision(route, tuple(reasons), rules)
+    # An agreement stands in for the police only where the quick claim could make one: eligible, facts not disputed.
+    settled = case.agreed and case.quick_claim_eligible and not case.facts_disputed
+    return TriageDecision(route, tuple(reasons), rules, agreed=settled)
 
 
 def read_triage(document: Any) -> TriageCase:
@@ -140,6 +156,7 @@ def read_triage(document: Any) -> TriageCase:
         scene_difficult=fields.boolean("scene_difficult", default=False),
         day=fields.day("date") if fields.has("date") else None,
         quick_claim_eligible=fields.boolean("quick_claim_eligible", default=True),
+        agreed=fields.boolean("agreed", default=False),
     )
     fields.done()
     return case

@@ -43,6 +43,20 @@ def test_r14_3_when_the_other_party_is_liable_we_refer_them_to_their_insurer():
     assert [a["code"] for a in decision["actions"]] == ["report_to_own_insurer", "call_police"]
 
 
+def test_r14_3_after_a_signed_quick_claim_agreement_the_not_liable_driver_is_not_sent_to_the_police():
+    """Issue 13: the not-liable driver's phone said "协助拨打 122 报警" after both had signed the agreement; the
+    agreement replaces the police (快处易赔), so the step says whose insurer pays instead. The route stays R14.3's."""
+    decision = route(own_customer="B", agreed=True)
+    assert decision["route"] == "refer_liable_party"
+    assert [a["code"] for a in decision["actions"]] == ["claim_from_liable_insurer"]
+    assert "无需报警" in decision["actions"][0]["zh"]
+    assert [a["code"] for a in route(agreed=True)["actions"]] == ["move_to_safety", "online_claim"]
+    offline = route(own_customer="B", agreed=True, facts_disputed=True)
+    assert "call_police" in [a["code"] for a in offline["actions"]]  # disputed: the police still, agreement or not
+    unfit = route(own_customer="B", agreed=True, quick_claim_eligible=False)
+    assert "call_police" in [a["code"] for a in unfit["actions"]]
+
+
 @pytest.mark.parametrize(
     "changes",
     [
