@@ -61,6 +61,10 @@ CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
 CLOCK_SKEW_MINUTES = int(os.environ.get("CLOCK_SKEW_MINUTES", "10"))
 ACCIDENT_MAX_AGE_DAYS = int(os.environ.get("ACCIDENT_MAX_AGE_DAYS", str(3 * 365)))
 MONEY_MAX_YUAN = os.environ.get("MONEY_MAX_YUAN", "20000000.00")
+# A mobile number proved again reaches the cases reported in this many days only: carriers give a cancelled number
+# to someone else after about three months, who must not read the last owner's agreements. A case joined in the same
+# browser session is reached whatever its age.
+MY_CASES_PHONE_DAYS = int(os.environ.get("MY_CASES_PHONE_DAYS", "180"))
 # An adjuster's stop is logged at the roadside or synced when the phone has signal again (B7): days late, not
 # years. Two months leaves room for a late entry to correct the last published monthly feedback (R15), no more.
 SERVICE_STOP_MAX_AGE_DAYS = int(os.environ.get("SERVICE_STOP_MAX_AGE_DAYS", "60"))

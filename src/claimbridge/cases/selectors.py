@@ -562,8 +562,9 @@ class PhoneProof:
 
     def parties_q(self) -> Q:
         q = Q(pk__in=[])
-        if self.phone_index:
-            q |= Q(phone_index=self.phone_index)
+        if self.phone_index:  # a number may have had another owner before: recent cases only
+            since = timezone.now() - timedelta(days=settings.MY_CASES_PHONE_DAYS)
+            q |= Q(phone_index=self.phone_index, case__created_at__gte=since)
         for number, label in self.joined:
             q |= Q(case__number=number, label=label)
         return q

@@ -101,6 +101,24 @@ def test_b8_another_phone_never_sees_the_case():
 
 
 @pytest.mark.django_db
+def test_b8_a_recycled_number_does_not_reach_the_last_owners_old_cases(settings):
+    """Issue 13 (B8): carriers give a cancelled mobile to someone else after a few months; proving it again reaches
+    the cases reported in the last settings.MY_CASES_PHONE_DAYS only, so a new owner never reads an old agreement."""
+    case = agreed_case()
+    settings.MY_CASES_PHONE_DAYS = 180
+    client = Client()
+    assert prove(client, PHONE_A)["Location"] == f"/me/{case.number}/"
+    assert "180" in client.get("/me/", secure=True).content.decode()  # the page says how far back it looks
+    settings.MY_CASES_PHONE_DAYS = 0  # the case is now older than the window
+    client = Client()
+    assert prove(client, PHONE_A)["Location"] == "/me/"
+    assert case.number not in client.get("/me/", secure=True).content.decode()
+    assert client.get(f"/me/{case.number}/", secure=True).status_code == 404
+    assert client.get(f"/api/v1/me/cases/{case.number}", secure=True).status_code == 404
+    assert client.get(f"/cases/{case.number}/me/agreement.pdf", secure=True).status_code == 404
+
+
+@pytest.mark.django_db
 def test_the_driver_follows_the_claim_with_amounts_and_the_unit_to_call_personal_data_masked(users):
     """Issue 13 (R12, B8): after the agreement the driver sees 已立案 … 已支付 with the settlement and the amount paid
     and the claims unit's name and phone; their own name and phone masked, the other party only by label and insurer."""

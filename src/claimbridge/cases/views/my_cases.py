@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -76,7 +77,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     phone = request.session.get("verified_phone", "")
     context |= {
         "entries": [selectors.my_case_entry(party) for party in parties],
-        "masked_phone": mask_phone(phone) if phone else "",
+        "masked_phone": mask_phone(phone) if phone else "", "phone_days": settings.MY_CASES_PHONE_DAYS,
     }
     return render(request, "cases/my_cases.html", context)
 
