@@ -77,7 +77,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     phone = request.session.get("verified_phone", "")
     context |= {
         "entries": [selectors.my_case_entry(party) for party in parties],
-        "masked_phone": mask_phone(phone) if phone else "", "phone_days": settings.MY_CASES_PHONE_DAYS,
+        "masked_phone": mask_phone(phone) if phone else "",
+        "phone_days": settings.MY_CASES_PHONE_DAYS,
     }
     return render(request, "cases/my_cases.html", context)
 
