@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from claimbridge.cases.demo import load_demo_cases, load_demo_reports, load_demo_stops
-        from claimbridge.credentials.demo import load_demo_register
+        from claimbridge.credentials.demo import load_demo_pending, load_demo_register
         from claimbridge.policies.demo import load_demo_policies
 
         url = options["url"].rstrip("/")
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         logins = load_demo()
         vehicles = load_demo_policies()
         issued = load_demo_register()
+        pending = load_demo_pending()
         cases = load_demo_cases()
         load_demo_stops()
         reports = load_demo_reports()
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             out(f"  {plate}  {note}")
         if issued:
             out(f"Demo adjusters' credentials issued now: {', '.join(issued)}")
+        if pending:
+            out(
+                f"Submissions waiting for the association's review: {len(pending)} at {url}/credentials/ (ln_assoc, ts_assoc)"
+            )
         out(f"Demo cases (open them as tianlong_unit1 or maiji_hq at {url}/cases/):")
         for case in cases:
             phones = f"  drivers' phones {', '.join(case.phones)}" if case.phones else ""
