@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.core.fields import EncryptedTextField
@@ -32,6 +36,8 @@ class Adjuster(models.Model):
                                 related_name="register_entries", verbose_name=_("platform account"))  # fmt: skip
     photo_name = models.CharField(max_length=200, blank=True)  # the re-encoded portrait in storage (no metadata)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    events_count = models.PositiveIntegerField(default=0, editable=False)  # the head of the entry's event chain
+    last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
     details = models.JSONField(_("qualifications and equipment"), default=dict, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -53,6 +59,17 @@ class Adjuster(models.Model):
     def __str__(self) -> str:
         return f"{self.insurer.code} {self.pk}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The chain's head moves only with an event (`services.register_event`): a save of an entry loaded earlier
+        never writes back an older head."""
+        if self.pk is not None and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name not in CHAIN_HEAD]  # fmt: skip
+        super().save(*args, **kwargs)
+
+
+CHAIN_HEAD = ("events_count", "last_event_hash")
+
 
 class RegisterEvent(models.Model):
     """Append-only: who did what to an entry, and who was shown its personal data (the reviewer's full name, ID
@@ -69,16 +86,28 @@ class RegisterEvent(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")  # fmt: skip
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)  # set before the link is computed: the link covers it
     details = models.JSONField(default=dict, blank=True)
+    # Each entry's events are a keyed hash chain, as a case's are (decision 0012): `audit verify` finds an event
+    # edited, reordered or removed, and the entry's head (`Adjuster.last_event_hash`) finds the newest cut off.
+    sequence = models.PositiveIntegerField(default=0)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("register event")
         verbose_name_plural = _("register events")
         ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["adjuster", "sequence"], name="register_event_sequence")]
 
     def __str__(self) -> str:
         return f"{self.adjuster_id} {self.kind}"
+
+    def payload(self) -> dict[str, object]:
+        """What the link covers: the entry, the event's place in its chain, and the event."""
+        return {"adjuster": self.adjuster_id, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
+                "at": self.at.astimezone(UTC).isoformat(), "details": self.details}  # fmt: skip
 
 
 class Credential(models.Model):

@@ -107,3 +107,21 @@ def case_of(users: dict[str, Any]) -> Callable[[str], Any]:
                                    created_by=users[username])  # fmt: skip
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _register_record_verifies(request: pytest.FixtureRequest) -> Any:
+    """After every register test that used the database, each entry's event chain verifies (B9): a service that
+    writes an event around `register_event`, or saves an entry's head back, fails here. Tests that edit the record on
+    purpose say so with `@pytest.mark.tampers_audit`."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or bool({"db", "transactional_db", "users"} & set(request.fixturenames))
+    if not uses_db or request.node.get_closest_marker("tampers_audit"):
+        yield
+        return
+    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+    yield
+    from claimbridge.credentials.audit import register_verify
+
+    problems = register_verify()
+    assert not problems, "the register's record does not verify after this test:\n" + "\n".join(problems)
