@@ -102,7 +102,15 @@ def test_a_handler_finds_a_case_by_plate_and_closes_its_claim_with_only_allowed_
         assert panel.locator("[data-testid=next-step]").count() == 0
         assert _steps(panel) == ["reopen"]
 
-        # The case follows its claim: 已结案 on the page, and listed under the 已结案 filter.
+        # The case follows its claims: still open while 天陇 has not closed B's; once it has, 已结案 on the page and
+        # listed under the 已结案 filter.
+        assert "已结案" not in page.locator("[data-testid=case-state]").inner_text()
+        from claimbridge.cases.services import claims
+
+        tianlong = User.objects.get(username="tianlong_unit1")
+        b_claim = claims.claim_register(party=case.parties.get(label="B"), user=tianlong)
+        claims.claim_close(claim=b_claim, user=tianlong, reason="no_loss")
+        page.reload()
         assert "已结案" in page.locator("[data-testid=case-state]").inner_text()
         assert "已结案：本案理赔全部结案" in page.locator("[data-testid=timeline]").inner_text()
         assert "A 方理算 3,000.00 元" in page.locator("[data-testid=timeline]").inner_text()

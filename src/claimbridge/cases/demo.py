@@ -164,20 +164,32 @@ def _registered() -> Any:
     return case
 
 
-def _paid() -> Any:
+def _paid_and_closed(party: Any, handler: User) -> None:
     from claimbridge.cases.services import claims
 
-    case = _confirm(_quick_claim("paid", days_ago=6), "A", "B")
-    handler = _staff("tianlong_unit1")
-    claim = claims.claim_register(party=case.parties.get(label="B"), user=handler)
+    claim = claims.claim_register(party=party, user=handler)
+    claims.claim_contact(claim=claim, user=handler)
     claims.claim_assess(claim=claim, user=handler, losses={"A": "2600.00", "B": "1500.00"})
     claims.claim_settle(claim=claim, user=handler)
     claim.refresh_from_db()
     within = (claim.payable or Decimal(0)) <= handler.approval_limit
-    claims.claim_approve(claim=claim, user=handler if within else _staff("tianlong_hq"))
+    approver = handler if within else User.objects.get(username=f"{handler.insurer.code}_hq")  # type: ignore[union-attr]
+    claims.claim_approve(claim=claim, user=approver)
     claim.refresh_from_db()
-    claims.claim_pay(claim=claim, user=handler, amount=claim.payable, reference="DEMO-BANK-0001")
-    claims.claim_close(claim=claim, user=handler, reason="paid_in_full")
+    if claim.payable:
+        claims.claim_pay(claim=claim, user=handler, amount=claim.payable, reference=f"DEMO-BANK-{party.label}")
+        claims.claim_close(claim=claim, user=handler, reason="paid_in_full")
+    else:
+        claims.claim_close(claim=claim, user=handler, reason="no_loss")
+
+
+def _paid() -> Any:
+    """Both insurers' claims settled, paid and closed: the case is 已结案."""
+    case = _confirm(_quick_claim("paid", days_ago=6), "A", "B")
+    for party in case.parties.order_by("label"):
+        handler = User.objects.filter(claims_unit=party.claims_unit, role="insurer_staff").first()
+        if party.claims_unit is not None and handler is not None:
+            _paid_and_closed(party, handler)
     case.refresh_from_db()
     return case
 
@@ -195,7 +207,7 @@ PLAN = (
     ("confirming", lambda: _confirm(_quick_claim("confirming", days_ago=0), "A"), "A confirmed, B not yet"),
     ("agreed", lambda: _confirm(_quick_claim("agreed", days_ago=2), "A", "B"), "both confirmed: 协议书 made"),
     ("registered", _registered, "claims registered at both insurers; B's assessed"),
-    ("paid", _paid, "天陇's claim assessed, settled, approved, paid and closed"),
+    ("paid", _paid, "both insurers' claims assessed, settled, approved, paid and closed: 已结案"),
     ("police", _police, "someone was hurt: sent to the traffic police"),
 )
 

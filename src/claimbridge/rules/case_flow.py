@@ -5,8 +5,8 @@ disagree, goes to the police. That is all a case does: each insurer's claim for 
 closure) is its own aggregate with its own machine (`claim_flow`), so no state is written twice (issue 12).
 An action not allowed from the current state is refused with a reason in both languages; nothing changes.
 
-One state is derived (issue 13): once the case is agreed or with the police and every claim line registered on it is
-closed, the case is `concluded` (已结案); a claim reopened, or a new one registered, takes it back. Nobody takes these
+One state is derived (issue 13): once the case is agreed or with the police and every party served by a claims unit
+has a claim and all are closed, the case is `concluded` (已结案); a claim reopened takes it back. Nobody takes these
 moves by hand: the claim service asks `follow_claims` after each claim step and records the move.
 """
 
@@ -85,9 +85,12 @@ def available_actions(state: str) -> list[str]:
             if state in allowed_from and action not in DERIVED_ACTIONS]  # fmt: skip
 
 
-def follow_claims(state: str, claim_states: list[str], *, agreed: bool) -> str | None:
-    """The derived move the case makes after its claim lines changed (None: it stays). Concluded when it is past the
-    parties (agreed or the police's) and it has claim lines, all closed; back where it was when one is open again."""
+def follow_claims(state: str, claim_states: list[str | None], *, agreed: bool) -> str | None:
+    """The derived move the case makes after its claim lines changed (None: it stays). `claim_states` has one entry
+    per party served by a claims unit: its claim's state, or None while no claim is registered for it — one
+    company closing its claim never concludes a case on which another company still owes its part. Concluded when it
+    is past the parties (agreed or the police's) and every such party's claim is closed; back where it was when one
+    is open again."""
     all_closed = bool(claim_states) and all(claim == "closed" for claim in claim_states)
     if state in ACTIONS["claims_closed"][0] and all_closed:
         return "claims_closed"

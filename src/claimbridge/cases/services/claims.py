@@ -35,10 +35,12 @@ def _check(user: Any, party: CaseParty) -> None:
 
 
 def case_follow_claims(*, case: Case, user: Any) -> None:
-    """The case (locked by the caller) follows its claim lines: concluded (已结案) once every claim registered on it
-    is closed, back to agreed or the police's when one is open again — the case's own machine, recorded as any move
-    of it (issue 13)."""
-    states = list(Claim.objects.filter(party__case_id=case.pk).values_list("state", flat=True))
+    """The case (locked by the caller) follows its claim lines: concluded (已结案) once every party served by a claims
+    unit has a claim and all are closed, back to agreed or the police's when one is open again — the case's own
+    machine, recorded as any move of it (issue 13)."""
+    claims = dict(Claim.objects.filter(party__case_id=case.pk).values_list("party_id", "state"))
+    served = CaseParty.objects.filter(case_id=case.pk, claims_unit__isnull=False).values_list("pk", flat=True)
+    states: list[str | None] = [claims.get(pk) for pk in served]
     action = follow_claims(case.state, states, agreed=case.agreed_at is not None)
     if action is not None:
         case_advance(case=case, action=action, actor=user)

@@ -165,10 +165,29 @@ def test_the_case_concludes_when_its_claims_are_closed_and_reopens_with_them(agr
     assert agreed.state == "agreed"
 
 
+def _both_closed(case, users):
+    maiji, tianlong = users["maiji_unit1"], users["tianlong_unit1"]
+    claims.claim_close(claim=_paid(case, maiji), user=maiji, reason="paid_in_full")
+    b_claim = claims.claim_register(party=case.parties.get(label="B"), user=tianlong)
+    claims.claim_close(claim=b_claim, user=tianlong, reason="no_loss")
+
+
+def test_one_company_closing_its_claim_never_concludes_a_case_another_has_not_registered(agreed, users):
+    """Issue 13 (R1, R12): 天陇 closing A's claim closed the whole case (已结案：本案理赔全部结案) while 麦积's claim for
+    B was never registered, and the case left 麦积's deadline order. Every party a claims unit serves needs its claim
+    closed."""
+    maiji = users["maiji_unit1"]
+    claims.claim_close(claim=_paid(agreed, maiji), user=maiji, reason="paid_in_full")
+    agreed.refresh_from_db()
+    assert agreed.state == "agreed"
+    assert not agreed.events.filter(kind="state_changed", data__to="concluded").exists()
+    rows = selectors.inbox_for_user(user=users["tianlong_unit1"]).rows
+    assert [clock["name"] for case, clock in rows if case.pk == agreed.pk] == ["first_contact"]  # B's clock runs
+
+
 def test_the_case_page_says_concluded(agreed, users, client):
     maiji = users["maiji_unit1"]
-    claim = _paid(agreed, maiji)
-    claims.claim_close(claim=claim, user=maiji, reason="paid_in_full")
+    _both_closed(agreed, users)
     html = _signed_in(client, maiji).get(f"/cases/{agreed.number}/", secure=True).content.decode()
     assert "已结案" in html.split('data-testid="case-state"')[1][:200]
 
@@ -319,8 +338,7 @@ def test_only_a_handler_of_the_party_may_see_them(agreed, users, client, who):
 def test_the_timeline_says_what_happened_in_words(agreed, users, client):
     """Issue 13: the timeline said only 状态变更. Now: "B 方确认协议", "A 方理算 3,000.00 元", "A 方已立案" …"""
     maiji = users["maiji_unit1"]
-    claim = _paid(agreed, maiji)
-    claims.claim_close(claim=claim, user=maiji, reason="paid_in_full")
+    _both_closed(agreed, users)
     words = [event["words"] for event in selectors.timeline(case=agreed, user=maiji)]
     for said in ("驾驶人自助报案", "B 方确认协议", "已达成协议", "A 方已立案", "A 方定损：A 车 1,500.00 元、B 车 3,000.00 元",
                  "A 方理算 3,000.00 元", "A 方核赔通过 3,000.00 元", "A 方支付 3,000.00 元（流水号 BANK-001）",

@@ -69,3 +69,17 @@ def test_a_refused_move_passes_through_context_managers_as_itself():
     with pytest.raises(IllegalTransition) as refused, around():
         next_state("agreed", "report")
     assert (refused.value.state, refused.value.action) == ("agreed", "report")
+
+
+@pytest.mark.parametrize(
+    ("claims", "move"),
+    [(["closed", "closed"], "claims_closed"), (["closed", None], None), (["closed", "paid"], None), ([], None),
+     ([None], None), (["closed"], "claims_closed")],
+)  # fmt: skip
+def test_a_case_concludes_only_when_every_served_partys_claim_is_closed(claims, move):
+    """Issue 13: None is a party served by a claims unit whose claim is not registered yet: not closed."""
+    from claimbridge.rules.case_flow import follow_claims
+
+    assert follow_claims("agreed", claims, agreed=True) == move
+    back = follow_claims("concluded", claims, agreed=False)
+    assert back == (None if move else "claim_reopened_police")
