@@ -40,7 +40,7 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         form.locator("input[name=loss_B]").fill("3000")
         form.locator("button").click()
         page.locator("[data-testid=claim-A] [data-testid=claim-settle] button").click()
-        assert "3,000.00" in page.locator("[data-testid=claim-A] [data-testid=payable]").inner_text()
+        assert "3,100.00" in page.locator("[data-testid=claim-A] [data-testid=payable]").inner_text()
         page.locator("[data-testid=claim-A] [data-testid=claim-approve] button").click()
         pay = page.locator("[data-testid=claim-A] [data-testid=claim-pay]")
         pay.locator("input[name=reference]").fill("ICBC-20261125-0001")
@@ -50,7 +50,7 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         page.locator("[data-testid=claim-A] [data-testid=claim-close] button").click()
         assert "已结案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
         claim = Claim.objects.get(party=a)
-        assert (claim.state, claim.paid_amount, claim.close_reason) == ("closed", 3000, "paid_in_full")
+        assert (claim.state, claim.paid_amount, claim.close_reason) == ("closed", 3100, "paid_in_full")
         # The customer moved house: the claim goes to the company's unit in Tianshui, with the reason recorded (R1).
         page.locator("[data-testid=claim-A] [data-testid=handoff] summary").click()
         page.locator("#unit-A").select_option(index=0)

@@ -90,7 +90,7 @@ def test_a_handler_finds_a_case_by_plate_and_closes_its_claim_with_only_allowed_
             assert "close" not in _steps(panel)
             panel.locator("[data-testid=next-step] button").click()
         assert _primary(panel) == "pay"
-        assert "3,000.00" in panel.locator("[data-testid=payable]").inner_text()
+        assert "3,100.00" in panel.locator("[data-testid=payable]").inner_text()
         pay = panel.locator("[data-testid=next-step] [data-testid=claim-pay]")
         pay.locator("input[name=reference]").fill("ICBC-20261201-0001")
         pay.locator("button").click()
@@ -113,7 +113,7 @@ def test_a_handler_finds_a_case_by_plate_and_closes_its_claim_with_only_allowed_
         page.reload()
         assert "已结案" in page.locator("[data-testid=case-state]").inner_text()
         assert "已结案：本案理赔全部结案" in page.locator("[data-testid=timeline]").inner_text()
-        assert "A 方理算 3,000.00 元" in page.locator("[data-testid=timeline]").inner_text()
+        assert "A 方理算 3,100.00 元" in page.locator("[data-testid=timeline]").inner_text()
         page.screenshot(path=SHOTS / "desk-case-closed.png", full_page=True)
         page.goto(f"{live_server.url}/cases/")
         page.locator("[data-testid=state-counts] [data-state=concluded]").click()

@@ -97,14 +97,14 @@ def test_a_driver_closes_the_browser_proves_the_phone_again_and_follows_the_clai
         page.locator(f"[data-testid='my-case-{case.number}']").click()
         page.wait_for_url(f"**/me/{case.number}/")
         progress = page.locator("[data-testid=claim-progress]").inner_text()
-        for shown in ("已立案", "已理算", "已核赔", "已支付", "3,000.00 元"):
+        for shown in ("已立案", "已理算", "已核赔", "已支付", "3,100.00 元"):
             assert shown in progress, shown
         unit = case.parties.get(label="A").claims_unit
         assert unit.name in progress
         assert page.locator("[data-testid=unit-phone]").get_attribute("href") == f"tel:{unit.phone}"
         notices = page.locator("[data-testid=notices]").inner_text()
         assert "通知记录" in notices
-        for said in ("对方驾驶人已加入", "协议书已生成", "立案", "支付赔款 3,000.00 元"):
+        for said in ("对方驾驶人已加入", "协议书已生成", "立案", "赔款支付 3,100.00 元"):
             assert said in notices, said
         assert "已发送" in notices
         mine = page.locator("[data-testid=my-case]").inner_text()
@@ -119,7 +119,7 @@ def test_a_driver_closes_the_browser_proves_the_phone_again_and_follows_the_clai
         page.wait_for_load_state()
         progress = page.locator("[data-testid=claim-progress]").inner_text()
         assert "paid" in progress
-        assert "3,000.00 yuan" in progress
+        assert "3,100.00 yuan" in progress
         assert _fits(page)
         page.screenshot(path=screenshot_dir / "en-phone-my-case-paid.png", full_page=True)
     finally:

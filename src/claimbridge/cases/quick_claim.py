@@ -186,7 +186,11 @@ def settlement_document(claim: Claim) -> dict[str, Any]:
             "own_damage": any(p["type"] == "own_damage" for p in cover),
             "losses": {"vehicle": claim.losses.get(party.label, "0")},
         })  # fmt: skip
-    return {"accident_date": accident_day(case).isoformat(), "vehicles": vehicles}
+    # 无责代赔 (交强险财产损失无责赔付简化处理机制): the liable party's insurer pays the no-fault party's 100 yuan on its
+    # behalf where nobody was hurt — the drivers' answer, as given; unanswered is taken as possibly hurt (no proxy).
+    # The kernel checks the rest (liability determined, every vehicle under 交强险).
+    nobody_hurt = case.facts.get("casualties") is False
+    return {"accident_date": accident_day(case).isoformat(), "vehicles": vehicles, "no_fault_proxy": nobody_hurt}
 
 
 # --- the conditions as the driver reads them (issue 13): met, to answer, or known to fail -------------------------

@@ -41,12 +41,12 @@ def test_a_claim_is_registered_assessed_settled_approved_paid_once_and_closed(ag
     claims.claim_assess(claim=claim, user=maiji, losses={"A": Decimal("1500"), "B": Decimal("3000")})
     assert claim.liability == {"A": "full", "B": "none"}  # as the parties agreed
     claims.claim_settle(claim=claim, user=maiji)
-    assert claim.payable == Decimal("3000.00")  # 2,000 交强险 property + 1,000 commercial third party
+    assert claim.payable == Decimal("3100.00")  # B: 2,000 交强险 property + 1,000 commercial; A: 100 无责代赔 for B
     assert claim.settlement["explanation"]
     claims.claim_approve(claim=claim, user=maiji)  # within the unit's 5,000
-    claims.claim_pay(claim=claim, user=maiji, amount=Decimal("3000"), reference="BANK-001")
-    again = claims.claim_pay(claim=claim, user=maiji, amount=Decimal("3000"), reference="BANK-001")
-    assert (again.state, again.paid_amount) == ("paid", Decimal("3000"))  # a retried payment records nothing new
+    claims.claim_pay(claim=claim, user=maiji, amount=Decimal("3100"), reference="BANK-001")
+    again = claims.claim_pay(claim=claim, user=maiji, amount=Decimal("3100"), reference="BANK-001")
+    assert (again.state, again.paid_amount) == ("paid", Decimal("3100"))  # a retried payment records nothing new
     assert agreed.events.filter(kind="claim_pay").count() == 1
     claims.claim_close(claim=claim, user=maiji, reason="paid_in_full")
     assert claim.state == "closed"
@@ -186,3 +186,34 @@ def test_closing_as_paid_in_full_before_paying_says_why(agreed, users):
     assert (refused.value.code, refused.value.field) == ("not_paid", "reason")
     claims.claim_close(claim=claim, user=unit, reason="withdrawn")
     assert claim.state == "closed"
+
+
+def test_the_no_fault_insurer_pays_nothing_when_the_liable_insurer_pays_on_its_behalf(agreed, users):
+    """Walk finding 15 (domain facts §2.5, 交强险财产损失无责赔付简化处理机制): where nobody was hurt, the liable party's
+    insurer pays the no-fault party's 100 yuan on its behalf (无责代赔): the no-fault insurer owes nothing and its
+    claim closes as such."""
+    b = agreed.parties.get(label="B")
+    tianlong = handler_of(b, users)
+    claim = claims.claim_register(party=b, user=tianlong)
+    claims.claim_assess(claim=claim, user=tianlong, losses={"A": Decimal("1500"), "B": Decimal("3000")})
+    claims.claim_settle(claim=claim, user=tianlong)
+    assert claim.payable == Decimal("0")
+    claims.claim_approve(claim=claim, user=tianlong)
+    claims.claim_close(claim=claim, user=tianlong, reason="paid_by_liable_insurer")
+    assert (claim.state, claim.close_reason) == ("closed", "paid_by_liable_insurer")
+
+
+@pytest.mark.parametrize(("casualties", "proxy"), [(False, True), (True, False), (None, False)])
+def test_the_no_fault_proxy_follows_the_drivers_answer_about_injuries(users, casualties, proxy):
+    """The kernel sees the fact: 无责代赔 only where the drivers said nobody was hurt; unanswered is not "no"."""
+    from tests.factories import FACTS, two_party_case
+
+    from claimbridge.cases.models import Claim
+    from claimbridge.cases.quick_claim import settlement_document
+
+    facts = {name: value for name, value in FACTS.items() if name != "casualties"}
+    if casualties is not None:
+        facts["casualties"] = casualties
+    case = two_party_case(facts=facts)
+    claim = Claim(party=case.parties.get(label="B"), liability={"A": "full", "B": "none"}, losses={"A": "1500"})
+    assert settlement_document(claim)["no_fault_proxy"] is proxy

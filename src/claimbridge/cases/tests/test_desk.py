@@ -28,7 +28,8 @@ def _signed_in(client, user):
 
 
 def _paid(case, user):
-    """A's claim registered, contacted, assessed, settled, approved and paid (3,000.00)."""
+    """A's claim registered, contacted, assessed, settled, approved and paid (3,100.00: B's 3,000 and, 无责代赔, A's
+    own 100 on B's behalf)."""
     a = case.parties.get(label="A")
     claim = claims.claim_register(party=a, user=user)
     claims.claim_contact(claim=claim, user=user)
@@ -341,12 +342,12 @@ def test_the_timeline_says_what_happened_in_words(agreed, users, client):
     _both_closed(agreed, users)
     words = [event["words"] for event in selectors.timeline(case=agreed, user=maiji)]
     for said in ("驾驶人自助报案", "B 方确认协议", "已达成协议", "A 方已立案", "A 方定损：A 车 1,500.00 元、B 车 3,000.00 元",
-                 "A 方理算 3,000.00 元", "A 方核赔通过 3,000.00 元", "A 方支付 3,000.00 元（流水号 BANK-001）",
+                 "A 方理算 3,100.00 元", "A 方核赔通过 3,100.00 元", "A 方支付 3,100.00 元（流水号 BANK-001）",
                  "A 方结案：已足额赔付", "已结案：本案理赔全部结案"):  # fmt: skip
         assert said in words, said
     assert "状态变更" not in words
     html = _signed_in(client, maiji).get(f"/cases/{agreed.number}/", secure=True).content.decode()
-    assert "A 方理算 3,000.00 元" in html
+    assert "A 方理算 3,100.00 元" in html
 
 
 def test_b8_the_timeline_keeps_another_companys_claim_to_itself(agreed, users):
@@ -357,5 +358,6 @@ def test_b8_the_timeline_keeps_another_companys_claim_to_itself(agreed, users):
     words = " ".join(event["words"] for event in selectors.timeline(case=agreed, user=users["tianlong_unit1"]))
     assert "B 方确认协议" in words
     assert "3,000.00" not in words
+    assert "3,100.00" not in words
     assert "理算" not in words
     assert "BANK-001" not in words

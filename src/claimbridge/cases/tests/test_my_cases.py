@@ -128,7 +128,7 @@ def test_the_driver_follows_the_claim_with_amounts_and_the_unit_to_call_personal
     prove(client, PHONE_A)
     page = client.get(f"/me/{case.number}/", secure=True).content.decode()
     unit = case.parties.get(label="A").claims_unit
-    for shown in ("已立案", "已理算", "已核赔", "已支付", "3,000.00", unit.name, unit.phone, "张*", "137****5555"):
+    for shown in ("已立案", "已理算", "已核赔", "已支付", "3,100.00", unit.name, unit.phone, "张*", "137****5555"):
         assert shown in page, shown
     for hidden in (A_DETAILS["driver_name"], A_DETAILS["driver_licence"], PHONE_A, B_DETAILS["driver_name"],
                    B_DETAILS["plate"], PHONE_B):  # fmt: skip
@@ -174,7 +174,7 @@ def test_the_moments_that_matter_are_texted_to_the_other_driver_and_listed_on_th
              for label in "AB"}  # fmt: skip
     assert kinds == {"A": ["agreed", "paid", "registered"], "B": ["agreed", "confirmed"]}
     assert set(DriverNotice.objects.values_list("status", flat=True)) == {"sent"}
-    assert any(to == PHONE_A and "3,000.00" in text for to, text in MemorySmsBackend.outbox)
+    assert any(to == PHONE_A and "3,100.00" in text for to, text in MemorySmsBackend.outbox)
     for _to, text in MemorySmsBackend.outbox:
         assert A_DETAILS["driver_name"] not in text
         assert B_DETAILS["driver_name"] not in text
