@@ -53,7 +53,10 @@ class Adjuster(models.Model):
         constraints = [  # one person, one live entry in the whole register (a move leaves the old one first)
             models.UniqueConstraint(
                 fields=["id_index"], condition=models.Q(status__in=LIVE_STATUSES), name="one_live_entry_per_person"
-            )
+            ),
+            models.UniqueConstraint(  # one login shows one person's work card (R8)
+                fields=["account"], condition=models.Q(status__in=LIVE_STATUSES), name="one_live_entry_per_account"
+            ),
         ]
 
     def __str__(self) -> str:

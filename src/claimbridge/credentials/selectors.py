@@ -38,12 +38,16 @@ def report_get_for_user(*, user: Any, pk: int) -> Any:
 
 
 def adjuster_accounts_for_user(*, user: Any) -> QuerySet[Any]:
-    """The company's adjuster logins in the user's scope: those a register entry may be linked to (R8)."""
+    """The company's adjuster logins in the user's scope that no live register entry holds yet: those a new entry may
+    be linked to (R8: one login shows one person's card)."""
     from claimbridge.accounts.models import User
 
     if getattr(user, "role", None) != Role.INSURER_STAFF or not user.insurer_id:
         return User.objects.none()
-    accounts = User.objects.filter(role=Role.ADJUSTER, insurer_id=user.insurer_id, is_active=True)
+    from claimbridge.credentials.models import LIVE_STATUSES, Adjuster
+
+    taken = Adjuster.objects.filter(account__isnull=False, status__in=LIVE_STATUSES).values("account_id")
+    accounts = User.objects.filter(role=Role.ADJUSTER, insurer_id=user.insurer_id, is_active=True).exclude(pk__in=taken)
     return scope_for(user).filter_users(accounts).order_by("username")
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from claimbridge.core.errors import AppError
 from claimbridge.credentials import services
 from claimbridge.credentials.models import Adjuster
-from claimbridge.credentials.tests.conftest import DETAILS
+from claimbridge.credentials.tests.conftest import DETAILS, OTHER_ID_NUMBER
 
 
 @pytest.fixture
@@ -174,3 +174,25 @@ def test_issue_12_r8_the_stops_page_says_when_the_adjuster_holds_no_credential(u
         'data-testid="no-credential"'
         not in client_for("tianlong_adj1").get("/credentials/stops/", secure=True).content.decode()
     )
+
+
+def test_r8_a_login_that_already_holds_a_credential_cannot_be_linked_to_another_person(users, credentialed):
+    """Walk finding 19: the company linked a new applicant to tianlong_adj1, which already held a credential; once
+    approved, that login's work card showed the new person while the old credential still verified. One login, one
+    live entry: the picker leaves it out, the service refuses it, the database holds the line."""
+    from django.db import IntegrityError, transaction
+
+    from claimbridge.credentials.selectors import adjuster_accounts_for_user
+
+    holder = credentialed("tianlong_adj1")
+    company = users["tianlong_hq"]
+    assert "tianlong_adj1" not in set(adjuster_accounts_for_user(user=company).values_list("username", flat=True))
+    with pytest.raises(AppError) as refused:
+        services.adjuster_submit(user=company, full_name="王建国", id_number=OTHER_ID_NUMBER, phone="13800003333",
+                                 city_code="621200", details=dict(DETAILS), account="tianlong_adj1")  # fmt: skip
+    assert (refused.value.code, refused.value.field) == ("account_taken", "account")
+    assert Adjuster.objects.filter(account=holder.account).count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Adjuster.objects.filter(pk=services.adjuster_submit(
+            user=company, full_name="王建国", id_number=OTHER_ID_NUMBER, phone="13800003333", city_code="621200",
+            details=dict(DETAILS)).pk).update(account=holder.account)  # fmt: skip
