@@ -376,8 +376,8 @@ def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, ci
             register_event(adjuster=entry, kind=RegisterEvent.Kind.SUBMITTED, actor=user)
             return entry
     except IntegrityError:  # the same person (or login) submitted at the same moment by another form: one entry stands
-        account = results["account"]
-        if account is not None and Adjuster.objects.filter(account=account, status__in=LIVE_STATUSES).exists():
+        linked = results["account"]
+        if linked is not None and Adjuster.objects.filter(account=linked, status__in=LIVE_STATUSES).exists():
             raise invalid("account_taken", "该账号已关联登记册中的另一名查勘员（已报送或已持证）：一个账号只能对应一人",
                           "this account already belongs to another adjuster in the register (submitted or "
                           "credentialed): one account, one person", "account") from None  # fmt: skip
