@@ -20,7 +20,7 @@ $(BIN)/claimbridge: pyproject.toml
 # alongside the server (claimbridge serve): policy loads and photo checks are processed; Ctrl-C stops both.
 HOST ?= 127.0.0.1
 PORT ?= 8000
-RUN_ENV := DEBUG=1 COUNTY_BOUNDARIES_FILE=$${COUNTY_BOUNDARIES_FILE:-tests/data/gansu_longnan_tianshui_counties.geojson}
+RUN_ENV := DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} COUNTY_BOUNDARIES_FILE=$${COUNTY_BOUNDARIES_FILE:-tests/data/gansu_longnan_tianshui_counties.geojson}
 run: $(BIN)/claimbridge
 	mkdir -p var
 	$(RUN_ENV) $(BIN)/claimbridge migrate --no-input

@@ -106,6 +106,9 @@ def case_view(*, user: Any, case: Case, parties: list[Any] | None = None) -> dic
 
 INBOX_SORTS = ("deadline", "newest")  # the first is the default: what is due soonest first, overdue at the top
 _CASE_NUMBER = re.compile(r"[0-9-]{4,24}")
+_PLATE_TAIL = re.compile(
+    r"[A-Z][A-Z0-9]{5,6}"
+)  # a plate after its province character: the authority letter, the serial
 
 
 def inbox_search_q(*, q: str) -> tuple[Q, Q] | None:
@@ -114,7 +117,7 @@ def inbox_search_q(*, q: str) -> tuple[Q, Q] | None:
     the mobile and the name through their blind indexes, never by decrypting (decision 0004)."""
     from claimbridge.core.crypto import blind_index, name_blind_index
     from claimbridge.core.phone_verification import normalise_mobile
-    from claimbridge.rules.identifiers import check_plate
+    from claimbridge.rules.identifiers import check_plate, normalize_plate
 
     text = "".join(unicodedata.normalize("NFKC", q).split())[:40]
     if not text:
@@ -124,6 +127,8 @@ def inbox_search_q(*, q: str) -> tuple[Q, Q] | None:
     plate = check_plate(text)
     if plate.valid:
         on_party |= Q(parties__plate=plate.normalized)
+    elif _PLATE_TAIL.fullmatch(tail := normalize_plate(text)):  # typed without the province: "K12345", "e6789a"
+        on_party |= Q(parties__plate__endswith=tail)
     with contextlib.suppress(AppError):  # not a mobile number
         on_party |= Q(parties__phone_index=blind_index(normalise_mobile(text), purpose="phone"))
     return on_case, on_party

@@ -16,6 +16,11 @@ from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.web.access import roles_required
 
 
+# The pages of a day's work, offered as buttons on a signed-in user's home (those of the menu this user has).
+WORK_PAGES = ("case-inbox", "adjusters", "work-card", "service-stops", "evidence-files", "evidence-reuse",
+              "policy-loads", "reports")  # fmt: skip
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"statistics": organisation_selectors.network_statistics()}
@@ -26,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             overviews=organisation_selectors.insurer_overview_list_for_user(user=request.user),
             claims_units=organisation_selectors.claims_unit_list_for_user(user=request.user),
             committee=organisation_selectors.committee_for_user(user=request.user),
+            work_pages=WORK_PAGES,
         )
     return render(request, "web/home.html", context)
 

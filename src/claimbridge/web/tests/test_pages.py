@@ -98,3 +98,16 @@ def test_an_adjuster_finds_the_work_card_in_the_menu(client, users):
     assert 'href="/credentials/card/"' in html
     client.force_login(users["maiji_unit1"])
     assert 'href="/credentials/card/"' not in client.get("/", secure=True).content.decode()
+
+
+def test_the_home_page_starts_a_report_and_a_handler_finds_the_inbox(client, users):
+    """Walk finding 4: the home page had no 报案 button (the 快处易赔 card linked nowhere); a handler's home had no
+    way to the cases. Now the report is the first button for the public, and staff see their day's pages."""
+    html = client.get("/", secure=True).content.decode()
+    assert (
+        'data-testid="home-report" href="/cases/start/"' in html
+        or 'href="/cases/start/" data-testid="home-report"' in html
+    )
+    client.force_login(users["tianlong_unit1"])
+    work = client.get("/", secure=True).content.decode().split('data-testid="home-work"')[1].split("</section>")[0]
+    assert 'href="/cases/"' in work
