@@ -15,7 +15,6 @@ from claimbridge.core.errors import AppError, forbidden, not_found, server_error
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.web.access import roles_required
 
-
 # The pages of a day's work, offered as buttons on a signed-in user's home (those of the menu this user has).
 WORK_PAGES = ("case-inbox", "adjusters", "work-card", "service-stops", "evidence-files", "evidence-reuse",
               "policy-loads", "reports")  # fmt: skip
