@@ -224,8 +224,8 @@ def timeline(*, case: Case, user: Any = None) -> list[dict[str, Any]]:
 def _actor_label(actor: Any, known: set[int]) -> str:
     if actor is None:
         return ""
-    if actor.pk in known:
-        return str(actor.username)
+    if actor.pk in known:  # a colleague the reader's directory lists: by name, as people say it (not the login)
+        return str(actor.get_full_name() or actor.username)
     if actor.insurer_id:
         insurer = reference.insurers_by_id().get(actor.insurer_id)
         name = insurer.display_short_name if insurer else ""
