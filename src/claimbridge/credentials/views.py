@@ -163,13 +163,16 @@ def adjuster_list(request: HttpRequest) -> HttpResponse:
     from claimbridge.core.masking import mask_id_number, mask_name
 
     waiting = {"submitted": 0, "needs_correction": 1}  # what waits for a decision first, newest first within
-    adjusters = sorted(
-        selectors.adjuster_list_for_user(user=request.user)[:300], key=lambda a: waiting.get(a.status, 2)
-    )
+    listed = selectors.adjuster_list_for_user(user=request.user)
+    to_review = listed.filter(status="submitted").count()
+    only_waiting = request.GET.get("status") == "submitted"
+    adjusters = sorted((listed.filter(status="submitted") if only_waiting else listed)[:300],
+                       key=lambda a: waiting.get(a.status, 2))  # fmt: skip
     rows = [{"adjuster": adjuster, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
              "credential": next((c.number for c in adjuster.credentials.all() if c.revoked_at is None), "")}
             for adjuster in adjusters]  # fmt: skip
-    context = {"rows": rows, "can_submit": scope_for(request.user).may_submit_adjusters()}
+    context = {"rows": rows, "can_submit": scope_for(request.user).may_submit_adjusters(), "to_review": to_review,
+               "only_waiting": only_waiting}  # fmt: skip
     return render(request, "credentials/list.html", context)
 
 
@@ -261,7 +264,7 @@ def adjuster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _visible(request, pk))
 
 
-def _act(request: HttpRequest, pk: int, operation: str, action: Callable[[Any], int]) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, operation: str, action: Callable[[Any], int], done: str = "") -> HttpResponse:
     """A review or a staff change from the detail page: seen first (404), then the service decides (403, 409,
     422, shown next to the field on the page); done, it leads to the entry (the new one after a move)."""
     adjuster = _visible(request, pk)
@@ -271,7 +274,7 @@ def _act(request: HttpRequest, pk: int, operation: str, action: Callable[[Any], 
         if refused.status == 403:
             raise PermissionDenied from None
         return _detail(request, adjuster, status=refused.status, errors={refused.field or "form": refused.message})
-    messages.success(request, gettext("Saved."))
+    messages.success(request, done or gettext("Saved."))
     return redirect("adjuster", pk=answer["id"])
 
 
@@ -283,7 +286,10 @@ def adjuster_review(request: HttpRequest, pk: int) -> HttpResponse:
                                  note=request.POST.get("note", ""))  # fmt: skip
         return int(adjuster.pk)
 
-    return _act(request, pk, "adjusters.review", review)
+    said = {"approve": gettext("Approved: the credential is issued and shown below."),
+            "correct": gettext("Sent back to the company for corrections."),
+            "reject": gettext("Rejected.")}  # fmt: skip
+    return _act(request, pk, "adjusters.review", review, done=said.get(request.POST.get("decision", ""), ""))
 
 
 @roles_required(frozenset({Role.INSURER_STAFF}))

@@ -269,3 +269,14 @@ def test_issue_13_held_photos_older_than_their_tokens_are_swept(users, monkeypat
     assert portraits.pending_sweep() >= 1
     with pytest.raises(AppError):
         services.pending_portrait(user=users["tianlong_hq"], token=token)
+
+
+def test_the_reviewer_filters_what_waits_and_is_told_what_the_decision_did(users, submitted, client):
+    """Walk finding 20: no 待审核 filter, and approving said only 已保存."""
+    client.force_login(users["ln_assoc"])
+    listing = client.get("/credentials/", {"status": "submitted"}, secure=True).content.decode()
+    assert "待审核（1）" in listing
+    assert listing.count('data-testid="adjuster-row"') == 1
+    answer = client.post(f"/credentials/{submitted.pk}/review/", {"decision": "approve"}, secure=True, follow=True)
+    assert "已批准：工作证已签发" in answer.content.decode()
+    assert "待审核（0）" in client.get("/credentials/", secure=True).content.decode()
