@@ -139,7 +139,7 @@ def test_r7_r13_an_adjuster_records_a_stop_on_the_phone_and_the_customer_rates_i
     page = adjuster.new_page()
     try:
         log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
-        page.get_by_role("link", name="我的服务记录").click()
+        page.locator("nav.nav").get_by_role("link", name="我的服务记录").click()
         page.locator("#id_county").select_option("621202")
         page.get_by_label("现场拍照").check()
         page.get_by_role("button", name="保存记录").click()
@@ -194,7 +194,7 @@ def test_r15_the_association_reads_and_downloads_the_monthly_feedback(
     page = context.new_page()
     try:
         log_in(page, live_server.url, "ln_assoc", demo_password, "zh-hans")
-        page.get_by_role("link", name="月度服务反馈").click()
+        page.locator("nav.nav").get_by_role("link", name="月度服务反馈").click()
         row = page.locator("[data-testid=report]").filter(has_text="天陇财险").first
         assert "1" in row.locator("td.num").first.inner_text()
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-monthly-feedback.png", full_page=True)
@@ -356,7 +356,7 @@ def test_issue_13_r8_my_work_card_on_the_phone_and_the_card_checked_by_its_typed
     page = adjuster.new_page()
     try:
         log_in(page, live_server.url, "tianlong_adj1", demo_password, "zh-hans")
-        page.get_by_role("link", name="我的服务记录").click()
+        page.locator("nav.nav").get_by_role("link", name="我的服务记录").click()
         page.locator("[data-testid=work-card-link]").click()
         card = page.locator("[data-testid=work-card]")
         card.wait_for()

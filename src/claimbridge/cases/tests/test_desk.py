@@ -360,7 +360,8 @@ def test_the_timeline_says_what_happened_in_words(agreed, users, client):
     assert "状态变更" not in words
     actors = {event["actor"] for event in selectors.timeline(case=agreed, user=maiji) if event["kind"] == "claim_pay"}
     assert actors == {maiji.get_full_name()}  # a colleague by name, not by login (walk finding 18)
-    assert maiji.get_full_name() and maiji.username not in actors
+    assert maiji.get_full_name()
+    assert maiji.username not in actors
     html = _signed_in(client, maiji).get(f"/cases/{agreed.number}/", secure=True).content.decode()
     assert "A 方理算 3,100.00 元" in html
 
