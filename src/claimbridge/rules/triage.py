@@ -39,6 +39,10 @@ ACTIONS: dict[str, Text] = {
         "Direct to the quick-claims centre, the traffic police, a loss-assessment point or a 4S shop",
     ),
     "back_office_follow_up": Text("后台登记案件并全程跟踪", "The back office registers the case and follows it up"),
+    "claim_followed_online": Text(
+        "协议书已送达双方保险公司，无需前往网点；理赔进度可在“我的案件”中查看",
+        "The agreement has reached both insurers: no need to visit an office. Follow your claim under My cases",
+    ),
     "claim_from_liable_insurer": Text(
         "您无责任：由对方（责任方）的保险公司赔付您的损失，协议书已送达双方保险公司，无需报警",
         "You are not liable: the other (liable) party's insurer pays your loss. The agreement has reached both "
@@ -53,7 +57,8 @@ ROUTE_ACTIONS = {
 }
 # Once the parties have signed a quick-claim agreement on the platform (道路交通事故处理程序规定 第十九条 to 第二十一条)
 # the police are not needed: the not-liable party is told whose insurer pays instead of being told to call 122.
-AGREED_ROUTE_ACTIONS = ROUTE_ACTIONS | {"refer_liable_party": ("claim_from_liable_insurer",)}
+AGREED_ROUTE_ACTIONS = ROUTE_ACTIONS | {"refer_liable_party": ("claim_from_liable_insurer",),
+                                        "online_one_stop": ("move_to_safety", "claim_followed_online")}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ def test_r14_3_after_a_signed_quick_claim_agreement_the_not_liable_driver_is_not
     assert decision["route"] == "refer_liable_party"
     assert [a["code"] for a in decision["actions"]] == ["claim_from_liable_insurer"]
     assert "无需报警" in decision["actions"][0]["zh"]
-    assert [a["code"] for a in route(agreed=True)["actions"]] == ["move_to_safety", "online_claim"]
+    assert [a["code"] for a in route(agreed=True)["actions"]] == ["move_to_safety", "claim_followed_online"]
     offline = route(own_customer="B", agreed=True, facts_disputed=True)
     assert "call_police" in [a["code"] for a in offline["actions"]]  # disputed: the police still, agreement or not
     unfit = route(own_customer="B", agreed=True, quick_claim_eligible=False)
