@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from claimbridge.cases.models import Case, CaseParty
 from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, VehicleType, Weather
 from claimbridge.rules.circumstances import catalogue_on
+from claimbridge.rules.common import LIABILITY_NAMES_ZH
 from claimbridge.rules.identifiers import code_as_typed as typed_code
 from claimbridge.rules.identifiers import readable_code
 
 FONT = "STSong-Light"
-GRADE_ZH = {"full": "全部责任", "equal": "同等责任", "none": "无责任", "undetermined": "未确定"}
 
 
 def verification_code(digest: str) -> str:
@@ -105,7 +105,7 @@ def agreement_pdf(*, case: Case, parties: list[CaseParty], liability: dict[str, 
                     ["保险凭证号（交强险）", party.ctpl_policy_number or "—"],
                     ["碰撞部位", _label(CollisionPart, party.collision_part)],
                     ["事故情形", circumstances or "无"],
-                    ["当事人的责任", GRADE_ZH.get(liability.get(party.label, ""), "—")],
+                    ["当事人的责任", LIABILITY_NAMES_ZH.get(liability.get(party.label, ""), "—")],
                     ["确认", f"{party.confirmed_name}，{_local(party.confirmed_at)}，已勾选同意"],
                 ], [42 * mm, 128 * mm]),
                 Spacer(1, 4 * mm),

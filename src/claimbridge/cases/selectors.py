@@ -527,6 +527,18 @@ def agreement_check(*, number: str, code: str) -> Case | None:
     return case
 
 
+def agreement_summary(case: Case) -> dict[str, Any]:
+    """What a genuine 协议书 says, for the holder of its number and code to compare with the paper: when and where,
+    each party's plate and liability, and the PDF's SHA-256 (names and ID numbers are on the paper, not here)."""
+    from claimbridge.rules.common import LIABILITY_NAMES
+
+    made = case.events.filter(kind="agreement_made").order_by("-sequence").values_list("data", flat=True).first() or {}
+    liability = made.get("liability", {}) if isinstance(made, dict) else {}
+    parties = [{"label": p.label, "plate": p.plate, "liability": LIABILITY_NAMES.get(liability.get(p.label, ""))}
+               for p in case.parties.order_by("label")]  # fmt: skip
+    return {"accident_at": case.accident_at, "county": case.county, "parties": parties, "sha256": case.agreement_sha256}
+
+
 def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The counties of the two cities, grouped by city, for a form's choice of county."""
     from claimbridge.organisations import selectors as organisation_selectors

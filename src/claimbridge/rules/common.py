@@ -23,8 +23,6 @@ LIABILITY_RATIOS: dict[str, Decimal] = {
     "secondary": Decimal("0.3"),
     "none": Decimal(0),
 }
-LIABILITY_NAMES_ZH = {"full": "全部责任", "primary": "主要责任", "equal": "同等责任", "secondary": "次要责任",
-                      "none": "无责任", "undetermined": "责任未定"}  # fmt: skip
 
 
 class Text(NamedTuple):
@@ -35,6 +33,15 @@ class Text(NamedTuple):
 
     def as_dict(self) -> dict[str, str]:
         return {"zh": self.zh, "en": self.en}
+
+
+# The grades of liability by name, in both languages: the one list every page, document and message reads.
+LIABILITY_NAMES: dict[str, Text] = {
+    "full": Text("全部责任", "fully liable"), "primary": Text("主要责任", "mainly liable"),
+    "equal": Text("同等责任", "equally liable"), "secondary": Text("次要责任", "partly liable"),
+    "none": Text("无责任", "not liable"), "undetermined": Text("责任未定", "liability not determined"),
+}  # fmt: skip
+LIABILITY_NAMES_ZH = {grade: name.zh for grade, name in LIABILITY_NAMES.items()}
 
 
 class RuleInputError(ValueError):

@@ -253,6 +253,10 @@ def test_an_agreement_code_is_found_however_it_is_typed_from_paper(db, client):
         assert code_as_typed(typed) == case.agreement_code
         page = client.get("/cases/agreement/verify/", {"number": case.number, "code": typed}, secure=True)
         assert page.context["genuine"] is True
+    summary = page.content.decode().split('data-testid="verify-summary"')[1].split("</dl>")[0]
+    for shown in ("甘E6789A", "甘K12345", "全部责任", "无责任", case.agreement_sha256, "武都区"):
+        assert shown in summary, shown
+    assert "张三" not in page.content.decode()  # names stay on the paper
     wrong = case.agreement_code[:-1] + ("A" if case.agreement_code[-1] != "A" else "C")
     page = client.get("/cases/agreement/verify/", {"number": case.number, "code": wrong}, secure=True)
     assert page.context["genuine"] is False

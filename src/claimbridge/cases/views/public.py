@@ -21,4 +21,5 @@ def agreement_verify(request: HttpRequest) -> HttpResponse:
     if number and code:
         found = selectors.agreement_check(number=number, code=code)
         context["genuine"], context["found"] = found is not None, found
+        context["summary"] = selectors.agreement_summary(found) if found is not None else None
     return render(request, "cases/agreement_verify.html", context)
