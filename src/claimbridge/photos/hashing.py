@@ -52,6 +52,43 @@ def variant_hashes(image: Image.Image) -> tuple[int, ...]:
     return (canonical, *(value for value in views if value != canonical))
 
 
+# Issue 14: the candidate stage of two (verify.py is the second). Crops of up to 15 % and rotations up to 15° moved
+# variants further than the 22 views allow, so the index holds each picture's canonical hash and the hashes of five
+# 85 % crops of it (centre and corners), and a query adds crops and rotations up to 16° of itself; the candidate
+# radius is wide (CANDIDATE_DISTANCE), since verification, not the hash, decides.
+CROP_FRACTION = 0.85
+CROP_ORIGINS = ((0.075, 0.075), (0.0, 0.0), (0.15, 0.0), (0.0, 0.15), (0.15, 0.15))
+QUERY_ROTATIONS = tuple(range(-16, 17, 2))
+CANDIDATE_DISTANCE = 21
+
+
+def _crops(image: Image.Image) -> list[Image.Image]:
+    width, height = image.size
+    return [
+        image.crop((round(x * width), round(y * height), round((x + CROP_FRACTION) * width),
+                    round((y + CROP_FRACTION) * height)))
+        for x, y in CROP_ORIGINS
+    ]  # fmt: skip
+
+
+def crop_hashes(image: Image.Image) -> tuple[int, ...]:
+    """The canonical hashes of the five 85 % crops: stored in the index beside the picture's own."""
+    return tuple(canonical_hash(crop) for crop in _crops(image))
+
+
+def query_hashes(image: Image.Image) -> tuple[int, ...]:
+    """Every view a query asks the index with: as it is and mirrored, rotated by up to 16°, and cropped."""
+    grey = _grey(image)
+    views: list[int] = []
+    for mirrored in (False, True):
+        base = ImageOps.mirror(grey) if mirrored else grey
+        for angle in QUERY_ROTATIONS:
+            view = base if angle == 0 else base.rotate(angle, resample=Image.Resampling.BILINEAR)
+            views.append(_dhash(_central(view)))
+        views.extend(crop_hashes(ImageOps.mirror(image) if mirrored else image))
+    return tuple(dict.fromkeys(views))
+
+
 def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 

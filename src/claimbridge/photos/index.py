@@ -8,6 +8,7 @@ whose full distance is within r. New hashes go to a small side list searched dir
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
@@ -91,6 +92,33 @@ class HashIndex:
             if distance <= radius:
                 found.append((identifier, distance))
         return sorted(found, key=lambda pair: (pair[1], pair[0]))
+
+
+def nearest(
+    stored: npt.NDArray[np.uint64], owners: npt.NDArray[np.int64], views: Sequence[int], radius: int, limit: int
+) -> list[tuple[int, int]]:
+    """(owner, distance) of the `limit` nearest owners within `radius` bits of any view, nearest first.
+
+    A wide radius is answered by one vectorised pass per view over all stored hashes (about a millisecond per view
+    and million hashes on one core), which beats multi-index hashing once the radius passes about 10 bits. An owner
+    may hold several stored hashes (a picture and its crops); its distance is the smallest."""
+    if not len(stored) or not views:
+        return []
+    best = np.full(len(stored), 255, dtype=np.uint8)
+    for view in views:
+        np.minimum(best, np.bitwise_count(stored ^ np.uint64(view)), out=best)
+    near = np.flatnonzero(best <= radius)
+    if not len(near):
+        return []
+    order = near[np.lexsort((owners[near], best[near]))]
+    found: dict[int, int] = {}
+    for position in order.tolist():
+        owner = int(owners[position])
+        if owner not in found:
+            found[owner] = int(best[position])
+            if len(found) >= limit:
+                break
+    return list(found.items())
 
 
 def brute_force_search(hashes: list[int], ids: list[int], value: int, radius: int) -> list[tuple[int, int]]:
