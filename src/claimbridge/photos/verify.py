@@ -38,6 +38,7 @@ MIN_INLIERS = 15
 MIN_OVERLAP = 0.55
 MIN_SPREAD = 0.2
 MIN_AGREEMENT = 0.7
+MIN_CORRELATION = 0.8
 SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
 _MAGIC = b"CBV1"
@@ -105,6 +106,7 @@ class Verification:
     overlap: float = 0.0
     spread: float = 0.0
     agreement: float = 0.0
+    correlation: float = 0.0
     mirrored: bool = False
     reason: str = "no_match"
     points: tuple[tuple[float, float, float, float], ...] = field(default=())
@@ -201,8 +203,10 @@ def _plausible(homography: npt.NDArray[np.float64], a: Record, b: Record) -> tup
     return True, corners
 
 
-def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirrored: bool) -> float:
-    """Share of the textured cells of the shared area where the aligned small copies correlate."""
+def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirrored: bool) -> tuple[float, float]:
+    """Share of the textured cells of the shared area where the aligned small copies correlate, and the correlation
+    of the whole shared area (brightness and contrast change a picture as a whole; a different car changes it in
+    one place, a different colour scheme everywhere)."""
     preview_a = a.preview[:, ::-1] if mirrored else a.preview
     ha, wa = preview_a.shape
     hb, wb = b.preview.shape
@@ -211,6 +215,10 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirror
     warp = from_b @ homography @ to_a  # preview A pixels → preview B pixels
     warped = cv2.warpPerspective(preview_a, warp, (wb, hb), flags=cv2.INTER_LINEAR, borderValue=0)
     inside = cv2.warpPerspective(np.full_like(preview_a, 255), warp, (wb, hb), flags=cv2.INTER_NEAREST) > 0
+    shared_a, shared_b = warped[inside].astype(np.float32), b.preview[inside].astype(np.float32)
+    whole = 0.0
+    if shared_a.size > 16 and shared_a.std() > 1 and shared_b.std() > 1:
+        whole = float(np.corrcoef(shared_a, shared_b)[0, 1])
     cell = max(6, min(wb, hb) // 8)
     agreeing = textured = 0
     for y in range(0, hb - cell + 1, cell):
@@ -227,7 +235,7 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirror
                 correlation = float(((first - first.mean()) * (second - second.mean())).mean())
                 if correlation / (spread_first * spread_second) >= 0.5:
                     agreeing += 1
-    return agreeing / textured if textured else 0.0
+    return (agreeing / textured if textured else 0.0), whole
 
 
 def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> Verification:
@@ -246,11 +254,11 @@ def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> 
     plausible, corners = _plausible(homography, a, b)
     if not plausible:
         return Verification(False, inliers, mirrored=mirrored, reason="implausible_geometry")
-    shared_area, shared = cv2.intersectConvexConvex(corners.astype(np.float32), _frame(b.width, b.height))
+    shared_area, _shared = cv2.intersectConvexConvex(corners.astype(np.float32), _frame(b.width, b.height))
     overlap = float(shared_area) / max(_area(corners), b.width * b.height)
     hull = cv2.convexHull(target[keep].reshape(-1, 1, 2))
     spread = _area(hull) / max(float(shared_area), 1.0)
-    agreement = _agreement(a, b, homography, mirrored)
+    agreement, correlation = _agreement(a, b, homography, mirrored)
     scale_a = np.array([a.width, a.height], np.float32)
     scale_b = np.array([b.width, b.height], np.float32)
     shown_a = source[keep] / scale_a
@@ -264,11 +272,11 @@ def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> 
     reason = (
         "small_overlap" if overlap < MIN_OVERLAP
         else "narrow_spread" if spread < MIN_SPREAD
-        else "content_differs" if agreement < MIN_AGREEMENT
+        else "content_differs" if agreement < MIN_AGREEMENT or correlation < MIN_CORRELATION
         else "same_picture"
     )  # fmt: skip
     return Verification(reason == "same_picture", inliers, round(overlap, 3), round(spread, 3), round(agreement, 3),
-                        mirrored, reason, points)  # fmt: skip
+                        round(correlation, 3), mirrored, reason, points)  # fmt: skip
 
 
 def verify(a: Record, b: Record) -> Verification:
