@@ -142,8 +142,9 @@ def skimage_samples() -> Iterator[tuple[str, str, Image.Image]]:
                 array = array[0]
             image = _as_rgb(np.asarray(array))
             if image is not None:
-                # the stereo pair shows one scene from two places: two pictures, not one re-used
-                yield path.stem, path.stem, image
+                # chessboard_GRAY and chessboard_RGB are one picture (in grey identical); the stereo pair
+                # motorcycle_left/right shows one scene from two places: two pictures, not one re-used
+                yield path.stem, "chessboard" if path.stem.startswith("chessboard") else path.stem, image
 
 
 def sklearn_samples() -> Iterator[tuple[str, str, Image.Image]]:
@@ -166,7 +167,8 @@ def matplotlib_samples() -> Iterator[tuple[str, str, Image.Image]]:
     for name in ("s1045.ima.gz",):  # a 256×256 16-bit MRI slice
         import gzip
 
-        raw = np.frombuffer(gzip.open(folder / name).read(), dtype="<u2").reshape(256, 256)
+        with gzip.open(folder / name) as packed:
+            raw = np.frombuffer(packed.read(), dtype="<u2").reshape(256, 256)
         image = _as_rgb(raw.astype(np.float64))
         if image is not None:
             yield "s1045", "s1045", image

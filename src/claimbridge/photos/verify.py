@@ -36,9 +36,10 @@ RATIO = 0.8
 RANSAC_PIXELS = 4.0  # reprojection error allowed, on the FEATURE_SIDE scale (1 % of the longer side)
 MIN_INLIERS = 15
 MIN_OVERLAP = 0.55
-MIN_SPREAD = 0.2
-MIN_AGREEMENT = 0.7
+MIN_SPREAD = 0.04
+MIN_AGREEMENT = 0.5
 MIN_CORRELATION = 0.8
+TONE_LEVELS = 12.0  # grey levels a cell's mean may stray from the fitted tone curve
 SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
 _MAGIC = b"CBV1"
@@ -205,8 +206,9 @@ def _plausible(homography: npt.NDArray[np.float64], a: Record, b: Record) -> tup
 
 def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirrored: bool) -> tuple[float, float]:
     """Share of the textured cells of the shared area where the aligned small copies correlate, and the correlation
-    of the whole shared area (brightness and contrast change a picture as a whole; a different car changes it in
-    one place, a different colour scheme everywhere)."""
+    of all the cells textured in both, taken together (brightness and contrast change a picture as a whole; a
+    different car changes it in one place, a different colour scheme everywhere). Cells flat in both (sky, a wall,
+    the black corners of a rotation) say nothing either way."""
     preview_a = a.preview[:, ::-1] if mirrored else a.preview
     ha, wa = preview_a.shape
     hb, wb = b.preview.shape
@@ -215,11 +217,10 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirror
     warp = from_b @ homography @ to_a  # preview A pixels → preview B pixels
     warped = cv2.warpPerspective(preview_a, warp, (wb, hb), flags=cv2.INTER_LINEAR, borderValue=0)
     inside = cv2.warpPerspective(np.full_like(preview_a, 255), warp, (wb, hb), flags=cv2.INTER_NEAREST) > 0
-    shared_a, shared_b = warped[inside].astype(np.float32), b.preview[inside].astype(np.float32)
-    whole = 0.0
-    if shared_a.size > 16 and shared_a.std() > 1 and shared_b.std() > 1:
-        whole = float(np.corrcoef(shared_a, shared_b)[0, 1])
     cell = max(6, min(wb, hb) // 8)
+    both_a: list[npt.NDArray[np.float32]] = []
+    both_b: list[npt.NDArray[np.float32]] = []
+    cell_means: list[tuple[float, float]] = []
     agreeing = textured = 0
     for y in range(0, hb - cell + 1, cell):
         for x in range(0, wb - cell + 1, cell):
@@ -227,15 +228,48 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirror
                 continue
             first = warped[y : y + cell, x : x + cell].astype(np.float32)
             second = b.preview[y : y + cell, x : x + cell].astype(np.float32)
+            cell_means.append((float(first.mean()), float(second.mean())))
             spread_first, spread_second = float(first.std()), float(second.std())
             if spread_first < 4 and spread_second < 4:
                 continue  # flat in both (sky, a wall): says nothing either way
             textured += 1
             if spread_first >= 4 and spread_second >= 4:
+                both_a.append(first.ravel())
+                both_b.append(second.ravel())
                 correlation = float(((first - first.mean()) * (second - second.mean())).mean())
                 if correlation / (spread_first * spread_second) >= 0.5:
                     agreeing += 1
-    return (agreeing / textured if textured else 0.0), whole
+    tone = _tone(cell_means)
+    whole = 0.0
+    if both_a:
+        joined_a, joined_b = np.concatenate(both_a), np.concatenate(both_b)
+        whole = float(np.corrcoef(joined_a, joined_b)[0, 1])
+    return (agreeing / textured if textured else 0.0), min(whole, tone)
+
+
+def _monotone_fit(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The non-decreasing sequence nearest to `values` (pool adjacent violators)."""
+    blocks: list[list[float]] = []  # [sum, count]
+    for value in values:
+        blocks.append([float(value), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    return np.concatenate([np.full(int(count), total / count) for total, count in blocks])
+
+
+def _tone(means: list[tuple[float, float]]) -> float:
+    """Share of cells whose mean brightness follows one rising tone curve within TONE_LEVELS: brightening (clipped
+    or not), contrast and gamma move every cell along one such curve; a repainted object or a different car moves
+    its cells off it."""
+    if len(means) < 4:
+        return 0.0
+    values = np.array(means, dtype=np.float64)
+    order = np.argsort(values[:, 0], kind="stable")
+    fitted = np.empty(len(values))
+    fitted[order] = _monotone_fit(values[order, 1])
+    return float((np.abs(values[:, 1] - fitted) <= TONE_LEVELS).mean())
 
 
 def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> Verification:
