@@ -31,14 +31,14 @@ cv2.setNumThreads(1)  # one core per worker; the work per pair is small
 
 FEATURE_SIDE = 400
 MAX_FEATURES = 320
-PREVIEW_SIDE = 96
+PREVIEW_SIDE = 128
 RATIO = 0.8
 RANSAC_PIXELS = 4.0  # reprojection error allowed, on the FEATURE_SIDE scale (1 % of the longer side)
 MIN_INLIERS = 15
 MIN_OVERLAP = 0.55
 MIN_SPREAD = 0.04
-MIN_AGREEMENT = 0.5
-MIN_CORRELATION = 0.8
+MIN_AGREEMENT = 0.68
+MIN_CORRELATION = 0.82
 TONE_LEVELS = 12.0  # grey levels a cell's mean may stray from the fitted tone curve
 SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
@@ -72,9 +72,9 @@ class Record:
             parts.append(struct.pack("<H", count))
             parts.append(np.round(features.points * 16).astype("<u2").tobytes())
             parts.append(features.descriptors.astype(np.uint8).tobytes())
-        ok, encoded = cv2.imencode(".png", self.preview)
+        ok, encoded = cv2.imencode(".jpg", self.preview, [cv2.IMWRITE_JPEG_QUALITY, 90])
         assert ok
-        parts.append(encoded.tobytes())
+        parts.append(encoded.tobytes())  # re-encoding the decoded copy at the same quality gives the same pixels
         return b"".join(parts)
 
     @classmethod
@@ -111,6 +111,8 @@ class Verification:
     mirrored: bool = False
     reason: str = "no_match"
     points: tuple[tuple[float, float, float, float], ...] = field(default=())
+    matches: int = 0  # mutual ratio-test matches the homography was fitted to
+    error: float = 0.0  # median distance of the inliers from where the homography puts them (FEATURE_SIDE pixels)
 
 
 _orb = cv2.ORB_create(nfeatures=MAX_FEATURES * 4, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
@@ -153,8 +155,12 @@ def record_of(image: Image.Image) -> Record:
     """The verification record of a decoded photo (its working copy is enough: 320 px or more on its short side)."""
     grey = _grey(image, FEATURE_SIDE)
     height, width = grey.shape
-    return Record(width, height, _features(grey), _features(np.ascontiguousarray(grey[:, ::-1])),
-                  _grey(image, PREVIEW_SIDE))  # fmt: skip
+    # The small copy is kept as it reads back from the stored record (JPEG), so a fresh record and a stored one
+    # verify alike.
+    ok, encoded = cv2.imencode(".jpg", _grey(image, PREVIEW_SIDE), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    assert ok
+    preview = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+    return Record(width, height, _features(grey), _features(np.ascontiguousarray(grey[:, ::-1])), preview)
 
 
 def _ratio_matches(a: Features, b: Features) -> list[tuple[int, int]]:
@@ -285,6 +291,8 @@ def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> 
     inliers = int(keep.sum())
     if inliers < MIN_INLIERS:
         return Verification(False, inliers, mirrored=mirrored, reason="too_few_inliers")
+    projected = cv2.perspectiveTransform(source[keep].reshape(-1, 1, 2), homography).reshape(-1, 2)
+    error = float(np.median(np.linalg.norm(projected - target[keep], axis=1)))
     plausible, corners = _plausible(homography, a, b)
     if not plausible:
         return Verification(False, inliers, mirrored=mirrored, reason="implausible_geometry")
@@ -310,7 +318,7 @@ def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> 
         else "same_picture"
     )  # fmt: skip
     return Verification(reason == "same_picture", inliers, round(overlap, 3), round(spread, 3), round(agreement, 3),
-                        round(correlation, 3), mirrored, reason, points)  # fmt: skip
+                        round(correlation, 3), mirrored, reason, points, len(pairs), round(error, 2))  # fmt: skip
 
 
 def verify(a: Record, b: Record) -> Verification:

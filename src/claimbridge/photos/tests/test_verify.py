@@ -146,7 +146,7 @@ def test_issue_14_the_record_is_compact_and_reads_back_the_same(photo):
     assert (again.width, again.height) == (record.width, record.height)
     assert np.array_equal(again.upright.descriptors, record.upright.descriptors)
     assert np.abs(again.mirrored.points - record.mirrored.points).max() <= 1 / 32
-    assert np.array_equal(again.preview, record.preview)
+    assert np.abs(again.preview.astype(int) - record.preview.astype(int)).max() <= 4  # kept as JPEG
     assert verify(again, record_of(photo.rotate(5))).accepted
     with pytest.raises(ValueError, match="not a verification record"):
         Record.from_bytes(b"JUNK" + data[4:])
