@@ -23,7 +23,7 @@ from claimbridge.evidence.slots import PARTIES, SLOTS_BY_CODE
 from claimbridge.organisations.models import County, Insurer
 from claimbridge.photos.errors import RejectedFile
 from claimbridge.photos.filetypes import sniff
-from claimbridge.photos.hashing import as_signed, as_unsigned, canonical_hash, crop_hashes, hamming, query_hashes
+from claimbridge.photos.hashing import as_signed, as_unsigned, hamming, reuse_hashes
 from claimbridge.photos.images import WORKING_SIZE, inspect_image, preview_image
 from claimbridge.photos.ingest import Ingested, Limits, ingest
 from claimbridge.photos.verify import Record, Verification, record_of, verify
@@ -245,16 +245,16 @@ def stored_object_process(*, stored: StoredObject) -> StoredObject:
         stream.seek(0)
         max_pixels = settings.EVIDENCE_MAX_MEGAPIXELS * 1_000_000
         working = inspect_image(stream, file_type, max_pixels=max_pixels, working_size=WORKING_SIZE).working
-        canonical, views, crops = canonical_hash(working), query_hashes(working), crop_hashes(working)
+        hashes = reuse_hashes(working)
         record = record_of(working)
         stream.seek(0)
         preview = preview_image(stream, max_pixels=max_pixels)
     preview_name = derived_name(stored.sha256, "preview")
     if not default_storage.exists(preview_name):
         default_storage.save(preview_name, ContentFile(preview))
-    stored.perceptual_hash = as_signed(canonical)
-    stored.hash_variants = [as_signed(value) for value in views if value != canonical]
-    stored.crop_hashes = [as_signed(value) for value in crops]
+    stored.perceptual_hash = as_signed(hashes.canonical)
+    stored.hash_variants = [as_signed(value) for value in hashes.views[1:]]
+    stored.crop_hashes = [as_signed(value) for value in hashes.crops]
     stored.verification = record.to_bytes()
     stored.preview_name = preview_name
     stored.processed_at = timezone.now()

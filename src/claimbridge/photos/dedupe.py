@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from claimbridge.photos.filetypes import HEAD_BYTES, sniff
-from claimbridge.photos.hashing import CANDIDATE_DISTANCE, canonical_hash, crop_hashes, query_hashes
+from claimbridge.photos.hashing import CANDIDATE_DISTANCE, reuse_hashes
 from claimbridge.photos.images import WORKING_SIZE, inspect_image
 from claimbridge.photos.index import nearest
 from claimbridge.photos.verify import Record, Verification, record_of, verify
@@ -51,7 +51,8 @@ class _Photo:
 
 
 def _photo(working: Image.Image) -> _Photo:
-    return _Photo((canonical_hash(working), *crop_hashes(working)), query_hashes(working), record_of(working))
+    hashes = reuse_hashes(working)
+    return _Photo((hashes.canonical, *hashes.crops), hashes.views, record_of(working))
 
 
 def verified_pairs(

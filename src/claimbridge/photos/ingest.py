@@ -10,7 +10,7 @@ from claimbridge.photos import trailers
 from claimbridge.photos.errors import RejectedFile, corrupt, data_after_end, not_evidence, polyglot
 from claimbridge.photos.exif import PhotoMetadata
 from claimbridge.photos.filetypes import HEAD_BYTES, JPEG, ByteStream, FileType, sniff
-from claimbridge.photos.hashing import canonical_hash, crop_hashes, query_hashes
+from claimbridge.photos.hashing import reuse_hashes
 from claimbridge.photos.images import THUMBNAIL_SIZE, inspect_image, render_jpeg
 from claimbridge.photos.scan import FOUND_NAMES, Scan, scan_chunks
 from claimbridge.photos.verify import record_of
@@ -81,10 +81,9 @@ def ingest(stream: ByteStream, limits: Limits, *, with_hashes: bool = True) -> I
     if not with_hashes:
         return Ingested(file_type, scan.sha256, scan.size, image.width, image.height, metadata=image.metadata,
                         thumbnail=render_jpeg(image.working, THUMBNAIL_SIZE))  # fmt: skip
-    canonical = canonical_hash(image.working)
-    views = tuple(value for value in query_hashes(image.working) if value != canonical)
+    hashes = reuse_hashes(image.working)
     return Ingested(
         file_type, scan.sha256, scan.size, image.width, image.height, metadata=image.metadata,
-        hashes=(canonical, *views), crop_hashes=crop_hashes(image.working),
+        hashes=hashes.views, crop_hashes=hashes.crops,
         verification=record_of(image.working).to_bytes(), thumbnail=render_jpeg(image.working, THUMBNAIL_SIZE),
     )  # fmt: skip

@@ -29,11 +29,11 @@ from PIL import Image
 
 cv2.setNumThreads(1)  # one core per worker; the work per pair is small
 
-FEATURE_SIDE = 400
+FEATURE_SIDE = 320
 MAX_FEATURES = 320
 PREVIEW_SIDE = 128
 RATIO = 0.8
-RANSAC_PIXELS = 4.0  # reprojection error allowed, on the FEATURE_SIDE scale (1 % of the longer side)
+RANSAC_PIXELS = 3.2  # reprojection error allowed, on the FEATURE_SIDE scale (1 % of the longer side)
 MIN_INLIERS = 15
 MIN_OVERLAP = 0.55
 MIN_SPREAD = 0.04
@@ -115,7 +115,7 @@ class Verification:
     error: float = 0.0  # median distance of the inliers from where the homography puts them (FEATURE_SIDE pixels)
 
 
-_orb = cv2.ORB_create(nfeatures=MAX_FEATURES * 4, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
+_orb = cv2.ORB_create(nfeatures=MAX_FEATURES * 2, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
                       fastThreshold=7)  # fmt: skip
 _matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
 
