@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
@@ -223,7 +224,7 @@ def build_set(name: str, directory: Path, transforms: dict[str, Transform]) -> d
     return truth
 
 
-def score(truth: dict[str, tuple[str, str]], groups: list[list[str]]) -> dict[str, object]:
+def score(truth: dict[str, tuple[str, str]], groups: list[list[str]]) -> dict[str, Any]:
     group_of = {name: index for index, members in enumerate(groups) for name in members}
     found: set[frozenset[str]] = set()
     for members in groups:
@@ -231,7 +232,7 @@ def score(truth: dict[str, tuple[str, str]], groups: list[list[str]]) -> dict[st
     names = sorted(truth)
     per_transform: dict[str, dict[str, int]] = {}
     duplicates = recalled = false_pairs = 0
-    false_examples = []
+    false_examples: list[list[str]] = []
     for a, b in combinations(names, 2):
         same = truth[a][0] == truth[b][0]
         together = a in group_of and group_of.get(a) == group_of.get(b)
@@ -272,7 +273,8 @@ def main() -> None:
     parser.add_argument("--work", help="keep the generated directories here (default: a temporary directory)")
     args = parser.parse_args()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="photos-eval-"))
-    results: dict[str, object] = {"transforms": list(TRANSFORMS), "sets": {}}
+    per_set: dict[str, dict[str, Any]] = {}
+    results: dict[str, Any] = {"transforms": list(TRANSFORMS), "sets": per_set}
     totals = {"duplicate_pairs": 0, "recalled": 0, "false_pairs": 0}
     for name in args.sets.split(","):
         directory = work / name
@@ -284,10 +286,10 @@ def main() -> None:
         scored = score(truth, groups)
         scored["dedupe_seconds"] = round(time.perf_counter() - started, 1)
         scored["sources"] = sum(1 for kind in truth.values() if kind[1] == "source")
-        results["sets"][name] = scored  # type: ignore[index]
-        totals["duplicate_pairs"] += int(scored["duplicate_pairs"])  # type: ignore[arg-type]
-        totals["recalled"] += round(float(scored["recall"] or 0) * int(scored["duplicate_pairs"]))  # type: ignore[arg-type]
-        totals["false_pairs"] += int(scored["false_pairs"])  # type: ignore[arg-type]
+        per_set[name] = scored
+        totals["duplicate_pairs"] += scored["duplicate_pairs"]
+        totals["recalled"] += round((scored["recall"] or 0) * scored["duplicate_pairs"])
+        totals["false_pairs"] += scored["false_pairs"]
         print(name, scored, flush=True)
     results["recall"] = round(totals["recalled"] / totals["duplicate_pairs"], 4) if totals["duplicate_pairs"] else None
     results["false_pairs"] = totals["false_pairs"]

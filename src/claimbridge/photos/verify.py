@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -44,7 +45,7 @@ SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
 _MAGIC = b"CBV1"
 
-Points = npt.NDArray[np.float32]
+Points = npt.NDArray[Any]  # float32 (n, 2); OpenCV's own stubs return wider types
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Record:
         preview = cv2.imdecode(np.frombuffer(data, np.uint8, offset=offset), cv2.IMREAD_GRAYSCALE)
         if preview is None:
             raise ValueError("damaged verification record")
-        return cls(width, height, sides[0], sides[1], preview)
+        return cls(width, height, sides[0], sides[1], np.asarray(preview, dtype=np.uint8))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ class Verification:
     error: float = 0.0  # median distance of the inliers from where the homography puts them (FEATURE_SIDE pixels)
 
 
-_orb = cv2.ORB_create(nfeatures=MAX_FEATURES * 2, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
+_orb = cv2.ORB.create(nfeatures=MAX_FEATURES * 2, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
                       fastThreshold=7)  # fmt: skip
 _matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
 
@@ -144,11 +145,11 @@ def _spread_out(keypoints: list[cv2.KeyPoint], width: int, height: int) -> list[
 
 def _features(grey: npt.NDArray[np.uint8]) -> Features:
     height, width = grey.shape
-    keypoints = _spread_out(list(_orb.detect(grey, None)), width, height)
-    keypoints, descriptors = _orb.compute(grey, keypoints)
-    if descriptors is None or not keypoints:
+    chosen = _spread_out(list(_orb.detect(grey, None)), width, height)
+    described, descriptors = _orb.compute(grey, chosen)
+    if descriptors is None or not described:
         return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
-    return Features(np.array([kp.pt for kp in keypoints], dtype=np.float32), descriptors)
+    return Features(np.array([kp.pt for kp in described], dtype=np.float32), np.asarray(descriptors, dtype=np.uint8))
 
 
 def record_of(image: Image.Image) -> Record:
@@ -159,7 +160,7 @@ def record_of(image: Image.Image) -> Record:
     # verify alike.
     ok, encoded = cv2.imencode(".jpg", _grey(image, PREVIEW_SIDE), [cv2.IMWRITE_JPEG_QUALITY, 90])
     assert ok
-    preview = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+    preview = np.asarray(cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE), dtype=np.uint8)
     return Record(width, height, _features(grey), _features(np.ascontiguousarray(grey[:, ::-1])), preview)
 
 
@@ -190,7 +191,7 @@ def _area(polygon: Points) -> float:
 _FRAME_ORIENTATION = float(np.sign(cv2.contourArea(_frame(4, 3).reshape(-1, 1, 2), oriented=True)))
 
 
-def _plausible(homography: npt.NDArray[np.float64], a: Record, b: Record) -> tuple[bool, Points]:
+def _plausible(homography: npt.NDArray[Any], a: Record, b: Record) -> tuple[bool, Points]:
     """A re-used photo is resized, cropped, rotated, sheared or tilted a little: the frame of A lands in B as a
     convex, unfolded quadrilateral of similar size whose corners keep roughly right angles."""
     corners = cv2.perspectiveTransform(_frame(a.width, a.height).reshape(-1, 1, 2), homography).reshape(-1, 2)
@@ -210,7 +211,7 @@ def _plausible(homography: npt.NDArray[np.float64], a: Record, b: Record) -> tup
     return True, corners
 
 
-def _agreement(a: Record, b: Record, homography: npt.NDArray[np.float64], mirrored: bool) -> tuple[float, float]:
+def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool) -> tuple[float, float]:
     """Share of the textured cells of the shared area where the aligned small copies correlate, and the correlation
     of all the cells textured in both, taken together (brightness and contrast change a picture as a whole; a
     different car changes it in one place, a different colour scheme everywhere). Cells flat in both (sky, a wall,

@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_driver_uploads'),
+        ("evidence", "0002_driver_uploads"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reusematch',
-            name='agreement',
-            field=models.FloatField(blank=True, null=True, verbose_name='content agreement'),
+            model_name="reusematch",
+            name="agreement",
+            field=models.FloatField(blank=True, null=True, verbose_name="content agreement"),
         ),
         migrations.AddField(
-            model_name='reusematch',
-            name='inliers',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='matched points'),
+            model_name="reusematch",
+            name="inliers",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="matched points"),
         ),
         migrations.AddField(
-            model_name='reusematch',
-            name='matched_points',
+            model_name="reusematch",
+            name="matched_points",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='reusematch',
-            name='mirrored',
-            field=models.BooleanField(default=False, verbose_name='mirrored'),
+            model_name="reusematch",
+            name="mirrored",
+            field=models.BooleanField(default=False, verbose_name="mirrored"),
         ),
         migrations.AddField(
-            model_name='reusematch',
-            name='overlap',
-            field=models.FloatField(blank=True, null=True, verbose_name='overlap'),
+            model_name="reusematch",
+            name="overlap",
+            field=models.FloatField(blank=True, null=True, verbose_name="overlap"),
         ),
         migrations.AddField(
-            model_name='storedobject',
-            name='crop_hashes',
+            model_name="storedobject",
+            name="crop_hashes",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='storedobject',
-            name='verification',
+            model_name="storedobject",
+            name="verification",
             field=models.BinaryField(blank=True, null=True),
         ),
     ]

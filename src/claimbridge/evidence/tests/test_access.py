@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import io
-
 import pytest
-from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from claimbridge.evidence import services
 from claimbridge.evidence.models import ReuseMatch
@@ -77,7 +76,9 @@ def test_issue_14_the_committee_sees_the_verification_beside_both_photos(client,
     assert f"/evidence/reuse/{match.pk}/picture/" in page
     assert f"<dd>{match.inliers}</dd>" in page
     assert f"{round(match.overlap * 100)} %" in page
-    assert "匹配点数" in page and "重叠" in page and "内容一致度" in page
+    assert "匹配点数" in page
+    assert "重叠" in page
+    assert "内容一致度" in page
     picture = client.get(f"/evidence/reuse/{match.pk}/picture/", secure=True)
     assert picture.status_code == 200
     assert picture["Content-Type"] == "image/jpeg"
