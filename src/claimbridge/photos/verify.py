@@ -40,6 +40,8 @@ MIN_OVERLAP = 0.55
 MIN_SPREAD = 0.04
 MIN_AGREEMENT = 0.68
 MIN_CORRELATION = 0.82
+ECC_STEPS = 30  # iterations of the dense refinement
+FEW_FEATURES = 100  # below this many keypoints, a picture is also compared densely
 TONE_LEVELS = 12.0  # grey levels a cell's mean may stray from the fitted tone curve
 SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
@@ -279,59 +281,110 @@ def _tone(means: list[tuple[float, float]]) -> float:
     return float((np.abs(values[:, 1] - fitted) <= TONE_LEVELS).mean())
 
 
+def _preview_scales(a: Record, b: Record) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """(preview A → features A, features B → preview B) as 3 × 3 matrices."""
+    ha, wa = a.preview.shape
+    hb, wb = b.preview.shape
+    return np.diag([a.width / wa, a.height / ha, 1.0]), np.diag([wb / b.width, hb / b.height, 1.0])
+
+
+def _refined(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool) -> npt.NDArray[Any] | None:
+    """The homography (features A → features B) refined densely on the small grey copies by ECC (Evangelidis and
+    Psarakis), from `homography`; None when it does not converge."""
+    to_a, from_b = _preview_scales(a, b)
+    preview_a = np.ascontiguousarray(a.preview[:, ::-1]) if mirrored else a.preview
+    warp = from_b @ homography @ to_a  # preview A → preview B
+    try:
+        inverse = np.linalg.inv(warp)
+        _score, inverse = cv2.findTransformECC(
+            b.preview.astype(np.float32), preview_a.astype(np.float32), (inverse / inverse[2, 2]).astype(np.float32),
+            cv2.MOTION_HOMOGRAPHY, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_STEPS, 1e-5), None, 3,
+        )  # fmt: skip
+        refined = np.linalg.inv(from_b) @ np.linalg.inv(inverse.astype(np.float64)) @ np.linalg.inv(to_a)
+    except (cv2.error, np.linalg.LinAlgError):
+        return None
+    return refined / refined[2, 2] if np.all(np.isfinite(refined)) else None
+
+
+def _judge(
+    a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool, *, inliers: int = 0, matches: int = 0,
+    error: float = 0.0, spread: float | None = None, points: tuple[tuple[float, float, float, float], ...] = (),
+) -> Verification:  # fmt: skip
+    """Geometry, overlap, spread and content of one alignment (ORB's, or the dense one with no points)."""
+    plausible, corners = _plausible(homography, a, b)
+    if not plausible:
+        return Verification(False, inliers, mirrored=mirrored, reason="implausible_geometry", matches=matches)
+    shared_area, _shared = cv2.intersectConvexConvex(corners.astype(np.float32), _frame(b.width, b.height))
+    overlap = float(shared_area) / max(_area(corners), b.width * b.height)
+    # No dense refinement of ORB's homography here: it aligned a stereo pair (one scene from two places, 6 cm apart)
+    # well enough to pass the content check, which the features' own alignment does not.
+    agreement, correlation = _agreement(a, b, homography, mirrored)
+    reason = (
+        "small_overlap" if overlap < MIN_OVERLAP
+        else "narrow_spread" if spread is not None and spread < MIN_SPREAD
+        else "content_differs" if agreement < MIN_AGREEMENT or correlation < MIN_CORRELATION
+        else "same_picture"
+    )  # fmt: skip
+    return Verification(reason == "same_picture", inliers, round(overlap, 3), round(spread or 0.0, 3),
+                        round(agreement, 3), round(correlation, 3), mirrored, reason, points, matches,
+                        round(error, 2))  # fmt: skip
+
+
 def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> Verification:
     pairs = _mutual_matches(a_features, b.upright)
     if len(pairs) < MIN_INLIERS:
-        return Verification(False, len(pairs), mirrored=mirrored, reason="too_few_matches")
+        return Verification(False, len(pairs), mirrored=mirrored, reason="too_few_matches", matches=len(pairs))
     source = a_features.points[[i for i, _ in pairs]]
     target = b.upright.points[[j for _, j in pairs]]
     homography, mask = cv2.findHomography(source, target, cv2.RANSAC, RANSAC_PIXELS, maxIters=2000, confidence=0.999)
     if homography is None:
-        return Verification(False, 0, mirrored=mirrored, reason="no_geometry")
+        return Verification(False, 0, mirrored=mirrored, reason="no_geometry", matches=len(pairs))
     keep = mask.ravel().astype(bool)
     inliers = int(keep.sum())
     if inliers < MIN_INLIERS:
-        return Verification(False, inliers, mirrored=mirrored, reason="too_few_inliers")
+        return Verification(False, inliers, mirrored=mirrored, reason="too_few_inliers", matches=len(pairs))
     projected = cv2.perspectiveTransform(source[keep].reshape(-1, 1, 2), homography).reshape(-1, 2)
     error = float(np.median(np.linalg.norm(projected - target[keep], axis=1)))
-    plausible, corners = _plausible(homography, a, b)
-    if not plausible:
-        return Verification(False, inliers, mirrored=mirrored, reason="implausible_geometry")
-    shared_area, _shared = cv2.intersectConvexConvex(corners.astype(np.float32), _frame(b.width, b.height))
-    overlap = float(shared_area) / max(_area(corners), b.width * b.height)
-    hull = cv2.convexHull(target[keep].reshape(-1, 1, 2))
-    spread = _area(hull) / max(float(shared_area), 1.0)
-    agreement, correlation = _agreement(a, b, homography, mirrored)
-    scale_a = np.array([a.width, a.height], np.float32)
-    scale_b = np.array([b.width, b.height], np.float32)
-    shown_a = source[keep] / scale_a
+    corners = cv2.perspectiveTransform(_frame(a.width, a.height).reshape(-1, 1, 2), homography).reshape(-1, 2)
+    shared_area = 0.0
+    if np.all(np.isfinite(corners)) and cv2.isContourConvex(corners.reshape(-1, 1, 2)):
+        shared_area = float(cv2.intersectConvexConvex(corners.astype(np.float32), _frame(b.width, b.height))[0])
+    spread = _area(cv2.convexHull(target[keep].reshape(-1, 1, 2))) / max(shared_area, 1.0)
+    shown_a = source[keep] / np.array([a.width, a.height], np.float32)
     if mirrored:
         shown_a[:, 0] = 1 - shown_a[:, 0]
-    shown_b = target[keep] / scale_b
+    shown_b = target[keep] / np.array([b.width, b.height], np.float32)
     points = tuple(
         (round(float(p[0]), 4), round(float(p[1]), 4), round(float(q[0]), 4), round(float(q[1]), 4))
         for p, q in zip(shown_a, shown_b, strict=True)
     )
-    reason = (
-        "small_overlap" if overlap < MIN_OVERLAP
-        else "narrow_spread" if spread < MIN_SPREAD
-        else "content_differs" if agreement < MIN_AGREEMENT or correlation < MIN_CORRELATION
-        else "same_picture"
-    )  # fmt: skip
-    return Verification(reason == "same_picture", inliers, round(overlap, 3), round(spread, 3), round(agreement, 3),
-                        round(correlation, 3), mirrored, reason, points, len(pairs), round(error, 2))  # fmt: skip
+    return _judge(a, b, homography, mirrored, inliers=inliers, matches=len(pairs), error=error, spread=spread,
+                  points=points)  # fmt: skip
+
+
+def _dense(a: Record, b: Record, mirrored: bool) -> Verification:
+    """For pictures with too little corner texture for ORB (a gradient, a tiny or blurred picture): the small grey
+    copies aligned by ECC from "same framing", then judged like any alignment (the content check decides)."""
+    frame = np.diag([b.width / a.width, b.height / a.height, 1.0])
+    refined = _refined(a, b, frame, mirrored)
+    if refined is None:
+        return Verification(False, mirrored=mirrored, reason="no_geometry")
+    return _judge(a, b, refined, mirrored)
 
 
 def verify(a: Record, b: Record) -> Verification:
-    """The better of A as it is and A mirrored, each against B as it is (mirroring both changes nothing)."""
-    upright = _verify_side(a, a.upright, b, mirrored=False)
-    if upright.accepted:
-        return upright
-    mirrored = _verify_side(a, _mirrored_features(a), b, mirrored=True)
-    if mirrored.accepted:
-        return mirrored
-    return max(upright, mirrored, key=lambda result: result.inliers)
-
-
-def _mirrored_features(a: Record) -> Features:
-    return a.mirrored
+    """The better of A as it is and A mirrored, each against B as it is (mirroring both changes nothing); for a
+    picture with fewer than FEW_FEATURES keypoints, the dense alignment when the features find nothing."""
+    results = []
+    for mirrored in (False, True):
+        result = _verify_side(a, a.mirrored if mirrored else a.upright, b, mirrored=mirrored)
+        if result.accepted:
+            return result
+        results.append(result)
+    if min(len(a.upright.points), len(b.upright.points)) < FEW_FEATURES:
+        for mirrored in (False, True):
+            result = _dense(a, b, mirrored)
+            if result.accepted:
+                return result
+            results.append(result)
+    return max(results, key=lambda result: result.inliers)
