@@ -298,9 +298,10 @@ def _refined(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool)
         inverse = np.linalg.inv(warp)
         _score, inverse = cv2.findTransformECC(
             b.preview.astype(np.float32), preview_a.astype(np.float32), (inverse / inverse[2, 2]).astype(np.float32),
-            cv2.MOTION_HOMOGRAPHY, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_STEPS, 1e-5), None, 3,
+            cv2.MOTION_HOMOGRAPHY, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_STEPS, 1e-5), None,
         )  # fmt: skip
-        refined = np.linalg.inv(from_b) @ np.linalg.inv(inverse.astype(np.float64)) @ np.linalg.inv(to_a)
+        found = np.asarray(inverse, dtype=np.float64)
+        refined = np.linalg.inv(from_b) @ np.linalg.inv(found) @ np.linalg.inv(to_a)
     except (cv2.error, np.linalg.LinAlgError):
         return None
     return refined / refined[2, 2] if np.all(np.isfinite(refined)) else None
