@@ -336,6 +336,20 @@ def evidence_item_process(*, item_id: int) -> None:
     reuse_matches_find(item=item)
 
 
+def stored_objects_reverify() -> int:
+    """Photos processed before verification existed (issue 14) get their hashes and verification record from the
+    original once, and their items are searched again; returns how many were done."""
+    done = 0
+    pending = StoredObject.objects.filter(kind=MediaKind.IMAGE, processed_at__isnull=False, verification__isnull=True)
+    for stored in pending.order_by("pk").iterator():
+        stored.processed_at = None
+        stored = stored_object_process(stored=stored)
+        for item in stored.items.select_related("stored"):
+            reuse_matches_find(item=item)
+        done += 1
+    return done
+
+
 def stored_objects_verify() -> list[str]:
     """Re-hash every stored original; the SHA-256 of any whose bytes no longer match (tamper evidence)."""
     import hashlib

@@ -204,3 +204,18 @@ def test_a_large_upload_goes_through_a_temporary_file_not_memory(client, users, 
     assert seen["type"] == "TemporaryUploadedFile"
     with default_storage.open(StoredObject.objects.get().storage_name, "rb") as stored:
         assert stored.read() == data
+
+
+def test_issue_14_photos_processed_before_verification_get_a_record_and_are_searched_again(users, evidence_file):
+    from django.core.management import call_command
+
+    original = scene(1600, 1200, seed=11)
+    first = upload(users["tianlong_adj1"], evidence_file, encode(original, "JPEG", quality=92))
+    other_file = services.evidence_file_create(user=users["maiji_adj1"], title="another accident")
+    second = upload(users["maiji_adj1"], other_file, encode(original.resize((800, 600)), "JPEG", quality=60))
+    ReuseMatch.objects.all().delete()
+    StoredObject.objects.filter(pk__in=[first.stored_id, second.stored_id]).update(verification=None, crop_hashes=[])
+    call_command("evidence_verify", "--reuse-records")
+    assert StoredObject.objects.filter(verification__isnull=True).count() == 0
+    match = ReuseMatch.objects.get(item=second)
+    assert match.inliers is not None and match.inliers >= 15
