@@ -218,4 +218,5 @@ def test_issue_14_photos_processed_before_verification_get_a_record_and_are_sear
     call_command("evidence_verify", "--reuse-records")
     assert StoredObject.objects.filter(verification__isnull=True).count() == 0
     match = ReuseMatch.objects.get(item=second)
-    assert match.inliers is not None and match.inliers >= 15
+    assert match.inliers is not None
+    assert match.inliers >= 15
