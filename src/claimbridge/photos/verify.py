@@ -42,6 +42,8 @@ MIN_AGREEMENT = 0.68
 MIN_CORRELATION = 0.82
 ECC_STEPS = 30  # iterations of the dense refinement
 FEW_FEATURES = 100  # below this many keypoints, a picture is also compared densely
+PARALLAX_PIXELS = 2  # on the PREVIEW_SIDE scale
+MAX_PARALLAX = 0.25
 TONE_LEVELS = 12.0  # grey levels a cell's mean may stray from the fitted tone curve
 SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
@@ -116,6 +118,7 @@ class Verification:
     points: tuple[tuple[float, float, float, float], ...] = field(default=())
     matches: int = 0  # mutual ratio-test matches the homography was fitted to
     error: float = 0.0  # median distance of the inliers from where the homography puts them (FEATURE_SIDE pixels)
+    parallax: float = 0.0  # share of textured cells that line up better shifted (one scene from two places)
 
 
 _orb = cv2.ORB.create(nfeatures=MAX_FEATURES * 2, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
@@ -213,11 +216,12 @@ def _plausible(homography: npt.NDArray[Any], a: Record, b: Record) -> tuple[bool
     return True, corners
 
 
-def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool) -> tuple[float, float]:
+def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool) -> tuple[float, float, float]:
     """Share of the textured cells of the shared area where the aligned small copies correlate, and the correlation
     of all the cells textured in both, taken together (brightness and contrast change a picture as a whole; a
     different car changes it in one place, a different colour scheme everywhere). Cells flat in both (sky, a wall,
-    the black corners of a rotation) say nothing either way."""
+    the black corners of a rotation) say nothing either way. Third, the share of those cells that line up better
+    shifted by two pixels or more (_parallax)."""
     preview_a = a.preview[:, ::-1] if mirrored else a.preview
     ha, wa = preview_a.shape
     hb, wb = b.preview.shape
@@ -230,7 +234,7 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: boo
     both_a: list[npt.NDArray[np.float32]] = []
     both_b: list[npt.NDArray[np.float32]] = []
     cell_means: list[tuple[float, float]] = []
-    agreeing = textured = 0
+    agreeing = textured = moved = searched = 0
     for y in range(0, hb - cell + 1, cell):
         for x in range(0, wb - cell + 1, cell):
             if not inside[y : y + cell, x : x + cell].all():
@@ -248,12 +252,36 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: boo
                 correlation = float(((first - first.mean()) * (second - second.mean())).mean())
                 if correlation / (spread_first * spread_second) >= 0.5:
                     agreeing += 1
+                shifted = _shift(warped, inside, b.preview, x, y, cell)
+                if shifted is not None:
+                    searched += 1
+                    moved += shifted
     tone = _tone(cell_means)
     whole = 0.0
     if both_a:
         joined_a, joined_b = np.concatenate(both_a), np.concatenate(both_b)
         whole = float(np.corrcoef(joined_a, joined_b)[0, 1])
-    return (agreeing / textured if textured else 0.0), min(whole, tone)
+    return (agreeing / textured if textured else 0.0), min(whole, tone), (moved / searched if searched else 0.0)
+
+
+def _shift(
+    warped: npt.NDArray[np.uint8], inside: npt.NDArray[np.bool_], target: npt.NDArray[np.uint8], x: int, y: int,
+    cell: int,
+) -> bool | None:  # fmt: skip
+    """Does this cell of B line up better with aligned A shifted by PARALLAX_PIXELS or more? A re-used picture,
+    however transformed, is one plane: every cell lines up where the homography puts it. Two photos of one scene
+    from two places are not: near things move against far ones (parallax), and the cells that show them line up
+    elsewhere. None when the cell is too near the edge of the shared area to search around it."""
+    reach = PARALLAX_PIXELS + 1
+    top, left, bottom, right = y - reach, x - reach, y + cell + reach, x + cell + reach
+    if top < 0 or left < 0 or bottom > target.shape[0] or right > target.shape[1]:
+        return None
+    if not inside[top:bottom, left:right].all():
+        return None
+    scores = cv2.matchTemplate(warped[top:bottom, left:right], target[y : y + cell, x : x + cell], cv2.TM_CCOEFF_NORMED)
+    best_y, best_x = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    distance = max(abs(int(best_y) - reach), abs(int(best_x) - reach))
+    return bool(distance >= PARALLAX_PIXELS and scores[best_y, best_x] - scores[reach, reach] >= 0.15)
 
 
 def _monotone_fit(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -319,16 +347,17 @@ def _judge(
     overlap = float(shared_area) / max(_area(corners), b.width * b.height)
     # No dense refinement of ORB's homography here: it aligned a stereo pair (one scene from two places, 6 cm apart)
     # well enough to pass the content check, which the features' own alignment does not.
-    agreement, correlation = _agreement(a, b, homography, mirrored)
+    agreement, correlation, parallax = _agreement(a, b, homography, mirrored)
     reason = (
         "small_overlap" if overlap < MIN_OVERLAP
         else "narrow_spread" if spread is not None and spread < MIN_SPREAD
         else "content_differs" if agreement < MIN_AGREEMENT or correlation < MIN_CORRELATION
+        else "parallax" if parallax > MAX_PARALLAX
         else "same_picture"
     )  # fmt: skip
     return Verification(reason == "same_picture", inliers, round(overlap, 3), round(spread or 0.0, 3),
                         round(agreement, 3), round(correlation, 3), mirrored, reason, points, matches,
-                        round(error, 2))  # fmt: skip
+                        round(error, 2), round(parallax, 3))  # fmt: skip
 
 
 def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> Verification:
