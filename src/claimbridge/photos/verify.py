@@ -265,7 +265,7 @@ def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: boo
 
 
 def _shift(
-    warped: npt.NDArray[np.uint8], inside: npt.NDArray[np.bool_], target: npt.NDArray[np.uint8], x: int, y: int,
+    warped: npt.NDArray[Any], inside: npt.NDArray[np.bool_], target: npt.NDArray[np.uint8], x: int, y: int,
     cell: int,
 ) -> bool | None:  # fmt: skip
     """Does this cell of B line up better with aligned A shifted by PARALLAX_PIXELS or more? A re-used picture,
