@@ -231,6 +231,7 @@ def score(truth: dict[str, tuple[str, str]], groups: list[list[str]]) -> dict[st
         found.update(frozenset(pair) for pair in combinations(members, 2))
     names = sorted(truth)
     per_transform: dict[str, dict[str, int]] = {}
+    per_group: dict[str, list[int]] = {}
     duplicates = recalled = false_pairs = 0
     false_examples: list[list[str]] = []
     for a, b in combinations(names, 2):
@@ -239,6 +240,9 @@ def score(truth: dict[str, tuple[str, str]], groups: list[list[str]]) -> dict[st
         if same:
             duplicates += 1
             recalled += together
+            counts = per_group.setdefault(truth[a][0], [0, 0])
+            counts[0] += 1
+            counts[1] += together
             kinds = {truth[a][1], truth[b][1]}
             if "source" in kinds and len(kinds) == 2:
                 transform = (kinds - {"source"}).pop()
@@ -257,6 +261,9 @@ def score(truth: dict[str, tuple[str, str]], groups: list[list[str]]) -> dict[st
         "false_pair_examples": false_examples,
         "recall_per_transform": {
             name: round(entry["found"] / entry["pairs"], 4) for name, entry in sorted(per_transform.items())
+        },
+        "groups_not_fully_found": {
+            group: f"{found} of {pairs} pairs" for group, (pairs, found) in sorted(per_group.items()) if found < pairs
         },
         "missed_per_transform": {
             name: entry["pairs"] - entry["found"]
