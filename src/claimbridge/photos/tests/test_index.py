@@ -57,7 +57,7 @@ def test_issue_14_the_wide_scan_gives_each_owner_its_smallest_distance_nearest_f
     rng = random.Random(radius)
     for _ in range(10):
         views = [hashes[rng.randrange(len(hashes))] ^ (1 << rng.randrange(64)) for _ in range(3)]
-        expected: dict[int, int] = {}
+        expected = {}
         for value, owner in zip(hashes, owners, strict=True):
             distance = min((value ^ view).bit_count() for view in views)
             if distance <= radius:
