@@ -186,6 +186,16 @@ def test_one_company_closing_its_claim_never_concludes_a_case_another_has_not_re
     assert [clock["name"] for case, clock in rows if case.pk == agreed.pk] == ["first_contact"]  # B's clock runs
 
 
+def test_the_clocks_read_with_the_readers_colon(agreed, users, client):
+    """Walk finding 18: "首次联系: 时限" — a Chinese label takes the full-width colon."""
+    maiji = users["maiji_unit1"]
+    claims.claim_register(party=agreed.parties.get(label="A"), user=maiji)
+    html = _signed_in(client, maiji).get(f"/cases/{agreed.number}/", secure=True).content.decode()
+    sla = html.split('data-testid="sla"')[1].split("</ul>")[0]
+    assert "首次联系：" in sla
+    assert "首次联系:" not in sla
+
+
 def test_the_case_page_says_concluded(agreed, users, client):
     maiji = users["maiji_unit1"]
     _both_closed(agreed, users)
