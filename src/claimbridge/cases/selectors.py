@@ -511,7 +511,8 @@ def confirmations_voided(*, case: Case, parties: list[CaseParty]) -> dict[str, A
     cause = case.events.filter(sequence__lt=cleared.sequence).order_by("-sequence").first()
     data = cause.data if cause is not None else {}
     return {"at": cleared.at, "parties": voided, "kind": cause.kind if cause else "", "by": data.get("party", ""),
-            "by_staff": bool(cause and cause.actor_id), "fields": list(data.get("fields", []))}  # fmt: skip
+            "by_staff": bool(cause and cause.actor_id), "fields": list(data.get("fields", [])),
+            "changes": dict(data.get("changes", {}))}  # fmt: skip
 
 
 def agreement_check(*, number: str, code: str) -> Case | None:
@@ -613,7 +614,7 @@ def driver_party(*, proof: PhoneProof, number: str) -> CaseParty | None:
 def claim_progress(party: CaseParty) -> dict[str, Any]:
     """The party's own claim after the agreement, as the driver follows it: each step with when it happened and the
     amount where there is one, the state now, and the claims unit to call (R12)."""
-    from claimbridge.rules.claim_flow import CLAIM_STATES
+    from claimbridge.rules.claim_flow import CLAIM_STATES, CLAIM_STEP_NAMES
 
     claim = Claim.objects.filter(party=party).first()
     unit = party.claims_unit
@@ -629,6 +630,8 @@ def claim_progress(party: CaseParty) -> dict[str, Any]:
     ]  # fmt: skip
     for step in steps:
         step["done"] = step["at"] is not None
+        if not step["done"]:  # a step not reached is named as what it will be (立案), a reached one as done (已立案)
+            step["name"] = CLAIM_STEP_NAMES[step["step"]]
     return {
         "claim": claim, "state": claim.state if claim else None,
         "state_name": CLAIM_STATES[claim.state] if claim else None, "steps": steps,
