@@ -290,6 +290,7 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
     from claimbridge.rules.claim_flow import (
         CLAIM_ACTION_NAMES,
         CLAIM_STATES,
+        CLAIM_STEP_NAMES,
         CLOSE_REASONS,
         PAID_REASON,
         REOPEN_REASONS,
@@ -319,8 +320,8 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
             "party": party, "claim": claim, "state": CLAIM_STATES[claim.state] if claim else None,
             "primary": primary, "others": others, "actions": [a for a in (primary, *others) if a],
             "action_names": CLAIM_ACTION_NAMES,
-            "stages": [(code, CLAIM_STATES[code], index <= reached, index == reached)
-                       for index, code in enumerate(CLAIM_STAGES)],
+            "stages": [(code, CLAIM_STATES[code] if index <= reached else CLAIM_STEP_NAMES[code], index <= reached,
+                        index == reached) for index, code in enumerate(CLAIM_STAGES)],
             "sla": sla_deadlines(case=case, claim=claim), "due": due, "labels": labels,
             "close_reasons": {code: text for code, text in CLOSE_REASONS.items() if code != PAID_REASON},
             "reopen_reasons": REOPEN_REASONS,

@@ -194,6 +194,10 @@ def test_the_clocks_read_with_the_readers_colon(agreed, users, client):
     sla = html.split('data-testid="sla"')[1].split("</ul>")[0]
     assert "首次联系：" in sla
     assert "首次联系:" not in sla
+    stages = html.split('data-testid="claim-stages"')[1].split("</ol>")[0]
+    assert "已立案" in stages
+    assert "已定损" not in stages  # a stage not reached is named as it will be: 定损
+    assert "定损" in stages
 
 
 def test_the_case_page_says_concluded(agreed, users, client):

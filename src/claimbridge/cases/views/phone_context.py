@@ -12,6 +12,7 @@ from claimbridge.cases import selectors
 from claimbridge.cases.services import parties
 from claimbridge.cases.views.phone_steps import fact_value_words, people, voided_notice, words
 from claimbridge.core.errors import reading_english
+from claimbridge.rules.common import LIABILITY_NAMES
 
 # The filter's chips: a tap puts the word of the reader's language in the search box (issue 13); the cards' keys hold
 # both languages, so either finds the same circumstances.
@@ -23,10 +24,6 @@ FILTER_WORDS = (("追尾", "rear-end", _("Rear-end")), ("变道", "lane", _("Lan
 def filter_words() -> list[dict[str, Any]]:
     english = reading_english()
     return [{"q": en if english else zh, "label": label} for zh, en, label in FILTER_WORDS]
-
-
-GRADE_WORDS = {"full": ("全部责任", "fully liable"), "equal": ("同等责任", "equally liable"),
-               "none": ("无责任", "not liable")}  # fmt: skip
 
 
 def _answered(case: Any) -> dict[str, Any]:
@@ -137,7 +134,8 @@ def liability_words(judged: dict[str, Any], listed: list[Any], reader: str) -> l
     lines = []
     for p in sorted(listed, key=lambda p: (p.label != reader, p.label)):
         grade = grades.get(p.label)
-        zh, en = GRADE_WORDS.get(grade or "", ("待定", "not decided yet"))
+        name = LIABILITY_NAMES.get(grade or "")
+        zh, en = (name.zh, name.en) if name is not None and grade != "undetermined" else ("待定", "not decided yet")
         lines.append({"label": p.label, "words": words(p.label, reader), "plate": p.plate, "grade": grade or "",
                       "text": en if english else zh})  # fmt: skip
     return lines
