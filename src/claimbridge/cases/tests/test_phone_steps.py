@@ -392,3 +392,19 @@ def test_after_both_confirm_the_done_step_has_no_stale_flash_and_names_the_agree
     assert link.startswith("/cases/agreement/verify/?")
     assert 'data-testid="verify-result"' in Client().get(link, secure=True).content.decode()
     assert "真" in _between(Client().get(link, secure=True).content.decode(), 'data-testid="verify-result"', "</p>")
+
+
+def test_back_at_the_case_the_driver_lands_where_something_is_left_to_do(users):
+    """Re-walk finding 6: back through 我的案件, a driver who had confirmed landed on 第 1 步 as an editable form. With
+    no step asked for, the page opens at this driver's first unfinished step; once everything is done, at confirming
+    (where a confirmed driver waits for the other)."""
+    from claimbridge.cases.services.quick_claim import party_confirm
+
+    fresh = fresh_case()
+    assert phone_of(fresh, "A").get(f"/cases/{fresh.number}/me/", secure=True).context["step"] == "who"
+    case = two_party_case()
+    party_confirm(party=case.parties.get(label="A"), typed_name="张三", consent=True, device="A")
+    page = phone_of(case, "A").get(f"/cases/{case.number}/me/", secure=True)
+    assert page.context["step"] == "confirm"
+    asked = phone_of(case, "A").get(f"/cases/{case.number}/me/?step=who", secure=True)
+    assert asked.context["step"] == "who"  # a step asked for is shown

@@ -188,9 +188,12 @@ def me(request: HttpRequest, number: str) -> HttpResponse:
 
 def _me_page(request: HttpRequest, party: Any, *, step: str, status: int = 200, **forms_in_error: Any) -> HttpResponse:
     from claimbridge.cases.views.phone_context import progress, step_context
+    from claimbridge.cases.views.phone_steps import first_open_step
 
     case = party.case
     editable = case.state in EDITABLE_STATES
+    if not step and editable:  # back at the case (我的案件, a link): where this driver has something left to do
+        step = first_open_step(progress(party, selectors.case_parties(case)))
     step = step_of(step, editable=editable)
     context = step_context(request, party, step=step, forms_in_error=forms_in_error)
     context |= {"step": step, "steps": indicator(step, progress(party, context["parties"])), "editable": editable, "case_state": STATES[case.state],

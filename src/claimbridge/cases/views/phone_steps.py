@@ -43,6 +43,12 @@ def step_of(requested: str, *, editable: bool) -> str:
     return requested if requested in STEP_CODES else "who"
 
 
+def first_open_step(done: set[str]) -> str:
+    """The first step this party has not finished, in order; all finished but the outcome: the outcome's step
+    before it (confirming), where a driver who has confirmed waits for the other."""
+    return next((code for code in STEP_CODES if code not in done and code != "done"), "confirm")
+
+
 def indicator(current: str, done: set[str]) -> list[dict[str, Any]]:
     """The steps with the one shown and those really finished (not merely passed: a driver may skip ahead)."""
     return [{"code": step.code, "title": step.title, "number": n + 1, "current": step.code == current,
