@@ -228,7 +228,15 @@ def submitted_with_photo(*, id_number: str = "11010519491231002X", account: str 
 
 
 def image_loaded(page, selector: str) -> bool:
-    return bool(page.locator(selector).evaluate("img => img.complete && img.naturalWidth > 0"))
+    """The image is there and decoded — waited for (a page just redirected to may still be loading it)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("s => { const i = document.querySelector(s); return !!i && i.complete && i.naturalWidth > 0 }",
+                               arg=selector, timeout=10_000)  # fmt: skip
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_issue_13_the_association_approves_an_adjuster_seeing_the_photo_licence_training_and_equipment(
