@@ -51,7 +51,14 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         assert "已结案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
         claim = Claim.objects.get(party=a)
         assert (claim.state, claim.paid_amount, claim.close_reason) == ("closed", 3100, "paid_in_full")
-        # The customer moved house: the claim goes to the company's unit in Tianshui, with the reason recorded (R1).
+        # A closed claim is not handed off (nothing left to serve there)…
+        assert page.locator("[data-testid=claim-A] [data-testid=handoff]").count() == 0
+        # …until it is reopened: a complaint, and the customer moved house — the claim goes to the company's unit in
+        # Tianshui, with the reason recorded (R1).
+        page.locator("[data-testid=claim-A] [data-testid=other-steps] summary").first.click()
+        page.locator("#A-reopen-reason").select_option("complaint")
+        page.locator("[data-testid=claim-A] [data-testid=claim-reopen] button").click()
+        assert "已立案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
         page.locator("[data-testid=claim-A] [data-testid=handoff] summary").click()
         page.locator("#unit-A").select_option(index=0)
         page.locator("#reason-A").select_option("customer_asked")

@@ -228,7 +228,15 @@ def submitted_with_photo(*, id_number: str = "11010519491231002X", account: str 
 
 
 def image_loaded(page, selector: str) -> bool:
-    return bool(page.locator(selector).evaluate("img => img.complete && img.naturalWidth > 0"))
+    """The image is there and decoded — waited for (a page just redirected to may still be loading it)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("s => { const i = document.querySelector(s); return !!i && i.complete && i.naturalWidth > 0 }",
+                               arg=selector, timeout=10_000)  # fmt: skip
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_issue_13_the_association_approves_an_adjuster_seeing_the_photo_licence_training_and_equipment(
@@ -250,7 +258,7 @@ def test_issue_13_the_association_approves_an_adjuster_seeing_the_photo_licence_
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-list.png", full_page=True)
         row.locator("[data-testid=adjuster-name]").click()
         page.locator("[data-testid=portrait]").wait_for()
-        page.wait_for_function("document.querySelector('[data-testid=portrait]').complete")
+        page.wait_for_function("() => document.querySelector('[data-testid=portrait]').complete")
         assert image_loaded(page, "[data-testid=portrait]"), "the reviewer must see the photo"
         assert page.locator("[data-testid=full-name]").inner_text() == "王小明"
         main = page.locator("main").inner_text()
@@ -317,7 +325,7 @@ def test_issue_13_a_bad_submission_shows_every_error_at_once_next_to_its_field_a
         assert "已在登记册中" in error_next_to(page, "id_number")
         assert page.locator("#id_phone").input_value() == "138"  # what was typed stays to be corrected
         page.locator("[data-testid=pending-photo] img").wait_for()
-        page.wait_for_function("document.querySelector('[data-testid=pending-photo] img').complete")
+        page.wait_for_function("() => document.querySelector('[data-testid=pending-photo] img').complete")
         assert image_loaded(page, "[data-testid=pending-photo] img"), "the chosen photo must be kept"
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-register-all-errors.png", full_page=True)
 
@@ -360,7 +368,7 @@ def test_issue_13_r8_my_work_card_on_the_phone_and_the_card_checked_by_its_typed
         page.locator("[data-testid=work-card-link]").click()
         card = page.locator("[data-testid=work-card]")
         card.wait_for()
-        page.wait_for_function("[...document.images].every(i => i.complete)")
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
         assert image_loaded(page, "[data-testid=card-photo]")
         assert image_loaded(page, "[data-testid=card-qr]")
         text = card.inner_text()
@@ -390,7 +398,7 @@ def test_issue_13_r8_my_work_card_on_the_phone_and_the_card_checked_by_its_typed
         status = page.locator("[data-testid=credential-status]")
         assert status.get_attribute("data-status") == "genuine_current"
         assert page.locator("[data-testid=company]").inner_text() == "天陇财险"
-        page.wait_for_function("document.querySelector('[data-testid=holder-photo]').complete")
+        page.wait_for_function("() => document.querySelector('[data-testid=holder-photo]').complete")
         assert image_loaded(page, "[data-testid=holder-photo]")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         page.screenshot(path=screenshot_dir / "zh-hans-phone-verify-typed-number.png", full_page=True)

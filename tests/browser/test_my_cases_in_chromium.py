@@ -99,6 +99,9 @@ def test_a_driver_closes_the_browser_proves_the_phone_again_and_follows_the_clai
         progress = page.locator("[data-testid=claim-progress]").inner_text()
         for shown in ("已立案", "已理算", "已核赔", "已支付", "3,100.00 元"):
             assert shown in progress, shown
+        # the step not reached yet is named as what it will be, not as done (phone walk, issue 13)
+        assert "已结案" not in progress
+        assert page.locator("[data-testid=step-closed] strong").inner_text() == "结案"
         unit = case.parties.get(label="A").claims_unit
         assert unit.name in progress
         assert page.locator("[data-testid=unit-phone]").get_attribute("href") == f"tel:{unit.phone}"

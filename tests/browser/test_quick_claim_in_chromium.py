@@ -93,6 +93,9 @@ def test_issue_6_acceptance_two_phones_agree_online_and_each_insurer_sees_its_ow
         verify = b.context.new_page()
         verify.goto(f"{live_server.url}/cases/agreement/verify/?number={case.number}&code={case.agreement_code}")
         assert verify.locator("[data-testid=verify-result]").inner_text().startswith("真实")
+        assert verify.locator("[data-testid=verify-summary]").is_visible()
+        # The PDF's hash breaks rather than pushing the phone's page sideways (re-walk finding).
+        assert verify.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         verify.goto(f"{live_server.url}/cases/agreement/verify/?number={case.number}&code=AAAA-BBBB-CCCC-DDDD")
         assert verify.locator("[data-testid=verify-result]").inner_text().startswith("不是")
     finally:

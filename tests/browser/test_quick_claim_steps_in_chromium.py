@@ -17,6 +17,15 @@ from tests.browser.conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 
 
+def _in_one_piece(page) -> None:
+    """Plates (甘 / E6789A) and the state in the step header (已报案, 待双方确认) never break across lines at 360 px."""
+    for chip in page.locator(".plate").all():
+        assert chip.evaluate("n => getComputedStyle(n).whiteSpace") == "nowrap"
+        assert chip.evaluate("n => n.getClientRects().length") == 1, chip.inner_text()
+    state = page.locator("[data-testid=case-state] strong")
+    assert state.evaluate("n => n.getClientRects().length") == 1, state.inner_text()
+
+
 def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirmation_is_announced(browser, live_server):
     MemorySmsBackend.outbox.clear()
     load_demo_policies()
@@ -26,19 +35,23 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
     screens_a, screens_b = steps.Screens("a"), steps.Screens("b")
     try:
         steps.start(a, live_server.url, screens_a)
-        # A fresh case: the conditions are to answer, none has failed, and the police are not offered.
+        # A fresh case: the conditions are to answer, none has failed, and the police are not the prominent action.
         a.locator("ol[data-testid=steps] a", has_text="责任与条件").click()
         a.wait_for_url("**step=check")
         screens_a.look(a)
         assert a.locator("[data-testid=eligibility] li[data-state=failed]").count() == 0
         assert a.locator("[data-testid=eligibility] li[data-state=open]").count() >= 5
         assert "不能" not in a.locator("[data-testid=verdict]").inner_text()
-        assert a.locator("[data-testid=to-police]").count() == 0
+        # the police stay available, but as a plain link, never the prominent action (phone walk)
+        assert a.locator("[data-testid=to-police].button").count() == 0
+        expect(a.locator("[data-testid=to-police][data-secondary=true]")).to_have_count(1)
         assert "须报警" not in a.locator("[data-testid=eligibility]").inner_text()
         a.locator("ol[data-testid=steps] a", has_text="双方信息").click()
         a.wait_for_url("**step=who")
 
         code = a.locator("[data-testid=join-code]").inner_text().strip()
+        # the join page's address is said next to the code, for a phone that cannot scan (phone walk)
+        expect(a.locator("[data-testid=join-page]")).to_contain_text(f"{live_server.url}/cases/join/")
         assert a.locator("[data-testid=waiting-other]").count() == 1
         a.evaluate("window.sameDocument = true")  # gone if the page were reloaded
         steps.join(b, live_server.url, code, screens_b)
@@ -60,6 +73,8 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         expect(b.locator("[data-testid=changes]")).to_contain_text("对方（A方） 修改了事故经过")
         b.locator("[data-testid=refresh]").click()
         expect(b.locator("[data-testid=pick-A-1]")).to_be_checked()
+        b.locator(".chip-button", has_text="追尾").click()  # only the reader's words go into the search (phone walk)
+        assert b.locator("[data-testid=circumstance-search]").input_value() == "追尾"
         b.locator("ol[data-testid=steps] a", has_text="责任与条件").click()
         b.wait_for_url("**step=check")
         screens_b.look(b)
@@ -74,19 +89,28 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         expect(a.locator("[data-testid=confirmed-B]")).to_be_visible()
         a.locator("ol[data-testid=steps] a", has_text="事故经过").click()
         a.wait_for_url("**step=what")
+        # A is told before saving that it voids B's confirmation (phone walk)
+        expect(a.locator("[data-testid=voids-warning]")).to_contain_text("对方（B方）已确认")
+        a.screenshot(path=steps.SHOTS / "after-a-voids-warning.png")
         a.locator("#id_estimated_loss").fill("3500")
         a.get_by_role("button", name="保存并继续").click()
         a.wait_for_url("**step=check")
-        voided = b.locator("[data-testid=voided]")
+        # B, looking at the confirm panel, is told there, with what changed from what; the summary follows
+        voided = b.locator("[data-testid=decide] [data-testid=voided]")
         expect(voided).to_contain_text("您的确认已失效")
         expect(voided).to_contain_text("对方（A方）")
         expect(voided).to_contain_text("估计损失")
+        expect(voided).to_contain_text("3,000.00 → 3,500.00")
+        expect(b.locator("[data-testid=summary] [data-field=estimated_loss]")).to_contain_text("3,500.00")
+        expect(b.locator("[data-testid=i-confirmed]")).to_have_count(0)
+        expect(b.locator("[data-testid=voided]")).to_have_count(1)
+        expect(voided).to_be_in_viewport(ratio=1)  # where B is looking
         assert b.evaluate("window.sameDocument === true")
         expect(b.locator("[data-testid=confirmed-B]")).to_have_count(0)
         b.screenshot(path=steps.SHOTS / "after-b-voided.png")
+        _in_one_piece(b)
         expect(a.locator("[data-testid=voided]")).to_contain_text("对方（B方）")
 
-        voided.locator("[data-testid=confirm-again]").click()
         steps.confirm(b, "李四")
         b.locator("[data-testid=i-confirmed]").wait_for()
         a.locator("[data-testid=next]").click()
@@ -94,6 +118,11 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         steps.confirm(a, "张三")
         a.locator("[data-testid=agreed]").wait_for()
         screens_a.look(a)
+        # the done step: no stale 已保存。, the 协议书核验码 with the public verify page, plates and states in one piece
+        assert "已保存" not in a.locator("main").inner_text()
+        expect(a.locator("[data-testid=agreement-check]")).to_contain_text("协议书核验码：")
+        assert "/cases/agreement/verify/" in (a.locator("[data-testid=verify-link]").get_attribute("href") or "")
+        _in_one_piece(a)
         b.locator("[data-testid=refresh]").click()
         b.locator("[data-testid=agreed]").wait_for()
         screens_b.look(b)
@@ -104,4 +133,38 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         assert len(screens_b.seen) <= 8, screens_b.seen
     finally:
         phone_a.close()
+        phone_b.close()
+
+
+def test_a_voided_confirmation_is_brought_to_where_the_driver_is_looking(browser, live_server):
+    """Issue 13 (phone walk): B had confirmed and was reading further down another step when A's change voided his
+    confirmation; the notice arrived at the top, off-screen. The live update brings it into view, with what changed
+    from what."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from claimbridge.cases.services.quick_claim import case_facts_save, party_confirm
+    from tests.factories import two_party_case
+
+    case = two_party_case()
+    party_confirm(party=case.parties.get(label="B"), typed_name="李四", consent=True, device="B")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["case_parties"] = {case.number: "B"}
+    session.create()
+    phone_b = browser.new_context(**PHONE, locale="zh-CN")
+    phone_b.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
+    b = phone_b.new_page()
+    try:
+        b.goto(f"{live_server.url}/cases/{case.number}/me/?step=check")
+        b.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+        expect(b.locator("[data-testid=voided]")).to_have_count(0)
+        case_facts_save(case=case, facts={"estimated_loss": "3500.00"}, party_label="A")
+        notice = b.locator("[data-testid=voided]")
+        expect(notice).to_contain_text("您的确认已失效")
+        expect(notice).to_contain_text("3,000.00 → 3,500.00")
+        expect(notice).to_be_in_viewport()
+        assert b.evaluate("document.scrollingElement.scrollWidth") <= 360
+        b.screenshot(path=steps.SHOTS / "after-b-voided-elsewhere.png")
+    finally:
         phone_b.close()

@@ -77,6 +77,7 @@ def test_the_phone_finds_the_county_from_its_position(browser, live_server, scre
     try:
         page.goto(f"{live_server.url}/cases/start/")
         prove_phone(page, "13700007777", "继续")
+        page.wait_for_load_state("load")  # the page's script has bound the button (deferred scripts run before load)
         page.get_by_role("button", name="使用我的位置").click()
         page.get_by_text("您在 陇南市武都区").wait_for()
         assert page.locator("#id_county").input_value() == "621202"

@@ -82,7 +82,7 @@ def agreement_pdf(*, case: Case, parties: list[CaseParty], liability: dict[str, 
         place = f"{case.city.name if case.city else ''}{case.county.name if case.county else ''} {facts.get('place', '')}".strip()
         story: list[Any] = [
             Paragraph("机动车交通事故快速处理协议书", title), Spacer(1, 4 * mm),
-            Paragraph(f"案件编号：{case.number}　　验证码：{code}", body), Spacer(1, 3 * mm),
+            Paragraph(f"案件编号：{case.number}　　协议书核验码：{code}", body), Spacer(1, 3 * mm),
             grid([["事故时间", _local(case.accident_at)], ["事故地点", place or "—"],
                   ["天气", _label(Weather, facts.get("weather", ""))],
                   ["事故形态", _label(CollisionForm, facts.get("collision_form", ""))],
@@ -118,7 +118,7 @@ def agreement_pdf(*, case: Case, parties: list[CaseParty], liability: dict[str, 
             ),
             Spacer(1, 3 * mm),
             Paragraph(
-                f"生成时间：{_local(case.agreed_at or timezone.now())}。凭案件编号和验证码可在理赔桥核验本协议书真伪。",
+                f"生成时间：{_local(case.agreed_at or timezone.now())}。凭案件编号和协议书核验码可在理赔桥核验本协议书真伪。",
                 small,
             ),
         ]

@@ -239,9 +239,12 @@ class CircumstancesForm(forms.Form):
             )  # fmt: skip
 
     def circumstances(self) -> dict[str, list[int]]:
+        """The choices made on this form: "none of these" is a choice (an empty list); a party whose row was left
+        untouched has not answered here and is left out, so it is not taken for "none" (issue 13)."""
         return {
             name.removeprefix("party_"): [value] if value is not None else []
             for name, value in self.cleaned_data.items()
+            if name in self.data
         }
 
 

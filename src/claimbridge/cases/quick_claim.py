@@ -247,21 +247,63 @@ def _document_with_unknowns(case: Case, parties: list[CaseParty], hopeful: bool)
     return document
 
 
+# What an open condition waits for, by whose answer: a condition on the parties' declarations, cover or photos waits
+# for the parties who have not given them (a driver who has not joined has given nothing); the questions about the
+# whole accident wait for either driver.
+_DECLARATIONS = {"drivers_fit": ("driver_licensed", "impairment_free"), "vehicles_inspected": ("inspection_valid",)}
+_COVER = ("ctpl_both", "third_party_both", "insured_in_region", "insurer_in_both_cities", "plates_valid")
+
+
+def _waits_on(code: str, parties: list[CaseParty], missing: list[str], evidence: dict[str, tuple[int, int]],
+              unchosen: list[str]) -> list[str]:  # fmt: skip
+    if code == "listed_circumstance":
+        return unchosen
+    if code in _DECLARATIONS:
+        labels = [p.label for p in parties if any(getattr(p, name) is None for name in _DECLARATIONS[code])]
+    elif code == "scene_evidence_both":
+        labels = [p.label for p in parties if sum(evidence.get(p.label, (0, 0))) == 0]
+    elif code in _COVER:
+        labels = [p.label for p in parties if not p.plate]
+    else:
+        return []
+    return labels + missing
+
+
+def _labels(parties: list[CaseParty]) -> list[str]:
+    """The parties of the accident: those on the case, and the other driver while only one has joined."""
+    labels = [p.label for p in parties]
+    if len(parties) < 2:
+        labels.append("B" if labels and labels[0] == "A" else "A")
+    return labels
+
+
 def conditions_seen(case: Case) -> dict[str, Any]:
     """Every 快处易赔 condition as `met`, `open` (to answer) or `failed`, with a reason only where a fact is known
-    to fail; the verdict is `eligible`, `open` or `not_eligible`."""
+    to fail, and for an open one the parties whose answer it waits for (`waits_on`); the verdict is `eligible`,
+    `open` or `not_eligible`. A circumstance not chosen yet keeps liability open while an answer to come could still
+    decide it (the kernel's `liability_outlook`)."""
+    from claimbridge.rules.circumstances import liability_outlook
     from claimbridge.rules.eligibility import PASSED
 
     parties = list(case.parties.select_related("insurer").order_by("label"))
     feared = eligibility_from_document(_document_with_unknowns(case, parties, hopeful=False))
     hoped = eligibility_from_document(_document_with_unknowns(case, parties, hopeful=True))
+    labels = _labels(parties)
+    missing = labels[len(parties) :]
+    catalogue = catalogue_on(accident_day(case))
+    answered = {label: [n for n in numbers if n in catalogue.items]
+                for label, numbers in case.circumstances.items() if label in labels}  # fmt: skip
+    unchosen = [label for label in labels if label not in answered]
+    outlook = liability_outlook(answered, unchosen, catalogue)
+    evidence = _evidence_counts(case)
     seen = []
     for worst, best in zip(feared["conditions"], hoped["conditions"], strict=True):
         code = worst["code"]
-        if worst["passed"]:
+        if code == "listed_circumstance":
+            state = {"determined": "met", "open": "open"}.get(outlook, "failed")
+            message = worst["message"] if state == "failed" else None
+        elif worst["passed"]:
             state, message = "met", worst["message"]
-        elif code == "listed_circumstance" and not case.circumstances:
-            state, message = "open", None
         elif not best["passed"]:
             state, message = "failed", best["message"]
         else:
@@ -269,8 +311,11 @@ def conditions_seen(case: Case) -> dict[str, Any]:
         if message is None:
             text = PASSED[code]
             message = {"zh": text.zh, "en": text.en}
-        seen.append({"code": code, "state": state, "message": message, "waits_for": OPEN_BECAUSE.get(code, "answer")})
+        waits_on = _waits_on(code, parties, missing, evidence, unchosen) if state == "open" else []
+        seen.append({"code": code, "state": state, "message": message, "waits_for": OPEN_BECAUSE.get(code, "answer"),
+                     "waits_on": waits_on})  # fmt: skip
     states = {item["state"] for item in seen}
     verdict = "not_eligible" if "failed" in states else "open" if "open" in states else "eligible"
     return {"conditions": seen, "verdict": verdict, "failed": [i["code"] for i in seen if i["state"] == "failed"],
-            "open": [i["code"] for i in seen if i["state"] == "open"]}  # fmt: skip
+            "open": [i["code"] for i in seen if i["state"] == "open"], "missing": missing,
+            "unchosen": unchosen}  # fmt: skip

@@ -279,6 +279,8 @@ def sla_deadlines(*, case: Case, claim: Any) -> list[dict[str, Any]]:
 
 
 CLAIM_STAGES = ("registered", "assessed", "settled", "approved", "paid", "closed")  # the panel's progress line
+STAGE_MOMENTS = {"registered": "registered_at", "assessed": "assessed_at", "settled": "settled_at",
+                 "approved": "approved_at", "paid": "paid_at", "closed": "closed_at"}  # fmt: skip
 
 
 def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
@@ -290,6 +292,7 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
     from claimbridge.rules.claim_flow import (
         CLAIM_ACTION_NAMES,
         CLAIM_STATES,
+        CLAIM_STEP_NAMES,
         CLOSE_REASONS,
         PAID_REASON,
         REOPEN_REASONS,
@@ -314,19 +317,25 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
                       if a != primary and a != "request_approval" and not (a == "contact" and contacted)]  # fmt: skip
         due = (claim.payable or Decimal(0)) - (claim.paid_amount or Decimal(0)) if claim else Decimal(0)
         stage = ("approved" if claim.state == "awaiting_approval" else claim.state) if claim else ""
-        reached = CLAIM_STAGES.index(stage) if stage in CLAIM_STAGES else -1
+        closed = claim is not None and claim.state == "closed"
+        # A stage is done when it happened (a claim closed unpaid was never assessed or paid), current where it is.
+        happened = {code: getattr(claim, STAGE_MOMENTS[code]) is not None if claim else False for code in CLAIM_STAGES}
+        clocks = sla_deadlines(case=case, claim=claim)
         panels.append({
             "party": party, "claim": claim, "state": CLAIM_STATES[claim.state] if claim else None,
             "primary": primary, "others": others, "actions": [a for a in (primary, *others) if a],
             "action_names": CLAIM_ACTION_NAMES,
-            "stages": [(code, CLAIM_STATES[code], index <= reached, index == reached)
-                       for index, code in enumerate(CLAIM_STAGES)],
-            "sla": sla_deadlines(case=case, claim=claim), "due": due, "labels": labels,
+            "stages": [(code, CLAIM_STATES[code] if happened[code] else CLAIM_STEP_NAMES[code], happened[code],
+                        code == stage) for code in CLAIM_STAGES],
+            "close_reason": CLOSE_REASONS.get(claim.close_reason) if closed and claim else None,
+            # a closed claim runs no clock: only those it met are shown
+            "sla": [clock for clock in clocks if clock["done"] is not None] if closed else clocks,
+            "due": due, "labels": labels,
             "close_reasons": {code: text for code, text in CLOSE_REASONS.items() if code != PAID_REASON},
             "reopen_reasons": REOPEN_REASONS,
             "approval_limit": user.approval_limit,
-            "units": list(ClaimsUnit.objects.filter(branch__insurer_id=party.insurer_id or 0)
-                          .exclude(pk=party.claims_unit_id or 0).select_related("branch__city")),
+            "units": [] if closed else list(ClaimsUnit.objects.filter(branch__insurer_id=party.insurer_id or 0)
+                                            .exclude(pk=party.claims_unit_id or 0).select_related("branch__city")),
             "handoff_reasons": Handoff.Reason.choices,
         })  # fmt: skip
     return panels
@@ -511,7 +520,8 @@ def confirmations_voided(*, case: Case, parties: list[CaseParty]) -> dict[str, A
     cause = case.events.filter(sequence__lt=cleared.sequence).order_by("-sequence").first()
     data = cause.data if cause is not None else {}
     return {"at": cleared.at, "parties": voided, "kind": cause.kind if cause else "", "by": data.get("party", ""),
-            "by_staff": bool(cause and cause.actor_id), "fields": list(data.get("fields", []))}  # fmt: skip
+            "by_staff": bool(cause and cause.actor_id), "fields": list(data.get("fields", [])),
+            "changes": dict(data.get("changes", {}))}  # fmt: skip
 
 
 def agreement_check(*, number: str, code: str) -> Case | None:
@@ -591,11 +601,11 @@ MY_CASES_LIMIT = 50
 
 
 def driver_parties(*, proof: PhoneProof) -> list[CaseParty]:
-    """The parties this phone is, newest case first (at most MY_CASES_LIMIT)."""
+    """The parties this phone is, the latest accident first (at most MY_CASES_LIMIT)."""
     if proof.empty:
         return []
     query = CaseParty.objects.filter(proof.parties_q()).select_related("case__county", "insurer", "claims_unit")
-    return list(query.order_by("-case__created_at", "label")[:MY_CASES_LIMIT])
+    return list(query.order_by("-case__accident_at", "-case__created_at", "label")[:MY_CASES_LIMIT])
 
 
 def driver_party(*, proof: PhoneProof, number: str) -> CaseParty | None:
@@ -613,7 +623,7 @@ def driver_party(*, proof: PhoneProof, number: str) -> CaseParty | None:
 def claim_progress(party: CaseParty) -> dict[str, Any]:
     """The party's own claim after the agreement, as the driver follows it: each step with when it happened and the
     amount where there is one, the state now, and the claims unit to call (R12)."""
-    from claimbridge.rules.claim_flow import CLAIM_STATES
+    from claimbridge.rules.claim_flow import CLAIM_STATES, CLAIM_STEP_NAMES, CLOSE_REASONS
 
     claim = Claim.objects.filter(party=party).first()
     unit = party.claims_unit
@@ -629,9 +639,12 @@ def claim_progress(party: CaseParty) -> dict[str, Any]:
     ]  # fmt: skip
     for step in steps:
         step["done"] = step["at"] is not None
+        if not step["done"]:  # a step not reached is named as what it will be (立案), a reached one as done (已立案)
+            step["name"] = CLAIM_STEP_NAMES[step["step"]]
     return {
         "claim": claim, "state": claim.state if claim else None,
         "state_name": CLAIM_STATES[claim.state] if claim else None, "steps": steps,
+        "close_reason": CLOSE_REASONS.get(claim.close_reason) if claim and claim.state == "closed" else None,
         "unit": unit, "unit_phone": unit.phone if unit else "", "insurer": party.insurer,
     }  # fmt: skip
 

@@ -16,7 +16,7 @@ from claimbridge.rules.identifiers import id_check_character
 
 # What a company states of each person, as the submission form asks it (R4, R5): the reviewer sees all of it.
 DETAILS: dict[str, Any] = {
-    "education": "college", "mandarin": "level_2_b", "licence_class": "C1", "knows_both_regions": True,
+    "education": "college", "mandarin": "二级乙等", "licence_class": "C1", "knows_both_regions": True,
     "training": ["快处易赔现场查勘培训（2026 年 3 月）", "交通事故现场安全防护培训"], "vehicle_marked": True,
     "equipment": ["uniform", "work_card", "vest", "survey_tools"],
 }  # fmt: skip

@@ -16,8 +16,11 @@ def _scoped(rows: QuerySet[Any], user: Any) -> QuerySet[Any]:
     return rows.filter(scope_for(user).register_q())
 
 
-def adjuster_list_for_user(*, user: Any) -> QuerySet[Adjuster]:
+def adjuster_list_for_user(*, user: Any, status: str = "") -> QuerySet[Adjuster]:
+    """The register entries this user may see; only those in `status` when given (e.g. "submitted": waiting)."""
     adjusters = Adjuster.objects.select_related("insurer", "association__city").prefetch_related("credentials")
+    if status:
+        adjusters = adjusters.filter(status=status)
     return _scoped(adjusters, user)
 
 

@@ -163,11 +163,10 @@ def adjuster_list(request: HttpRequest) -> HttpResponse:
     from claimbridge.core.masking import mask_id_number, mask_name
 
     waiting = {"submitted": 0, "needs_correction": 1}  # what waits for a decision first, newest first within
-    listed = selectors.adjuster_list_for_user(user=request.user)
-    to_review = listed.filter(status="submitted").count()
     only_waiting = request.GET.get("status") == "submitted"
-    adjusters = sorted((listed.filter(status="submitted") if only_waiting else listed)[:300],
-                       key=lambda a: waiting.get(a.status, 2))  # fmt: skip
+    to_review = selectors.adjuster_list_for_user(user=request.user, status="submitted").count()
+    listed = selectors.adjuster_list_for_user(user=request.user, status="submitted" if only_waiting else "")
+    adjusters = sorted(listed[:300], key=lambda a: waiting.get(a.status, 2))
     rows = [{"adjuster": adjuster, "name": mask_name(adjuster.full_name), "id_number": mask_id_number(adjuster.id_number),
              "credential": next((c.number for c in adjuster.credentials.all() if c.revoked_at is None), "")}
             for adjuster in adjusters]  # fmt: skip

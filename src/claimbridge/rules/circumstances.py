@@ -10,10 +10,12 @@ alone: it counts only once all parties confirm it or the police determine it onl
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from itertools import product
 from typing import Any
 
 from claimbridge.rules.common import LIABILITY_NAMES_ZH, RuleInputError, Text, version_on
@@ -150,6 +152,36 @@ def liability_grades(
         if counted != grades:
             return dict.fromkeys(parties, UNDETERMINED)
     return grades
+
+
+DETERMINED, STILL_OPEN = "determined", "open"
+
+
+def liability_outlook(
+    answered: dict[str, list[int]],
+    unanswered: Collection[str],
+    catalogue: Catalogue,
+    *,
+    item_21_confirmed: bool = False,
+) -> str:
+    """While some parties have not chosen their circumstance yet (issue 13): `determined` when every party has
+    answered and the list decides liability, `open` when an answer still to come could decide it, `undetermined`
+    when no answer of theirs could. "None of these" (an empty list) is an answer; a party missing from `answered` has
+    not answered. Each unanswered party is tried with no circumstance, one that decides alone and one that does not:
+    liability depends only on which of these three a party has, so this is exact."""
+    waiting = [party for party in unanswered if party not in answered]
+    if not waiting:
+        grades = liability_grades(answered, catalogue, item_21_confirmed=item_21_confirmed)
+        return DETERMINED if UNDETERMINED not in grades.values() else UNDETERMINED
+    deciding = next((n for n, item in catalogue.items.items() if item.decides_alone), None)
+    other = next((n for n, item in catalogue.items.items() if not item.decides_alone), None)
+    options: list[list[int]] = [[]] + [[n] for n in (deciding, other) if n is not None]
+    for answers in product(options, repeat=len(waiting)):
+        grades = liability_grades(answered | dict(zip(waiting, answers, strict=True)), catalogue,
+                                  item_21_confirmed=item_21_confirmed)  # fmt: skip
+        if UNDETERMINED not in grades.values():
+            return STILL_OPEN
+    return UNDETERMINED
 
 
 def decide_liability(

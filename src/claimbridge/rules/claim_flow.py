@@ -22,6 +22,16 @@ CLAIM_STATES: dict[str, Text] = {
     "closed": Text("已结案", "closed"),
 }
 
+# A step of the claim as the driver follows it before it is reached (issue 13): what it will be, not 已… as if done.
+CLAIM_STEP_NAMES: dict[str, Text] = {
+    "registered": Text("立案", "registration"),
+    "assessed": Text("定损", "loss assessment"),
+    "settled": Text("理算", "settlement"),
+    "approved": Text("核赔", "approval"),
+    "paid": Text("支付", "payment"),
+    "closed": Text("结案", "closing"),
+}
+
 CLAIM_ACTION_NAMES: dict[str, Text] = {
     "contact": Text("记录首次联系", "record first contact"), "assess": Text("定损", "assess the loss"),
     "settle": Text("理算", "compute the settlement"), "request_approval": Text("上报核赔", "ask a supervisor to approve"),

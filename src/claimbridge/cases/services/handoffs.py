@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from claimbridge.cases.models import CaseParty, Handoff
+from claimbridge.cases.models import CaseParty, Claim, Handoff
 from claimbridge.cases.services.record import case_lock, event_append
 from claimbridge.core.errors import AppError
 
@@ -33,6 +33,9 @@ def handoff(
                            field="unit")  # fmt: skip
         if to_unit.pk == locked.claims_unit_id:
             return None
+        if Claim.objects.filter(party=locked, state="closed").exists():  # nothing left to serve: reopen it first
+            raise AppError("claim_closed", "该方理赔已结案，不能移交；如需继续办理，请先重开", "this claim is closed and cannot "
+                           "move; reopen it first to go on with it", status=409, field="unit")  # fmt: skip
         record = Handoff.objects.create(party=locked, from_unit=locked.claims_unit, to_unit=to_unit, reason=reason,
                                         note=note[:200], by=user if getattr(user, "pk", None) else None, by_party=by_party)  # fmt: skip
         CaseParty.objects.filter(pk=locked.pk).update(claims_unit=to_unit)

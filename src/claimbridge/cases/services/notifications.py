@@ -7,9 +7,10 @@ inside the change's transaction: the notice rows (`DriverNotice`, the case's 通
 does. Sending happens after the commit, in a task (`cases.tasks.send_driver_notices`), never inside the request's
 transaction; a refused or failed send is recorded on its row, never raised. Each text is written in the language the
 driver used (`CaseParty.language`) and holds no personal data; the number is read from the party when sending.
-Only a party whose mobile was proved (it has a phone index) is written to. Texts are rate-limited per phone and,
-for changes, per party (`core.throttle`), and a notice superseded within the same change (confirmed → agreed,
-changed → confirmation voided) is rewritten rather than sent twice.
+Only a party whose mobile was proved (it has a phone index) is written to. Texts are rate-limited per phone
+(`core.throttle`); "the other driver changed something" is coalesced: it is not sent within CHANGED_EVERY_SECONDS of
+the last text that told the driver of a change (recorded as not sent); a notice superseded within the same change
+(confirmed → agreed, changed → confirmation voided) is rewritten rather than sent twice.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ SUPERSEDES = {"voided": {"changed"}, "agreed": {"confirmed", "changed"}}
 SAME_CHANGE_EVENTS = 4  # how far back "the same change" reaches in the case's events
 
 PER_PHONE_PER_HOUR = 10  # texts to one mobile, whatever the case
-CHANGED_EVERY_SECONDS = 15 * 60  # "the other driver changed something": at most one per party in this window
+CHANGED_EVERY_SECONDS = 15 * 60  # "the other driver changed something": at most once in this long per driver
+CHANGE_KINDS = ("changed", "voided")  # the texts that tell a driver the case changed
 LANGUAGES = ("zh-hans", "en")
 
 
@@ -148,8 +150,9 @@ def on_case_event(*, case: Case, event: CaseEvent) -> None:
         if waiting.update(kind=kind, text=text, event_sequence=event.sequence):
             continue  # already on its way after the commit, now with the better text
         status = DriverNotice.Status.QUEUED if _within_limits(kind, party) else DriverNotice.Status.LIMITED
-        notice = DriverNotice.objects.create(party=party, kind=kind, event_sequence=event.sequence,
-                                             language=party.language or "zh-hans", text=text, status=status)  # fmt: skip
+        notice = DriverNotice.objects.create(party=party, kind=kind, event_sequence=event.sequence, text=text,
+                                             language=party.language or "zh-hans", status=status,
+                                             created_at=timezone.now())  # fmt: skip
         if status == DriverNotice.Status.QUEUED:
             created.append(notice.pk)
     if created:
@@ -159,9 +162,21 @@ def on_case_event(*, case: Case, event: CaseEvent) -> None:
 
 
 def _within_limits(kind: str, party: CaseParty) -> bool:
-    if kind == "changed" and not hit(f"notice:changed:{party.pk}", limit=1, window_seconds=CHANGED_EVERY_SECONDS):
+    if kind == "changed" and _told_recently(party):
         return False
     return hit(f"notice:phone:{party.phone_index[:32]}", limit=PER_PHONE_PER_HOUR, window_seconds=3600)
+
+
+def _told_recently(party: CaseParty) -> bool:
+    """Whether this driver was texted that the case changed (or that a change voided their confirmation) in the last
+    CHANGED_EVERY_SECONDS (issue 13: two drivers side by side got "case changed" twice in 20 seconds, a fixed window
+    having turned over between the two). The window slides from that text: a change within it is coalesced into it
+    (recorded as not sent). Changes are written under the case's lock, so two of them never both find nothing."""
+    since = timezone.now() - timedelta(seconds=CHANGED_EVERY_SECONDS)
+    told = (DriverNotice.Status.QUEUED, DriverNotice.Status.SENDING, DriverNotice.Status.SENT)
+    return DriverNotice.objects.filter(
+        party=party, kind__in=CHANGE_KINDS, status__in=told, created_at__gt=since
+    ).exists()
 
 
 def notices_send(*, ids: list[int]) -> dict[str, int]:

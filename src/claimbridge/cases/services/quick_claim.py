@@ -37,11 +37,16 @@ def case_facts_save(*, case: Case, facts: dict[str, Any], party_label: str = "",
         editable(locked)
         changed = sorted(name for name, value in facts.items() if locked.facts.get(name) != value)
         if changed:
+            before = dict(locked.facts)
             source = fact_source(user=user, party_label=party_label)
             locked.facts = {**locked.facts, **facts}
             locked.fact_sources = {**locked.fact_sources, **dict.fromkeys(changed, source)}
             Case.objects.filter(pk=locked.pk).update(facts=locked.facts, fact_sources=locked.fact_sources)
-            event_append(case=locked, kind="facts_updated", actor=user, data={"party": party_label, "fields": changed})
+            # what happened is no one's personal data (it is on the 协议书 both sign): the old and new answers are
+            # recorded, so that a driver whose confirmation this voids is told what changed from what (issue 13)
+            values = {name: [before.get(name), facts[name]] for name in changed}
+            event_append(case=locked, kind="facts_updated", actor=user,
+                         data={"party": party_label, "fields": changed, "changes": values})  # fmt: skip
             confirmations_clear(case=locked)
             report_when_complete(case=locked)
     case.refresh_from_db()
@@ -51,7 +56,9 @@ def case_facts_save(*, case: Case, facts: dict[str, Any], party_label: str = "",
 def case_circumstances_save(
     *, case: Case, circumstances: dict[str, list[int]], party_label: str = "", user: Any = None
 ) -> Case:
-    """Which listed circumstance applies to which party; the liability follows from the catalogue (R2)."""
+    """Which listed circumstance applies to which party; the liability follows from the catalogue (R2). The parties
+    answered for now are changed; the others keep their answer, or stay unanswered (issue 13: a party left out has
+    not chosen "none")."""
     from claimbridge.cases.quick_claim import accident_day
     from claimbridge.rules.circumstances import catalogue_on
 
@@ -66,11 +73,12 @@ def case_circumstances_save(
     with transaction.atomic():
         locked = case_lock(pk=case.pk)
         editable(locked)
-        if cleaned != locked.circumstances:
-            Case.objects.filter(pk=locked.pk).update(circumstances=cleaned)
-            locked.circumstances = cleaned
+        merged = dict(sorted({**locked.circumstances, **cleaned}.items()))
+        if merged != locked.circumstances:
+            Case.objects.filter(pk=locked.pk).update(circumstances=merged)
+            locked.circumstances = merged
             event_append(case=locked, kind="circumstances_chosen", actor=user,
-                         data={"party": party_label, "circumstances": cleaned})  # fmt: skip
+                         data={"party": party_label, "circumstances": merged})  # fmt: skip
             confirmations_clear(case=locked)
     case.refresh_from_db()
     return case

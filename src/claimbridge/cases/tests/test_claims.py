@@ -217,3 +217,24 @@ def test_the_no_fault_proxy_follows_the_drivers_answer_about_injuries(users, cas
     case = two_party_case(facts=facts)
     claim = Claim(party=case.parties.get(label="B"), liability={"A": "full", "B": "none"}, losses={"A": "1500"})
     assert settlement_document(claim)["no_fault_proxy"] is proxy
+
+
+def test_a_closed_claim_is_not_handed_off_until_reopened(agreed, users):
+    """Re-walk finding: a closed claim still offered 移交. Nothing is left to serve there: the service refuses (409)
+    and the panel offers no hand-off; reopened, it moves."""
+    from claimbridge.cases.services.handoffs import handoff
+    from claimbridge.core.errors import AppError
+    from claimbridge.organisations.models import ClaimsUnit
+
+    a = agreed.parties.get(label="A")
+    maiji = handler_of(a, users)
+    claim = claims.claim_register(party=a, user=maiji)
+    claims.claim_close(claim=claim, user=maiji, reason="withdrawn")
+    other = ClaimsUnit.objects.filter(branch__insurer_id=a.insurer_id).exclude(pk=a.claims_unit_id).first()
+    with pytest.raises(AppError) as refused:
+        handoff(party=a, to_unit=other, reason="customer_asked", user=maiji)
+    assert (refused.value.code, refused.value.status) == ("claim_closed", 409)
+    a.refresh_from_db()
+    assert a.handoffs.count() == 0
+    claims.claim_reopen(claim=claim, user=maiji, reason="complaint")
+    assert handoff(party=a, to_unit=other, reason="customer_asked", user=maiji) is not None

@@ -186,6 +186,40 @@ def test_one_company_closing_its_claim_never_concludes_a_case_another_has_not_re
     assert [clock["name"] for case, clock in rows if case.pk == agreed.pk] == ["first_contact"]  # B's clock runs
 
 
+def test_the_clocks_read_with_the_readers_colon(agreed, users, client):
+    """Walk finding 18: "首次联系: 时限" — a Chinese label takes the full-width colon."""
+    maiji = users["maiji_unit1"]
+    claims.claim_register(party=agreed.parties.get(label="A"), user=maiji)
+    html = _signed_in(client, maiji).get(f"/cases/{agreed.number}/", secure=True).content.decode()
+    sla = html.split('data-testid="sla"')[1].split("</ul>")[0]
+    assert "首次联系：" in sla
+    assert "首次联系:" not in sla
+    stages = html.split('data-testid="claim-stages"')[1].split("</ol>")[0]
+    assert "已立案" in stages
+    assert "已定损" not in stages  # a stage not reached is named as it will be: 定损
+    assert "定损" in stages
+
+
+def test_a_claim_closed_unpaid_shows_what_happened_and_why_and_runs_no_clock(agreed, users, client):
+    """Re-walk finding: a claim closed without payment showed 已定损 已理算 已核赔 已支付 in green, its first-contact
+    clock still running, the hand-off still offered, and no reason — on the desk and on the driver's page."""
+    tianlong = users["tianlong_unit1"]
+    b = agreed.parties.get(label="B")
+    claims.claim_close(
+        claim=claims.claim_register(party=b, user=tianlong), user=tianlong, reason="paid_by_liable_insurer"
+    )
+    (panel,) = selectors.claim_panels(user=tianlong, case=agreed)
+    done = {code for code, _text, happened, _current in panel["stages"] if happened}
+    assert done == {"registered", "closed"}
+    assert [clock["name"] for clock in panel["sla"]] == ["closure"]  # only what was met: a closed claim runs no clock
+    assert panel["units"] == []
+    html = _signed_in(client, tianlong).get(f"/cases/{agreed.number}/", secure=True).content.decode()
+    card = html.split('data-testid="claim-B"')[1]
+    assert "结案原因：由责任方保险公司代为赔付" in card
+    assert 'data-testid="handoff"' not in card.split("</section>")[0]
+    assert selectors.claim_progress(b)["close_reason"].zh.startswith("由责任方保险公司")
+
+
 def test_the_case_page_says_concluded(agreed, users, client):
     maiji = users["maiji_unit1"]
     _both_closed(agreed, users)

@@ -5,6 +5,7 @@ failed send recorded (B1, R12, B8)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -227,13 +228,12 @@ def test_texts_to_one_phone_are_capped_per_hour(monkeypatch):
     from claimbridge.cases.services import notifications
 
     monkeypatch.setattr(notifications, "PER_PHONE_PER_HOUR", 2)
-    monkeypatch.setattr(notifications, "CHANGED_EVERY_SECONDS", 1)  # each change its own window: the phone's cap bites
+    monkeypatch.setattr(notifications, "CHANGED_EVERY_SECONDS", 0)  # no change coalesced: the phone's cap bites
     case = two_party_case()
     fresh_texts()
     a = case.parties.get(label="A")
     sent_before = len(MemorySmsBackend.outbox)
     for part in ("rear", "left", "right", "front"):
-        connection.cursor().execute("DELETE FROM core_attemptcounter WHERE bucket LIKE 'notice:changed:%%'")
         parties.party_details_save(party=a, **(A_DETAILS | {"collision_part": part}))
     statuses = list(
         DriverNotice.objects.filter(party__label="B", kind="changed").order_by("pk").values_list("status", flat=True)
@@ -282,3 +282,56 @@ def test_texts_are_sent_after_the_commit_never_inside_the_transaction(
         callback()
     assert DriverNotice.objects.get(party=a, kind="registered").status == "sent"
     assert [to for to, _text in MemorySmsBackend.outbox] == [PHONE_A]
+
+
+@pytest.mark.django_db
+def test_steps_not_reached_are_named_as_what_they_will_be(users):
+    """Issue 13 (phone walk): /me/<number>/ named every step 已立案 已定损 … before any was reached: a step not
+    reached is what it will be (定损), a reached one is done (已立案), in both languages."""
+    case = agreed_case()
+    claims.claim_register(party=case.parties.get(label="A"), user=users["maiji_unit1"])
+    client = Client()
+    prove(client, PHONE_A)
+    progress = client.get(f"/me/{case.number}/", secure=True).content.decode().split('data-testid="claim-progress"')[1]
+    progress = progress.split("</ol>", 1)[0]
+    assert "已立案" in progress
+    for ahead in ("定损", "理算", "核赔", "支付", "结案"):
+        assert f"<strong>{ahead}</strong>" in progress, ahead
+        assert f"已{ahead}" not in progress, ahead
+    steps = client.get(f"/api/v1/me/cases/{case.number}", secure=True).json()["steps"]
+    assert [s["name"] for s in steps][:2] == ["已立案", "定损"]
+
+
+@pytest.mark.django_db
+def test_the_other_drivers_changes_are_texted_at_most_once_in_the_window_whatever_the_clock(monkeypatch):
+    """Issue 13 (phone walk): drivers side by side got "case changed" twice in 20 seconds (a fixed window turned
+    over at :00 between the two edits). A change is coalesced into any
+    text the driver had about the case in the last CHANGED_EVERY_SECONDS; the confirmation and voiding texts still go."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from claimbridge.cases.services.quick_claim import party_confirm
+
+    case = two_party_case()
+    fresh_texts()
+    a = case.parties.get(label="A")
+    now = [datetime(2026, 12, 1, 15, 59, 47, tzinfo=UTC)]
+    monkeypatch.setattr(timezone, "now", lambda: now[0])
+    parties.party_details_save(party=a, **(A_DETAILS | {"collision_part": "rear"}))
+    now[0] += timedelta(seconds=20)  # 16:00:07: another quarter of an hour on the clock
+    parties.party_details_save(party=a, **(A_DETAILS | {"collision_part": "left"}))
+    now[0] += timedelta(minutes=5)
+    parties.party_details_save(party=a, **(A_DETAILS | {"collision_part": "right"}))
+    to_b = DriverNotice.objects.filter(party__label="B", kind="changed").order_by("pk")
+    assert list(to_b.values_list("status", flat=True)) == ["sent", "limited", "limited"]
+    b = case.parties.get(label="B")
+    party_confirm(party=b, typed_name="李四", consent=True, device="B")  # texted to A as it is
+    now[0] += timedelta(seconds=30)
+    parties.party_details_save(party=a, **(A_DETAILS | {"collision_part": "front"}))  # voids B's: texted as it is
+    kinds = list(DriverNotice.objects.exclude(status="limited").order_by("pk").values_list("party__label", "kind"))
+    assert kinds == [("B", "changed"), ("A", "confirmed"), ("B", "voided")]
+    now[0] += timedelta(minutes=16)  # the window has passed since B's last text
+    parties.party_details_save(party=a, **(A_DETAILS | {"collision_part": "rear"}))
+    assert DriverNotice.objects.filter(party__label="B", kind="changed").order_by("-pk")[0].status == "sent"
+    assert [to for to, _text in MemorySmsBackend.outbox].count(PHONE_B) == 3

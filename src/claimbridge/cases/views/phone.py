@@ -188,14 +188,18 @@ def me(request: HttpRequest, number: str) -> HttpResponse:
 
 def _me_page(request: HttpRequest, party: Any, *, step: str, status: int = 200, **forms_in_error: Any) -> HttpResponse:
     from claimbridge.cases.views.phone_context import progress, step_context
+    from claimbridge.cases.views.phone_steps import first_open_step
 
     case = party.case
     editable = case.state in EDITABLE_STATES
+    if not step and editable:  # back at the case (我的案件, a link): where this driver has something left to do
+        step = first_open_step(progress(party, selectors.case_parties(case)))
     step = step_of(step, editable=editable)
     context = step_context(request, party, step=step, forms_in_error=forms_in_error)
     context |= {"step": step, "steps": indicator(step, progress(party, context["parties"])), "editable": editable, "case_state": STATES[case.state],
                 "since": selectors.last_event_sequence(case)}  # fmt: skip
-    context["live"] = live_context(case=case, party=party, since=context["since"], step=step)
+    context["live"] = live_context(case=case, party=party, since=context["since"], step=step, seq=context["since"],
+                                   decide=context.get("decide_state", ""))  # fmt: skip
     context["live"] |= _invite(request, party, editable)
     return render(request, "cases/me.html", context, status=status)
 
@@ -207,30 +211,49 @@ def _invite(request: HttpRequest, party: Any, editable: bool) -> dict[str, Any]:
     code = join.live_join_code(party.case)
     answer: dict[str, Any] = {"invite": True, "join_code": code}
     if code:
-        answer["qr_svg"] = join.join_qr_svg(join_url=request.build_absolute_uri(f"/cases/join/?code={code}"))
+        join_page = request.build_absolute_uri(reverse("case-join"))
+        answer["qr_svg"] = join.join_qr_svg(join_url=f"{join_page}?code={code}")
+        answer["join_page"] = join_page  # said next to the code, for a phone that cannot scan (issue 13)
     return answer
+
+
+def _query_int(request: HttpRequest, name: str, default: int = 0) -> int:
+    try:
+        return max(0, int(request.GET.get(name, default)))
+    except ValueError:
+        return default
 
 
 @require_GET
 def me_live(request: HttpRequest, number: str) -> HttpResponse:
     """Polled by the party's page (htmx, every few seconds): the parties now, a voided confirmation said plainly,
-    what the other driver changed since the page was shown. Reads only."""
+    what the other driver changed since the page was shown. On the confirm step, once the case moved, the summary
+    and (when its state changed) the confirm panel are redrawn in place too (issue 13). Reads only."""
+    from claimbridge.cases.views.phone_context import step_context
+
     party = _my_party(request, number)
     case = party.case
-    try:
-        since = max(0, int(request.GET.get("since", "0")))
-    except ValueError:
-        since = 0
-    step = request.GET.get("step", "")
+    since = _query_int(request, "since")
     editable = case.state in EDITABLE_STATES
-    context = live_context(case=case, party=party, since=since, step=step_of(step, editable=editable))
+    step = step_of(request.GET.get("step", ""), editable=editable)
+    seq, decide = _query_int(request, "seq", since), request.GET.get("d", "")[:20]
+    panels = ""
+    last = selectors.last_event_sequence(case)
+    if step == "confirm" and editable and last != seq:
+        confirm = step_context(request, party, step="confirm", forms_in_error={}) | {"editable": True, "oob": True}
+        panels = render_to_string("cases/steps/_confirm_summary.html", confirm, request)
+        if confirm["decide_state"] != decide:
+            decide = confirm["decide_state"]
+            panels += render_to_string("cases/steps/_confirm_decide.html", confirm, request)
+    context = live_context(case=case, party=party, since=since, step=step, seq=last if panels else seq,
+                           decide=decide)  # fmt: skip
     context |= _invite(request, party, editable)
     # Unchanged since the last poll: nothing to swap (204), so nothing is announced again to a screen reader.
     html = render_to_string("cases/_me_live.html", {"live": context, "case": case, "version": "@version@"}, request)
     version = hashlib.sha256(html.encode()).hexdigest()[:16]
-    if request.GET.get("v") == version:
+    if request.GET.get("v") == version and not panels:
         return HttpResponse(status=204)
-    return HttpResponse(html.replace("@version@", version))
+    return HttpResponse(html.replace("@version@", version) + panels)
 
 
 @require_GET
@@ -249,9 +272,18 @@ def me_photo_thumbnail(request: HttpRequest, number: str, item_id: int) -> FileR
 
 
 def _party_post(
-    request: HttpRequest, number: str, form_class: Any, save: Any, form_key: str, *, step: str, **form_kwargs: Any
+    request: HttpRequest,
+    number: str,
+    form_class: Any,
+    save: Any,
+    form_key: str,
+    *,
+    step: str,
+    flash: bool = True,
+    **form_kwargs: Any,
 ) -> HttpResponse:
-    """Validate a form posted from the party page, save it, go on; errors show next to their field, input kept."""
+    """Validate a form posted from the party page, save it, go on; errors show next to their field, input kept.
+    `flash`: say "saved" on the next screen (not after confirming: that screen says what the confirmation did)."""
     party = _my_party(request, number)
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
@@ -261,7 +293,8 @@ def _party_post(
     except AppError as refused:
         show_refusal(request, form, refused)
         return _me_page(request, party, step=step, status=refused.status, **{form_key: form})
-    messages.success(request, saved())
+    if flash:
+        messages.success(request, saved())
     return _after_save(request, number)
 
 
@@ -367,7 +400,7 @@ def me_confirm(request: HttpRequest, number: str) -> HttpResponse:
     return _party_post(request, number, ConfirmForm,
                        lambda party, form: quick_claim.party_confirm(party=party, typed_name=form.cleaned_data["typed_name"],
                                                                      consent=form.cleaned_data["consent"], device=device),
-                       "confirm_form", step="confirm")  # fmt: skip
+                       "confirm_form", step="confirm", flash=False)  # fmt: skip
 
 
 def _party_step(request: HttpRequest, number: str, step: Any, *, done: str = "") -> HttpResponse:

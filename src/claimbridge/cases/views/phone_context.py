@@ -10,15 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from claimbridge.cases import selectors
 from claimbridge.cases.services import parties
-from claimbridge.cases.views.phone_steps import people, words
+from claimbridge.cases.views.phone_steps import fact_value_words, people, voided_notice, words
 from claimbridge.core.errors import reading_english
+from claimbridge.rules.common import LIABILITY_NAMES
 
-FILTER_WORDS = [{"q": q, "label": label} for q, label in (
-    ("追尾 rear-end", _("Rear-end")), ("变道 lane", _("Lane change")), ("路口 junction", _("Junction")),
-    ("掉头 u-turn", _("U-turn")), ("超车 overtaking", _("Overtaking")), ("倒车 reversing", _("Reversing")),
-    ("车门 door", _("Door")))]  # fmt: skip
-GRADE_WORDS = {"full": ("全部责任", "fully liable"), "equal": ("同等责任", "equally liable"),
-               "none": ("无责任", "not liable")}  # fmt: skip
+# The filter's chips: a tap puts the word of the reader's language in the search box (issue 13); the cards' keys hold
+# both languages, so either finds the same circumstances.
+FILTER_WORDS = (("追尾", "rear-end", _("Rear-end")), ("变道", "lane", _("Lane change")), ("路口", "junction", _("Junction")),
+                ("掉头", "u-turn", _("U-turn")), ("超车", "overtaking", _("Overtaking")),
+                ("倒车", "reversing", _("Reversing")), ("车门", "door", _("Door")))  # fmt: skip
+
+
+def filter_words() -> list[dict[str, Any]]:
+    english = reading_english()
+    return [{"q": en if english else zh, "label": label} for zh, en, label in FILTER_WORDS]
 
 
 def _answered(case: Any) -> dict[str, Any]:
@@ -34,7 +39,7 @@ def step_context(request: HttpRequest, party: Any, *, step: str, forms_in_error:
     listed = selectors.case_parties(case)
     context: dict[str, Any] = {"case": case, "party": party, "label": party.label, "parties": listed,
                                "people": people(listed, party.label), "english": reading_english(),
-                               "judged": assessment(case)}  # fmt: skip
+                               "judged": assessment(case), "others_confirmed": others_confirmed(listed, party.label)}  # fmt: skip
     builder = {"who": _who, "photos": _photos, "what": _what, "check": _check, "confirm": _confirm, "done": _done}[step]
     context |= builder(party, listed, context, forms_in_error)
     return context
@@ -120,7 +125,7 @@ def _what(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[s
             "columns": [{"label": label, "words": words(label, party.label), "short": _("My side") if label == party.label
                          else _("Their side"), "none": chosen.get(label, "") in ("", None)
                          and label in case.circumstances} for label in columns],
-            "circumstances_saved": bool(case.circumstances), "filter_words": FILTER_WORDS}  # fmt: skip
+            "circumstances_saved": bool(case.circumstances), "filter_words": filter_words()}  # fmt: skip
 
 
 def liability_words(judged: dict[str, Any], listed: list[Any], reader: str) -> list[dict[str, str]]:
@@ -129,7 +134,8 @@ def liability_words(judged: dict[str, Any], listed: list[Any], reader: str) -> l
     lines = []
     for p in sorted(listed, key=lambda p: (p.label != reader, p.label)):
         grade = grades.get(p.label)
-        zh, en = GRADE_WORDS.get(grade or "", ("待定", "not decided yet"))
+        name = LIABILITY_NAMES.get(grade or "")
+        zh, en = (name.zh, name.en) if name is not None and grade != "undetermined" else ("待定", "not decided yet")
         lines.append({"label": p.label, "words": words(p.label, reader), "plate": p.plate, "grade": grade or "",
                       "text": en if english else zh})  # fmt: skip
     return lines
@@ -140,11 +146,34 @@ def _check(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[
     from claimbridge.cases.quick_claim import conditions_seen
 
     case = party.case
-    seen = conditions_seen(case)
+    seen = seen_by(conditions_seen(case), party.label)
     safety = errors.get("safety_form") or FactsPartForm(initial=_answered(case), part=SAFETY_QUESTIONS)
     unanswered = [name for name in SAFETY_QUESTIONS if case.facts.get(name) in (None, "")]
     return {"seen": seen, "safety_form": safety, "unanswered": unanswered,
             "liability_lines": liability_words(context["judged"], listed, party.label)}  # fmt: skip
+
+
+def seen_by(seen: dict[str, Any], reader: str) -> dict[str, Any]:
+    """The conditions as one party reads them (issue 13): an open condition that waits only for the other driver is
+    theirs ("waiting for the other driver"), and the verdict says so when nothing open is the reader's to do; the
+    liability card knows whether the reader has chosen their circumstance and whether the other driver has."""
+    conditions = [item | {"theirs": item["state"] == "open" and bool(item["waits_on"])
+                          and reader not in item["waits_on"]} for item in seen["conditions"]]  # fmt: skip
+    open_items = [item for item in conditions if item["state"] == "open"]
+    theirs = [item for item in open_items if item["theirs"]]
+    return seen | {
+        "conditions": conditions,
+        "waits_for_other": seen["verdict"] == "open" and len(theirs) == len(open_items),
+        "partly_theirs": seen["verdict"] == "open" and 0 < len(theirs) < len(open_items),
+        "other_missing": bool(seen["missing"]),
+        "i_chose": reader not in seen["unchosen"],
+        "others_to_choose": [label for label in seen["unchosen"] if label != reader],
+    }
+
+
+def others_confirmed(listed: list[Any], reader: str) -> list[str]:
+    """The other parties whose confirmation a change saved now would void (issue 13: said before saving)."""
+    return [words(p.label, reader) for p in listed if p.label != reader and p.confirmed_at]
 
 
 def _confirm(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
@@ -158,12 +187,17 @@ def _confirm(party: Any, listed: list[Any], context: dict[str, Any], errors: dic
     form = FactsForm()
     for name in ("place", "weather", "collision_form", "damage", "estimated_loss"):
         value = case.facts.get(name)
-        field = form.fields[name]
-        shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-        answers.append({"label": field.label, "value": shown if value not in (None, "") else ""})
+        answers.append({"name": name, "label": form.fields[name].label,
+                        "value": fact_value_words(name, value) if value not in (None, "") else ""})  # fmt: skip
+    # every party must have chosen their circumstance ("none of these" is a choice) before anyone confirms
+    ready = judged["eligibility"]["eligible"] and judged["facts_complete"] and case.state != "draft" \
+        and not seen["unchosen"]  # fmt: skip
+    voided = voided_notice(selectors.confirmations_voided(case=case, parties=listed), party.label)
+    me = next((p for p in listed if p.label == party.label), party)
+    state = "confirmed" if me.confirmed_at else "ready" if ready else "waiting"
     return {"confirm_form": errors.get("confirm_form") or ConfirmForm(), "seen": seen, "answers": answers,
-            "ready": judged["eligibility"]["eligible"] and judged["facts_complete"] and case.state != "draft",
-            "liability_lines": liability_words(judged, listed, party.label)}  # fmt: skip
+            "ready": ready, "liability_lines": liability_words(judged, listed, party.label), "voided": voided,
+            "decide_state": f"{state}-voided" if voided and voided["mine"] else state}  # fmt: skip
 
 
 def _done(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
@@ -177,8 +211,9 @@ def _done(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[s
 
 
 def progress(party: Any, listed: list[Any]) -> set[str]:
-    """The steps this party has finished: their details and statements, the required photos (and one of their own),
-    the account with the circumstances, every question, their confirmation, the agreement."""
+    """The steps this party has finished, each only once this party's part of it is done (issue 13): their details
+    and statements, the required photos (and one of their own), the account with their own circumstance chosen
+    ("none of these" counts), every question with their circumstance, their confirmation, the agreement."""
     from claimbridge.cases.forms import SAFETY_QUESTIONS, WHAT_HAPPENED
     from claimbridge.cases.quick_claim import party_complete
     from claimbridge.evidence.slots import required_slot_codes
@@ -192,9 +227,10 @@ def progress(party: Any, listed: list[Any]) -> set[str]:
         done.add("who")
     if set(required_slot_codes()) <= slots and selectors.photo_counts(case).get(me.label):
         done.add("photos")
-    if set(WHAT_HAPPENED) - {"place"} <= answered and case.circumstances:
+    chose = me.label in case.circumstances
+    if set(WHAT_HAPPENED) - {"place"} <= answered and chose:
         done.add("what")
-    if set(SAFETY_QUESTIONS) <= answered:
+    if set(SAFETY_QUESTIONS) <= answered and chose:
         done.add("check")
     if me.confirmed_at or case.agreement_name:
         done.add("confirm")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.cases import selectors
@@ -43,6 +43,12 @@ def step_of(requested: str, *, editable: bool) -> str:
     return requested if requested in STEP_CODES else "who"
 
 
+def first_open_step(done: set[str]) -> str:
+    """The first step this party has not finished, in order; all finished but the outcome: the outcome's step
+    before it (confirming), where a driver who has confirmed waits for the other."""
+    return next((code for code in STEP_CODES if code not in done and code != "done"), "confirm")
+
+
 def indicator(current: str, done: set[str]) -> list[dict[str, Any]]:
     """The steps with the one shown and those really finished (not merely passed: a driver may skip ahead)."""
     return [{"code": step.code, "title": step.title, "number": n + 1, "current": step.code == current,
@@ -64,12 +70,28 @@ def people(parties: list[Any], reader: str) -> list[dict[str, Any]]:
              "confirmed": bool(p.confirmed_at), "disagreed": bool(p.disagreed_at)} for p in listed]  # fmt: skip
 
 
-def field_words(names: list[str]) -> list[str]:
-    """The fields a change touched, by their labels on the driver's forms (never their values)."""
-    from claimbridge.cases.forms import FactsForm, PhoneDetailsForm
+# A party's fields as another reader names them (issue 13): the details form asks "where was *your* vehicle hit?",
+# which the other driver's banner must not repeat; these labels fit whoever changed them.
+PARTY_FIELD_WORDS = {
+    "driver_name": pgettext_lazy("changed field", "driver's name"),
+    "driver_licence": pgettext_lazy("changed field", "driving licence number"),
+    "driver_phone": pgettext_lazy("changed field", "mobile number"),
+    "plate": pgettext_lazy("changed field", "plate number"),
+    "vin": pgettext_lazy("changed field", "VIN"),
+    "vehicle_type": pgettext_lazy("changed field", "vehicle type"),
+    "collision_part": pgettext_lazy("changed field", "where the vehicle was hit"),
+    "driver_licensed": pgettext_lazy("changed field", "valid driving licence for the vehicle"),
+    "inspection_valid": pgettext_lazy("changed field", "vehicle inspection"),
+    "impairment_free": pgettext_lazy("changed field", "free of alcohol and drugs"),
+}
 
-    labels = {**{n: f.label for n, f in PhoneDetailsForm.base_fields.items()},
-              **{n: f.label for n, f in FactsForm.base_fields.items()}}  # fmt: skip
+
+def field_words(names: list[str]) -> list[str]:
+    """The fields a change touched: a party's details in words that fit either reader, what happened by its labels
+    on the shared form (never the values)."""
+    from claimbridge.cases.forms import FactsForm
+
+    labels = {**{n: f.label for n, f in FactsForm.base_fields.items()}, **PARTY_FIELD_WORDS}
     return [str(labels.get(name, name)).rstrip("？?") for name in names]
 
 
@@ -88,8 +110,32 @@ def voided_notice(voided: dict[str, Any] | None, reader: str) -> dict[str, Any] 
     else:
         what = field_words(voided["fields"]) or [gettext("the details")]
     mine = reader in voided["parties"]
+    labels = dict(zip(voided["fields"], field_words(voided["fields"]), strict=True))
+    values = [{"field": labels.get(name, name), "old": fact_value_words(name, old), "new": fact_value_words(name, new)}
+              for name, (old, new) in voided.get("changes", {}).items() if name in labels]  # fmt: skip
     return {"mine": mine, "who": who, "what": "、".join(what) if not _english() else ", ".join(what),
-            "whose": "、".join(words(label, reader) for label in voided["parties"]), "at": voided["at"]}  # fmt: skip
+            "whose": "、".join(words(label, reader) for label in voided["parties"]), "at": voided["at"],
+            "values": values}  # fmt: skip
+
+
+def fact_value_words(name: str, value: Any) -> str:
+    """An answer about what happened as the reader reads it: a choice by its label, yes or no, an amount in yuan as
+    1,500.00; not answered as a dash."""
+    from claimbridge.cases.forms import FactsForm
+    from claimbridge.cases.services.notifications import yuan
+
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if name == "estimated_loss":
+        try:
+            return yuan(value)
+        except ArithmeticError:
+            return str(value)
+    field = FactsForm.base_fields.get(name)
+    choices = dict(getattr(field, "choices", ()) or ())
+    return str(choices.get(value, value))
 
 
 def _english() -> bool:
@@ -123,16 +169,20 @@ def change_lines(changes: list[dict[str, Any]], reader: str) -> list[str]:
     return lines
 
 
-def live_context(*, case: Any, party: Any, since: int, step: str) -> dict[str, Any]:
-    """The small fragment each phone polls: the parties now, a voided confirmation, what changed since."""
+def live_context(*, case: Any, party: Any, since: int, step: str, seq: int, decide: str = "") -> dict[str, Any]:
+    """The small fragment each phone polls: the parties now, a voided confirmation, what changed since. `seq` is the
+    case's last event when the step's panels were last drawn and `decide` the state the confirm panel shows: the
+    poll redraws them when either moved (issue 13)."""
     listed = selectors.case_parties(case)
     reader = party.label
     me = next(p for p in listed if p.label == reader)
+    voided = voided_notice(selectors.confirmations_voided(case=case, parties=listed), reader) \
+        if case.state in EDITABLE_STATES else None  # fmt: skip
     return {
-        "case": case, "step": step, "since": since, "people": people(listed, reader),
-        "others_joined": len(listed) > 1, "i_confirmed": bool(me.confirmed_at),
-        "voided": voided_notice(selectors.confirmations_voided(case=case, parties=listed), reader)
-        if case.state in EDITABLE_STATES else None,
+        "case": case, "step": step, "since": since, "seq": seq, "decide": decide, "people": people(listed, reader),
+        "others_joined": len(listed) > 1, "i_confirmed": bool(me.confirmed_at), "voided": voided,
+        # on the confirm step the reader's own voided confirmation is said in the confirm panel, where they look
+        "voided_here": voided is not None and not (voided["mine"] and step == "confirm"),
         "changes": change_lines(selectors.changes_since(case=case, since=since, reader=reader), reader),
         "polling": case.state in EDITABLE_STATES,
     }  # fmt: skip

@@ -35,3 +35,9 @@ def and_list(items: Any) -> str:
     from claimbridge.core.errors import reading_english
 
     return joined(list(items or []), reading_english())
+
+
+@register.simple_tag
+def colon() -> str:
+    """`{% colon %}` after a label: the full-width "：" in Chinese, ": " in English (walk finding: "首次联系: 时限")."""
+    return in_current_language("：", ": ")

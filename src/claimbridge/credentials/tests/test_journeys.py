@@ -278,5 +278,5 @@ def test_the_reviewer_filters_what_waits_and_is_told_what_the_decision_did(users
     assert "待审核（1）" in listing
     assert listing.count('data-testid="adjuster-row"') == 1
     answer = client.post(f"/credentials/{submitted.pk}/review/", {"decision": "approve"}, secure=True, follow=True)
-    assert "已批准：工作证已签发" in answer.content.decode()
+    assert "已批准：资格证已签发" in answer.content.decode()
     assert "待审核（0）" in client.get("/credentials/", secure=True).content.decode()

@@ -97,3 +97,35 @@ def test_bad_circumstances_are_refused(document, field):
     with pytest.raises(RuleInputError) as caught:
         liability_from_document(document)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("answered", "unanswered", "outlook"),
+    [
+        ({"A": []}, ["B"], "open"),  # none of these is an answer; B's may still decide it
+        ({"A": [1]}, ["B"], "open"),  # decided only once B has answered too (B might choose item 21)
+        ({}, ["A", "B"], "open"),
+        ({"A": [21]}, ["B"], "undetermined"),  # item 21 alone: no answer of B's can decide it
+        ({"A": [], "B": []}, [], "undetermined"),
+        ({"A": [1], "B": []}, [], "determined"),
+        ({"A": [2], "B": [14]}, [], "determined"),
+    ],
+)
+def test_liability_waits_for_a_party_who_has_not_chosen_yet(answered, unanswered, outlook):
+    """Issue 13 (phone walk): a party who has not chosen is not a party who chose none."""
+    from claimbridge.rules.circumstances import liability_outlook
+
+    assert liability_outlook(answered, unanswered, catalogue_on(date(2024, 6, 1))) == outlook
+
+
+def test_the_outlook_agrees_with_every_answer_the_waiting_party_could_give():
+    """The three kinds of answer tried stand for all 22 (none, and each item): exact, not a sample."""
+    from claimbridge.rules.circumstances import UNDETERMINED, liability_grades, liability_outlook
+
+    catalogue = catalogue_on(date(2024, 6, 1))
+    for mine in [[], *([n] for n in catalogue.items)]:
+        possible = any(
+            UNDETERMINED not in liability_grades({"A": mine, "B": theirs}, catalogue).values()
+            for theirs in [[], *([n] for n in catalogue.items)]
+        )
+        assert liability_outlook({"A": mine}, ["B"], catalogue) == ("open" if possible else "undetermined")

@@ -31,10 +31,24 @@
     });
     apply();
   }
+  // A confirmation voided while the driver looks elsewhere on the page (issue 13): once the live update brings the
+  // notice, it is scrolled to where they can read it, once per voiding.
+  var voidedSeen = {};
+  function markVoided(scroll) {
+    document.querySelectorAll("[data-voided-at]").forEach(function (notice) {
+      var at = notice.getAttribute("data-voided-at");
+      if (voidedSeen[at]) { return; }
+      voidedSeen[at] = true;
+      var box = notice.getBoundingClientRect();
+      if (scroll && (box.top < 0 || box.bottom > window.innerHeight)) { notice.scrollIntoView({ block: "center" }); }
+    });
+  }
   function start() {
     document.querySelectorAll("[data-filter]").forEach(filter);
     var error = document.querySelector(".journey .error[role=alert]");
     if (error) { error.scrollIntoView({ block: "center" }); }
+    markVoided(false);
+    document.addEventListener("htmx:afterSettle", function () { markVoided(true); });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
