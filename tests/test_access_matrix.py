@@ -117,6 +117,7 @@ WEB = {
     "/rules/quick-claim/": expect(ALL),
     "/evidence/": expect(EVIDENCE_ROLES),
     "/evidence/reuse/": expect(REUSE_ROLES),
+    "/evidence/reuse/<int:match_id>/picture/": expect(REUSE_ROLES, ok_status=404),  # a signal nobody has
     # A reference or item nobody has: the page exists only for those allowed to look for it.
     "/evidence/<str:reference>/": expect(EVIDENCE_ROLES, ok_status=404),
     "/evidence/<str:reference>/upload/": {v: 302 if v == "anonymous" else 405 for v in VISITORS},  # a POST
@@ -275,7 +276,7 @@ PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id
                 "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
-               "<int:load_id>": PATH_SAMPLES["load_id"]}  # fmt: skip
+               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999"}  # fmt: skip
 
 
 def concrete(path: str) -> str:

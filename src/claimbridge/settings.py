@@ -210,7 +210,10 @@ EVIDENCE_MAX_VIDEO_SECONDS = int(os.environ.get("EVIDENCE_MAX_VIDEO_SECONDS", "1
 EVIDENCE_REQUIRED_SLOTS = env_list("EVIDENCE_REQUIRED_SLOTS", "front_panorama,rear_panorama,collision_point")
 EVIDENCE_TAKEN_BEFORE_MINUTES = float(os.environ.get("EVIDENCE_TAKEN_BEFORE_MINUTES", "30"))
 EVIDENCE_MAX_DISTANCE_KM = float(os.environ.get("EVIDENCE_MAX_DISTANCE_KM", "2"))
-EVIDENCE_REUSE_MAX_DISTANCE = int(os.environ.get("EVIDENCE_REUSE_MAX_DISTANCE", "13"))
+# Reused photos (decision 0008, issue 14): the hash stage's radius in bits and how many of the nearest candidates
+# go on to verification, which alone decides.
+EVIDENCE_REUSE_MAX_DISTANCE = int(os.environ.get("EVIDENCE_REUSE_MAX_DISTANCE", "21"))
+EVIDENCE_REUSE_MAX_CANDIDATES = int(os.environ.get("EVIDENCE_REUSE_MAX_CANDIDATES", "200"))
 EVIDENCE_ORPHAN_GRACE_HOURS = float(os.environ.get("EVIDENCE_ORPHAN_GRACE_HOURS", "24"))
 
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -87,3 +87,50 @@ def test_an_adjuster_photographs_the_scene_on_a_phone(browser, live_server, scre
         assert info.value.path().read_bytes() == photos["front_panorama"]
     finally:
         context.close()
+
+
+def test_issue_14_the_committee_sees_a_verified_reuse_on_a_phone(browser, live_server, screenshot_dir, demo_password):
+    """A signal, not a verdict: both photos side by side with their matched points, the distance, the points, the
+    overlap and the agreement, on a 360-px phone."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageEnhance, ImageOps
+
+    from claimbridge.accounts.models import User
+    from claimbridge.evidence import services
+    from claimbridge.photos.tests.samples import EXIF_SAMPLES
+
+    reuse_index.reset()
+    users = {user.username: user for user in User.objects.filter(username__in=["tianlong_adj1", "maiji_adj1"])}
+    original = (EXIF_SAMPLES / "DSCN0010.jpg").read_bytes()
+    picture = Image.open(io.BytesIO(original)).convert("RGB")
+    disguised = io.BytesIO()
+    ImageEnhance.Brightness(ImageOps.mirror(picture).rotate(8).crop((40, 30, 600, 450))).enhance(1.2).save(
+        disguised, "JPEG", quality=40
+    )
+    first = services.evidence_file_create(user=users["tianlong_adj1"], title="甘K12345 追尾")
+    second = services.evidence_file_create(user=users["maiji_adj1"], title="甘E6789A 刮擦")
+    for user, evidence_file, data in ((users["tianlong_adj1"], first, original),
+                                      (users["maiji_adj1"], second, disguised.getvalue())):  # fmt: skip
+        services.evidence_item_upload(user=user, evidence_file=evidence_file, slot_code="front_panorama", party="",
+                                      upload=SimpleUploadedFile("IMG.jpg", data))  # fmt: skip
+
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "antifraud", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/evidence/reuse/")
+        row = page.locator("[data-testid=reuse-row]", has_text=second.reference)
+        verification = row.locator("[data-testid=reuse-verification]").inner_text()
+        for words in ("距离", "匹配点数", "重叠", "内容一致度", "镜像"):
+            assert words in verification, words
+        picture_element = row.locator("img.reuse-picture")
+        picture_element.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture_element.element_handle())
+        assert "不是结论" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        row.screenshot(path=screenshot_dir / "zh-hans-phone-reuse-verified.png")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-reuse-list.png", full_page=True)
+    finally:
+        context.close()

@@ -33,7 +33,10 @@ class StoredObject(models.Model):
     taken_longitude = models.FloatField(null=True, blank=True)
     camera = models.CharField(max_length=120, blank=True)
     perceptual_hash = models.BigIntegerField(null=True, blank=True, db_index=True)  # canonical dHash, signed 64-bit
-    hash_variants = models.JSONField(default=list, blank=True)  # mirrored and rotated views, signed 64-bit
+    hash_variants = models.JSONField(default=list, blank=True)  # the query's views (mirrored, rotated, cropped)
+    crop_hashes = models.JSONField(default=list, blank=True)  # the five 85 % crops, in the index beside the canonical
+    # What the verification stage needs (photos/verify.py Record.to_bytes, about 22 KB): a query never re-reads originals.
+    verification = models.BinaryField(null=True, blank=True, editable=False)
     processed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     first_uploaded_by = models.ForeignKey(
@@ -109,6 +112,12 @@ class ReuseMatch(models.Model):
     matched_item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="+")
     distance = models.PositiveSmallIntegerField(_("perceptual distance (bits)"))
     identical = models.BooleanField(_("identical bytes"), default=False)
+    # The verification that accepted the pair (issue 14), for the committee to judge: null for identical bytes.
+    inliers = models.PositiveIntegerField(_("matched points"), null=True, blank=True)
+    overlap = models.FloatField(_("overlap"), null=True, blank=True)
+    agreement = models.FloatField(_("content agreement"), null=True, blank=True)
+    mirrored = models.BooleanField(_("mirrored"), default=False)
+    matched_points = models.JSONField(default=list, blank=True)  # [x, y (this item), x, y (the other)], fractions
     found_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

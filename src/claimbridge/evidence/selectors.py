@@ -133,6 +133,11 @@ def reuse_matches_for_committee(*, user: Any) -> QuerySet[ReuseMatch]:
     )
 
 
+def reuse_match_get_for_committee(*, user: Any, match_id: int) -> ReuseMatch | None:
+    """One reuse signal with both items and their stored pictures, for the committee's picture of it (R20)."""
+    return reuse_matches_for_committee(user=user).filter(pk=match_id).first()
+
+
 def item_ids(evidence_file: EvidenceFile) -> set[int]:
     """The items already in a file (so that an upload can say whether it made a new one)."""
     return set(evidence_file.items.values_list("pk", flat=True))

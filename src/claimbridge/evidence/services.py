@@ -23,9 +23,10 @@ from claimbridge.evidence.slots import PARTIES, SLOTS_BY_CODE
 from claimbridge.organisations.models import County, Insurer
 from claimbridge.photos.errors import RejectedFile
 from claimbridge.photos.filetypes import sniff
-from claimbridge.photos.hashing import as_signed, as_unsigned, hamming, variant_hashes
+from claimbridge.photos.hashing import as_signed, as_unsigned, hamming, reuse_hashes
 from claimbridge.photos.images import WORKING_SIZE, inspect_image, preview_image
 from claimbridge.photos.ingest import Ingested, Limits, ingest
+from claimbridge.photos.verify import Record, Verification, record_of, verify
 from claimbridge.rulebook.services import county_code_at
 
 logger = logging.getLogger("claimbridge.evidence")
@@ -234,7 +235,7 @@ def evidence_item_upload(
 
 
 def stored_object_process(*, stored: StoredObject) -> StoredObject:
-    """Perceptual hashes and the preview, from the original in storage (background)."""
+    """Perceptual hashes, the verification record and the preview, from the original in storage (background)."""
     if stored.processed_at is not None or stored.kind != MediaKind.IMAGE:
         return stored
     with default_storage.open(stored.storage_name, "rb") as stream:
@@ -244,50 +245,84 @@ def stored_object_process(*, stored: StoredObject) -> StoredObject:
         stream.seek(0)
         max_pixels = settings.EVIDENCE_MAX_MEGAPIXELS * 1_000_000
         working = inspect_image(stream, file_type, max_pixels=max_pixels, working_size=WORKING_SIZE).working
-        variants = variant_hashes(working)
+        hashes = reuse_hashes(working)
+        record = record_of(working)
         stream.seek(0)
         preview = preview_image(stream, max_pixels=max_pixels)
     preview_name = derived_name(stored.sha256, "preview")
     if not default_storage.exists(preview_name):
         default_storage.save(preview_name, ContentFile(preview))
-    stored.perceptual_hash = as_signed(variants[0])
-    stored.hash_variants = [as_signed(value) for value in variants[1:]]
+    stored.perceptual_hash = as_signed(hashes.canonical)
+    stored.hash_variants = [as_signed(value) for value in hashes.views[1:]]
+    stored.crop_hashes = [as_signed(value) for value in hashes.crops]
+    stored.verification = record.to_bytes()
     stored.preview_name = preview_name
     stored.processed_at = timezone.now()
-    stored.save(update_fields=["perceptual_hash", "hash_variants", "preview_name", "processed_at"])
+    stored.save(update_fields=["perceptual_hash", "hash_variants", "crop_hashes", "verification", "preview_name",
+                               "processed_at"])  # fmt: skip
     reuse_index.remember(stored)
     return stored
 
 
+def _record(stored: StoredObject) -> Record | None:
+    if not stored.verification:
+        return None  # processed before verification existed: no signal until it is processed again
+    return Record.from_bytes(bytes(stored.verification))
+
+
+def _flipped(points: list[list[float]]) -> list[list[float]]:
+    return [[xb, yb, xa, ya] for xa, ya, xb, yb in points]
+
+
 def reuse_matches_find(*, item: EvidenceItem) -> list[ReuseMatch]:
-    """Compare this item's picture with every picture on the platform; record matches in other files, both ways."""
+    """Compare this item's picture with every picture on the platform; record matches in other files, both ways.
+
+    Two stages (decision 0008, issue 14): the hash index names the nearest candidates within the radius, and only a
+    pair the verification accepts (local features in one geometry, covering the picture, the content agreeing) is
+    recorded, with what the verification measured. Identical bytes need no verification."""
     stored = item.stored
     if stored.perceptual_hash is None:
         return []
     radius = settings.EVIDENCE_REUSE_MAX_DISTANCE
-    views = [as_unsigned(stored.perceptual_hash), *(as_unsigned(value) for value in stored.hash_variants)]
-    candidates = reuse_index.near_stored_objects(views, radius)
+    canonical = as_unsigned(stored.perceptual_hash)
+    views = [canonical, *(as_unsigned(value) for value in stored.hash_variants)]
+    candidates = reuse_index.near_stored_objects(views, radius, settings.EVIDENCE_REUSE_MAX_CANDIDATES)
     candidates[stored.pk] = 0  # the same bytes in another file is reuse too
     others = (
         EvidenceItem.objects.filter(stored_id__in=candidates).exclude(file_id=item.file_id).select_related("stored")
     )
+    record = _record(stored)
+    verified: dict[int, Verification | None] = {}
     found = []
     with transaction.atomic():
         for other in others:
+            fields: dict[str, Any]
             if other.stored_id == stored.pk:
-                distance, identical = 0, True
+                fields = {"distance": 0, "identical": True}
             else:
-                if other.stored.perceptual_hash is None:
+                target = other.stored
+                if target.perceptual_hash is None:
                     continue
-                target = as_unsigned(other.stored.perceptual_hash)
-                distance = min(hamming(view, target) for view in views)  # re-checked against the database row
+                stored_hashes = [as_unsigned(value) for value in (target.perceptual_hash, *target.crop_hashes)]
+                distance = min(hamming(view, value) for view in views for value in stored_hashes)  # re-checked
                 if distance > radius:
                     continue
-                identical = False
+                if target.pk not in verified:
+                    other_record = _record(target)
+                    verified[target.pk] = (
+                        verify(record, other_record) if record is not None and other_record is not None else None
+                    )
+                result = verified[target.pk]
+                if result is None or not result.accepted:
+                    continue
+                fields = {"distance": distance, "identical": False, "inliers": result.inliers,
+                          "overlap": result.overlap, "agreement": result.agreement, "mirrored": result.mirrored,
+                          "matched_points": [list(point) for point in result.points]}  # fmt: skip
             for a, b in ((item, other), (other, item)):
-                match, _ = ReuseMatch.objects.get_or_create(
-                    item=a, matched_item=b, defaults={"distance": distance, "identical": identical}
-                )
+                defaults = dict(fields)
+                if a is other and "matched_points" in defaults:
+                    defaults["matched_points"] = _flipped(defaults["matched_points"])
+                match, _ = ReuseMatch.objects.get_or_create(item=a, matched_item=b, defaults=defaults)
                 if a is item:
                     found.append(match)
     return found
@@ -299,6 +334,20 @@ def evidence_item_process(*, item_id: int) -> None:
         return
     item.stored = stored_object_process(stored=item.stored)
     reuse_matches_find(item=item)
+
+
+def stored_objects_reverify() -> int:
+    """Photos processed before verification existed (issue 14) get their hashes and verification record from the
+    original once, and their items are searched again; returns how many were done."""
+    done = 0
+    pending = StoredObject.objects.filter(kind=MediaKind.IMAGE, processed_at__isnull=False, verification__isnull=True)
+    for stored in pending.order_by("pk").iterator():
+        stored.processed_at = None
+        stored = stored_object_process(stored=stored)
+        for item in stored.items.select_related("stored"):
+            reuse_matches_find(item=item)
+        done += 1
+    return done
 
 
 def stored_objects_verify() -> list[str]:

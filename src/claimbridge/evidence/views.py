@@ -110,3 +110,10 @@ def reuse_signals(request: HttpRequest) -> HttpResponse:
     """The anti-fraud committee's list: every photo found in two evidence files, both named (R20)."""
     matches = selectors.reuse_matches_for_committee(user=request.user)
     return render(request, "evidence/reuse.html", {"matches": matches[:500]})
+
+
+@roles_required(REUSE_ROLES)
+@require_GET
+def reuse_picture(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The two photos of one signal side by side with the matched points drawn (issue 14): for a person to judge."""
+    return downloads.match_picture_response(request, match_id)

@@ -1,16 +1,21 @@
-"""Groups of near-duplicate images among files: identical bytes, or perceptual distance within the threshold,
-joined transitively (a photo, its resized copy and its mirrored crop form one group)."""
+"""Groups of near-duplicate images among files: identical bytes, or a candidate pair of the hash stage that the
+verification stage (verify.py) accepts as one picture; groups join through verified pairs only (issue 14)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from claimbridge.photos.filetypes import HEAD_BYTES, sniff
-from claimbridge.photos.hashing import NEAR_DUPLICATE_DISTANCE, pair_distance, variant_hashes
+from claimbridge.photos.hashing import CANDIDATE_DISTANCE, reuse_hashes
 from claimbridge.photos.images import WORKING_SIZE, inspect_image
-from claimbridge.photos.index import HashIndex
+from claimbridge.photos.index import nearest
+from claimbridge.photos.verify import Record, Verification, record_of, verify
 
 
 class _Groups:
@@ -38,17 +43,47 @@ def image_files(directory: Path) -> list[Path]:
     return found
 
 
-def group_near_duplicates(paths: list[Path], *, max_distance: int = NEAR_DUPLICATE_DISTANCE) -> list[list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Photo:
+    stored: tuple[int, ...]  # canonical hash, then the crops' (what the index holds)
+    views: tuple[int, ...]  # what a query asks with
+    record: Record
+
+
+def _photo(working: Image.Image) -> _Photo:
+    hashes = reuse_hashes(working)
+    return _Photo((hashes.canonical, *hashes.crops), hashes.views, record_of(working))
+
+
+def verified_pairs(
+    photos: dict[str, _Photo], *, radius: int = CANDIDATE_DISTANCE, limit: int = 1000
+) -> dict[tuple[str, str], tuple[int, Verification]]:
+    """Every candidate pair (within `radius` bits in the hash stage) with its hash distance and verification."""
+    names = sorted(photos)
+    stored = np.array([value for name in names for value in photos[name].stored], dtype=np.uint64)
+    owners = np.array([i for i, name in enumerate(names) for _ in photos[name].stored], dtype=np.int64)
+    distances: dict[tuple[str, str], int] = {}
+    for i, name in enumerate(names):
+        for other, distance in nearest(stored, owners, photos[name].views, radius, limit):
+            if other != i:
+                pair = (min(name, names[other]), max(name, names[other]))
+                distances[pair] = min(distance, distances.get(pair, distance))
+    return {pair: (distance, verify(photos[pair[0]].record, photos[pair[1]].record))
+            for pair, distance in sorted(distances.items())}  # fmt: skip
+
+
+def group_near_duplicates(paths: list[Path], *, radius: int = CANDIDATE_DISTANCE) -> list[list[str]]:
+    """Identical bytes, or pictures near in the hash stage *and* verified as one picture; groups join only through
+    verified pairs (issue 14: a chain of near-but-unverified hashes joins nothing)."""
     names = [path.name for path in paths]
     groups = _Groups(names)
     by_digest: dict[str, str] = {}
-    variants: dict[str, tuple[int, ...]] = {}
+    photos: dict[str, _Photo] = {}
     for path in paths:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest in by_digest:
             groups.join(path.name, by_digest[digest])
-            variants[path.name] = variants[by_digest[digest]]
             continue
         by_digest[digest] = path.name
         with path.open("rb") as stream:
@@ -58,19 +93,10 @@ def group_near_duplicates(paths: list[Path], *, max_distance: int = NEAR_DUPLICA
                 working = inspect_image(stream, kind, max_pixels=200_000_000, working_size=WORKING_SIZE).working
             except ValueError:
                 continue  # a damaged file belongs to no group
-        variants[path.name] = variant_hashes(working)
-    hashed = [name for name in names if name in variants]
-    if len(hashed) <= 500:
-        for i, a in enumerate(hashed):
-            for b in hashed[i + 1 :]:
-                if pair_distance(variants[a], variants[b]) <= max_distance:
-                    groups.join(a, b)
-    else:
-        index = HashIndex([variants[name][0] for name in hashed], list(range(len(hashed))))
-        for name in hashed:
-            for value in variants[name]:
-                for other, _distance in index.search(value, max_distance):
-                    groups.join(name, hashed[other])
+        photos[path.name] = _photo(working)
+    for (a, b), (_distance, verification) in verified_pairs(photos, radius=radius).items():
+        if verification.accepted:
+            groups.join(a, b)
     members: dict[str, list[str]] = {}
     for name in names:
         members.setdefault(groups.find(name), []).append(name)

@@ -12,8 +12,10 @@ and mirroring cost 0–3 bits, a 5 % crop on every side about 10.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-import imagehash
+import cv2
+import numpy as np
 from PIL import Image, ImageOps
 
 HASH_BITS = 64
@@ -32,7 +34,10 @@ def _central(grey: Image.Image) -> Image.Image:
 
 
 def _dhash(grey: Image.Image) -> int:
-    return int(str(imagehash.dhash(grey)), 16)
+    """imagehash.dhash's value (9×8 LANCZOS, each pixel brighter than its left neighbour, row by row, first bit
+    highest), without its object and hex string: the query computes 44 of them."""
+    pixels = np.asarray(grey.convert("L").resize((9, 8), Image.Resampling.LANCZOS), dtype=np.int16)
+    return int.from_bytes(np.packbits(pixels[:, 1:] > pixels[:, :-1]).tobytes(), "big")
 
 
 def canonical_hash(image: Image.Image) -> int:
@@ -50,6 +55,65 @@ def variant_hashes(image: Image.Image) -> tuple[int, ...]:
             views.append(_dhash(_central(view)))
     canonical = views[ROTATIONS.index(0)]
     return (canonical, *(value for value in views if value != canonical))
+
+
+# Issue 14: the candidate stage of two (verify.py is the second). Crops of up to 15 % and rotations up to 15° moved
+# variants further than the 22 views allow, so the index holds each picture's canonical hash and the hashes of five
+# 85 % crops of it (centre and corners), and a query adds crops and rotations up to 16° of itself; the candidate
+# radius is wide (CANDIDATE_DISTANCE), since verification, not the hash, decides.
+CROP_FRACTION = 0.85
+CROP_ORIGINS = ((0.075, 0.075), (0.0, 0.0), (0.15, 0.0), (0.0, 0.15), (0.15, 0.15))
+QUERY_ROTATIONS = tuple(range(-16, 17, 2))
+CANDIDATE_DISTANCE = 21
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseHashes:
+    canonical: int
+    views: tuple[int, ...]  # what a query asks the index with, the canonical hash first
+    crops: tuple[int, ...]  # what the index holds beside the canonical hash
+
+
+def _crop_views(grey: Image.Image) -> list[int]:
+    width, height = grey.size
+    return [
+        _dhash(_central(_grey(grey.crop((round(x * width), round(y * height), round((x + CROP_FRACTION) * width),
+                                         round((y + CROP_FRACTION) * height))))))
+        for x, y in CROP_ORIGINS
+    ]  # fmt: skip
+
+
+def reuse_hashes(image: Image.Image) -> ReuseHashes:
+    """The canonical hash, the query's views (as it is and mirrored: rotated by up to 16°, and its five crops) and
+    the crops the index holds, from one grey copy. Rotations are done by OpenCV on the 128 × 128 copy (a twentieth
+    of Pillow's time); the canonical hash is computed exactly as before, so stored hashes keep their meaning."""
+    grey = image.convert("L")
+    small = np.asarray(_grey(grey))
+    canonical = _dhash(_central(_grey(grey)))
+    crops = tuple(_crop_views(grey))
+    views: list[int] = [canonical]
+    for mirrored in (False, True):
+        base = np.ascontiguousarray(small[:, ::-1]) if mirrored else small
+        for angle in QUERY_ROTATIONS:
+            if angle == 0:
+                views.append(canonical if not mirrored else _dhash(_central(Image.fromarray(base))))
+                continue
+            turn = cv2.getRotationMatrix2D((small.shape[1] / 2 - 0.5, small.shape[0] / 2 - 0.5), angle, 1.0)
+            rotated = cv2.warpAffine(base, turn, (small.shape[1], small.shape[0]), flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)  # fmt: skip
+            views.append(_dhash(_central(Image.fromarray(rotated))))
+        views.extend(crops if not mirrored else _crop_views(ImageOps.mirror(grey)))
+    return ReuseHashes(canonical, tuple(dict.fromkeys(views)), crops)
+
+
+def crop_hashes(image: Image.Image) -> tuple[int, ...]:
+    """The canonical hashes of the five 85 % crops: stored in the index beside the picture's own."""
+    return tuple(_crop_views(image.convert("L")))
+
+
+def query_hashes(image: Image.Image) -> tuple[int, ...]:
+    """Every view a query asks the index with (the canonical hash first)."""
+    return reuse_hashes(image).views
 
 
 def hamming(a: int, b: int) -> int:

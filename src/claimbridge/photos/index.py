@@ -8,6 +8,7 @@ whose full distance is within r. New hashes go to a small side list searched dir
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
@@ -91,6 +92,45 @@ class HashIndex:
             if distance <= radius:
                 found.append((identifier, distance))
         return sorted(found, key=lambda pair: (pair[1], pair[0]))
+
+
+_CHUNK = 1 << 16  # hashes per pass: the working arrays stay in the processor's cache
+
+
+def nearest(
+    stored: npt.NDArray[np.uint64], owners: npt.NDArray[np.int64], views: Sequence[int], radius: int, limit: int
+) -> list[tuple[int, int]]:
+    """(owner, distance) of the `limit` nearest owners within `radius` bits of any view, nearest first.
+
+    A wide radius is answered by vectorised passes over all stored hashes (under a millisecond per view and million
+    hashes on one core), which beats multi-index hashing once the radius passes about 10 bits. An owner may hold
+    several stored hashes (a picture and its crops); its distance is the smallest."""
+    if not len(stored) or not views:
+        return []
+    keys = [np.uint64(view) for view in views]
+    positions: list[npt.NDArray[np.int64]] = []
+    distances: list[npt.NDArray[np.uint8]] = []
+    for start in range(0, len(stored), _CHUNK):
+        part = stored[start : start + _CHUNK]
+        best = np.bitwise_count(part ^ keys[0])
+        for key in keys[1:]:
+            np.minimum(best, np.bitwise_count(part ^ key), out=best)
+        near = np.flatnonzero(best <= radius)
+        if len(near):
+            positions.append(near + start)
+            distances.append(best[near])
+    if not positions:
+        return []
+    where, bits = np.concatenate(positions), np.concatenate(distances)
+    order = np.lexsort((owners[where], bits))
+    found: dict[int, int] = {}
+    for position, distance in zip(where[order].tolist(), bits[order].tolist(), strict=True):
+        owner = int(owners[position])
+        if owner not in found:
+            found[owner] = int(distance)
+            if len(found) >= limit:
+                break
+    return list(found.items())
 
 
 def brute_force_search(hashes: list[int], ids: list[int], value: int, radius: int) -> list[tuple[int, int]]:

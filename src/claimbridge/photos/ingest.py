@@ -10,9 +10,10 @@ from claimbridge.photos import trailers
 from claimbridge.photos.errors import RejectedFile, corrupt, data_after_end, not_evidence, polyglot
 from claimbridge.photos.exif import PhotoMetadata
 from claimbridge.photos.filetypes import HEAD_BYTES, JPEG, ByteStream, FileType, sniff
-from claimbridge.photos.hashing import variant_hashes
+from claimbridge.photos.hashing import reuse_hashes
 from claimbridge.photos.images import THUMBNAIL_SIZE, inspect_image, render_jpeg
 from claimbridge.photos.scan import FOUND_NAMES, Scan, scan_chunks
+from claimbridge.photos.verify import record_of
 from claimbridge.photos.video import inspect_video
 
 CHUNK = 1 << 20
@@ -34,7 +35,9 @@ class Ingested:
     height: int | None = None
     duration_seconds: float | None = None
     metadata: PhotoMetadata | None = None
-    hashes: tuple[int, ...] = ()  # canonical perceptual hash first, then its variants
+    hashes: tuple[int, ...] = ()  # canonical perceptual hash first, then the query's views (issue 14)
+    crop_hashes: tuple[int, ...] = ()  # the 85 % crops, stored in the index beside the canonical hash
+    verification: bytes | None = None  # verify.Record.to_bytes(): what the verification stage needs
     thumbnail: bytes | None = None
 
 
@@ -75,8 +78,12 @@ def ingest(stream: ByteStream, limits: Limits, *, with_hashes: bool = True) -> I
         return Ingested(file_type, scan.sha256, scan.size, duration_seconds=facts.duration_seconds)
     stream.seek(0)
     image = inspect_image(stream, file_type, max_pixels=limits.max_pixels)
+    if not with_hashes:
+        return Ingested(file_type, scan.sha256, scan.size, image.width, image.height, metadata=image.metadata,
+                        thumbnail=render_jpeg(image.working, THUMBNAIL_SIZE))  # fmt: skip
+    hashes = reuse_hashes(image.working)
     return Ingested(
         file_type, scan.sha256, scan.size, image.width, image.height, metadata=image.metadata,
-        hashes=variant_hashes(image.working) if with_hashes else (),
-        thumbnail=render_jpeg(image.working, THUMBNAIL_SIZE),
+        hashes=hashes.views, crop_hashes=hashes.crops,
+        verification=record_of(image.working).to_bytes(), thumbnail=render_jpeg(image.working, THUMBNAIL_SIZE),
     )  # fmt: skip

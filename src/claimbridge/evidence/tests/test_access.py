@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from claimbridge.evidence import services
+from claimbridge.evidence.models import ReuseMatch
 from claimbridge.photos.tests.samples import encode, jpeg_with_exif, scene
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,36 @@ def test_the_antifraud_committee_sees_both_cases(client, users, two_cases):
     assert maiji.reference in page
     detail = client.get(f"/api/v1/evidence/files/{maiji.reference}", secure=True).json()
     assert any(m["other_reference"] == tianlong.reference for item in detail["items"] for m in item["reuse"])
+
+
+def test_issue_14_the_committee_sees_the_verification_beside_both_photos(client, users, two_cases):
+    """A signal, not a verdict: the list shows the distance, the matched points, the overlap and the agreement, and
+    a picture of both photos side by side with the matched points drawn, for a person to judge."""
+    _tianlong, _maiji, first, second = two_cases
+    match = ReuseMatch.objects.get(item=min(first, second, key=lambda item: item.pk))
+    client.force_login(users["antifraud"])
+    page = client.get("/evidence/reuse/", secure=True).content.decode()
+    assert f"/evidence/reuse/{match.pk}/picture/" in page
+    assert f"<dd>{match.inliers}</dd>" in page
+    assert f"{round(match.overlap * 100)} %" in page
+    assert "匹配点数" in page
+    assert "重叠" in page
+    assert "内容一致度" in page
+    picture = client.get(f"/evidence/reuse/{match.pk}/picture/", secure=True)
+    assert picture.status_code == 200
+    assert picture["Content-Type"] == "image/jpeg"
+    drawn = Image.open(io.BytesIO(picture.content))
+    assert drawn.height == 240
+    assert drawn.width > 2 * 240
+
+
+def test_issue_14_only_the_committee_gets_the_picture_of_a_signal(client, users, two_cases):
+    match = ReuseMatch.objects.filter(item=two_cases[2]).get()
+    for username in ("tianlong_hq", "maiji_adj1", "ln_assoc", "driver_ln"):
+        client.force_login(users[username])
+        assert client.get(f"/evidence/reuse/{match.pk}/picture/", secure=True).status_code == 403, username
+    client.force_login(users["antifraud"])
+    assert client.get("/evidence/reuse/999999/picture/", secure=True).status_code == 404
 
 
 def test_others_do_not_get_the_committee_list(client, users):

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from claimbridge.core.errors import AppError
 from claimbridge.evidence import services
 from claimbridge.evidence.models import EvidenceItem, ReuseMatch, StoredObject
-from claimbridge.photos.tests.samples import encode, jpeg_with_exif, minimal_mp4, scene
+from claimbridge.photos.tests.samples import EXIF_SAMPLES, encode, jpeg_with_exif, minimal_mp4, scene
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -143,7 +143,17 @@ def test_reuse_in_another_file_is_found_even_mirrored_and_resized(users, evidenc
     match = ReuseMatch.objects.get(item=item)
     assert match.matched_item.file == evidence_file
     assert match.identical is False
-    assert match.distance <= 13
+    assert match.distance <= 21
+    assert match.mirrored is True  # issue 14: what the verification measured is kept with the signal
+    assert match.inliers is not None
+    assert match.inliers >= 15
+    assert match.overlap is not None
+    assert match.overlap > 0.9
+    assert match.agreement is not None
+    assert match.agreement >= 0.7
+    assert len(match.matched_points) == match.inliers
+    back = ReuseMatch.objects.get(item__file=evidence_file, matched_item=item)
+    assert back.matched_points[0] == [*match.matched_points[0][2:], *match.matched_points[0][:2]]
     assert ReuseMatch.objects.filter(item__file=evidence_file, matched_item=item).exists()  # both cases get the signal
 
 
@@ -156,9 +166,11 @@ def test_identical_bytes_in_another_file_are_an_identical_match(users, evidence_
 
 
 def test_different_photos_raise_no_signal(users, evidence_file):
-    upload(users["tianlong_adj1"], evidence_file, encode(scene(seed=21), "JPEG"))
+    """Issue 14: two photos of one street taken 70 s apart are near in the hash stage but are not one picture. (The
+    drawn scenes of samples.py are one layout of shapes shifted per seed, in grey nearly one picture: not used here.)"""
+    upload(users["tianlong_adj1"], evidence_file, (EXIF_SAMPLES / "DSCN0010.jpg").read_bytes())
     other_file = services.evidence_file_create(user=users["maiji_adj1"])
-    upload(users["maiji_adj1"], other_file, encode(scene(seed=22), "JPEG"))
+    upload(users["maiji_adj1"], other_file, (EXIF_SAMPLES / "DSCN0012.jpg").read_bytes())
     assert ReuseMatch.objects.count() == 0
 
 
@@ -192,3 +204,19 @@ def test_a_large_upload_goes_through_a_temporary_file_not_memory(client, users, 
     assert seen["type"] == "TemporaryUploadedFile"
     with default_storage.open(StoredObject.objects.get().storage_name, "rb") as stored:
         assert stored.read() == data
+
+
+def test_issue_14_photos_processed_before_verification_get_a_record_and_are_searched_again(users, evidence_file):
+    from django.core.management import call_command
+
+    original = scene(1600, 1200, seed=11)
+    first = upload(users["tianlong_adj1"], evidence_file, encode(original, "JPEG", quality=92))
+    other_file = services.evidence_file_create(user=users["maiji_adj1"], title="another accident")
+    second = upload(users["maiji_adj1"], other_file, encode(original.resize((800, 600)), "JPEG", quality=60))
+    ReuseMatch.objects.all().delete()
+    StoredObject.objects.filter(pk__in=[first.stored_id, second.stored_id]).update(verification=None, crop_hashes=[])
+    call_command("evidence_verify", "--reuse-records")
+    assert StoredObject.objects.filter(verification__isnull=True).count() == 0
+    match = ReuseMatch.objects.get(item=second)
+    assert match.inliers is not None
+    assert match.inliers >= 15

@@ -45,3 +45,23 @@ def test_an_empty_index_finds_nothing():
 def test_the_top_bit_is_handled():
     value = (1 << 63) | 5
     assert HashIndex([value], [7]).search(value, 0) == [(7, 0)]
+
+
+@pytest.mark.parametrize("radius", [5, 13, 21])
+def test_issue_14_the_wide_scan_gives_each_owner_its_smallest_distance_nearest_first(stored, radius):
+    """Several hashes per picture (its own and its crops), several views per query, across chunk boundaries."""
+    from claimbridge.photos.index import nearest
+
+    hashes, _ids = stored
+    owners = [i // 6 for i in range(len(hashes))]
+    rng = random.Random(radius)
+    for _ in range(10):
+        views = [hashes[rng.randrange(len(hashes))] ^ (1 << rng.randrange(64)) for _ in range(3)]
+        expected = {}
+        for value, owner in zip(hashes, owners, strict=True):
+            distance = min((value ^ view).bit_count() for view in views)
+            if distance <= radius:
+                expected[owner] = min(distance, expected.get(owner, distance))
+        ranked = sorted(expected.items(), key=lambda pair: (pair[1], pair[0]))
+        found = nearest(np.array(hashes, dtype=np.uint64), np.array(owners, dtype=np.int64), views, radius, 50)
+        assert found == ranked[:50]
