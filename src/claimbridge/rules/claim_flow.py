@@ -57,7 +57,7 @@ CLOSE_REASONS: dict[str, Text] = {
     "withdrawn": Text("客户撤案", "withdrawn by the customer"),
     "not_covered": Text("不属于保险责任", "not covered by the policy"),
     "no_loss": Text("无损失或损失未达免赔", "no loss, or below the deductible"),
-    "paid_by_liable_insurer": Text(
+    "no_fault_proxy_paid": Text(
         "由责任方保险公司代为赔付（无责代赔）", "paid by the liable party's insurer (no-fault proxy)"
     ),
     "fraud_suspected": Text("涉嫌欺诈，移交调查", "suspected fraud, passed for investigation"),

@@ -205,9 +205,7 @@ def test_a_claim_closed_unpaid_shows_what_happened_and_why_and_runs_no_clock(agr
     clock still running, the hand-off still offered, and no reason — on the desk and on the driver's page."""
     tianlong = users["tianlong_unit1"]
     b = agreed.parties.get(label="B")
-    claims.claim_close(
-        claim=claims.claim_register(party=b, user=tianlong), user=tianlong, reason="paid_by_liable_insurer"
-    )
+    claims.claim_close(claim=claims.claim_register(party=b, user=tianlong), user=tianlong, reason="no_fault_proxy_paid")
     (panel,) = selectors.claim_panels(user=tianlong, case=agreed)
     done = {code for code, _text, happened, _current in panel["stages"] if happened}
     assert done == {"registered", "closed"}
