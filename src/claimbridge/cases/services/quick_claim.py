@@ -107,6 +107,12 @@ def party_confirm(*, party: CaseParty, typed_name: str, consent: bool, device: s
             raise AppError(
                 "incomplete", "请先填写事故经过和各方信息", "enter what happened and every party's details first"
             )
+        if any(
+            p.label not in (case.circumstances or {}) for p in parties
+        ):  # "none of them" is an answer; silence is not
+            raise AppError("circumstances_missing", "请双方都在第 3 步选择事故情形（或“都不是”）后再确认",
+                           "every driver chooses their circumstance (or \u201cnone of these\u201d) in step 3 before "
+                           "confirming", field="circumstances")  # fmt: skip
         if case.state == "reported":
             case_advance(case=case, action="request_confirmation")
         digest = agreement_digest(case, parties)

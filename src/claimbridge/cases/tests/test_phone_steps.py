@@ -408,3 +408,21 @@ def test_back_at_the_case_the_driver_lands_where_something_is_left_to_do(users):
     assert page.context["step"] == "confirm"
     asked = phone_of(case, "A").get(f"/cases/{case.number}/me/?step=who", secure=True)
     assert asked.context["step"] == "who"  # a step asked for is shown
+
+
+@pytest.mark.tampers_audit  # B's answer is taken out of the row directly: no service un-answers a circumstance
+def test_the_service_refuses_a_confirmation_before_every_driver_chose_a_circumstance(users):
+    """The page offered confirming only once both had chosen; the service now asks the same (one rule that a direct
+    request cannot skip): B silent is not B "none of these"."""
+    from claimbridge.cases.models import Case
+    from claimbridge.cases.services.quick_claim import party_confirm
+    from claimbridge.core.errors import AppError
+
+    case = two_party_case()
+    Case.objects.filter(pk=case.pk).update(circumstances={"A": [1]})
+    a = case.parties.get(label="A")
+    with pytest.raises(AppError) as refused:
+        party_confirm(party=a, typed_name="张三", consent=True, device="A")
+    assert refused.value.code == "circumstances_missing"
+    a.refresh_from_db()
+    assert a.confirmed_at is None
