@@ -627,15 +627,12 @@ def claim_progress(party: CaseParty) -> dict[str, Any]:
 
     claim = Claim.objects.filter(party=party).first()
     unit = party.claims_unit
+    amounts = {"settled": claim.payable if claim else None,
+               "paid": claim.paid_amount if claim and claim.paid_at else None}  # fmt: skip
     steps: list[dict[str, Any]] = [
-        {"step": "registered", "name": CLAIM_STATES["registered"], "at": claim.registered_at if claim else None},
-        {"step": "assessed", "name": CLAIM_STATES["assessed"], "at": claim.assessed_at if claim else None},
-        {"step": "settled", "name": CLAIM_STATES["settled"], "at": claim.settled_at if claim else None,
-         "amount": claim.payable if claim else None},
-        {"step": "approved", "name": CLAIM_STATES["approved"], "at": claim.approved_at if claim else None},
-        {"step": "paid", "name": CLAIM_STATES["paid"], "at": claim.paid_at if claim else None,
-         "amount": claim.paid_amount if claim and claim.paid_at else None},
-        {"step": "closed", "name": CLAIM_STATES["closed"], "at": claim.closed_at if claim else None},
+        {"step": code, "name": CLAIM_STATES[code], "at": getattr(claim, STAGE_MOMENTS[code]) if claim else None,
+         **({"amount": amounts[code]} if code in amounts else {})}
+        for code in CLAIM_STAGES
     ]  # fmt: skip
     for step in steps:
         step["done"] = step["at"] is not None

@@ -256,10 +256,14 @@ def _account(user: Any, username: Any) -> User | None:
         raise invalid("unknown_account", "找不到本公司的这个查勘员账号", "no adjuster account of your company has this name",
                       "account")  # fmt: skip
     if Adjuster.objects.filter(account=account, status__in=LIVE_STATUSES).exists():  # one login, one person (R8)
-        raise invalid("account_taken", "该账号已关联登记册中的另一名查勘员（已报送或已持证）：一个账号只能对应一人",
-                      "this account already belongs to another adjuster in the register (submitted or credentialed): "
-                      "one account, one person", "account")  # fmt: skip
+        raise account_taken()
     return account
+
+
+def account_taken() -> AppError:
+    return invalid("account_taken", "该账号已关联登记册中的另一名查勘员（已报送或已持证）：一个账号只能对应一人",
+                   "this account already belongs to another adjuster in the register (submitted or credentialed): "
+                   "one account, one person", "account")  # fmt: skip
 
 
 # --- the register's audit trail: every change and every showing of personal data ---------------------------------
@@ -378,9 +382,7 @@ def adjuster_submit(*, user: Any, full_name: str, id_number: str, phone: str, ci
     except IntegrityError:  # the same person (or login) submitted at the same moment by another form: one entry stands
         linked = results["account"]
         if linked is not None and Adjuster.objects.filter(account=linked, status__in=LIVE_STATUSES).exists():
-            raise invalid("account_taken", "该账号已关联登记册中的另一名查勘员（已报送或已持证）：一个账号只能对应一人",
-                          "this account already belongs to another adjuster in the register (submitted or "
-                          "credentialed): one account, one person", "account") from None  # fmt: skip
+            raise account_taken() from None
         raise invalid("duplicate_id_number", "该身份证号码已在登记册中（已报送或已持证）：同一人只能有一条登记",
                       "this ID number is already in the register (submitted or credentialed): one person, one entry",
                       "id_number") from None  # fmt: skip

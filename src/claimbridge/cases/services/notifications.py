@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -82,8 +81,10 @@ def _link() -> str:
 
 
 def yuan(amount: Any) -> str:
-    """1500 → "1,500.00": the amount as the driver reads it (texts and 我的案件)."""
-    return f"{Decimal(amount or 0):,.2f}"
+    """1500 → "1,500.00": the amount as the driver reads it (texts and 我的案件), as the timeline writes it."""
+    from claimbridge.cases.timeline_words import yuan as written
+
+    return written(amount or 0)
 
 
 def notice_text(kind: str, *, number: str, unit: Any = None, amount: Any = None) -> str:
