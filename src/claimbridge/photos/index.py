@@ -94,7 +94,7 @@ class HashIndex:
         return sorted(found, key=lambda pair: (pair[1], pair[0]))
 
 
-_CHUNK = 1 << 16  # hashes per pass: the working arrays stay in the processor's cache
+_CHUNK = 1 << 18  # hashes per pass (2 MB of differences): few passes, working arrays within the cache
 
 
 def nearest(
@@ -110,12 +110,18 @@ def nearest(
     keys = [np.uint64(view) for view in views]
     positions: list[npt.NDArray[np.int64]] = []
     distances: list[npt.NDArray[np.uint8]] = []
+    # Working arrays made once per query and reused for every chunk.
+    size = min(_CHUNK, len(stored))
+    differing, best, other = np.empty(size, np.uint64), np.empty(size, np.uint8), np.empty(size, np.uint8)
+    within = np.empty(size, np.bool_)
     for start in range(0, len(stored), _CHUNK):
         part = stored[start : start + _CHUNK]
-        best = np.bitwise_count(part ^ keys[0])
+        count = len(part)
+        np.bitwise_count(np.bitwise_xor(part, keys[0], out=differing[:count]), out=best[:count])
         for key in keys[1:]:
-            np.minimum(best, np.bitwise_count(part ^ key), out=best)
-        near = np.flatnonzero(best <= radius)
+            np.bitwise_count(np.bitwise_xor(part, key, out=differing[:count]), out=other[:count])
+            np.minimum(best[:count], other[:count], out=best[:count])
+        near = np.flatnonzero(np.less_equal(best[:count], radius, out=within[:count]))
         if len(near):
             positions.append(near + start)
             distances.append(best[near])

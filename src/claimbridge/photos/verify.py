@@ -11,8 +11,11 @@ A pair is one picture when
    perspective) — and the two frames overlap by at least MIN_OVERLAP (a crop of up to 15 % keeps over 70 %);
 3. the inliers spread over at least MIN_SPREAD of the shared area (not one sign, plate or logo in common); and
 4. aligned by that homography, the small grey copies agree (normalised cross-correlation) on at least MIN_AGREEMENT
-   of the textured cells of the shared area — two photos of the same road or car park from one spot share their
-   background, not the car in front of it.
+   of the textured cells of the shared area, follow one tone curve and show no parallax (content.py) — two photos of
+   the same road or car park share their background, not the car in front of it nor the place they were taken from.
+When the keypoints cannot be matched one by one — too few of them (a gradient, a tiny or blurred picture) or all
+alike (a chessboard, tiles: the record notes that the picture repeats itself) — the small copies are aligned densely
+instead (dense.py) and judged by the same steps 2 and 4.
 The result keeps the hash distance, the inlier count, the overlap, the agreement and the matched points, so that a
 person can see why the pair was flagged: a signal, never a verdict.
 """
@@ -28,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from claimbridge.photos import content, dense
+
 cv2.setNumThreads(1)  # one core per worker; the work per pair is small
 
 FEATURE_SIDE = 320
@@ -40,11 +45,9 @@ MIN_OVERLAP = 0.55
 MIN_SPREAD = 0.04
 MIN_AGREEMENT = 0.68
 MIN_CORRELATION = 0.82
-ECC_STEPS = 30  # iterations of the dense refinement
 FEW_FEATURES = 100  # below this many keypoints, a picture is also compared densely
-PARALLAX_PIXELS = 2  # on the PREVIEW_SIDE scale
+REPETITIVE_BITS = 24  # a picture whose keypoints' median distance to their nearest twin is this small repeats itself
 MAX_PARALLAX = 0.25
-TONE_LEVELS = 12.0  # grey levels a cell's mean may stray from the fitted tone curve
 SCALE_RANGE = (0.4, 2.5)
 _GRID = 8  # candidate keypoints kept per cell of a _GRID × _GRID grid, so they cover the picture
 _MAGIC = b"CBV1"
@@ -69,6 +72,10 @@ class Record:
     upright: Features
     mirrored: Features
     preview: npt.NDArray[np.uint8]  # grey, longer side PREVIEW_SIDE
+    repetitive: bool = field(init=False, repr=False, compare=False)  # derived: see _repeats
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "repetitive", _repeats(self.upright))
 
     def to_bytes(self) -> bytes:
         parts = [_MAGIC, struct.pack("<HH", self.width, self.height)]
@@ -119,6 +126,16 @@ class Verification:
     matches: int = 0  # mutual ratio-test matches the homography was fitted to
     error: float = 0.0  # median distance of the inliers from where the homography puts them (FEATURE_SIDE pixels)
     parallax: float = 0.0  # share of textured cells that line up better shifted (one scene from two places)
+
+
+def _repeats(features: Features) -> bool:
+    """Does the picture repeat itself (a chessboard, tiles, a fence)? Then its keypoints have near twins within the
+    picture, the ratio test cannot tell one from another, and the pair is aligned densely instead."""
+    if len(features.points) < 3:
+        return False
+    twins = _matcher.knnMatch(features.descriptors, features.descriptors, k=2)  # the first is the keypoint itself
+    nearest = [pair[1].distance for pair in twins if len(pair) == 2]
+    return bool(nearest) and float(np.median(nearest)) <= REPETITIVE_BITS
 
 
 _orb = cv2.ORB.create(nfeatures=MAX_FEATURES * 2, scaleFactor=1.2, nlevels=6, edgeThreshold=15, patchSize=31,
@@ -216,99 +233,6 @@ def _plausible(homography: npt.NDArray[Any], a: Record, b: Record) -> tuple[bool
     return True, corners
 
 
-def _agreement(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool) -> tuple[float, float, float]:
-    """Share of the textured cells of the shared area where the aligned small copies correlate, and the correlation
-    of all the cells textured in both, taken together (brightness and contrast change a picture as a whole; a
-    different car changes it in one place, a different colour scheme everywhere). Cells flat in both (sky, a wall,
-    the black corners of a rotation) say nothing either way. Third, the share of those cells that line up better
-    shifted by two pixels or more (_parallax)."""
-    preview_a = a.preview[:, ::-1] if mirrored else a.preview
-    ha, wa = preview_a.shape
-    hb, wb = b.preview.shape
-    to_a = np.diag([a.width / wa, a.height / ha, 1.0])
-    from_b = np.diag([wb / b.width, hb / b.height, 1.0])
-    warp = from_b @ homography @ to_a  # preview A pixels → preview B pixels
-    warped = cv2.warpPerspective(preview_a, warp, (wb, hb), flags=cv2.INTER_LINEAR, borderValue=0)
-    inside = cv2.warpPerspective(np.full_like(preview_a, 255), warp, (wb, hb), flags=cv2.INTER_NEAREST) > 0
-    cell = max(6, min(wb, hb) // 8)
-    both_a: list[npt.NDArray[np.float32]] = []
-    both_b: list[npt.NDArray[np.float32]] = []
-    cell_means: list[tuple[float, float]] = []
-    agreeing = textured = moved = searched = 0
-    for y in range(0, hb - cell + 1, cell):
-        for x in range(0, wb - cell + 1, cell):
-            if not inside[y : y + cell, x : x + cell].all():
-                continue
-            first = warped[y : y + cell, x : x + cell].astype(np.float32)
-            second = b.preview[y : y + cell, x : x + cell].astype(np.float32)
-            cell_means.append((float(first.mean()), float(second.mean())))
-            spread_first, spread_second = float(first.std()), float(second.std())
-            if spread_first < 4 and spread_second < 4:
-                continue  # flat in both (sky, a wall): says nothing either way
-            textured += 1
-            if spread_first >= 4 and spread_second >= 4:
-                both_a.append(first.ravel())
-                both_b.append(second.ravel())
-                correlation = float(((first - first.mean()) * (second - second.mean())).mean())
-                if correlation / (spread_first * spread_second) >= 0.5:
-                    agreeing += 1
-                shifted = _shift(warped, inside, b.preview, x, y, cell)
-                if shifted is not None:
-                    searched += 1
-                    moved += shifted
-    tone = _tone(cell_means)
-    whole = 0.0
-    if both_a:
-        joined_a, joined_b = np.concatenate(both_a), np.concatenate(both_b)
-        whole = float(np.corrcoef(joined_a, joined_b)[0, 1])
-    return (agreeing / textured if textured else 0.0), min(whole, tone), (moved / searched if searched else 0.0)
-
-
-def _shift(
-    warped: npt.NDArray[Any], inside: npt.NDArray[np.bool_], target: npt.NDArray[np.uint8], x: int, y: int,
-    cell: int,
-) -> bool | None:  # fmt: skip
-    """Does this cell of B line up better with aligned A shifted by PARALLAX_PIXELS or more? A re-used picture,
-    however transformed, is one plane: every cell lines up where the homography puts it. Two photos of one scene
-    from two places are not: near things move against far ones (parallax), and the cells that show them line up
-    elsewhere. None when the cell is too near the edge of the shared area to search around it."""
-    reach = PARALLAX_PIXELS + 1
-    top, left, bottom, right = y - reach, x - reach, y + cell + reach, x + cell + reach
-    if top < 0 or left < 0 or bottom > target.shape[0] or right > target.shape[1]:
-        return None
-    if not inside[top:bottom, left:right].all():
-        return None
-    scores = cv2.matchTemplate(warped[top:bottom, left:right], target[y : y + cell, x : x + cell], cv2.TM_CCOEFF_NORMED)
-    best_y, best_x = np.unravel_index(int(np.argmax(scores)), scores.shape)
-    distance = max(abs(int(best_y) - reach), abs(int(best_x) - reach))
-    return bool(distance >= PARALLAX_PIXELS and scores[best_y, best_x] - scores[reach, reach] >= 0.15)
-
-
-def _monotone_fit(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The non-decreasing sequence nearest to `values` (pool adjacent violators)."""
-    blocks: list[list[float]] = []  # [sum, count]
-    for value in values:
-        blocks.append([float(value), 1.0])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            total, count = blocks.pop()
-            blocks[-1][0] += total
-            blocks[-1][1] += count
-    return np.concatenate([np.full(int(count), total / count) for total, count in blocks])
-
-
-def _tone(means: list[tuple[float, float]]) -> float:
-    """Share of cells whose mean brightness follows one rising tone curve within TONE_LEVELS: brightening (clipped
-    or not), contrast and gamma move every cell along one such curve; a repainted object or a different car moves
-    its cells off it."""
-    if len(means) < 4:
-        return 0.0
-    values = np.array(means, dtype=np.float64)
-    order = np.argsort(values[:, 0], kind="stable")
-    fitted = np.empty(len(values))
-    fitted[order] = _monotone_fit(values[order, 1])
-    return float((np.abs(values[:, 1] - fitted) <= TONE_LEVELS).mean())
-
-
 def _preview_scales(a: Record, b: Record) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     """(preview A → features A, features B → preview B) as 3 × 3 matrices."""
     ha, wa = a.preview.shape
@@ -316,23 +240,8 @@ def _preview_scales(a: Record, b: Record) -> tuple[npt.NDArray[Any], npt.NDArray
     return np.diag([a.width / wa, a.height / ha, 1.0]), np.diag([wb / b.width, hb / b.height, 1.0])
 
 
-def _refined(a: Record, b: Record, homography: npt.NDArray[Any], mirrored: bool) -> npt.NDArray[Any] | None:
-    """The homography (features A → features B) refined densely on the small grey copies by ECC (Evangelidis and
-    Psarakis), from `homography`; None when it does not converge."""
-    to_a, from_b = _preview_scales(a, b)
-    preview_a = np.ascontiguousarray(a.preview[:, ::-1]) if mirrored else a.preview
-    warp = from_b @ homography @ to_a  # preview A → preview B
-    try:
-        inverse = np.linalg.inv(warp)
-        _score, inverse = cv2.findTransformECC(
-            b.preview.astype(np.float32), preview_a.astype(np.float32), (inverse / inverse[2, 2]).astype(np.float32),
-            cv2.MOTION_HOMOGRAPHY, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_STEPS, 1e-5), None,
-        )  # fmt: skip
-        found = np.asarray(inverse, dtype=np.float64)
-        refined = np.linalg.inv(from_b) @ np.linalg.inv(found) @ np.linalg.inv(to_a)
-    except (cv2.error, np.linalg.LinAlgError):
-        return None
-    return refined / refined[2, 2] if np.all(np.isfinite(refined)) else None
+def _preview_of(record: Record, mirrored: bool) -> npt.NDArray[np.uint8]:
+    return np.ascontiguousarray(record.preview[:, ::-1]) if mirrored else record.preview
 
 
 def _judge(
@@ -347,7 +256,10 @@ def _judge(
     overlap = float(shared_area) / max(_area(corners), b.width * b.height)
     # No dense refinement of ORB's homography here: it aligned a stereo pair (one scene from two places, 6 cm apart)
     # well enough to pass the content check, which the features' own alignment does not.
-    agreement, correlation, parallax = _agreement(a, b, homography, mirrored)
+    to_a, from_b = _preview_scales(a, b)
+    agreement, correlation, parallax = content.agreement(
+        _preview_of(a, mirrored), b.preview, from_b @ homography @ to_a
+    )
     reason = (
         "small_overlap" if overlap < MIN_OVERLAP
         else "narrow_spread" if spread is not None and spread < MIN_SPREAD
@@ -393,25 +305,29 @@ def _verify_side(a: Record, a_features: Features, b: Record, mirrored: bool) -> 
 
 
 def _dense(a: Record, b: Record, mirrored: bool) -> Verification:
-    """For pictures with too little corner texture for ORB (a gradient, a tiny or blurred picture): the small grey
-    copies aligned by ECC from "same framing", then judged like any alignment (the content check decides)."""
-    frame = np.diag([b.width / a.width, b.height / a.height, 1.0])
-    refined = _refined(a, b, frame, mirrored)
+    """For pictures whose keypoints cannot be matched one by one — too few (a gradient, a tiny or blurred picture)
+    or all alike (a repeating pattern) — the small grey copies are aligned densely: the best rotation, scale and
+    shift by phase correlation, refined by ECC, then judged like any alignment (the content check decides)."""
+    preview_a = _preview_of(a, mirrored)
+    refined = dense.refine(preview_a, b.preview, dense.search(preview_a, b.preview))
     if refined is None:
         return Verification(False, mirrored=mirrored, reason="no_geometry")
-    return _judge(a, b, refined, mirrored)
+    to_a, from_b = _preview_scales(a, b)
+    homography = np.linalg.inv(from_b) @ refined @ np.linalg.inv(to_a)
+    return _judge(a, b, homography / homography[2, 2], mirrored)
 
 
 def verify(a: Record, b: Record) -> Verification:
     """The better of A as it is and A mirrored, each against B as it is (mirroring both changes nothing); for a
-    picture with fewer than FEW_FEATURES keypoints, the dense alignment when the features find nothing."""
+    picture with fewer than FEW_FEATURES keypoints or one that repeats itself, the dense alignment when the features
+    find nothing."""
     results = []
     for mirrored in (False, True):
         result = _verify_side(a, a.mirrored if mirrored else a.upright, b, mirrored=mirrored)
         if result.accepted:
             return result
         results.append(result)
-    if min(len(a.upright.points), len(b.upright.points)) < FEW_FEATURES:
+    if min(len(a.upright.points), len(b.upright.points)) < FEW_FEATURES or a.repetitive or b.repetitive:
         for mirrored in (False, True):
             result = _dense(a, b, mirrored)
             if result.accepted:

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from PIL import Image, ImageEnhance, ImageOps
+from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 from claimbridge.photos.dedupe import group_near_duplicates
 from claimbridge.photos.hashing import CANDIDATE_DISTANCE, canonical_hash, crop_hashes, query_hashes
@@ -138,6 +138,64 @@ def test_issue_14_groups_join_only_through_verified_pairs(tmp_path, photo):
     assert group_near_duplicates(sorted(tmp_path.iterdir())) == [["a.jpg", "c.jpg"]]
 
 
+def _chessboard(squares: int = 8, side: int = 200, colour: bool = False) -> Image.Image:
+    """A periodic pattern: every corner looks like every other, so the ratio test keeps no match."""
+    cells = (np.indices((side, side)) * squares // side).sum(axis=0) % 2
+    grey = Image.fromarray((cells * 255).astype(np.uint8))
+    return Image.merge("RGB", (grey, grey.point(lambda v: v * 3 // 4), grey)) if colour else grey.convert("RGB")
+
+
+REPEATING_DISGUISES = {
+    "15 % cropped": lambda i: i.crop((22, 8, 22 + 170, 8 + 170)),
+    "rotated 15°": lambda i: i.rotate(15, Image.Resampling.BICUBIC),
+    "rotated -12°": lambda i: i.rotate(-12, Image.Resampling.BICUBIC),
+    "mirrored": ImageOps.mirror,
+    "half size, JPEG quality 30": lambda i: _jpeg(i.resize((100, 100)), 30),
+    "sheared 8°": lambda i: _perspective(i, np.array([[1, math.tan(math.radians(8)), 0], [0, 1, 0], [0, 0, 1]])),
+    "perspective 8°": lambda i: _tilt(i, 8),
+    "darker by 30 %": lambda i: ImageEnhance.Brightness(i).enhance(0.7),
+}
+
+
+@pytest.mark.parametrize("disguise", list(REPEATING_DISGUISES))
+def test_issue_14_a_repeating_pattern_is_aligned_densely_and_found(disguise):
+    """A chessboard's keypoints all have twins (the record says it repeats itself), so the features find nothing;
+    the dense search (rotation, scale and the nearest shift by phase correlation, then ECC) aligns it."""
+    board = _chessboard()
+    record = record_of(board)
+    assert record.repetitive
+    result = verify(record, record_of(REPEATING_DISGUISES[disguise](board)))
+    assert result.accepted, result
+    assert result.inliers == 0  # found by the dense alignment, not by matched keypoints
+
+
+def test_issue_14_repeating_patterns_of_another_period_or_picture_are_not_the_same():
+    """Other chessboards (6 and 11 squares a side, a stripe pattern) and a photo are not the 8-square board."""
+    board = record_of(_chessboard())
+    stripes = Image.fromarray(((np.indices((200, 200))[1] // 25 % 2) * 255).astype(np.uint8)).convert("RGB")
+    others = [_chessboard(6), _chessboard(11), stripes, Image.open(EXIF_SAMPLES / "DSCN0010.jpg")]
+    for other in others:
+        result = verify(board, record_of(other))
+        assert not result.accepted, result
+    assert not record_of(Image.open(EXIF_SAMPLES / "DSCN0010.jpg")).repetitive
+
+
+def test_issue_14_a_tiny_picture_cropped_is_found_densely(photo):
+    """A small, soft picture (few keypoints) cropped by 15 %: the dense search finds the scale and the shift that
+    "same framing" alone would miss."""
+    tiny = photo.crop((200, 150, 302, 252)).filter(ImageFilter.GaussianBlur(4))
+    record = record_of(tiny)
+    assert len(record.upright.points) < 100
+    assert verify(record, record_of(tiny.crop((6, 9, 6 + 87, 9 + 87)))).accepted
+
+
+def test_issue_14_a_faint_picture_darkened_is_still_the_same_picture(photo):
+    """Darkening by 30 % brings faint cells below the texture line in the copy only; they still correlate."""
+    faint = ImageEnhance.Contrast(photo).enhance(0.12)
+    result = verify(record_of(faint), record_of(ImageEnhance.Brightness(faint).enhance(0.7)))
+    assert result.accepted, result
+
+
 def test_issue_14_the_record_is_compact_and_reads_back_the_same(photo):
     record = record_of(photo)
     data = record.to_bytes()
@@ -162,7 +220,7 @@ def test_issue_14_the_matched_points_are_drawn_side_by_side(photo):
     assert all(0 <= value <= 1 for point in result.points for value in point)
 
 
-@pytest.mark.parametrize("module", ["verify", "match_picture", "dedupe", "hashing", "index"])
+@pytest.mark.parametrize("module", ["verify", "content", "dense", "match_picture", "dedupe", "hashing", "index"])
 def test_issue_14_the_reuse_kernel_is_framework_free(module):
     import ast
     import importlib
