@@ -6,6 +6,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -85,6 +86,25 @@ def test_issue_14_the_committee_sees_the_verification_beside_both_photos(client,
     drawn = Image.open(io.BytesIO(picture.content))
     assert drawn.height == 240
     assert drawn.width > 2 * 240
+
+
+def test_issue_14_a_repeating_pattern_reused_is_found_by_the_whole_picture_and_shown_so(client, users):
+    """Tiles photographed once and re-used cropped in another company's case: the keypoints all look alike, so the
+    pair is aligned as a whole; the committee is told so instead of a count of matched points."""
+    cells = (np.indices((900, 900)) * 12 // 900).sum(axis=0) % 2
+    tiles = Image.fromarray((cells * 200 + 30).astype(np.uint8)).convert("RGB")
+    tianlong = services.evidence_file_create(user=users["tianlong_adj1"], title="tiles T")
+    maiji = services.evidence_file_create(user=users["maiji_adj1"], title="tiles M")
+    first = services.evidence_item_upload(user=users["tianlong_adj1"], evidence_file=tianlong, slot_code="front_panorama",
+                                          party="", upload=SimpleUploadedFile("t.jpg", encode(tiles, "JPEG")))  # fmt: skip
+    second = services.evidence_item_upload(user=users["maiji_adj1"], evidence_file=maiji, slot_code="front_panorama",
+                                           party="", upload=SimpleUploadedFile("m.jpg", encode(tiles.crop((60, 40, 825, 805)).rotate(9), "JPEG")))  # fmt: skip
+    match = ReuseMatch.objects.get(item=min(first, second, key=lambda item: item.pk))
+    assert match.inliers == 0
+    client.force_login(users["antifraud"])
+    page = client.get("/evidence/reuse/", secure=True).content.decode()
+    assert 'data-testid="reuse-dense"' in page
+    assert "整幅图对齐" in page
 
 
 def test_issue_14_only_the_committee_gets_the_picture_of_a_signal(client, users, two_cases):
