@@ -58,6 +58,10 @@ def reward_get_for_user(*, user: Any, pk: int) -> Reward | None:
     return Reward.objects.select_related("clue", "insurer").filter(pk=pk, clue__in=clue_ids).first()
 
 
+def photo_ids(clue: Clue) -> set[int]:
+    return set(clue.evidence.items.values_list("pk", flat=True))
+
+
 # --- recent claims gathered by the platform (R11) -------------------------------------------------------------------
 
 

@@ -265,7 +265,7 @@ def clue_create(
                    data={"stop": stop.pk if stop else None, "case": case.number if case else None,
                          "people": len(cleaned_people), "vehicles": len(cleaned_vehicles)})  # fmt: skip
         if submit:
-            clue_submit(user=user, clue=clue)
+            clue = clue_submit(user=user, clue=clue)
     return clue
 
 
