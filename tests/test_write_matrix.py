@@ -697,6 +697,7 @@ READ_ONLY_IN_ADMIN = {
     "credentials.credential", "credentials.servicestop", "credentials.monthlyreport", "credentials.reportcorrection",
     "evidence.storedobject", "evidence.evidencefile", "evidence.evidenceitem", "evidence.reusematch",
     "policies.policylookup", "django_tasks_database.dbtaskresult",
+    "fraud.clue", "fraud.clueroute", "fraud.filerequest", "fraud.reward", "fraud.clueevent",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

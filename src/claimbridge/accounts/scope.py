@@ -362,9 +362,11 @@ class Scope:
         if self.role == Role.ANTIFRAUD_MEMBER and self.committee_id:
             for primary in clue.routes.filter(committee_id=self.committee_id).values_list("primary", flat=True):
                 roles.add("committee" if primary else "shared")
-        if self.role == Role.INSURER_STAFF and self.insurer_id and clue.file_requests.filter(
-            insurer_id=self.insurer_id
-        ).exists():
+        if (
+            self.role == Role.INSURER_STAFF
+            and self.insurer_id
+            and clue.file_requests.filter(insurer_id=self.insurer_id).exists()
+        ):
             roles.add("insurer")
         return frozenset(roles)
 

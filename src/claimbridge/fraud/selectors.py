@@ -207,3 +207,15 @@ def rewards_owed_by_company(*, user: Any) -> QuerySet[Reward]:
 
 def total_rewards(rows: QuerySet[Reward]) -> Any:
     return rows.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def reward_of(clue: Clue) -> Reward | None:
+    return Reward.objects.filter(clue=clue).first()
+
+
+def recent_months() -> int:
+    return int(settings.FRAUD_RECENT_CLAIMS_MONTHS)
+
+
+def may_record_payment(*, user: Any, reward: Reward | None) -> bool:
+    return reward is not None and scope_for(user).may_record_reward_payment(reward)

@@ -209,7 +209,7 @@ def clue_create(
     *, user: Any, occurred_at: datetime | None = None, county_code: str = "", latitude: float | None = None,
     longitude: float | None = None, observations: Iterable[str] = (), description: str = "", urgency: str = "normal",
     people: Iterable[Any] = (), vehicles: Iterable[Any] = (), places: Iterable[Any] = (), stop_id: int | None = None,
-    case_number: str = "", submit: bool = False,
+    case_number: str = "", submit: bool = False, photos: Iterable[Any] = (),
 ) -> Clue:  # fmt: skip
     """A clue from an adjuster: from one of their stops, from a case they may see, or on its own. Its evidence file
     is made in the evidence store (photos then go in through `clue_photo_add`); with `submit` it is sent at once."""
@@ -264,6 +264,9 @@ def clue_create(
         clue_event(clue=clue, kind="filed", actor=user,
                    data={"stop": stop.pk if stop else None, "case": case.number if case else None,
                          "people": len(cleaned_people), "vehicles": len(cleaned_vehicles)})  # fmt: skip
+        for upload in photos:  # into the report itself, before it is sent
+            kind = "video" if (getattr(upload, "content_type", "") or "").startswith("video/") else "front_panorama"
+            clue_photo_add(user=user, clue=clue, upload=upload, slot_code=kind)
         if submit:
             clue = clue_submit(user=user, clue=clue)
     return clue

@@ -1,0 +1,31 @@
+"""`{{ text|bi }}`: a kernel Text (zh, en) in the reader's language; `{{ code|state_text }}` a clue state's name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from claimbridge.core.errors import in_current_language
+from claimbridge.fraud.flow import STATES
+
+register = template.Library()
+
+
+@register.filter
+def bi(text: Any) -> str:
+    return in_current_language(text.zh, text.en) if text is not None else ""
+
+
+@register.filter
+def state_text(code: str) -> str:
+    text = STATES.get(code)
+    return in_current_language(text.zh, text.en) if text else code
+
+
+@register.filter
+def action_text(code: str) -> str:
+    from claimbridge.fraud.flow import ACTION_NAMES
+
+    text = ACTION_NAMES.get(code)
+    return in_current_language(text.zh, text.en) if text else code
