@@ -65,7 +65,9 @@ def test_b8_personal_data_is_encrypted_at_rest_and_masked(users, committees):
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, id_number, phone FROM fraud_clueperson WHERE clue_id = %s", [clue.pk])
         raw = cursor.fetchone()
-    assert "王五" not in raw[0] and WITNESS["id_number"] not in raw[1] and "13912345678" not in raw[2]
+    assert "王五" not in raw[0]
+    assert WITNESS["id_number"] not in raw[1]
+    assert "13912345678" not in raw[2]
     person = CluePerson.objects.get(clue=clue)
     assert (person.masked_name, person.masked_phone) == ("王*", "139****5678")
     assert person.masked_id_number == "620502********" + WITNESS["id_number"][-4:]
@@ -142,7 +144,9 @@ def test_r20_casework_to_confirmed_fraud_with_the_reward_and_its_payment(users, 
     # what each reader sees: the reporter the outcome; 麦积 its request only; 天陇's staff, another insurer, nothing
     assert selectors.clue_view(user=users["tianlong_adj1"], clue=clue).state_text.en == "closed"
     seen_by_maiji = selectors.clue_view(user=users["maiji_hq"], clue=clue)
-    assert seen_by_maiji.people == [] and seen_by_maiji.notes == [] and len(seen_by_maiji.requests) == 1
+    assert seen_by_maiji.people == []
+    assert seen_by_maiji.notes == []
+    assert len(seen_by_maiji.requests) == 1
     assert selectors.clue_get_for_user(user=users["fuxi_hq"], number=clue.number) is None
     assert selectors.clue_get_for_user(user=users["antifraud"], number=clue.number) is None  # the joint committee
 
