@@ -101,7 +101,7 @@ def clue_detail(request: HttpRequest, number: str) -> HttpResponse:
         except AppError as refused:
             messages.error(request, refused.message)
             if refused.status in {403, 404}:
-                return render(request, "refused.html", {"message": refused.message}, status=refused.status)
+                return render(request, "refused.html", {"error": refused}, status=refused.status)
         else:
             messages.success(request, gettext("Saved."))
         return redirect(reverse("fraud-clue", args=[clue.number]))
