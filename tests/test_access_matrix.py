@@ -269,7 +269,7 @@ API = {
             "requests/{pk}/answer",
             "rewards/{pk}/payment",
         )
-    },  # fmt: skip
+    },
     **{
         f"/api/v1/cases/{{number}}/me/{step}": dict.fromkeys(VISITORS, 405)
         for step in ("details", "facts", "circumstances", "confirm", "{step}")

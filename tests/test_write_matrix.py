@@ -560,7 +560,8 @@ def _clues(world: World) -> dict[str, Any]:
 
     users = world.users
     users["antifraud"].committee.associations.set([Association.objects.get(city__code="621200")])
-    tianshui = AntiFraudCommittee.objects.create(name="天水市保险反欺诈委员会", name_en="Tianshui anti-fraud committee")
+    tianshui, _new = AntiFraudCommittee.objects.get_or_create(name="天水市保险反欺诈委员会",
+                                                              name_en="Tianshui anti-fraud committee")  # fmt: skip
     tianshui.associations.set([Association.objects.get(city__code="620500")])
     reporter = users["tianlong_adj1"]
     ln = fraud.clue_create(user=reporter, case_number=world.agreed.number, observations=["old_damage"], submit=True)
@@ -569,8 +570,8 @@ def _clues(world: World) -> dict[str, Any]:
     ts = fraud.clue_create(user=users["maiji_adj1"], county_code="620502", observations=["driver_swapped"],
                            vehicles=[{"plate": "甘K12345"}], submit=True)  # fmt: skip
     asked = fraud.file_request_create(user=users["antifraud"], clue=ln2, insurer_code="maiji", question="定损材料")
-    RewardRatio.objects.create(insurer=Insurer.objects.get(code="maiji"), ratio=Decimal("0.05"),
-                               effective_from=date(2023, 8, 15))  # fmt: skip
+    RewardRatio.objects.get_or_create(insurer=Insurer.objects.get(code="maiji"), effective_from=date(2023, 8, 15),
+                                      defaults={"ratio": Decimal("0.05")})  # fmt: skip
     confirmed = fraud.clue_create(user=reporter, county_code="621202", observations=["inflated_injury"], submit=True)
     fraud.clue_move(user=users["antifraud"], clue=confirmed, action="investigate")
     confirmed = fraud.clue_move(user=users["antifraud"], clue=confirmed, action="confirm_fraud", reasons=["admitted"],
