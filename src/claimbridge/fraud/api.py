@@ -27,9 +27,6 @@ from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_
 
 router = Router(tags=["fraud"])
 
-Observation = Literal[tuple(OBSERVATIONS)]  # type: ignore[valid-type]
-Reason = Literal[tuple(DECISION_REASONS)]  # type: ignore[valid-type]
-
 
 class PersonIn(Schema):
     role: Literal[tuple(PERSON_ROLES)]  # type: ignore[valid-type]
@@ -54,7 +51,7 @@ class ClueIn(Schema):
     county: Text(6) = ""  # type: ignore[valid-type]
     latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
-    observations: Annotated[list[Observation], Field(max_length=len(OBSERVATIONS))] = []
+    observations: Annotated[list[Literal[tuple(OBSERVATIONS)]], Field(max_length=len(OBSERVATIONS))] = []  # type: ignore[valid-type]  # fmt: skip
     description: Text(services.TEXT_MAX) = ""  # type: ignore[valid-type]
     urgency: Literal[tuple(URGENCIES)] = "normal"  # type: ignore[valid-type]
     people: Annotated[list[PersonIn], Field(max_length=services.PEOPLE_MAX)] = []
@@ -74,7 +71,7 @@ class AddendumIn(Schema):
 
 class StepIn(Schema):
     action: Literal[tuple(sorted(flow.MOVES - {"submit"}))]  # type: ignore[valid-type]
-    reasons: Annotated[list[Reason], Field(max_length=len(DECISION_REASONS))] = []
+    reasons: Annotated[list[Literal[tuple(DECISION_REASONS)]], Field(max_length=len(DECISION_REASONS))] = []  # type: ignore[valid-type]  # fmt: skip
     amount_saved: Money | None = None
     underwriter: Text(20) = ""  # type: ignore[valid-type]
 
@@ -180,7 +177,7 @@ def clue_out(user: Any, clue: Clue) -> dict[str, Any]:
     return {
         "number": clue.number, "state": clue.state,
         "state_text": in_current_language(view.state_text.zh, view.state_text.en), "urgency": clue.urgency,
-        "occurred_at": clue.occurred_at, "county": clue.county.code if clue.county_id else "",
+        "occurred_at": clue.occurred_at, "county": clue.county.code if clue.county else "",
         "cross_region": clue.cross_region if view.full else False,
         "observations": list(clue.observations) if view.observations else [],
         "people": [{"role": row["person"].role, "name": row["person"].masked_name,

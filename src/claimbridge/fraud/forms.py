@@ -14,6 +14,12 @@ from claimbridge.fraud import services
 from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_ROLES, URGENCIES
 
 
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def _choices(catalogue: dict[str, Any]) -> list[tuple[str, str]]:
     return [(code, in_current_language(text.zh, text.en)) for code, text in catalogue.items()]
 
@@ -25,7 +31,7 @@ class ClueForm(OnceForm):
                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
     description = forms.CharField(label=_("Describe it"), required=False, max_length=services.TEXT_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    urgency = forms.ChoiceField(label=_("Urgency"), widget=forms.RadioSelect)
+    urgency = forms.ChoiceField(label=_("Urgency"))
     occurred_at = forms.DateTimeField(label=_("When"), required=False, widget=IsoDateTimeInput())
     county = forms.ChoiceField(label=_("County or district"), required=False)
     case = forms.CharField(label=_("Case number (if any)"), required=False, max_length=24)
@@ -42,12 +48,12 @@ class ClueForm(OnceForm):
         self, *args: Any, counties: list[tuple[str, str]], stops: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["observations"].choices = _choices(OBSERVATIONS)
-        self.fields["urgency"].choices = _choices(URGENCIES)
+        _set_choices(self, "observations", _choices(OBSERVATIONS))
+        _set_choices(self, "urgency", _choices(URGENCIES))
         self.fields["urgency"].initial = "normal"
-        self.fields["county"].choices = [("", "—"), *counties]
-        self.fields["stop"].choices = [("", "—"), *stops]
-        self.fields["person_role"].choices = [("", "—"), *_choices(PERSON_ROLES)]
+        _set_choices(self, "county", [("", "—"), *counties])
+        _set_choices(self, "stop", [("", "—"), *stops])
+        _set_choices(self, "person_role", [("", "—"), *_choices(PERSON_ROLES)])
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -71,7 +77,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].choices = _choices(DECISION_REASONS)
+        _set_choices(self, "reasons", _choices(DECISION_REASONS))
 
 
 class AssignForm(forms.Form):
@@ -105,7 +111,7 @@ class AddendumForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person_role"].choices = [("", "—"), *_choices(PERSON_ROLES)]
+        _set_choices(self, "person_role", [("", "—"), *_choices(PERSON_ROLES)])
 
 
 class LinkForm(forms.Form):

@@ -300,25 +300,25 @@ def routing_facts(clue: Clue) -> routing.Facts:
     prefixes = {prefix: code for code, prefix in cities}
     codes = [code for code, _prefix in cities]
     involvements: list[routing.Involvement] = []
-    if clue.case_id:
+    if clue.case is not None:
         for label, city_code in clue.case.parties.exclude(underwriting_city_code="").values_list(
             "label", "underwriting_city_code"
         ):
             involvements.append(routing.Involvement(city_code=city_code, kind="policy", what=label))
     for role, region in clue.people.exclude(id_region="").values_list("role", "id_region"):
-        city_code = routing.city_of_id_number(region, codes)
-        if city_code:
-            involvements.append(routing.Involvement(city_code=city_code, kind="person", what=role))
+        person_city = routing.city_of_id_number(region, codes)
+        if person_city:
+            involvements.append(routing.Involvement(city_code=person_city, kind="person", what=role))
     for plate in clue.vehicles.exclude(plate="").values_list("plate", flat=True):
-        city_code = routing.city_of_plate(plate, prefixes)
-        if city_code:
-            involvements.append(routing.Involvement(city_code=city_code, kind="vehicle", what=plate))
+        plate_city = routing.city_of_plate(plate, prefixes)
+        if plate_city:
+            involvements.append(routing.Involvement(city_code=plate_city, kind="vehicle", what=plate))
     committees: dict[int, set[str]] = {}
     for committee_id, city_code in AntiFraudCommittee.objects.values_list("pk", "associations__city__code"):
         committees.setdefault(committee_id, set())
         if city_code:
             committees[committee_id].add(city_code)
-    return routing.Facts(accident_city_code=clue.city.code if clue.city_id else None,
+    return routing.Facts(accident_city_code=clue.city.code if clue.city else None,
                          involvements=tuple(involvements),
                          committees={cid: frozenset(codes) for cid, codes in committees.items()})  # fmt: skip
 
@@ -425,7 +425,7 @@ def _underwriter(clue: Clue, code: str) -> Insurer:
         if insurer is None:
             raise errors.unknown_code("underwriter", code)
         return insurer
-    if clue.case_id:
+    if clue.case is not None:
         insurers = set(clue.case.parties.exclude(insurer=None).values_list("insurer_id", flat=True))
         if len(insurers) == 1:
             return Insurer.objects.get(pk=insurers.pop())
@@ -465,7 +465,9 @@ def clue_note(*, user: Any, clue: Clue, text: str) -> ClueNote:
     if not text:
         raise errors.invalid("required", "请填写备注", "Write the note", "text")
     with transaction.atomic():
-        note = ClueNote.objects.create(clue=clue, text=text, by=user, committee_id=scope_for(user).committee_id)
+        committee_id = scope_for(user).committee_id
+        assert committee_id is not None  # the flow let only committee members write notes
+        note = ClueNote.objects.create(clue=clue, text=text, by=user, committee_id=committee_id)
         clue_event(clue=clue, kind="note", actor=user, data={"note": note.pk})
     return note
 
@@ -480,7 +482,9 @@ def file_request_create(*, user: Any, clue: Clue, insurer_code: str, question: s
     if not question:
         raise errors.invalid("required", "请说明需要调取的材料", "Say which files you need", "question")
     with transaction.atomic():
-        request = FileRequest.objects.create(clue=clue, insurer=insurer, committee_id=scope_for(user).committee_id,
+        committee_id = scope_for(user).committee_id
+        assert committee_id is not None  # the flow let only committee members ask
+        request = FileRequest.objects.create(clue=clue, insurer=insurer, committee_id=committee_id,
                                              question=question, due=due, asked_by=user)  # fmt: skip
         clue_event(clue=clue, kind="files_requested", actor=user, data={"request": request.pk, "insurer": insurer.code})
     return request

@@ -38,12 +38,13 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     """Adjusters: their clues and their rewards month by month (R15); the committee: its queue; insurer staff: the
     clues whose files were asked of their company, and the rewards it owes."""
     state = request.GET.get("state", "")[:24]
+    role = getattr(request.user, "role", None)
     context = {
         "clues": selectors.clue_queue_for_user(user=request.user, state=state)
-        if request.user.role != Role.ADJUSTER else selectors.clue_list_for_user(user=request.user)[:100],
+        if role != Role.ADJUSTER else selectors.clue_list_for_user(user=request.user)[:100],
         "state": state, "states": selectors.flow.STATES,
         "months": selectors.rewards_by_month_for_adjuster(user=request.user)
-        if request.user.role == Role.ADJUSTER else [],
+        if role == Role.ADJUSTER else [],
         "owed": list(selectors.rewards_owed_by_company(user=request.user)[:100]),
     }  # fmt: skip
     return render(request, "fraud/list.html", context)
@@ -121,6 +122,7 @@ def _invalid(form: Any) -> AppError:
 
 def _operate(request: HttpRequest, clue: Any, operation: str) -> None:
     user, post = request.user, request.POST
+    form: Any
     if operation == "step":
         form = forms.StepForm(post)
         if not form.is_valid():

@@ -55,6 +55,25 @@ DECISION_REASONS: dict[str, Text] = {
     "out_of_scope": Text("不属于保险欺诈", "not insurance fraud"),
 }
 
+# Why a clue was shared with another city's committee (routing.Involvement.kind).
+INVOLVEMENT_KINDS: dict[str, Text] = {
+    "policy": Text("保单承保地", "where the policy was written"),
+    "person": Text("人员身份证归属地", "a person's ID region"),
+    "vehicle": Text("车辆号牌归属地", "a vehicle's plate"),
+}
+
+# The clue's history, in words (the events' kinds that are not casework actions of flow.ACTION_NAMES).
+EVENT_NAMES: dict[str, Text] = {
+    "filed": Text("填报线索", "clue filed"), "photo_added": Text("上传证据", "evidence added"),
+    "submitted": Text("提交线索", "clue submitted"), "routed": Text("分送事发地委员会", "sent to the accident city's committee"),
+    "shared": Text("共享另一城市委员会", "shared with the other city's committee"), "addendum": Text("补充材料", "addendum"),
+    "assigned": Text("指派承办人", "assigned"), "deadline": Text("设定期限", "deadline set"), "note": Text("添加备注", "note"),
+    "files_requested": Text("向保险公司调取材料", "files asked of an insurer"),
+    "files_answered": Text("保险公司答复调取", "the insurer answered"), "linked": Text("并案", "linked"),
+    "linked_in": Text("并入其他线索", "another clue linked in"), "reward_computed": Text("计算奖励", "reward computed"),
+    "reward_paid": Text("奖励已支付", "reward paid"),
+}  # fmt: skip
+
 CODE_MAX = 32  # the column of every code above
 
 

@@ -29,3 +29,20 @@ def action_text(code: str) -> str:
 
     text = ACTION_NAMES.get(code)
     return in_current_language(text.zh, text.en) if text else code
+
+
+@register.filter
+def event_text(code: str) -> str:
+    from claimbridge.fraud.flow import ACTION_NAMES
+    from claimbridge.fraud.vocabulary import EVENT_NAMES
+
+    text = EVENT_NAMES.get(code) or ACTION_NAMES.get(code)
+    return in_current_language(text.zh, text.en) if text else code
+
+
+@register.filter
+def involvement_text(code: str) -> str:
+    from claimbridge.fraud.vocabulary import INVOLVEMENT_KINDS
+
+    text = INVOLVEMENT_KINDS.get(code)
+    return in_current_language(text.zh, text.en) if text else code
