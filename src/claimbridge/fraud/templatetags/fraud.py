@@ -46,3 +46,26 @@ def involvement_text(code: str) -> str:
 
     text = INVOLVEMENT_KINDS.get(code)
     return in_current_language(text.zh, text.en) if text else code
+
+
+@register.filter
+def urgency_text(code: str) -> str:
+    from claimbridge.fraud.vocabulary import URGENCIES, text_of
+
+    return bi(text_of(URGENCIES, code))
+
+
+@register.filter
+def place_kind_text(code: str) -> str:
+    from claimbridge.fraud.vocabulary import PLACE_KINDS, text_of
+
+    return bi(text_of(PLACE_KINDS, code))
+
+
+@register.filter
+def involvement_what(reason: dict[str, str]) -> str:
+    """A routing reason's object: a party label, a plate, or a person's role (in words)."""
+    from claimbridge.fraud.vocabulary import PERSON_ROLES, text_of
+
+    what = reason.get("what", "")
+    return bi(text_of(PERSON_ROLES, what)) if reason.get("kind") == "person" else what
