@@ -20,8 +20,8 @@ BODY = {"county": "621202", "observations": ["staged_scene"], "urgency": "immedi
 
 
 def _post(client: Client, path: str, body: dict, key: str = ""):
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post(path, json.dumps(body), content_type="application/json", secure=True, **headers)
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(path, json.dumps(body), content_type="application/json", secure=True, headers=headers)
 
 
 def test_b9_a_retried_clue_is_filed_once_and_a_reused_key_is_refused(users, committees):
