@@ -69,3 +69,9 @@ def involvement_what(reason: dict[str, str]) -> str:
 
     what = reason.get("what", "")
     return bi(text_of(PERSON_ROLES, what)) if reason.get("kind") == "person" else what
+
+
+@register.filter
+def on_the_desk(actions: list[str]) -> list[str]:
+    """The actions drawn in "what you can do" (an insurer answers a request beside the request itself)."""
+    return [action for action in actions if action != "answer_request"]
