@@ -89,6 +89,7 @@ POLICY_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "platform_a
 LOOKUP_ROLES = EVIDENCE_ROLES - {"driver"}  # issue 12: drivers may not look a vehicle's cover up
 CASE_INBOX_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
 CASE_ROLES = CASE_INBOX_ROLES | {"driver", "antifraud"}
+FRAUD_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "antifraud", "platform_admin"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -157,6 +158,10 @@ WEB = {
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
     "/credentials/stops/": expect({"adjuster"}),
+    # Anti-fraud clues (issue 15): the adjusters file, the committee works, insurer staff answer requests and pay.
+    "/fraud/": expect(FRAUD_ROLES),
+    "/fraud/new/": expect({"adjuster"}),
+    "/fraud/<str:number>/": expect(FRAUD_ROLES, ok_status=404),
     "/credentials/reports/": expect(
         {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
     ),
@@ -248,6 +253,23 @@ API = {
     "/api/v1/credentials/stops": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/stops/rate/{token}": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/reports": API_SIGNED_IN,  # only a phone that joined the case
+    "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
+    "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    **{
+        f"/api/v1/fraud/{path}": dict.fromkeys(VISITORS, 405)  # POSTs
+        for path in (
+            "clues/{number}/photos",
+            "clues/{number}/submit",
+            "clues/{number}/addenda",
+            "clues/{number}/steps",
+            "clues/{number}/assignment",
+            "clues/{number}/notes",
+            "clues/{number}/requests",
+            "clues/{number}/link",
+            "requests/{pk}/answer",
+            "rewards/{pk}/payment",
+        )
+    },
     **{
         f"/api/v1/cases/{{number}}/me/{step}": dict.fromkeys(VISITORS, 405)
         for step in ("details", "facts", "circumstances", "confirm", "{step}")

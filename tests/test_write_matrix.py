@@ -60,6 +60,7 @@ from tests.world import (
     EVERYONE,
     INSURER_STAFF,
     MAIJI,
+    MAIJI_STAFF,
     PHONE_A,
     PHONE_JOINER,
     SEES_AGREED,
@@ -538,6 +539,101 @@ WRITES: dict[str, Write] = {
 }  # fmt: skip
 
 
+# --- anti-fraud clues (issue 15: R11, R20, R15) -------------------------------------------------------------------
+# Two committees: for these routes the demo's committee (the `antifraud` account's) is made Longnan's own, and a
+# Tianshui committee is added, so each clue goes to the committee of its city and is shared with the other's when it
+# involves the other city. `ln` (天陇's adjuster, from the agreed case in 武都: A's policy was written in Tianshui) is
+# Longnan's, shared with Tianshui; `ts` (麦积's adjuster, in 秦州区, a Longnan plate involved) is Tianshui's, shared
+# with Longnan; `ln2` has a request for files to 麦积; `draft` is not sent yet; `reward` is 麦积's for a confirmed clue.
+CLUE_LN_READERS = frozenset({"tianlong_adj1", "antifraud", "admin"})
+CLUE_TS_READERS = frozenset({"maiji_adj1", "antifraud", "admin"})
+MAIJI_PAYERS = frozenset({"maiji_hq", "maiji_branch", "maiji_branch_ts"})  # not from a claims unit
+
+
+def _clues(world: World) -> dict[str, Any]:
+    from datetime import date
+    from decimal import Decimal
+
+    from claimbridge.fraud import services as fraud
+    from claimbridge.fraud.models import RewardRatio
+    from claimbridge.organisations.models import AntiFraudCommittee, Association, Insurer
+
+    users = world.users
+    users["antifraud"].committee.associations.set([Association.objects.get(city__code="621200")])
+    tianshui, _new = AntiFraudCommittee.objects.get_or_create(name="天水市保险反欺诈委员会",
+                                                              name_en="Tianshui anti-fraud committee")  # fmt: skip
+    tianshui.associations.set([Association.objects.get(city__code="620500")])
+    reporter = users["tianlong_adj1"]
+    ln = fraud.clue_create(user=reporter, case_number=world.agreed.number, observations=["old_damage"], submit=True)
+    ln2 = fraud.clue_create(user=reporter, county_code="621202", observations=["staged_scene"], submit=True)
+    draft = fraud.clue_create(user=reporter, county_code="621202", observations=["other"], description="未发送")
+    ts = fraud.clue_create(user=users["maiji_adj1"], county_code="620502", observations=["driver_swapped"],
+                           vehicles=[{"plate": "甘K12345"}], submit=True)  # fmt: skip
+    asked = fraud.file_request_create(user=users["antifraud"], clue=ln2, insurer_code="maiji", question="定损材料")
+    RewardRatio.objects.get_or_create(insurer=Insurer.objects.get(code="maiji"), effective_from=date(2023, 8, 15),
+                                      defaults={"ratio": Decimal("0.05")})  # fmt: skip
+    confirmed = fraud.clue_create(user=reporter, county_code="621202", observations=["inflated_injury"], submit=True)
+    fraud.clue_move(user=users["antifraud"], clue=confirmed, action="investigate")
+    confirmed = fraud.clue_move(user=users["antifraud"], clue=confirmed, action="confirm_fraud", reasons=["admitted"],
+                                amount_saved=Decimal("1000.00"), underwriter_code="maiji")  # fmt: skip
+    return {"ln": ln, "ln2": ln2, "draft": draft, "ts": ts, "asked": asked, "reward": confirmed.reward}
+
+
+def _clue_api(what: str, tail: str) -> Callable[..., str]:
+    return lambda w: f"/api/v1/fraud/clues/{_prepared[what].number}/{tail}"
+
+
+_prepared: dict[str, Any] = {}  # what `_clues` made for the write being run (set by `_prepare_clues`)
+
+
+def _prepare_clues(world: World) -> dict[str, Any]:
+    _prepared.clear()
+    _prepared.update(_clues(world))
+    return dict(_prepared)
+
+
+WITNESS_JSON = {"role": "witness", "name": "王五", "phone": "13912345678"}
+WRITES |= {
+    "api file a clue": Write("/api/v1/fraud/clues", api(_fixed("/api/v1/fraud/clues"), lambda: {
+        "county": "621202", "observations": ["staged_scene"], "people": [WITNESS_JSON], "submit": True}),
+        frozenset(ADJUSTERS)),
+    "web file a clue": Write("/fraud/new/", web(_fixed("/fraud/new/"), lambda: {
+        "observations": ["staged_scene"], "urgency": "urgent", "county": "621202", "person_role": "witness",
+        "person_name": "王五"}), frozenset(ADJUSTERS)),
+    "api photo into 天陇's clue": Write("/api/v1/fraud/clues/{number}/photos",
+        api(_clue_api("ln", "photos"), lambda: {"file": photo(5)}, multipart=True), frozenset({"tianlong_adj1"}),
+        prepare=_prepare_clues, readers=CLUE_LN_READERS),
+    "api submit 天陇's draft clue": Write("/api/v1/fraud/clues/{number}/submit", api(_clue_api("draft", "submit")),
+        frozenset({"tianlong_adj1"}), prepare=_prepare_clues, readers=frozenset({"tianlong_adj1", "admin"})),
+    "api add to 麦积's Tianshui clue": Write("/api/v1/fraud/clues/{number}/addenda",
+        api(_clue_api("ts", "addenda"), lambda: {"text": "另一目击者", "vehicles": [{"plate": "甘E6789A"}]}),
+        frozenset({"maiji_adj1"}), prepare=_prepare_clues, readers=CLUE_TS_READERS),
+    "api screen 天陇's Longnan clue": Write("/api/v1/fraud/clues/{number}/steps",
+        api(_clue_api("ln", "steps"), lambda: {"action": "screen"}), frozenset({"antifraud"}),
+        prepare=_prepare_clues, readers=CLUE_LN_READERS),
+    "api assign 天陇's Longnan clue": Write("/api/v1/fraud/clues/{number}/assignment",
+        api(_clue_api("ln", "assignment"), lambda: {"assignee": "antifraud", "deadline": "2099-01-01"}),
+        frozenset({"antifraud"}), prepare=_prepare_clues, readers=CLUE_LN_READERS),
+    "api note on 麦积's Tianshui clue (shared with Longnan)": Write("/api/v1/fraud/clues/{number}/notes",
+        api(_clue_api("ts", "notes"), lambda: {"text": "陇南方：该车近期多次出险"}), frozenset({"antifraud"}),
+        prepare=_prepare_clues, readers=CLUE_TS_READERS),
+    "api ask 麦积 for files on 天陇's clue": Write("/api/v1/fraud/clues/{number}/requests",
+        api(_clue_api("ln", "requests"), lambda: {"insurer": "maiji", "question": "A 方定损照片"}),
+        frozenset({"antifraud"}), prepare=_prepare_clues, readers=CLUE_LN_READERS),
+    "api link 天陇's clue into another": Write("/api/v1/fraud/clues/{number}/link",
+        api(_clue_api("ln", "link"), lambda: {"into": _prepared["ln2"].number}), frozenset({"antifraud"}),
+        prepare=_prepare_clues, readers=CLUE_LN_READERS),
+    "api 麦积 answers a request for files": Write("/api/v1/fraud/requests/{pk}/answer",
+        api(lambda w: f"/api/v1/fraud/requests/{_prepared['asked'].pk}/answer", lambda: {"answer": "已上传"}),
+        frozenset(MAIJI_STAFF), prepare=_prepare_clues, readers=frozenset(MAIJI_STAFF | {"antifraud"})),
+    "api 麦积 records a reward paid": Write("/api/v1/fraud/rewards/{pk}/payment",
+        api(lambda w: f"/api/v1/fraud/rewards/{_prepared['reward'].pk}/payment", lambda: {"reference": "PAY-1"}),
+        MAIJI_PAYERS, prepare=_prepare_clues, readers=frozenset(MAIJI_STAFF | {"tianlong_adj1", "antifraud", "admin"})),
+    "web note on 天陇's Longnan clue": Write("/fraud/<str:number>/",
+        web(lambda w: f"/fraud/{_prepared['ln'].number}/", lambda: {"op": "note", "text": "现场复核"}),
+        frozenset({"antifraud"}), prepare=_prepare_clues, readers=CLUE_LN_READERS),
+}  # fmt: skip
+
 # --- running one write as every actor ---------------------------------------------------------------------------
 
 
@@ -628,10 +724,15 @@ def _insurer_staff_see_every_file(self: Any) -> Any:
     return Q() if self.insurer_id else Q(pk__in=[])
 
 
+def _any_insurer_staff_pays_any_reward(self: Any, reward: Any) -> bool:
+    return self.role == "insurer_staff"
+
+
 BROKEN = {  # a scope check broken on purpose, and a route of the matrix that must then fail
     "may_handle_party": (_any_insurer_staff_handles_any_party, "api contact agreed A"),
     "may_change_adjuster": (_company_changes_its_people_anywhere, "web 天陇's Longnan adjuster left"),
     "evidence_files_q": (_insurer_staff_see_every_file, "api upload into 伏羲's own file"),
+    "may_record_reward_payment": (_any_insurer_staff_pays_any_reward, "api 麦积 records a reward paid"),
 }
 
 
@@ -697,6 +798,7 @@ READ_ONLY_IN_ADMIN = {
     "credentials.credential", "credentials.servicestop", "credentials.monthlyreport", "credentials.reportcorrection",
     "evidence.storedobject", "evidence.evidencefile", "evidence.evidenceitem", "evidence.reusematch",
     "policies.policylookup", "django_tasks_database.dbtaskresult",
+    "fraud.clue", "fraud.clueroute", "fraud.filerequest", "fraud.reward", "fraud.clueevent",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

@@ -370,7 +370,7 @@ def build_world() -> World:
 # --- what changed ---------------------------------------------------------------------------------------------------
 # Every table of the platform's own apps is in the fingerprint, except those that reads and refusals legitimately
 # write (each with why), and the columns a sign-in touches.
-FINGERPRINT_APPS = ("organisations", "accounts", "evidence", "policies", "cases", "credentials", "auth")
+FINGERPRINT_APPS = ("organisations", "accounts", "evidence", "policies", "cases", "credentials", "auth", "fraud")
 NOT_FINGERPRINTED = {
     "core.idempotentrequest": "a retried request's stored answer: written for refusals too",
     "core.phonechallenge": "one-time codes sent to mobiles: anyone may ask for one",

@@ -21,6 +21,7 @@ from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
+from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
 from claimbridge.photos.errors import RejectedFile
@@ -69,6 +70,7 @@ api.add_router("/v1/phone", phone_router)
 api.add_router("/v1/me", proof_router)  # 我的案件 (issue 13)
 api.add_router("/v1/me", my_router)
 api.add_router("/v1/credentials", credentials_router)
+api.add_router("/v1/fraud", fraud_router)
 
 
 def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -55,6 +55,8 @@ CASE_SLA_MINUTES = {
 }
 # The associations' Ed25519 key for adjusters' credentials: base64 of a 32-byte seed (see credentials/keys.py).
 ADJUSTER_REWARD_PER_CASE = os.environ.get("ADJUSTER_REWARD_PER_CASE", "20.00")  # yuan per other-company case (R15)
+# How far back the platform gathers a clue's people's and vehicles' claims, across every company (R11).
+FRAUD_RECENT_CLAIMS_MONTHS = int(os.environ.get("FRAUD_RECENT_CLAIMS_MONTHS", "12"))
 CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
 # Plausibility of what people type (issue 12): an accident or a stop must have happened, recently enough to be
 # reported now (a phone's clock may run a few minutes fast); no amount of money above the ceiling (yuan).
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
     "claimbridge.policies",
     "claimbridge.cases",
     "claimbridge.credentials",
+    "claimbridge.fraud",
     "claimbridge.web",
 ]
 

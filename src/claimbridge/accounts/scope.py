@@ -335,6 +335,63 @@ class Scope:
         """Whoever may follow a reused photo into another company's case: the anti-fraud committee (R20)."""
         return self.is_platform_admin or (self.role == Role.ANTIFRAUD_MEMBER and self.committee_id is not None)
 
+    # --- anti-fraud clues and the committees' casework (issue 15: R11, R20) ----------------------------------------
+    # Seeing a clue is one question (`clues_q`), acting on it another (`clue_roles`, then the transition table in
+    # fraud/flow.py says what each role may do in each state). A committee sees the clues routed or shared to it; the
+    # reporter their own; an insurer's staff only the clues whose files were asked of their company, or whose reward
+    # their company owes, and then only their part (the selectors cut the view).
+
+    def clues_q(self) -> Q:
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.ANTIFRAUD_MEMBER and self.committee_id:
+            return Q(routes__committee_id=self.committee_id)
+        if self.role == Role.ADJUSTER and self.user_id is not None:
+            return Q(reporter_id=self.user_id)
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            return Q(file_requests__insurer_id=self.insurer_id) | Q(reward__insurer_id=self.insurer_id)
+        return _NOTHING
+
+    def clue_roles(self, clue: Any) -> frozenset[str]:
+        """The user's roles towards a clue (fraud/flow.py): reporter, committee (the clue's primary committee),
+        shared (a committee it was shared with), insurer (a company asked for its files). The platform admin reads
+        every clue but acts for no committee and no company: none."""
+        roles: set[str] = set()
+        if self.role == Role.ADJUSTER and self.user_id is not None and clue.reporter_id == self.user_id:
+            roles.add("reporter")
+        if self.role == Role.ANTIFRAUD_MEMBER and self.committee_id:
+            for primary in clue.routes.filter(committee_id=self.committee_id).values_list("primary", flat=True):
+                roles.add("committee" if primary else "shared")
+        if (
+            self.role == Role.INSURER_STAFF
+            and self.insurer_id
+            and clue.file_requests.filter(insurer_id=self.insurer_id).exists()
+        ):
+            roles.add("insurer")
+        return frozenset(roles)
+
+    @property
+    def may_file_clue(self) -> bool:
+        """An adjuster of a company files clues (R11: every adjuster a fraud sentinel)."""
+        return self.role == Role.ADJUSTER and self.insurer_id is not None and self.user_id is not None
+
+    def may_file_clue_from_stop(self, stop: Any) -> bool:
+        return self.may_file_clue and stop.adjuster_id == self.user_id
+
+    def may_answer_file_request(self, request: Any) -> bool:
+        """The staff of the company asked, at any level: the request names the company, not a unit."""
+        return self.role == Role.INSURER_STAFF and self.insurer_id is not None and request.insurer_id == self.insurer_id
+
+    def may_record_reward_payment(self, reward: Any) -> bool:
+        """The company that owes the reward records its payment, from a branch or the whole company (a claims unit
+        does not pay rewards)."""
+        return (
+            self.role == Role.INSURER_STAFF
+            and self.insurer_id is not None
+            and reward.insurer_id == self.insurer_id
+            and not self.claims_unit_id
+        )
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 

@@ -1,0 +1,221 @@
+"""Every read of clues, through the caller's scope (B8, R11, R20).
+
+Seeing a clue and acting on it are two questions: `clue_get_for_user` answers the first (None: it does not exist for
+this user), the scope's `clue_roles` and the transition table the second. What each reader sees of a clue is cut
+here: the committee the people, vehicles, recent claims as cases, notes and every request; the reporter what they
+filed (masked), recent claims as counts only, and the outcome; an insurer's staff the clue's number and state and
+the requests to their company — nothing else of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from claimbridge.accounts.scope import scope_for
+from claimbridge.cases.models import CaseParty
+from claimbridge.fraud import flow
+from claimbridge.fraud.models import Clue, CluePerson, ClueVehicle, FileRequest, Reward
+from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_ROLES, URGENCIES, text_of
+
+
+def clue_list_for_user(*, user: Any) -> QuerySet[Clue]:
+    scope = scope_for(user)
+    return Clue.objects.filter(pk__in=Clue.objects.filter(scope.clues_q()).values("pk")).select_related(
+        "county", "city", "reporter_insurer", "assignee"
+    )
+
+
+def clue_get_for_user(*, user: Any, number: str) -> Clue | None:
+    return clue_list_for_user(user=user).filter(number=str(number)[:24]).first()
+
+
+def clue_queue_for_user(*, user: Any, state: str = "") -> list[Clue]:
+    clues = clue_list_for_user(user=user).exclude(state="draft")
+    if state in flow.STATES:
+        clues = clues.filter(state=state)
+    return list(clues.order_by("deadline", "-submitted_at")[:200])
+
+
+def file_request_get_for_user(*, user: Any, pk: int) -> FileRequest | None:
+    """A request the user may see: to their own company (insurer staff), or on a clue they see as a committee."""
+    request = FileRequest.objects.select_related("clue", "insurer").filter(pk=pk).first()
+    if request is None:
+        return None
+    scope = scope_for(user)
+    if scope.may_answer_file_request(request):
+        return request
+    return request if clue_get_for_user(user=user, number=request.clue.number) and scope.committee_id else None
+
+
+def reward_get_for_user(*, user: Any, pk: int) -> Reward | None:
+    clue_ids = clue_list_for_user(user=user).values("pk")
+    return Reward.objects.select_related("clue", "insurer").filter(pk=pk, clue__in=clue_ids).first()
+
+
+def photo_ids(clue: Clue) -> set[int]:
+    return set(clue.evidence.items.values_list("pk", flat=True))
+
+
+# --- recent claims gathered by the platform (R11) -------------------------------------------------------------------
+
+
+def _since() -> Any:
+    return timezone.now() - timedelta(days=round(30.44 * settings.FRAUD_RECENT_CLAIMS_MONTHS))
+
+
+def _recent(match: Q, clue: Clue) -> QuerySet[CaseParty]:
+    """Case parties of every company matching `match`, of accidents in the configured window (or reported in it
+    when no accident time was given), the clue's own case left out."""
+    since = _since()
+    parties = CaseParty.objects.filter(match).filter(
+        Q(case__accident_at__gte=since) | Q(case__accident_at__isnull=True, case__created_at__gte=since)
+    )
+    if clue.case_id:
+        parties = parties.exclude(case_id=clue.case_id)
+    return parties.select_related("case", "insurer")
+
+
+def person_match(person: CluePerson) -> Q | None:
+    """The same person on a case: their mobile's blind index, else their name's (cases keep no ID number)."""
+    if person.phone_index:
+        return Q(phone_index=person.phone_index)
+    if person.name_index:
+        return Q(name_index=person.name_index)
+    return None
+
+
+def vehicle_match(vehicle: ClueVehicle) -> Q | None:
+    match = Q(plate=vehicle.plate) if vehicle.plate else None
+    if vehicle.vin:
+        match = (match | Q(vin=vehicle.vin)) if match is not None else Q(vin=vehicle.vin)
+    return match
+
+
+def recent_claims(clue: Clue, match: Q | None) -> list[dict[str, Any]]:
+    if match is None:
+        return []
+    seen: dict[int, dict[str, Any]] = {}
+    for party in _recent(match, clue).order_by("-case__accident_at")[:50]:
+        seen.setdefault(party.case_id, {"number": party.case.number, "accident_at": party.case.accident_at,
+                                        "insurer": party.insurer.display_short_name if party.insurer else "",
+                                        "label": party.label, "state": party.case.state})  # fmt: skip
+    return list(seen.values())
+
+
+# --- what a reader sees of a clue -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClueView:
+    clue: Clue
+    roles: frozenset[str]
+    full: bool  # the committee (or the platform admin): people, vehicles, cases, notes, every request
+    actions: list[str]
+    state_text: Any
+    urgency_text: Any
+    observations: list[Any]
+    decision_reasons: list[Any]
+    people: list[dict[str, Any]]
+    vehicles: list[dict[str, Any]]
+    places: list[Any]
+    photos: list[Any]
+    addenda: list[Any]
+    routes: list[Any]
+    notes: list[Any]
+    requests: list[Any]
+    events: list[Any]
+    reward: Reward | None
+    members: list[Any]
+
+
+def clue_view(*, user: Any, clue: Clue) -> ClueView:
+    scope = scope_for(user)
+    roles = scope.clue_roles(clue)
+    full = bool(roles & {"committee", "shared"}) or scope.is_platform_admin
+    mine = "reporter" in roles
+    people: list[dict[str, Any]] = []
+    vehicles: list[dict[str, Any]] = []
+    places: list[Any] = []
+    photos: list[Any] = []
+    addenda: list[Any] = []
+    if full or mine:
+        for person in clue.people.all():
+            cases = recent_claims(clue, person_match(person))
+            people.append({"person": person, "role": text_of(PERSON_ROLES, person.role), "recent_count": len(cases),
+                           "recent": cases if full else []})  # fmt: skip
+        for vehicle in clue.vehicles.all():
+            cases = recent_claims(clue, vehicle_match(vehicle))
+            vehicles.append({"vehicle": vehicle, "recent_count": len(cases), "recent": cases if full else []})
+        places = list(clue.places.all())
+        photos = list(clue.evidence.items.select_related("stored").order_by("uploaded_at", "pk"))
+        addenda = list(clue.addenda.all())
+    requests = list(clue.file_requests.select_related("insurer").all())
+    if not full:
+        requests = [r for r in requests if scope.may_answer_file_request(r)]
+    members: list[Any] = []
+    if "committee" in roles:
+        from claimbridge.accounts.models import Role, User
+
+        members = list(User.objects.filter(role=Role.ANTIFRAUD_MEMBER, committee_id=scope.committee_id,
+                                           is_active=True).order_by("username"))  # fmt: skip
+    reward = Reward.objects.filter(clue=clue).first()
+    if reward is not None and not (full or mine or (scope.insurer_id and reward.insurer_id == scope.insurer_id)):
+        reward = None
+    return ClueView(
+        clue=clue, roles=roles, full=full, actions=flow.available_actions(roles, clue.state),
+        state_text=flow.STATES[clue.state], urgency_text=text_of(URGENCIES, clue.urgency),
+        observations=[text_of(OBSERVATIONS, code) for code in clue.observations] if (full or mine) else [],
+        decision_reasons=[text_of(DECISION_REASONS, code) for code in clue.decision_reasons],
+        people=people, vehicles=vehicles, places=places, photos=photos, addenda=addenda,
+        routes=list(clue.routes.select_related("committee")) if full else [],
+        notes=list(clue.notes.select_related("by")) if full else [], requests=requests,
+        events=list(clue.events.order_by("sequence")) if full else [], reward=reward, members=members,
+    )  # fmt: skip
+
+
+# --- the adjuster's monthly feedback (R15) --------------------------------------------------------------------------
+
+
+def rewards_by_month_for_adjuster(*, user: Any) -> list[dict[str, Any]]:
+    """The reporting adjuster's rewards for confirmed fraud, month by month of the decision (China time): what they
+    are owed and what their company has recorded as paid."""
+    from claimbridge.credentials.reports import CHINA
+
+    months: dict[str, dict[str, Any]] = {}
+    for reward in Reward.objects.filter(adjuster_id=scope_for(user).user_id).select_related("clue", "insurer"):
+        month = reward.computed_at.astimezone(CHINA).strftime("%Y-%m")
+        row = months.setdefault(month, {"month": month, "count": 0, "amount": 0, "paid": 0, "rewards": []})
+        row["count"] += 1
+        row["amount"] += reward.amount
+        row["paid"] += reward.amount if reward.paid_at else 0
+        row["rewards"].append(reward)
+    return [months[key] for key in sorted(months, reverse=True)]
+
+
+def rewards_owed_by_company(*, user: Any) -> QuerySet[Reward]:
+    scope = scope_for(user)
+    if not scope.insurer_id or scope.role != "insurer_staff":
+        return Reward.objects.none()
+    return Reward.objects.filter(insurer_id=scope.insurer_id).select_related("clue", "adjuster")
+
+
+def total_rewards(rows: QuerySet[Reward]) -> Any:
+    return rows.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def reward_of(clue: Clue) -> Reward | None:
+    return Reward.objects.filter(clue=clue).first()
+
+
+def recent_months() -> int:
+    return int(settings.FRAUD_RECENT_CLAIMS_MONTHS)
+
+
+def may_record_payment(*, user: Any, reward: Reward | None) -> bool:
+    return reward is not None and scope_for(user).may_record_reward_payment(reward)
