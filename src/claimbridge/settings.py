@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "claimbridge.policies",
     "claimbridge.cases",
     "claimbridge.credentials",
+    "claimbridge.police",
     "claimbridge.web",
 ]
 

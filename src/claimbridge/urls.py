@@ -25,6 +25,7 @@ urlpatterns = [
     path("me/", my_cases.my_cases, name="my-cases"),  # 我的案件: a driver's cases, by their proved mobile
     path("me/<str:number>/", my_cases.my_case, name="my-case"),
     path("credentials/", include("claimbridge.credentials.urls")),
+    path("police/", include("claimbridge.police.urls")),
     path("", include("claimbridge.web.urls")),
 ]
 
