@@ -10,9 +10,9 @@ in both languages, and nothing of it is loaded.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -243,10 +243,11 @@ def _records() -> list[Any]:
             PoliceRecord.objects.values_list("pk", "accident_at", "latitude", "longitude").iterator(chunk_size=20_000)]  # fmt: skip
 
 
-def _candidate_case_ids(config: Any) -> set[int]:
-    """Cases that could match or concern a record, found by the database in three bulk joins: a party's plate equal
-    to a record's within the near window; cases the police attended within the records' period; and, for records no
-    plate found, cases of the same county in the same or a neighbouring time bucket (for a misread plate)."""
+def _candidate_case_ids(config: Any, records: list[Any]) -> set[int]:
+    """Cases that could match or concern a record, found by the database in bulk, never record by record: a party's
+    plate equal to a record's within the near window (one join); cases the police attended within the records'
+    period (one scan); and, for records no plate found, cases of the same county in the same or a neighbouring time
+    bucket of the window's width (one hash join on county and bucket), where a misread plate may hide."""
     from claimbridge.cases.models import Case, CaseParty
 
     party, case = CaseParty._meta.db_table, Case._meta.db_table
@@ -259,33 +260,47 @@ def _candidate_case_ids(config: Any) -> set[int]:
         return f"EXTRACT(EPOCH FROM {column})" if is_pg else f"CAST(strftime('%%s', {column}) AS INTEGER)"
 
     found: set[int] = set()
+    with_candidates: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT c.id FROM {vehicle} v JOIN {record} r ON r.id = v.record_id "  # noqa: S608 - our tables
+            f"SELECT DISTINCT r.id, c.id FROM {vehicle} v JOIN {record} r ON r.id = v.record_id "  # noqa: S608 - ours
             f"JOIN {party} p ON p.plate = v.plate JOIN {case} c ON c.id = p.case_id "
             f"WHERE c.accident_at IS NOT NULL AND ABS({seconds('c.accident_at')} - {seconds('r.accident_at')}) <= %s",
             [near],
         )
-        found.update(row[0] for row in cursor.fetchall())
-        cursor.execute(f"SELECT MIN(accident_at), MAX(accident_at) FROM {record}")  # noqa: S608
-        first, last = cursor.fetchone()
-        if first is None:
-            return found
+        for record_id, case_id in cursor.fetchall():
+            with_candidates.add(record_id)
+            found.add(case_id)
+        first, last = min(r.at for r in records), max(r.at for r in records)
         cursor.execute(
             f"SELECT c.id FROM {case} c WHERE (c.state = 'police' OR (c.state = 'concluded' AND c.agreed_at IS NULL)) "  # noqa: S608
             "AND c.accident_at BETWEEN %s AND %s",
             [first, last],
         )
         found.update(row[0] for row in cursor.fetchall())
-        cursor.execute(
-            f"SELECT DISTINCT c.id FROM {record} r JOIN {case} c ON c.county_id = r.county_id "  # noqa: S608
-            f"AND FLOOR({seconds('c.accident_at')} / %s) BETWEEN FLOOR({seconds('r.accident_at')} / %s) - 1 "
-            f"AND FLOOR({seconds('r.accident_at')} / %s) + 1 "
-            f"WHERE r.latitude IS NOT NULL AND c.latitude IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {vehicle} v JOIN {party} p ON p.plate = v.plate WHERE v.record_id = r.id)",
-            [window, window, window],
-        )
-        found.update(row[0] for row in cursor.fetchall())
+    county_of = dict(PoliceRecord.objects.filter(county__isnull=False).values_list("pk", "county_id"))
+    keys = {(county_of[r.id], int(r.at.timestamp() // window) + d) for r in records
+            if r.id not in with_candidates and r.lat is not None and r.id in county_of for d in (-1, 0, 1)}  # fmt: skip
+    if not keys:
+        return found
+    counties, buckets = [key[0] for key in keys], [key[1] for key in keys]
+    if is_pg:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT c.id FROM (SELECT unnest(%s::bigint[]) AS county_id, unnest(%s::bigint[]) AS bucket) k "  # noqa: S608
+                f"JOIN {case} c ON c.county_id = k.county_id AND FLOOR({seconds('c.accident_at')} / %s) = k.bucket "
+                "WHERE c.latitude IS NOT NULL",
+                [counties, buckets, window],
+            )
+            found.update(row[0] for row in cursor.fetchall())
+    else:  # SQLite (development, tests): the same keys, filtered here
+        low = datetime.fromtimestamp((min(buckets)) * window, tz=UTC)
+        high = datetime.fromtimestamp((max(buckets) + 1) * window, tz=UTC)
+        for case_id, county_id, at in Case.objects.filter(
+            county_id__in=set(counties), accident_at__range=(low, high), latitude__isnull=False
+        ).values_list("pk", "county_id", "accident_at"):
+            if (county_id, int(at.timestamp() // window)) in keys:
+                found.add(case_id)
     return found
 
 
@@ -295,29 +310,69 @@ def police_attended(state: str, agreed_at: datetime | None) -> bool:
     return state == "police" or (state == "concluded" and agreed_at is None)
 
 
+def _aware(value: Any) -> Any:
+    """A raw SQLite cursor gives datetimes naive (or as text) in UTC; PostgreSQL gives aware datetimes."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _in(column: str, ids: list[int]) -> str:
+    """`column` among `ids`: one array parameter on PostgreSQL (no list of placeholders to build and parse)."""
+    return (
+        f"{column} = ANY(%s)" if connection.vendor == "postgresql" else f"{column} IN ({', '.join(['%s'] * len(ids))})"
+    )
+
+
+def _ids(ids: list[int]) -> list[Any]:
+    return [ids] if connection.vendor == "postgresql" else list(ids)
+
+
 def _cases(ids: set[int]) -> list[Any]:
+    """The candidate cases as the kernel reads them; an agreed case's liability by the one rule of it
+    (`claims._agreed_liability`), worked out once per set of circumstances and day."""
+    import json
+    from types import SimpleNamespace
+
     from claimbridge.cases.models import Case, CaseParty
     from claimbridge.cases.services.claims import _agreed_liability
     from claimbridge.rules.identifiers import normalize_plate
     from claimbridge.rules.police_match import CaseIn
+
+    liabilities: dict[tuple[str, date], dict[str, str]] = {}
+
+    def agreed(circumstances: dict[str, Any], at: datetime) -> dict[str, str]:
+        key = (json.dumps(circumstances, sort_keys=True), timezone.localdate(at))
+        if key not in liabilities:
+            liabilities[key] = _agreed_liability(
+                cast(Case, SimpleNamespace(circumstances=circumstances, accident_at=at))
+            )
+        return liabilities[key]
 
     plates: dict[int, dict[str, str]] = {}
     cases: list[Any] = []
     ordered = sorted(ids)
     for start in range(0, len(ordered), 20_000):
         chunk = ordered[start : start + 20_000]
-        for case_id, label, plate in CaseParty.objects.filter(case_id__in=chunk).values_list(
-            "case_id", "label", "plate"
-        ):
-            plates.setdefault(case_id, {})[label] = normalize_plate(plate)
-        for case in Case.objects.filter(pk__in=chunk).only("pk", "state", "accident_at", "latitude", "longitude",
-                                                           "agreed_at", "circumstances"):  # fmt: skip
-            if case.accident_at is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT case_id, label, plate FROM {CaseParty._meta.db_table} WHERE {_in('case_id', chunk)}",  # noqa: S608
+                           _ids(chunk))  # fmt: skip
+            for case_id, label, plate in cursor.fetchall():
+                plates.setdefault(case_id, {})[label] = normalize_plate(plate)
+            cursor.execute(f"SELECT id, state, accident_at, latitude, longitude, agreed_at, circumstances "  # noqa: S608
+                           f"FROM {Case._meta.db_table} WHERE {_in('id', chunk)}", _ids(chunk))  # fmt: skip
+            rows = cursor.fetchall()
+        for pk, state, at, lat, lon, agreed_at, circumstances in rows:
+            if isinstance(circumstances, str):
+                circumstances = json.loads(circumstances)
+            at, agreed_at = _aware(at), _aware(agreed_at)
+            if at is None:
                 continue
-            agreed = _agreed_liability(case) if case.agreed_at is not None else None
-            cases.append(CaseIn(case.pk, case.accident_at, plates.get(case.pk, {}), case.latitude, case.longitude,
-                                police_attended=police_attended(case.state, case.agreed_at),
-                                agreed_liability=agreed or None))  # fmt: skip
+            liability = agreed(circumstances, at) if agreed_at is not None and circumstances else None
+            cases.append(CaseIn(pk, at, plates.get(pk, {}), lat, lon, police_attended=police_attended(state, agreed_at),
+                                agreed_liability=liability or None))  # fmt: skip
     return cases
 
 
@@ -328,7 +383,7 @@ def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dic
 
     config = match_config()
     records = _records()
-    cases = _cases(_candidate_case_ids(config)) if records else []
+    cases = _cases(_candidate_case_ids(config, records)) if records else []
     result = match(records, cases, config, as_of=as_of or timezone.now())
     with transaction.atomic():
         pairs = {(m.record_id, m.case_id): m for m in result.matches}

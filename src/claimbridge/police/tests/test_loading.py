@@ -11,11 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from tests.factories import recent_day
 
 from claimbridge.police import services
 from claimbridge.police.models import PoliceEvent, PoliceLoad, PoliceRecord, PoliceVehicle
 from claimbridge.police.rows import CHINESE_HEADERS
-from tests.factories import recent_day
 
 pytestmark = pytest.mark.django_db
 SERIAL = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
@@ -223,7 +223,7 @@ def test_r20_api_refuses_other_units_and_roles(users):
     other = users["police_ts"]
     client = Client()
     client.force_login(other)
-    status, answer = post(client, api_body() | {"unit": users["police_ln"].police_unit_id})
+    status, _answer = post(client, api_body() | {"unit": users["police_ln"].police_unit_id})
     assert status == 403
     for username in ("tianlong_hq", "antifraud", "driver_ln"):
         client.force_login(users[username])
