@@ -67,7 +67,7 @@ def generate(records: int, cases: int) -> None:
     unit = TrafficPoliceUnit.objects.filter(county=None).first()
     police = User.objects.get(username="police_ln")
     load = PoliceLoad.objects.create(unit=unit, loaded_by=police, source="api", status="done")
-    # case n: at base + n × (a year / M); a point in the south-east of Gansu; county and insurers by n
+    # case n: at base + n × (a year / M); a point scattered over a degree of south-east Gansu; county and insurers by n
     span = 365 * 24 * 3600 / cases
     base = "TIMESTAMPTZ '2025-01-01 00:00:00+08'"
     case_columns, case_values, case_params = column_values(Case, {
@@ -76,7 +76,7 @@ def generate(records: int, cases: int) -> None:
         "channel": "'hotline'",
         "county_id": f"(ARRAY{counties})[(n % {len(counties)}) + 1]",
         "accident_at": f"{base} + make_interval(secs => n * {span})",
-        "latitude": "33.0 + (n % 1000) / 1000.0", "longitude": "104.5 + (n % 997) / 997.0",
+        "latitude": "33.0 + ((n::bigint * 7919) % 1000) / 1000.0", "longitude": "104.5 + ((n::bigint * 104729) % 997) / 997.0",
         "circumstances": "CASE WHEN n % 2 = 0 AND n % 20 <> 0 THEN '{\"A\": [1], \"B\": []}'::jsonb ELSE '{}'::jsonb END",
         "agreed_at": f"CASE WHEN n % 2 = 0 AND n % 20 <> 0 THEN {base} + make_interval(secs => n * {span} + 600) END",
     })  # fmt: skip
@@ -89,7 +89,8 @@ def generate(records: int, cases: int) -> None:
     record_columns, record_values, record_params = column_values(PoliceRecord, {
         "unit_id": str(unit.pk), "number": "'P' || lpad(i::text, 10, '0')",
         "accident_at": f"{base} + make_interval(secs => (i * 10) * {span} + ((i % 120) - 60) * 60)",
-        "latitude": "33.0 + ((i * 10) % 1000) / 1000.0 + 0.002", "longitude": "104.5 + ((i * 10) % 997) / 997.0",
+        "latitude": "33.0 + ((i::bigint * 10 * 7919) % 1000) / 1000.0 + 0.002",
+        "longitude": "104.5 + ((i::bigint * 10 * 104729) % 997) / 997.0",
         "county_id": f"(ARRAY{counties})[((i * 10) % {len(counties)}) + 1]",
         "accident_type": "'property'", "load_id": str(load.pk), "loaded_by_id": str(police.pk),
         "content_digest": "md5(i::text)",
@@ -137,7 +138,7 @@ def main() -> int:
     from django.utils import timezone
 
     from claimbridge.core.demo import load_demo
-    from claimbridge.police.services import police_match_run
+    from claimbridge.police.matching import police_match_run
 
     call_command("migrate", verbosity=0)
     load_demo()

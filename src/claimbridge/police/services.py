@@ -10,11 +10,10 @@ in both languages, and nothing of it is loaded.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
 from itertools import islice
-from typing import Any, cast
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claimbridge.core import crypto
@@ -26,9 +25,7 @@ from claimbridge.police.models import (
     LoadStatus,
     PoliceEvent,
     PoliceLoad,
-    PoliceMatch,
     PoliceRecord,
-    PoliceSignal,
     PoliceVehicle,
 )
 from claimbridge.police.rows import PoliceRow, RowRefusal, changed_fields, parse_row
@@ -217,192 +214,3 @@ def police_file_load(*, unit: TrafficPoliceUnit, user: Any, upload: Any, idempot
         PoliceLoad.objects.filter(pk=load.pk).delete()
         raise AppError("bad_file", error.text.zh, error.text.en, field="file") from None
     return police_rows_load(load=load, rows=rows)
-
-
-# --- matching ---------------------------------------------------------------------------------------------------
-
-
-def match_config() -> Any:
-    from django.conf import settings
-
-    from claimbridge.rules.police_match import MatchConfig
-
-    return MatchConfig(**getattr(settings, "POLICE_MATCH", {}))
-
-
-def _records() -> list[Any]:
-    from claimbridge.rules.police_match import Record, RecordVehicle
-
-    vehicles: dict[int, list[RecordVehicle]] = {}
-    for record_id, plate, liability, person in (
-        PoliceVehicle.objects.order_by("record_id", "position").values_list("record_id", "plate", "liability",
-                                                                           "driver_index").iterator(chunk_size=20_000)
-    ):  # fmt: skip
-        vehicles.setdefault(record_id, []).append(RecordVehicle(plate, liability, person))
-    return [Record(pk, at, tuple(vehicles.get(pk, ())), lat, lon) for pk, at, lat, lon in
-            PoliceRecord.objects.values_list("pk", "accident_at", "latitude", "longitude").iterator(chunk_size=20_000)]  # fmt: skip
-
-
-def _candidate_case_ids(config: Any, records: list[Any]) -> set[int]:
-    """Cases that could match or concern a record, found by the database in bulk, never record by record: a party's
-    plate equal to a record's within the near window (one join); cases the police attended within the records'
-    period (one scan); and, for records no plate found, cases of the same county in the same or a neighbouring time
-    bucket of the window's width (one hash join on county and bucket), where a misread plate may hide."""
-    from claimbridge.cases.models import Case, CaseParty
-
-    party, case = CaseParty._meta.db_table, Case._meta.db_table
-    vehicle, record = PoliceVehicle._meta.db_table, PoliceRecord._meta.db_table
-    near = config.near_window_minutes * 60
-    window = max(config.window_minutes * 60, 1)
-    is_pg = connection.vendor == "postgresql"
-
-    def seconds(column: str) -> str:
-        return f"EXTRACT(EPOCH FROM {column})" if is_pg else f"CAST(strftime('%%s', {column}) AS INTEGER)"
-
-    found: set[int] = set()
-    with_candidates: set[int] = set()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT r.id, c.id FROM {vehicle} v JOIN {record} r ON r.id = v.record_id "  # noqa: S608 - ours
-            f"JOIN {party} p ON p.plate = v.plate JOIN {case} c ON c.id = p.case_id "
-            f"WHERE c.accident_at IS NOT NULL AND ABS({seconds('c.accident_at')} - {seconds('r.accident_at')}) <= %s",
-            [near],
-        )
-        for record_id, case_id in cursor.fetchall():
-            with_candidates.add(record_id)
-            found.add(case_id)
-        first, last = min(r.at for r in records), max(r.at for r in records)
-        cursor.execute(
-            f"SELECT c.id FROM {case} c WHERE (c.state = 'police' OR (c.state = 'concluded' AND c.agreed_at IS NULL)) "  # noqa: S608
-            "AND c.accident_at BETWEEN %s AND %s",
-            [first, last],
-        )
-        found.update(row[0] for row in cursor.fetchall())
-    county_of = dict(PoliceRecord.objects.filter(county__isnull=False).values_list("pk", "county_id"))
-    keys = {(county_of[r.id], int(r.at.timestamp() // window) + d) for r in records
-            if r.id not in with_candidates and r.lat is not None and r.id in county_of for d in (-1, 0, 1)}  # fmt: skip
-    if not keys:
-        return found
-    counties, buckets = [key[0] for key in keys], [key[1] for key in keys]
-    if is_pg:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT DISTINCT c.id FROM (SELECT unnest(%s::bigint[]) AS county_id, unnest(%s::bigint[]) AS bucket) k "  # noqa: S608
-                f"JOIN {case} c ON c.county_id = k.county_id AND FLOOR({seconds('c.accident_at')} / %s) = k.bucket "
-                "WHERE c.latitude IS NOT NULL",
-                [counties, buckets, window],
-            )
-            found.update(row[0] for row in cursor.fetchall())
-    else:  # SQLite (development, tests): the same keys, filtered here
-        low = datetime.fromtimestamp((min(buckets)) * window, tz=UTC)
-        high = datetime.fromtimestamp((max(buckets) + 1) * window, tz=UTC)
-        for case_id, county_id, at in Case.objects.filter(
-            county_id__in=set(counties), accident_at__range=(low, high), latitude__isnull=False
-        ).values_list("pk", "county_id", "accident_at"):
-            if (county_id, int(at.timestamp() // window)) in keys:
-                found.add(case_id)
-    return found
-
-
-def police_attended(state: str, agreed_at: datetime | None) -> bool:
-    """A case the traffic police dealt with: sent to them (state 'police'), or closed after that (concluded with no
-    online agreement — a concluded case was agreed or the police's). The case records no other fact of it."""
-    return state == "police" or (state == "concluded" and agreed_at is None)
-
-
-def _aware(value: Any) -> Any:
-    """A raw SQLite cursor gives datetimes naive (or as text) in UTC; PostgreSQL gives aware datetimes."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def _in(column: str, ids: list[int]) -> str:
-    """`column` among `ids`: one array parameter on PostgreSQL (no list of placeholders to build and parse)."""
-    return (
-        f"{column} = ANY(%s)" if connection.vendor == "postgresql" else f"{column} IN ({', '.join(['%s'] * len(ids))})"
-    )
-
-
-def _ids(ids: list[int]) -> list[Any]:
-    return [ids] if connection.vendor == "postgresql" else list(ids)
-
-
-def _cases(ids: set[int]) -> list[Any]:
-    """The candidate cases as the kernel reads them; an agreed case's liability by the one rule of it
-    (`claims._agreed_liability`), worked out once per set of circumstances and day."""
-    import json
-    from types import SimpleNamespace
-
-    from claimbridge.cases.models import Case, CaseParty
-    from claimbridge.cases.services.claims import _agreed_liability
-    from claimbridge.rules.identifiers import normalize_plate
-    from claimbridge.rules.police_match import CaseIn
-
-    liabilities: dict[tuple[str, date], dict[str, str]] = {}
-
-    def agreed(circumstances: dict[str, Any], at: datetime) -> dict[str, str]:
-        key = (json.dumps(circumstances, sort_keys=True), timezone.localdate(at))
-        if key not in liabilities:
-            liabilities[key] = _agreed_liability(
-                cast(Case, SimpleNamespace(circumstances=circumstances, accident_at=at))
-            )
-        return liabilities[key]
-
-    plates: dict[int, dict[str, str]] = {}
-    cases: list[Any] = []
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 20_000):
-        chunk = ordered[start : start + 20_000]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT case_id, label, plate FROM {CaseParty._meta.db_table} WHERE {_in('case_id', chunk)}",  # noqa: S608
-                           _ids(chunk))  # fmt: skip
-            for case_id, label, plate in cursor.fetchall():
-                plates.setdefault(case_id, {})[label] = normalize_plate(plate)
-            cursor.execute(f"SELECT id, state, accident_at, latitude, longitude, agreed_at, circumstances "  # noqa: S608
-                           f"FROM {Case._meta.db_table} WHERE {_in('id', chunk)}", _ids(chunk))  # fmt: skip
-            rows = cursor.fetchall()
-        for pk, state, at, lat, lon, agreed_at, circumstances in rows:
-            if isinstance(circumstances, str):
-                circumstances = json.loads(circumstances)
-            at, agreed_at = _aware(at), _aware(agreed_at)
-            if at is None:
-                continue
-            liability = agreed(circumstances, at) if agreed_at is not None and circumstances else None
-            cases.append(CaseIn(pk, at, plates.get(pk, {}), lat, lon, police_attended=police_attended(state, agreed_at),
-                                agreed_liability=liability or None))  # fmt: skip
-    return cases
-
-
-def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dict[str, int]:
-    """Match every record against the cases that could concern it, and keep what was found: matches and signals
-    found before and again stay as they were (with the time first found), new ones are added, gone ones removed."""
-    from claimbridge.rules.police_match import match
-
-    config = match_config()
-    records = _records()
-    cases = _cases(_candidate_case_ids(config, records)) if records else []
-    result = match(records, cases, config, as_of=as_of or timezone.now())
-    with transaction.atomic():
-        pairs = {(m.record_id, m.case_id): m for m in result.matches}
-        old = set(PoliceMatch.objects.values_list("record_id", "case_id"))
-        gone = old - set(pairs)
-        for record_id, case_id in gone:
-            PoliceMatch.objects.filter(record_id=record_id, case_id=case_id).delete()
-        PoliceMatch.objects.bulk_create(
-            [PoliceMatch(record_id=m.record_id, case_id=m.case_id, minutes=m.minutes, km=m.km, plates=list(m.plates))
-             for key, m in pairs.items() if key not in old], batch_size=5000)  # fmt: skip
-        signals = {signal.key: signal for signal in result.signals}
-        known = set(PoliceSignal.objects.values_list("key", flat=True))
-        PoliceSignal.objects.filter(key__in=list(known - set(signals))).delete()
-        PoliceSignal.objects.bulk_create(
-            [PoliceSignal(key=key, kind=s.kind, reason=s.reason, record_id=s.record_id, case_id=s.case_id,
-                          subject=s.subject[:64], text_zh=s.text.zh[:300], text_en=s.text.en[:300],
-                          detail=dict(s.detail)) for key, s in signals.items() if key not in known],
-            batch_size=5000)  # fmt: skip
-        figures = {"records": len(records), "cases": len(cases), "matches": len(pairs), "signals": len(signals),
-                   "matches_new": len(set(pairs) - old), "signals_new": len(set(signals) - known)}  # fmt: skip
-        PoliceEvent.objects.create(kind="police_match_run", actor=actor, data=figures)
-    return figures

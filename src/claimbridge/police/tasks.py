@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from claimbridge.police import services
+from claimbridge.police import matching
 
 
 @task()
 def match_police_records() -> None:
     """After a load that created or corrected records: match every record again (R20)."""
-    services.police_match_run()
+    matching.police_match_run()

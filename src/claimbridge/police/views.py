@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,8 @@ PAGE = 200
 def loads(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     unit = user.police_unit if user.role == Role.TRAFFIC_POLICE else None
+    if request.method == "POST" and unit is None:  # the platform administrator loads through the API, naming a unit
+        raise PermissionDenied
     form = PoliceFileForm(request.POST or None, request.FILES or None)
     error = None
     if request.method == "POST" and unit is not None and form.is_valid():

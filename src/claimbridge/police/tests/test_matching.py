@@ -11,7 +11,7 @@ from tests.factories import at_local, recent_day, wudu_case
 
 from claimbridge.cases.models import Case
 from claimbridge.cases.services.intake import PartyInput
-from claimbridge.police import selectors, services
+from claimbridge.police import matching, selectors, services
 from claimbridge.police.models import PoliceEvent, PoliceMatch, PoliceSignal
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_r20_the_run_stores_matches_and_every_kind_of_signal_and_a_second_run_ad
         record("R3", at_local(day, 17, 10), ("甘K88889", "full")),  # one character from the case's B
         *[record(f"R{i}", at_local(day - timedelta(days=i), 8), ("甘K99999", "full")) for i in (4, 5, 6)],
     ])  # fmt: skip
-    figures = services.police_match_run(as_of=timezone.now())
+    figures = matching.police_match_run(as_of=timezone.now())
     assert figures["matches"] == 1
     match = PoliceMatch.objects.get()
     assert (match.record.number, match.case_id, match.minutes) == ("R1", cases["agreed"].pk, 30)
@@ -77,7 +77,7 @@ def test_r20_the_run_stores_matches_and_every_kind_of_signal_and_a_second_run_ad
     }
     assert PoliceSignal.objects.filter(kind="liability_differs").count() == 2  # both vehicles
     first_seen = dict(PoliceSignal.objects.values_list("key", "found_at"))
-    again = services.police_match_run(as_of=timezone.now())
+    again = matching.police_match_run(as_of=timezone.now())
     assert (again["matches_new"], again["signals_new"]) == (0, 0)
     assert dict(PoliceSignal.objects.values_list("key", "found_at")) == first_seen
     assert PoliceEvent.objects.filter(kind="police_match_run").count() == 2
@@ -87,7 +87,7 @@ def test_r20_each_reader_sees_their_part(users, cases):
     day = recent_day()
     load(users, [record("R1", at_local(day, 9, 30), ("甘E11111", "none"), ("甘K22222", "full"))])
     load(users, [record("T1", at_local(day, 11), ("甘E33333", "full"), point=None)], unit="police_ts")
-    services.police_match_run(as_of=timezone.now())
+    matching.police_match_run(as_of=timezone.now())
     assert [m.record.number for m in selectors.match_list_for_user(user=users["police_ln"])] == ["R1"]
     assert [m.record.number for m in selectors.match_list_for_user(user=users["police_ts"])] == ["T1"]
     assert selectors.load_list_for_user(user=users["police_ln"]).count() == 1
@@ -105,14 +105,14 @@ def test_r20_the_match_window_comes_from_settings(users, cases, settings):
     day = recent_day()
     load(users, [record("R2", at_local(day, 20), ("甘E55555", "full"))])
     settings.POLICE_MATCH = {"window_minutes": 6 * 60}
-    services.police_match_run(as_of=timezone.now())
+    matching.police_match_run(as_of=timezone.now())
     assert PoliceMatch.objects.get().case_id == cases["time"].pk
 
 
 def test_r20_police_attended_means_sent_to_the_police_or_closed_after_it():
     now = timezone.now()
-    assert services.police_attended("police", None)
-    assert services.police_attended("concluded", None)
-    assert not services.police_attended("concluded", now)
-    assert not services.police_attended("agreed", now)
-    assert not services.police_attended("reported", None)
+    assert matching.police_attended("police", None)
+    assert matching.police_attended("concluded", None)
+    assert not matching.police_attended("concluded", now)
+    assert not matching.police_attended("agreed", now)
+    assert not matching.police_attended("reported", None)
