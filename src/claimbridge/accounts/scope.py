@@ -354,14 +354,20 @@ class Scope:
         return _NOTHING
 
     def police_signals_q(self) -> Q:
-        """Discrepancy signals the user may read: the committee all; an insurer those on cases where it covers a party
-        (a signal about a record alone — a vehicle in many records — is the committee's)."""
+        """Discrepancy signals the user may read: the committee all; an insurer's staff those about its own parties —
+        a signal naming a vehicle (`subject`) when that vehicle is its party on the case, a signal about the whole case
+        (no vehicle named) when it covers a party of it. A signal about records alone (a vehicle in many records) is
+        the committee's."""
         if self.sees_across_companies:
             return Q()
-        if self.role in INSURER_ROLES and self.insurer_id:
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            from django.db.models import Exists, OuterRef
+
             from claimbridge.cases.models import CaseParty
 
-            return Q(case_id__in=CaseParty.objects.filter(insurer_id=self.insurer_id).values("case_id"))
+            ours = CaseParty.objects.filter(insurer_id=self.insurer_id)
+            own_vehicle = Exists(ours.filter(case_id=OuterRef("case_id"), plate=OuterRef("subject")))
+            return Q(own_vehicle) | Q(subject="", case_id__in=ours.values("case_id"))
         return _NOTHING
 
     def may_load_police_records(self, *, unit_id: int) -> bool:

@@ -164,12 +164,32 @@ def _candidate_cases(config: MatchConfig, records: list[Record]) -> list[CaseIn]
             cursor.execute(f"DROP TABLE {TEMP}")
 
 
+def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Many new rows at once: COPY on PostgreSQL (a run stores up to one match per record), plain inserts elsewhere.
+    JSON values come as text."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            adapt = connection.ops.adapt_datetimefield_value
+            rows = [tuple(adapt(v) if isinstance(v, datetime) else v for v in row) for row in rows]
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - our table
+
+
 def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dict[str, int]:
     """Match every record against the cases that could concern it and keep what was found (see the module)."""
     config = match_config()
     records = _records()
     cases = _candidate_cases(config, records) if records else []
     result = match(records, cases, config, as_of=as_of or timezone.now())
+    now = timezone.now()
     with transaction.atomic():
         pairs = {(m.record_id, m.case_id): m for m in result.matches}
         old = set(PoliceMatch.objects.values_list("record_id", "case_id"))
@@ -178,17 +198,16 @@ def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dic
             ids = [pk for pk, record_id, case_id in PoliceMatch.objects.values_list("pk", "record_id", "case_id")
                    if (record_id, case_id) in gone]  # fmt: skip
             PoliceMatch.objects.filter(pk__in=ids).delete()
-        PoliceMatch.objects.bulk_create(
-            [PoliceMatch(record_id=m.record_id, case_id=m.case_id, minutes=m.minutes, km=m.km, plates=list(m.plates))
-             for key, m in pairs.items() if key not in old], batch_size=5000)  # fmt: skip
+        _insert(PoliceMatch, ["record_id", "case_id", "minutes", "km", "plates", "found_at"],
+                [(m.record_id, m.case_id, m.minutes, m.km, json.dumps(list(m.plates), ensure_ascii=False), now)
+                 for key, m in pairs.items() if key not in old])  # fmt: skip
         signals = {signal.key: signal for signal in result.signals}
         known = set(PoliceSignal.objects.values_list("key", flat=True))
         PoliceSignal.objects.filter(key__in=list(known - set(signals))).delete()
-        PoliceSignal.objects.bulk_create(
-            [PoliceSignal(key=key, kind=s.kind, reason=s.reason, record_id=s.record_id, case_id=s.case_id,
-                          subject=s.subject[:64], text_zh=s.text.zh[:300], text_en=s.text.en[:300],
-                          detail=dict(s.detail)) for key, s in signals.items() if key not in known],
-            batch_size=5000)  # fmt: skip
+        _insert(PoliceSignal, ["key", "kind", "reason", "record_id", "case_id", "subject", "text_zh", "text_en", "detail",
+                               "found_at"],
+                [(key, s.kind, s.reason, s.record_id, s.case_id, s.subject[:64], s.text.zh[:300], s.text.en[:300],
+                  json.dumps(dict(s.detail), ensure_ascii=False), now) for key, s in signals.items() if key not in known])  # fmt: skip
         figures = {"records": len(records), "cases": len(cases), "matches": len(pairs), "signals": len(signals),
                    "matches_new": len(set(pairs) - old), "signals_new": len(set(signals) - known)}  # fmt: skip
         PoliceEvent.objects.create(kind="police_match_run", actor=actor, data=figures)

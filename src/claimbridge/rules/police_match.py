@@ -100,7 +100,7 @@ class Signal:
     text: Text
     record_id: int | None = None
     case_id: int | None = None
-    subject: str = ""  # the plate or person concerned
+    subject: str = ""  # the plate concerned (of the case's party, where there is a case) or the person
     detail: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -135,15 +135,32 @@ def one_apart(a: str, b: str) -> bool:
 
 
 class _TimeIndex:
-    """Cases sorted by time, for the ones within a window of an instant."""
+    """Cases sorted by time, for the ones within a window of an instant (a short list is simply scanned)."""
+
+    __slots__ = ("cases", "times")
 
     def __init__(self, cases: Iterable[CaseIn]) -> None:
-        self.cases = sorted(cases, key=lambda case: (case.at, case.id))
-        self.times = [case.at for case in self.cases]
+        listed = list(cases)
+        self.cases = listed if len(listed) < 2 else sorted(listed, key=lambda case: (case.at, case.id))
+        self.times = [case.at for case in self.cases] if len(self.cases) > 8 else []
 
     def around(self, at: datetime, minutes: int) -> list[CaseIn]:
         span = timedelta(minutes=minutes)
+        if not self.times:
+            return [case for case in self.cases if abs(case.at - at) <= span]
         return self.cases[bisect_left(self.times, at - span) : bisect_right(self.times, at + span)]
+
+
+def _near(record: Record, case: CaseIn, max_km: float) -> tuple[bool, float | None]:
+    """Whether the places are at most `max_km` apart (True when either has no point), and the distance if known. A
+    box of the distance in degrees is tried first: most pairs fail it without the trigonometry."""
+    if record.lat is None or record.lon is None or case.lat is None or case.lon is None:
+        return True, None
+    dlat = abs(record.lat - case.lat) * 111.0
+    if dlat > max_km + 0.5:
+        return False, dlat
+    km = km_between(record.lat, record.lon, case.lat, case.lon)
+    return km <= max_km, km
 
 
 def match(records: Sequence[Record], cases: Sequence[CaseIn], config: MatchConfig, *, as_of: datetime) -> MatchResult:
@@ -153,33 +170,35 @@ def match(records: Sequence[Record], cases: Sequence[CaseIn], config: MatchConfi
         for plate in set(case.plates.values()):
             if plate:
                 by_plate[plate].append(case)
-    plate_index = {plate: _TimeIndex(found) for plate, found in by_plate.items()}
+    plate_index: dict[str, _TimeIndex] = {}
     matches: list[Match] = []
     signals: list[Signal] = []
     matched_cases: set[int] = set()
     window = timedelta(minutes=config.window_minutes)
     unmatched: list[Record] = []
     for record in records:
-        found: dict[int, CaseIn] = {}
+        found: dict[int, tuple[CaseIn, float | None]] = {}
         near: dict[int, CaseIn] = {}
         for vehicle in record.vehicles:
+            listed = by_plate.get(vehicle.plate)
+            if listed is None:
+                continue
             index = plate_index.get(vehicle.plate)
             if index is None:
-                continue
+                index = plate_index[vehicle.plate] = _TimeIndex(listed)
             for case in index.around(record.at, config.near_window_minutes):
-                km = _km(record, case)
-                close = km is None or km <= config.max_km
+                close, km = _near(record, case, config.max_km)
                 if abs(case.at - record.at) <= window and close:
-                    found[case.id] = case
+                    found[case.id] = (case, km)
                 else:
                     near[case.id] = case
-        for case in found.values():
+        for case, km in found.values():
             matched_cases.add(case.id)
-            matches.append(_match(record, case))
+            matches.append(_match(record, case, km))
             signals += _pair_signals(record, case)
         for case_id, case in near.items():
             if case_id not in found:
-                signals.append(_near_signal(record, case, config))
+                signals += _near_signals(record, case, config)
         if not found and not near:
             unmatched.append(record)
     signals += _misread_plates(unmatched, cases, config)
@@ -195,8 +214,7 @@ def match(records: Sequence[Record], cases: Sequence[CaseIn], config: MatchConfi
     return MatchResult(tuple(matches), tuple(signals))
 
 
-def _match(record: Record, case: CaseIn) -> Match:
-    km = _km(record, case)
+def _match(record: Record, case: CaseIn, km: float | None) -> Match:
     shared = sorted({v.plate for v in record.vehicles} & set(case.plates.values()))
     minutes = round(abs((case.at - record.at).total_seconds()) / 60)
     return Match(record.id, case.id, minutes, None if km is None else round(km, 3), tuple(shared))
@@ -207,14 +225,19 @@ def _pair_signals(record: Record, case: CaseIn) -> list[Signal]:
     record_plates = {v.plate for v in record.vehicles}
     case_plates = set(case.plates.values()) - {""}
     only_record, only_case = sorted(record_plates - case_plates), sorted(case_plates - record_plates)
-    if only_record or only_case:
+    for plate in only_case:  # a vehicle of the case the matching record does not have (named by its plate only)
         text = Text(
-            f"号牌不一致：交警记录另有 {'、'.join(only_record) or '—'}，案件另有 {'、'.join(only_case) or '—'}",
-            f"plates disagree: the police record also has {', '.join(only_record) or '—'}, "
-            f"the case {', '.join(only_case) or '—'}",
+            f"案件车辆 {plate} 不在匹配的交警记录中", f"the case's vehicle {plate} is not in the matching police record"
         )
-        signals.append(Signal("plate_or_time_differs", "plates", text, record.id, case.id,
-                              detail={"record_only": only_record, "case_only": only_case}))  # fmt: skip
+        signals.append(Signal("plate_or_time_differs", "plates", text, record.id, case.id, plate,
+                              {"record_only": only_record, "case_only": only_case}))  # fmt: skip
+    if only_record and not only_case:  # the record has a vehicle more: the committee's (no party of the case named)
+        text = Text(
+            f"交警记录另有车辆 {'、'.join(only_record)}，案件中没有",
+            f"the police record also has {', '.join(only_record)}, the case does not",
+        )
+        signals.append(Signal("plate_or_time_differs", "plates", text, record.id, case.id, "",
+                              {"record_only": only_record, "case_only": []}))  # fmt: skip
     if case.agreed_liability:
         label_of = {plate: label for label, plate in case.plates.items() if plate}
         for vehicle in record.vehicles:
@@ -233,20 +256,23 @@ def _pair_signals(record: Record, case: CaseIn) -> list[Signal]:
     return signals
 
 
-def _near_signal(record: Record, case: CaseIn, config: MatchConfig) -> Signal:
+def _near_signals(record: Record, case: CaseIn, config: MatchConfig) -> list[Signal]:
+    """One signal per plate the two share (each names only its own vehicle: an insurer reads its own party's)."""
     minutes = round(abs((case.at - record.at).total_seconds()) / 60)
     km = _km(record, case)
-    shared = sorted({v.plate for v in record.vehicles} & set(case.plates.values()))
-    if minutes > config.window_minutes:
-        reason = "time"
-        text = Text(f"号牌 {'、'.join(shared)} 相同，但时间相差 {minutes} 分钟",
-                    f"the same plate {', '.join(shared)}, but the times are {minutes} minutes apart")  # fmt: skip
-    else:
-        reason = "place"
-        text = Text(f"号牌 {'、'.join(shared)} 与时间相同，但地点相距 {km:.1f} 公里",
-                    f"the same plate {', '.join(shared)} and time, but the places are {km:.1f} km apart")  # fmt: skip
-    return Signal("plate_or_time_differs", reason, text, record.id, case.id,
-                  detail={"minutes": minutes, "km": None if km is None else round(km, 3), "plates": shared})  # fmt: skip
+    signals = []
+    for plate in sorted({v.plate for v in record.vehicles} & set(case.plates.values())):
+        if minutes > config.window_minutes:
+            reason = "time"
+            text = Text(f"号牌 {plate} 相同，但时间相差 {minutes} 分钟",
+                        f"the same plate {plate}, but the times are {minutes} minutes apart")  # fmt: skip
+        else:
+            reason = "place"
+            text = Text(f"号牌 {plate} 与时间相同，但地点相距 {km:.1f} 公里",
+                        f"the same plate {plate} and time, but the places are {km:.1f} km apart")  # fmt: skip
+        signals.append(Signal("plate_or_time_differs", reason, text, record.id, case.id, plate,
+                              {"minutes": minutes, "km": None if km is None else round(km, 3)}))  # fmt: skip
+    return signals
 
 
 def _misread_plates(records: Sequence[Record], cases: Sequence[CaseIn], config: MatchConfig) -> list[Signal]:
@@ -259,8 +285,8 @@ def _misread_plates(records: Sequence[Record], cases: Sequence[CaseIn], config: 
     signals: list[Signal] = []
     for record in located:
         for case in index.around(record.at, config.window_minutes):
-            km = _km(record, case)
-            if km is None or km > config.max_km:
+            close, km = _near(record, case, config.max_km)
+            if not close or km is None:
                 continue
             pairs = sorted(
                 (v.plate, p) for v in record.vehicles for p in set(case.plates.values()) if one_apart(v.plate, p)
@@ -270,7 +296,7 @@ def _misread_plates(records: Sequence[Record], cases: Sequence[CaseIn], config: 
                 text = Text(f"时间地点相同，号牌相差一个字符：交警 {police_plate}，案件 {case_plate}",
                             f"the same time and place, plates one character apart: police {police_plate}, "
                             f"case {case_plate}")  # fmt: skip
-                signals.append(Signal("plate_or_time_differs", "misread_plate", text, record.id, case.id, police_plate,
+                signals.append(Signal("plate_or_time_differs", "misread_plate", text, record.id, case.id, case_plate,
                                       {"police_plate": police_plate, "case_plate": case_plate}))  # fmt: skip
     return signals
 

@@ -94,8 +94,15 @@ def test_r20_each_reader_sees_their_part(users, cases):
     assert selectors.load_list_for_user(user=users["tianlong_hq"]).count() == 0
     everything = set(PoliceSignal.objects.values_list("pk", flat=True))
     assert set(selectors.signal_list_for_user(user=users["antifraud"]).values_list("pk", flat=True)) == everything
-    for insurer in ("tianlong_hq", "maiji_hq"):  # both cover a party of each case
-        assert set(selectors.signal_list_for_user(user=users[insurer]).values_list("pk", flat=True)) == everything
+    seen = {}
+    for insurer, prefix in (("tianlong_hq", "甘K"), ("maiji_hq", "甘E")):  # B is 天陇's party, A 麦积's, in each case
+        signals = selectors.signal_list_for_user(user=users[insurer])
+        assert {s.subject[:2] for s in signals} <= {prefix, ""}, insurer  # each its own vehicles only
+        seen[insurer] = set(signals.values_list("pk", flat=True))
+    assert seen["tianlong_hq"] | seen["maiji_hq"] == everything
+    assert seen["tianlong_hq"]
+    assert seen["maiji_hq"]
+    assert not selectors.signal_list_for_user(user=users["tianlong_adj1"]).exists()  # staff read signals, not adjusters
     assert not selectors.signal_list_for_user(user=users["fuxi_hq"]).exists()
     assert not selectors.signal_list_for_user(user=users["police_ln"]).exists()
     assert not selectors.match_list_for_user(user=users["tianlong_hq"]).exists()
