@@ -20,6 +20,8 @@ of a branch that covers it and of one that does not, of the company, and of the 
   month, and the monthly feedback of every association and company for that month.
 - accounts at the scope levels the demo lacks: a county sub-branch, the Tianshui city branches, a second Longnan
   claims unit.
+- police records (R20): a load of each traffic police unit — Longnan's record of the agreed accident (its plates, the
+  police finding A not liable), Tianshui's of a vehicle no case has — and the matching run over them.
 - sessions: each account signed in, and the phones of the agreed/confirming cases' A and B and of the stranger.
 
 Everything is built inside one transaction that the `world` fixture (tests/fixtures.py) rolls back at the end of the

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from claimbridge.accounts.models import Role, User
 from claimbridge.accounts.roles import POLICE_LOADER_ROLES, POLICE_SIGNAL_ROLES
-from claimbridge.core.errors import AppError
+from claimbridge.core.errors import AppError, reading_english
 from claimbridge.police import selectors, services
 from claimbridge.police.forms import PoliceFileForm
 from claimbridge.police.rows import CHINESE_HEADERS
@@ -52,7 +52,9 @@ def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
     if load is None:
         raise Http404
     outcome = request.GET.get("outcome", "")
-    rows = [row for row in load.report if not outcome or row.get("outcome") == outcome]
+    english = reading_english()
+    rows = [row | {"column": row["field"] if english else CHINESE_HEADERS.get(row["field"], row["field"])}
+            if row.get("field") else row for row in load.report if not outcome or row.get("outcome") == outcome]  # fmt: skip
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(request, "police/load.html", {"load": load, "page": page, "outcome": outcome})
 
