@@ -19,6 +19,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import bench_database
 from results_file import write_results
@@ -33,11 +34,13 @@ def plate_sql(n: str) -> str:
     return f"'甘' || (CASE WHEN ({n}) % 2 = 0 THEN 'E' ELSE 'K' END) || {digits}"
 
 
-def column_values(model, overrides: dict[str, str]) -> tuple[str, str, list]:
+def column_values(model: Any, overrides: dict[str, str]) -> tuple[str, str, list[Any]]:
     """Columns of `model`'s table and a SELECT list: an SQL expression for the overridden, the field's default else."""
     from django.db import connection
 
-    columns, values, params = [], [], []
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
@@ -64,7 +67,7 @@ def generate(records: int, cases: int) -> None:
 
     counties = list(County.objects.values_list("pk", flat=True))
     insurers = list(Insurer.objects.values_list("pk", flat=True))
-    unit = TrafficPoliceUnit.objects.filter(county=None).first()
+    unit = TrafficPoliceUnit.objects.get(city__code="621200", county=None)
     police = User.objects.get(username="police_ln")
     load = PoliceLoad.objects.create(unit=unit, loaded_by=police, source="api", status="done")
     # case n: at base + n × (a year / M); a point scattered over a degree of south-east Gansu; county and insurers by n

@@ -112,6 +112,8 @@ def _find_candidates(cursor: Any, config: MatchConfig, records: list[Record]) ->
         for case_id, at, lat, lon in CaseModel.objects.filter(accident_at__range=(low, high), latitude__isnull=False,
                                                               longitude__isnull=False).values_list(
                                                                   "pk", "accident_at", "latitude", "longitude"):  # fmt: skip
+            if at is None or lat is None or lon is None:  # not for the filter's types: it excluded them
+                continue
             if (int(at.timestamp() // window), int(lat // lat_cell), int(lon // lon_cell)) in keys:
                 found.add(case_id)
     if is_pg:

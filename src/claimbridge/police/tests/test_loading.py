@@ -184,8 +184,8 @@ def api_body(count: int = 2) -> dict:
 
 
 def post(client: Client, body: dict, key: str = "") -> tuple[int, dict]:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    response = client.post("/api/v1/police/records", json.dumps(body), content_type="application/json", **headers)
+    headers = {"Idempotency-Key": key} if key else {}
+    response = client.post("/api/v1/police/records", json.dumps(body), content_type="application/json", headers=headers)
     return response.status_code, response.json()
 
 

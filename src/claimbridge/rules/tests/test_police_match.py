@@ -36,7 +36,8 @@ def rec(rid: int, *plates: str, at: datetime = T0, point: tuple[float, float] | 
 
 def case(cid: int, *plates: str, at: datetime = T0, point: tuple[float, float] | None = WUDU, police: bool = False,
          agreed: dict[str, str] | None = None) -> CaseIn:  # fmt: skip
-    return CaseIn(cid, at, dict(zip("ABCDEF", plates, strict=False)), *(point or (None, None)), police_attended=police,
+    lat, lon = point or (None, None)
+    return CaseIn(cid, at, dict(zip("ABCDEF", plates, strict=False)), lat, lon, police_attended=police,
                   agreed_liability=agreed)  # fmt: skip
 
 
