@@ -652,13 +652,15 @@ def _leak_needles(world: World) -> dict[str, frozenset[str]]:
         B_DETAILS["driver_name"]: frozenset({"phone_b"}), B_DETAILS["driver_licence"]: frozenset({"phone_b"}),
         PHONE_A: frozenset(), PHONE_B: frozenset(), PHONE_STRANGER: frozenset(),
         "演示车主": frozenset(), "13800001234": frozenset(),  # the demo policies' holder
-        world.agreed.number: SEES_AGREED | PARTIES_OF_AGREED,
-        world.confirming.number: SEES_CONFIRMING | PARTIES_OF_AGREED,
+        # R20: Longnan's police recorded the accident of both (its plates are in the police's own record): they see
+        # the cases their record matches, by number, with the plates they share
+        world.agreed.number: SEES_AGREED | PARTIES_OF_AGREED | {"police_ln"},
+        world.confirming.number: SEES_CONFIRMING | PARTIES_OF_AGREED | {"police_ln"},
         world.draft.number: SEES_DRAFT | {"phone_stranger"},
         world.evidence.reference: SEES_AGREED, world.confirming_evidence.reference: SEES_CONFIRMING,
         world.fuxi_file.reference: SEES_FUXI_FILE,
-        A_DETAILS["plate"]: frozenset(MAIJI | {"antifraud", "admin"} | PARTIES_OF_AGREED),
-        B_DETAILS["plate"]: frozenset(TIANLONG | {"antifraud", "admin"} | PARTIES_OF_AGREED),
+        A_DETAILS["plate"]: frozenset(MAIJI | {"antifraud", "admin", "police_ln"} | PARTIES_OF_AGREED),
+        B_DETAILS["plate"]: frozenset(TIANLONG | {"antifraud", "admin", "police_ln"} | PARTIES_OF_AGREED),
         # R20: a unit's records (and their matches) are its own; a signal about a case is its insurers' staff's too
         "LN-2025-0001": frozenset({"police_ln", "antifraud", "admin"} | TIANLONG_STAFF | MAIJI_STAFF),
         "TS-2025-0001": frozenset({"police_ts", "antifraud", "admin"}), POLICE_DRIVER: frozenset(),
