@@ -733,6 +733,8 @@ READ_ONLY_IN_ADMIN = {
     "credentials.credential", "credentials.servicestop", "credentials.monthlyreport", "credentials.reportcorrection",
     "evidence.storedobject", "evidence.evidencefile", "evidence.evidenceitem", "evidence.reusematch",
     "policies.policylookup", "django_tasks_database.dbtaskresult",
+    # R20: the police's records are loaded by their units (the services); what matching found is the matching's
+    "police.policerecord", "police.policeload", "police.policematch", "police.policesignal", "police.policeevent",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
