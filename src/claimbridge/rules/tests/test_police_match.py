@@ -236,3 +236,17 @@ def test_r20_sorted_merge_equals_brute_force(seed):
     result = match(records, cases, CFG, as_of=AS_OF)
     assert {(m.record_id, m.case_id) for m in result.matches} == _brute(records, cases, CFG)
     assert len({s.key for s in result.signals}) == len(result.signals)
+
+
+def test_r20_signal_c_a_record_with_a_vehicle_more_names_no_party_of_the_case():
+    result = match([rec(1, "甘K11111", "甘E22222")], [case(10, "甘K11111")], CFG, as_of=AS_OF)
+    [signal] = kinds(result, "plate_or_time_differs")
+    assert (signal.subject, signal.detail["record_only"]) == ("", ["甘E22222"])
+
+
+def test_r20_signal_c_each_shared_plate_is_its_own_signal():
+    result = match([rec(1, "甘K11111", "甘E22222")], [case(10, "甘K11111", "甘E22222", at=T0 + timedelta(hours=4))],
+                   CFG, as_of=AS_OF)  # fmt: skip
+    assert sorted(s.subject for s in result.signals) == ["甘E22222", "甘K11111"]
+    assert all(s.subject in s.text.zh and len({"甘E22222", "甘K11111"} & set(s.text.en.split())) <= 1
+               for s in result.signals)  # fmt: skip
