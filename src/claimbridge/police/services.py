@@ -3,7 +3,7 @@
 A row whose record number the unit has not loaded is created. The same row again is unchanged: loading a file twice
 changes nothing. A row that differs from the record of its number is a correction by the police, who own their
 records: it is applied, reported as `updated` with the facts it changed, and the previous facts are kept in an audit
-event (decision 0016) — never overwritten silently. A row that fails a check is refused with the field and the reason
+event (decision 0017) — never overwritten silently. A row that fails a check is refused with the field and the reason
 in both languages, and nothing of it is loaded.
 """
 
