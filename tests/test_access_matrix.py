@@ -26,6 +26,7 @@ from tests.world import (
     INSURER_STAFF,
     MAIJI,
     MAIJI_STAFF,
+    POLICE,
     SEES_AGREED,
     SEES_CONFIRMING,
     SEES_DRAFT,
@@ -54,6 +55,7 @@ VISITORS = {
     "antifraud": "antifraud",
     "regulator": "regulator",
     "platform_admin": "admin",
+    "police": "police_ln",
 }
 ALL = frozenset(VISITORS)
 SIGNED_IN = ALL - {"anonymous"}
@@ -90,6 +92,9 @@ LOOKUP_ROLES = EVIDENCE_ROLES - {"driver"}  # issue 12: drivers may not look a v
 CASE_INBOX_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "platform_admin"}
 CASE_ROLES = CASE_INBOX_ROLES | {"driver", "antifraud"}
 FRAUD_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "antifraud", "platform_admin"}
+POLICE_LOADERS = {"police", "platform_admin"}  # R20: the units load, the platform administrator too (through the API)
+POLICE_READERS = POLICE_LOADERS | {"antifraud"}
+SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_branch", "insurer_unit"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -214,6 +219,10 @@ WEB = {
     "/admin/": expect(ADMIN_ROLES, otherwise=302),
     "/api/docs": expect(ALL),
     "/api/openapi.json": expect(ALL),
+    "/police/": expect(POLICE_LOADERS),
+    "/police/loads/<int:load_id>/": expect(POLICE_READERS, ok_status=404),
+    "/police/matches/": expect(POLICE_READERS),
+    "/police/signals/": expect(SIGNAL_READERS),
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -233,6 +242,10 @@ API = {
     "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
     "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
+    "/api/v1/police/records": dict.fromkeys(VISITORS, 405),  # loading is a POST
+    "/api/v1/police/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/police/matches": API_SIGNED_IN,  # each sees the matches of the records it may read (none: an empty list)
+    "/api/v1/police/signals": {v: 401 if v == "anonymous" else 200 if v in SIGNAL_READERS else 403 for v in VISITORS},
     "/api/v1/cases": {v: 401 if v == "anonymous" else 200 if v in CASE_INBOX_ROLES else 403 for v in VISITORS},
     "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
@@ -482,6 +495,13 @@ REPORT_READERS = {(city, code): frozenset({name for name in INSURER_STAFF if nam
                   for city in ("621200", "620500") for code in ("tianlong", "maiji")}  # fmt: skip
 PARTIES_OF_AGREED = frozenset({"phone_a", "phone_b"})
 
+
+def _police_load(unit: str, api: str) -> Callable[[World], str]:
+    if api:
+        return lambda w: f"/api/v1/police/loads/{w.police_loads[unit].pk}"
+    return lambda w: f"/police/loads/{w.police_loads[unit].pk}/"
+
+
 READS: dict[str, Read] = {
     "case page, agreed": Read(lambda w: f"/cases/{w.agreed.number}/", SEES_AGREED, lambda w: w.agreed.number),
     "case page, confirming": Read(lambda w: f"/cases/{w.confirming.number}/", SEES_CONFIRMING),
@@ -525,11 +545,16 @@ READS: dict[str, Read] = {
     "api evidence, 伏羲's": Read(lambda w: f"/api/v1/evidence/files/{w.fuxi_file.reference}", SEES_FUXI_FILE),
     "api thumbnail of B's photo": Read(lambda w: f"/api/v1/evidence/items/{w.items['b'].pk}/preview", SEES_AGREED),
     "api 麦积's policy load": Read(lambda w: f"/api/v1/policies/loads/{w.loads['maiji'].pk}", LOADERS_OF["maiji"]),
+    **{f"police load of {unit}": Read(_police_load(unit, ""), frozenset({unit, "antifraud", "admin"}),
+                                      lambda w: "world.csv") for unit in POLICE},
+    **{f"api police load of {unit}": Read(_police_load(unit, "api"), frozenset({unit, "antifraud", "admin"}))
+       for unit in POLICE},
 }  # fmt: skip
 # Lists, read for what they show (their own status is the matrix's above).
 LISTS = ("/cases/", "/evidence/", "/evidence/reuse/", "/policies/", "/credentials/", "/credentials/reports/",
          "/credentials/stops/", "/api/v1/evidence/files", "/api/v1/credentials/adjusters", "/api/v1/credentials/reports",
-         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/me/", "/api/v1/me/cases", "/api/v1/cases")  # fmt: skip
+         "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/me/", "/api/v1/me/cases", "/api/v1/cases",
+         "/police/", "/police/matches/", "/police/signals/", "/api/v1/police/matches", "/api/v1/police/signals")  # fmt: skip
 
 
 def _refused(path: str, actor: str, response: Any) -> bool:
@@ -642,20 +667,25 @@ def _leak_needles(world: World) -> dict[str, frozenset[str]]:
     everywhere; in full only on the person's own phone, on the entry's edit form for the company correcting it, or
     on the entry's page for the association reviewing it, each showing recorded: issue 13) and the objects of the world (case numbers, evidence files, the parties' plates) outside the actor's scope."""
     from tests.factories import A_DETAILS, B_DETAILS
-    from tests.world import ADJUSTER_PEOPLE, PHONE_A, PHONE_B, PHONE_STRANGER, id_number
+    from tests.world import ADJUSTER_PEOPLE, PHONE_A, PHONE_B, PHONE_STRANGER, POLICE_DRIVER, id_number
 
     needles: dict[str, frozenset[str]] = {
         A_DETAILS["driver_name"]: frozenset({"phone_a"}), A_DETAILS["driver_licence"]: frozenset({"phone_a"}),
         B_DETAILS["driver_name"]: frozenset({"phone_b"}), B_DETAILS["driver_licence"]: frozenset({"phone_b"}),
         PHONE_A: frozenset(), PHONE_B: frozenset(), PHONE_STRANGER: frozenset(),
         "演示车主": frozenset(), "13800001234": frozenset(),  # the demo policies' holder
-        world.agreed.number: SEES_AGREED | PARTIES_OF_AGREED,
-        world.confirming.number: SEES_CONFIRMING | PARTIES_OF_AGREED,
+        # R20: Longnan's police recorded the accident of both (its plates are in the police's own record): they see
+        # the cases their record matches, by number, with the plates they share
+        world.agreed.number: SEES_AGREED | PARTIES_OF_AGREED | {"police_ln"},
+        world.confirming.number: SEES_CONFIRMING | PARTIES_OF_AGREED | {"police_ln"},
         world.draft.number: SEES_DRAFT | {"phone_stranger"},
         world.evidence.reference: SEES_AGREED, world.confirming_evidence.reference: SEES_CONFIRMING,
         world.fuxi_file.reference: SEES_FUXI_FILE,
-        A_DETAILS["plate"]: frozenset(MAIJI | {"antifraud", "admin"} | PARTIES_OF_AGREED),
-        B_DETAILS["plate"]: frozenset(TIANLONG | {"antifraud", "admin"} | PARTIES_OF_AGREED),
+        A_DETAILS["plate"]: frozenset(MAIJI | {"antifraud", "admin", "police_ln"} | PARTIES_OF_AGREED),
+        B_DETAILS["plate"]: frozenset(TIANLONG | {"antifraud", "admin", "police_ln"} | PARTIES_OF_AGREED),
+        # R20: a unit's records (and their matches) are its own; a signal about a case is its insurers' staff's too
+        "LN-2025-0001": frozenset({"police_ln", "antifraud", "admin"} | TIANLONG_STAFF | MAIJI_STAFF),
+        "TS-2025-0001": frozenset({"police_ts", "antifraud", "admin"}), POLICE_DRIVER: frozenset(),
     }  # fmt: skip
     for serial, (key, (name, phone)) in enumerate(ADJUSTER_PEOPLE.items(), start=1):
         reviewer = "ln_assoc" if key.endswith(("_ln", "_ln_fix", "_ln_new")) else "ts_assoc"

@@ -63,6 +63,7 @@ from tests.world import (
     MAIJI_STAFF,
     PHONE_A,
     PHONE_JOINER,
+    POLICE,
     SEES_AGREED,
     SEES_CONFIRMING,
     SEES_DRAFT,
@@ -219,6 +220,28 @@ def _policy_file() -> dict[str, Any]:
     row = _policy_row()
     content = (",".join(row) + "\n" + ",".join(row.values()) + "\n").encode()
     return {"file": SimpleUploadedFile("policies.csv", content, content_type="text/csv")}
+
+
+def _police_row() -> dict[str, Any]:
+    at = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    return {"record_number": "NEW-0001", "accident_at": at, "accident_type": "property", "plate_1": "甘K0P777",
+            "liability_1": "full"}  # fmt: skip
+
+
+def _police_file() -> dict[str, Any]:
+    row = _police_row()
+    content = (",".join(row) + "\n" + ",".join(row.values()) + "\n").encode()
+    return {"file": SimpleUploadedFile("records.csv", content, content_type="text/csv")}
+
+
+def _police_batch(unit: str = "") -> Callable[[World], dict[str, Any]]:
+    def body(world: World) -> dict[str, Any]:
+        row = _police_row()
+        record = {**{k: row[k] for k in ("record_number", "accident_at", "accident_type")},
+                  "vehicles": [{"plate": row["plate_1"], "liability": row["liability_1"]}]}  # fmt: skip
+        return {"records": [record]} | ({"unit": world.users[unit].police_unit_id} if unit else {})
+
+    return body
 
 
 def _join(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -398,6 +421,19 @@ WRITES: dict[str, Write] = {
     "api load policies": Write("/api/v1/policies", api(lambda w: "/api/v1/policies",
                                                        lambda: {"policies": [_policy_row()]}),
                                frozenset(INSURER_STAFF)),
+    # --- police records (R20): each unit its own; the platform administrator through the API, naming the unit -----
+    "web load a police file": Write("/police/", web(lambda w: "/police/", _police_file), frozenset(POLICE)),
+    "api load police records for one's own unit": Write("/api/v1/police/records",
+                                                        api(lambda w: "/api/v1/police/records", _police_batch()),
+                                                        frozenset(POLICE)),
+    "api load police records for the Longnan unit": Write("/api/v1/police/records",
+                                                          api(lambda w: "/api/v1/police/records",
+                                                              _police_batch("police_ln")),
+                                                          frozenset({"police_ln", "admin"})),
+    "api load police records for the Tianshui unit": Write("/api/v1/police/records",
+                                                           api(lambda w: "/api/v1/police/records",
+                                                               _police_batch("police_ts")),
+                                                           frozenset({"police_ts", "admin"})),
     # --- cases: reporting, joining ---------------------------------------------------------------------------------
     "web report a case": Write("/cases/new/", web(lambda w: "/cases/new/", _case_form),
                                frozenset(INSURER_STAFF | ADJUSTERS)),
@@ -799,6 +835,8 @@ READ_ONLY_IN_ADMIN = {
     "evidence.storedobject", "evidence.evidencefile", "evidence.evidenceitem", "evidence.reusematch",
     "policies.policylookup", "django_tasks_database.dbtaskresult",
     "fraud.clue", "fraud.clueroute", "fraud.filerequest", "fraud.reward", "fraud.clueevent",
+    # R20: the police's records are loaded by their units (the services); what matching found is the matching's
+    "police.policerecord", "police.policeload", "police.policematch", "police.policesignal", "police.policeevent",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

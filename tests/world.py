@@ -20,6 +20,8 @@ of a branch that covers it and of one that does not, of the company, and of the 
   month, and the monthly feedback of every association and company for that month.
 - accounts at the scope levels the demo lacks: a county sub-branch, the Tianshui city branches, a second Longnan
   claims unit.
+- police records (R20): a load of each traffic police unit — Longnan's record of the agreed accident (its plates, the
+  police finding A not liable), Tianshui's of a vehicle no case has — and the matching run over them.
 - sessions: each account signed in, and the phones of the agreed/confirming cases' A and B and of the stranger.
 
 Everything is built inside one transaction that the `world` fixture (tests/fixtures.py) rolls back at the end of the
@@ -84,7 +86,8 @@ OTHERS = OTHER_STAFF | {"fuxi_adj1", "bailong_adj1"}  # no credential
 INSURER_STAFF = TIANLONG_STAFF | MAIJI_STAFF | OTHER_STAFF
 ADJUSTERS = {"tianlong_adj1", "tianlong_adj2", "maiji_adj1", "maiji_adj2", "fuxi_adj1", "bailong_adj1"}
 PHONES = {"phone_a", "phone_b", "phone_stranger"}  # A and B of the agreed and confirming cases; B of the draft
-PEOPLE = {"driver_ln", "ln_assoc", "ts_assoc", "antifraud", "regulator", "admin"}
+POLICE = {"police_ln", "police_ts"}  # the Longnan and Tianshui traffic police detachments (R20)
+PEOPLE = {"driver_ln", "ln_assoc", "ts_assoc", "antifraud", "regulator", "admin"} | POLICE
 ACTORS = sorted({"anonymous"} | PHONES | TIANLONG | MAIJI | OTHERS | PEOPLE)
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"} - PHONES
@@ -131,6 +134,9 @@ class World:
     reports: dict[tuple[str, str], Any]  # (association city, insurer) → monthly report of last month
     join_code: str  # the draft's live code
     sessions: dict[str, str] = field(default_factory=dict)  # actor → session key ("anonymous": none)
+    # R20: unit → its load of records ("police_ln": the agreed case's accident, the police finding B not liable, so
+    # the agreement's liability differs; "police_ts": an accident of vehicles no case has); then the matching's run
+    police_loads: dict[str, Any] = field(default_factory=dict)
 
     def client(self, actor: str) -> Client:
         """A browser (or phone) of this actor: a fresh client carrying the actor's session, so that what one request
@@ -363,14 +369,50 @@ def build_world() -> World:
                "mj_ts": unit_of("maiji", "620502")},
         adjusters=adjusters, stops=stops, reports=_reports(month.replace(day=1)), join_code=draft.join_code,
     )  # fmt: skip
+    world.police_loads = _police(users, agreed)
     world.sessions = _sessions(world)
     return world
+
+
+POLICE_DRIVER = "交警记录驾驶人"  # personal data of a police record: shown nowhere
+
+
+def _police(users: dict[str, Any], agreed: Any) -> dict[str, Any]:
+    """R20: one load of records per police unit, and the matching run over them (a match and signals on `agreed`)."""
+    from claimbridge.police import matching, services
+
+    at = timezone.localtime(agreed.accident_at).isoformat()
+    plates = dict(agreed.parties.values_list("label", "plate"))
+    rows = {
+        "police_ln": {"record_number": "LN-2025-0001", "accident_at": at, "accident_type": "property",
+                      "plate_1": plates["A"], "liability_1": "none", "plate_2": plates["B"], "liability_2": "full",
+                      "driver_2": POLICE_DRIVER, "driver_id_2": id_number(77)},
+        "police_ts": {"record_number": "TS-2025-0001", "accident_at": at, "accident_type": "property",
+                      "plate_1": "甘E0P001", "liability_1": "full"},
+    }  # fmt: skip
+    loads = {}
+    for username, row in rows.items():
+        user = users[username]
+        load = services.police_load_start(unit=user.police_unit, user=user, source="web", file_name="world.csv")[0]
+        loads[username] = services.police_rows_load(load=load, rows=[row])
+    matching.police_match_run()
+    return loads
 
 
 # --- what changed ---------------------------------------------------------------------------------------------------
 # Every table of the platform's own apps is in the fingerprint, except those that reads and refusals legitimately
 # write (each with why), and the columns a sign-in touches.
-FINGERPRINT_APPS = ("organisations", "accounts", "evidence", "policies", "cases", "credentials", "auth", "fraud")
+FINGERPRINT_APPS = (
+    "organisations",
+    "accounts",
+    "evidence",
+    "policies",
+    "cases",
+    "credentials",
+    "auth",
+    "fraud",
+    "police",
+)
 NOT_FINGERPRINTED = {
     "core.idempotentrequest": "a retried request's stored answer: written for refusals too",
     "core.phonechallenge": "one-time codes sent to mobiles: anyone may ask for one",

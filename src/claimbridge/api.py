@@ -25,6 +25,7 @@ from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
 from claimbridge.photos.errors import RejectedFile
+from claimbridge.police.api import router as police_router
 from claimbridge.policies.api import router as policies_router
 from claimbridge.rulebook.api import router as rules_router
 from claimbridge.rules.case_flow import IllegalTransition
@@ -71,6 +72,7 @@ api.add_router("/v1/me", proof_router)  # 我的案件 (issue 13)
 api.add_router("/v1/me", my_router)
 api.add_router("/v1/credentials", credentials_router)
 api.add_router("/v1/fraud", fraud_router)
+api.add_router("/v1/police", police_router)
 
 
 def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "claimbridge.cases",
     "claimbridge.credentials",
     "claimbridge.fraud",
+    "claimbridge.police",
     "claimbridge.web",
 ]
 

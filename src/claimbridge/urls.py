@@ -26,6 +26,7 @@ urlpatterns = [
     path("me/<str:number>/", my_cases.my_case, name="my-case"),
     path("credentials/", include("claimbridge.credentials.urls")),
     path("fraud/", include("claimbridge.fraud.urls")),
+    path("police/", include("claimbridge.police.urls")),
     path("", include("claimbridge.web.urls")),
 ]
 

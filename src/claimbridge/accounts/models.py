@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from claimbridge.core import crypto
 from claimbridge.core.fields import EncryptedTextField
 from claimbridge.core.masking import mask_name, mask_phone
-from claimbridge.organisations.models import AntiFraudCommittee, Association, Branch, ClaimsUnit, Insurer
+from claimbridge.organisations.models import (
+    AntiFraudCommittee,
+    Association,
+    Branch,
+    ClaimsUnit,
+    Insurer,
+    TrafficPoliceUnit,
+)
 
 
 class Role(models.TextChoices):
@@ -21,6 +28,7 @@ class Role(models.TextChoices):
     ANTIFRAUD_MEMBER = "antifraud_member", _("anti-fraud committee member")
     REGULATOR = "regulator", _("regulator")
     PLATFORM_ADMIN = "platform_admin", _("platform administrator")
+    TRAFFIC_POLICE = "traffic_police", _("traffic police")
 
 
 INSURER_ROLES = frozenset({Role.ADJUSTER, Role.INSURER_STAFF})
@@ -80,6 +88,15 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         verbose_name=_("anti-fraud committee"),
+    )
+    police_unit = models.ForeignKey(
+        TrafficPoliceUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("traffic police unit"),
+        help_text=_("For traffic police staff: the unit whose accident records they load and read (R20)."),
     )
 
     class Meta:
@@ -147,6 +164,10 @@ def role_scope_errors(user: User) -> dict[str, str]:
         errors["committee"] = str(_("Committee members belong to the anti-fraud committee."))
     if role != Role.ANTIFRAUD_MEMBER and user.committee_id:
         errors["committee"] = str(_("Only committee members belong to the anti-fraud committee."))
+    if role == Role.TRAFFIC_POLICE and user.police_unit_id is None:
+        errors["police_unit"] = str(_("Traffic police staff belong to a traffic police unit."))
+    if role != Role.TRAFFIC_POLICE and user.police_unit_id:
+        errors["police_unit"] = str(_("Only traffic police staff belong to a traffic police unit."))
     return errors
 
 

@@ -19,6 +19,8 @@ __all__ = [
     "INBOX_ROLES",
     "INSURER_ROLES",
     "ORGANISATION_ROLES",
+    "POLICE_LOADER_ROLES",
+    "POLICE_SIGNAL_ROLES",
     "POLICY_LOADER_ROLES",
     "POLICY_LOOKUP_ROLES",
     "REUSE_ROLES",
@@ -54,3 +56,7 @@ CASE_REPORTER_CHANNELS: dict[str, str] = {
 }
 # The adjusters' register: companies submit, associations review, both (and the platform) read.
 CREDENTIAL_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
+# Traffic-police records (R20): the units load and read their own; signals go to the committee and, for their own
+# parties, to insurers.
+POLICE_LOADER_ROLES = frozenset({Role.TRAFFIC_POLICE, Role.PLATFORM_ADMIN})
+POLICE_SIGNAL_ROLES = frozenset({Role.ANTIFRAUD_MEMBER, Role.INSURER_STAFF, Role.PLATFORM_ADMIN})

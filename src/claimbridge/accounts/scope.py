@@ -35,6 +35,7 @@ class Scope:
     claims_unit_id: int | None = None
     city_id: int | None = None
     committee_id: int | None = None
+    police_unit_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -392,6 +393,45 @@ class Scope:
             and not self.claims_unit_id
         )
 
+    # --- traffic-police records and what the matching found (issue 15, R20) -------------------------------------
+    # A police unit reads its own records, their loads and their matches; the committee reads every record, match and
+    # signal (it analyses them with the police); an insurer reads only the signals about cases where it covers a party.
+    # Nobody but the unit itself (and the platform administrator) writes a record.
+
+    @property
+    def acts_for_police_unit(self) -> bool:
+        return self.role == Role.TRAFFIC_POLICE and self.police_unit_id is not None
+
+    def police_records_q(self, prefix: str = "") -> Q:
+        """Police records (and, with `prefix`, their loads' or matches' records) the user may read."""
+        if self.sees_across_companies:
+            return Q()
+        if self.acts_for_police_unit:
+            return Q(**{f"{prefix}unit_id": self.police_unit_id})
+        return _NOTHING
+
+    def police_signals_q(self) -> Q:
+        """Discrepancy signals the user may read: the committee all; an insurer's staff those about its own parties —
+        a signal naming a vehicle (`subject`) when that vehicle is its party on the case, a signal about the whole case
+        (no vehicle named) when it covers a party of it. A signal about records alone (a vehicle in many records) is
+        the committee's."""
+        if self.sees_across_companies:
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            from django.db.models import Exists, OuterRef
+
+            from claimbridge.cases.models import CaseParty
+
+            ours = CaseParty.objects.filter(insurer_id=self.insurer_id)
+            own_vehicle = Exists(ours.filter(case_id=OuterRef("case_id"), plate=OuterRef("subject")))
+            return Q(own_vehicle) | Q(subject="", case_id__in=ours.values("case_id"))
+        return _NOTHING
+
+    def may_load_police_records(self, *, unit_id: int) -> bool:
+        """Load (create or correct) accident records of a police unit: that unit's own staff, or the platform
+        administrator on its behalf. The committee reads them but never writes the police's records."""
+        return self.is_platform_admin or (self.acts_for_police_unit and self.police_unit_id == unit_id)
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 
@@ -410,4 +450,5 @@ def scope_for(user: Any) -> Scope:
         claims_unit_id=user.claims_unit_id if user.role in INSURER_ROLES else None,
         city_id=city_id,
         committee_id=user.committee_id if user.role == Role.ANTIFRAUD_MEMBER else None,
+        police_unit_id=user.police_unit_id if user.role == Role.TRAFFIC_POLICE else None,
     )

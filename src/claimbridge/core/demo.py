@@ -112,7 +112,7 @@ def _user(
     user.role = role
     user.full_name = full_name
     user.phone = phone
-    for field in ("insurer", "branch", "claims_unit", "association", "committee"):
+    for field in ("insurer", "branch", "claims_unit", "association", "committee", "police_unit"):
         setattr(user, field, orgs.get(field))
     user.is_staff = role in (Role.PLATFORM_ADMIN, Role.ASSOCIATION_STAFF)
     user.is_superuser = role == Role.PLATFORM_ADMIN
@@ -258,6 +258,12 @@ def load_demo() -> list[DemoLogin]:
         logins=logins,
         description="regulator (read-only statistics)",
     )
+    # R20: each city's traffic police (fixed people: the generated ones of the accounts below stay as they were)
+    for code, username, name, phone in (("621200", "police_ln", "白警官", "13800009901"),
+                                        ("620500", "police_ts", "石警官", "13800009902")):  # fmt: skip
+        _user(username, role=Role.TRAFFIC_POLICE, full_name=name, phone=phone, logins=logins,
+              description=f"traffic police, {cities[code].name_en} detachment",
+              police_unit=TrafficPoliceUnit.objects.get(city=cities[code], county=None))  # fmt: skip
 
     for spec in INSURERS:
         insurer = insurers[spec.code]

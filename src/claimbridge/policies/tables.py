@@ -24,16 +24,17 @@ HEADER_ALIASES = {zh: column for column, zh in CHINESE_HEADERS.items()} | {
 }  # fmt: skip
 
 
-def _header(names: list[Any]) -> list[str]:
-    return [HEADER_ALIASES.get(str(name or "").strip(), str(name or "").strip().lower()) for name in names]
+def _header(names: list[Any], aliases: dict[str, str] = HEADER_ALIASES) -> list[str]:
+    return [aliases.get(str(name or "").strip(), str(name or "").strip().lower()) for name in names]
 
 
-def read_rows(stream: IO[bytes], file_name: str) -> Iterator[dict[str, Any]]:
-    """Each data row as a dict keyed by our column names; blank rows skipped."""
+def read_rows(stream: IO[bytes], file_name: str, aliases: dict[str, str] = HEADER_ALIASES) -> Iterator[dict[str, Any]]:
+    """Each data row as a dict keyed by our column names (`aliases`: header names → ours); blank rows skipped. Police
+    records (police/rows.py) are read by the same function with their own headers."""
     head = stream.read(4)
     stream.seek(0)
     if head.startswith(b"PK\x03\x04") or file_name.lower().endswith(".xlsx"):
-        yield from _xlsx_rows(stream)
+        yield from _xlsx_rows(stream, aliases)
         return
     raw = stream.read()
     for encoding in ("utf-8-sig", "gb18030"):
@@ -45,13 +46,13 @@ def read_rows(stream: IO[bytes], file_name: str) -> Iterator[dict[str, Any]]:
     else:
         raise RuleInputError("file", "文件不是 UTF-8 或 GB18030 编码的 CSV", "the file is not a UTF-8 or GB18030 CSV")
     reader = csv.reader(io.StringIO(text))
-    header = _header(next(reader, []))
+    header = _header(next(reader, []), aliases)
     for values in reader:
         if any(value.strip() for value in values):
             yield dict(zip(header, values, strict=False))
 
 
-def _xlsx_rows(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
+def _xlsx_rows(stream: IO[bytes], aliases: dict[str, str]) -> Iterator[dict[str, Any]]:
     from openpyxl import load_workbook
 
     try:
@@ -60,7 +61,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
         raise RuleInputError("file", "无法读取 Excel 文件", "the Excel file cannot be read") from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = _header(list(next(rows, [])))
+    header = _header(list(next(rows, [])), aliases)
     for values in rows:
         if any(value not in (None, "") for value in values):
             yield dict(zip(header, values, strict=False))
