@@ -128,7 +128,7 @@ def test_issue_14_the_committee_sees_a_verified_reuse_on_a_phone(browser, live_s
         picture_element = row.locator("img.reuse-picture")
         picture_element.scroll_into_view_if_needed()
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture_element.element_handle())
-        assert "不是结论" in page.content()
+        assert "仅供人工研判，不作定论" in page.content()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         row.screenshot(path=screenshot_dir / "zh-hans-phone-reuse-verified.png")
         page.screenshot(path=screenshot_dir / "zh-hans-phone-reuse-list.png", full_page=True)

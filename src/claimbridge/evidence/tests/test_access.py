@@ -52,7 +52,8 @@ def test_the_other_company_learns_a_match_exists_but_not_where(client, users, tw
     assert len(reuse) == 1
     assert reuse[0]["other_reference"] is None
     page = client.get(f"/evidence/{maiji.reference}/", secure=True).content.decode()
-    assert "another case" in page or "另一起案件" in page
+    assert "另一份证据档案" in page
+    assert "反欺诈委员会可以看到两份档案" in page
     assert tianlong.reference not in page
     assert "case T" not in page
 
@@ -76,7 +77,9 @@ def test_issue_14_the_committee_sees_the_verification_beside_both_photos(client,
     page = client.get("/evidence/reuse/", secure=True).content.decode()
     assert f"/evidence/reuse/{match.pk}/picture/" in page
     assert f"<dd>{match.inliers}</dd>" in page
-    assert f"{round(match.overlap * 100)} %" in page
+    assert f"{round(match.overlap * 100)}%" in page
+    assert f"{match.distance} / 64 位" in page
+    assert "仅供人工研判，不作定论" in page
     assert "匹配点数" in page
     assert "重叠" in page
     assert "内容一致度" in page
