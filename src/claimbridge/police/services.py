@@ -9,8 +9,7 @@ in both languages, and nothing of it is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,6 +28,7 @@ from claimbridge.police.models import (
     PoliceVehicle,
 )
 from claimbridge.police.rows import PoliceRow, RowRefusal, changed_fields, parse_row
+from claimbridge.policies.tables import batches
 
 BATCH = 2000
 MAX_REPORT_ROWS = 20_000
@@ -63,12 +63,6 @@ def police_load_start(*, unit: TrafficPoliceUnit, user: Any, source: str, file_n
     return load, False
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _digest(row: PoliceRow) -> str:
     # keyed, so that a digest of a row with personal data cannot be tested against guesses
     return crypto.blind_index(row.digest(), purpose="police-record")
@@ -96,7 +90,7 @@ def police_rows_load(*, load: PoliceLoad, rows: Iterable[dict[str, Any]], first_
     number_of_row = first_row
     try:
         with transaction.atomic():
-            for batch in _chunks(rows, BATCH):
+            for batch in batches(rows, BATCH):
                 parsed: list[tuple[int, PoliceRow]] = []
                 for raw in batch:
                     row_number, number_of_row = number_of_row, number_of_row + 1

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from claimbridge.core.idempotency import key_reused
 from claimbridge.organisations.models import Branch, BranchLevel, Insurer
 from claimbridge.policies.models import LoadStatus, LookupRoute, Policy, PolicyLoad, PolicyLookup, PolicyVersion
 from claimbridge.policies.rows import MAX_LIMIT, PolicyRow, RowError, parse_row
+from claimbridge.policies.tables import batches
 from claimbridge.rules.common import REGION_CITIES
 
 BATCH = 2000
@@ -60,12 +60,6 @@ def policy_load_start(
     return load, False
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def policy_rows_load(*, load: PolicyLoad, rows: Iterable[dict[str, Any]], total: int | None = None) -> PolicyLoad:
     """Load rows into the register: good rows once, bad rows reported with the reason, nothing half-loaded."""
     branches = _branches(load.insurer)
@@ -76,7 +70,7 @@ def policy_rows_load(*, load: PolicyLoad, rows: Iterable[dict[str, Any]], total:
     load.save(update_fields=["status", "rows_total"])
     row_number = 1  # the header is row 1, as a spreadsheet shows it
     try:
-        for batch in _chunks(rows, BATCH):
+        for batch in batches(rows, BATCH):
             parsed: list[PolicyRow] = []
             errors: list[RowError] = []
             for raw in batch:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import IO, Any
 
 from claimbridge.rules.common import RuleInputError
@@ -66,3 +67,10 @@ def _xlsx_rows(stream: IO[bytes], aliases: dict[str, str]) -> Iterator[dict[str,
         if any(value not in (None, "") for value in values):
             yield dict(zip(header, values, strict=False))
     workbook.close()
+
+
+def batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Rows read in lists of at most `size`, so that a large table is loaded a batch at a time."""
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
