@@ -163,6 +163,7 @@ WEB = {
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
     "/credentials/stops/": expect({"adjuster"}),
+    "/credentials/my-feedback/": expect({"adjuster"}),  # the adjuster's own line of each published report (R15)
     # Anti-fraud clues (issue 15): the adjusters file, the committee works, insurer staff answer requests and pay.
     "/fraud/": expect(FRAUD_ROLES),
     "/fraud/new/": expect({"adjuster"}),
@@ -266,6 +267,7 @@ API = {
     "/api/v1/credentials/stops": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/stops/rate/{token}": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/reports": API_SIGNED_IN,  # only a phone that joined the case
+    "/api/v1/credentials/my-feedback": API_SIGNED_IN,  # an adjuster's own lines; empty for everyone else
     "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
     "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     **{

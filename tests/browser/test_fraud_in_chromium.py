@@ -137,7 +137,12 @@ def test_r11_r20_a_clue_from_the_phone_reaches_both_committees_and_ends_in_a_rew
     finally:
         context.close()
 
-    # The reward in the adjuster's monthly feedback; another insurer sees nothing.
+    # The month's feedback is computed and published (the task of the 1st, run here for this month): the reward is
+    # in the adjuster's monthly feedback (R15) and in the company's report; another insurer sees nothing.
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("monthly_feedback", "--month", f"{timezone.localdate():%Y-%m}")
     phone = browser.new_context(**PHONE, locale="zh-CN")
     page = phone.new_page()
     try:
@@ -145,10 +150,25 @@ def test_r11_r20_a_clue_from_the_phone_reaches_both_committees_and_ends_in_a_rew
         page.goto(f"{live_server.url}/fraud/")
         assert "400.00" in page.locator("[data-testid=reward-month]").first.inner_text()
         page.screenshot(path=screenshot_dir / "zh-hans-phone-fraud-rewards.png", full_page=True)
+        page.locator("nav.nav").get_by_role("link", name="我的月度反馈").click()
+        month = page.locator("[data-testid=feedback-month]", has_text="陇南")
+        assert month.locator("[data-testid=feedback-fraud-reward]").inner_text() == "400.00"
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-monthly-feedback.png", full_page=True)
     finally:
         phone.close()
+    context, page = desk(browser, live_server, "tianlong_hq", demo_password)
+    try:
+        page.goto(f"{live_server.url}/credentials/reports/")
+        row = page.locator("[data-testid=report]", has_text="陇南").first
+        assert row.locator("[data-testid=report-fraud-reward]").inner_text() == "400.00"
+        page.screenshot(path=screenshot_dir / "zh-hans-desk-monthly-report-fraud.png", full_page=True)
+    finally:
+        context.close()
     context, page = desk(browser, live_server, "fuxi_hq", demo_password)
     try:
+        page.goto(f"{live_server.url}/credentials/reports/")
+        assert "400.00" not in page.locator("main").inner_text()
         page.goto(f"{live_server.url}/fraud/")
         assert page.locator("[data-testid=clue-row]").count() == 0
         assert page.goto(f"{live_server.url}/fraud/{number}/").status == 404

@@ -169,6 +169,13 @@ class Scope:
             return Q(association__city_id=self.city_id)
         return _NOTHING
 
+    def own_feedback_q(self) -> Q:
+        """The published monthly reports that may hold an adjuster's own line (R15, R11): their company's. Only their
+        own line is ever read out of them (credentials/selectors.own_feedback_for_adjuster); others read none."""
+        if self.role == Role.ADJUSTER and self.insurer_id and self.user_id is not None:
+            return Q(insurer_id=self.insurer_id, published_at__isnull=False)
+        return _NOTHING
+
     def cases_q(self) -> Q:
         """Cases the user may open: insurer staff and adjusters, cases where their company covers a party, and
         cases they reported; the anti-fraud committee, every case; drivers, the cases they reported (B8)."""

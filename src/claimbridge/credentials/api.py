@@ -145,6 +145,18 @@ class ReportRowOut(Schema):
     name: str  # masked
     cases: int
     reward: str  # yuan, two places
+    fraud_rewards: int = 0  # confirmed fraud clues of the month (R11)
+    fraud_reward: str = "0.00"  # what the underwriting companies owe for them, yuan
+
+
+class OwnFeedbackOut(Schema):
+    month: str  # YYYY-MM
+    city: str
+    cases: int
+    reward: str
+    fraud_rewards: int
+    fraud_reward: str
+    corrected: bool
 
 
 class CorrectionOut(Schema):
@@ -161,6 +173,7 @@ class ReportOut(Schema):
     rows: list[ReportRowOut]
     total_cases: int
     total_reward: str
+    total_fraud_reward: str
     published: bool
     corrections: list[CorrectionOut]
 
@@ -444,6 +457,15 @@ def stop_rate(request: HttpRequest, token: str, payload: RatingIn) -> dict[str, 
 def reports(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"id": r.pk, "month": f"{r.month:%Y-%m}", "city": r.association.city.code, "company": r.insurer.code,
              "rate": str(r.rate), "rows": r.rows, "total_cases": r.total_cases, "total_reward": str(r.total_reward),
-             "published": r.published_at is not None, "corrections": [{"at": c.at.isoformat(), "reason": c.reason}
-                                                                      for c in r.corrections.all()]}
+             "total_fraud_reward": str(r.total_fraud_reward), "published": r.published_at is not None,
+             "corrections": [{"at": c.at.isoformat(), "reason": c.reason} for c in r.corrections.all()]}
             for r in selectors.report_list_for_user(user=request.user)[:500]]  # fmt: skip
+
+
+@router.get("/my-feedback", auth=API_AUTH, response=responses({200: list[OwnFeedbackOut]}),
+            summary="An adjuster's own monthly feedback (R15), fraud rewards included")  # fmt: skip
+def my_feedback(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"month": f"{line['month']:%Y-%m}", "city": line["city"].code, "cases": line["cases"],
+             "reward": str(line["reward"]), "fraud_rewards": line["fraud_rewards"],
+             "fraud_reward": str(line["fraud_reward"]), "corrected": line["corrected"]}
+            for line in selectors.own_feedback_for_adjuster(user=request.user)]  # fmt: skip

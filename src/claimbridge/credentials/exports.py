@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
-HEADINGS = ("查勘员 Adjuster", "他司案件 Other-company cases", "奖励（元）Reward (yuan)")
+HEADINGS = ("查勘员 Adjuster", "他司案件 Other-company cases", "奖励（元）Reward (yuan)",
+            "确认欺诈线索 Confirmed fraud clues", "线索奖励（元）Fraud-clue rewards (yuan)")  # fmt: skip
+
+
+def _line(row: dict[str, Any]) -> list[Any]:
+    return [row["name"], row["cases"], row["reward"], row.get("fraud_rewards", 0), row.get("fraud_reward", "0.00")]
+
+
+def _total(report: Any) -> list[Any]:
+    count = sum(row.get("fraud_rewards", 0) for row in report.rows)
+    return ["合计 Total", report.total_cases, str(report.total_reward), count, str(report.total_fraud_reward)]
 
 
 def report_xlsx(report: Any) -> bytes:
@@ -17,9 +28,8 @@ def report_xlsx(report: Any) -> bytes:
     sheet.title = f"{report.month:%Y-%m}"
     sheet.append([f"{report.association.name} · {report.insurer.name} · {report.month:%Y-%m}"])
     sheet.append(list(HEADINGS))
-    for row in report.rows:
-        sheet.append([row["name"], row["cases"], float(row["reward"])])
-    sheet.append(["合计 Total", report.total_cases, float(report.total_reward)])
+    for line in [*map(_line, report.rows), _total(report)]:
+        sheet.append([Decimal(cell) if index in (2, 4) else cell for index, cell in enumerate(line)])
     for correction in report.corrections.all():
         sheet.append([f"更正 Correction {correction.at:%Y-%m-%d}: {correction.reason}"])
     buffer = io.BytesIO()
@@ -40,9 +50,8 @@ def report_pdf(report: Any) -> bytes:
         pdfmetrics.registerFont(UnicodeCIDFont(font))
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=14, leading=20)
-    data = [list(HEADINGS), *[[row["name"], row["cases"], row["reward"]] for row in report.rows],
-            ["合计 Total", report.total_cases, str(report.total_reward)]]  # fmt: skip
-    table = Table(data)
+    data = [[Paragraph(heading, body) for heading in HEADINGS], *map(_line, report.rows), _total(report)]
+    table = Table(data, colWidths=[110, 80, 80, 90, 100])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, colors.grey)]))
     story: list[Any] = [Paragraph(f"查勘员跨公司服务月报 {report.month:%Y-%m}", title),
                         Paragraph(f"{report.association.name} · {report.insurer.name} · 每案奖励 {report.rate} 元", body),

@@ -196,9 +196,12 @@ class MonthlyReport(models.Model):
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"))  # the first day
     rate = models.DecimalField(_("reward per case (yuan)"), max_digits=8, decimal_places=2)
-    rows = models.JSONField(default=list)  # [{"adjuster": user id, "name": masked, "cases": n, "reward": "…"}]
+    # [{"adjuster": user id, "name": masked, "cases": n, "reward": "…", "fraud_rewards": n, "fraud_reward": "…"}]
+    rows = models.JSONField(default=list)
     total_cases = models.PositiveIntegerField(default=0)
     total_reward = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Rewards for confirmed fraud (R11) the underwriting companies owe the company's adjusters for the month's clues.
+    total_fraud_reward = models.DecimalField(_("fraud rewards (yuan)"), max_digits=12, decimal_places=2, default=0)
     computed_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
 

@@ -40,6 +40,29 @@ def report_get_for_user(*, user: Any, pk: int) -> Any:
     return report_list_for_user(user=user).filter(pk=pk).first()
 
 
+def own_feedback_for_adjuster(*, user: Any, months: int = 36) -> list[dict[str, Any]]:
+    """An adjuster's own lines of the published monthly reports (R15), newest month first: other companies'
+    customers served and the service reward, and the rewards for confirmed fraud clues (R11). Nobody else's line."""
+    from decimal import Decimal
+
+    from claimbridge.credentials.models import MonthlyReport
+
+    scope = scope_for(user)
+    reports = (MonthlyReport.objects.filter(scope.own_feedback_q()).select_related("association__city")
+               .prefetch_related("corrections").order_by("-month", "association_id")[: months * 4])  # fmt: skip
+    lines = []
+    for report in reports:
+        for row in report.rows:
+            if row["adjuster"] != scope.user_id:
+                continue
+            lines.append({"report": report, "month": report.month, "city": report.association.city,
+                          "cases": row["cases"], "reward": Decimal(row["reward"]),
+                          "fraud_rewards": row.get("fraud_rewards", 0),
+                          "fraud_reward": Decimal(row.get("fraud_reward", "0.00")),
+                          "corrected": bool(report.corrections.all())})  # fmt: skip
+    return lines
+
+
 def adjuster_accounts_for_user(*, user: Any) -> QuerySet[Any]:
     """The company's adjuster logins in the user's scope that no live register entry holds yet: those a new entry may
     be linked to (R8: one login shows one person's card)."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("photo/pending/<str:token>/", views.pending_photo, name="adjuster-pending-photo"),
     path("stops/", views.stops, name="service-stops"),
     path("reports/", views.reports, name="reports"),
+    path("my-feedback/", views.my_feedback, name="my-feedback"),
     path("reports/<int:pk>.<str:kind>", views.report_export, name="report-export"),
     path("rate/<str:token>/", views.rate, name="stop-rate"),
     path("<int:pk>/", views.adjuster_detail, name="adjuster"),

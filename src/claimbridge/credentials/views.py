@@ -454,6 +454,14 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
+@roles_required(frozenset({Role.ADJUSTER}))
+@require_GET
+def my_feedback(request: HttpRequest) -> HttpResponse:
+    """The adjuster's own monthly feedback (R15): their line of each published report, fraud-clue rewards included."""
+    return render(request, "credentials/my_feedback.html",
+                  {"lines": selectors.own_feedback_for_adjuster(user=request.user)})  # fmt: skip
+
+
 @roles_required(CREDENTIAL_ROLES)
 @require_GET
 def report_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
