@@ -581,8 +581,12 @@ WRITES: dict[str, Write] = {
 # involves the other city. `ln` (天陇's adjuster, from the agreed case in 武都: A's policy was written in Tianshui) is
 # Longnan's, shared with Tianshui; `ts` (麦积's adjuster, in 秦州区, a Longnan plate involved) is Tianshui's, shared
 # with Longnan; `ln2` has a request for files to 麦积; `draft` is not sent yet; `reward` is 麦积's for a confirmed clue.
-CLUE_LN_READERS = frozenset({"tianlong_adj1", "antifraud", "admin"})
-CLUE_TS_READERS = frozenset({"maiji_adj1", "antifraud", "admin"})
+# The companies a clue touches are told (their staff above a claims unit see their part, and are refused, not left
+# in the dark, when they try to act): `ln`'s case has parties of 天陇 and 麦积; `ts` names 甘K12345, 天陇's of record.
+TIANLONG_TOLD = frozenset({"tianlong_hq", "tianlong_branch", "tianlong_branch_ts", "tianlong_wudu"})
+MAIJI_TOLD = frozenset({"maiji_hq", "maiji_branch", "maiji_branch_ts"})
+CLUE_LN_READERS = frozenset({"tianlong_adj1", "antifraud", "admin"}) | TIANLONG_TOLD | MAIJI_TOLD
+CLUE_TS_READERS = frozenset({"maiji_adj1", "antifraud", "admin"}) | TIANLONG_TOLD
 MAIJI_PAYERS = frozenset({"maiji_hq", "maiji_branch", "maiji_branch_ts"})  # not from a claims unit
 
 

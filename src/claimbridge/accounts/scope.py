@@ -346,8 +346,9 @@ class Scope:
     # --- anti-fraud clues and the committees' casework (issue 15: R11, R20) ----------------------------------------
     # Seeing a clue is one question (`clues_q`), acting on it another (`clue_roles`, then the transition table in
     # fraud/flow.py says what each role may do in each state). A committee sees the clues routed or shared to it; the
-    # reporter their own; an insurer's staff only the clues whose files were asked of their company, or whose reward
-    # their company owes, and then only their part (the selectors cut the view).
+    # reporter their own; an insurer's staff (company or branch) the clues that touch their company's customers or
+    # cases, whose files were asked of their company, or whose reward their company owes, and then only their part
+    # (the selectors cut the view); a claims unit only what its company was asked or owes.
 
     def clues_q(self) -> Q:
         if self.is_platform_admin:
@@ -357,7 +358,10 @@ class Scope:
         if self.role == Role.ADJUSTER and self.user_id is not None:
             return Q(reporter_id=self.user_id)
         if self.role == Role.INSURER_STAFF and self.insurer_id:
-            return Q(file_requests__insurer_id=self.insurer_id) | Q(reward__insurer_id=self.insurer_id)
+            asked = Q(file_requests__insurer_id=self.insurer_id) | Q(reward__insurer_id=self.insurer_id)
+            if self.claims_unit_id:  # a claims unit answers what its company is asked; it is not told of every clue
+                return asked
+            return asked | Q(insurers__insurer_id=self.insurer_id)  # its customers or cases (fraud.ClueInsurer)
         return _NOTHING
 
     def clue_roles(self, clue: Any) -> frozenset[str]:

@@ -140,6 +140,12 @@ class RewardOut(Schema):
     paid: bool
 
 
+class ConcernOut(Schema):
+    kind: str  # case_party | vehicle
+    what: str  # the party's label or the plate
+    case: str  # the case number when a party of the clue's case
+
+
 class ClueOut(Schema):
     number: str
     state: str
@@ -155,6 +161,7 @@ class ClueOut(Schema):
     decision_reasons: list[str]
     requests: list[RequestOut]
     reward: RewardOut | None
+    concerns: list[ConcernOut]  # insurer staff: why their company sees the clue (its part)
     actions: list[str]  # what the caller may do now
 
 
@@ -192,6 +199,7 @@ def clue_out(user: Any, clue: Clue) -> dict[str, Any]:
         "reward": None if reward is None else {
             "id": reward.pk, "insurer": reward.insurer.code, "amount_saved": str(reward.amount_saved),
             "ratio": str(reward.ratio), "amount": str(reward.amount), "paid": reward.paid_at is not None},
+        "concerns": [{"kind": c["code"], "what": c["what"], "case": c["case"]} for c in view.concerns],
         "actions": view.actions,
     }  # fmt: skip
 

@@ -90,6 +90,25 @@ class ClueRoute(models.Model):
         return f"{self.clue_id} → {self.committee_id}"
 
 
+class ClueInsurer(models.Model):
+    """A company whose customer or case a clue touches (R11, R20, B8): a party of the clue's case it covers, or a
+    vehicle of the clue it insures of record at the time of the accident. Its staff see the clue's number, state and
+    outcome and this part only (fraud/selectors.clue_view); a company is told once and never untold."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="insurers")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", verbose_name=_("insurer"))
+    reasons = models.JSONField(default=list)  # [{"kind": "case_party"|"vehicle", "what": party label or plate}]
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("company touched by a clue")
+        verbose_name_plural = _("companies touched by clues")
+        constraints = [models.UniqueConstraint(fields=["clue", "insurer"], name="clue_insurer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.clue_id} · {self.insurer_id}"
+
+
 class Addendum(models.Model):
     """What the reporter adds after submitting (nothing submitted is ever edited)."""
 
@@ -206,7 +225,7 @@ class FileRequest(models.Model):
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="file_requests")
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", verbose_name=_("insurer"))
     committee = models.ForeignKey(AntiFraudCommittee, on_delete=models.PROTECT, related_name="+")
-    question = models.TextField(_("what is asked"))
+    question = EncryptedTextField(_("what is asked"))  # may name people: encrypted at rest as the answer is
     due = models.DateField(_("answer by"), null=True, blank=True)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(default=timezone.now)

@@ -9,7 +9,7 @@ the requests to their company — nothing else of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +21,14 @@ from claimbridge.accounts.scope import scope_for
 from claimbridge.cases.models import CaseParty
 from claimbridge.fraud import flow
 from claimbridge.fraud.models import Clue, CluePerson, ClueVehicle, FileRequest, Reward
-from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_ROLES, URGENCIES, text_of
+from claimbridge.fraud.vocabulary import (
+    DECISION_REASONS,
+    OBSERVATIONS,
+    PERSON_ROLES,
+    TOUCH_KINDS,
+    URGENCIES,
+    text_of,
+)
 
 
 def clue_list_for_user(*, user: Any) -> QuerySet[Clue]:
@@ -132,6 +139,7 @@ class ClueView:
     events: list[Any]
     reward: Reward | None
     members: list[Any]
+    concerns: list[Any] = field(default_factory=list)  # why the reader's company sees it (insurer staff)
 
 
 def clue_view(*, user: Any, clue: Clue) -> ClueView:
@@ -164,6 +172,12 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
 
         members = list(User.objects.filter(role=Role.ANTIFRAUD_MEMBER, committee_id=scope.committee_id,
                                            is_active=True).order_by("username"))  # fmt: skip
+    concerns: list[Any] = []
+    if scope.role == "insurer_staff" and scope.insurer_id:
+        touched = clue.insurers.filter(insurer_id=scope.insurer_id).first()
+        concerns = [{"code": reason["kind"], "kind": text_of(TOUCH_KINDS, reason["kind"]), "what": reason["what"],
+                     "case": clue.case.number if reason["kind"] == "case_party" and clue.case else ""}
+                    for reason in (touched.reasons if touched else [])]  # fmt: skip
     reward = Reward.objects.filter(clue=clue).first()
     if reward is not None and not (full or mine or (scope.insurer_id and reward.insurer_id == scope.insurer_id)):
         reward = None
@@ -176,6 +190,7 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
         routes=list(clue.routes.select_related("committee")) if full else [],
         notes=list(clue.notes.select_related("by")) if full else [], requests=requests,
         events=list(clue.events.order_by("sequence")) if full else [], reward=reward, members=members,
+        concerns=concerns,
     )  # fmt: skip
 
 

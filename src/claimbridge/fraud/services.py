@@ -23,6 +23,7 @@ from claimbridge.fraud.models import (
     Addendum,
     Clue,
     ClueEvent,
+    ClueInsurer,
     ClueNote,
     CluePerson,
     CluePlace,
@@ -293,9 +294,18 @@ def clue_photo_add(
 # --- routing (R11, R20) ---------------------------------------------------------------------------------------------
 
 
-def routing_facts(clue: Clue) -> routing.Facts:
+def _covers(clue: Clue) -> dict[str, Any]:
+    """The insurer of record of each plate the clue names, at the time of the accident (policies' one rule)."""
+    from claimbridge.policies.selectors import insurer_of_record
+
+    plates = list(clue.vehicles.exclude(plate="").values_list("plate", flat=True))
+    return insurer_of_record(plates=plates, at=clue.occurred_at) if plates else {}
+
+
+def routing_facts(clue: Clue, covers: dict[str, Any] | None = None) -> routing.Facts:
     """The facts the routing kernel decides on, gathered from the clue: the accident's city, each other city that a
-    party's policy, a person's ID region or a vehicle's plate prefix names, and which cities each committee covers."""
+    party's policy, a named vehicle's policy of record, a person's ID region or a vehicle's plate prefix names, and
+    which cities each committee covers."""
     cities = list(City.objects.values_list("code", "plate_prefix"))
     prefixes = {prefix: code for code, prefix in cities}
     codes = [code for code, _prefix in cities]
@@ -305,6 +315,9 @@ def routing_facts(clue: Clue) -> routing.Facts:
             "label", "underwriting_city_code"
         ):
             involvements.append(routing.Involvement(city_code=city_code, kind="policy", what=label))
+    for plate, cover in sorted((covers if covers is not None else _covers(clue)).items()):
+        if cover.underwriting_city_code:
+            involvements.append(routing.Involvement(city_code=cover.underwriting_city_code, kind="policy", what=plate))
     for role, region in clue.people.exclude(id_region="").values_list("role", "id_region"):
         person_city = routing.city_of_id_number(region, codes)
         if person_city:
@@ -323,16 +336,46 @@ def routing_facts(clue: Clue) -> routing.Facts:
                          committees={cid: frozenset(codes) for cid, codes in committees.items()})  # fmt: skip
 
 
+def touched_insurers(clue: Clue, covers: dict[str, Any]) -> dict[int, list[dict[str, str]]]:
+    """The companies whose customers or cases the clue touches, with why: each company covering a party of the
+    clue's case, and each insurer of record of a vehicle it names (B8: what lets their staff see their part)."""
+    touched: dict[int, list[dict[str, str]]] = {}
+    if clue.case is not None:
+        for label, insurer_id in clue.case.parties.exclude(insurer=None).values_list("label", "insurer_id"):
+            touched.setdefault(insurer_id, []).append({"kind": "case_party", "what": label})
+    for plate, cover in sorted(covers.items()):
+        reason = {"kind": "vehicle", "what": plate}
+        if reason not in touched.setdefault(cover.insurer_id, []):
+            touched[cover.insurer_id].append(reason)
+    return touched
+
+
+def _inform_insurers(clue: Clue, covers: dict[str, Any], actor: Any) -> None:
+    have = {row.insurer_id: row for row in clue.insurers.all()}
+    for insurer_id, reasons in touched_insurers(clue, covers).items():
+        row = have.get(insurer_id)
+        if row is None:
+            ClueInsurer.objects.create(clue=clue, insurer_id=insurer_id, reasons=reasons)
+            clue_event(
+                clue=clue, kind="insurer_informed", actor=actor, data={"insurer": insurer_id, "reasons": reasons}
+            )
+        elif any(reason not in row.reasons for reason in reasons):
+            row.reasons = [*row.reasons, *(reason for reason in reasons if reason not in row.reasons)]
+            row.save(update_fields=["reasons"])
+
+
 def clue_route(*, clue: Clue, actor: Any = None) -> list[ClueRoute]:
     """Route (again): every committee the kernel names that does not have the clue yet gets it (a route is never
-    taken back: a committee that saw a clue keeps it)."""
-    decision = routing.route(routing_facts(clue))
+    taken back: a committee that saw a clue keeps it); every company whose customer or case it touches is told."""
+    covers = _covers(clue)
+    decision = routing.route(routing_facts(clue, covers))
     have = set(clue.routes.values_list("committee_id", flat=True))
     if not decision.routes and not have:
         # No committee covers the accident's city (or it is unknown): every committee gets it, none is left out.
         decision = routing.Decision(
-            routes=tuple(routing.Route(committee_id=cid, primary=True, reasons=())
-                         for cid in AntiFraudCommittee.objects.order_by("pk").values_list("pk", flat=True)[:1]),
+            routes=tuple(routing.Route(committee_id=cid, primary=(index == 0), reasons=())
+                         for index, cid in enumerate(AntiFraudCommittee.objects.order_by("pk")
+                                                     .values_list("pk", flat=True))),
             cross_region=decision.cross_region)  # fmt: skip
     made = []
     for route in decision.routes:
@@ -346,6 +389,7 @@ def clue_route(*, clue: Clue, actor: Any = None) -> list[ClueRoute]:
     if decision.cross_region and not clue.cross_region:
         Clue.objects.filter(pk=clue.pk).update(cross_region=True)
         clue.cross_region = True
+    _inform_insurers(clue, covers, actor)
     return made
 
 

@@ -70,9 +70,18 @@ EVENT_NAMES: dict[str, Text] = {
     "assigned": Text("指派承办人", "assigned"), "deadline": Text("设定期限", "deadline set"), "note": Text("添加备注", "note"),
     "files_requested": Text("向保险公司调取材料", "files asked of an insurer"),
     "files_answered": Text("保险公司答复调取", "the insurer answered"), "linked": Text("并案", "linked"),
-    "linked_in": Text("并入其他线索", "another clue linked in"), "reward_computed": Text("计算奖励", "reward computed"),
+    "linked_in": Text("其他线索并入本案", "another clue linked in"), "reward_computed": Text("计算奖励", "reward computed"),
     "reward_paid": Text("奖励已支付", "reward paid"),
+    "insurer_informed": Text("告知涉及的保险公司", "a company concerned informed"),
+    "relinked": Text("随所在调查并入其他线索", "moved with its investigation into another"),
 }  # fmt: skip
+
+# Why a company sees a clue (fraud.models.ClueInsurer): it covers a party of the clue's case, or insures of record a
+# vehicle the clue names.
+TOUCH_KINDS: dict[str, Text] = {
+    "case_party": Text("贵公司承保的案件当事方", "a party of the case your company covers"),
+    "vehicle": Text("贵公司承保的车辆", "a vehicle your company insures"),
+}
 
 CODE_MAX = 32  # the column of every code above
 

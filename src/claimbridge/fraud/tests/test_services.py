@@ -43,7 +43,7 @@ def test_r11_a_clue_from_a_case_goes_to_the_accident_citys_committee_and_is_shar
     assert clue.vehicles.get().plate == "甘K12345"  # the kernel's plate normaliser
     assert clue.state == "received"
     assert list(ClueEvent.objects.filter(clue=clue).values_list("kind", flat=True)) == [
-        "filed", "submitted", "routed", "shared"]  # fmt: skip
+        "filed", "submitted", "routed", "shared", "insurer_informed", "insurer_informed"]  # fmt: skip
 
 
 def test_r20_a_person_or_plate_of_the_other_city_shares_the_clue(users, committees):
