@@ -382,6 +382,12 @@ class Scope:
             roles.add("insurer")
         return frozenset(roles)
 
+    def may_gather_recent_claims(self, clue_roles: frozenset[str]) -> bool:
+        """R11: the platform gathers a clue's people's and vehicles' recent claims across every company. A read past
+        every tenant's wall, declared here: for the committee (and the platform administrator), who see the cases,
+        and for the reporter, who sees counts only (fraud/selectors.clue_view cuts it); for nobody else."""
+        return self.is_platform_admin or bool(clue_roles & {"committee", "shared", "reporter"})
+
     @property
     def may_file_clue(self) -> bool:
         """An adjuster of a company files clues (R11: every adjuster a fraud sentinel)."""

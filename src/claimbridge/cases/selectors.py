@@ -123,15 +123,36 @@ def inbox_search_q(*, q: str) -> tuple[Q, Q] | None:
     if not text:
         return None
     on_case = Q(number__contains=text) if _CASE_NUMBER.fullmatch(text) else Q(pk__in=[])
-    on_party = Q(parties__name_index=name_blind_index(text))
     plate = check_plate(text)
-    if plate.valid:
-        on_party |= Q(parties__plate=plate.normalized)
-    elif _PLATE_TAIL.fullmatch(tail := normalize_plate(text)):  # typed without the province: "K12345", "e6789a"
-        on_party |= Q(parties__plate__endswith=tail)
+    phone_index = ""
     with contextlib.suppress(AppError):  # not a mobile number
-        on_party |= Q(parties__phone_index=blind_index(normalise_mobile(text), purpose="phone"))
+        phone_index = blind_index(normalise_mobile(text), purpose="phone")
+    on_party = party_q(prefix="parties__", name_index=name_blind_index(text), phone_index=phone_index,
+                       plate=plate.normalized if plate.valid else "", any_of=True)  # fmt: skip
+    assert on_party is not None  # a name index is always given
+    if not plate.valid and _PLATE_TAIL.fullmatch(tail := normalize_plate(text)):  # typed without the province
+        on_party |= Q(parties__plate__endswith=tail)
     return on_case, on_party
+
+
+def party_q(*, prefix: str = "", phone_index: str = "", name_index: str = "", plate: str = "", vin: str = "",
+            any_of: bool = False) -> Q | None:  # fmt: skip
+    """The one rule for finding the same person or vehicle among case parties, never by decrypting (decision 0004):
+    a person by their mobile's blind index, else by their name's (`any_of`: by either); a vehicle by its plate or
+    its VIN. None when nothing identifies anyone."""
+    person: Q | None = None
+    if phone_index and name_index and any_of:
+        person = Q(**{f"{prefix}phone_index": phone_index}) | Q(**{f"{prefix}name_index": name_index})
+    elif phone_index:
+        person = Q(**{f"{prefix}phone_index": phone_index})
+    elif name_index:
+        person = Q(**{f"{prefix}name_index": name_index})
+    match = person
+    for field, value in (("plate", plate), ("vin", vin)):
+        if value:
+            extra = Q(**{f"{prefix}{field}": value})
+            match = extra if match is None else match | extra
+    return match
 
 
 @dataclass

@@ -8,7 +8,6 @@ carries a hidden per-form key: the same form posted twice (a double tap, a reloa
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +24,6 @@ from claimbridge.accounts.models import Role
 from claimbridge.accounts.roles import CREDENTIAL_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
-from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
 from claimbridge.credentials import keys, selectors, services
 from claimbridge.credentials.presenting import (
     qualifications_of,
@@ -34,56 +32,7 @@ from claimbridge.credentials.presenting import (
     verification_photo_path,
 )
 from claimbridge.web.access import roles_required
-
-FORM_KEY = "form_key"
-NOT_FORM_FIELDS = {FORM_KEY, "csrfmiddlewaretoken"}
-
-
-# --- sending a form once --------------------------------------------------------------------------------------------
-
-
-def form_key(request: HttpRequest) -> str:
-    """The key of the form on the page: the one it was posted with (so that a corrected form is still the same
-    submission), or a new one for a new form."""
-    posted = request.POST.get(FORM_KEY, "") if request.method == "POST" else ""
-    return posted if posted and len(posted) <= 64 and posted.isascii() else secrets.token_urlsafe(16)
-
-
-def _form_identity(request: HttpRequest, operation: str) -> tuple[str, str, str]:
-    fields = {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_FORM_FIELDS}
-    files = {name: [(upload.name, upload.size) for upload in request.FILES.getlist(name)] for name in request.FILES}
-    scope = f"user:{request.user.pk}:credentials.web.{operation}"
-    return scope, request.POST.get(FORM_KEY, ""), fingerprint_of({"fields": fields, "files": files})
-
-
-def _sent_before(request: HttpRequest, operation: str) -> dict[str, Any] | None:
-    """The first answer to this very form, when it was sent before (a double tap): checked before the form's own
-    checks, which would now find the entry it made (the same ID number) and refuse."""
-    scope, key, fingerprint = _form_identity(request, operation)
-    if not key:
-        return None
-    try:
-        earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
-    except AppError:
-        return None  # the same key with other contents: `_once` says so
-    return earlier[1] if earlier is not None else None
-
-
-def _once(request: HttpRequest, operation: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run a form's work once per form key of this user: a second POST of the same form gets the first answer. The
-    same key with other contents is refused (a stale form sent again after a change)."""
-    scope, key, fingerprint = _form_identity(request, operation)
-    try:
-        earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
-        if earlier is not None:
-            return earlier[1]
-        return run_once(scope=scope, key=key, work=lambda: (200, work()), fingerprint=fingerprint)[1]
-    except AppError as error:
-        if error.code not in {"idempotency_key_reused", "bad_idempotency_key"}:
-            raise
-        raise AppError("form_already_sent", "这张表已经提交过，内容不同：请重新打开页面再填写",
-                       "This form was already sent with other contents: open the page again to send a new one",
-                       status=409) from None  # fmt: skip
+from claimbridge.web.once import form_key, once, sent_before
 
 
 def show_on_form(form: forms.Form, error: AppError, fields: dict[str, str] | None = None) -> None:
@@ -198,13 +147,13 @@ def _submission(request: HttpRequest, form: Any, operation: str, work: Callable[
     status = 200
     if request.method == "POST":
         status = 422
-        earlier = _sent_before(request, operation)
+        earlier = sent_before(request, operation)
         if earlier is not None:
             return redirect("adjuster", pk=earlier["id"])
         if form.is_valid():
             data = form.cleaned_data
             try:
-                return redirect("adjuster", pk=_once(request, operation, lambda: {"id": work(data)})["id"])
+                return redirect("adjuster", pk=once(request, operation, lambda: {"id": work(data)})["id"])
             except AppError as refused:
                 show_on_form(form, refused)
                 status = refused.status
@@ -268,7 +217,7 @@ def _act(request: HttpRequest, pk: int, operation: str, action: Callable[[Any], 
     422, shown next to the field on the page); done, it leads to the entry (the new one after a move)."""
     adjuster = _visible(request, pk)
     try:
-        answer = _once(request, f"{operation}.{pk}", lambda: {"id": action(adjuster)})
+        answer = once(request, f"{operation}.{pk}", lambda: {"id": action(adjuster)})
     except AppError as refused:
         if refused.status == 403:
             raise PermissionDenied from None
@@ -425,7 +374,7 @@ def stops(request: HttpRequest) -> HttpResponse:
                 return {"id": stop.pk}
 
             try:
-                saved = _once(request, "stops.record", record)
+                saved = once(request, "stops.record", record)
             except AppError as refused:
                 show_on_form(form, refused, STOP_FIELDS)
                 status = refused.status

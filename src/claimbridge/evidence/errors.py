@@ -28,6 +28,12 @@ def wrong_kind(video_slot: bool) -> AppError:
     )
 
 
+def clue_evidence() -> AppError:
+    return AppError("clue_evidence", "这是欺诈线索的证据档案：请在线索页面补充照片或视频",
+                    "This is a fraud clue's evidence: add photos or videos on the clue's page", status=409,
+                    field="file")  # fmt: skip
+
+
 def no_file() -> AppError:
     return AppError("no_file", "请选择要上传的照片或视频", "Choose a photo or video to upload.", field="file")
 

@@ -190,11 +190,16 @@ def _same_upload(item: EvidenceItem, *, sha256: str, slot: str, party: str) -> E
 
 def evidence_item_upload(
     *, user: Any, evidence_file: EvidenceFile, slot_code: str, party: str, upload: UploadedFile | None,
-    upload_key: str = "", uploaded_by_party: str = "",
+    upload_key: str = "", uploaded_by_party: str = "", for_clue: bool = False,
 ) -> EvidenceItem:  # fmt: skip
     """Check, store once, record who and when. Everything is checked before anything is stored; a failure after
     that (the storage, the database) removes what this upload stored, so a refused or failed upload leaves nothing.
-    A retry with the same key and the same file returns the first item; with another file it is refused."""
+    A retry with the same key and the same file returns the first item; with another file it is refused.
+
+    A fraud clue's evidence file takes photos only through the clue (`fraud.services.clue_photo_add`, `for_clue`),
+    which checks the clue's state and writes the clue's own event chain: never past it from the evidence pages."""
+    if not for_clue and EvidenceFile.objects.filter(pk=evidence_file.pk, clue__isnull=False).exists():
+        raise errors.clue_evidence()
     slot = _check_slot(slot_code, party)
     key = _check_key(upload_key)
     if upload is None:

@@ -39,6 +39,7 @@ SLOTS: tuple[Slot, ...] = (
     Slot("driving_licence", _("Driving licence"), _("Both sides of the driver's licence, flat and without glare."), per_party=True),
     Slot("vehicle_licence", _("Vehicle licence"), _("The vehicle licence (行驶证), main page and inspection page."), per_party=True),
     Slot("vin", _("VIN (optional)"), _("The 17-character VIN, at the base of the windscreen or on the door pillar."), per_party=True),
+    Slot("scene", _("Other scene photos"), _("Anything else at the scene worth keeping: marks, debris, the surroundings, the people's positions."), many=True),
     Slot("other_property", _("Other damaged property"), _("Anything else damaged: guard rails, signs, goods."), many=True),
     Slot("other_documents", _("Other documents"), _("Anything else asked for: receipts, police papers."), many=True),
     Slot("video", _("Short video of the scene"), _("Walk around both vehicles slowly; keep it under the time limit."), video=True, many=True),

@@ -106,6 +106,7 @@ class PaymentIn(Schema):
 class RecentOut(Schema):
     count: int
     cases: list[str]  # case numbers: the committee only; the reporter sees the count
+    by_name_only: bool = False  # a person matched by name alone (no mobile): may include namesakes
 
 
 class PersonOut(Schema):
@@ -175,7 +176,8 @@ class PhotoOut(Schema):
 
 
 def _recent(row: dict[str, Any], full: bool) -> dict[str, Any]:
-    return {"count": row["recent_count"], "cases": [case["number"] for case in row["recent"]] if full else []}
+    return {"count": row["recent_count"], "cases": [case["number"] for case in row["recent"]] if full else [],
+            "by_name_only": bool(row.get("by_name_only"))}  # fmt: skip
 
 
 def clue_out(user: Any, clue: Clue) -> dict[str, Any]:
@@ -257,7 +259,7 @@ def clue_create(request: HttpRequest, payload: ClueIn) -> Status[Any]:
 
 @router.post("/clues/{number}/photos", auth=API_AUTH, response=responses({201: PhotoOut, 200: PhotoOut}),
              summary="A first-scene photo or video into the clue's evidence (multipart; Idempotency-Key)")  # fmt: skip
-def clue_photo(request: HttpRequest, number: str, file: File[UploadedFile], slot: Form[str] = "front_panorama",
+def clue_photo(request: HttpRequest, number: str, file: File[UploadedFile], slot: Form[str] = "scene",
                ) -> Status[Any]:  # fmt: skip
     clue = _clue(request, number)
     key = request.headers.get("Idempotency-Key", "")

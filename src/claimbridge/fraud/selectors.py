@@ -10,7 +10,6 @@ the requests to their company — nothing else of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -73,12 +72,16 @@ def photo_ids(clue: Clue) -> set[int]:
 
 
 def _since() -> Any:
-    return timezone.now() - timedelta(days=round(30.44 * settings.FRAUD_RECENT_CLAIMS_MONTHS))
+    """The start of the window: the configured number of calendar months back (core.calendar)."""
+    from claimbridge.core.calendar import months_before
+
+    return months_before(timezone.now(), int(settings.FRAUD_RECENT_CLAIMS_MONTHS))
 
 
 def _recent(match: Q, clue: Clue) -> QuerySet[CaseParty]:
     """Case parties of every company matching `match`, of accidents in the configured window (or reported in it
-    when no accident time was given), the clue's own case left out."""
+    when no accident time was given), the clue's own case left out. A read across every company's cases, declared
+    in the scope (`Scope.may_gather_recent_claims`): the committee sees the cases, the reporter counts only."""
     since = _since()
     parties = CaseParty.objects.filter(match).filter(
         Q(case__accident_at__gte=since) | Q(case__accident_at__isnull=True, case__created_at__gte=since)
@@ -89,30 +92,40 @@ def _recent(match: Q, clue: Clue) -> QuerySet[CaseParty]:
 
 
 def person_match(person: CluePerson) -> Q | None:
-    """The same person on a case: their mobile's blind index, else their name's (cases keep no ID number)."""
-    if person.phone_index:
-        return Q(phone_index=person.phone_index)
-    if person.name_index:
-        return Q(name_index=person.name_index)
-    return None
+    """The same person on a case (cases keep no ID number): their mobile's blind index, else their name's — a
+    match by name alone may be a namesake, and says so (`by_name_only`)."""
+    from claimbridge.cases.selectors import party_q
+
+    return party_q(phone_index=person.phone_index, name_index=person.name_index)
+
+
+def by_name_only(person: CluePerson) -> bool:
+    return not person.phone_index and bool(person.name_index)
 
 
 def vehicle_match(vehicle: ClueVehicle) -> Q | None:
-    match = Q(plate=vehicle.plate) if vehicle.plate else None
-    if vehicle.vin:
-        match = (match | Q(vin=vehicle.vin)) if match is not None else Q(vin=vehicle.vin)
-    return match
+    from claimbridge.cases.selectors import party_q
+
+    return party_q(plate=vehicle.plate, vin=vehicle.vin)
 
 
-def recent_claims(clue: Clue, match: Q | None) -> list[dict[str, Any]]:
+RECENT_SHOWN = 50  # cases listed to the committee per person or vehicle; the count is always the whole count
+
+
+def recent_claims(clue: Clue, match: Q | None) -> tuple[int, list[dict[str, Any]]]:
+    """How many cases of the window match (all of them), and the newest of them for the committee."""
     if match is None:
-        return []
+        return 0, []
+    parties = _recent(match, clue)
+    count = parties.values("case_id").distinct().count()
     seen: dict[int, dict[str, Any]] = {}
-    for party in _recent(match, clue).order_by("-case__accident_at")[:50]:
+    for party in parties.order_by("-case__accident_at", "-case_id")[: RECENT_SHOWN * 2]:
+        if len(seen) >= RECENT_SHOWN:
+            break
         seen.setdefault(party.case_id, {"number": party.case.number, "accident_at": party.case.accident_at,
                                         "insurer": party.insurer.display_short_name if party.insurer else "",
                                         "label": party.label, "state": party.case.state})  # fmt: skip
-    return list(seen.values())
+    return count, list(seen.values())
 
 
 # --- what a reader sees of a clue -----------------------------------------------------------------------------------
@@ -152,14 +165,14 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
     places: list[Any] = []
     photos: list[Any] = []
     addenda: list[Any] = []
-    if full or mine:
+    if scope.may_gather_recent_claims(roles):  # the committee and the reporter (who sees counts only)
         for person in clue.people.all():
-            cases = recent_claims(clue, person_match(person))
-            people.append({"person": person, "role": text_of(PERSON_ROLES, person.role), "recent_count": len(cases),
-                           "recent": cases if full else []})  # fmt: skip
+            count, cases = recent_claims(clue, person_match(person))
+            people.append({"person": person, "role": text_of(PERSON_ROLES, person.role), "recent_count": count,
+                           "recent": cases if full else [], "by_name_only": by_name_only(person)})  # fmt: skip
         for vehicle in clue.vehicles.all():
-            cases = recent_claims(clue, vehicle_match(vehicle))
-            vehicles.append({"vehicle": vehicle, "recent_count": len(cases), "recent": cases if full else []})
+            count, cases = recent_claims(clue, vehicle_match(vehicle))
+            vehicles.append({"vehicle": vehicle, "recent_count": count, "recent": cases if full else []})
         places = list(clue.places.all())
         photos = list(clue.evidence.items.select_related("stored").order_by("uploaded_at", "pk"))
         addenda = list(clue.addenda.all())

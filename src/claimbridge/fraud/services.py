@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
-from claimbridge.core.inputs import unsafe_text
+from claimbridge.core.inputs import plausible_accident_time, unsafe_text
 from claimbridge.fraud import errors, flow, rewards, routing
 from claimbridge.fraud.models import (
     Addendum,
@@ -174,6 +175,14 @@ def clue_event(*, clue: Clue, kind: str, actor: Any = None, data: dict[str, Any]
     return event
 
 
+def _locked(clue: Clue) -> Clue:
+    """The clue's row locked for the rest of the transaction, read again: each step is checked against the state it
+    changes, never against a copy another request has moved on since (two members deciding at once: one wins)."""
+    locked = Clue.objects.select_for_update().get(pk=clue.pk)
+    clue.state, clue.investigation_id = locked.state, locked.investigation_id
+    return locked
+
+
 def _roles(user: Any, clue: Clue) -> frozenset[str]:
     return scope_for(user).clue_roles(clue)
 
@@ -244,9 +253,9 @@ def clue_create(
     if county_code and county is None:
         raise errors.unknown_code("county", county_code)
     county = county or (stop.county if stop else None) or (case.county if case else None)
+    if occurred_at is not None:  # what the reporter says: a plausible past instant, as an accident time is
+        occurred_at = plausible_accident_time(occurred_at, field="occurred_at")
     occurred_at = occurred_at or (stop.at if stop else None) or (case.accident_at if case else None) or timezone.now()
-    if timezone.is_naive(occurred_at):
-        occurred_at = timezone.make_aware(occurred_at)
     if latitude is None and stop is not None:
         latitude, longitude = stop.latitude, stop.longitude
     with transaction.atomic():
@@ -266,25 +275,23 @@ def clue_create(
                    data={"stop": stop.pk if stop else None, "case": case.number if case else None,
                          "people": len(cleaned_people), "vehicles": len(cleaned_vehicles)})  # fmt: skip
         for upload in photos:  # into the report itself, before it is sent
-            kind = "video" if (getattr(upload, "content_type", "") or "").startswith("video/") else "front_panorama"
+            kind = "video" if (getattr(upload, "content_type", "") or "").startswith("video/") else "scene"
             clue_photo_add(user=user, clue=clue, upload=upload, slot_code=kind)
         if submit:
             clue = clue_submit(user=user, clue=clue)
     return clue
 
 
-def clue_photo_add(
-    *, user: Any, clue: Clue, upload: Any, slot_code: str = "front_panorama", upload_key: str = ""
-) -> Any:
+def clue_photo_add(*, user: Any, clue: Clue, upload: Any, slot_code: str = "scene", upload_key: str = "") -> Any:
     """A photo or video into the clue's evidence file (hash, capture time and place kept by the evidence store).
     Before submission it is part of the report; afterwards it is an addition, never a replacement."""
     from claimbridge.evidence.services import evidence_item_upload
 
-    action = "edit" if clue.state == "draft" else "add_addendum"
-    _check(user, clue, action)
     with transaction.atomic():
+        _locked(clue)
+        _check(user, clue, "edit" if clue.state == "draft" else "add_addendum")
         item = evidence_item_upload(user=user, evidence_file=clue.evidence, slot_code=slot_code, party="",
-                                    upload=upload, upload_key=upload_key)  # fmt: skip
+                                    upload=upload, upload_key=upload_key, for_clue=True)  # fmt: skip
         if not clue.events.filter(kind="photo_added", data__item=item.pk).exists():
             clue_event(clue=clue, kind="photo_added", actor=user,
                        data={"item": item.pk, "sha256": item.stored.sha256, "slot": item.slot})  # fmt: skip
@@ -408,13 +415,15 @@ def addendum_add(*, user: Any, clue: Clue, text: str = "", people: Iterable[Any]
                  places: Iterable[Any] = ()) -> Addendum:  # fmt: skip
     """What the reporter learnt after submitting: never an edit, always an addition; new cities it brings in get the
     clue shared with their committee."""
-    _check(user, clue, "add_addendum")
+    _check(user, clue, "add_addendum")  # before reading the inputs: who may not add learns nothing of them
     text = _text(text, field="text", limit=TEXT_MAX)
     cleaned = (_many(people, person_clean, PEOPLE_MAX, "people"), _many(vehicles, vehicle_clean, VEHICLES_MAX, "vehicles"),
                _many(places, place_clean, PLACES_MAX, "places"))  # fmt: skip
     if not text and not any(cleaned):
         raise errors.invalid("empty_addendum", "请填写补充内容", "Say what you add", "text")
     with transaction.atomic():
+        _locked(clue)
+        _check(user, clue, "add_addendum")
         addendum = Addendum.objects.create(clue=clue, text=text, by=user)
         _add_parts(clue, *cleaned, addendum=addendum)
         clue_event(clue=clue, kind="addendum", actor=user,
@@ -459,20 +468,37 @@ def clue_move(*, user: Any, clue: Clue, action: str, reasons: Iterable[str] = ()
         clue.save(update_fields=fields)
         clue_event(clue=clue, kind=action, actor=user, data=data)
         if action == "confirm_fraud":
-            reward_compute(clue=clue, actor=user, day=today or timezone.localdate())
+            rewarded = _rewarded_in_investigation(clue)
+            if rewarded is None:
+                reward_compute(clue=clue, actor=user, day=today or timezone.localdate())
+            else:  # one fraud, one reward: the linked clues' reporter of the first confirmation has it
+                clue_event(clue=clue, kind="reward_in_investigation", actor=user, data={"clue": rewarded.number})
     return clue
 
 
+def _rewarded_in_investigation(clue: Clue) -> Clue | None:
+    """Another clue of the same investigation (the lead and the clues linked into it) whose confirmation already
+    earned a reward: the fraud is one, its saving is rewarded once."""
+    lead_id = clue.investigation_id or clue.pk
+    others = Clue.objects.filter(Q(pk=lead_id) | Q(investigation_id=lead_id)).exclude(pk=clue.pk)
+    return others.filter(reward__isnull=False).order_by("decided_at", "pk").first()
+
+
 def _underwriter(clue: Clue, code: str) -> Insurer:
+    """The company that underwrote the claim the clue saved: one of the companies the clue touches (a party's
+    insurer, a named vehicle's insurer of record) when it touches any, the only one when it touches one; any
+    company when it touches none (a clue the register and the cases know nothing of)."""
+    concerned = set(clue.insurers.values_list("insurer_id", flat=True))
     if code:
         insurer = Insurer.objects.filter(code=code).first()
         if insurer is None:
             raise errors.unknown_code("underwriter", code)
+        if concerned and insurer.pk not in concerned:
+            raise errors.invalid("underwriter_not_concerned", "该公司不是本线索涉及的承保公司",
+                                 "That company underwrites nothing this clue involves", "underwriter")  # fmt: skip
         return insurer
-    if clue.case is not None:
-        insurers = set(clue.case.parties.exclude(insurer=None).values_list("insurer_id", flat=True))
-        if len(insurers) == 1:
-            return Insurer.objects.get(pk=insurers.pop())
+    if len(concerned) == 1:
+        return Insurer.objects.get(pk=concerned.pop())
     raise errors.invalid(
         "underwriter_needed", "请选择承保公司", "Say which company underwrote the claim", "underwriter"
     )
@@ -488,6 +514,8 @@ def clue_assign(*, user: Any, clue: Clue, assignee_username: str) -> Clue:
     if assignee is None:
         raise errors.invalid("unknown_member", "该人员不是本委员会成员", "Not a member of your committee", "assignee")
     with transaction.atomic():
+        _locked(clue)
+        _check(user, clue, "assign")
         Clue.objects.filter(pk=clue.pk).update(assignee=assignee)
         clue.assignee = assignee
         clue_event(clue=clue, kind="assigned", actor=user, data={"assignee": assignee.pk})
@@ -497,6 +525,8 @@ def clue_assign(*, user: Any, clue: Clue, assignee_username: str) -> Clue:
 def clue_set_deadline(*, user: Any, clue: Clue, deadline: date) -> Clue:
     _check(user, clue, "set_deadline")
     with transaction.atomic():
+        _locked(clue)
+        _check(user, clue, "set_deadline")
         Clue.objects.filter(pk=clue.pk).update(deadline=deadline)
         clue.deadline = deadline
         clue_event(clue=clue, kind="deadline", actor=user, data={"deadline": deadline.isoformat()})
@@ -509,6 +539,8 @@ def clue_note(*, user: Any, clue: Clue, text: str) -> ClueNote:
     if not text:
         raise errors.invalid("required", "请填写备注", "Write the note", "text")
     with transaction.atomic():
+        _locked(clue)
+        _check(user, clue, "note")
         committee_id = scope_for(user).committee_id
         assert committee_id is not None  # the flow let only committee members write notes
         note = ClueNote.objects.create(clue=clue, text=text, by=user, committee_id=committee_id)
@@ -526,6 +558,8 @@ def file_request_create(*, user: Any, clue: Clue, insurer_code: str, question: s
     if not question:
         raise errors.invalid("required", "请说明需要调取的材料", "Say which files you need", "question")
     with transaction.atomic():
+        _locked(clue)
+        _check(user, clue, "request_files")
         committee_id = scope_for(user).committee_id
         assert committee_id is not None  # the flow let only committee members ask
         request = FileRequest.objects.create(clue=clue, insurer=insurer, committee_id=committee_id,
@@ -542,6 +576,12 @@ def file_request_answer(*, user: Any, request: FileRequest, answer: str) -> File
     if not answer:
         raise errors.invalid("required", "请填写答复", "Write the answer", "answer")
     with transaction.atomic():
+        _locked(request.clue)
+        _check(user, request.clue, "answer_request")
+        request = FileRequest.objects.select_for_update().select_related("clue").get(pk=request.pk)
+        if request.answered_at is not None:  # an answer is final: what comes later is a new request
+            raise AppError("already_answered", "该调取请求已经答复过", "This request was already answered",
+                           status=409, field="answer")  # fmt: skip
         request.answer, request.answered_by, request.answered_at = answer, user, timezone.now()
         request.save(update_fields=["answer", "answered_by", "answered_at"])
         clue_event(clue=request.clue, kind="files_answered", actor=user, data={"request": request.pk})
@@ -556,11 +596,19 @@ def clue_link(*, user: Any, clue: Clue, into: Clue) -> Clue:
     if lead.pk == clue.pk:
         raise errors.invalid("same_clue", "不能与自身并案", "A clue cannot be linked to itself", "into")
     with transaction.atomic():
+        for locked in sorted((clue, lead), key=lambda c: c.pk):  # one order: two links at once never deadlock
+            _locked(locked)
+        _check(user, clue, "link")
+        _check(user, lead, "link")
+        following = list(Clue.objects.select_for_update().filter(investigation=clue).exclude(pk=lead.pk))
         Clue.objects.filter(pk=clue.pk).update(investigation=lead)
-        Clue.objects.filter(investigation=clue).update(investigation=lead)
+        Clue.objects.filter(pk__in=[c.pk for c in following]).update(investigation=lead)
         clue.investigation = lead
         clue_event(clue=clue, kind="linked", actor=user, data={"into": lead.number})
         clue_event(clue=lead, kind="linked_in", actor=user, data={"clue": clue.number})
+        for moved in following:  # the clues that followed this one follow it into the new investigation
+            clue_event(clue=moved, kind="relinked", actor=user, data={"from": clue.number, "into": lead.number})
+            clue_event(clue=lead, kind="linked_in", actor=user, data={"clue": moved.number})
     return clue
 
 

@@ -22,6 +22,7 @@ from claimbridge.core.errors import AppError
 from claimbridge.core.idempotency import fingerprint_of, run_once
 from claimbridge.fraud import forms, selectors, services
 from claimbridge.web.access import roles_required
+from claimbridge.web.once import form_key, once
 
 FRAUD_ROLES = frozenset({Role.ADJUSTER, Role.INSURER_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN})
 
@@ -97,8 +98,13 @@ def clue_detail(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         operation = request.POST.get("op", "")
-        try:
+
+        def work() -> dict[str, Any]:
             _operate(request, clue, operation)
+            return {"done": operation}
+
+        try:  # the page's forms carry its key: a double tap adds one note, one request, one photo
+            once(request, f"{clue.number}.{operation}", work, app="fraud")
         except AppError as refused:
             messages.error(request, refused.message)
             if refused.status in {403, 404}:
@@ -111,7 +117,8 @@ def clue_detail(request: HttpRequest, number: str) -> HttpResponse:
                "note_form": forms.NoteForm(), "request_form": forms.RequestForm(),
                "addendum_form": forms.AddendumForm(), "link_form": forms.LinkForm(),
                "payment_form": forms.PaymentForm(), "settings_months": selectors.recent_months(),
-               "may_pay": selectors.may_record_payment(user=request.user, reward=view.reward)}  # fmt: skip
+               "may_pay": selectors.may_record_payment(user=request.user, reward=view.reward),
+               "form_key": form_key(request)}  # fmt: skip
     return render(request, "fraud/detail.html", context)
 
 

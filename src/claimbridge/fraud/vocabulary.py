@@ -73,6 +73,7 @@ EVENT_NAMES: dict[str, Text] = {
     "linked_in": Text("其他线索并入本案", "another clue linked in"), "reward_computed": Text("计算奖励", "reward computed"),
     "reward_paid": Text("奖励已支付", "reward paid"),
     "insurer_informed": Text("告知涉及的保险公司", "a company concerned informed"),
+    "reward_in_investigation": Text("同案已有奖励，不重复计算", "the investigation's reward already computed"),
     "relinked": Text("随所在调查并入其他线索", "moved with its investigation into another"),
 }  # fmt: skip
 

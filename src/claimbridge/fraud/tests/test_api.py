@@ -49,9 +49,9 @@ def test_r11_the_api_shows_the_reporter_counts_and_the_committee_cases(users, co
     committee.force_login(users["af_ln"])
     number = _post(reporter, "/api/v1/fraud/clues", BODY).json()["number"]
     mine = reporter.get(f"/api/v1/fraud/clues/{number}", secure=True).json()
-    assert mine["vehicles"][0]["recent_claims"] == {"count": 1, "cases": []}
+    assert mine["vehicles"][0]["recent_claims"] == {"count": 1, "cases": [], "by_name_only": False}
     theirs = committee.get(f"/api/v1/fraud/clues/{number}", secure=True).json()
-    assert theirs["vehicles"][0]["recent_claims"] == {"count": 1, "cases": [case.number]}
+    assert theirs["vehicles"][0]["recent_claims"] == {"count": 1, "cases": [case.number], "by_name_only": False}
     assert "investigate" in theirs["actions"]
     step = _post(committee, f"/api/v1/fraud/clues/{number}/steps", {"action": "investigate"})
     assert step.json()["state"] == "investigating"
