@@ -54,6 +54,17 @@ def fingerprint_of(value: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def file_fingerprint(upload: Any) -> str:
+    """SHA-256 of an uploaded file's bytes, the fingerprint of a load by file as `fingerprint_of` is of a body (read
+    in chunks; the file is left at its start for the reader)."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def key_reused() -> Any:
     from claimbridge.core.errors import AppError
 

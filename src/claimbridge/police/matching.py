@@ -1,11 +1,14 @@
 """Matching every police record against the cases that could concern it, in bulk, and keeping what was found (R20).
 
 The database finds the candidate cases in three set-wise steps into one temporary table (never a query per record):
-a party's plate equal to a record's within the near window (one join on plate); the cases the police attended within
-the records' period (one scan); and, for records no plate found, the cases in the same or a neighbouring cell of time
-(the window's width) and space (`max_km` wide) — where a misread plate may hide (one hash join on the cells). The
-kernel (`rules/police_match.py`) then decides by sorted merge; matches and signals found before and again are kept as
-they were, new ones added, gone ones removed, and the run is an audit event.
+a party's plate equal to a record's within the near window (one join on plate); the cases the police attended
+(`police_attended_q`, the one definition of it) within the records' period (one scan); and, for records no plate
+found, the cases in the same or a neighbouring cell of time (the window's width) and space (`max_km` wide) — where a
+misread plate may hide (one hash join on the cells). The kernel (`rules/police_match.py`) then decides by sorted
+merge, told for each record the area its unit covers and for each case the areas it lies in (whose police must have
+loaded the case's time before a missing record is a signal). Matches and signals found before and again with the same
+content are kept as they were; those whose content changed — a record the police corrected — are written anew; new
+ones are added, gone ones removed; and the run is an audit event.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from claimbridge.organisations.models import County, TrafficPoliceUnit
 from claimbridge.police.models import PoliceEvent, PoliceMatch, PoliceRecord, PoliceSignal, PoliceVehicle
-from claimbridge.rules.police_match import CaseIn, MatchConfig, Record, RecordVehicle, match
+from claimbridge.rules.police_match import CaseIn, Match, MatchConfig, Record, RecordVehicle, Signal, match
 
 TEMP = "police_candidate"
 KM_PER_DEGREE_LAT = 111.0
@@ -31,10 +37,25 @@ def match_config() -> MatchConfig:
     return MatchConfig(**getattr(settings, "POLICE_MATCH", {}))
 
 
-def police_attended(state: str, agreed_at: datetime | None) -> bool:
-    """A case the traffic police dealt with: sent to them (state 'police'), or closed after that (concluded with no
-    online agreement — a concluded case was agreed or the police's). The case records no other fact of it."""
-    return state == "police" or (state == "concluded" and agreed_at is None)
+def police_attended_q(prefix: str = "") -> Q:
+    """The one definition of a case the traffic police dealt with, for every query that needs it: sent to them (state
+    'police'), or closed after that (concluded with no online agreement — a concluded case was agreed or the
+    police's). The case records no other fact of it (decision 0017)."""
+    return Q(**{f"{prefix}state": "police"}) | Q(**{f"{prefix}state": "concluded", f"{prefix}agreed_at__isnull": True})
+
+
+def unit_areas() -> dict[int, str]:
+    """Each police unit's area, as the kernel reads it: its county's code, or its city's for a unit of the whole city."""
+    return {pk: county or city for pk, county, city in
+            TrafficPoliceUnit.objects.values_list("pk", "county__code", "city__code")}  # fmt: skip
+
+
+def _case_areas() -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+    """Counties by id (their code and their city's), cities by id (their code): a case's areas from its two ids."""
+    from claimbridge.organisations.models import City
+
+    counties = {pk: (code, city) for pk, code, city in County.objects.values_list("pk", "code", "city__code")}
+    return counties, dict(City.objects.values_list("pk", "code"))
 
 
 def _aware(value: Any) -> Any:
@@ -53,8 +74,10 @@ def _records() -> list[Record]:
                        "ORDER BY record_id, position")  # fmt: skip
         for record_id, plate, liability, person in cursor.fetchall():
             vehicles.setdefault(record_id, []).append(RecordVehicle(plate, liability, person))
-        cursor.execute(f"SELECT id, accident_at, latitude, longitude FROM {PoliceRecord._meta.db_table}")  # noqa: S608
-        return [Record(pk, _aware(at), tuple(vehicles.get(pk, ())), lat, lon) for pk, at, lat, lon in cursor.fetchall()]
+        cursor.execute(f"SELECT id, accident_at, latitude, longitude, unit_id FROM {PoliceRecord._meta.db_table}")  # noqa: S608
+        areas = unit_areas()
+        return [Record(pk, _aware(at), tuple(vehicles.get(pk, ())), lat, lon, areas.get(unit, ""))
+                for pk, at, lat, lon, unit in cursor.fetchall()]  # fmt: skip
 
 
 def _cells(config: MatchConfig) -> tuple[int, float, float]:
@@ -83,12 +106,9 @@ def _find_candidates(cursor: Any, config: MatchConfig, records: list[Record]) ->
     with_plate = {record_id for record_id, _ in pairs}
     found = {case_id for _, case_id in pairs}
     first, last = min(r.at for r in records), max(r.at for r in records)
-    cursor.execute(
-        f"SELECT id FROM {case} WHERE (state = 'police' OR (state = 'concluded' AND agreed_at IS NULL)) "  # noqa: S608
-        "AND accident_at BETWEEN %s AND %s",
-        [first, last],
-    )
-    found.update(row[0] for row in cursor.fetchall())
+    margin = timedelta(minutes=config.window_minutes)  # the kernel's covered periods reach this far past the records
+    found.update(Case.objects.filter(police_attended_q(), accident_at__range=(first - margin, last + margin))
+                 .values_list("pk", flat=True))  # fmt: skip
     window, lat_cell, lon_cell = _cells(config)
     span = timedelta(seconds=2 * window)
     keys = {(int(r.at.timestamp() // window) + dt, int(r.lat // lat_cell) + dy, int(r.lon // lon_cell) + dx)
@@ -144,15 +164,20 @@ def _cases(cursor: Any) -> list[CaseIn]:
                    f"JOIN {TEMP} t ON t.id = p.case_id")  # fmt: skip
     for case_id, label, plate in cursor.fetchall():
         plates.setdefault(case_id, {})[label] = normalize_plate(plate)
-    cursor.execute(f"SELECT c.id, c.state, c.accident_at, c.latitude, c.longitude, c.agreed_at, "  # noqa: S608
+    attended = set(Case.objects.filter(police_attended_q(), pk__in=RawSQL(f"SELECT id FROM {TEMP}", ()))  # noqa: S608, S611
+                   .values_list("pk", flat=True))  # fmt: skip
+    counties, cities = _case_areas()
+    cursor.execute(f"SELECT c.id, c.accident_at, c.latitude, c.longitude, c.agreed_at, c.county_id, c.city_id, "  # noqa: S608
                    f"CASE WHEN c.agreed_at IS NULL THEN NULL ELSE c.circumstances END "
                    f"FROM {Case._meta.db_table} c JOIN {TEMP} t ON t.id = c.id WHERE c.accident_at IS NOT NULL")  # fmt: skip
     cases = []
-    for pk, state, at, lat, lon, agreed_at, circumstances in cursor.fetchall():
+    for pk, at, lat, lon, agreed_at, county_id, city_id, circumstances in cursor.fetchall():
         at, agreed_at = _aware(at), _aware(agreed_at)
         liability = agreed(circumstances, at) if agreed_at is not None and circumstances else None
-        cases.append(CaseIn(pk, at, plates.get(pk, {}), lat, lon, police_attended=police_attended(state, agreed_at),
-                            agreed_liability=liability or None))  # fmt: skip
+        areas = tuple(area for area in dict.fromkeys((*counties.get(county_id, ("", "")), cities.get(city_id, "")))
+                      if area)  # fmt: skip
+        cases.append(CaseIn(pk, at, plates.get(pk, {}), lat, lon, police_attended=pk in attended,
+                            agreed_liability=liability or None, areas=areas))  # fmt: skip
     return cases
 
 
@@ -185,6 +210,21 @@ def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - our table
 
 
+def _match_row(found: Match) -> tuple[Any, ...]:
+    """What a stored match says, as the database gives it back (to tell a kept one from one to write anew)."""
+    return found.minutes, found.km, list(found.plates)
+
+
+def _signal_row(found: Signal) -> tuple[Any, ...]:
+    return (found.kind, found.reason, found.record_id, found.case_id, found.subject[:64], found.text.zh[:300],
+            found.text.en[:300], json.loads(json.dumps(dict(found.detail), ensure_ascii=False)))  # fmt: skip
+
+
+def _delete(model: Any, ids: list[int]) -> None:
+    for start in range(0, len(ids), 500):  # within any database's limit of parameters
+        model.objects.filter(pk__in=ids[start : start + 500]).delete()
+
+
 def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dict[str, int]:
     """Match every record against the cases that could concern it and keep what was found (see the module)."""
     config = match_config()
@@ -194,23 +234,26 @@ def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dic
     now = timezone.now()
     with transaction.atomic():
         pairs = {(m.record_id, m.case_id): m for m in result.matches}
-        old = set(PoliceMatch.objects.values_list("record_id", "case_id"))
-        gone = old - set(pairs)
-        if gone:
-            ids = [pk for pk, record_id, case_id in PoliceMatch.objects.values_list("pk", "record_id", "case_id")
-                   if (record_id, case_id) in gone]  # fmt: skip
-            PoliceMatch.objects.filter(pk__in=ids).delete()
+        old = {(record_id, case_id): (pk, (minutes, km, plates)) for pk, record_id, case_id, minutes, km, plates in
+               PoliceMatch.objects.values_list("pk", "record_id", "case_id", "minutes", "km", "plates")}  # fmt: skip
+        kept = {key for key, m in pairs.items() if key in old and old[key][1] == _match_row(m)}
+        renewed = {key for key in pairs if key in old} - kept  # a corrected record's figures: written anew
+        _delete(PoliceMatch, [pk for key, (pk, _row) in old.items() if key not in kept])
         _insert(PoliceMatch, ["record_id", "case_id", "minutes", "km", "plates", "found_at"],
                 [(m.record_id, m.case_id, m.minutes, m.km, json.dumps(list(m.plates), ensure_ascii=False), now)
-                 for key, m in pairs.items() if key not in old])  # fmt: skip
+                 for key, m in pairs.items() if key not in kept])  # fmt: skip
         signals = {signal.key: signal for signal in result.signals}
-        known = set(PoliceSignal.objects.values_list("key", flat=True))
-        PoliceSignal.objects.filter(key__in=list(known - set(signals))).delete()
+        known = {key: (pk, row) for pk, key, *row in PoliceSignal.objects.values_list(
+            "pk", "key", "kind", "reason", "record_id", "case_id", "subject", "text_zh", "text_en", "detail")}  # fmt: skip
+        same = {key for key, s in signals.items() if key in known and tuple(known[key][1]) == _signal_row(s)}
+        rewritten = {key for key in signals if key in known} - same
+        _delete(PoliceSignal, [pk for key, (pk, _row) in known.items() if key not in same])
         _insert(PoliceSignal, ["key", "kind", "reason", "record_id", "case_id", "subject", "text_zh", "text_en", "detail",
                                "found_at"],
                 [(key, s.kind, s.reason, s.record_id, s.case_id, s.subject[:64], s.text.zh[:300], s.text.en[:300],
-                  json.dumps(dict(s.detail), ensure_ascii=False), now) for key, s in signals.items() if key not in known])  # fmt: skip
+                  json.dumps(dict(s.detail), ensure_ascii=False), now) for key, s in signals.items() if key not in same])  # fmt: skip
         figures = {"records": len(records), "cases": len(cases), "matches": len(pairs), "signals": len(signals),
-                   "matches_new": len(set(pairs) - old), "signals_new": len(set(signals) - known)}  # fmt: skip
+                   "matches_new": len(set(pairs) - set(old)), "signals_new": len(set(signals) - set(known)),
+                   "matches_renewed": len(renewed), "signals_renewed": len(rewritten)}  # fmt: skip
         PoliceEvent.objects.create(kind="police_match_run", actor=actor, data=figures)
     return figures

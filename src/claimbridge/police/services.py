@@ -1,10 +1,13 @@
 """Loading traffic-police records (idempotent by record number) and matching them to cases (R20).
 
 A row whose record number the unit has not loaded is created. The same row again is unchanged: loading a file twice
-changes nothing. A row that differs from the record of its number is a correction by the police, who own their
-records: it is applied, reported as `updated` with the facts it changed, and the previous facts are kept in an audit
-event (decision 0017) — never overwritten silently. A row that fails a check is refused with the field and the reason
-in both languages, and nothing of it is loaded.
+changes nothing, and the same file uploaded again (by its SHA-256, kept on the load) is recognised: the earlier
+load's report is the answer. A row that differs from the record of its number is a correction by the police, who own
+their records: it is applied, reported as `updated` with the facts it changed, and the previous facts are kept in an
+audit event (decision 0017) — never overwritten silently; the matching run then writes anew what it found on the old
+version. A row that fails a check — the kernel's, or an accident time that is not plausible
+(`core.inputs.plausible_accident_time`) — is refused with the field and the reason in both languages, and nothing of
+it is loaded.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from django.utils import timezone
 
 from claimbridge.core import crypto
 from claimbridge.core.errors import AppError
-from claimbridge.core.idempotency import key_reused
+from claimbridge.core.idempotency import file_fingerprint, key_reused
+from claimbridge.core.inputs import plausible_accident_time
 from claimbridge.organisations.models import County, TrafficPoliceUnit
 from claimbridge.police.errors import may_not_load
 from claimbridge.police.models import (
@@ -29,6 +33,7 @@ from claimbridge.police.models import (
 )
 from claimbridge.police.rows import PoliceRow, RowRefusal, changed_fields, parse_row
 from claimbridge.policies.tables import batches
+from claimbridge.rules.common import Text
 
 BATCH = 2000
 MAX_REPORT_ROWS = 20_000
@@ -44,7 +49,7 @@ def _check(user: Any, unit: TrafficPoliceUnit) -> None:
 def police_load_start(*, unit: TrafficPoliceUnit, user: Any, source: str, file_name: str = "",
                       idempotency_key: str = "", fingerprint: str = "") -> tuple[PoliceLoad, bool]:  # fmt: skip
     """A new load, or the earlier one of the same Idempotency-Key (True when it already existed; the same key with
-    another body is refused)."""
+    another body is refused). `fingerprint` (of the body, or of the file) is kept on the load, key or not."""
     _check(user, unit)
     if idempotency_key:
         earlier = PoliceLoad.objects.filter(unit=unit, idempotency_key=idempotency_key).first()
@@ -55,8 +60,7 @@ def police_load_start(*, unit: TrafficPoliceUnit, user: Any, source: str, file_n
     try:
         with transaction.atomic():
             load = PoliceLoad.objects.create(unit=unit, loaded_by=user, source=source, file_name=file_name[:255],
-                                             idempotency_key=idempotency_key,
-                                             idempotency_fingerprint=fingerprint if idempotency_key else "")  # fmt: skip
+                                             idempotency_key=idempotency_key, idempotency_fingerprint=fingerprint)  # fmt: skip
     except IntegrityError:  # the same key, committed meanwhile by a concurrent request
         return police_load_start(unit=unit, user=user, source=source, file_name=file_name,
                                  idempotency_key=idempotency_key, fingerprint=fingerprint)  # fmt: skip
@@ -69,7 +73,8 @@ def _digest(row: PoliceRow) -> str:
 
 
 def _person(row_id_number: str) -> str:
-    return crypto.blind_index(row_id_number, purpose="police-person") if row_id_number else ""
+    """The platform's one index of an ID number (the register's, the fraud clues'), so one person meets across apps."""
+    return crypto.id_number_blind_index(row_id_number) if row_id_number else ""
 
 
 def _counties() -> dict[str, int]:
@@ -95,7 +100,7 @@ def police_rows_load(*, load: PoliceLoad, rows: Iterable[dict[str, Any]], first_
                 for raw in batch:
                     row_number, number_of_row = number_of_row, number_of_row + 1
                     try:
-                        row = parse_row(raw, today=today)
+                        row = _plausible(parse_row(raw, today=today))
                     except RowRefusal as refusal:
                         report.append({"row": row_number, "number": str(raw.get("record_number") or "")[:40],
                                        "outcome": "refused", "field": refusal.field, "code": refusal.code,
@@ -130,6 +135,15 @@ def police_rows_load(*, load: PoliceLoad, rows: Iterable[dict[str, Any]], first_
 
         transaction.on_commit(lambda: match_police_records.enqueue())
     return load
+
+
+def _plausible(row: PoliceRow) -> PoliceRow:
+    """The row, if its accident time is one the platform takes for an accident (not in the future, not too old)."""
+    try:
+        plausible_accident_time(row.accident_at)
+    except AppError as implausible:
+        raise RowRefusal("accident_at", implausible.code, Text(implausible.zh, implausible.en)) from None
+    return row
 
 
 def _store(load: PoliceLoad, parsed: list[tuple[int, PoliceRow]], report: list[dict[str, Any]],
@@ -191,20 +205,30 @@ def _facts(record: PoliceRecord) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def police_file_load(*, unit: TrafficPoliceUnit, user: Any, upload: Any, idempotency_key: str = "") -> PoliceLoad:
-    """An uploaded CSV or Excel file, loaded at once (a police file is thousands of rows, not millions)."""
+def police_file_load(*, unit: TrafficPoliceUnit, user: Any, upload: Any,
+                     idempotency_key: str = "") -> tuple[PoliceLoad, bool]:  # fmt: skip
+    """An uploaded CSV or Excel file, loaded at once (a police file is thousands of rows, not millions). The file's
+    SHA-256 is the load's fingerprint, as a request body's is: the same file uploaded again by the unit is recognised
+    and the earlier load returned (True), nothing loaded twice; the form's key again with another file is refused."""
     from claimbridge.police.rows import HEADER_ALIASES
     from claimbridge.policies.tables import read_rows
     from claimbridge.rules.common import RuleInputError
 
+    _check(user, unit)
+    fingerprint = file_fingerprint(upload)
+    keyed = bool(idempotency_key) and PoliceLoad.objects.filter(unit=unit, idempotency_key=idempotency_key).exists()
+    same_file = (PoliceLoad.objects.filter(unit=unit, source="web", status=LoadStatus.DONE,
+                                           idempotency_fingerprint=fingerprint).order_by("-created_at", "-pk").first())  # fmt: skip
+    if same_file is not None and not keyed:  # a key already used is the key's question (police_load_start)
+        return same_file, True
     load, existed = police_load_start(unit=unit, user=user, source="web", file_name=upload.name or "",
-                                      idempotency_key=idempotency_key)  # fmt: skip
+                                      idempotency_key=idempotency_key, fingerprint=fingerprint)  # fmt: skip
     if existed:
-        return load
+        return load, True
     upload.seek(0)
     try:
         rows = list(read_rows(upload, upload.name or "", HEADER_ALIASES))
     except RuleInputError as error:
         PoliceLoad.objects.filter(pk=load.pk).delete()
         raise AppError("bad_file", error.text.zh, error.text.en, field="file") from None
-    return police_rows_load(load=load, rows=rows)
+    return police_rows_load(load=load, rows=rows), False

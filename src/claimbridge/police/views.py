@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claimbridge.accounts.models import Role, User
@@ -34,11 +37,15 @@ def loads(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and unit is not None and form.is_valid():
         try:
-            load = services.police_file_load(unit=unit, user=user, upload=form.cleaned_data["file"],
-                                             idempotency_key=form.key)  # fmt: skip
+            load, earlier = services.police_file_load(unit=unit, user=user, upload=form.cleaned_data["file"],
+                                                      idempotency_key=form.key)  # fmt: skip
         except AppError as refused:
             error = refused.message
         else:
+            if earlier:
+                when = timezone.localtime(load.created_at).strftime("%Y-%m-%d %H:%M")
+                messages.info(request, gettext("This file was loaded already, on %(when)s: here is that load's report; "
+                                               "nothing was loaded again.") % {"when": when})  # fmt: skip
             return redirect("police-load", load_id=load.pk)
     context = {"form": form, "unit": unit, "error": error, "headers": list(CHINESE_HEADERS.values())[:10],
                "loads": selectors.load_list_for_user(user=user)[:50]}  # fmt: skip

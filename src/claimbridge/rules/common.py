@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -14,6 +16,7 @@ ONE = Decimal(1)
 LONGNAN = "621200"
 TIANSHUI = "620500"
 REGION_CITIES = frozenset({LONGNAN, TIANSHUI})
+CHINA = ZoneInfo("Asia/Shanghai")  # the platform's calendar: days and months are China's
 
 # 机动车综合商业保险示范条款: 主要 70 %, 同等 50 %, 次要 30 %; 全部 100 %, 无责任 0.
 LIABILITY_RATIOS: dict[str, Decimal] = {
@@ -67,6 +70,22 @@ def percent(ratio: Decimal) -> str:
 
 def in_period(day: date, start: date, end: date) -> bool:
     return start <= day <= end
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` calendar months later (earlier when negative); the month's last day when it
+    is shorter (31 January + 1 month = 28 or 29 February). A window of "N months" is this, never N × 30 days."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def months_after(moment: datetime, months: int) -> datetime:
+    """An aware instant `months` calendar months later on China's calendar (the same wall time, the day as
+    `add_months`); a naive one is taken as China time and stays naive."""
+    local = moment.astimezone(CHINA) if moment.tzinfo is not None else moment
+    shifted = datetime.combine(add_months(local.date(), months), local.timetz())
+    return shifted if moment.tzinfo is None else shifted.astimezone(moment.tzinfo)
 
 
 class Dated(Protocol):

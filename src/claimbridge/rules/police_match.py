@@ -7,13 +7,15 @@ costs O((records + cases) log cases) whatever the number of records.
 
 Four kinds of signal (each names the record and/or the case and what disagrees):
 
-- `no_police_record` — the case says the police attended (it went to the police) but no record matches it;
+- `no_police_record` — the case says the police attended (it went to the police) but no record matches it, while
+  the records of the police of the case's area speak for the case's time (`covered_periods`: a unit whose area has
+  loaded nothing, or nothing of that period, is silent, not a sign of a missing record);
 - `liability_differs` — an agreed case's liability for a vehicle differs from the police determination for it;
 - `plate_or_time_differs` — a near match on one thing, not the other: the same plate but the times (or places) too
   far apart (`near_window_minutes`), a matched pair whose other plates disagree, or a record that matches no case by
   plate while a case at the same time and place carries a plate one character away from the record's;
 - `repeated` — one vehicle (plate) or person (a blind index of the ID number) appears in `repeat_threshold` or more
-  records within `repeat_days`.
+  records within `repeat_months` calendar months.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from claimbridge.rules.common import LIABILITY_NAMES, Text
+from claimbridge.rules.common import LIABILITY_NAMES, Text, months_after
 
 SIGNAL_KINDS: dict[str, Text] = {
     "no_police_record": Text("案件称交警已处理，但无交警记录", "the case says the police attended, but there is no police record"),
@@ -47,14 +49,14 @@ class MatchConfig:
     near_window_minutes: int = 24 * 60
     max_km: float = 2.0
     repeat_threshold: int = 3
-    repeat_days: int = 365
+    repeat_months: int = 12  # calendar months (`rules.common.months_after`), not a count of days
     grace_days: int = 7  # a case younger than this may simply not have its record yet
 
     def __post_init__(self) -> None:
         if self.window_minutes < 0 or self.near_window_minutes < self.window_minutes:
             raise ValueError("the near window must be at least the match window, both not negative")
-        if self.max_km < 0 or self.repeat_threshold < 2 or self.repeat_days < 1 or self.grace_days < 0:
-            raise ValueError("max_km ≥ 0, repeat_threshold ≥ 2, repeat_days ≥ 1, grace_days ≥ 0")
+        if self.max_km < 0 or self.repeat_threshold < 2 or self.repeat_months < 1 or self.grace_days < 0:
+            raise ValueError("max_km ≥ 0, repeat_threshold ≥ 2, repeat_months ≥ 1, grace_days ≥ 0")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Record:
     vehicles: tuple[RecordVehicle, ...]
     lat: float | None = None
     lon: float | None = None
+    area: str = ""  # the area the record's police unit covers (a county's code, or a city's for a city's unit)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class CaseIn:
     lon: float | None = None
     police_attended: bool = False
     agreed_liability: Mapping[str, str] | None = None  # party label → grade, for an agreed case
+    areas: tuple[str, ...] = ("",)  # the areas the accident lies in (its county's code and its city's); () none known
 
 
 @dataclass(frozen=True)
@@ -202,16 +206,32 @@ def match(records: Sequence[Record], cases: Sequence[CaseIn], config: MatchConfi
         if not found and not near:
             unmatched.append(record)
     signals += _misread_plates(unmatched, cases, config)
-    grace = as_of - timedelta(days=config.grace_days)
-    if records:
-        first, last = min(r.at for r in records), max(r.at for r in records)
-        covered = (first - window, min(last + window, grace))  # the period the records speak for
-        for case in cases:
-            if case.police_attended and case.id not in matched_cases and covered[0] <= case.at <= covered[1]:
-                signals.append(Signal("no_police_record", "no_record", SIGNAL_KINDS["no_police_record"],
-                                      case_id=case.id))  # fmt: skip
+    covered = covered_periods(records, config, as_of=as_of)
+    for case in cases:
+        if case.police_attended and case.id not in matched_cases and _covered(case, covered):
+            signals.append(Signal("no_police_record", "no_record", SIGNAL_KINDS["no_police_record"],
+                                  case_id=case.id))  # fmt: skip
     signals += repeated(records, config)
     return MatchResult(tuple(matches), tuple(signals))
+
+
+def covered_periods(
+    records: Iterable[Record], config: MatchConfig, *, as_of: datetime
+) -> dict[str, tuple[datetime, datetime]]:
+    """Per area, the period its police's records speak for: from its first record's time to its last's (widened by
+    the match window), and never past `as_of` less the grace (a recent case's record may not be in yet). An area
+    whose units loaded nothing has no period: its police-attended cases raise no "no record" signal."""
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for record in records:
+        first, last = spans.get(record.area, (record.at, record.at))
+        spans[record.area] = (min(first, record.at), max(last, record.at))
+    window, grace = timedelta(minutes=config.window_minutes), as_of - timedelta(days=config.grace_days)
+    return {area: (first - window, min(last + window, grace)) for area, (first, last) in spans.items()}
+
+
+def _covered(case: CaseIn, covered: Mapping[str, tuple[datetime, datetime]]) -> bool:
+    """Whether the records of a unit covering one of the case's areas (its county, its city) speak for its time."""
+    return any(area in covered and covered[area][0] <= case.at <= covered[area][1] for area in case.areas)
 
 
 def _match(record: Record, case: CaseIn, km: float | None) -> Match:
@@ -302,8 +322,9 @@ def _misread_plates(records: Sequence[Record], cases: Sequence[CaseIn], config: 
 
 
 def repeated(records: Sequence[Record], config: MatchConfig) -> list[Signal]:
-    """Plates and persons in `repeat_threshold` or more records within any `repeat_days` span: one signal each, naming
-    the records of the busiest span."""
+    """Plates and persons in `repeat_threshold` or more records within any span of `repeat_months` calendar months
+    (from a record's time to the same time that many months later): one signal each, naming the records of the
+    busiest span."""
     seen: dict[tuple[str, str], dict[int, datetime]] = defaultdict(dict)
     for record in records:
         for vehicle in record.vehicles:
@@ -311,23 +332,24 @@ def repeated(records: Sequence[Record], config: MatchConfig) -> list[Signal]:
                 seen[("plate", vehicle.plate)][record.id] = record.at
             if vehicle.person:
                 seen[("person", vehicle.person)][record.id] = record.at
-    span = timedelta(days=config.repeat_days)
+    months = config.repeat_months
     signals: list[Signal] = []
     for (what, subject), found in sorted(seen.items()):
         if len(found) < config.repeat_threshold:
             continue
         ordered = sorted(found.items(), key=lambda item: (item[1], item[0]))
         best: list[int] = []
-        start = 0
+        start, until = 0, months_after(ordered[0][1], months)
         for end in range(len(ordered)):
-            while ordered[end][1] - ordered[start][1] > span:
+            while ordered[end][1] > until:
                 start += 1
+                until = months_after(ordered[start][1], months)
             if end - start + 1 > len(best):
                 best = [record_id for record_id, _ in ordered[start : end + 1]]
         if len(best) >= config.repeat_threshold:
             shown = subject if what == "plate" else "—"
-            text = Text(f"{'车辆' if what == 'plate' else '人员'} {shown} 在 {config.repeat_days} 天内出现在 {len(best)} 份交警记录中",
+            text = Text(f"{'车辆' if what == 'plate' else '人员'} {shown} 在 {months} 个月内出现在 {len(best)} 份交警记录中",
                         f"{'vehicle' if what == 'plate' else 'person'} {shown} appears in {len(best)} police records "
-                        f"within {config.repeat_days} days")  # fmt: skip
+                        f"within {months} months")  # fmt: skip
             signals.append(Signal("repeated", what, text, subject=subject, detail={"records": best}))
     return signals

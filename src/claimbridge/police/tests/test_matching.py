@@ -11,8 +11,10 @@ from tests.factories import at_local, recent_day, wudu_case
 
 from claimbridge.cases.models import Case
 from claimbridge.cases.services.intake import PartyInput
+from claimbridge.organisations.models import County, TrafficPoliceUnit
 from claimbridge.police import matching, selectors, services
 from claimbridge.police.models import PoliceEvent, PoliceMatch, PoliceSignal
+from claimbridge.rules.case_flow import STATES
 
 pytestmark = pytest.mark.django_db
 WUDU = (33.392, 104.926)
@@ -116,10 +118,90 @@ def test_r20_the_match_window_comes_from_settings(users, cases, settings):
     assert PoliceMatch.objects.get().case_id == cases["time"].pk
 
 
-def test_r20_police_attended_means_sent_to_the_police_or_closed_after_it():
-    now = timezone.now()
-    assert matching.police_attended("police", None)
-    assert matching.police_attended("concluded", None)
-    assert not matching.police_attended("concluded", now)
-    assert not matching.police_attended("agreed", now)
-    assert not matching.police_attended("reported", None)
+def test_r20_police_attended_has_one_definition_and_the_candidates_and_the_kernel_s_facts_both_use_it(users):
+    """R20: "the police attended" (sent to them, or concluded with no online agreement) is `police_attended_q` alone:
+    the candidate scan finds exactly those cases of the records' period, and the kernel is told exactly those."""
+    adjuster, day = users["tianlong_adj1"], recent_day()
+    made: dict[int, tuple[str, bool]] = {}
+    for n, (state, agreed) in enumerate((state, agreed) for state in STATES for agreed in (False, True)):
+        case = wudu_case(adjuster, accident_at=at_local(day, 8, n), parties=[
+            PartyInput("A", plate=f"甘E1{n:04d}", insurer_code="maiji", underwriting_city_code="620500")])  # fmt: skip
+        Case.objects.filter(pk=case.pk).update(state=state, agreed_at=timezone.now() if agreed else None)
+        made[case.pk] = (state, agreed)
+    expected = {
+        pk for pk, (state, agreed) in made.items() if state == "police" or (state == "concluded" and not agreed)
+    }
+    assert set(Case.objects.filter(matching.police_attended_q()).values_list("pk", flat=True)) == expected
+    by_plate = [pk for pk, (state, agreed) in made.items() if state in ("draft", "concluded") and agreed]
+    assert len(by_plate) == 2  # not attended; candidates by their plates only
+    plates = dict(Case.objects.filter(pk__in=by_plate).values_list("pk", "parties__plate"))
+    load(users, [record("R1", at_local(day, 7), (plates[by_plate[0]], "full"), point=None),
+                 record("R2", at_local(day, 9), (plates[by_plate[1]], "full"), point=None)])  # fmt: skip
+    cases = matching._candidate_cases(matching.match_config(), matching._records())
+    assert {c.id for c in cases} == expected | set(by_plate)  # no point: the plates' and the period's attended ones
+    assert {c.id: c.police_attended for c in cases} == {pk: pk in expected for pk in expected | set(by_plate)}
+
+
+def wudu_police_case(users, at, plate: str, *, county: str = "621202") -> Case:
+    """A case sent to the police, in `county`."""
+    case = wudu_case(users["tianlong_adj1"], accident_at=at, latitude=WUDU[0], longitude=WUDU[1], parties=[
+        PartyInput("A", plate=plate, insurer_code="maiji", underwriting_city_code="620500")])  # fmt: skip
+    where = County.objects.select_related("city").get(code=county)
+    Case.objects.filter(pk=case.pk).update(state="police", county=where, city=where.city)
+    return case
+
+
+def test_r20_no_record_only_where_the_case_s_police_loaded_its_period(users):
+    """R20: Longnan's records say nothing of a Tianshui case the police attended: until Tianshui's unit loads records
+    of that time, the Tianshui case raises no "no record" signal; the Longnan one does."""
+    day = recent_day()
+    longnan = wudu_police_case(users, at_local(day, 11), "甘E33333")
+    tianshui = wudu_police_case(users, at_local(day, 11, 30), "甘E44444", county="620502")
+    load(
+        users,
+        [record("R1", at_local(day, 8), ("甘K99999", "full")), record("R2", at_local(day, 20), ("甘K99998", "full"))],
+    )
+    matching.police_match_run(as_of=timezone.now())
+    assert set(PoliceSignal.objects.filter(kind="no_police_record").values_list("case_id", flat=True)) == {longnan.pk}
+    load(users, [record("T1", at_local(day, 9), ("甘E90001", "full"), point=None)], unit="police_ts")  # before it
+    matching.police_match_run(as_of=timezone.now())
+    assert set(PoliceSignal.objects.filter(kind="no_police_record").values_list("case_id", flat=True)) == {longnan.pk}
+    load(users, [record("T2", at_local(day, 18), ("甘E90002", "full"), point=None)], unit="police_ts")
+    matching.police_match_run(as_of=timezone.now())
+    assert set(PoliceSignal.objects.filter(kind="no_police_record").values_list("case_id", flat=True)) == {
+        longnan.pk, tianshui.pk}  # fmt: skip
+
+
+def test_r20_a_unit_s_area_is_its_county_or_else_its_city(users):
+    areas = matching.unit_areas()
+    assert areas[users["police_ln"].police_unit_id] == "621200"
+    assert areas[users["police_ts"].police_unit_id] == "620500"
+    assert areas[TrafficPoliceUnit.objects.get(county__code="621202").pk] == "621202"
+
+
+def test_r20_a_corrected_record_s_match_and_signals_are_written_anew(users, cases):
+    """R20: after the police correct a record (same number, other facts), the next run's figures and signals are the
+    corrected record's — none of the old version's stay."""
+    day = recent_day()
+    load(users, [record("R1", at_local(day, 9, 30), ("甘E11111", "none"), ("甘K22222", "full")),
+                 record("R2", at_local(day, 20), ("甘E55555", "full"))])  # fmt: skip
+    matching.police_match_run(as_of=timezone.now())
+    assert PoliceMatch.objects.get().minutes == 30
+    assert PoliceSignal.objects.filter(kind="liability_differs").count() == 2
+    time_signal = PoliceSignal.objects.get(kind="plate_or_time_differs", reason="time")
+    assert time_signal.detail["minutes"] == 300
+    # the police correct both: R1 an hour after the case with the agreement's liability, R2 six hours after its case
+    load(users, [record("R1", at_local(day, 10), ("甘E11111", "full"), ("甘K22222", "none")),
+                 record("R2", at_local(day, 21), ("甘E55555", "full"))])  # fmt: skip
+    figures = matching.police_match_run(as_of=timezone.now())
+    match = PoliceMatch.objects.get()
+    assert (match.case_id, match.minutes) == (cases["agreed"].pk, 60)
+    assert not PoliceSignal.objects.filter(kind="liability_differs").exists()
+    renewed = PoliceSignal.objects.get(kind="plate_or_time_differs", reason="time")
+    assert renewed.key == time_signal.key
+    assert renewed.detail["minutes"] == 360
+    assert "360" in renewed.text_zh
+    assert "360 minutes" in renewed.text_en
+    assert (figures["matches_renewed"], figures["signals_renewed"], figures["matches_new"]) == (1, 1, 0)
+    again = matching.police_match_run(as_of=timezone.now())
+    assert (again["matches_renewed"], again["signals_renewed"]) == (0, 0)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claimbridge.rules.common import CHINA, add_months, months_after
 from claimbridge.rules.police_match import (
     CaseIn,
     MatchConfig,
     Record,
     RecordVehicle,
+    covered_periods,
     km_between,
     match,
     one_apart,
@@ -27,18 +29,19 @@ WUDU = (33.392, 104.926)
 
 
 def rec(rid: int, *plates: str, at: datetime = T0, point: tuple[float, float] | None = WUDU,
-        liability: dict[str, str] | None = None, persons: dict[str, str] | None = None) -> Record:  # fmt: skip
+        liability: dict[str, str] | None = None, persons: dict[str, str] | None = None, area: str = "") -> Record:  # fmt: skip
     vehicles = tuple(
         RecordVehicle(p, (liability or {}).get(p, "undetermined"), (persons or {}).get(p, "")) for p in plates
     )
-    return Record(rid, at, vehicles, *(point or (None, None)))
+    lat, lon = point or (None, None)
+    return Record(rid, at, vehicles, lat, lon, area=area)
 
 
 def case(cid: int, *plates: str, at: datetime = T0, point: tuple[float, float] | None = WUDU, police: bool = False,
-         agreed: dict[str, str] | None = None) -> CaseIn:  # fmt: skip
+         agreed: dict[str, str] | None = None, areas: tuple[str, ...] = ("",)) -> CaseIn:  # fmt: skip
     lat, lon = point or (None, None)
     return CaseIn(cid, at, dict(zip("ABCDEF", plates, strict=False)), lat, lon, police_attended=police,
-                  agreed_liability=agreed)  # fmt: skip
+                  agreed_liability=agreed, areas=areas)  # fmt: skip
 
 
 def kinds(result, kind: str) -> list:
@@ -101,6 +104,38 @@ def test_r20_signal_a_not_raised_when_matched_or_not_police_or_outside_period_or
     recent = [case(14, "甘K55555", police=True, at=T0 + timedelta(days=1))]
     assert kinds(match(records, recent, CFG, as_of=T0 + timedelta(days=4)), "no_police_record") == []
     assert kinds(match(records, recent, CFG, as_of=AS_OF), "no_police_record")
+
+
+WUDU_AREAS, KANG_AREAS, QINZHOU_AREAS = ("621202", "621200"), ("621224", "621200"), ("620502", "620500")
+
+
+def test_r20_signal_a_only_where_the_police_of_the_case_s_area_loaded_its_period():
+    """R20: "no record" needs records of a unit covering the case's county or city over the case's time — the Wudu
+    unit's records say nothing of a case in 康县 (another county of Longnan) nor of one in Tianshui."""
+    day = timedelta(days=1)
+    records = [rec(1, "甘K11111", area="621202"), rec(2, "甘K99999", at=T0 + 3 * day, area="621202")]
+    cases = [case(10, "甘K22222", police=True, at=T0 + day, areas=WUDU_AREAS),
+             case(11, "甘K33333", police=True, at=T0 + day, areas=KANG_AREAS),
+             case(12, "甘E44444", police=True, at=T0 + day, areas=QINZHOU_AREAS),
+             case(13, "甘E55555", police=True, at=T0 + day, areas=())]  # fmt: skip
+    assert [s.case_id for s in kinds(match(records, cases, CFG, as_of=AS_OF), "no_police_record")] == [10]
+    # Longnan's detachment (a unit of the whole city) speaks for 康县 too; Tianshui's only for its own period
+    city = [*records, rec(3, "甘K77777", area="621200"), rec(6, "甘K66666", at=T0 + 2 * day, area="621200"),
+            rec(4, "甘E77777", at=T0 + 10 * day, area="620500")]  # fmt: skip
+    assert [s.case_id for s in kinds(match(city, cases, CFG, as_of=AS_OF), "no_police_record")] == [10, 11]
+    city.append(rec(5, "甘E88888", at=T0, area="620500"))
+    assert [s.case_id for s in kinds(match(city, cases, CFG, as_of=AS_OF), "no_police_record")] == [10, 11, 12]
+
+
+def test_r20_covered_periods_are_per_area_and_stop_at_the_grace():
+    records = [rec(1, "甘K11111", area="621202"), rec(2, "甘K1111A", at=T0 + timedelta(days=40), area="621202"),
+               rec(3, "甘E11111", at=T0 + timedelta(days=5), area="620500")]  # fmt: skip
+    window = timedelta(minutes=CFG.window_minutes)
+    assert covered_periods(records, CFG, as_of=AS_OF) == {
+        "621202": (T0 - window, AS_OF - timedelta(days=CFG.grace_days)),
+        "620500": (T0 + timedelta(days=5) - window, T0 + timedelta(days=5) + window),
+    }
+    assert covered_periods([], CFG, as_of=AS_OF) == {}
 
 
 # (b) the agreement's liability differs from the police determination ----------------------------------------------
@@ -184,14 +219,52 @@ def test_r20_signal_d_person_in_many_records_is_named_by_index_only():
 def test_r20_signal_d_threshold_and_span_are_configurable():
     records = [rec(i, "甘K11111", at=T0 + timedelta(days=200 * i)) for i in range(3)]  # 400 days end to end
     assert repeated(records, CFG) == []
-    assert repeated(records, MatchConfig(repeat_days=400))
-    assert repeated(records[:2], MatchConfig(repeat_threshold=2, repeat_days=400))
+    assert repeated(records, MatchConfig(repeat_months=14))
+    assert repeated(records[:2], MatchConfig(repeat_threshold=2, repeat_months=14))
     assert not repeated(records[:2], CFG)
+
+
+def china(year: int, month: int, day: int, hour: int = 8) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=CHINA).astimezone(UTC)
+
+
+def test_r20_signal_d_span_is_calendar_months_not_days():
+    """R20: "within 12 months" is a calendar year (a leap year's 366 days too), "within 1 month" 31 January to 28
+    February — never 365 or 30 days."""
+    leap = [rec(i, "甘K11111", at=at) for i, at in enumerate((china(2023, 3, 1), china(2023, 9, 1), china(2024, 3, 1)))]
+    [signal] = repeated(leap, CFG)  # 366 days apart: within 12 calendar months
+    assert signal.detail["records"] == [0, 1, 2]
+    assert "12 个月" in signal.text.zh
+    assert "12 months" in signal.text.en
+    assert repeated([*leap[:2], rec(2, "甘K11111", at=china(2024, 3, 1, 9))], CFG) == []  # an hour past the span
+    monthly = MatchConfig(repeat_threshold=2, repeat_months=1)
+    assert repeated([rec(1, "甘K11111", at=china(2025, 1, 31)), rec(2, "甘K11111", at=china(2025, 2, 28))], monthly)
+    assert not repeated([rec(1, "甘K11111", at=china(2025, 1, 31)), rec(2, "甘K11111", at=china(2025, 3, 1))], monthly)
+    # China's calendar: 1 February 04:00 in China is still 31 January in UTC
+    assert repeated([rec(1, "甘K11111", at=china(2025, 2, 1, 4)), rec(2, "甘K11111", at=china(2025, 3, 1, 4))], monthly)
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2025, 1, 31), 1, date(2025, 2, 28)), (date(2024, 1, 31), 1, date(2024, 2, 29)),
+    (date(2024, 2, 29), 12, date(2025, 2, 28)), (date(2025, 12, 15), 1, date(2026, 1, 15)),
+    (date(2025, 3, 31), -1, date(2025, 2, 28)), (date(2025, 1, 15), -13, date(2023, 12, 15)),
+    (date(2025, 5, 10), 0, date(2025, 5, 10)),
+])  # fmt: skip
+def test_add_months_is_calendar_arithmetic(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_months_after_keeps_the_wall_time_and_the_zone():
+    at = china(2025, 1, 31, 23)
+    later = months_after(at, 1)
+    assert later.tzinfo is UTC
+    assert later.astimezone(CHINA) == datetime(2025, 2, 28, 23, tzinfo=CHINA)
+    assert months_after(datetime(2025, 1, 31, 9), 1) == datetime(2025, 2, 28, 9)
 
 
 def test_config_is_checked():
     for bad in ({"window_minutes": -1}, {"near_window_minutes": 10}, {"max_km": -1}, {"repeat_threshold": 1},
-                {"repeat_days": 0}, {"grace_days": -1}):  # fmt: skip
+                {"repeat_months": 0}, {"grace_days": -1}):  # fmt: skip
         with pytest.raises(ValueError, match=r"at least|max_km"):
             MatchConfig(**bad)
 
