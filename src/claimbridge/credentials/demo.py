@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from claimbridge.accounts.models import Role, User
-from claimbridge.core.crypto import blind_index
+from claimbridge.core.crypto import id_number_blind_index
 from claimbridge.credentials.models import Adjuster
 from claimbridge.credentials.services import adjuster_review, adjuster_submit
 from claimbridge.rules.identifiers import id_check_character
@@ -81,7 +81,7 @@ def load_demo_pending() -> list[Adjuster]:
     for n, (city, company_login, name, phone) in enumerate(PENDING, start=90):
         company = User.objects.filter(username=company_login).first()
         id_number = demo_id_number(city, n)
-        if company is None or Adjuster.objects.filter(id_index=blind_index(id_number, purpose="id_number")).exists():
+        if company is None or Adjuster.objects.filter(id_index=id_number_blind_index(id_number)).exists():
             continue
         details = DETAILS | {"licence_expiry": date(date.today().year + 2, 6, 30).isoformat(),
                              "vehicle_plate": f"{SURVEY_PLATES[city]}{n}8D7"}  # fmt: skip

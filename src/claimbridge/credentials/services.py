@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from claimbridge.accounts.models import Role, User
 from claimbridge.accounts.scope import scope_for
-from claimbridge.core.crypto import blind_index
+from claimbridge.core.crypto import id_number_blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import bad_text, plausible_accident_time, unsafe_text
 from claimbridge.core.masking import mask_name
@@ -167,7 +167,7 @@ def id_number_clean(value: Any, *, exclude_pk: int | None = None) -> str:
     if not check_id_number(number).valid:
         raise invalid("bad_id", "身份证号码无效：请核对 18 位号码及末位校验码",
                       "the resident ID number is not valid: check its 18 characters and the last one", "id_number")  # fmt: skip
-    others = Adjuster.objects.filter(id_index=blind_index(number, purpose="id_number"), status__in=LIVE_STATUSES)
+    others = Adjuster.objects.filter(id_index=id_number_blind_index(number), status__in=LIVE_STATUSES)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
@@ -350,7 +350,7 @@ def _create_entry(*, user: Any, person: Person, association: Association, photo_
                   account: User | None) -> Adjuster:  # fmt: skip
     return Adjuster.objects.create(
         insurer_id=user.insurer_id, association=association, full_name=person.full_name, id_number=person.id_number,
-        id_index=blind_index(person.id_number, purpose="id_number"), phone=person.phone, details=person.details,
+        id_index=id_number_blind_index(person.id_number), phone=person.phone, details=person.details,
         submitted_by=user, photo_name=photo_name, account=account,
     )  # fmt: skip
 
@@ -405,7 +405,7 @@ def adjuster_resubmit(*, user: Any, adjuster: Adjuster, full_name: str, id_numbe
                 "not_returned", "只有被退回的报送可以修改", "only a submission returned for corrections can change"
             )
         locked.full_name, locked.id_number, locked.phone = person.full_name, person.id_number, person.phone
-        locked.id_index, locked.details = blind_index(person.id_number, purpose="id_number"), person.details
+        locked.id_index, locked.details = id_number_blind_index(person.id_number), person.details
         if portrait is not None:
             locked.photo_name = portrait_save(portrait)
         locked.status = Adjuster.Status.SUBMITTED

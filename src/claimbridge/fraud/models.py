@@ -151,7 +151,7 @@ class CluePerson(models.Model):
         from claimbridge.accounts.models import phone_blind_index
 
         self.name_index = crypto.name_blind_index(self.name) if self.name else ""
-        self.id_index = crypto.blind_index(self.id_number.upper(), purpose="id_number") if self.id_number else ""
+        self.id_index = crypto.id_number_blind_index(self.id_number.upper()) if self.id_number else ""
         self.phone_index = phone_blind_index(self.phone) if self.phone else ""
         self.id_region = self.id_number[:6] if self.id_number else ""
         super().save(*args, **kwargs)

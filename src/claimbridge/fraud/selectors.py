@@ -72,10 +72,10 @@ def photo_ids(clue: Clue) -> set[int]:
 
 
 def _since() -> Any:
-    """The start of the window: the configured number of calendar months back (core.calendar)."""
-    from claimbridge.core.calendar import months_before
+    """The start of the window: the configured number of calendar months back, on China's calendar."""
+    from claimbridge.rules.common import months_after
 
-    return months_before(timezone.now(), int(settings.FRAUD_RECENT_CLAIMS_MONTHS))
+    return months_after(timezone.now(), -int(settings.FRAUD_RECENT_CLAIMS_MONTHS))
 
 
 def _recent(match: Q, clue: Clue) -> QuerySet[CaseParty]:

@@ -1,4 +1,4 @@
-"""Calendar months back from an instant, on China's calendar (R11, R20 windows)."""
+"""Calendar months back from an instant, on China's calendar (R11, R20 windows): rules.common.months_after."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from claimbridge.core.calendar import months_before
+from claimbridge.rules.common import months_after
+
+
+def months_before(instant, months):
+    return months_after(instant, -months)
+
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
