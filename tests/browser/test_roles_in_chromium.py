@@ -23,11 +23,12 @@ ROLE_LOGINS = {
     "association_staff": "ln_assoc",
     "antifraud_member": "antifraud",
     "regulator": "regulator",
+    "traffic_police": "police_ln",  # issue 15 (R20): its records and their matches from home and the menu
     "platform_admin": "admin",
 }
 # Words that are right in a Chinese page: the language switch names English in English; usernames are logins;
-# file formats are called by their names.
-ALLOWED_LATIN = {"English", "CSV", "Excel", "xlsx"}
+# file formats and encodings are called by their names ("UTF-" of UTF-8, on the police's page for loading records).
+ALLOWED_LATIN = {"English", "CSV", "Excel", "xlsx", "UTF-"}
 CJK_RENDERS = """() => {
   const c = document.createElement('canvas'); c.width = 64; c.height = 64;
   const g = c.getContext('2d');

@@ -246,7 +246,7 @@ def load_demo() -> list[DemoLogin]:
         full_name=name,
         phone=phone,
         logins=logins,
-        description="anti-fraud committee member",
+        description="anti-fraud committee member, the joint committee of both cities",
         committee=committee,
     )
     name, phone = _fake_person(next(people))

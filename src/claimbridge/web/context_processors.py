@@ -14,6 +14,8 @@ from claimbridge.accounts.roles import (
     EVIDENCE_ROLES,
     INBOX_ROLES,
     ORGANISATION_ROLES,
+    POLICE_LOADER_ROLES,
+    POLICE_SIGNAL_ROLES,
     POLICY_LOADER_ROLES,
     REUSE_ROLES,
     STAFF_DIRECTORY_ROLES,
@@ -55,6 +57,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("My monthly feedback")), reverse("my-feedback"), "my-feedback"))
     if role in (Role.ADJUSTER, Role.INSURER_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN):  # issue 15
         items.append(NavItem(str(_("Fraud clues")), reverse("fraud-clues"), "fraud-clues"))
+    # R20: the traffic police load their records and follow the matches; the committee reads every match and, with
+    # the insurers (their own parties'), the signals where records and cases disagree.
+    if role in POLICE_LOADER_ROLES:
+        items.append(NavItem(str(_("Police records")), reverse("police-loads"), "police-loads"))
+    if role in POLICE_LOADER_ROLES | {Role.ANTIFRAUD_MEMBER}:
+        items.append(NavItem(str(_("Record matches")), reverse("police-matches"), "police-matches"))
+    if role in POLICE_SIGNAL_ROLES:
+        items.append(NavItem(str(_("Police discrepancies")), reverse("police-signals"), "police-signals"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:

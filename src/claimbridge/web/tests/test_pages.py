@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from claimbridge.accounts.models import User
+
 pytestmark = pytest.mark.django_db
 
 
@@ -111,3 +113,33 @@ def test_the_home_page_starts_a_report_and_a_handler_finds_the_inbox(client, use
     client.force_login(users["tianlong_unit1"])
     work = client.get("/", secure=True).content.decode().split('data-testid="home-work"')[1].split("</section>")[0]
     assert 'href="/cases/"' in work
+
+
+def _home_work(client, user) -> str:
+    client.force_login(user)
+    html = client.get("/", secure=True, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    return html.split('data-testid="home-work"')[1].split("</section>")[0]
+
+
+def test_r20_the_traffic_polices_home_leads_to_its_records_and_their_matches(client, users):
+    """Issue 15: a traffic police login had no way from its home (nor its menu) to the pages of its records."""
+    work = _home_work(client, users["police_ln"])
+    assert 'href="/police/">交警记录</a>' in work
+    assert 'href="/police/matches/">记录匹配</a>' in work
+    assert "/police/signals/" not in work  # the signals are the committee's and the insurers'
+    assert "/fraud/" not in work
+    assert "陇南市公安局交通警察支队" in client.get("/", secure=True).content.decode()  # whose records they are
+
+
+def test_r11_r20_a_committee_members_home_leads_to_the_clue_queue_and_the_police_signals(client):
+    """Issue 15: the joint committee's member and a city committee's (the demo's `antifraud_ln`) both find the clues
+    to work and the police signals on their home page, in Chinese."""
+    from claimbridge.fraud.demo import load_demo_fraud
+
+    load_demo_fraud()
+    for username in ("antifraud", "antifraud_ln"):
+        work = _home_work(client, User.objects.get(username=username))
+        assert 'href="/fraud/">欺诈线索</a>' in work, username
+        assert 'href="/police/signals/">交警记录差异</a>' in work, username
+        assert 'href="/police/">' not in work  # loading records is the police's
+    assert "陇南市保险反欺诈委员会" in client.get("/", secure=True).content.decode()

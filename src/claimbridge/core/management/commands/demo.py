@@ -20,11 +20,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from claimbridge.cases.demo import load_demo_cases, load_demo_reports, load_demo_stops
         from claimbridge.credentials.demo import load_demo_pending, load_demo_register
+        from claimbridge.fraud.demo import RATIOS_FROM, load_demo_fraud
         from claimbridge.policies.demo import load_demo_policies
 
         url = options["url"].rstrip("/")
         out = self.stdout.write
         logins = load_demo()
+        fraud = load_demo_fraud()
+        joint = next(index for index, login in enumerate(logins) if login.username == "antifraud")
+        logins[joint + 1 : joint + 1] = fraud.logins  # each city's committee after the joint one
         vehicles = load_demo_policies()
         issued = load_demo_register()
         pending = load_demo_pending()
@@ -36,6 +40,8 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in logins)
         for login in logins:
             out(f"  {login.username.ljust(width)}  {login.role:<18}  {login.description}")
+        ratios = ", ".join(f"{name} {(ratio * 100).normalize():f} %" for name, ratio in fraud.ratios)
+        out(f"Reward ratios for confirmed fraud clues, from {RATIOS_FROM:%Y-%m-%d}: {ratios} (admin: reward ratios)")
         out("Demo vehicles in the policy register (try them in 快处易赔):")
         for plate, note in vehicles:
             out(f"  {plate}  {note}")
