@@ -1,18 +1,63 @@
-"""The back office of the anti-fraud casework: reward ratios are configured here (by date: a revision is a new row);
+"""The back office of the anti-fraud casework: reward ratios are configured here (by date: a revision is a new row,
+and a ratio in force is never edited);
 clues and everything about them are read-only (they are written only through the services, which ask the scope)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claimbridge.evidence.admin import ReadOnlyAdmin
 from claimbridge.fraud.models import Clue, ClueEvent, ClueRoute, FileRequest, Reward, RewardRatio
 
 
+class RewardRatioForm(forms.ModelForm):
+    class Meta:
+        model = RewardRatio
+        fields = ("insurer", "ratio", "effective_from", "effective_until")
+
+    def clean_effective_from(self) -> date:
+        start: date = self.cleaned_data["effective_from"]
+        if start < timezone.localdate():
+            raise forms.ValidationError(_("A ratio starts today or later: the past keeps the ratios it had."))
+        return start
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, until = cleaned.get("effective_from"), cleaned.get("effective_until")
+        if start and until and until < start:
+            self.add_error("effective_until", _("The last day cannot be before the first."))
+        return cleaned
+
+
 @admin.register(RewardRatio)
 class RewardRatioAdmin(admin.ModelAdmin):
+    """R11: a ratio that has come into force is history, read and never changed or removed (each computed reward
+    keeps the ratio of its day, and the admin's log says who added which); a revision is a new row from today or a
+    later day. A ratio still to come may be corrected or removed."""
+
+    form = RewardRatioForm
     list_display = ("insurer", "ratio", "effective_from", "effective_until")
     list_filter = ("insurer",)
+
+    @staticmethod
+    def _in_force(obj: RewardRatio | None) -> bool:
+        return obj is not None and obj.effective_from <= timezone.localdate()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: RewardRatio | None = None) -> Any:
+        return RewardRatioForm.Meta.fields if self._in_force(obj) else ()
+
+    def has_change_permission(self, request: HttpRequest, obj: RewardRatio | None = None) -> bool:
+        return not self._in_force(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: RewardRatio | None = None) -> bool:
+        return obj is not None and not self._in_force(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Clue)
