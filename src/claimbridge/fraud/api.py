@@ -166,8 +166,22 @@ class ClueOut(Schema):
     actions: list[str]  # what the caller may do now
 
 
+class ClueSummaryOut(Schema):
+    """A line of the queue: open the clue (GET /clues/{number}) for what the caller may see of it and do."""
+
+    number: str
+    state: str
+    state_text: str
+    urgency: str
+    occurred_at: datetime
+    county: str
+    cross_region: bool  # the committees only
+    deadline: date | None  # the committees only
+    assigned: bool  # the committees only
+
+
 class ClueListOut(Schema):
-    clues: list[ClueOut]
+    clues: list[ClueSummaryOut]
 
 
 class PhotoOut(Schema):
@@ -227,11 +241,14 @@ def _clue(request: HttpRequest, number: str) -> Clue:
 
 @router.get("/clues", auth=API_AUTH, response=responses({200: ClueListOut}), summary="The clues the caller may see")
 def clue_list(request: HttpRequest, state: str = "") -> dict[str, Any]:
-    return {
-        "clues": [
-            clue_out(request.user, clue) for clue in selectors.clue_queue_for_user(user=request.user, state=state)[:50]
-        ]
-    }
+    committee = selectors.reads_as_committee(user=request.user)
+    return {"clues": [{
+        "number": clue.number, "state": clue.state,
+        "state_text": in_current_language(flow.STATES[clue.state].zh, flow.STATES[clue.state].en),
+        "urgency": clue.urgency, "occurred_at": clue.occurred_at, "county": clue.county.code if clue.county else "",
+        "cross_region": clue.cross_region and committee, "deadline": clue.deadline if committee else None,
+        "assigned": clue.assignee_id is not None and committee,
+    } for clue in selectors.clue_queue_for_user(user=request.user, state=state)]}  # fmt: skip
 
 
 @router.get(

@@ -48,6 +48,13 @@ def clue_queue_for_user(*, user: Any, state: str = "") -> list[Clue]:
     return list(clues.order_by("deadline", "-submitted_at")[:200])
 
 
+def reads_as_committee(*, user: Any) -> bool:
+    """Whether the user reads clues as a committee does (their routing, deadlines, assignment): a committee member
+    or the platform administrator; the queue shows others the number, state and urgency only."""
+    scope = scope_for(user)
+    return scope.is_platform_admin or (scope.role == "antifraud_member" and scope.committee_id is not None)
+
+
 def file_request_get_for_user(*, user: Any, pk: int) -> FileRequest | None:
     """A request the user may see: to their own company (insurer staff), or on a clue they see as a committee."""
     request = FileRequest.objects.select_related("clue", "insurer").filter(pk=pk).first()

@@ -88,3 +88,26 @@ def test_r11_a_clue_from_a_stop_takes_its_place_time_and_case_and_only_the_stop_
     with pytest.raises(AppError) as refused:
         services.clue_create(user=users["maiji_adj1"], stop_id=stop.pk, observations=["other"])
     assert refused.value.field == "stop"
+
+
+def test_r20_the_queue_costs_the_same_few_queries_for_any_number_of_clues(
+    users, committees, django_assert_max_num_queries
+):
+    """GET /clues is one line per clue from one query, however many clues (no per-clue reads)."""
+
+    def file(n: int) -> None:
+        for _ in range(n):
+            services.clue_create(user=users["tianlong_adj1"], county_code="621202", observations=["old_damage"],
+                                 people=[{"role": "witness", "name": "王五", "phone": "13912345678"}],
+                                 vehicles=[{"plate": "甘E6789A"}], submit=True)  # fmt: skip
+
+    client = Client()
+    client.force_login(users["af_ln"])
+    file(2)
+    with django_assert_max_num_queries(12) as few:
+        assert len(client.get("/api/v1/fraud/clues", secure=True).json()["clues"]) == 2
+    file(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        clues = client.get("/api/v1/fraud/clues", secure=True).json()["clues"]
+    assert len(clues) == 10
+    assert all(clue["state"] == "received" for clue in clues)
