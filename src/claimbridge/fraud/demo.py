@@ -6,6 +6,10 @@ A city's own committee is the most specific one for it (fraud/routing.py), so th
 account's) keeps reading every case and signal and gets the clues of no known city. Not part of `core.demo.load_demo`,
 the world every test starts from: the anti-fraud tests make their own committees and ratios.
 
+Two demo clues show the casework (`load_demo_clues`, after the demo's cases): one filed by 天陇's adjuster from the
+agreed quick claim in 武都, at the Longnan committee and shared with Tianshui's (A's policy was written there), with a
+request for files waiting at 麦积; one filed by 麦积's adjuster on its own in 秦州区, being screened in Tianshui.
+
 Idempotent: a second run updates the same rows and creates nothing.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -56,3 +61,80 @@ def load_demo_fraud() -> DemoFraud:
                                              defaults={"ratio": ratio, "effective_until": None})  # fmt: skip
         ratios.append((spec.short_name, ratio))
     return DemoFraud(logins=logins, ratios=ratios)
+
+
+@dataclass(frozen=True)
+class DemoClue:
+    number: str
+    state: str
+    note: str
+
+
+def _demo_clue_plan() -> list[tuple[str, Any, str]]:
+    from claimbridge.accounts.models import User
+    from claimbridge.cases.models import Case
+    from claimbridge.fraud import services
+
+    def from_case() -> Any:
+        case = Case.objects.filter(clues__isnull=True, county__code="621202", state="agreed").order_by("pk").first()
+        clue = services.clue_create(
+            user=User.objects.get(username="tianlong_adj1"),
+            case_number=case.number if case else "",
+            county_code="621202",
+            observations=["damage_inconsistent", "parties_know_each_other"],
+            urgency="urgent",
+            description="两车损伤高度不一致，双方当事人互存电话，现场有修理厂人员等候",
+            people=[
+                {"role": "witness", "name": "王五", "phone": "13912345678"},
+                {"role": "repairer", "name": "李师傅"},
+            ],
+            places=[{"kind": "repair_shop", "name": "武都区某汽车修理厂"}],
+            submit=True,
+        )
+        services.file_request_create(
+            user=User.objects.get(username="antifraud_ln"),
+            clue=clue,
+            insurer_code="maiji",
+            question="请提供 A 方车辆近一年的出险记录和本案定损照片",
+        )
+        return clue
+
+    def on_its_own() -> Any:
+        clue = services.clue_create(
+            user=User.objects.get(username="maiji_adj1"),
+            county_code="620502",
+            observations=["old_damage"],
+            description="车辆左后门凹陷处有锈迹，疑为旧损",
+            vehicles=[{"plate": "甘E6789A"}],
+            submit=True,
+        )
+        return services.clue_move(user=User.objects.get(username="antifraud_ts"), clue=clue, action="screen")
+
+    return [
+        ("clue-from-case", from_case,
+         "from the agreed case in 武都: Longnan's committee, shared with Tianshui's; files asked of 麦积"),
+        ("clue-on-its-own", on_its_own, "on its own in 秦州区: being screened by Tianshui's committee"),
+    ]  # fmt: skip
+
+
+def load_demo_clues() -> list[DemoClue]:
+    """The demo's clues, each made once (a run_once key per clue, as the demo's cases)."""
+    from claimbridge.core.idempotency import earlier_answer, run_once
+    from claimbridge.fraud.models import Clue
+
+    shown = []
+    for key, make, note in _demo_clue_plan():
+        earlier = earlier_answer(scope="demo", key=key)
+        if earlier is None:
+
+            def work(make: Any = make) -> tuple[int, dict[str, Any]]:
+                return 201, {"number": make().number}
+
+            with transaction.atomic():
+                body = run_once(scope="demo", key=key, work=work)[1]
+        else:
+            body = earlier[1]
+        clue = Clue.objects.filter(number=body["number"]).first()
+        if clue is not None:
+            shown.append(DemoClue(clue.number, clue.state, note))
+    return shown

@@ -84,3 +84,30 @@ def test_r11_r20_in_the_demo_a_clue_goes_to_its_citys_committee_which_confirms_i
                             amount_saved=Decimal("10000.00"), underwriter_code="fuxi")  # fmt: skip
     assert (ln.reward.insurer.code, ln.reward.ratio, ln.reward.amount) == ("fuxi", Decimal("0.0300"),
                                                                           Decimal("300.00"))  # fmt: skip
+
+
+def test_r11_r20_the_demo_clues_show_the_casework_once():
+    """After the demo's cases: a clue from the agreed case at Longnan's committee, shared with Tianshui's, with
+    files asked of 麦积 (who sees its part); one on its own being screened in Tianshui; a second run makes nothing."""
+    from claimbridge.cases.demo import load_demo_cases
+    from claimbridge.fraud.demo import load_demo_clues
+    from claimbridge.fraud.models import Clue
+    from claimbridge.policies.demo import load_demo_policies
+
+    load_demo_fraud()
+    load_demo_policies()
+    load_demo_cases()
+    first = load_demo_clues()
+    again = load_demo_clues()
+    assert [c.number for c in first] == [c.number for c in again]
+    assert Clue.objects.count() == 2
+    from_case, alone = (Clue.objects.get(number=c.number) for c in first)
+    assert from_case.case is not None
+    assert {(r.committee.name, r.primary) for r in from_case.routes.select_related("committee")} == {
+        ("陇南市保险反欺诈委员会", True), ("天水市保险反欺诈委员会", False)}  # fmt: skip
+    assert from_case.file_requests.get().insurer.code == "maiji"
+    maiji = User.objects.get(username="maiji_hq")
+    assert selectors.clue_get_for_user(user=maiji, number=from_case.number) is not None
+    assert selectors.clue_view(user=maiji, clue=from_case).people == []
+    assert alone.state == "screening"
+    assert alone.routes.get(primary=True).committee.name == "天水市保险反欺诈委员会"

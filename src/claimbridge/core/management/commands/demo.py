@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from claimbridge.cases.demo import load_demo_cases, load_demo_reports, load_demo_stops
         from claimbridge.credentials.demo import load_demo_pending, load_demo_register
-        from claimbridge.fraud.demo import RATIOS_FROM, load_demo_fraud
+        from claimbridge.fraud.demo import RATIOS_FROM, load_demo_clues, load_demo_fraud
         from claimbridge.policies.demo import load_demo_policies
 
         url = options["url"].rstrip("/")
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         cases = load_demo_cases()
         load_demo_stops()
         reports = load_demo_reports()
+        clues = load_demo_clues()
 
         out(self.style.SUCCESS(f"Demo data ready at {url}/ . Every demo login uses the password: {DEMO_PASSWORD}"))
         width = max(len(login.username) for login in logins)
@@ -55,6 +56,9 @@ class Command(BaseCommand):
         for case in cases:
             phones = f"  drivers' phones {', '.join(case.phones)}" if case.phones else ""
             out(f"  {case.number}  {case.state:<12}  {case.note}{phones}")
+        out(f"Demo fraud clues (open them as antifraud_ln, antifraud_ts, maiji_hq or the reporter at {url}/fraud/):")
+        for clue in clues:
+            out(f"  {clue.number}  {clue.state:<12}  {clue.note}")
         out(
             f"Stops and this month's reports: {len(reports)} reports at {url}/credentials/reports/ (ln_assoc, ts_assoc)"
         )
