@@ -282,6 +282,7 @@ API = {
             "clues/{number}/requests",
             "clues/{number}/link",
             "requests/{pk}/answer",
+            "requests/{pk}/files",
             "rewards/{pk}/payment",
         )
     },

@@ -111,8 +111,10 @@ def test_r11_r20_a_clue_from_the_phone_reaches_both_committees_and_ends_in_a_rew
     context, page = desk(browser, live_server, "maiji_hq", demo_password)
     try:
         page.goto(f"{live_server.url}/fraud/{number}/")
-        assert page.locator("[data-testid=person]").count() == 0  # only its part: the request
+        assert page.locator("[data-testid=person]").count() == 0  # only its part: the request, why it sees it
+        assert "A" in page.locator("[data-testid=insurer-part]").inner_text()
         page.locator("[data-testid=file-request] textarea").fill("定损单与发票已附，维修厂为某汽修厂")
+        page.locator("[data-testid=answer-files]").set_input_files(str(PHOTO))  # a photographed document
         page.locator("[data-testid=answer-request]").click()
         page.locator("[data-testid=file-answer]").wait_for()
         page.screenshot(path=screenshot_dir / "zh-hans-desk-fraud-insurer-answer.png", full_page=True)
@@ -122,6 +124,7 @@ def test_r11_r20_a_clue_from_the_phone_reaches_both_committees_and_ends_in_a_rew
     try:
         page.goto(f"{live_server.url}/fraud/{number}/")
         assert "定损单与发票已附" in page.locator("[data-testid=file-answer]").inner_text()
+        assert page.locator("[data-testid=file-attachments] img").count() == 1
         for action in ("investigate", "confirm_fraud"):
             step = page.locator("[data-testid=step-form]")
             step.locator(f"input[name=action][value={action}]").check()

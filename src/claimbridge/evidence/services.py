@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claimbridge.core.idempotency import key_reused
@@ -196,9 +197,11 @@ def evidence_item_upload(
     that (the storage, the database) removes what this upload stored, so a refused or failed upload leaves nothing.
     A retry with the same key and the same file returns the first item; with another file it is refused.
 
-    A fraud clue's evidence file takes photos only through the clue (`fraud.services.clue_photo_add`, `for_clue`),
-    which checks the clue's state and writes the clue's own event chain: never past it from the evidence pages."""
-    if not for_clue and EvidenceFile.objects.filter(pk=evidence_file.pk, clue__isnull=False).exists():
+    A fraud clue's evidence file (and an insurer's answer to a request for files on it) takes photos only through
+    the casework (`fraud.services.clue_photo_add`, `file_request_attach`: `for_clue`), which checks the clue's state
+    and writes the clue's own event chain: never past it from the evidence pages."""
+    casework = Q(clue__isnull=False) | Q(file_request__isnull=False)
+    if not for_clue and EvidenceFile.objects.filter(casework, pk=evidence_file.pk).exists():
         raise errors.clue_evidence()
     slot = _check_slot(slot_code, party)
     key = _check_key(upload_key)

@@ -130,6 +130,7 @@ class RequestOut(Schema):
     due: date | None
     answered: bool
     answer: str
+    attachments: list[int] = []  # evidence item ids of the photographed documents (GET /evidence/items/{id}/…)
 
 
 class RewardOut(Schema):
@@ -211,7 +212,8 @@ def clue_out(user: Any, clue: Clue) -> dict[str, Any]:
         "committees": [route.committee.display_name for route in view.routes],
         "decision_reasons": list(clue.decision_reasons),
         "requests": [{"id": r.pk, "insurer": r.insurer.code, "question": r.question, "due": r.due,
-                      "answered": r.answered_at is not None, "answer": r.answer} for r in view.requests],
+                      "answered": r.answered_at is not None, "answer": r.answer,
+                      "attachments": [item.pk for item in view.attachments.get(r.pk, [])]} for r in view.requests],
         "reward": None if reward is None else {
             "id": reward.pk, "insurer": reward.insurer.code, "amount_saved": str(reward.amount_saved),
             "ratio": str(reward.ratio), "amount": str(reward.amount), "paid": reward.paid_at is not None},
@@ -359,7 +361,19 @@ def file_request_answer(request: HttpRequest, pk: int, payload: AnswerIn) -> dic
         raise errors.clue_not_found()
     asked = services.file_request_answer(user=request.user, request=asked, answer=payload.answer)
     return {"id": asked.pk, "insurer": asked.insurer.code, "question": asked.question, "due": asked.due,
-            "answered": True, "answer": asked.answer}  # fmt: skip
+            "answered": True, "answer": asked.answer, "attachments": sorted(selectors.attachment_ids(asked))}  # fmt: skip
+
+
+@router.post("/requests/{pk}/files", auth=API_AUTH, response=responses({201: PhotoOut, 200: PhotoOut}),
+             summary="The insurer asked attaches a photographed document, before answering (multipart; Idempotency-Key)")  # fmt: skip
+def file_request_attach(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status[Any]:
+    asked = selectors.file_request_get_for_user(user=request.user, pk=pk)
+    if asked is None:
+        raise errors.clue_not_found()
+    key = request.headers.get("Idempotency-Key", "")
+    existed = selectors.attachment_ids(asked) if key else set()
+    item = services.file_request_attach(user=request.user, request=asked, upload=file, upload_key=key)
+    return Status(200 if item.pk in existed else 201, {"item": item.pk, "sha256": item.stored.sha256})
 
 
 @router.post("/clues/{number}/link", auth=API_AUTH, response=responses({200: ClueOut}),

@@ -42,3 +42,8 @@ def no_ratio() -> AppError:
 
 def already_paid() -> AppError:
     return AppError("already_paid", "该奖励已记录支付", "This reward's payment is already recorded", status=409)
+
+
+def already_answered() -> AppError:
+    return AppError("already_answered", "该调取请求已经答复过", "This request was already answered", status=409,
+                    field="answer")  # fmt: skip

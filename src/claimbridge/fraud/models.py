@@ -233,6 +233,10 @@ class FileRequest(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")  # fmt: skip
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The photographed documents the insurer answers with: their own evidence file, read by the committee and by the
+    # company that answered (not by the reporter); added to until the answer is given, then closed with it.
+    evidence = models.OneToOneField("evidence.EvidenceFile", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="file_request")  # fmt: skip
 
     class Meta:
         verbose_name = _("request for files")

@@ -71,6 +71,11 @@ def reward_get_for_user(*, user: Any, pk: int) -> Reward | None:
     return Reward.objects.select_related("clue", "insurer").filter(pk=pk, clue__in=clue_ids).first()
 
 
+def attachment_ids(request: FileRequest) -> set[int]:
+    evidence = request.evidence
+    return set(evidence.items.values_list("pk", flat=True)) if evidence is not None else set()
+
+
 def photo_ids(clue: Clue) -> set[int]:
     return set(clue.evidence.items.values_list("pk", flat=True))
 
@@ -160,6 +165,7 @@ class ClueView:
     reward: Reward | None
     members: list[Any]
     concerns: list[Any] = field(default_factory=list)  # why the reader's company sees it (insurer staff)
+    attachments: dict[int, list[Any]] = field(default_factory=dict)  # request id → its photographed documents
 
 
 def clue_view(*, user: Any, clue: Clue) -> ClueView:
@@ -186,6 +192,15 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
     requests = list(clue.file_requests.select_related("insurer").all())
     if not full:
         requests = [r for r in requests if scope.may_answer_file_request(r)]
+    attachments: dict[int, list[Any]] = {}
+    from claimbridge.evidence.models import EvidenceItem
+
+    for item in (
+        EvidenceItem.objects.filter(file__file_request__in=[r.pk for r in requests])
+        .select_related("stored", "file__file_request")
+        .order_by("uploaded_at", "pk")
+    ):
+        attachments.setdefault(item.file.file_request.pk, []).append(item)
     members: list[Any] = []
     if "committee" in roles:
         from claimbridge.accounts.models import Role, User
@@ -210,7 +225,7 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
         routes=list(clue.routes.select_related("committee")) if full else [],
         notes=list(clue.notes.select_related("by")) if full else [], requests=requests,
         events=list(clue.events.order_by("sequence")) if full else [], reward=reward, members=members,
-        concerns=concerns,
+        concerns=concerns, attachments=attachments,
     )  # fmt: skip
 
 

@@ -568,7 +568,40 @@ def file_request_create(*, user: Any, clue: Clue, insurer_code: str, question: s
     return request
 
 
-def file_request_answer(*, user: Any, request: FileRequest, answer: str) -> FileRequest:
+ATTACHMENTS_MAX = 20
+
+
+def file_request_attach(*, user: Any, request: FileRequest, upload: Any, upload_key: str = "") -> Any:
+    """A photographed document into the answer of a request for files, before the answer is given: the request's
+    own evidence file (made with the first one), which the committee and the answering company read."""
+    from claimbridge.evidence.services import evidence_file_create, evidence_item_upload
+
+    if not scope_for(user).may_answer_file_request(request):
+        raise errors.not_allowed()
+    with transaction.atomic():
+        clue = request.clue
+        _locked(clue)
+        _check(user, clue, "answer_request")
+        request = FileRequest.objects.select_for_update().select_related("clue", "evidence").get(pk=request.pk)
+        if request.answered_at is not None:
+            raise errors.already_answered()
+        if request.evidence is None:
+            request.evidence = evidence_file_create(user=user, title=f"调取材料 {clue.number}",
+                                                    accident_at=clue.occurred_at, insurers=[request.insurer],
+                                                    county=clue.county)  # fmt: skip
+            request.save(update_fields=["evidence"])
+        elif request.evidence.items.count() >= ATTACHMENTS_MAX:
+            raise errors.invalid("too_many", f"最多 {ATTACHMENTS_MAX} 个附件", f"At most {ATTACHMENTS_MAX} attachments",
+                                 "files")  # fmt: skip
+        item = evidence_item_upload(user=user, evidence_file=request.evidence, slot_code="other_documents", party="",
+                                    upload=upload, upload_key=upload_key, for_clue=True)  # fmt: skip
+        if not clue.events.filter(kind="files_attached", data__item=item.pk).exists():
+            clue_event(clue=clue, kind="files_attached", actor=user,
+                       data={"request": request.pk, "item": item.pk, "sha256": item.stored.sha256})  # fmt: skip
+    return item
+
+
+def file_request_answer(*, user: Any, request: FileRequest, answer: str, files: Iterable[Any] = ()) -> FileRequest:
     if not scope_for(user).may_answer_file_request(request):
         raise errors.not_allowed()
     _check(user, request.clue, "answer_request")
@@ -576,12 +609,13 @@ def file_request_answer(*, user: Any, request: FileRequest, answer: str) -> File
     if not answer:
         raise errors.invalid("required", "请填写答复", "Write the answer", "answer")
     with transaction.atomic():
+        for upload in files:  # the photographed documents with it, all or none
+            file_request_attach(user=user, request=request, upload=upload)
         _locked(request.clue)
         _check(user, request.clue, "answer_request")
         request = FileRequest.objects.select_for_update().select_related("clue").get(pk=request.pk)
         if request.answered_at is not None:  # an answer is final: what comes later is a new request
-            raise AppError("already_answered", "该调取请求已经答复过", "This request was already answered",
-                           status=409, field="answer")  # fmt: skip
+            raise errors.already_answered()
         request.answer, request.answered_by, request.answered_at = answer, user, timezone.now()
         request.save(update_fields=["answer", "answered_by", "answered_at"])
         clue_event(clue=request.clue, kind="files_answered", actor=user, data={"request": request.pk})

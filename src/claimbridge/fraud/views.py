@@ -163,7 +163,8 @@ def _operate(request: HttpRequest, clue: Any, operation: str) -> None:
         asked = selectors.file_request_get_for_user(user=user, pk=form.cleaned_data["request"])
         if asked is None or asked.clue_id != clue.pk:
             raise AppError("not_found", "没有找到该调取请求", "No such request", status=404)
-        services.file_request_answer(user=user, request=asked, answer=form.cleaned_data["answer"])
+        services.file_request_answer(user=user, request=asked, answer=form.cleaned_data["answer"],
+                                     files=request.FILES.getlist("files"))  # fmt: skip
     elif operation == "addendum":
         form = forms.AddendumForm(post)
         if not form.is_valid():

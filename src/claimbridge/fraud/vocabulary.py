@@ -74,6 +74,7 @@ EVENT_NAMES: dict[str, Text] = {
     "reward_paid": Text("奖励已支付", "reward paid"),
     "insurer_informed": Text("告知涉及的保险公司", "a company concerned informed"),
     "reward_in_investigation": Text("同案已有奖励，不重复计算", "the investigation's reward already computed"),
+    "files_attached": Text("保险公司上传调取材料", "the insurer attached a document"),
     "relinked": Text("随所在调查并入其他线索", "moved with its investigation into another"),
 }  # fmt: skip
 

@@ -133,3 +133,31 @@ def test_a_double_tap_on_the_clue_page_adds_one_note(users, committees):
     assert ClueNote.objects.filter(clue=clue).count() == 1
     client.post(f"/fraud/{clue.number}/", {"op": "note", "text": "复核", "form_key": "another"}, secure=True)
     assert ClueNote.objects.filter(clue=clue).count() == 2
+
+
+def test_r20_an_answer_brings_photographed_documents_read_by_the_committee_and_the_company_only(users, committees):
+    from claimbridge.evidence.services import evidence_item_upload
+
+    clue = _file(users)
+    asked = services.file_request_create(user=users["af_ln"], clue=clue, insurer_code="maiji", question="定损单")
+    with pytest.raises(AppError):
+        services.file_request_attach(user=users["fuxi_hq"], request=asked, upload=photo(1))
+    item = services.file_request_attach(user=users["maiji_hq"], request=asked, upload=photo(1))
+    answered = services.file_request_answer(user=users["maiji_hq"], request=FileRequest.objects.get(pk=asked.pk),
+                                            answer="定损单已附", files=[photo(2)])  # fmt: skip
+    assert answered.evidence.items.count() == 2
+    assert clue.events.filter(kind="files_attached").count() == 2
+    with pytest.raises(AppError) as closed:
+        services.file_request_attach(user=users["maiji_hq"], request=answered, upload=photo(3))
+    assert closed.value.code == "already_answered"
+    with pytest.raises(AppError) as past:  # never past the casework from the evidence pages
+        evidence_item_upload(user=users["maiji_hq"], evidence_file=answered.evidence, slot_code="other_documents",
+                             party="", upload=photo(3))  # fmt: skip
+    assert past.value.code == "clue_evidence"
+    view = selectors.clue_view(user=users["af_ln"], clue=clue)
+    assert view.attachments[asked.pk][0].pk == item.pk
+    for name, status in (("af_ln", 200), ("maiji_hq", 200), ("tianlong_adj1", 404), ("fuxi_hq", 404)):
+        client = Client()
+        client.force_login(users[name])
+        assert client.get(f"/evidence/items/{item.pk}/original/", secure=True).status_code == status, name
+    assert selectors.clue_view(user=users["tianlong_adj1"], clue=clue).attachments == {}
