@@ -102,7 +102,7 @@ def test_r11_r20_a_clue_from_the_phone_reaches_both_committees_and_ends_in_a_rew
     try:
         page.goto(f"{live_server.url}/fraud/{number}/")
         form = page.locator("[data-testid=request-form]")
-        form.locator("#id_insurer").fill("maiji")
+        form.locator("#id_insurer").select_option("maiji")
         form.locator("#id_question").fill("请提供 A 方定损照片和维修发票")
         form.locator("[data-testid=send-request]").click()
         page.locator("[data-testid=file-request]").wait_for()
@@ -131,7 +131,7 @@ def test_r11_r20_a_clue_from_the_phone_reaches_both_committees_and_ends_in_a_rew
             if action == "confirm_fraud":
                 step.get_by_label("证据充分").check()
                 step.locator("#id_amount_saved").fill("8000")
-                step.locator("#id_underwriter").fill("maiji")
+                step.locator("#id_underwriter").select_option("maiji")
             step.locator("[data-testid=take-step]").click()
             page.wait_for_load_state()
         assert page.locator("[data-testid=clue-state]").inner_text() == "确认欺诈"

@@ -30,6 +30,8 @@ def report_xlsx(report: Any) -> bytes:
     sheet.append(list(HEADINGS))
     for line in [*map(_line, report.rows), _total(report)]:
         sheet.append([Decimal(cell) if index in (2, 4) else cell for index, cell in enumerate(line)])
+        for cell in (sheet.cell(sheet.max_row, 3), sheet.cell(sheet.max_row, 5)):
+            cell.number_format = "0.00"  # yuan to the fen
     for correction in report.corrections.all():
         sheet.append([f"更正 Correction {correction.at:%Y-%m-%d}: {correction.reason}"])
     buffer = io.BytesIO()
@@ -49,8 +51,9 @@ def report_pdf(report: Any) -> bytes:
     if font not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(font))
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
+    heading = ParagraphStyle("heading", fontName=font, fontSize=8, leading=11)  # wraps between words, not inside
     title = ParagraphStyle("title", parent=body, fontSize=14, leading=20)
-    data = [[Paragraph(heading, body) for heading in HEADINGS], *map(_line, report.rows), _total(report)]
+    data = [[Paragraph(text, heading) for text in HEADINGS], *map(_line, report.rows), _total(report)]
     table = Table(data, colWidths=[110, 80, 80, 90, 100])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, colors.grey)]))
     story: list[Any] = [Paragraph(f"查勘员跨公司服务月报 {report.month:%Y-%m}", title),
@@ -59,5 +62,5 @@ def report_pdf(report: Any) -> bytes:
     for correction in report.corrections.all():
         story.append(Paragraph(f"更正（{correction.at:%Y-%m-%d}）：{correction.reason}", body))
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"R15 {report.month:%Y-%m}").build(story)
+    SimpleDocTemplate(buffer, pagesize=A4, title=f"查勘员跨公司服务月报 {report.month:%Y-%m}").build(story)
     return buffer.getvalue()

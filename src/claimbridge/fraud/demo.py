@@ -112,8 +112,9 @@ def _demo_clue_plan() -> list[tuple[str, Any, str]]:
 
     return [
         ("clue-from-case", from_case,
-         "from the agreed case in 武都: Longnan's committee, shared with Tianshui's; files asked of 麦积"),
-        ("clue-on-its-own", on_its_own, "on its own in 秦州区: being screened by Tianshui's committee"),
+         "from the agreed case in 武都: antifraud_ln works it, antifraud_ts reads it (shared), maiji_hq answers "
+         "the request for files, tianlong_adj1 reported it"),
+        ("clue-on-its-own", on_its_own, "on its own in 秦州区: antifraud_ts screens it, maiji_adj1 reported it"),
     ]  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from claimbridge.core.errors import in_current_language
 from claimbridge.core.forms import OnceForm, YuanField
 from claimbridge.core.widgets import IsoDateInput, IsoDateTimeInput
 from claimbridge.fraud import services
-from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_ROLES, URGENCIES
+from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_ROLES, REASONS_FOR, URGENCIES
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -22,6 +22,12 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) ->
 
 def _choices(catalogue: dict[str, Any]) -> list[tuple[str, str]]:
     return [(code, in_current_language(text.zh, text.en)) for code, text in catalogue.items()]
+
+
+# The clue form's field for a refusal naming a part of a person, a vehicle or a place (`people[0].phone` → phone).
+FIELD_OF = {"role": "person_role", "name": "person_name", "id_number": "person_id_number", "phone": "person_phone",
+            "plate": "plate", "vin": "vin", "occurred_at": "occurred_at", "county": "county", "case": "case",
+            "stop": "stop", "description": "description", "observations": "observations", "urgency": "urgency"}  # fmt: skip
 
 
 class ClueForm(OnceForm):
@@ -55,6 +61,32 @@ class ClueForm(OnceForm):
         _set_choices(self, "stop", [("", "—"), *stops])
         _set_choices(self, "person_role", [("", "—"), *_choices(PERSON_ROLES)])
 
+    def clean(self) -> dict[str, Any]:
+        """Every mistake of the person, the vehicle and the place at once, each next to its field (the services'
+        own checks: one rule), so that nobody sends the form three times to find three mistakes."""
+        from claimbridge.core.errors import AppError
+
+        cleaned = super().clean() or {}
+        checks: list[tuple[Any, dict[str, str]]] = []
+        role = cleaned.get("person_role")
+        if not role and any(cleaned.get(f) for f in ("person_name", "person_id_number", "person_phone")):
+            self.add_error("person_role", _("Say who this person is (driver, witness…), or the person is not kept."))
+        for part, name in (("name", "person_name"), ("id_number", "person_id_number"), ("phone", "person_phone")):
+            if role and cleaned.get(name):
+                checks.append((services.person_clean, {"role": role, part: cleaned[name]}))
+        if cleaned.get("plate"):
+            checks.append((services.vehicle_clean, {"plate": cleaned["plate"]}))
+        if cleaned.get("vin"):
+            checks.append((services.vehicle_clean, {"vin": cleaned["vin"]}))
+        for check, raw in checks:
+            try:
+                check(raw, 0)
+            except AppError as refused:
+                field = FIELD_OF.get((refused.field or "").split(".")[-1])
+                if field and field in self.fields and field not in self.errors:
+                    self.add_error(field, refused.message)
+        return cleaned
+
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         people = []
@@ -73,11 +105,16 @@ class StepForm(forms.Form):
                                                          "clear", "close")])  # fmt: skip
     reasons = forms.MultipleChoiceField(label=_("Reasons"), required=False, widget=forms.CheckboxSelectMultiple)
     amount_saved = YuanField(label=_("Amount saved or refused (yuan)"), required=False)
-    underwriter = forms.CharField(label=_("Underwriting company (code)"), required=False, max_length=20)
+    underwriter = forms.ChoiceField(label=_("Underwriting company"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, underwriters: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "reasons", _choices(DECISION_REASONS))
+        _set_choices(self, "underwriter", [("", "—"), *(underwriters or [])])
+
+    def reasons_for(self, action: str) -> list[Any]:
+        """The reason boxes that go with a decision (vocabulary.REASONS_FOR), for the page to group them."""
+        return [box for box in self["reasons"] if box.data["value"] in REASONS_FOR[action]]
 
 
 class AssignForm(forms.Form):
@@ -90,10 +127,14 @@ class NoteForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    insurer = forms.CharField(label=_("Insurer (code)"), max_length=20)
+    insurer = forms.ChoiceField(label=_("Insurer"))
     question = forms.CharField(label=_("Files needed"), max_length=services.TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     due = forms.DateField(label=_("Answer by"), required=False, widget=IsoDateInput())
+
+    def __init__(self, *args: Any, insurers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "insurer", [("", "—"), *(insurers or [])])
 
 
 class AnswerForm(forms.Form):

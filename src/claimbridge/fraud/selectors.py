@@ -48,6 +48,19 @@ def clue_queue_for_user(*, user: Any, state: str = "") -> list[Clue]:
     return list(clues.order_by("deadline", "-submitted_at")[:200])
 
 
+def insurer_choices() -> list[tuple[str, str]]:
+    """Every company, by name, for asking one for files."""
+    from claimbridge.organisations.models import Insurer
+
+    return [(insurer.code, insurer.display_short_name) for insurer in Insurer.objects.order_by("code")]
+
+
+def underwriter_choices(clue: Clue) -> list[tuple[str, str]]:
+    """The companies that may have underwritten what the clue saved: those it touches, else every company."""
+    concerned = {row.insurer.code: row.insurer.display_short_name for row in clue.insurers.select_related("insurer")}
+    return sorted(concerned.items()) if concerned else insurer_choices()
+
+
 def reads_as_committee(*, user: Any) -> bool:
     """Whether the user reads clues as a committee does (their routing, deadlines, assignment): a committee member
     or the platform administrator; the queue shows others the number, state and urgency only."""
@@ -166,6 +179,7 @@ class ClueView:
     members: list[Any]
     concerns: list[Any] = field(default_factory=list)  # why the reader's company sees it (insurer staff)
     attachments: dict[int, list[Any]] = field(default_factory=dict)  # request id → its photographed documents
+    committees: list[str] = field(default_factory=list)  # for the reporter: where the clue went, by name
 
 
 def clue_view(*, user: Any, clue: Clue) -> ClueView:
@@ -226,6 +240,8 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
         notes=list(clue.notes.select_related("by")) if full else [], requests=requests,
         events=list(clue.events.order_by("sequence")) if full else [], reward=reward, members=members,
         concerns=concerns, attachments=attachments,
+        committees=[str(r.committee.display_name) for r in clue.routes.select_related("committee").order_by("-primary")]
+        if mine else [],
     )  # fmt: skip
 
 

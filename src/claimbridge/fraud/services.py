@@ -34,7 +34,14 @@ from claimbridge.fraud.models import (
     Reward,
     RewardRatio,
 )
-from claimbridge.fraud.vocabulary import DECISION_REASONS, OBSERVATIONS, PERSON_ROLES, PLACE_KINDS, URGENCIES
+from claimbridge.fraud.vocabulary import (
+    DECISION_REASONS,
+    OBSERVATIONS,
+    PERSON_ROLES,
+    PLACE_KINDS,
+    REASONS_FOR,
+    URGENCIES,
+)
 from claimbridge.organisations.models import AntiFraudCommittee, City, County, Insurer
 from claimbridge.rules.identifiers import check_id_number, check_plate, check_vin
 
@@ -447,6 +454,9 @@ def clue_move(*, user: Any, clue: Clue, action: str, reasons: Iterable[str] = ()
         target = _check(user, clue, action)
         if action in flow.NEEDS_REASON and not codes:
             raise errors.reasons_needed()
+        if action in REASONS_FOR and not set(codes) <= REASONS_FOR[action]:
+            raise errors.invalid("reason_not_for_decision", "所选理由与该决定不符（确认欺诈与排除欺诈的理由不能混选）",
+                                 "A reason chosen does not go with this decision", "reasons")  # fmt: skip
         fields = ["state"]
         data: dict[str, Any] = {"from": clue.state, "to": target}
         if action in flow.NEEDS_REASON:

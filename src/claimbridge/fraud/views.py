@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,8 +29,9 @@ FRAUD_ROLES = frozenset({Role.ADJUSTER, Role.INSURER_STAFF, Role.ANTIFRAUD_MEMBE
 
 
 def _show(form: Any, error: AppError) -> None:
-    name = error.field.split(".")[-1].split("[")[0] if error.field else None
-    name = {"people": "person_role", "vehicles": "plate", "places": "repair_shop"}.get(name or "", name)
+    """A refusal next to the field it names: `people[0].phone` is the form's phone, `places[0].name` its repair shop."""
+    path = error.field or ""
+    name = "repair_shop" if path.startswith("places") else forms.FIELD_OF.get(path.split(".")[-1].split("[")[0])
     form.add_error(name if name in form.fields else None, error.message)
 
 
@@ -59,7 +61,7 @@ def clue_new(request: HttpRequest) -> HttpResponse:
     from claimbridge.organisations import selectors as organisation_selectors
 
     counties = [(c.code, c.display_name) for c in organisation_selectors.county_list()]
-    stops = [(s.pk, f"{s.at:%m-%d %H:%M} {s.county.display_name if s.county else ''}")
+    stops = [(s.pk, f"{timezone.localtime(s.at):%m-%d %H:%M} {s.county.display_name if s.county else ''}")
              for s in credential_selectors.stop_list_for_user(user=request.user)[:20]]  # fmt: skip
     initial = {"stop": request.GET.get("stop", ""), "case": request.GET.get("case", "")[:24]}
     form = forms.ClueForm(request.POST or None, request.FILES or None, counties=counties, stops=stops, initial=initial)
@@ -84,7 +86,8 @@ def clue_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, gettext("The clue was sent to the anti-fraud committee."))
                 return redirect(reverse("fraud-clue", args=[answer["number"]]))
-    return render(request, "fraud/new.html", {"form": form}, status=status)
+    lost = request.method == "POST" and bool(request.FILES.getlist("photos"))  # a re-shown form keeps no file
+    return render(request, "fraud/new.html", {"form": form, "photos_lost": lost}, status=status)
 
 
 OPERATIONS = ("step", "assign", "note", "request", "answer", "addendum", "link", "pay", "photo")
@@ -113,8 +116,9 @@ def clue_detail(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, gettext("Saved."))
         return redirect(reverse("fraud-clue", args=[clue.number]))
     view = selectors.clue_view(user=request.user, clue=clue)
-    context = {"view": view, "clue": clue, "step_form": forms.StepForm(), "assign_form": forms.AssignForm(),
-               "note_form": forms.NoteForm(), "request_form": forms.RequestForm(),
+    context = {"view": view, "clue": clue, "assign_form": forms.AssignForm(),
+               "step_form": forms.StepForm(underwriters=selectors.underwriter_choices(clue)),
+               "note_form": forms.NoteForm(), "request_form": forms.RequestForm(insurers=selectors.insurer_choices()),
                "addendum_form": forms.AddendumForm(), "link_form": forms.LinkForm(),
                "payment_form": forms.PaymentForm(), "settings_months": selectors.recent_months(),
                "may_pay": selectors.may_record_payment(user=request.user, reward=view.reward),
@@ -131,7 +135,7 @@ def _operate(request: HttpRequest, clue: Any, operation: str) -> None:
     user, post = request.user, request.POST
     form: Any
     if operation == "step":
-        form = forms.StepForm(post)
+        form = forms.StepForm(post, underwriters=selectors.underwriter_choices(clue))
         if not form.is_valid():
             raise _invalid(form)
         data = form.cleaned_data
@@ -150,7 +154,7 @@ def _operate(request: HttpRequest, clue: Any, operation: str) -> None:
             raise _invalid(form)
         services.clue_note(user=user, clue=clue, text=form.cleaned_data["text"])
     elif operation == "request":
-        form = forms.RequestForm(post)
+        form = forms.RequestForm(post, insurers=selectors.insurer_choices())
         if not form.is_valid():
             raise _invalid(form)
         data = form.cleaned_data

@@ -55,6 +55,13 @@ DECISION_REASONS: dict[str, Text] = {
     "out_of_scope": Text("不属于保险欺诈", "not insurance fraud"),
 }
 
+# Which reasons go with which decision: confirming fraud takes the first kind, clearing the second.
+REASONS_FOR: dict[str, frozenset[str]] = {
+    "confirm_fraud": frozenset({"evidence_sufficient", "admitted", "police_finding", "claim_withdrawn"}),
+    "clear": frozenset({"insufficient_evidence", "explained", "duplicate", "out_of_scope"}),
+}
+assert set().union(*REASONS_FOR.values()) == set(DECISION_REASONS)
+
 # Why a clue was shared with another city's committee (routing.Involvement.kind).
 INVOLVEMENT_KINDS: dict[str, Text] = {
     "policy": Text("保单承保地", "where the policy was written"),

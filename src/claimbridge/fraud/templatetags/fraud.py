@@ -68,7 +68,30 @@ def involvement_what(reason: dict[str, str]) -> str:
     from claimbridge.fraud.vocabulary import PERSON_ROLES, text_of
 
     what = reason.get("what", "")
-    return bi(text_of(PERSON_ROLES, what)) if reason.get("kind") == "person" else what
+    if reason.get("kind") == "person":
+        return bi(text_of(PERSON_ROLES, what))
+    return party_label(what)
+
+
+@register.filter
+def party_label(what: str) -> str:
+    """A case party's label in words ("A" → "A 方" / "party A"); a plate or anything else as it is."""
+    from claimbridge.evidence.slots import PARTIES
+
+    return in_current_language(f"{what} 方", f"party {what}") if what in PARTIES else what
+
+
+@register.filter
+def percent(ratio: Any) -> str:
+    """A ratio as a percentage: 0.0500 → 5 %."""
+    from decimal import Decimal
+
+    return f"{(Decimal(ratio) * 100).normalize():f} %"
+
+
+@register.filter
+def reasons_for(form: Any, action: str) -> list[Any]:
+    return list(form.reasons_for(action))
 
 
 @register.filter

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from tests.factories import photo
@@ -67,3 +69,45 @@ def test_r20_the_committee_takes_steps_on_the_desk_and_the_reporter_sees_the_out
     assert clue.state == "confirmed_fraud"
     feedback = _client(users["tianlong_adj1"]).get("/fraud/", secure=True).content.decode()
     assert "100.00" in feedback
+
+
+def test_r11_the_clue_form_shows_every_mistake_next_to_its_field_and_keeps_nothing(users, committees):
+    """A bad mobile, a bad ID number and a bad plate at once: three errors, each under its own field; a person with
+    no role is refused rather than dropped; the photo chosen is said to be lost; no clue is filed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from claimbridge.fraud.models import Clue
+
+    client = _client(users["tianlong_adj1"])
+    page = client.post("/fraud/new/", {"observations": ["old_damage"], "urgency": "normal", "county": "621202",
+                                       "person_role": "witness", "person_phone": "12345", "person_id_number": "123",
+                                       "plate": "甘X999",
+                                       "photos": SimpleUploadedFile("a.jpg", b"\xff\xd8\xff", "image/jpeg")},
+                       secure=True)  # fmt: skip
+    html = page.content.decode()
+    assert page.status_code == 422
+    for field, text in (("person_phone", "请填写 11 位中国大陆手机号码"), ("person_id_number", "身份证号码不正确"),
+                        ("plate", "车牌号格式不正确")):  # fmt: skip
+        after = html.split(f'id="id_{field}"', 1)[1]
+        assert text in after.split("<label", 1)[0], field  # under the field, before the next one
+    assert 'data-testid="photos-lost"' in html
+    no_role = client.post("/fraud/new/", {"observations": ["old_damage"], "urgency": "normal",
+                                          "person_phone": "13912345678"}, secure=True)  # fmt: skip
+    assert "请选择此人的身份" in no_role.content.decode()
+    assert Clue.objects.count() == 0
+
+
+def test_r20_a_decision_takes_only_its_own_reasons(users, committees, ratios):
+    from claimbridge.core.errors import AppError
+    from claimbridge.fraud import services
+
+    clue = services.clue_create(user=users["tianlong_adj1"], county_code="621202", observations=["old_damage"],
+                                submit=True)  # fmt: skip
+    services.clue_move(user=users["af_ln"], clue=clue, action="investigate")
+    with pytest.raises(AppError) as mixed:
+        services.clue_move(user=users["af_ln"], clue=clue, action="confirm_fraud",
+                           reasons=["evidence_sufficient", "insufficient_evidence"], amount_saved=Decimal("1"),
+                           underwriter_code="maiji")  # fmt: skip
+    assert (mixed.value.code, mixed.value.field) == ("reason_not_for_decision", "reasons")
+    clue.refresh_from_db()
+    assert clue.state == "investigating"

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         for case in cases:
             phones = f"  drivers' phones {', '.join(case.phones)}" if case.phones else ""
             out(f"  {case.number}  {case.state:<12}  {case.note}{phones}")
-        out(f"Demo fraud clues (open them as antifraud_ln, antifraud_ts, maiji_hq or the reporter at {url}/fraud/):")
+        out(f"Demo fraud clues at {url}/fraud/ (each with who may open it):")
         for clue in clues:
             out(f"  {clue.number}  {clue.state:<12}  {clue.note}")
         out(
