@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
 from claimbridge.cases.models import CaseParty
 from claimbridge.fraud import flow
-from claimbridge.fraud.models import Clue, CluePerson, ClueVehicle, FileRequest, Reward
+from claimbridge.fraud.models import Clue, CluePerson, ClueRoute, ClueVehicle, FileRequest, Reward
 from claimbridge.fraud.vocabulary import (
     DECISION_REASONS,
     OBSERVATIONS,
@@ -42,10 +42,20 @@ def clue_get_for_user(*, user: Any, number: str) -> Clue | None:
 
 
 def clue_queue_for_user(*, user: Any, state: str = "") -> list[Clue]:
+    """The queue, most urgent first, then by deadline, then newest: each clue marked `shared` (with the reader's
+    committee, worked by another) and `waiting` (a request for files to the reader's company not answered yet)."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+
+    scope = scope_for(user)
     clues = clue_list_for_user(user=user).exclude(state="draft")
     if state in flow.STATES:
         clues = clues.filter(state=state)
-    return list(clues.order_by("deadline", "-submitted_at")[:200])
+    shared = ClueRoute.objects.filter(clue=OuterRef("pk"), committee_id=scope.committee_id or 0, primary=False)
+    waiting = FileRequest.objects.filter(clue=OuterRef("pk"), insurer_id=scope.insurer_id or 0, answered_at=None)
+    rank = Case(*(When(urgency=code, then=Value(index)) for index, code in enumerate(("immediate", "urgent"))),
+                default=Value(9), output_field=IntegerField())  # fmt: skip
+    clues = clues.annotate(shared=Exists(shared), waiting=Exists(waiting), urgency_rank=rank)
+    return list(clues.order_by("urgency_rank", F("deadline").asc(nulls_last=True), "-submitted_at")[:200])
 
 
 def insurer_choices() -> list[tuple[str, str]]:

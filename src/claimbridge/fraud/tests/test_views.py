@@ -111,3 +111,21 @@ def test_r20_a_decision_takes_only_its_own_reasons(users, committees, ratios):
     assert (mixed.value.code, mixed.value.field) == ("reason_not_for_decision", "reasons")
     clue.refresh_from_db()
     assert clue.state == "investigating"
+
+
+def test_r20_the_queue_puts_the_urgent_first_and_marks_shared_clues_and_files_to_send(users, committees):
+    from claimbridge.fraud import selectors, services
+
+    def file(urgency: str, **extra):
+        return services.clue_create(user=users["tianlong_adj1"], county_code="621202", observations=["old_damage"],
+                                    urgency=urgency, submit=True, **extra)  # fmt: skip
+
+    normal, immediate = file("normal"), file("immediate")
+    shared = file("urgent", vehicles=[{"plate": "甘E6789A"}])  # a Tianshui plate: shared with Tianshui
+    services.file_request_create(user=users["af_ln"], clue=normal, insurer_code="maiji", question="定损单")
+    queue = selectors.clue_queue_for_user(user=users["af_ln"])
+    assert [c.number for c in queue] == [immediate.number, shared.number, normal.number]
+    assert [c.number for c in selectors.clue_queue_for_user(user=users["af_ts"]) if c.shared] == [shared.number]
+    assert [c.number for c in selectors.clue_queue_for_user(user=users["maiji_hq"]) if c.waiting] == [normal.number]
+    page = _client(users["maiji_hq"]).get("/fraud/", secure=True).content.decode()
+    assert 'data-testid="waiting"' in page
