@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0004_scene_slot'),
-        ('fraud', '0002_touched_insurers'),
+        ("evidence", "0004_scene_slot"),
+        ("fraud", "0002_touched_insurers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='filerequest',
-            name='evidence',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='file_request', to='evidence.evidencefile'),
+            model_name="filerequest",
+            name="evidence",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="file_request",
+                to="evidence.evidencefile",
+            ),
         ),
     ]
