@@ -57,7 +57,13 @@ class RewardRatioAdmin(admin.ModelAdmin):
         return not self._in_force(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: RewardRatio | None = None) -> bool:
-        return obj is not None and not self._in_force(obj) and super().has_delete_permission(request, obj)
+        return not self._in_force(obj) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        """No bulk delete: it would not ask each row whether it is in force."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(Clue)
