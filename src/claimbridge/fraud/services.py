@@ -592,7 +592,9 @@ def file_request_attach(*, user: Any, request: FileRequest, upload: Any, upload_
         clue = request.clue
         _locked(clue)
         _check(user, clue, "answer_request")
-        request = FileRequest.objects.select_for_update().select_related("clue", "evidence").get(pk=request.pk)
+        request = (
+            FileRequest.objects.select_for_update(of=("self",)).select_related("clue", "evidence").get(pk=request.pk)
+        )
         if request.answered_at is not None:
             raise errors.already_answered()
         if request.evidence is None:
@@ -623,7 +625,7 @@ def file_request_answer(*, user: Any, request: FileRequest, answer: str, files: 
             file_request_attach(user=user, request=request, upload=upload)
         _locked(request.clue)
         _check(user, request.clue, "answer_request")
-        request = FileRequest.objects.select_for_update().select_related("clue").get(pk=request.pk)
+        request = FileRequest.objects.select_for_update(of=("self",)).select_related("clue").get(pk=request.pk)
         if request.answered_at is not None:  # an answer is final: what comes later is a new request
             raise errors.already_answered()
         request.answer, request.answered_by, request.answered_at = answer, user, timezone.now()
