@@ -1,0 +1,114 @@
+"""Fraud rings (issue 16; R20, B5): cases linked through the entities they share — a person's pseudonymised ID
+number, a phone, a plate, a VIN, a bank account, a repair shop, a geocell. Pure: no Django.
+
+An entity shared by more than `max_degree` cases (a big 4S shop, a tow company, a busy junction) is a *hub*: it links
+nothing by itself. A *ring* is a connected group of at least `min_size` cases in the bipartite graph of cases and the
+remaining entities. The full scan is a connected-components pass over that graph (scipy's C implementation); the
+incremental form (`Rings`) keeps a union–find at intake, so a new case learns at once which ring it joins, and the
+scan rebuilds it (an entity that becomes a hub can only be taken out by a rebuild).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_DEGREE = 50
+MIN_SIZE = 3
+
+
+def ring_labels(case_of_link: np.ndarray, entity_of_link: np.ndarray, n_cases: int, n_entities: int, *,
+                max_degree: int = MAX_DEGREE) -> np.ndarray:  # fmt: skip
+    """For each case (0 … n_cases-1), the label of its connected group; the links are pairs (case, entity) given as
+    two integer arrays. Entities of more than `max_degree` distinct cases are left out (hubs)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    cases = np.asarray(case_of_link, dtype=np.int64)
+    entities = np.asarray(entity_of_link, dtype=np.int64)
+    links = csr_matrix((np.ones(cases.size, dtype=np.int8), (cases, entities)), shape=(n_cases, n_entities))
+    links.sum_duplicates()  # a case naming an entity twice is one link
+    links.data[:] = np.bincount(links.indices, minlength=n_entities)[links.indices] <= max_degree  # hubs: 0
+    links.eliminate_zeros()
+    # The bipartite graph as one square matrix, case → entity edges only: weak components are the groups.
+    indptr = np.r_[links.indptr, np.full(n_entities, links.indptr[-1], dtype=links.indptr.dtype)]
+    size = n_cases + n_entities
+    graph = csr_matrix((links.data, links.indices + n_cases, indptr), shape=(size, size))
+    _count, labels = connected_components(graph, directed=True, connection="weak")
+    return labels[:n_cases]
+
+
+def rings_of_labels(labels: np.ndarray, *, min_size: int = MIN_SIZE) -> list[np.ndarray]:
+    """The groups of at least `min_size` cases, each as the sorted indexes of its cases, largest first."""
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    ends = np.r_[starts[1:], sorted_labels.size]
+    groups = [order[start:end] for start, end in zip(starts, ends, strict=True) if end - start >= min_size]
+    return sorted((np.sort(group) for group in groups), key=lambda g: (-g.size, int(g[0])))
+
+
+def rings(cases: Iterable[tuple[Hashable, Iterable[Hashable]]], *, max_degree: int = MAX_DEGREE,
+          min_size: int = MIN_SIZE) -> list[list[Hashable]]:  # fmt: skip
+    """Rings from cases given as (case id, its entity keys): each ring the list of its case ids in the order given."""
+    ids: list[Hashable] = []
+    entity_index: dict[Hashable, int] = {}
+    case_of_link: list[int] = []
+    entity_of_link: list[int] = []
+    for index, (case_id, entities) in enumerate(cases):
+        ids.append(case_id)
+        for entity in entities:
+            case_of_link.append(index)
+            entity_of_link.append(entity_index.setdefault(entity, len(entity_index)))
+    labels = ring_labels(np.array(case_of_link, dtype=np.int64), np.array(entity_of_link, dtype=np.int64), len(ids),
+                         len(entity_index), max_degree=max_degree)  # fmt: skip
+    return [[ids[i] for i in group] for group in rings_of_labels(labels, min_size=min_size)]
+
+
+@dataclass
+class Rings:
+    """Ring membership kept incrementally at intake: a union–find over cases, with each entity's cases counted.
+
+    `add(case, entities)` links the case to every case already naming one of its entities (an entity past
+    `max_degree` links no more: it has become a hub) and answers the size of the group it is now in. Links made
+    through an entity before it became a hub stay until the next full scan (`ring_labels`) rebuilds the groups."""
+
+    max_degree: int = MAX_DEGREE
+    parent: dict[Hashable, Hashable] = field(default_factory=dict)
+    size: dict[Hashable, int] = field(default_factory=dict)
+    first_case: dict[Hashable, Hashable] = field(default_factory=dict)  # entity → a case naming it
+    degree: dict[Hashable, int] = field(default_factory=dict)
+
+    def find(self, case: Hashable) -> Hashable:
+        root = case
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[case] != root:  # path compression
+            self.parent[case], case = root, self.parent[case]
+        return root
+
+    def _union(self, a: Hashable, b: Hashable) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+
+    def add(self, case: Hashable, entities: Sequence[Hashable]) -> int:
+        if case not in self.parent:
+            self.parent[case], self.size[case] = case, 1
+        for entity in dict.fromkeys(entities):
+            count = self.degree.get(entity, 0) + 1
+            self.degree[entity] = count
+            if entity not in self.first_case:
+                self.first_case[entity] = case
+            elif count <= self.max_degree:
+                self._union(case, self.first_case[entity])
+        return self.size[self.find(case)]
+
+    def group_size(self, case: Hashable) -> int:
+        return self.size[self.find(case)] if case in self.parent else 0
