@@ -23,8 +23,8 @@ def ring_labels(case_of_link: np.ndarray, entity_of_link: np.ndarray, n_cases: i
                 max_degree: int = MAX_DEGREE) -> np.ndarray:  # fmt: skip
     """For each case (0 … n_cases-1), the label of its connected group; the links are pairs (case, entity) given as
     two integer arrays. Entities of more than `max_degree` distinct cases are left out (hubs)."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
     cases = np.asarray(case_of_link, dtype=np.int64)
     entities = np.asarray(entity_of_link, dtype=np.int64)
