@@ -147,13 +147,15 @@ def _submission(request: HttpRequest, form: Any, operation: str, work: Callable[
     status = 200
     if request.method == "POST":
         status = 422
-        earlier = sent_before(request, operation)
+        earlier = sent_before(request, operation, app="credentials")
         if earlier is not None:
             return redirect("adjuster", pk=earlier["id"])
         if form.is_valid():
             data = form.cleaned_data
             try:
-                return redirect("adjuster", pk=once(request, operation, lambda: {"id": work(data)})["id"])
+                return redirect(
+                    "adjuster", pk=once(request, operation, lambda: {"id": work(data)}, app="credentials")["id"]
+                )
             except AppError as refused:
                 show_on_form(form, refused)
                 status = refused.status
@@ -217,7 +219,7 @@ def _act(request: HttpRequest, pk: int, operation: str, action: Callable[[Any], 
     422, shown next to the field on the page); done, it leads to the entry (the new one after a move)."""
     adjuster = _visible(request, pk)
     try:
-        answer = once(request, f"{operation}.{pk}", lambda: {"id": action(adjuster)})
+        answer = once(request, f"{operation}.{pk}", lambda: {"id": action(adjuster)}, app="credentials")
     except AppError as refused:
         if refused.status == 403:
             raise PermissionDenied from None
@@ -374,7 +376,7 @@ def stops(request: HttpRequest) -> HttpResponse:
                 return {"id": stop.pk}
 
             try:
-                saved = once(request, "stops.record", record)
+                saved = once(request, "stops.record", record, app="credentials")
             except AppError as refused:
                 show_on_form(form, refused, STOP_FIELDS)
                 status = refused.status

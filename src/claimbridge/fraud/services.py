@@ -373,9 +373,10 @@ def _inform_insurers(clue: Clue, covers: dict[str, Any], actor: Any) -> None:
             clue_event(
                 clue=clue, kind="insurer_informed", actor=actor, data={"insurer": insurer_id, "reasons": reasons}
             )
-        elif any(reason not in row.reasons for reason in reasons):
-            row.reasons = [*row.reasons, *(reason for reason in reasons if reason not in row.reasons)]
+        elif added := [reason for reason in reasons if reason not in row.reasons]:
+            row.reasons = [*row.reasons, *added]
             row.save(update_fields=["reasons"])
+            clue_event(clue=clue, kind="insurer_informed", actor=actor, data={"insurer": insurer_id, "reasons": added})
 
 
 def clue_route(*, clue: Clue, actor: Any = None) -> list[ClueRoute]:

@@ -24,14 +24,14 @@ def form_key(request: HttpRequest) -> str:
     return posted if posted and len(posted) <= 64 and posted.isascii() else secrets.token_urlsafe(16)
 
 
-def form_identity(request: HttpRequest, operation: str, *, app: str = "credentials") -> tuple[str, str, str]:
+def form_identity(request: HttpRequest, operation: str, *, app: str) -> tuple[str, str, str]:
     fields = {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_FORM_FIELDS}
     files = {name: [(upload.name, upload.size) for upload in request.FILES.getlist(name)] for name in request.FILES}
     scope = f"user:{request.user.pk}:{app}.web.{operation}"
     return scope, request.POST.get(FORM_KEY, ""), fingerprint_of({"fields": fields, "files": files})
 
 
-def sent_before(request: HttpRequest, operation: str, *, app: str = "credentials") -> dict[str, Any] | None:
+def sent_before(request: HttpRequest, operation: str, *, app: str) -> dict[str, Any] | None:
     """The first answer to this very form, when it was sent before (a double tap): checked before the form's own
     checks, which would now find the entry it made (the same ID number) and refuse."""
     scope, key, fingerprint = form_identity(request, operation, app=app)
@@ -44,9 +44,7 @@ def sent_before(request: HttpRequest, operation: str, *, app: str = "credentials
     return earlier[1] if earlier is not None else None
 
 
-def once(
-    request: HttpRequest, operation: str, work: Callable[[], dict[str, Any]], *, app: str = "credentials"
-) -> dict[str, Any]:
+def once(request: HttpRequest, operation: str, work: Callable[[], dict[str, Any]], *, app: str) -> dict[str, Any]:
     """Run a form's work once per form key of this user: a second POST of the same form gets the first answer. The
     same key with other contents is refused (a stale form sent again after a change)."""
     scope, key, fingerprint = form_identity(request, operation, app=app)

@@ -80,3 +80,21 @@ def test_r20_a_vehicle_insured_in_the_other_city_shares_the_clue_and_tells_its_i
     unknown = _alone(users, "甘K54321")
     assert _seen_by(users, unknown) == set()
     assert list(unknown.routes.values_list("committee_id", flat=True)) == [committees["ln"].pk]
+
+
+def test_b8_a_company_told_again_for_a_new_reason_is_an_event_too(users, committees):
+    """An addendum naming a vehicle of a company already told adds the reason to its part and to the clue's chain."""
+    today = timezone.localdate()
+    load(users, [row("MJ-0002", branch="620500", plate="甘K99998", start=f"{today - timedelta(days=100)}",
+                     end=f"{today + timedelta(days=200)}")], insurer_code="maiji")  # fmt: skip
+    case = wudu_case(users["tianlong_adj1"])
+    clue = services.clue_create(user=users["tianlong_adj1"], county_code="621202", observations=["old_damage"],
+                                case_number=case.number, submit=True)  # fmt: skip
+    maiji = case.parties.get(label="A").insurer_id
+    told = ClueEvent.objects.filter(clue=clue, kind="insurer_informed", data__insurer=maiji)
+    assert told.count() == 1
+    services.addendum_add(user=users["tianlong_adj1"], clue=clue, vehicles=[{"plate": "甘K99998"}])
+    assert told.count() == 2
+    assert told.order_by("sequence").last().data["reasons"] == [{"kind": "vehicle", "what": "甘K99998"}]
+    concerns = selectors.clue_view(user=users["maiji_hq"], clue=clue).concerns
+    assert [(c["code"], c["what"]) for c in concerns] == [("case_party", "A"), ("vehicle", "甘K99998")]
