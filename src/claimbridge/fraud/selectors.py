@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from claimbridge.accounts.models import Role
 from claimbridge.accounts.scope import scope_for
 from claimbridge.cases.models import CaseParty
 from claimbridge.fraud import flow
@@ -75,7 +76,7 @@ def reads_as_committee(*, user: Any) -> bool:
     """Whether the user reads clues as a committee does (their routing, deadlines, assignment): a committee member
     or the platform administrator; the queue shows others the number, state and urgency only."""
     scope = scope_for(user)
-    return scope.is_platform_admin or (scope.role == "antifraud_member" and scope.committee_id is not None)
+    return scope.is_platform_admin or (scope.role == Role.ANTIFRAUD_MEMBER and scope.committee_id is not None)
 
 
 def file_request_get_for_user(*, user: Any, pk: int) -> FileRequest | None:
@@ -227,12 +228,12 @@ def clue_view(*, user: Any, clue: Clue) -> ClueView:
         attachments.setdefault(item.file.file_request.pk, []).append(item)
     members: list[Any] = []
     if "committee" in roles:
-        from claimbridge.accounts.models import Role, User
+        from claimbridge.accounts.models import User
 
         members = list(User.objects.filter(role=Role.ANTIFRAUD_MEMBER, committee_id=scope.committee_id,
                                            is_active=True).order_by("username"))  # fmt: skip
     concerns: list[Any] = []
-    if scope.role == "insurer_staff" and scope.insurer_id:
+    if scope.role == Role.INSURER_STAFF and scope.insurer_id:
         touched = clue.insurers.filter(insurer_id=scope.insurer_id).first()
         concerns = [{"code": reason["kind"], "kind": text_of(TOUCH_KINDS, reason["kind"]), "what": reason["what"],
                      "case": clue.case.number if reason["kind"] == "case_party" and clue.case else ""}
@@ -276,7 +277,7 @@ def rewards_by_month_for_adjuster(*, user: Any) -> list[dict[str, Any]]:
 
 def rewards_owed_by_company(*, user: Any) -> QuerySet[Reward]:
     scope = scope_for(user)
-    if not scope.insurer_id or scope.role != "insurer_staff":
+    if not scope.insurer_id or scope.role != Role.INSURER_STAFF:
         return Reward.objects.none()
     return Reward.objects.filter(insurer_id=scope.insurer_id).select_related("clue", "adjuster")
 
