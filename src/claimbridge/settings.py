@@ -46,6 +46,12 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
 # from SECRET_KEY, which is only acceptable for development and tests.
 AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS", "")
 AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+# The fraud link index pseudonymises identifiers with these keys (`version:secret`, comma-separated, newest first,
+# each secret at least 32 characters; decision 0018). Kept outside the database; without them one is derived from
+# SECRET_KEY, which is only acceptable for development and tests. After adding a key run `claimbridge fraud_links
+# rebuild`, then drop the old one.
+LINK_INDEX_KEYS = os.environ.get("LINK_INDEX_KEYS", "")
+FRAUD_RING_MAX_DEGREE = int(os.environ.get("FRAUD_RING_MAX_DEGREE", "50"))  # an entity of more cases is a hub
 
 # Service levels of a claim, from the report: first call to the customer, survey (loss assessed), closure.
 CASE_SLA_MINUTES = {

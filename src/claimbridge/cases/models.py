@@ -151,6 +151,10 @@ class Claim(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_amount = models.DecimalField(_("paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True)
+    # Where the vehicle is repaired (at 定损) and whose account is paid (at payment): both link cases (fraud rings).
+    repair_shop_name = models.CharField(_("repair shop"), max_length=100, blank=True)
+    repair_shop_code = models.CharField(_("repair shop's unified social credit code"), max_length=18, blank=True)
+    payee_account = EncryptedTextField(_("payee's bank account"), blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(_("reason closed"), max_length=20, blank=True)

@@ -29,6 +29,11 @@ def _derived_key(purpose: str) -> bytes:
     return hashlib.sha256(f"claimbridge:{purpose}:{settings.SECRET_KEY}".encode()).digest()
 
 
+def development_key(purpose: str) -> bytes:
+    """A key derived from SECRET_KEY for a purpose that has no configured key (development and tests only)."""
+    return _derived_key(purpose)
+
+
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
     if keys:

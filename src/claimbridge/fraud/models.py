@@ -319,3 +319,7 @@ class ClueEvent(models.Model):
     def payload(self, number: str) -> dict[str, object]:
         return {"clue": number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
                 "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+
+
+# The analysis half (issue 16) lives in its own module; imported here so that Django finds its models.
+from claimbridge.fraud.analysis_models import CaseLink, CaseScore, LearnedModel, Ring, RingLook, RingMember  # noqa: E402, F401
