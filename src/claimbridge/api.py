@@ -21,6 +21,7 @@ from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
+from claimbridge.fraud.analysis_api import router as fraud_analysis_router
 from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router
 from claimbridge.organisations.api import router as organisations_router
@@ -72,6 +73,7 @@ api.add_router("/v1/me", proof_router)  # 我的案件 (issue 13)
 api.add_router("/v1/me", my_router)
 api.add_router("/v1/credentials", credentials_router)
 api.add_router("/v1/fraud", fraud_router)
+api.add_router("/v1/fraud", fraud_analysis_router)
 api.add_router("/v1/police", police_router)
 
 

@@ -449,6 +449,29 @@ class Scope:
         administrator on its behalf. The committee reads them but never writes the police's records."""
         return self.is_platform_admin or (self.acts_for_police_unit and self.police_unit_id == unit_id)
 
+    # --- fraud links, rings and scores (issue 16: B5, R20) ----------------------------------------------------------
+    # The link index is read past every tenant's wall, so it is the committee's alone: the rings, their cases, the
+    # shared entities (kinds and masked values) and each case's links. An insurer reads the score and its reasons on
+    # the cases where its company covers a party, and of the links only a count; nobody else reads either.
+
+    @property
+    def sees_rings(self) -> bool:
+        return self.sees_across_companies
+
+    def fraud_scores_q(self) -> Q:
+        """Cases whose fraud score, reasons and "linked to N cases" the user may read."""
+        if self.sees_across_companies:
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            return Q(parties__insurer_id=self.insurer_id)
+        return _NOTHING
+
+    @property
+    def may_train_fraud_model(self) -> bool:
+        """Train the learned score on the committees' confirmed outcomes and put a model in use: the platform
+        administrator (a command an operator runs), never a tenant."""
+        return self.is_platform_admin
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 

@@ -53,7 +53,11 @@ def case_identifiers(case: Case, parties: Iterable[CaseParty] | None = None) -> 
     driving licence number is the holder's resident ID number), mobile, plate and VIN, the repair shop and the payee
     account of its claim, and the accident's place. Read decrypted in memory, never written anywhere but as links."""
     found: list[tuple[str, str, str]] = []
-    for party in parties if parties is not None else case.parties.select_related("claim"):
+    if parties is None:
+        parties = case.parties.select_related("claim").only(
+            "label", "plate", "vin", "driver_licence", "driver_phone", "case_id", "claim__repair_shop_name",
+            "claim__repair_shop_code", "claim__payee_account", "claim__party_id")  # only what links: fewer decrypts
+    for party in parties:
         label = party.label
         found += [("id_number", party.driver_licence or "", label), ("phone", party.driver_phone or "", label),
                   ("plate", party.plate, label), ("vin", party.vin, label)]  # fmt: skip
@@ -83,6 +87,7 @@ class IndexResult:
     removed: int
     rescan_needed: bool
     rescored: list[int] = field(default_factory=list)  # the cases whose ring changed
+    grew: bool = False  # the case's ring is bigger than before: every member's ring reason changes
 
 
 def case_index(case: Case) -> IndexResult:
@@ -90,61 +95,63 @@ def case_index(case: Case) -> IndexResult:
     keys = link_keys()
     version = keys.current
     wanted = _wanted_links(case, keys)
-    existing = {(kind, pseudonym): pk for pk, kind, pseudonym, row_version in
-                CaseLink.objects.filter(case=case).values_list("pk", "kind", "pseudonym", "key_version")
-                if row_version == version}  # fmt: skip
-    stale = CaseLink.objects.filter(case=case).exclude(key_version=version)
+    rows = list(CaseLink.objects.filter(case=case).values_list("pk", "kind", "pseudonym", "key_version"))
+    existing = {(kind, pseudonym): pk for pk, kind, pseudonym, row_version in rows if row_version == version}
     removed = [pk for key, pk in existing.items() if key not in wanted]
-    rescan = bool(removed) or stale.exists()
+    removed += [pk for pk, _kind, _pseudonym, row_version in rows if row_version != version]  # an older key's
+    rescan = bool(removed)
     if removed:
         CaseLink.objects.filter(pk__in=removed).delete()
-    stale.delete()
     added = [(link, label) for key, (link, label) in wanted.items() if key not in existing]
-    CaseLink.objects.bulk_create([CaseLink(case=case, kind=link.kind, pseudonym=link.pseudonym, key_version=version,
-                                           masked=link.masked[:40], party=label) for link, label in added],
-                                 ignore_conflicts=True)  # fmt: skip
-    limit = max_degree()
     linked: set[int] = set()
-    for link, _label in added:
-        others = list(CaseLink.objects.filter(key_version=version, pseudonym=link.pseudonym)
-                      .exclude(case=case).values_list("case_id", flat=True)[: limit + 1])  # fmt: skip
-        if len(others) + 1 > limit:  # a hub: it links nothing; if this case made it one, undo what it linked
-            rescan = rescan or len(others) == limit
-            continue
-        linked.update(others)
+    if added:
+        CaseLink.objects.bulk_create([CaseLink(case=case, kind=link.kind, pseudonym=link.pseudonym, key_version=version,
+                                               masked=link.masked[:40], party=label) for link, label in added],
+                                     ignore_conflicts=True)  # fmt: skip
+        limit = max_degree()
+        new = [link.pseudonym for link, _label in added]
+        degree = dict(CaseLink.objects.filter(key_version=version, pseudonym__in=new).values("pseudonym")
+                      .annotate(n=Count("pk")).values_list("pseudonym", "n"))  # fmt: skip
+        # A hub links nothing; an entity this very case made a hub undoes, at the rescan, what it linked before.
+        rescan = rescan or any(degree.get(pseudonym) == limit + 1 for pseudonym in new)
+        linking = [pseudonym for pseudonym in new if degree.get(pseudonym, 0) <= limit]
+        if linking:
+            linked = set(CaseLink.objects.filter(key_version=version, pseudonym__in=linking).exclude(case=case)
+                         .values_list("case_id", flat=True))  # fmt: skip
     if rescan:
         transaction.on_commit(_enqueue_rescan, robust=True)
     if not linked:
         member = RingMember.objects.filter(case=case).select_related("ring").first()
         return IndexResult(member.ring_id if member else None, member.ring.size if member else 0, len(added),
                            len(removed), rescan)  # fmt: skip
+    before = RingMember.objects.filter(case=case).values_list("ring__size", flat=True).first()
     ring, moved = _join({case.pk, *linked})
-    return IndexResult(ring.pk, ring.size, len(added), len(removed), rescan, moved)
+    return IndexResult(ring.pk, ring.size, len(added), len(removed), rescan, moved, grew=ring.size != before)
 
 
 def _join(case_ids: set[int]) -> tuple[Ring, list[int]]:
-    """Union by size: the cases and every ring they are in become the largest of those rings."""
+    """Union by size: the cases and every ring they are in become the largest of those rings. Answers the ring and
+    the cases that changed ring (the ring's other members learn its new size from the rescoring of the ring)."""
     memberships = dict(RingMember.objects.filter(case_id__in=case_ids).values_list("case_id", "ring_id"))
-    ring_ids = set(memberships.values())
-    if ring_ids:
-        found = list(Ring.objects.select_for_update().filter(pk__in=ring_ids).order_by("pk"))
+    absorbed: list[Ring] = []
+    if memberships:
+        found = list(Ring.objects.select_for_update().filter(pk__in=set(memberships.values())).order_by("pk"))
         ring = max(found, key=lambda candidate: (candidate.size, -candidate.pk))
-        absorbed = [other.pk for other in found if other.pk != ring.pk]
+        absorbed = [other for other in found if other.pk != ring.pk]
     else:
-        ring, absorbed = Ring.objects.create(), []
-    moved = list(RingMember.objects.filter(ring_id__in=absorbed).values_list("case_id", flat=True))
+        ring = Ring.objects.create()
+    moved: list[int] = []
     if absorbed:
-        RingMember.objects.filter(ring_id__in=absorbed).update(ring=ring)
-        Ring.objects.filter(pk__in=absorbed).delete()
+        moved = list(RingMember.objects.filter(ring__in=absorbed).values_list("case_id", flat=True))
+        RingMember.objects.filter(ring__in=absorbed).update(ring=ring)
+        Ring.objects.filter(pk__in=[other.pk for other in absorbed]).delete()
     lonely = case_ids - set(memberships)
     RingMember.objects.bulk_create([RingMember(case_id=pk, ring=ring) for pk in lonely], ignore_conflicts=True)
-    ring.size = RingMember.objects.filter(ring=ring).count()
-    ring.updated_at = timezone.now()
-    ring.save(update_fields=["size", "updated_at"])
-    changed = set(moved) | lonely
-    if ring.size != len(changed):  # the ring grew: every member's ring-size reason changes
-        changed |= set(RingMember.objects.filter(ring=ring).values_list("case_id", flat=True))
-    return ring, sorted(changed)
+    size = ring.size + sum(other.size for other in absorbed) + len(lonely)
+    if size != ring.size:
+        ring.size, ring.updated_at = size, timezone.now()
+        ring.save(update_fields=["size", "updated_at"])
+    return ring, sorted(set(moved) | lonely)
 
 
 def _enqueue_rescan() -> None:
@@ -220,11 +227,14 @@ def links_rebuild() -> int:
 
 def on_case_event(*, case: Case, event: Any) -> None:
     """A case event listener: re-index when the identifiers may have changed, then rescore after the commit."""
-    result = case_index(case) if event.kind in INDEXED_EVENTS else None
-    rescore = {case.pk, *(result.rescored if result else [])}
     from claimbridge.fraud.scoring import rescore_after_commit
 
-    rescore_after_commit(sorted(rescore))
+    result = case_index(case) if event.kind in INDEXED_EVENTS else None
+    if result is None:
+        rescore_after_commit([case.pk])
+        return
+    rings = [result.ring_id] if result.grew and result.ring_id is not None else []
+    rescore_after_commit([case.pk, *result.rescored], rings)
 
 
 def connect() -> None:

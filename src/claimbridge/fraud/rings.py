@@ -10,7 +10,8 @@ scan rebuilds it (an entity that becomes a hub can only be taken out by a rebuil
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+import json
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,16 +53,18 @@ def rings_of_labels(labels: np.ndarray, *, min_size: int = MIN_SIZE) -> list[np.
 
 def rings(cases: Iterable[tuple[Hashable, Iterable[Hashable]]], *, max_degree: int = MAX_DEGREE,
           min_size: int = MIN_SIZE) -> list[list[Hashable]]:  # fmt: skip
-    """Rings from cases given as (case id, its entity keys): each ring the list of its case ids in the order given."""
-    ids: list[Hashable] = []
+    """Rings from cases given as (case id, its entity keys): each ring the list of its case ids in the order first
+    given (a case given twice is one case with the entities of both)."""
+    case_index: dict[Hashable, int] = {}
     entity_index: dict[Hashable, int] = {}
     case_of_link: list[int] = []
     entity_of_link: list[int] = []
-    for index, (case_id, entities) in enumerate(cases):
-        ids.append(case_id)
+    for case_id, entities in cases:
+        index = case_index.setdefault(case_id, len(case_index))
         for entity in entities:
             case_of_link.append(index)
             entity_of_link.append(entity_index.setdefault(entity, len(entity_index)))
+    ids = list(case_index)
     labels = ring_labels(np.array(case_of_link, dtype=np.int64), np.array(entity_of_link, dtype=np.int64), len(ids),
                          len(entity_index), max_degree=max_degree)  # fmt: skip
     return [[ids[i] for i in group] for group in rings_of_labels(labels, min_size=min_size)]
@@ -112,3 +115,37 @@ class Rings:
 
     def group_size(self, case: Hashable) -> int:
         return self.size[self.find(case)] if case in self.parent else 0
+
+
+class RingsInputError(ValueError):
+    """A line of the input that is not a case: the message names the line, in both languages."""
+
+    def __init__(self, line: int, zh: str, en: str) -> None:
+        super().__init__(f"第 {line} 行：{zh} / line {line}: {en}")
+        self.line = line
+
+
+def read_cases(lines: Iterable[str]) -> Iterator[tuple[Hashable, list[tuple[str, str]]]]:
+    """Cases from JSON lines `{"case": ID, "entities": [{"kind": K, "value": V}, …]}` (blank lines skipped); an
+    entity is its kind and value together, so a phone and a plate that happen to be written alike never meet."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RingsInputError(number, f"不是 JSON（{exc.msg}）", f"not JSON ({exc.msg})") from exc
+        if not isinstance(record, dict) or "case" not in record:
+            raise RingsInputError(number, "缺少 case", "no case")
+        case = record["case"]
+        if not isinstance(case, str | int) or isinstance(case, bool):
+            raise RingsInputError(number, "case 须为字符串或整数", "case must be a string or an integer")
+        entities = record.get("entities", [])
+        if not isinstance(entities, list):
+            raise RingsInputError(number, "entities 须为列表", "entities must be a list")
+        found: list[tuple[str, str]] = []
+        for entity in entities:
+            if not isinstance(entity, dict) or not isinstance(entity.get("kind"), str) or "value" not in entity:
+                raise RingsInputError(number, "每个 entity 须有 kind 和 value", "every entity needs a kind and a value")
+            found.append((entity["kind"], str(entity["value"])))
+        yield case, found

@@ -57,6 +57,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("My monthly feedback")), reverse("my-feedback"), "my-feedback"))
     if role in (Role.ADJUSTER, Role.INSURER_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN):  # issue 15
         items.append(NavItem(str(_("Fraud clues")), reverse("fraud-clues"), "fraud-clues"))
+    if role in (Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN):  # issue 16: the committees' rings
+        items.append(NavItem(str(_("Fraud rings")), reverse("fraud-rings"), "fraud-rings"))
+    if role in (Role.INSURER_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN):  # issue 16: scores and reasons
+        items.append(NavItem(str(_("Fraud scores")), reverse("fraud-scores"), "fraud-scores"))
     # R20: the traffic police load their records and follow the matches; the committee reads every match and, with
     # the insurers (their own parties'), the signals where records and cases disagree.
     if role in POLICE_LOADER_ROLES:
