@@ -1,6 +1,6 @@
 """`claimbridge rules …`, `geo locate …`, `photos dedupe …` and `validate …`, without starting Django.
 
-Each reads one JSON document (standard input or arguments) and writes one JSON document to standard output:
+Each reads one JSON document (standard input, `rules --file FILE` or arguments) and writes one JSON document to standard output:
 exit 0 with the decision, exit 2 with `{"error": {"code", "field", "zh", "en"}}` when the input is unusable.
 """
 
@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     rules = commands.add_parser("rules", help="decide from one JSON document on standard input")
     rules.add_argument("rule", choices=sorted(RULES))
+    rules.add_argument("--file", help="read the JSON document from FILE instead of standard input")
     geo = commands.add_parser("geo", help="geography")
     geo_commands = geo.add_subparsers(dest="geo_command", required=True, parser_class=_Parser)
     locate = geo_commands.add_parser("locate", help="the county containing a point")
@@ -45,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("kind", choices=sorted(IDENTIFIER_CHECKS))
     validate.add_argument("value")
     return parser
+
+
+def _read_file(name: str) -> str:
+    try:
+        with open(name, encoding="utf-8") as file:
+            return file.read()
+    except UnicodeDecodeError:
+        raise RuleInputError("file", "文件不是 UTF-8 编码的文本", "the file is not UTF-8 text") from None
+    except OSError as error:
+        raise RuleInputError(
+            "file", f"无法读取文件“{name}”：{error.strerror}", f"cannot read the file “{name}”: {error.strerror}"
+        ) from None
 
 
 def run(argv: list[str], stdin: Any) -> tuple[int, dict[str, Any]]:
@@ -65,7 +78,7 @@ def run(argv: list[str], stdin: Any) -> tuple[int, dict[str, Any]]:
             lat, lon = float(number_from(args.lat, "lat")), float(number_from(args.lon, "lon"))
             index = CountyIndex.from_file(args.boundaries, crs=args.boundaries_crs)
             return 0, index.locate(lat, lon, crs=args.crs).as_dict()
-        raw = "" if stdin is None or stdin.isatty() else stdin.read()
+        raw = _read_file(args.file) if args.file else "" if stdin is None or stdin.isatty() else stdin.read()
         if not raw.strip():
             if args.rule != "circumstances":
                 raise RuleInputError("", "标准输入中没有 JSON 文档", "no JSON document on standard input")

@@ -8,6 +8,7 @@ from typing import Any
 
 from claimbridge.rules.circumstances import circumstances_document, liability_from_document
 from claimbridge.rules.eligibility import eligibility_from_document
+from claimbridge.rules.fraud_score import fraud_score_from_document
 from claimbridge.rules.identifiers import check_id_number, check_plate, check_vin
 from claimbridge.rules.inputs import Fields
 from claimbridge.rules.settlement import settlement_from_document
@@ -36,4 +37,5 @@ RULES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "eligibility": eligibility_from_document,
     "settle": settlement_from_document,
     "triage": triage_from_document,
+    "fraud-score": fraud_score_from_document,
 }
