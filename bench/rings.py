@@ -48,7 +48,9 @@ def graph(cases: int, seed: int = 16) -> tuple[np.ndarray, np.ndarray, int, list
     planted: list[list[int]] = []
     next_entity = pool + hubs
     starts = np.flatnonzero(np.r_[True, case_of_link[1:] != case_of_link[:-1]])
-    for members in np.split(rng.permutation(cases)[: cases // 100 * 3], np.cumsum(rng.integers(3, 13, size=cases // 100 + 1))):
+    for members in np.split(
+        rng.permutation(cases)[: cases // 100 * 3], np.cumsum(rng.integers(3, 13, size=cases // 100 + 1))
+    ):
         if members.size < 3:
             break
         for a, b in zip(members[:-1], members[1:], strict=True):  # a chain: each shares one entity with the next

@@ -95,6 +95,8 @@ FRAUD_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", 
 POLICE_LOADERS = {"police", "platform_admin"}  # R20: the units load, the platform administrator too (through the API)
 POLICE_READERS = POLICE_LOADERS | {"antifraud"}
 SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_branch", "insurer_unit"}
+RING_READERS = {"antifraud", "platform_admin"}
+SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -168,6 +170,11 @@ WEB = {
     "/fraud/": expect(FRAUD_ROLES),
     "/fraud/new/": expect({"adjuster"}),
     "/fraud/<str:number>/": expect(FRAUD_ROLES, ok_status=404),
+    # Rings and scores (issue 16): rings are the committee's; scores also the insurers' staff (their own cases').
+    "/fraud/rings/": expect(RING_READERS),
+    "/fraud/rings/<int:number>/": expect(RING_READERS, ok_status=404),
+    "/fraud/scores/": expect(SCORE_READERS),
+    "/fraud/scores/<str:number>/": expect(SCORE_READERS, ok_status=404),
     "/credentials/reports/": expect(
         {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
     ),
@@ -270,6 +277,11 @@ API = {
     "/api/v1/credentials/my-feedback": API_SIGNED_IN,  # an adjuster's own lines; empty for everyone else
     "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
     "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/fraud/rings": {v: 401 if v == "anonymous" else 200 if v in RING_READERS else 403 for v in VISITORS},
+    "/api/v1/fraud/rings/{ring}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/fraud/scores": API_SIGNED_IN,  # each reads the scores in its scope (none for most)
+    "/api/v1/fraud/cases/{number}/score": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/fraud/cases/{number}/links": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     **{
         f"/api/v1/fraud/{path}": dict.fromkeys(VISITORS, 405)  # POSTs
         for path in (
@@ -311,10 +323,10 @@ API = {
     },
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
-                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police"}  # fmt: skip
+                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
-               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999"}  # fmt: skip
+               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999"}  # fmt: skip
 
 
 def concrete(path: str) -> str:

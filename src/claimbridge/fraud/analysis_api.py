@@ -165,17 +165,17 @@ def ring_list(request: HttpRequest, min_size: int = 3) -> dict[str, Any]:
                       for ring in analysis.ring_list_for_user(user=request.user, min_size=max(min_size, 2))]}  # fmt: skip
 
 
-@router.get("/rings/{number}", auth=API_AUTH, response=responses({200: RingOut}),
+@router.get("/rings/{ring}", auth=API_AUTH, response=responses({200: RingOut}),
             summary="One ring: its cases, the entities they share (masked) and its graph; the look is recorded")  # fmt: skip
-def ring_detail(request: HttpRequest, number: int) -> dict[str, Any]:
-    ring = analysis.ring_get_for_user(user=request.user, pk=number)
-    if ring is None:
+def ring_detail(request: HttpRequest, ring: int) -> dict[str, Any]:
+    found = analysis.ring_get_for_user(user=request.user, pk=ring)
+    if found is None:
         raise _not_found("团伙", "ring")
-    view = analysis.ring_view(ring)
-    analysis_services.ring_look_record(user=request.user, ring=ring, route="api",
+    view = analysis.ring_view(found)
+    analysis_services.ring_look_record(user=request.user, ring=found, route="api",
                                        cases=[case.number for case in view.cases])  # fmt: skip
     return {
-        "number": ring.pk, "size": ring.size, "found_at": ring.created_at, "updated_at": ring.updated_at,
+        "number": found.pk, "size": found.size, "found_at": found.created_at, "updated_at": found.updated_at,
         "cases": [vars(case) for case in view.cases],
         "shared": [{"kind": entity.kind, "kind_text": str(entity.kind_name), "masked": entity.masked,
                     "cases": entity.cases} for entity in view.entities],

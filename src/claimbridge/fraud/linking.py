@@ -55,8 +55,17 @@ def case_identifiers(case: Case, parties: Iterable[CaseParty] | None = None) -> 
     found: list[tuple[str, str, str]] = []
     if parties is None:
         parties = case.parties.select_related("claim").only(
-            "label", "plate", "vin", "driver_licence", "driver_phone", "case_id", "claim__repair_shop_name",
-            "claim__repair_shop_code", "claim__payee_account", "claim__party_id")  # only what links: fewer decrypts
+            "label",
+            "plate",
+            "vin",
+            "driver_licence",
+            "driver_phone",
+            "case_id",
+            "claim__repair_shop_name",
+            "claim__repair_shop_code",
+            "claim__payee_account",
+            "claim__party_id",
+        )  # only what links: fewer decrypts
     for party in parties:
         label = party.label
         found += [("id_number", party.driver_licence or "", label), ("phone", party.driver_phone or "", label),

@@ -11,6 +11,7 @@ change to its ring.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from django.utils import timezone
 from claimbridge.cases.models import Case, CaseParty
 from claimbridge.fraud.analysis_models import CaseLink, CaseScore, LearnedModel, RingMember
 from claimbridge.rules import fraud_score
-from claimbridge.rules.common import months_after
+from claimbridge.rules.common import RuleInputError, months_after
 
 log = logging.getLogger(__name__)
 PERSON_KINDS = ("id_number", "phone")
@@ -163,8 +164,12 @@ def case_signals(case: Case) -> fraud_score.CaseSignals:
         witnesses=_witnesses(case),
         police_attended=_police_attended(case),
         accident_city=accident_city,
-        underwriting_cities={party.label: party.underwriting_city_code for party in parties
-                             if len(party.underwriting_city_code) == 6} or None,  # fmt: skip
+        underwriting_cities={
+            party.label: party.underwriting_city_code
+            for party in parties
+            if re.fullmatch(r"[0-9]{6}", party.underwriting_city_code)
+        }
+        or None,  # fmt: skip
         claims_12m_people=people or None,
         claims_12m_vehicles=vehicles or None,
         same_pair_cases=_same_pair(case, parties),
@@ -193,7 +198,10 @@ def signals_document(signals: fraud_score.CaseSignals) -> dict[str, Any]:
 def case_rescore(case: Case) -> CaseScore:
     """Score the case now and keep it (with the learned model's probability and reasons when one is in use)."""
     signals = case_signals(case)
-    result = fraud_score.score_case(signals)
+    try:
+        result = fraud_score.score_case(signals)
+    except RuleInputError:  # an accident before the first rules (2023-08-15): judged by the first version
+        result = fraud_score.score_case(signals, day=fraud_score.SCORE_VERSIONS[0].effective_from)
     learned, learned_version, learned_reasons = _learned(case, signals)
     member = RingMember.objects.filter(case=case).select_related("ring").first()
     values = {"score": result.score, "band": result.band, "rules_version": result.rules.version,
