@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import sys
 import time
@@ -53,7 +54,7 @@ def graph(cases: int, seed: int = 16) -> tuple[np.ndarray, np.ndarray, int, list
     ):
         if members.size < 3:
             break
-        for a, b in zip(members[:-1], members[1:], strict=True):  # a chain: each shares one entity with the next
+        for a, b in itertools.pairwise(members):  # a chain: each shares one entity with the next
             entity_of_link[starts[a]] = next_entity
             entity_of_link[starts[b] + 1] = next_entity
             next_entity += 1
@@ -73,7 +74,7 @@ def scan_seconds(case_of_link: np.ndarray, entity_of_link: np.ndarray, cases: in
 
 
 def networkx_seconds(case_of_link: np.ndarray, entity_of_link: np.ndarray, cases: int) -> tuple[float, int]:
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     degree = np.bincount(np.unique(np.c_[case_of_link, entity_of_link], axis=0)[:, 1])
     keep = degree[entity_of_link] <= rings.MAX_DEGREE

@@ -139,3 +139,16 @@ def load_demo_clues() -> list[DemoClue]:
         if clue is not None:
             shown.append(DemoClue(clue.number, clue.state, note))
     return shown
+
+
+def load_demo_analysis() -> tuple[int, int]:
+    """The demo's rings and scores, rebuilt now rather than left to the worker (issue 16): the demo's cases are all
+    between the same two drivers, so they make one ring and the "same two parties before" rule fires. Answers (rings
+    of three or more, cases scored)."""
+    from claimbridge.cases.models import Case
+    from claimbridge.fraud import linking, rings, scoring
+    from claimbridge.fraud.analysis_models import Ring
+
+    linking.rings_rescan()
+    scored = scoring.cases_rescore(Case.objects.values_list("pk", flat=True))
+    return Ring.objects.filter(size__gte=rings.MIN_SIZE).count(), scored

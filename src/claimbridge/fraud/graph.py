@@ -46,7 +46,7 @@ def draw(nodes: Sequence[tuple[str, str]], edges: Sequence[tuple[str, str]], *, 
         return Drawing(WIDTH, HEIGHT, (), (), too_big=True)
     if not nodes:
         return Drawing(WIDTH, HEIGHT, (), ())
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     graph = nx.Graph()
     graph.add_nodes_from(node for node, _kind in nodes)

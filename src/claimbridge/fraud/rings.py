@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Iterator, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -149,3 +150,17 @@ def read_cases(lines: Iterable[str]) -> Iterator[tuple[Hashable, list[tuple[str,
                 raise RingsInputError(number, "每个 entity 须有 kind 和 value", "every entity needs a kind and a value")
             found.append((entity["kind"], str(entity["value"])))
         yield case, found
+
+
+def rings_command(path: str, *, max_degree: int = MAX_DEGREE, min_size: int = MIN_SIZE) -> dict[str, list[list[Any]]]:
+    """`claimbridge fraud rings FILE`: the rings of the cases in a JSON-lines file ("-": standard input), as the
+    platform's rescan finds them (the same `rings` function)."""
+    import sys
+
+    if path == "-":
+        found = rings(((case, entities) for case, entities in read_cases(sys.stdin)), max_degree=max_degree,
+                      min_size=min_size)  # fmt: skip
+    else:
+        with open(path, encoding="utf-8") as stream:
+            found = rings(read_cases(stream), max_degree=max_degree, min_size=min_size)
+    return {"rings": [list(ring) for ring in found]}

@@ -156,7 +156,7 @@ def case_signals(case: Case) -> fraud_score.CaseSignals:
     people, vehicles = _claims_counts(case, parties)
     reused, taken_before, far_away, no_time = _photos(case)
     member = RingMember.objects.filter(case=case).select_related("ring").first()
-    accident_city = case.city.code if case.city_id else None
+    accident_city = case.city.code if case.city is not None else None
     return fraud_score.CaseSignals(
         accident_at=case.accident_at,
         reported_at=max(case.created_at, case.accident_at) if case.accident_at else None,
@@ -169,7 +169,7 @@ def case_signals(case: Case) -> fraud_score.CaseSignals:
             for party in parties
             if re.fullmatch(r"[0-9]{6}", party.underwriting_city_code)
         }
-        or None,  # fmt: skip
+        or None,
         claims_12m_people=people or None,
         claims_12m_vehicles=vehicles or None,
         same_pair_cases=_same_pair(case, parties),
@@ -220,7 +220,7 @@ def _learned(case: Case, signals: fraud_score.CaseSignals) -> tuple[float | None
 
     try:
         probability, reasons = learning.score_one(model, case, signals)
-    except Exception:  # a model that cannot read this case must not stop the rules' score  # noqa: BLE001
+    except Exception:  # a model that cannot read this case must not stop the rules' score
         log.exception("learned score failed for case %s with model %s", case.pk, model.version[:12])
         return None, "", []
     return probability, model.version, reasons

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from claimbridge.cases.demo import load_demo_cases, load_demo_reports, load_demo_stops
         from claimbridge.credentials.demo import load_demo_pending, load_demo_register
-        from claimbridge.fraud.demo import RATIOS_FROM, load_demo_clues, load_demo_fraud
+        from claimbridge.fraud.demo import RATIOS_FROM, load_demo_analysis, load_demo_clues, load_demo_fraud
         from claimbridge.policies.demo import load_demo_policies
 
         url = options["url"].rstrip("/")
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         load_demo_stops()
         reports = load_demo_reports()
         clues = load_demo_clues()
+        ring_count, scored = load_demo_analysis()
 
         out(self.style.SUCCESS(f"Demo data ready at {url}/ . Every demo login uses the password: {DEMO_PASSWORD}"))
         width = max(len(login.username) for login in logins)
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         out(f"Demo fraud clues at {url}/fraud/ (each with who may open it):")
         for clue in clues:
             out(f"  {clue.number}  {clue.state:<12}  {clue.note}")
+        out(f"Fraud rings and scores: {ring_count} ring(s) at {url}/fraud/rings/ (antifraud, antifraud_ln); "
+            f"{scored} cases scored at {url}/fraud/scores/ (insurers' staff: their own cases)")
         out(
             f"Stops and this month's reports: {len(reports)} reports at {url}/credentials/reports/ (ln_assoc, ts_assoc)"
         )
