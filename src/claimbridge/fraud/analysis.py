@@ -98,7 +98,7 @@ def ring_view(ring: Ring) -> RingView:
         case = cases[pk]
         score = scores.get(pk)
         rows.append(RingCase(case.number, case.city.name if case.city else "", case.county.name if case.county else "",
-                             case.accident_at, case.get_state_display(),
+                             case.accident_at, _state_text(case.state),
                              sorted({party.insurer.name for party in case.parties.all() if party.insurer}),
                              score.score if score else None, score.band if score else ""))  # fmt: skip
     nodes = [(number_of[pk], "case") for pk in sorted(number_of)]
@@ -111,6 +111,14 @@ def ring_view(ring: Ring) -> RingView:
               for index, (kind, pseudonym) in enumerate(shared_keys)}  # fmt: skip
     return RingView(ring, rows, entities, draw(nodes, edges, labels=labels, seed=ring.pk), edges,
                     dict(Counter(entity.kind for entity in entities)))  # fmt: skip
+
+
+def _state_text(code: str) -> str:
+    from claimbridge.core.errors import in_current_language
+    from claimbridge.rules.case_flow import STATES
+
+    state = STATES.get(code)
+    return in_current_language(state.zh, state.en) if state else code
 
 
 def _hubs(pseudonyms: list[str]) -> set[str]:

@@ -23,6 +23,7 @@ from claimbridge.cases.services import claims, handoffs, intake, quick_claim
 from claimbridge.cases.views.common import agreement_response, saved, show_refusal
 from claimbridge.core.errors import AppError, reading_english
 from claimbridge.core.idempotency import run_once
+from claimbridge.fraud import analysis as fraud_analysis
 from claimbridge.rules.case_flow import ACTION_NAMES, STATES, available_actions
 from claimbridge.rules.claim_flow import PAID_REASON
 from claimbridge.web.access import roles_required
@@ -127,6 +128,8 @@ def _case_page(
         "estimated_loss": selectors.estimated_loss(case), "photos": photos,
         "judged": assessment(case) if back_office and selectors.party_labels(case) else None,
         "evidence_reference": evidence if photos or (evidence and selectors.evidence_visible(user=request.user, reference=evidence)) else "",
+        # Issue 16: the fraud score with its reasons and "linked to N cases", for whoever may read it (B5, R20).
+        "fraud_score": fraud_analysis.case_score_for_user(user=request.user, number=case.number),
     }  # fmt: skip
     return render(request, "cases/case.html", context, status=status)
 
