@@ -843,6 +843,7 @@ READ_ONLY_IN_ADMIN = {
     "evidence.storedobject", "evidence.evidencefile", "evidence.evidenceitem", "evidence.reusematch",
     "policies.policylookup", "django_tasks_database.dbtaskresult",
     "fraud.clue", "fraud.clueroute", "fraud.filerequest", "fraud.reward", "fraud.clueevent",
+    "fraud.ringlook", "fraud.learnedmodel",  # issue 16: the record of looks; models come from training
     # R20: the police's records are loaded by their units (the services); what matching found is the matching's
     "police.policerecord", "police.policeload", "police.policematch", "police.policesignal", "police.policeevent",
 }  # fmt: skip

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.evidence.admin import ReadOnlyAdmin
-from claimbridge.fraud.models import Clue, ClueEvent, ClueRoute, FileRequest, Reward, RewardRatio
+from claimbridge.fraud.models import Clue, ClueEvent, ClueRoute, FileRequest, LearnedModel, Reward, RewardRatio, RingLook
 
 
 class RewardRatioForm(forms.ModelForm):
@@ -93,3 +93,36 @@ class RewardAdmin(ReadOnlyAdmin):
 @admin.register(ClueEvent)
 class ClueEventAdmin(ReadOnlyAdmin):
     list_display = ("clue", "sequence", "kind", "actor", "at")
+
+
+# --- the analysis half (issue 16): read-only records; a learned model is put in use by the platform administrator --
+
+
+@admin.register(RingLook)
+class RingLookAdmin(ReadOnlyAdmin):
+    """Who looked at which ring and when (B8): the record of every look, read here, written only by the pages."""
+
+    list_display = ("ring_number", "user", "route", "at")
+    list_filter = ("route",)
+    search_fields = ("user__username",)
+
+
+@admin.register(LearnedModel)
+class LearnedModelAdmin(ReadOnlyAdmin):
+    """The trained score models (`claimbridge fraud_model train`): read here; the one in use is chosen by the
+    platform administrator with the action below (never by editing a row)."""
+
+    list_display = ("version", "in_use", "rows", "positives", "created_at")
+    exclude = ("content",)
+    actions = ["put_in_use"]
+
+    @admin.action(description=_("Use this model for every score from now on"))
+    def put_in_use(self, request: HttpRequest, queryset: Any) -> None:
+        from claimbridge.fraud import analysis_services
+
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(request, _("Choose exactly one model."), level="error")
+            return
+        analysis_services.learned_model_put_in_use(user=request.user, model=chosen[0])
+        self.message_user(request, _("The model is in use; run `claimbridge fraud_links rescore` to rescore."))
