@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -35,7 +36,10 @@ DEVELOPMENT_VERSION = "dev"
 @lru_cache(maxsize=4)
 def _keys(configured: str, secret_key: str) -> pseudonyms.LinkKeys:
     if configured:
-        return pseudonyms.LinkKeys.parse(configured)
+        try:
+            return pseudonyms.LinkKeys.parse(configured)
+        except pseudonyms.LinkKeyError as exc:
+            raise ImproperlyConfigured(f"LINK_INDEX_KEYS: {exc}") from exc
     return pseudonyms.LinkKeys(((DEVELOPMENT_VERSION, crypto.development_key("link-index")),))
 
 
