@@ -14,7 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.evidence.admin import ReadOnlyAdmin
-from claimbridge.fraud.models import Clue, ClueEvent, ClueRoute, FileRequest, LearnedModel, Reward, RewardRatio, RingLook
+from claimbridge.fraud.models import (
+    Clue,
+    ClueEvent,
+    ClueRoute,
+    FileRequest,
+    LearnedModel,
+    Reward,
+    RewardRatio,
+    RingLook,
+)
 
 
 class RewardRatioForm(forms.ModelForm):

@@ -37,11 +37,13 @@ def _window_start(case: Case) -> Any:
 
 
 def _earlier(case: Case) -> Q:
-    """Other cases of accidents in the window before this one (by report time when a case gave no accident time)."""
+    """Other cases reported before this one, of accidents in the window up to this one's (by report time when a
+    case gave no accident time)."""
     moment = case.accident_at or case.created_at
     since = _window_start(case)
-    return (Q(case__accident_at__gte=since, case__accident_at__lt=moment)
-            | Q(case__accident_at__isnull=True, case__created_at__gte=since, case__created_at__lt=moment))  # fmt: skip
+    return Q(case__created_at__lt=case.created_at) & (
+        Q(case__accident_at__gte=since, case__accident_at__lte=moment)
+        | Q(case__accident_at__isnull=True, case__created_at__gte=since))  # fmt: skip
 
 
 def _claims_counts(case: Case, parties: list[CaseParty]) -> tuple[dict[str, int], dict[str, int]]:
