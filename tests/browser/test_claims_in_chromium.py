@@ -1,6 +1,7 @@
 """The back office on a desktop (issue 6): A's insurer's claims unit registers A's claim on an agreed case, records
-the first call, assesses both vehicles, has the kernel compute the settlement, approves, records the payment and
-closes the claim with a reason; the SLA clocks show what was met."""
+the first call, assesses both vehicles and where A's is repaired (on a phone: a mistyped shop code refused under its
+field), has the kernel compute the settlement, approves, records the payment with the payee's account (shown masked)
+and closes the claim with a reason; the SLA clocks show what was met."""
 
 from __future__ import annotations
 
@@ -38,14 +39,42 @@ def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
         form = page.locator("[data-testid=claim-A] [data-testid=claim-assess]")
         form.locator("input[name=loss_A]").fill("1500")
         form.locator("input[name=loss_B]").fill("3000")
+        # 定损 on a 360-px phone: where the vehicle is repaired, its unified social credit code mistyped (the last
+        # character) — refused under that field with everything typed kept; then corrected (issue 16).
+        page.set_viewport_size(PHONE["viewport"])
+        form.locator("input[name=repair_shop]").fill("武都区顺达汽车修理有限公司")
+        form.locator("input[name=repair_shop_code]").fill("91621202MA74ABCD13")
         form.locator("button").click()
+        error = page.locator("[data-testid=claim-A] [data-testid=error-repair_shop_code]")
+        error.wait_for()
+        assert "统一社会信用代码不正确" in error.inner_text()
+        code = form.locator("input[name=repair_shop_code]")
+        assert code.get_attribute("aria-invalid") == "true"
+        box, under = code.bounding_box(), error.bounding_box()
+        assert box
+        assert under
+        assert 0 <= under["y"] - (box["y"] + box["height"]) < 40
+        assert box["x"] + box["width"] <= 360  # the field fits the phone's width
+        assert form.locator("input[name=repair_shop]").input_value() == "武都区顺达汽车修理有限公司"
+        assert form.locator("input[name=loss_B]").input_value() == "3000"
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-claim-assess-code-refused.png", full_page=True)
+        assert Claim.objects.get(party=a).state == "registered"
+        code.fill("9162 1202 MA74 ABCD 12")
+        form.locator("button").click()
+        shop = page.locator("[data-testid=claim-A] [data-testid=repair-shop]")
+        assert "91621202MA74ABCD12" in shop.inner_text()
         page.locator("[data-testid=claim-A] [data-testid=claim-settle] button").click()
         assert "3,100.00" in page.locator("[data-testid=claim-A] [data-testid=payable]").inner_text()
         page.locator("[data-testid=claim-A] [data-testid=claim-approve] button").click()
         pay = page.locator("[data-testid=claim-A] [data-testid=claim-pay]")
         pay.locator("input[name=reference]").fill("ICBC-20261125-0001")
+        pay.locator("input[name=payee_account]").fill("6222 0212 3456 7890 123")
         pay.locator("button").click()
         assert "已支付" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()
+        assert "****0123" in page.locator("[data-testid=claim-A] [data-testid=payee-account]").inner_text()
+        assert "6222021234567890123" not in page.content()
+        page.locator("[data-testid=claim-A]").screenshot(path=screenshot_dir / "zh-hans-phone-claim-paid-panel.png")
+        page.set_viewport_size(DESKTOP["viewport"])
         page.screenshot(path=screenshot_dir / "zh-hans-desktop-claim-paid.png", full_page=True)
         page.locator("[data-testid=claim-A] [data-testid=claim-close] button").click()
         assert "已结案" in page.locator("[data-testid=claim-A] [data-testid=claim-state]").inner_text()

@@ -66,6 +66,7 @@ class ClaimAdmin(ReadOnlyAdmin):
 
     list_display = ["party", "state", "payable", "paid_amount", "registered_at", "closed_at"]
     list_filter = ["state"]
+    exclude = ["payee_account"]  # personal data, encrypted at rest: shown masked to the claim's handler only
 
 
 @admin.register(Handoff)

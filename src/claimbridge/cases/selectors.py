@@ -310,6 +310,7 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
     again, reopening), and the units it may be handed to. Parties the user may only see get no panel (seeing is not
     acting)."""
     from claimbridge.cases.models import Handoff
+    from claimbridge.core.masking import mask_bank_account
     from claimbridge.rules.claim_flow import (
         CLAIM_ACTION_NAMES,
         CLAIM_STATES,
@@ -352,6 +353,7 @@ def claim_panels(*, user: Any, case: Case) -> list[dict[str, Any]]:
             # a closed claim runs no clock: only those it met are shown
             "sla": [clock for clock in clocks if clock["done"] is not None] if closed else clocks,
             "due": due, "labels": labels,
+            "payee_account_masked": mask_bank_account(claim.payee_account or "") if claim else "",
             "close_reasons": {code: text for code, text in CLOSE_REASONS.items() if code != PAID_REASON},
             "reopen_reasons": REOPEN_REASONS,
             "approval_limit": user.approval_limit,

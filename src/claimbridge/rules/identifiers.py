@@ -148,3 +148,35 @@ def code_as_typed(text: str, *, group: int = 0) -> str:
     if group:
         return "-".join(letters[i : i + group] for i in range(0, len(letters), group))
     return letters
+
+
+# Unified social credit codes (统一社会信用代码, GB 32100-2015): 18 symbols of a 31-symbol alphabet (no I, O, Z, S, V):
+# the registering authority and the kind of body (2), the administrative division (6 digits), the organisation code
+# (9), and a check character over the first 17.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUES = {symbol: value for value, symbol in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = tuple(
+    pow(3, i, 31) for i in range(17)
+)  # 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
+_USCC_RE = re.compile(rf"^[{USCC_ALPHABET}]{{2}}\d{{6}}[{USCC_ALPHABET}]{{10}}$")
+
+
+def normalize_uscc(value: str) -> str:
+    """A code as typed or copied from a licence: full-width folded (NFKC), spaces and dashes dropped, upper case."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value)).upper()
+
+
+def uscc_check_character(first17: str) -> str:
+    """The 18th character of a unified social credit code: 31 − (Σ value × 3^i mod 31) mod 31, read in the code's
+    alphabet (a remainder of 0 gives 0). `first17` must be 17 symbols of USCC_ALPHABET."""
+    total = sum(_USCC_VALUES[symbol] * weight for symbol, weight in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[-total % 31]
+
+
+def check_uscc(value: str) -> bool:
+    """Whether `value` is a well-formed unified social credit code (GB 32100-2015) once normalised (normalize_uscc):
+    18 symbols of the code's alphabet, the 3rd to 8th digits (the administrative division), and the 18th the check
+    character of the first 17. It does not say that the code was ever issued, nor checks the organisation code's own
+    check digit (GB 11714) inside it."""
+    code = normalize_uscc(value)
+    return bool(_USCC_RE.match(code)) and uscc_check_character(code[:17]) == code[17]

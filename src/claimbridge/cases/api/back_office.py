@@ -27,6 +27,7 @@ from claimbridge.cases.services import claims, handoffs, intake, join, numbering
 from claimbridge.core.errors import AppError, forbidden, not_found
 from claimbridge.core.idempotency import fingerprint_of, run_once
 from claimbridge.core.inputs import CLEAN
+from claimbridge.core.masking import mask_bank_account
 from claimbridge.core.schemas import responses
 from claimbridge.rulebook.services import county_code_at
 from claimbridge.rules.case_flow import STATES
@@ -122,8 +123,9 @@ def claim_view(claim: Any) -> dict[str, Any]:
         "first_contact_at": claim.first_contact_at, "losses": claim.losses, "liability": claim.liability,
         "payable": str(claim.payable) if claim.payable is not None else None,
         "paid_amount": str(claim.paid_amount) if claim.paid_amount is not None else None,
-        "payment_reference": claim.payment_reference, "close_reason": claim.close_reason,
-        "settlement": claim.settlement,
+        "payment_reference": claim.payment_reference, "repair_shop": claim.repair_shop_name,
+        "repair_shop_code": claim.repair_shop_code, "payee_account_masked": mask_bank_account(claim.payee_account or ""),
+        "close_reason": claim.close_reason, "settlement": claim.settlement,
     }  # fmt: skip
 
 
@@ -145,13 +147,15 @@ def claim_step(request: HttpRequest, number: str, label: str, action: str, paylo
     if action == "contact":
         claim = claims.claim_contact(claim=claim, user=user)
     elif action == "assess":
-        claim = claims.claim_assess(claim=claim, user=user, losses=payload.losses or {}, liability=payload.liability)
+        claim = claims.claim_assess(claim=claim, user=user, losses=payload.losses or {}, liability=payload.liability,
+                                    repair_shop=payload.repair_shop, repair_shop_code=payload.repair_shop_code)  # fmt: skip
     elif action == "settle":
         claim = claims.claim_settle(claim=claim, user=user)
     elif action == "approve":
         claim = claims.claim_approve(claim=claim, user=user)
     elif action == "pay":
-        claim = claims.claim_pay(claim=claim, user=user, amount=payload.amount, reference=payload.reference)
+        claim = claims.claim_pay(claim=claim, user=user, amount=payload.amount, reference=payload.reference,
+                                 payee_account=payload.payee_account)  # fmt: skip
     elif action == "close":
         claim = claims.claim_close(claim=claim, user=user, reason=payload.reason)
     else:

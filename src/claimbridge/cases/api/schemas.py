@@ -117,8 +117,14 @@ class JoinedOut(Schema):
 class ClaimStepIn(StrictIn):
     losses: dict[Annotated[str, MaxLen(1), CLEAN], Money] | None = None  # assess: party label → vehicle loss
     liability: dict[Annotated[str, MaxLen(1), CLEAN], Literal["full", "equal", "none"]] | None = None
+    # assess: where the vehicle is repaired, optional — the shop's name and its unified social credit code (18
+    # characters, GB 32100, its check character checked); an assessment replaces the one before, the shop with it
+    repair_shop: Annotated[str, MaxLen(200), CLEAN] = ""  # at most 100 characters once spaces are trimmed
+    repair_shop_code: Annotated[str, MaxLen(30), CLEAN] = ""  # spaces and dashes as printed are dropped
     amount: Money | None = None  # pay: what is due
     reference: Annotated[str, MaxLen(60), CLEAN] = ""  # pay: the bank's reference; the same again changes nothing
+    # pay: the payee's bank account, optional: 8 to 30 digits, spaces allowed; kept encrypted, answered masked
+    payee_account: Annotated[str, MaxLen(40), CLEAN] = ""
     reason: Annotated[str, MaxLen(30), CLEAN] = ""  # close, reopen: a reason code
 
 
@@ -132,6 +138,9 @@ class ClaimOut(Schema):
     payable: str | None
     paid_amount: str | None
     payment_reference: str
+    repair_shop: str  # "" when not recorded
+    repair_shop_code: str
+    payee_account_masked: str  # "****" and the account's last four digits; "" when not recorded
     close_reason: str
     settlement: dict[str, Any]  # the rules kernel's settlement document (payments, explanation)
 

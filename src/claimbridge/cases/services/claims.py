@@ -9,6 +9,8 @@ register holds (R3).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -21,10 +23,12 @@ from claimbridge.cases.models import Case, CaseParty, Claim
 from claimbridge.cases.services.quick_claim import not_handler
 from claimbridge.cases.services.record import case_advance, case_lock, event_append
 from claimbridge.core.errors import AppError
-from claimbridge.core.inputs import checked_money
+from claimbridge.core.inputs import bad_text, checked_money, unsafe_text
+from claimbridge.core.masking import mask_bank_account
 from claimbridge.rules.case_flow import follow_claims
 from claimbridge.rules.claim_flow import CLOSE_REASONS, PAID_REASON, REOPEN_REASONS, close_action, next_claim_state
 from claimbridge.rules.common import RuleInputError
+from claimbridge.rules.identifiers import check_uscc, normalize_uscc
 
 GRADES = ("full", "equal", "none")
 
@@ -100,9 +104,17 @@ def claim_contact(*, claim: Claim, user: Any) -> Claim:
 
 
 def claim_assess(
-    *, claim: Claim, user: Any, losses: Mapping[str, Any], liability: Mapping[str, str] | None = None
+    *,
+    claim: Claim,
+    user: Any,
+    losses: Mapping[str, Any],
+    liability: Mapping[str, str] | None = None,
+    repair_shop: str = "",
+    repair_shop_code: str = "",
 ) -> Claim:
-    """定损: each vehicle's assessed loss; the liability is the case's (agreed online) unless given (police finding)."""
+    """定损: each vehicle's assessed loss; the liability is the case's (agreed online) unless given (police finding);
+    where the vehicle is repaired, when known (the shop's name and its unified social credit code). An assessment
+    replaces the one before whole, the repair shop with it: a shop not given again is no longer recorded."""
     _check(user, claim.party)
     labels = set(claim.party.case.parties.values_list("label", flat=True))
     if set(losses) - labels:
@@ -116,15 +128,48 @@ def claim_assess(
     if set(liability) != labels or any(grade not in GRADES for grade in liability.values()):
         raise AppError("no_liability", "请填写每一方的责任（全部、同等或无）", "give every party's liability: full, equal or none",
                        field="liability")  # fmt: skip
+    shop_name, shop_code = _repair_shop(repair_shop, repair_shop_code)
     with transaction.atomic():
         case, locked = _lock(claim, "assess")
         locked.losses = {label: str(amount) for label, amount in amounts.items()}
         locked.liability, locked.assessed_at = liability, timezone.now()
         locked.settlement, locked.payable = {}, None
-        _done(claim, locked, ["losses", "liability", "assessed_at", "settlement", "payable"])
-        event_append(case=case, kind="claim_assess", actor=user,
-                     data={"party": locked.party.label, "losses": locked.losses, "liability": liability})  # fmt: skip
+        locked.repair_shop_name, locked.repair_shop_code = shop_name, shop_code
+        _done(claim, locked, ["losses", "liability", "assessed_at", "settlement", "payable", "repair_shop_name",
+                              "repair_shop_code"])  # fmt: skip
+        data: dict[str, Any] = {"party": locked.party.label, "losses": locked.losses, "liability": liability}
+        if shop_name or shop_code:
+            data["repair_shop"] = {"name": shop_name, "code": shop_code}
+        event_append(case=case, kind="claim_assess", actor=user, data=data)
     return claim
+
+
+REPAIR_SHOP_MAX = Claim._meta.get_field("repair_shop_name").max_length or 100
+
+
+def _repair_shop(name: str, code: str) -> tuple[str, str]:
+    """The repair shop as recorded: its name on one line with single spaces (at most the column's 100 characters)
+    and its unified social credit code in its printed form, refused unless its check character is right (GB 32100)."""
+    name, code = " ".join(name.split()), normalize_uscc(code)
+    if unsafe_text(name):
+        raise bad_text("repair_shop")
+    if len(name) > REPAIR_SHOP_MAX:
+        raise AppError("bad_repair_shop", f"维修厂名称最多 {REPAIR_SHOP_MAX} 个字",
+                       f"the repair shop's name has at most {REPAIR_SHOP_MAX} characters", field="repair_shop")  # fmt: skip
+    if code and not check_uscc(code):
+        raise AppError("bad_repair_shop_code", "维修厂统一社会信用代码不正确，请对照营业执照核对这 18 位",
+                       "the repair shop's unified social credit code is not valid: check its 18 characters against "
+                       "the business licence", field="repair_shop_code")  # fmt: skip
+    return name, code
+
+
+def _payee_account(account: str) -> str:
+    """The payee's bank account as its digits (people type it in groups of four), 8 to 30 of them."""
+    digits = re.sub(r"\s", "", unicodedata.normalize("NFKC", account))
+    if digits and not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 30):
+        raise AppError("bad_payee_account", "收款账号应为 8 至 30 位数字", "the payee's account is 8 to 30 digits",
+                       field="payee_account")  # fmt: skip
+    return digits
 
 
 def _agreed_liability(case: Case) -> dict[str, str]:
@@ -188,15 +233,18 @@ def claim_approve(*, claim: Claim, user: Any) -> Claim:
     return claim
 
 
-def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str) -> Claim:
-    """The payment made, with the bank's reference. The same reference again changes nothing (a retried request).
-    After a reopening only the difference between the new settlement and what was paid is due."""
+def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str, payee_account: str = "") -> Claim:
+    """The payment made, with the bank's reference and, when given, the payee's account (kept encrypted; its event
+    and anything sent from it hold only its last four digits). The same reference again changes nothing (a retried
+    request). After a reopening only the difference between the new settlement and what was paid is due; a payment
+    that names no account leaves the one recorded before."""
     _check(user, claim.party)
     reference = reference.strip()
     if not reference or len(reference) > 60:
         raise AppError("no_reference", "请填写支付流水号（最多 60 个字符）", "give the payment reference (at most 60 characters)",
                        field="reference")  # fmt: skip
     paid = checked_money(amount, field="amount", label=("支付金额", "amount paid"))
+    account = _payee_account(payee_account)
     with transaction.atomic():
         case, locked = _lock_claim(claim)
         if locked.state == "paid" and locked.payment_reference == reference:
@@ -208,9 +256,12 @@ def claim_pay(*, claim: Claim, user: Any, amount: Any, reference: str) -> Claim:
         locked.state = next_claim_state(locked.state, "pay")
         locked.paid_amount = (locked.paid_amount or Decimal(0)) + paid
         locked.payment_reference, locked.paid_at = reference, timezone.now()
-        _done(claim, locked, ["paid_amount", "payment_reference", "paid_at"])
-        event_append(case=case, kind="claim_pay", actor=user,
-                     data={"party": locked.party.label, "amount": str(paid), "reference": reference})  # fmt: skip
+        data: dict[str, Any] = {"party": locked.party.label, "amount": str(paid), "reference": reference}
+        if account:
+            locked.payee_account = account
+            data["payee_account_masked"] = mask_bank_account(account)  # never the account itself (B8)
+        _done(claim, locked, ["paid_amount", "payment_reference", "paid_at", "payee_account"])
+        event_append(case=case, kind="claim_pay", actor=user, data=data)
     return claim
 
 

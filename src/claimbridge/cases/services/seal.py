@@ -5,7 +5,8 @@ case's audited fields, its parties', their claims' and their hand-offs', and the
 recomputes it from the rows; `record.case_lock` recomputes it before a change, so that a change following a direct
 edit records the edit instead of sealing it.
 
-Every concrete field of these four models is either sealed or left out with its reason (a test keeps it so).
+Every concrete field of these four models is either sealed, sealed while it holds a value (a field added after
+version 1, so that no case needs re-sealing), or left out with its reason (a test keeps it so).
 Encrypted fields are sealed by their clear text: the seal never leaves the HMAC, and re-encrypting under a new
 FIELD_ENCRYPTION_KEYS key changes nothing it covers. The snapshot reads fields by name, so the upgrade migration
 can seal with the historical models. A change to the sealed fields is a new SNAPSHOT_VERSION and a migration that
@@ -42,6 +43,16 @@ SEALED: dict[str, tuple[str, ...]] = {
               "paid_amount", "payment_reference", "paid_at", "closed_at", "close_reason", "reopened_count"),
     "handoff": ("from_unit", "to_unit", "reason", "note", "by", "by_party", "at"),
 }  # fmt: skip
+
+# Fields added after version 1 that are sealed while they hold a value: a blank one ("" or None, one form) is left out
+# of the snapshot, so the snapshot of every row that never held one is the version-1 snapshot and nothing needs
+# re-sealing; giving, changing or clearing one changes the snapshot as any sealed field does.
+SEALED_WHEN_SET: dict[str, tuple[str, ...]] = {
+    "case": (),
+    "party": (),
+    "claim": ("repair_shop_name", "repair_shop_code", "payee_account"),  # issue 16: they link cases into rings
+    "handoff": (),
+}
 
 # Left out of the seal, with the reason.
 NOT_SEALED: dict[str, dict[str, str]] = {
@@ -87,7 +98,13 @@ def _value(field: models.Field[Any, Any], value: Any) -> Any:
 
 
 def _row(obj: Any, role: str) -> dict[str, Any]:
-    return {field.attname: _value(field, getattr(obj, field.attname)) for field in sealed_fields(type(obj), role)}
+    row = {field.attname: _value(field, getattr(obj, field.attname)) for field in sealed_fields(type(obj), role)}
+    for name in SEALED_WHEN_SET[role]:
+        value = getattr(obj, name, None)  # a migration's historical model may not have the field yet
+        if value not in (None, ""):
+            field = type(obj)._meta.get_field(name)
+            row[field.attname] = _value(field, value)
+    return row
 
 
 def case_snapshot(case: Any, parties: Iterable[PartyRows]) -> dict[str, Any]:

@@ -97,15 +97,16 @@ def test_an_edited_case_state_is_detected(users):
     ]
 
 
-def _paid_claim(users) -> Claim:
+def _paid_claim(users, *, repair_shop: str = "", repair_shop_code: str = "", payee_account: str = "") -> Claim:
     case = agreed_case()
     a = case.parties.get(label="A")
     handler = users[f"{a.insurer.code}_unit1"]
     claim = claims.claim_register(party=a, user=handler)
-    claims.claim_assess(claim=claim, user=handler, losses={"A": Decimal("1500"), "B": Decimal("3000")})
+    claims.claim_assess(claim=claim, user=handler, losses={"A": Decimal("1500"), "B": Decimal("3000")},
+                        repair_shop=repair_shop, repair_shop_code=repair_shop_code)  # fmt: skip
     claims.claim_settle(claim=claim, user=handler)
     claims.claim_approve(claim=claim, user=handler)
-    claims.claim_pay(claim=claim, user=handler, amount=claim.payable, reference="BANK-001")
+    claims.claim_pay(claim=claim, user=handler, amount=claim.payable, reference="BANK-001", payee_account=payee_account)
     return claim
 
 
@@ -118,6 +119,29 @@ def test_an_edited_paid_amount_is_detected(users):
     problems = _problems_of(case)
     assert len(problems) == 1
     assert "were edited" in problems[0]
+
+
+def test_the_repair_shop_and_the_payee_account_are_sealed_once_given_without_re_sealing_older_cases(users):
+    """Issue 16: a payee's account redirected by a direct edit is what a fraud would do. A claim that never held
+    them seals as before the fields existed (no case needs re-sealing); once given, editing or clearing one is
+    detected."""
+    from claimbridge.cases.services.seal import case_snapshot, sealed_rows
+
+    fields = {"repair_shop_name", "repair_shop_code", "payee_account"}
+    plain = _paid_claim(users).party.case
+    assert not fields & set(case_snapshot(plain, sealed_rows([plain.pk])[plain.pk])["parties"]["A"]["claim"])
+    claim = _paid_claim(users, repair_shop="武都区某汽修厂", repair_shop_code="91110000802100433B",
+                        payee_account="6222 0212 3456 7890 123")  # fmt: skip
+    case = claim.party.case
+    assert fields <= set(case_snapshot(case, sealed_rows([case.pk])[case.pk])["parties"]["A"]["claim"])
+    assert _problems_of(case) == []
+    held = Claim.objects.filter(pk=claim.pk).values(*fields).get()
+    for change in ({"payee_account": "6222021234567899999"}, {"payee_account": ""}, {"repair_shop_code": ""},
+                   {"repair_shop_name": "别家汽修厂"}):  # fmt: skip
+        Claim.objects.filter(pk=claim.pk).update(**change)
+        assert len(_problems_of(case)) == 1, change
+        Claim.objects.filter(pk=claim.pk).update(**{name: held[name] for name in change})
+        assert _problems_of(case) == [], change
 
 
 def test_an_edited_hand_off_is_detected(users):
@@ -313,12 +337,13 @@ def test_the_upgrade_relinks_intact_plain_chains_and_leaves_broken_ones_broken(u
 )
 def test_every_field_of_the_audited_rows_is_sealed_or_left_out_with_a_reason(model, role):
     """A field added to a case, a party, a claim or a hand-off is decided on: sealed (with a new snapshot version and
-    a re-sealing migration) or left out with a reason."""
-    from claimbridge.cases.services.seal import NOT_SEALED, SEALED
+    a re-sealing migration), sealed while it holds a value (no re-sealing), or left out with a reason."""
+    from claimbridge.cases.services.seal import NOT_SEALED, SEALED, SEALED_WHEN_SET
 
     names = {field.name for field in model._meta.concrete_fields}
-    assert set(SEALED[role]) | set(NOT_SEALED[role]) == names
-    assert not set(SEALED[role]) & set(NOT_SEALED[role])
+    lists = (set(SEALED[role]), set(SEALED_WHEN_SET[role]), set(NOT_SEALED[role]))
+    assert set.union(*lists) == names
+    assert sum(len(names) for names in lists) == len(names)  # each field in one list only
     assert all(reason.strip() for reason in NOT_SEALED[role].values())
 
 

@@ -154,15 +154,25 @@ def _step_fields(panel: dict[str, Any], *, step: str = "", posted: Any = None, e
          "liability": value(f"liability_{label}", "", "assess")}
         for label in panel["labels"]
     ]  # fmt: skip
+    panel["shop_fields"] = [
+        {"name": name, "value": value(name, getattr(claim, column, "") if claim is not None else "", "assess"),
+         "error": error_of(name, "assess")}
+        for name, column in (("repair_shop", "repair_shop_name"), ("repair_shop_code", "repair_shop_code"))
+    ]  # fmt: skip
     panel["pay_fields"] = [
         {"name": "amount", "value": value("amount", panel["due"] or "", "pay"), "error": error_of("amount", "pay")},
         {"name": "reference", "value": value("reference", "", "pay"), "error": error_of("reference", "pay")},
-    ]
+        # never the account on record (the panel shows it masked): only what was typed, drawn again with its refusal
+        {"name": "payee_account", "value": value("payee_account", "", "pay"), "error": error_of("payee_account", "pay")},
+    ]  # fmt: skip
     panel["refused_step"] = step
     panel["reason_value"] = str(typed.get("reason", "")) if step else ""
     panel["reason_error"] = message if field == "reason" else ""
     whole_form = not field or (field == "reason" and step == "close")  # 结案 has no reason to choose
     panel["form_error"] = message if error is not None and whole_form else ""
+
+
+_STEP_INPUTS = ("amount", "reference", "payee_account", "repair_shop", "repair_shop_code", "reason")
 
 
 def _form_field(field: str) -> str:
@@ -171,7 +181,7 @@ def _form_field(field: str) -> str:
         return "loss_" + field.removeprefix("losses.")
     if field.startswith("liability."):
         return "liability_" + field.removeprefix("liability.")
-    return field if field in ("amount", "reference", "reason") else ""
+    return field if field in _STEP_INPUTS else ""
 
 
 @roles_required(CASE_READER_ROLES)
@@ -244,14 +254,15 @@ def claim_action(request: HttpRequest, number: str, label: str, action: str) -> 
             losses = {lab: data.get(f"loss_{lab}", "") for lab in labels}
             liability = {lab: data.get(f"liability_{lab}", "") for lab in labels}
             claims.claim_assess(claim=claim, user=request.user, losses=losses,
-                                liability=liability if all(liability.values()) else None)  # fmt: skip
+                                liability=liability if all(liability.values()) else None,
+                                repair_shop=data.get("repair_shop", ""), repair_shop_code=data.get("repair_shop_code", ""))  # fmt: skip
         elif action == "settle":
             claims.claim_settle(claim=claim, user=request.user)
         elif action == "approve":
             claims.claim_approve(claim=claim, user=request.user)
         elif action == "pay":
             claims.claim_pay(claim=claim, user=request.user, amount=data.get("amount", ""),
-                             reference=data.get("reference", ""))  # fmt: skip
+                             reference=data.get("reference", ""), payee_account=data.get("payee_account", ""))  # fmt: skip
         elif action in ("close", "close_unpaid"):
             # 结案 is after the payment; closing without payment names its reason (the service picks the step by it)
             reason = data.get("reason", "") if action == "close_unpaid" else data.get("reason") or PAID_REASON

@@ -10,7 +10,7 @@ from django.db import connection
 from claimbridge.accounts.models import User, phone_blind_index
 from claimbridge.core import crypto
 from claimbridge.core.logging import MaskPersonalDataFilter
-from claimbridge.core.masking import mask_id_number, mask_name, mask_phone, redact_text
+from claimbridge.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone, redact_text
 
 
 @pytest.mark.django_db
@@ -59,6 +59,21 @@ def test_phones_and_id_numbers_are_masked():
     assert mask_phone("139 1234 5678") == "139****5678"
     assert mask_phone("0939-8000001") == "*******0001"
     assert mask_id_number("34052419800101001X") == "340524********001X"
+
+
+@pytest.mark.parametrize(
+    ("account", "masked"),
+    [("6222 0212 3456 7890 123", "****0123"), ("12345678", "****5678"), ("1" * 30, "****1111"), ("123", "****"),
+     ("", "")],
+)  # fmt: skip
+def test_bank_accounts_are_masked_to_their_last_four_digits_at_one_width(account, masked):
+    assert mask_bank_account(account) == masked
+
+
+def test_log_lines_never_carry_a_bank_account():
+    text = "paid to 6222021234567890123 at 1764633600123 for 13912345678"
+    assert redact_text(text) == "paid to ****0123 at 1764633600123 for 139****5678"
+    assert redact_text("account 1" + "0" * 29 + ".") == "account ****0000."
 
 
 def test_log_lines_never_carry_a_phone_or_id_number():
