@@ -99,3 +99,18 @@ def agreed_case(*, photos: tuple[int, int, int] = (0, 1, 2)) -> Any:
     party_confirm(party=b, typed_name="李四", consent=True, device="B")
     case.refresh_from_db()
     return case
+
+
+def linked_case(number: str, parties: list[dict[str, Any]], *, latitude: float | None = None,
+              longitude: float | None = None) -> Any:  # fmt: skip
+    """A case with parties written straight to the tables (no events), then indexed as the event listener would:
+    for the fraud link index's tests (issue 16)."""
+    from claimbridge.cases.models import Case, CaseParty
+    from claimbridge.fraud import linking
+
+    case = Case.objects.create(number=number, channel="driver", latitude=latitude, longitude=longitude,
+                               accident_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    for index, details in enumerate(parties):
+        CaseParty.objects.create(case=case, label="AB"[index], **details)
+    linking.case_index(case)
+    return case

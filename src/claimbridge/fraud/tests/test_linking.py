@@ -3,31 +3,19 @@ identifiers, never a raw value; a new case learns at once that it joins a ring; 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from tests.factories import linked_case as make_case
 
-from claimbridge.cases.models import Case, CaseParty
+from claimbridge.cases.models import Case
 from claimbridge.fraud import linking, pseudonyms
 from claimbridge.fraud.analysis_models import CaseLink, Ring, RingMember
 
 pytestmark = pytest.mark.django_db
 
 LICENCE = "62120219800101123X"
-
-
-def make_case(number: str, parties: list[dict[str, Any]], *, latitude: float | None = None,
-              longitude: float | None = None) -> Case:  # fmt: skip
-    """A case with parties written straight to the tables, then indexed as the event listener would."""
-    case = Case.objects.create(number=number, channel="driver", latitude=latitude, longitude=longitude,
-                               accident_at=timezone.now() - timedelta(hours=2))  # fmt: skip
-    for index, details in enumerate(parties):
-        CaseParty.objects.create(case=case, label="AB"[index], **details)
-    linking.case_index(case)
-    return case
 
 
 def ring_size(case: Case) -> int:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from tests.factories import linked_case as make_case
 
 from claimbridge.fraud.analysis_models import CaseLink, CaseScore, Ring
-from claimbridge.fraud.tests.test_linking import make_case
 
 pytestmark = pytest.mark.django_db
 
