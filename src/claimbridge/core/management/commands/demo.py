@@ -60,8 +60,10 @@ class Command(BaseCommand):
         out(f"Demo fraud clues at {url}/fraud/ (each with who may open it):")
         for clue in clues:
             out(f"  {clue.number}  {clue.state:<12}  {clue.note}")
-        out(f"Fraud rings and scores: {ring_count} ring(s) at {url}/fraud/rings/ (antifraud, antifraud_ln); "
-            f"{scored} cases scored at {url}/fraud/scores/ (insurers' staff: their own cases)")
+        out(
+            f"Fraud rings and scores: {ring_count} ring(s) at {url}/fraud/rings/ (antifraud, antifraud_ln); "
+            f"{scored} cases scored at {url}/fraud/scores/ (insurers' staff: their own cases)"
+        )
         out(
             f"Stops and this month's reports: {len(reports)} reports at {url}/credentials/reports/ (ln_assoc, ts_assoc)"
         )
