@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -109,6 +110,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int:
     except LearnInputError as error:
         err.write(json.dumps(error.as_dict(), ensure_ascii=False) + "\n")
         return 2
+    except BrokenPipeError:  # the reader stopped reading (`… | head`): not a fault, handled by `main`
+        raise
     except Exception as error:  # a fault of ours, not of the input: still one JSON document, and exit 1
         err.write(f"claimbridge fraud: internal error: {type(error).__name__}: {error}\n")
         err.write(json.dumps({"error": {"code": "internal_error", "field": "", "zh": "内部错误，请联系平台管理员",
@@ -119,4 +122,10 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """`claimbridge fraud …`: `argv` without the word `fraud`."""
-    sys.exit(run(sys.argv[2:] if argv is None else argv, sys.stdout, sys.stderr))
+    try:
+        status = run(sys.argv[2:] if argv is None else argv, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:  # as the Python documentation advises: no second error when the interpreter flushes
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)

@@ -211,11 +211,11 @@ def _category_text(series: pd.Series) -> pd.Series:
     return series.map(lambda value: value if isinstance(value, str) else (None if pd.isna(value) else str(value)))
 
 
-def _matrix(features: Sequence[Feature], frame: pd.DataFrame) -> np.ndarray:
+def matrix(features: Sequence[Feature], frame: pd.DataFrame) -> np.ndarray:
     """The numbers LightGBM reads: a number as it is, a category as its position in the training list (NaN when
     missing or unseen). Columns not among the features (the label, the id, dropped ones) are never read."""
     require_columns(frame, [feature.name for feature in features])
-    matrix = np.empty((len(frame), len(features)), dtype=np.float64)
+    numbers_read = np.empty((len(frame), len(features)), dtype=np.float64)
     for j, feature in enumerate(features):
         column = frame[feature.name]
         if feature.kind == "number":
@@ -226,11 +226,11 @@ def _matrix(features: Sequence[Feature], frame: pd.DataFrame) -> np.ndarray:
                 raise LearnInputError("not_a_number", f"列“{feature.name}”应为数字，却有“{example}”",
                                       f"column “{feature.name}” should hold numbers, not “{example}”",
                                       field=feature.name)  # fmt: skip
-            matrix[:, j] = numbers.to_numpy(dtype=np.float64)
+            numbers_read[:, j] = numbers.to_numpy(dtype=np.float64)
         else:
             codes = pd.Index(feature.categories, dtype=object).get_indexer(_category_text(column).astype(object))
-            matrix[:, j] = np.where(codes < 0, np.nan, codes)  # -1: missing, or a value training never saw
-    return matrix
+            numbers_read[:, j] = np.where(codes < 0, np.nan, codes)  # -1: missing, or a value training never saw
+    return numbers_read
 
 
 def _features(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[Feature, ...]:
@@ -245,8 +245,8 @@ def _features(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[Feature, ...
     return tuple(features)
 
 
-def _booster(params: dict[str, Any], matrix: np.ndarray, labels: np.ndarray, categorical: list[int]) -> lgb.Booster:
-    dataset = lgb.Dataset(matrix, labels, feature_name=[f"f{j}" for j in range(matrix.shape[1])],
+def _booster(params: dict[str, Any], table: np.ndarray, labels: np.ndarray, categorical: list[int]) -> lgb.Booster:
+    dataset = lgb.Dataset(table, labels, feature_name=[f"f{j}" for j in range(table.shape[1])],
                           categorical_feature=categorical, free_raw_data=True)  # fmt: skip
     return lgb.train(params, dataset)
 
@@ -311,7 +311,7 @@ def train(frame: pd.DataFrame, *, label: str, id_column: str | None = None, drop
         raise LearnInputError("no_features", "除标签、编号和排除的列外没有可用的列",
                               "no column is left once the label, the id and the dropped columns are set aside")  # fmt: skip
     features = _features(frame, columns)
-    matrix = _matrix(features, frame)
+    table = matrix(features, frame)
     categorical = [j for j, feature in enumerate(features) if feature.kind == "category"]
     chosen = {**PARAMS, **_minimums(len(labels)), **(params or {}), "seed": seed, "deterministic": True,
               "force_col_wise": True, "num_threads": THREADS}  # fmt: skip
@@ -319,11 +319,11 @@ def train(frame: pd.DataFrame, *, label: str, id_column: str | None = None, drop
     from sklearn.model_selection import StratifiedKFold
 
     margins = np.empty(len(labels))
-    for inner, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(matrix, labels):
-        fold = _booster(chosen, matrix[inner], labels[inner], categorical)
-        margins[held] = fold.predict(matrix[held], raw_score=True)
+    for inner, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(table, labels):
+        fold = _booster(chosen, table[inner], labels[inner], categorical)
+        margins[held] = fold.predict(table[held], raw_score=True)
     slope, intercept = _platt(margins, labels)
-    booster = _booster(chosen, matrix, labels, categorical)
+    booster = _booster(chosen, table, labels, categorical)
 
     import sklearn
 
@@ -358,7 +358,7 @@ def score(model: Model, frame: pd.DataFrame) -> np.ndarray:
     """The calibrated probability of each row (the label column, if present, and any other column are not read)."""
     if len(frame) == 0:
         return np.empty(0)
-    margins = model.booster.predict(_matrix(model.features, frame), raw_score=True)
+    margins = model.booster.predict(matrix(model.features, frame), raw_score=True)
     return _calibrated(model, np.asarray(margins, dtype=np.float64))
 
 
@@ -374,7 +374,7 @@ def reasons(model: Model, frame: pd.DataFrame, top: int = 3) -> list[list[Reason
     first whatever its sign, in calibrated log-odds (the booster's contribution times the calibration's slope)."""
     if len(frame) == 0:
         return []
-    contributions = np.asarray(model.booster.predict(_matrix(model.features, frame), pred_contrib=True))
+    contributions = np.asarray(model.booster.predict(matrix(model.features, frame), pred_contrib=True))
     contributions = contributions[:, :-1] * model.calibration["slope"]  # the last column is the expected value
     names = [feature.name for feature in model.features]
     rows: list[list[Reason]] = []

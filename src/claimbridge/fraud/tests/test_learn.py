@@ -5,14 +5,18 @@ planted signal (a repair shop and the amount), so a second or two per training."
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+import claimbridge
 from claimbridge.cli import main
-from claimbridge.fraud.learn import LearnInputError, Model, load, reasons, score, train
+from claimbridge.fraud.learn import LearnInputError, Model, load, matrix, reasons, score, train
 
 SHOPS = [f"shop{i}" for i in range(8)]
 
@@ -47,6 +51,10 @@ def test_b5_training_is_deterministic_and_the_version_names_the_content(learned)
     assert again.version == model.version
     assert len(model.version) == 64
     assert again.booster_text == model.booster_text
+    made_another_day = {**model.training, "created_at": "2026-01-01T00:00:00+00:00"}
+    assert Model(model.features, model.booster_text, model.calibration, made_another_day).version == model.version
+    changed = {**model.training, "rows": 1501}
+    assert Model(model.features, model.booster_text, model.calibration, changed).version != model.version
     other = train(table(1500, seed=1), label="fraud", id_column="case", drop=("leak",), seed=1)
     assert other.version != model.version  # another seed, other trees
     assert model.training["rows"] == 1500
@@ -112,6 +120,9 @@ def test_b5_an_unseen_category_is_missing_not_an_error(learned):
     assert np.isfinite(unseen).all()
     assert np.array_equal(unseen, missing)
     assert not np.array_equal(unseen, score(model, row.assign(shop="shop7")))
+    shops = matrix(model.features, held_out.head(3).assign(shop=["shop7", "a new shop", None]))[:, 0]
+    assert shops[0] == SHOPS.index("shop7")
+    assert np.isnan(shops[1:]).all()  # what LightGBM reads as missing, never the code of another shop
 
 
 def test_r20_reasons_name_the_planted_feature_with_the_case_value(learned):
@@ -212,3 +223,11 @@ def test_b5_scoring_names_an_unknown_id_or_a_missing_feature(learned, tmp_path, 
     held_out.drop(columns=["amount"]).to_csv(cases, index=False)
     status, _, err = run_cli(["score", "--model", str(path), "--data", str(cases), "--id", "case"], capsys)
     assert (status, json.loads(err)["error"]["field"]) == (2, "amount")
+
+
+def test_b5_the_kernel_imports_no_django():
+    code = "import sys, claimbridge.cli, claimbridge.fraud.cli, claimbridge.fraud.learn; print('django' in sys.modules)"
+    source = str(Path(claimbridge.__file__).resolve().parents[1])  # this checkout's code, not an installed copy
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PATH": "", "PYTHONPATH": source})  # fmt: skip
+    assert ran.stdout.strip() == "False"
