@@ -1,7 +1,8 @@
 """The `claimbridge` command: Django's management commands with the platform's settings.
 
 `claimbridge demo`, `claimbridge migrate`, `claimbridge runserver`… — one entry point for operators and scripts.
-`claimbridge rules …`, `claimbridge geo …` and `claimbridge validate …` go straight to the framework-free kernel.
+`claimbridge rules …`, `claimbridge geo …`, `claimbridge validate …`, `claimbridge photos …` and `claimbridge fraud …`
+go straight to the framework-free kernels.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ KERNEL_COMMANDS = (
     "geo",
     "validate",
     "photos",
-)  # the rules kernel answers these itself: no settings, no database
+    "fraud",
+)  # the kernels answer these themselves: no settings, no database
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "fraud":
+        from claimbridge.fraud.cli import main as fraud_main
+
+        fraud_main(args[1:])
+        return
     if args and args[0] in KERNEL_COMMANDS:
         from claimbridge.rules.cli import main as kernel_main
 
