@@ -2,8 +2,11 @@
 
     claimbridge fraud train --data FILE.csv --label COLUMN --id COLUMN --model OUT.json [--drop COLUMN ...]
     claimbridge fraud score --model OUT.json --data FILE.csv --id COLUMN
+    claimbridge fraud rings FILE.jsonl [--max-degree N]
 
-`train` writes the model file and prints a JSON summary (rows, positives, version: no cross-validation, the bench
+`rings` reads JSON lines `{"case": ID, "entities": [{"kind": K, "value": V}, …]}` ("-": standard input) and prints
+`{"rings": [[case ids…], …]}`: the connected groups of at least 3 cases, entities of more than `--max-degree` cases
+(default 50) ignored as hubs — the same `fraud.rings` code the platform's rescan runs. `train` writes the model file and prints a JSON summary (rows, positives, version: no cross-validation, the bench
 measures that); `score` prints `id,score` CSV, one row per row of the file, the calibrated probability to six places.
 Exit 0 on success; exit 2 with `{"error": {"code", "field", "zh", "en"}}` on standard error when the input is
 unusable (a missing file, an unknown column, a label not 0/1); exit 1 for a fault of ours. Each subcommand is one
@@ -82,7 +85,29 @@ def _score(args: argparse.Namespace, out: TextIO) -> None:
         writer.writerow(["" if case_id != case_id else case_id, f"{value:.6f}"])  # NaN ≠ NaN: an empty id
 
 
-SUBCOMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {"train": _train, "score": _score}
+def _rings(args: argparse.Namespace, out: TextIO) -> None:
+    from claimbridge.fraud.rings import MAX_DEGREE, RingsInputError, rings_command
+
+    if args.max_degree is None:
+        args.max_degree = MAX_DEGREE
+    if args.max_degree < 1:
+        raise LearnInputError("bad_arguments", "--max-degree 须为正整数", "--max-degree must be a positive integer",
+                              field="--max-degree")  # fmt: skip
+    if args.file != "-" and not Path(args.file).is_file():
+        raise LearnInputError("file_not_found", f"找不到文件“{args.file}”", f"no file “{args.file}”", field="FILE")
+    try:
+        found = rings_command(args.file, max_degree=args.max_degree)
+    except RingsInputError as error:
+        zh, _separator, en = str(error).partition(" / ")
+        raise LearnInputError("bad_line", zh, en, field=f"line {error.line}") from None
+    except UnicodeDecodeError as error:
+        raise LearnInputError("bad_data", f"文件不是 UTF-8 文本：{error}", f"the file is not UTF-8 text: {error}",
+                              field="FILE") from None  # fmt: skip
+    out.write(json.dumps(found, ensure_ascii=False) + "\n")
+
+
+SUBCOMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {"train": _train, "score": _score,
+                                                                         "rings": _rings}  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--model", required=True, metavar="OUT", help="a model file written by `fraud train`")
     score.add_argument("--data", required=True, metavar="FILE.csv", help="the cases to score")
     score.add_argument("--id", required=True, metavar="COLUMN", help="the case id, written beside each score")
+    rings = commands.add_parser("rings", help="the rings (connected groups of ≥ 3 cases) of a JSON-lines file")
+    rings.add_argument("file", metavar="FILE", help='JSON lines {"case": ID, "entities": [{"kind": K, "value": V}]}')
+    rings.add_argument("--max-degree", type=int, default=None, metavar="N",
+                       help="an entity of more than N cases is a hub and links nothing (default 50)")  # fmt: skip
     return parser
 
 

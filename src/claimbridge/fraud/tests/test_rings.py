@@ -4,6 +4,7 @@ union–find agree, on planted rings hidden among unrelated cases and hubs."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -74,3 +75,61 @@ def test_r20_the_array_scan_matches_the_keyed_one():
     by_arrays = sorted(sorted(g.tolist()) for g in rings_of_labels(labels))
     keyed = [(i, entity_of_link[case_of_link == i].tolist()) for i in range(n_cases)]
     assert by_arrays == sorted(map(sorted, rings(keyed, max_degree=50)))
+
+
+def _cli(args: list[str], capsys: Any) -> tuple[int, str, str]:
+    import pytest
+
+    from claimbridge.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["fraud", "rings", *args])
+    captured = capsys.readouterr()
+    return int(stopped.value.code or 0), captured.out, captured.err
+
+
+def test_r20_the_command_finds_planted_rings_among_noise_and_hubs(tmp_path: Any, capsys: Any) -> None:
+    """`claimbridge fraud rings FILE`: three planted rings (chains through a phone, a plate, an account) among 300
+    cases of their own, all at one busy 4S shop (a hub) and two at one junction: exactly the planted rings, whatever
+    the case ids' types; with `--max-degree` above the shop's degree, the shop joins everything into one."""
+    import json
+    import random
+
+    rng = random.Random(16)
+    lines = []
+    planted = [[f"r1-{i}" for i in range(4)], [f"r2-{i}" for i in range(3)], [1001, 1002, 1003, 1004, 1005]]
+    kinds = ["phone", "plate", "bank_account"]
+    for ring, kind in zip(planted, kinds, strict=True):
+        for index, case in enumerate(ring):
+            shared = [
+                {"kind": kind, "value": f"{ring[0]}-{step}"} for step in (index - 1, index) if 0 <= step < len(ring) - 1
+            ]
+            lines.append({"case": case, "entities": [*shared, {"kind": "repair_shop", "value": "大型4S店"}]})
+    for n in range(300):
+        entities = [{"kind": "phone", "value": f"noise-{n}"}, {"kind": "repair_shop", "value": "大型4S店"}]
+        if n < 2:
+            entities.append({"kind": "place", "value": "busy-junction"})  # a pair: linked, but not a ring
+        lines.append({"case": f"n{n}", "entities": entities})
+    rng.shuffle(lines)
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
+    status, out, _err = _cli([str(path)], capsys)
+    assert status == 0
+    found = json.loads(out)["rings"]
+    assert sorted(map(sorted, (map(str, ring) for ring in found))) == sorted(sorted(map(str, ring)) for ring in planted)
+    assert any(all(isinstance(case, int) for case in ring) for ring in found)  # ids come back as given
+    status, out, _err = _cli([str(path), "--max-degree", "1000"], capsys)
+    assert [len(ring) for ring in json.loads(out)["rings"]] == [len(lines)]
+
+
+def test_the_command_refuses_a_bad_line_with_its_number(tmp_path: Any, capsys: Any) -> None:
+    import json
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"case": 1, "entities": []}\n{"entities": []}\n', encoding="utf-8")
+    status, _out, err = _cli([str(path)], capsys)
+    assert status == 2
+    error = json.loads(err)["error"]
+    assert error["field"] == "line 2"
+    assert "第 2 行" in error["zh"]
+    assert "line 2" in error["en"]
