@@ -103,8 +103,9 @@ class IndexResult:
     grew: bool = False  # the case's ring is bigger than before: every member's ring reason changes
 
 
-def case_index(case: Case) -> IndexResult:
-    """Re-index one case and join it to the rings it now links to (inside the caller's transaction)."""
+def case_index(case: Case, *, rescan_after: bool = True) -> IndexResult:
+    """Re-index one case and join it to the rings it now links to (inside the caller's transaction). What union
+    cannot undo asks for a rescan after the commit (unless the caller rescans anyway: `rescan_after=False`)."""
     keys = link_keys()
     version = keys.current
     wanted = _wanted_links(case, keys)
@@ -131,7 +132,7 @@ def case_index(case: Case) -> IndexResult:
         if linking:
             linked = set(CaseLink.objects.filter(key_version=version, pseudonym__in=linking).exclude(case=case)
                          .values_list("case_id", flat=True))  # fmt: skip
-    if rescan:
+    if rescan and rescan_after:
         transaction.on_commit(_enqueue_rescan, robust=True)
     if not linked:
         member = RingMember.objects.filter(case=case).select_related("ring").first()
@@ -220,7 +221,8 @@ def rings_rescan() -> RescanReport:
             ring_id = reuse if reuse is not None else Ring.objects.create(size=len(group), updated_at=now).pk
             new.update(dict.fromkeys(group, ring_id))
             members += [RingMember(case_id=pk, ring_id=ring_id) for pk in group]
-        RingMember.objects.bulk_create(members, batch_size=2000)
+        # A case an intake joined to a ring while this rescan ran keeps that membership until the next rescan.
+        RingMember.objects.bulk_create(members, batch_size=2000, ignore_conflicts=True)
         for ring_id, size in RingMember.objects.values_list("ring_id").annotate(n=Count("pk")).order_by():
             Ring.objects.filter(pk=ring_id).exclude(size=size).update(size=size, updated_at=now)
         changed = sorted(pk for pk in set(old) | set(new) if old.get(pk) != new.get(pk))
@@ -232,7 +234,7 @@ def links_rebuild() -> int:
     done = 0
     for case in Case.objects.order_by("pk").iterator(chunk_size=500):
         with transaction.atomic():
-            case_index(case)
+            case_index(case, rescan_after=False)
         done += 1
     rings_rescan()
     return done

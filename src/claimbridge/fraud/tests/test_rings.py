@@ -96,8 +96,12 @@ def test_r20_the_command_finds_planted_rings_among_noise_and_hubs(tmp_path: Any,
     import random
 
     rng = random.Random(16)
-    lines = []
-    planted = [[f"r1-{i}" for i in range(4)], [f"r2-{i}" for i in range(3)], [1001, 1002, 1003, 1004, 1005]]
+    lines: list[dict[str, Any]] = []
+    planted: list[list[Any]] = [
+        [f"r1-{i}" for i in range(4)],
+        [f"r2-{i}" for i in range(3)],
+        [1001, 1002, 1003, 1004, 1005],
+    ]
     kinds = ["phone", "plate", "bank_account"]
     for ring, kind in zip(planted, kinds, strict=True):
         for index, case in enumerate(ring):
