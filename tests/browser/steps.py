@@ -101,11 +101,16 @@ def what_happened(page, screens: Screens, *, loss: str = "3000", circumstance: i
     screens.look(page)
 
 
-def answer_questions(page, *, injured: bool = False) -> None:
-    """Step 4: the questions the conditions depend on, answered for the whole accident."""
+def answer_questions(page, *, injured: bool = False, witnesses: bool | None = None) -> None:
+    """Step 4: the questions the conditions depend on, answered for the whole accident; the optional one (were there
+    witnesses?) skipped unless `witnesses` is given."""
     form = page.locator("[data-testid=questions]")
     for field in form.locator("fieldset[data-field]").all():
         name = field.get_attribute("data-field")
+        if name == "witnesses":
+            if witnesses is not None:
+                field.locator(f"input[value={'yes' if witnesses else 'no'}]").check()
+            continue
         value = "yes" if name == "vehicles_drivable" or (name == "casualties" and injured) else "no"
         field.locator(f"input[value={value}]").check()
     page.get_by_role("button", name="保存回答").click()

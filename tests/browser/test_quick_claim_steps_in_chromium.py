@@ -66,7 +66,18 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         steps.photos(a, screens_a, {"front_panorama": [0, 1], "rear_panorama": [2]})
         steps.photos(b, screens_b, {"collision_point": [3]})
         steps.what_happened(a, screens_a, loss="3000", circumstance=1, me="A")
-        steps.answer_questions(a)
+        # Issue 16: the optional question among the others, marked as one that may be left, fits the phone
+        witnesses = a.locator("[data-testid=questions] fieldset[data-field=witnesses]")
+        expect(witnesses).to_contain_text("事故发生时是否有目击者（两车以外看到经过的人）？")
+        expect(witnesses.locator(".optional")).to_have_text("选填，不清楚可不选")
+        expect(witnesses.locator(".badge-open")).to_have_count(0)  # never "to answer"
+        witnesses.scroll_into_view_if_needed()
+        box = witnesses.bounding_box()
+        assert box is not None
+        assert 0 <= box["x"] <= box["x"] + box["width"] <= 360, box
+        assert a.evaluate("document.scrollingElement.scrollWidth") <= 360
+        a.screenshot(path=steps.SHOTS / "after-a-witnesses-question.png")
+        steps.answer_questions(a, witnesses=True)
         expect(a.locator("[data-testid=verdict]")).to_contain_text("可以")
         assert "A 方负全部责任" in a.locator("[data-testid=liability]").inner_text()
         # B, on the same screen, is told what A changed, and sees A's account when asking for the latest.
@@ -80,6 +91,7 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         screens_b.look(b)
         expect(b.locator("[data-testid=verdict]")).to_contain_text("可以")
         steps.to_confirm(b, screens_b)
+        expect(b.locator("[data-testid=summary] [data-field=witnesses]")).to_have_text("目击者有")  # A's answer
         steps.confirm(b, "李四")
         b.locator("[data-testid=i-confirmed]").wait_for()
         b.evaluate("window.sameDocument = true")
@@ -128,6 +140,10 @@ def test_two_phones_finish_a_quick_claim_through_the_steps_and_a_voided_confirma
         screens_b.look(b)
         assert Case.objects.get().state == "agreed"
         assert Case.objects.get().facts["estimated_loss"] == "3500.00"
+        assert (Case.objects.get().facts["witnesses"], Case.objects.get().fact_sources["witnesses"]["by"]) == (
+            True,
+            "party:A",
+        )
 
         assert len(screens_a.seen) <= 8, screens_a.seen
         assert len(screens_b.seen) <= 8, screens_b.seen

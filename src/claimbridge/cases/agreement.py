@@ -2,8 +2,10 @@
 
 Every field the article asks for is printed: time, place, weather; each party's name, driving licence or ID number,
 contact, vehicle type and plate, insurer and insurance certificate number; the kind of collision, the point of
-impact and each party's liability; and how each party confirmed it. The document is a legal record for the parties
-and their insurers, so identity numbers are printed in full; who may download it is decided by the callers.
+impact and each party's liability; and how each party confirmed it. Whether there were witnesses is printed as the
+parties answered it (有/无), or 未回答 when nobody did: the question is optional. The document is a legal record for
+the parties and their insurers, so identity numbers are printed in full; who may download it is decided by the
+callers.
 
 The font is the standard PDF CJK font STSong-Light (Adobe-GB1), which every conforming reader supplies, so the
 server needs no font files.
@@ -24,6 +26,7 @@ from claimbridge.rules.identifiers import code_as_typed as typed_code
 from claimbridge.rules.identifiers import readable_code
 
 FONT = "STSong-Light"
+WITNESSES_ZH = {True: "有", False: "无"}  # an optional question: not answered is printed as such (未回答)
 
 
 def verification_code(digest: str) -> str:
@@ -86,7 +89,8 @@ def agreement_pdf(*, case: Case, parties: list[CaseParty], liability: dict[str, 
             grid([["事故时间", _local(case.accident_at)], ["事故地点", place or "—"],
                   ["天气", _label(Weather, facts.get("weather", ""))],
                   ["事故形态", _label(CollisionForm, facts.get("collision_form", ""))],
-                  ["伤情及物损", "无人员伤亡；" + _label(Damage, facts.get("damage", ""))]], [32 * mm, 138 * mm]),
+                  ["伤情及物损", "无人员伤亡；" + _label(Damage, facts.get("damage", ""))],
+                  ["目击者", WITNESSES_ZH.get(facts.get("witnesses"), "未回答")]], [32 * mm, 138 * mm]),
             Spacer(1, 4 * mm),
         ]  # fmt: skip
         for party in parties:

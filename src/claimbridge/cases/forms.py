@@ -131,10 +131,12 @@ class PartyDetailsForm(forms.Form):
         return vin.normalized
 
 
-def _yes_no(label: Any) -> forms.TypedChoiceField:
-    """A question asked of the person: nothing is ticked for them, so an answer is always theirs (issue 13)."""
+def _yes_no(label: Any, *, required: bool = True) -> forms.TypedChoiceField:
+    """A question asked of the person: nothing is ticked for them, so an answer is always theirs (issue 13). One not
+    required may be skipped: then it is None (not known), never No."""
     return forms.TypedChoiceField(label=label, choices=[("no", _("No")), ("yes", _("Yes"))],
-                                  coerce=lambda value: value == "yes", widget=forms.RadioSelect)  # fmt: skip
+                                  coerce=lambda value: value == "yes", widget=forms.RadioSelect, required=required,
+                                  empty_value=None)  # fmt: skip
 
 
 def _yes_no_unknown(label: Any) -> forms.TypedChoiceField:
@@ -152,10 +154,15 @@ LEFT_SCENE = _("Has a driver involved left the scene?")
 SCENE_DIFFICULT = _(
     "Is the scene hard to handle (expressway, tunnel, bridge, middle of a junction, vehicles cannot be moved safely)?"
 )
+# Asked with them but optional, and no 快处易赔 condition: it feeds only the fraud score's `night_no_witness` (issue
+# 16). Not answered is not known: the answer is left out of the facts, never taken for "no".
+WITNESSES = _("Were there witnesses (anyone not in the two vehicles who saw it)?")
+OPTIONAL_FACTS = ("witnesses",)
 
 
 class FactsForm(forms.Form):
-    """What happened, shared by the parties; every answer feeds the 快处易赔 conditions or the 协议书."""
+    """What happened, shared by the parties; every answer feeds the 快处易赔 conditions or the 协议书 (witnesses: the
+    协议书 and the fraud score). An optional question skipped is left out of `facts()`, so a stored answer stays."""
 
     place = forms.CharField(label=_("Where exactly (road, landmark)"), max_length=100, required=False)
     weather = forms.ChoiceField(label=_("Weather"), choices=Weather.choices)
@@ -164,6 +171,7 @@ class FactsForm(forms.Form):
     other_property_damaged = _yes_no(_("Was anyone else's property damaged (a parked car, a shop front, goods)?"))
     facility_damage = _yes_no(FACILITY_DAMAGE)
     non_motor_involved = _yes_no(_("Was a bicycle, pedestrian or third vehicle involved?"))
+    witnesses = _yes_no(WITNESSES, required=False)
     vehicles_drivable = forms.TypedChoiceField(label=_("Can both vehicles be driven away?"), choices=[("yes", _("Yes")), ("no", _("No"))],
                                                coerce=lambda value: value == "yes", widget=forms.RadioSelect)  # fmt: skip
     dangerous_goods = _yes_no(_("Was either vehicle carrying dangerous goods?"))
@@ -175,9 +183,14 @@ class FactsForm(forms.Form):
     estimated_loss = YuanField(label=_("Estimated loss, both vehicles (yuan)"))
 
     def facts(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = _given(self.cleaned_data)
         data["estimated_loss"] = str(data["estimated_loss"])
         return data
+
+
+def _given(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The answers given: an optional question skipped (None) is not an answer."""
+    return {name: value for name, value in cleaned.items() if not (name in OPTIONAL_FACTS and value is None)}
 
 
 # The quick claim on the phone asks what happened in two screens (issue 13): the account of the accident with the
@@ -186,6 +199,8 @@ WHAT_HAPPENED = ("place", "weather", "collision_form", "damage", "estimated_loss
 SAFETY_QUESTIONS = ("casualties", "other_property_damaged", "facility_damage", "non_motor_involved",
                     "vehicles_drivable", "dangerous_goods", "facts_disputed", "intentional_suspected",
                     "party_left_scene", "scene_difficult")  # fmt: skip
+# The questions screen: those, and the optional ones (shown in FactsForm's order; never needed for the step).
+CHECK_QUESTIONS = (*SAFETY_QUESTIONS, *OPTIONAL_FACTS)
 
 
 class FactsPartForm(FactsForm):
@@ -200,7 +215,7 @@ class FactsPartForm(FactsForm):
                 field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
 
     def facts(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = _given(self.cleaned_data)
         if "estimated_loss" in data:
             data["estimated_loss"] = str(data["estimated_loss"])
         return data
@@ -291,6 +306,7 @@ class BackOfficeCaseForm(OnceForm):
     intentional_suspected = _yes_no_unknown(INTENTIONAL)
     party_left_scene = _yes_no_unknown(LEFT_SCENE)
     scene_difficult = _yes_no_unknown(SCENE_DIFFICULT)
+    witnesses = _yes_no_unknown(WITNESSES)
 
     def __init__(
         self, *args: Any, counties: list[Any], insurers: list[tuple[str, str]], adjuster: bool, **kwargs: Any

@@ -33,6 +33,7 @@ class ReporterFactsIn(StrictIn):
     intentional_suspected: bool | None = None  # someone may have caused it on purpose
     party_left_scene: bool | None = None  # a driver involved has left the scene
     scene_difficult: bool | None = None  # expressway, tunnel, vehicles cannot be moved safely…
+    witnesses: bool | None = None  # anyone not in the vehicles saw it (the fraud score only; never a condition)
 
 
 class CaseIn(StrictIn):
@@ -180,6 +181,9 @@ class PhoneFactsIn(StrictIn):
     other_property_damaged: bool
     facility_damage: bool
     non_motor_involved: bool
+    # Optional: anyone not in the two vehicles saw it (the fraud score only, never a condition). Left out or null is
+    # not known: a stored answer stays as it was, and none is stored for it.
+    witnesses: bool | None = None
     vehicles_drivable: bool
     dangerous_goods: bool
     facts_disputed: bool

@@ -29,9 +29,10 @@ from claimbridge.rules.identifiers import check_plate, check_vin
 
 LABELS = ("A", "B", "C", "D")
 CRS_CHOICES = ("wgs84", "gcj02")
-# What the reporter at the scene or on the hotline may say about the accident, for the kernel (R14): each answer is
-# stored with who gave it. The parties answer the same questions on their phones.
-REPORTER_FACTS = ("facility_damage", "intentional_suspected", "party_left_scene", "scene_difficult")
+# What the reporter at the scene or on the hotline may say about the accident, for the kernel (R14; witnesses for the
+# fraud score, issue 16): each answer is stored with who gave it. The parties answer the same questions on their
+# phones.
+REPORTER_FACTS = ("facility_damage", "intentional_suspected", "party_left_scene", "scene_difficult", "witnesses")
 
 
 @dataclass(frozen=True)

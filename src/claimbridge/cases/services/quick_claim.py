@@ -31,7 +31,9 @@ def editable(case: Case) -> None:
 
 def case_facts_save(*, case: Case, facts: dict[str, Any], party_label: str = "", user: Any = None) -> Case:
     """What happened, as a party tells it from their phone (or a person signed in): each answer is kept with who gave
-    it; answers not given now (a reporter's, say) stay as they were."""
+    it; answers not given now (a reporter's, say) stay as they were, and so does one given as None (not known: an
+    optional question skipped is never stored, least of all as "no")."""
+    facts = {name: value for name, value in facts.items() if value is not None}
     with transaction.atomic():
         locked = case_lock(pk=case.pk)
         editable(locked)

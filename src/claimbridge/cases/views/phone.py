@@ -313,13 +313,13 @@ def me_check(request: HttpRequest, number: str) -> HttpResponse:
 def me_facts(request: HttpRequest, number: str) -> HttpResponse:
     """What happened. From the steps it comes in two parts: the account with the circumstances ("what", one form,
     both saved) and the questions the conditions depend on ("check"); a whole `FactsForm` otherwise."""
-    from claimbridge.cases.forms import SAFETY_QUESTIONS, WHAT_HAPPENED, CircumstancesForm, FactsForm, FactsPartForm
+    from claimbridge.cases.forms import CHECK_QUESTIONS, WHAT_HAPPENED, CircumstancesForm, FactsForm, FactsPartForm
 
     party = _my_party(request, number)
     part = request.POST.get("step", "")
     if part == "check":
         return _party_post(request, number, FactsPartForm, _save_facts, "safety_form", step="check",
-                           part=SAFETY_QUESTIONS)  # fmt: skip
+                           part=CHECK_QUESTIONS)  # fmt: skip
     if part != "what":
         return _party_post(request, number, FactsForm, _save_facts, "facts_form", step="what")
     facts = FactsPartForm(request.POST, part=WHAT_HAPPENED)

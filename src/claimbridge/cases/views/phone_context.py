@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claimbridge.cases import selectors
 from claimbridge.cases.services import parties
@@ -24,6 +25,10 @@ FILTER_WORDS = (("追尾", "rear-end", _("Rear-end")), ("变道", "lane", _("Lan
 def filter_words() -> list[dict[str, Any]]:
     english = reading_english()
     return [{"q": en if english else zh, "label": label} for zh, en, label in FILTER_WORDS]
+
+
+WITNESS_WORDS = {True: pgettext_lazy("witnesses", "some"), False: pgettext_lazy("witnesses", "none"),
+                 None: _("not answered")}  # fmt: skip
 
 
 def _answered(case: Any) -> dict[str, Any]:
@@ -142,12 +147,12 @@ def liability_words(judged: dict[str, Any], listed: list[Any], reader: str) -> l
 
 
 def _check(party: Any, listed: list[Any], context: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
-    from claimbridge.cases.forms import SAFETY_QUESTIONS, FactsPartForm
+    from claimbridge.cases.forms import CHECK_QUESTIONS, SAFETY_QUESTIONS, FactsPartForm
     from claimbridge.cases.quick_claim import conditions_seen
 
     case = party.case
     seen = seen_by(conditions_seen(case), party.label)
-    safety = errors.get("safety_form") or FactsPartForm(initial=_answered(case), part=SAFETY_QUESTIONS)
+    safety = errors.get("safety_form") or FactsPartForm(initial=_answered(case), part=CHECK_QUESTIONS)
     unanswered = [name for name in SAFETY_QUESTIONS if case.facts.get(name) in (None, "")]
     return {"seen": seen, "safety_form": safety, "unanswered": unanswered,
             "liability_lines": liability_words(context["judged"], listed, party.label)}  # fmt: skip
@@ -189,6 +194,9 @@ def _confirm(party: Any, listed: list[Any], context: dict[str, Any], errors: dic
         value = case.facts.get(name)
         answers.append({"name": name, "label": form.fields[name].label,
                         "value": fact_value_words(name, value) if value not in (None, "") else ""})  # fmt: skip
+    # as the 协议书 prints it: optional, so not answered is said, not asked for
+    answers.append({"name": "witnesses", "label": _("Witnesses"),
+                    "value": WITNESS_WORDS.get(case.facts.get("witnesses"), WITNESS_WORDS[None])})  # fmt: skip
     # every party must have chosen their circumstance ("none of these" is a choice) before anyone confirms
     ready = judged["eligibility"]["eligible"] and judged["facts_complete"] and case.state != "draft" \
         and not seen["unchosen"]  # fmt: skip
