@@ -8,6 +8,11 @@ class FraudConfig(AppConfig):
     verbose_name = _("Anti-fraud")
 
     def ready(self) -> None:
-        from claimbridge.fraud import linking
+        from django.db.models.signals import post_save
+
+        from claimbridge.evidence.models import ReuseMatch
+        from claimbridge.fraud import linking, scoring
 
         linking.connect()  # every case change re-indexes its links and rescores it (issue 16)
+        # A reused photo is found by the evidence task after the upload's commit: both cases' scores change.
+        post_save.connect(scoring.on_reuse_match, sender=ReuseMatch, dispatch_uid="fraud-rescore-on-reuse")

@@ -258,5 +258,15 @@ def rescore_after_commit(case_ids: Iterable[int], ring_ids: Iterable[int] = ()) 
     transaction.on_commit(send, robust=True)
 
 
+def on_reuse_match(*, instance: Any, created: bool, **_kwargs: Any) -> None:
+    """A verified reuse found between two evidence files: rescore the cases they belong to."""
+    if not created:
+        return
+    files = [instance.item.file_id, instance.matched_item.file_id]
+    cases = list(Case.objects.filter(evidence_id__in=files).values_list("pk", flat=True))
+    if cases:
+        rescore_after_commit(cases)
+
+
 def ring_members(ring_ids: Iterable[int]) -> list[int]:
     return list(RingMember.objects.filter(ring_id__in=list(ring_ids)).values_list("case_id", flat=True))

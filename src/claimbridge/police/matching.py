@@ -256,4 +256,10 @@ def police_match_run(*, actor: Any = None, as_of: datetime | None = None) -> dic
                    "matches_new": len(set(pairs) - set(old)), "signals_new": len(set(signals) - set(known)),
                    "matches_renewed": len(renewed), "signals_renewed": len(rewritten)}  # fmt: skip
         PoliceEvent.objects.create(kind="police_match_run", actor=actor, data=figures)
+        # Issue 16: whether the police dealt with a case is a fact of its fraud score; rescore what changed.
+        changed = sorted({case_id for _record_id, case_id in set(pairs) ^ set(old)})
+        if changed:
+            from claimbridge.fraud.scoring import rescore_after_commit
+
+            rescore_after_commit(changed)
     return figures
