@@ -79,3 +79,19 @@ def test_r20_rescoring_waits_for_the_commit_and_runs_once_per_change(monkeypatch
     assert sent[0]["case_ids"] == [case.pk]
     assert not CaseScore.objects.filter(case=case).exists()  # the task (faked here) is what scores
     linking.case_index(case)
+
+
+def test_r11_a_reused_photo_found_later_rescores_both_cases(monkeypatch: Any) -> None:
+    """The evidence task finds a reuse after the upload's commit (no case event): both cases are rescored."""
+    from claimbridge.evidence.models import EvidenceItem, ReuseMatch
+    from tests.factories import two_party_case
+
+    first, second = two_party_case(photos=(0, 1, 2)), two_party_case(photos=(3, 4, 5))
+    a = EvidenceItem.objects.filter(file_id=first.evidence_id).first()
+    b = EvidenceItem.objects.filter(file_id=second.evidence_id).first()
+    assert a is not None
+    assert b is not None
+    asked: list[list[int]] = []
+    monkeypatch.setattr(scoring, "rescore_after_commit", lambda ids, rings=(): asked.append(sorted(ids)))
+    ReuseMatch.objects.create(item=a, matched_item=b, distance=0, identical=True)
+    assert asked == [sorted([first.pk, second.pk])]
