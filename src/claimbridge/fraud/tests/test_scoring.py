@@ -83,8 +83,9 @@ def test_r20_rescoring_waits_for_the_commit_and_runs_once_per_change(monkeypatch
 
 def test_r11_a_reused_photo_found_later_rescores_both_cases(monkeypatch: Any) -> None:
     """The evidence task finds a reuse after the upload's commit (no case event): both cases are rescored."""
-    from claimbridge.evidence.models import EvidenceItem, ReuseMatch
     from tests.factories import two_party_case
+
+    from claimbridge.evidence.models import EvidenceItem, ReuseMatch
 
     first, second = two_party_case(photos=(0, 1, 2)), two_party_case(photos=(3, 4, 5))
     a = EvidenceItem.objects.filter(file_id=first.evidence_id).first()
