@@ -69,7 +69,11 @@ def _state(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
     if action in ("claim_reopened", "claim_reopened_police"):
         return _("A claim was reopened: the case is %(state)s again") % {"state": _text(STATES, target)}
     if target == "police" and data.get("reason") and data.get("reason") != "staff":
-        return _("Sent to the traffic police: %(reason)s") % {"state": _text(STATES, target), "reason": data["reason"]}
+        reason = str(data["reason"])
+        words = {"not_eligible": _("the accident does not qualify for a quick claim"),
+                 "disagreement": _("the parties do not agree")}  # fmt: skip
+        return _("Sent to the traffic police: %(reason)s") % {"state": _text(STATES, target),
+                                                               "reason": words.get(reason, reason)}  # fmt: skip
     return _text(STATES, target)
 
 

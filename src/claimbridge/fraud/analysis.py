@@ -46,7 +46,8 @@ class RingCase:
     city: str
     county: str
     accident_at: Any
-    state: str
+    state: str  # the state's code
+    state_text: str
     insurers: list[str]
     score: int | None
     band: str
@@ -97,11 +98,12 @@ def ring_view(ring: Ring) -> RingView:
     for pk in sorted(cases, key=lambda pk: (cases[pk].accident_at is None, cases[pk].accident_at, cases[pk].number)):
         case = cases[pk]
         score = scores.get(pk)
-        rows.append(RingCase(case.number, case.city.name if case.city else "", case.county.name if case.county else "",
-                             case.accident_at, _state_text(case.state),
-                             sorted({party.insurer.name for party in case.parties.all() if party.insurer}),
+        rows.append(RingCase(case.number, case.city.display_name if case.city else "",
+                             case.county.display_name if case.county else "", case.accident_at, case.state,
+                             _state_text(case.state),
+                             sorted({party.insurer.display_short_name for party in case.parties.all() if party.insurer}),
                              score.score if score else None, score.band if score else ""))  # fmt: skip
-    nodes = [(number_of[pk], "case") for pk in sorted(number_of)]
+    nodes = [(number_of[pk], "case") for pk in sorted(number_of)]  # labelled by the number's day and serial
     edges: list[tuple[str, str]] = []
     for index, (kind, pseudonym) in enumerate(shared_keys):
         entity_node = f"{kind}#{index}"
@@ -109,6 +111,9 @@ def ring_view(ring: Ring) -> RingView:
         edges += [(number_of[pk], entity_node) for pk in named[(kind, pseudonym)] if pk in number_of]
     labels = {f"{kind}#{index}": masked[(kind, pseudonym)] or str(KIND_NAMES.get(kind, kind))
               for index, (kind, pseudonym) in enumerate(shared_keys)}  # fmt: skip
+    labels |= {
+        number: number.split("-", 1)[-1] for number in number_of.values()
+    }  # 621200-20261202-00001 → 20261202-00001
     return RingView(ring, rows, entities, draw(nodes, edges, labels=labels, seed=ring.pk), edges,
                     dict(Counter(entity.kind for entity in entities)))  # fmt: skip
 

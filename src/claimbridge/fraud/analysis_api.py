@@ -49,6 +49,7 @@ class RingCaseOut(Schema):
     county: str
     accident_at: datetime | None
     state: str
+    state_text: str
     insurers: list[str]
     score: int | None
     band: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, MARGIN = 640, 420, 48
+WIDTH, HEIGHT, MARGIN = 640, 420, 40
 MAX_NODES = 300  # a bigger group is listed, not drawn (a drawing of thousands of nodes tells nothing)
 
 
@@ -20,6 +20,17 @@ class Node:
     x: float
     y: float
     label: str
+
+    @property
+    def anchor(self) -> str:
+        """Where the label hangs, so that it stays inside the drawing: from the left of a node near the left edge."""
+        if self.x < WIDTH * 0.3:
+            return "start"
+        return "end" if self.x > WIDTH * 0.7 else "middle"
+
+    @property
+    def label_x(self) -> float:
+        return self.x - 10 if self.anchor == "start" else self.x + 10 if self.anchor == "end" else self.x
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,13 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from claimbridge.cases.models import Case, CaseParty
 from claimbridge.core import crypto
+from claimbridge.core.fast_insert import insert_rows
 from claimbridge.fraud import pseudonyms, rings
 from claimbridge.fraud.analysis_models import CaseLink, Ring, RingMember
 
@@ -57,6 +58,7 @@ def case_identifiers(case: Case, parties: Iterable[CaseParty] | None = None) -> 
     driving licence number is the holder's resident ID number), mobile, plate and VIN, the repair shop and the payee
     account of its claim, and the accident's place. Read decrypted in memory, never written anywhere but as links."""
     found: list[tuple[str, str, str]] = []
+    given = parties  # parties in hand (the intake's): their claims are read only if already loaded
     if parties is None:
         parties = case.parties.select_related("claim").only(
             "label",
@@ -74,7 +76,7 @@ def case_identifiers(case: Case, parties: Iterable[CaseParty] | None = None) -> 
         label = party.label
         found += [("id_number", party.driver_licence or "", label), ("phone", party.driver_phone or "", label),
                   ("plate", party.plate, label), ("vin", party.vin, label)]  # fmt: skip
-        claim = getattr(party, "claim", None)
+        claim = getattr(party, "claim", None) if given is None else party._state.fields_cache.get("claim")
         if claim is not None:
             found.append(("repair_shop", claim.repair_shop_code or claim.repair_shop_name, label))
             found.append(("bank_account", claim.payee_account or "", label))
@@ -83,9 +85,10 @@ def case_identifiers(case: Case, parties: Iterable[CaseParty] | None = None) -> 
     return [(kind, value, label) for kind, value, label in found if value]
 
 
-def _wanted_links(case: Case, keys: pseudonyms.LinkKeys) -> dict[tuple[str, str], tuple[pseudonyms.Link, str]]:
+def _wanted_links(case: Case, keys: pseudonyms.LinkKeys,
+                  parties: list[CaseParty] | None = None) -> dict[tuple[str, str], tuple[pseudonyms.Link, str]]:  # fmt: skip
     wanted: dict[tuple[str, str], tuple[pseudonyms.Link, str]] = {}
-    for kind, value, label in case_identifiers(case):
+    for kind, value, label in case_identifiers(case, parties):
         made = pseudonyms.link(kind, value, keys)
         if made is not None:
             wanted.setdefault((made.kind, made.pseudonym), (made, label))
@@ -103,13 +106,15 @@ class IndexResult:
     grew: bool = False  # the case's ring is bigger than before: every member's ring reason changes
 
 
-def case_index(case: Case, *, rescan_after: bool = True) -> IndexResult:
+def case_index(case: Case, *, rescan_after: bool = True, parties: list[CaseParty] | None = None,
+               new: bool = False) -> IndexResult:  # fmt: skip
     """Re-index one case and join it to the rings it now links to (inside the caller's transaction). What union
-    cannot undo asks for a rescan after the commit (unless the caller rescans anyway: `rescan_after=False`)."""
+    cannot undo asks for a rescan after the commit (unless the caller rescans anyway: `rescan_after=False`). A case
+    just created (`new`, with the parties in hand) has no links yet: the intake path reads nothing it need not."""
     keys = link_keys()
     version = keys.current
-    wanted = _wanted_links(case, keys)
-    rows = list(CaseLink.objects.filter(case=case).values_list("pk", "kind", "pseudonym", "key_version"))
+    wanted = _wanted_links(case, keys, parties)
+    rows = [] if new else list(CaseLink.objects.filter(case=case).values_list("pk", "kind", "pseudonym", "key_version"))
     existing = {(kind, pseudonym): pk for pk, kind, pseudonym, row_version in rows if row_version == version}
     removed = [pk for key, pk in existing.items() if key not in wanted]
     removed += [pk for pk, _kind, _pseudonym, row_version in rows if row_version != version]  # an older key's
@@ -119,28 +124,42 @@ def case_index(case: Case, *, rescan_after: bool = True) -> IndexResult:
     added = [(link, label) for key, (link, label) in wanted.items() if key not in existing]
     linked: set[int] = set()
     if added:
-        CaseLink.objects.bulk_create([CaseLink(case=case, kind=link.kind, pseudonym=link.pseudonym, key_version=version,
-                                               masked=link.masked[:40], party=label) for link, label in added],
-                                     ignore_conflicts=True)  # fmt: skip
+        made = [CaseLink(case=case, kind=link.kind, pseudonym=link.pseudonym, key_version=version,
+                         masked=link.masked[:40], party=label) for link, label in added]  # fmt: skip
+        if new:
+            insert_rows(made)  # the intake path's one statement (core/fast_insert.py)
+        else:
+            CaseLink.objects.bulk_create(made, ignore_conflicts=True)
         limit = max_degree()
-        new = [link.pseudonym for link, _label in added]
-        degree = dict(CaseLink.objects.filter(key_version=version, pseudonym__in=new).values("pseudonym")
-                      .annotate(n=Count("pk")).values_list("pseudonym", "n"))  # fmt: skip
+        fresh = [link.pseudonym for link, _label in added]
+        degree = _degrees(version, fresh)
         # A hub links nothing; an entity this very case made a hub undoes, at the rescan, what it linked before.
-        rescan = rescan or any(degree.get(pseudonym) == limit + 1 for pseudonym in new)
-        linking = [pseudonym for pseudonym in new if degree.get(pseudonym, 0) <= limit]
+        rescan = rescan or any(degree.get(pseudonym) == limit + 1 for pseudonym in fresh)
+        linking = [pseudonym for pseudonym in fresh if 1 < degree.get(pseudonym, 0) <= limit]
         if linking:
             linked = set(CaseLink.objects.filter(key_version=version, pseudonym__in=linking).exclude(case=case)
                          .values_list("case_id", flat=True))  # fmt: skip
     if rescan and rescan_after:
         transaction.on_commit(_enqueue_rescan, robust=True)
     if not linked:
+        if new:
+            return IndexResult(None, 0, len(added), 0, rescan)
         member = RingMember.objects.filter(case=case).select_related("ring").first()
         return IndexResult(member.ring_id if member else None, member.ring.size if member else 0, len(added),
                            len(removed), rescan)  # fmt: skip
     before = RingMember.objects.filter(case=case).values_list("ring__size", flat=True).first()
     ring, moved = _join({case.pk, *linked})
     return IndexResult(ring.pk, ring.size, len(added), len(removed), rescan, moved, grew=ring.size != before)
+
+
+def _degrees(version: str, pseudonyms_: list[str]) -> dict[str, int]:
+    """How many cases name each pseudonym: one plain statement (the intake path runs it for every new case)."""
+    table = connection.ops.quote_name(CaseLink._meta.db_table)
+    marks = ", ".join(["%s"] * len(pseudonyms_))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pseudonym, COUNT(*) FROM {table} WHERE key_version = %s AND pseudonym IN ({marks}) "  # noqa: S608 - the model's own table; values are bound
+                       "GROUP BY pseudonym", [version, *pseudonyms_])  # fmt: skip
+        return {pseudonym: int(count) for pseudonym, count in cursor.fetchall()}
 
 
 def _join(case_ids: set[int]) -> tuple[Ring, list[int]]:
@@ -244,7 +263,12 @@ def on_case_event(*, case: Case, event: Any) -> None:
     """A case event listener: re-index when the identifiers may have changed, then rescore after the commit."""
     from claimbridge.fraud.scoring import rescore_after_commit
 
-    result = case_index(case) if event.kind in INDEXED_EVENTS else None
+    if event.kind == "created":  # the intake path: the parties are in hand, nothing is indexed yet
+        result: IndexResult | None = case_index(case, parties=getattr(case, "created_parties", None), new=True)
+        if result is not None and result.ring_id is None:
+            return  # linked to nothing: scored at its next change or by the nightly sweep (intake stays fast)
+    else:
+        result = case_index(case) if event.kind in INDEXED_EVENTS else None
     if result is None:
         rescore_after_commit([case.pk])
         return

@@ -36,14 +36,23 @@ def _window_start(case: Case) -> Any:
     return months_after(moment, -int(settings.FRAUD_RECENT_CLAIMS_MONTHS))
 
 
-def _earlier(case: Case) -> Q:
-    """Other cases reported before this one, of accidents in the window up to this one's (by report time when a
-    case gave no accident time)."""
+def _before(case: Case, prefix: str = "case__") -> Q:
+    """Cases of an earlier accident than this one (the same instant: reported before it; a case without an accident
+    time by its report time): "before" for every rule that counts earlier cases."""
     moment = case.accident_at or case.created_at
+
+    def q(**lookups: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    return (q(accident_at__lt=moment) | q(accident_at=moment, created_at__lt=case.created_at)
+            | q(accident_at__isnull=True, created_at__lt=moment))  # fmt: skip
+
+
+def _earlier(case: Case) -> Q:
+    """Other cases of earlier accidents within the window (the configured months before this one's)."""
     since = _window_start(case)
-    return Q(case__created_at__lt=case.created_at) & (
-        Q(case__accident_at__gte=since, case__accident_at__lte=moment)
-        | Q(case__accident_at__isnull=True, case__created_at__gte=since))  # fmt: skip
+    return _before(case) & (Q(case__accident_at__gte=since) | Q(case__accident_at__isnull=True,
+                                                                 case__created_at__gte=since))  # fmt: skip
 
 
 def _claims_counts(case: Case, parties: list[CaseParty]) -> tuple[dict[str, int], dict[str, int]]:
@@ -78,7 +87,7 @@ def _same_pair(case: Case, parties: list[CaseParty]) -> int | None:
             continue
         with_first = CaseParty.objects.filter(first).exclude(case=case).values("case_id")
         found |= set(CaseParty.objects.filter(second, case_id__in=with_first).exclude(case=case)
-                     .filter(case__created_at__lt=case.created_at).values_list("case_id", flat=True))  # fmt: skip
+                     .filter(_before(case)).values_list("case_id", flat=True))  # fmt: skip
     return len(found)
 
 
@@ -122,8 +131,8 @@ def _shop_people(case: Case) -> int | None:
     if not people:
         return 0
     with_shop = CaseLink.objects.filter(kind="repair_shop", pseudonym__in=shops).exclude(case=case).values("case_id")
-    both = CaseLink.objects.filter(kind__in=PERSON_KINDS, pseudonym__in=people, case_id__in=with_shop,
-                                   case__created_at__lt=case.created_at)  # fmt: skip
+    both = CaseLink.objects.filter(_before(case), kind__in=PERSON_KINDS, pseudonym__in=people,
+                                   case_id__in=with_shop)  # fmt: skip
     return both.values("case_id").distinct().count()
 
 

@@ -11,8 +11,12 @@ from claimbridge.fraud import linking, scoring
 def rescan_rings() -> dict[str, int]:
     """Rebuild every ring from the link index (after a link was removed, a hub formed or a key rotated; nightly),
     then rescore the cases whose ring changed."""
+    from claimbridge.cases.models import Case
+
     report = linking.rings_rescan()
-    scoring.cases_rescore(report.changed)
+    scoring.cases_rescore(
+        {*report.changed, *Case.objects.filter(fraud_score__isnull=True).values_list("pk", flat=True)}
+    )
     return {"cases": report.cases, "rings": report.rings, "hubs": report.hubs, "changed": len(report.changed)}
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.cases import reference
-from claimbridge.cases.events import event_type
+from claimbridge.cases.events import event_type, listeners
 from claimbridge.cases.models import Case, CaseEvent, CaseParty, Channel
 from claimbridge.cases.services.numbering import case_number_draw
 from claimbridge.cases.services.record import outbox_enqueue
@@ -162,5 +162,7 @@ def case_create(
             row.case = case
         insert_rows(rows)
         outbox_enqueue(case=case, event=first, registered=registered, parties=rows)
-    case.created_parties = rows
+        case.created_parties = rows
+        for listener in listeners("created"):  # as for every other event (services/record.py): the fraud link index
+            listener(case=case, event=first)
     return case

@@ -27,7 +27,7 @@ def test_r20_rescan_rebuild_and_rescore(settings: Any) -> None:
     for i in range(3):
         make_case(f"M{i}", [{"driver_phone": "13912340000", "plate": f"甘K7000{i}"}])
     rescan = run("rescan")
-    assert (rescan["cases"], rescan["rings"], rescan["hubs"]) == (3, 1, 0)
+    assert (rescan["cases_with_links"], rescan["rings"], rescan["hubs"]) == (3, 1, 0)
     assert Ring.objects.get().size == 3
     settings.LINK_INDEX_KEYS = f"v2:{'b' * 32},v1:{'a' * 32}"
     rebuilt = run("rebuild")

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         for clue in clues:
             out(f"  {clue.number}  {clue.state:<12}  {clue.note}")
         out(
-            f"Fraud rings and scores: {ring_count} ring(s) at {url}/fraud/rings/ (antifraud, antifraud_ln); "
+            f"Fraud rings and scores: {ring_count} ring(s) at {url}/fraud/rings/ (antifraud, antifraud_ln, antifraud_ts); "
             f"{scored} cases scored at {url}/fraud/scores/ (insurers' staff: their own cases)"
         )
         out(

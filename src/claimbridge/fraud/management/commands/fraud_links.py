@@ -2,7 +2,7 @@
 to the link index.
 
 - `rescan`: rebuild every ring from the link index (the kernel's full scan), then rescore the cases whose ring
-  changed. Nightly (cron: `15 2 * * * claimbridge fraud_links rescan`), and after a hub forms or a link is removed.
+  changed and score the cases that have none yet (a case linked to nothing at intake is scored at its next change). Nightly (cron: `15 2 * * * claimbridge fraud_links rescan`), and after a hub forms or a link is removed.
 - `rebuild`: re-make every case's pseudonyms with the newest link key (after adding a key to LINK_INDEX_KEYS), then
   rescan; the old key can be removed afterwards.
 - `rescore`: score every case again (after a new rules version or a new learned model is put in use).
@@ -31,8 +31,9 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "rescan":
             report = linking.rings_rescan()
-            rescored = scoring.cases_rescore(report.changed)
-            result: dict[str, Any] = {"cases": report.cases, "links": report.links, "hubs": report.hubs,
+            unscored = Case.objects.filter(fraud_score__isnull=True).values_list("pk", flat=True)
+            rescored = scoring.cases_rescore({*report.changed, *unscored})
+            result: dict[str, Any] = {"cases_with_links": report.cases, "links": report.links, "hubs": report.hubs,
                                       "rings": report.rings, "changed": len(report.changed), "rescored": rescored}  # fmt: skip
         elif action == "rebuild":
             result = {"cases_indexed": linking.links_rebuild(), "key_version": linking.link_keys().current}
