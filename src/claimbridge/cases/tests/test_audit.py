@@ -290,12 +290,20 @@ def test_an_edited_checkpoint_is_refused(users):
     assert audit.audit_verify(checkpoint=document) == ["checkpoint: the signature does not verify"]
 
 
-def test_intake_seals_the_case_with_no_extra_statement(users):
+def test_intake_seals_the_case_with_no_extra_statement(users, monkeypatch):
     """Decision 0010: intake writes the case, its first event (now with the case's seal) and its parties in three
-    inserts, after drawing the number; sealing adds no statement."""
+    inserts, after drawing the number; sealing adds no statement. (The second case has the first's vehicles, so the
+    fraud link index joins them into one ring: its rescoring waits for the commit, outside the request's work.)"""
+    from django.db import transaction
+
     wudu_case(users["tianlong_adj1"])
+    after_commit: list = []
+    monkeypatch.setattr(
+        transaction, "on_commit", lambda callback, using=None, robust=False: after_commit.append(callback)
+    )
     with CaptureQueriesContext(connection) as queries:
         case = wudu_case(users["tianlong_adj1"])
+    assert after_commit  # the rescoring of the two linked cases, sent after the commit
     sqls = [query["sql"] for query in queries]
     writes = [sql.split(" (")[0] for sql in sqls if sql.startswith(("INSERT", "UPDATE")) and "cases_" in sql]
     assert [sql for sql in writes if "casenumbersequence" not in sql] == [
