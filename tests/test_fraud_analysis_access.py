@@ -8,6 +8,7 @@ scores of the cases where their company covers a party — never another's pseud
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -50,8 +51,7 @@ def test_b8_scores_are_read_by_the_companies_of_the_case_and_the_committee_only(
             expected = 401 if actor == "anonymous" else 200 if actor in SCORES_OF[name] else 404
             assert status == expected, (name, actor, status)
             if status == 200:
-                assert '"linked_cases"' in body
-                assert '"reasons"' in body
+                assert {"linked_cases", "reasons"} <= set(json.loads(body))
 
 
 def test_b5_an_insurer_reads_no_pseudonym_and_no_ring(world: Any, analysed: Any) -> None:
@@ -68,7 +68,7 @@ def test_b5_an_insurer_reads_no_pseudonym_and_no_ring(world: Any, analysed: Any)
         page, _ = _status(world, actor, f"/fraud/rings/{ring.pk}/")
         if actor in COMMITTEE:
             assert (links, listing, detail, page) == (200, 200, 200, 200), actor
-            assert pseudonyms <= {p for p in pseudonyms if p in links_body}
+            assert all(pseudonym in links_body for pseudonym in pseudonyms), actor
             continue
         assert links == (401 if anonymous else 404), (actor, links)
         assert listing == (401 if anonymous else 403), (actor, listing)
@@ -87,7 +87,7 @@ def test_b8_an_insurer_sees_only_how_many_cases_are_linked(world: Any, analysed:
     for actor in sorted(TIANLONG_STAFF):
         status, body = _status(world, actor, f"/api/v1/fraud/cases/{world.agreed.number}/score")
         assert status == 200
-        assert '"linked_cases": 2' in body.replace('":', '": ').replace(":  ", ": ")
+        assert json.loads(body)["linked_cases"] == 2
         assert third not in body
         _code, listing = _status(world, actor, "/api/v1/fraud/scores")
         assert world.draft.number not in listing

@@ -68,7 +68,6 @@ class RingView:
     entities: list[SharedEntity]
     drawing: Drawing
     edge_ids: list[tuple[str, str]] = field(default_factory=list)  # (case number, entity node) pairs
-    kinds: dict[str, int] = field(default_factory=dict)  # kind → shared entities of that kind
 
 
 def ring_view(ring: Ring) -> RingView:
@@ -114,8 +113,7 @@ def ring_view(ring: Ring) -> RingView:
     labels |= {
         number: number.split("-", 1)[-1] for number in number_of.values()
     }  # 621200-20261202-00001 → 20261202-00001
-    return RingView(ring, rows, entities, draw(nodes, edges, labels=labels, seed=ring.pk), edges,
-                    dict(Counter(entity.kind for entity in entities)))  # fmt: skip
+    return RingView(ring, rows, entities, draw(nodes, edges, labels=labels, seed=ring.pk), edges)
 
 
 def _state_text(code: str) -> str:
@@ -127,13 +125,11 @@ def _state_text(code: str) -> str:
 
 
 def _hubs(pseudonyms: list[str]) -> set[str]:
-    from django.db.models import Count
+    """The pseudonyms named by more cases than make a hub (the scan's rule: `linking.degrees`)."""
+    from claimbridge.fraud.linking import degrees, link_keys, max_degree
 
-    from claimbridge.fraud.linking import max_degree
-
-    counted = (CaseLink.objects.filter(pseudonym__in=pseudonyms).values("pseudonym")
-               .annotate(n=Count("case_id", distinct=True)).filter(n__gt=max_degree()))  # fmt: skip
-    return {row["pseudonym"] for row in counted}
+    limit = max_degree()
+    return {pseudonym for pseudonym, count in degrees(link_keys().current, pseudonyms).items() if count > limit}
 
 
 # --- scores -------------------------------------------------------------------------------------------------------
@@ -175,13 +171,6 @@ def case_links_for_user(*, user: Any, number: str) -> list[CaseLink] | None:
     if case is None:
         return None
     return list(CaseLink.objects.filter(case=case).order_by("kind", "party", "pk"))
-
-
-def linked_cases(case_id: int) -> int:
-    """How many other cases on the platform the case is linked to (directly or through others): its ring's size less
-    itself; what an insurer is told, nothing more."""
-    member = RingMember.objects.filter(case_id=case_id).select_related("ring").first()
-    return max(member.ring.size - 1, 0) if member else 0
 
 
 def ring_of_case(case_id: int) -> Ring | None:

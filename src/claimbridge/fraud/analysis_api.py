@@ -17,15 +17,10 @@ from ninja import Router, Schema
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.core.errors import AppError, in_current_language
 from claimbridge.core.schemas import responses
-from claimbridge.fraud import analysis, analysis_services
+from claimbridge.fraud import analysis, analysis_services, errors
 from claimbridge.fraud.analysis_models import CaseScore
 
 router = Router(tags=["fraud analysis"])
-
-
-def _rings_refused() -> AppError:
-    return AppError("not_allowed", "只有反欺诈委员会可以查看团伙", "Only the anti-fraud committees may read rings.",
-                    status=403)  # fmt: skip
 
 
 def _not_found(what_zh: str, what_en: str) -> AppError:
@@ -160,7 +155,7 @@ def score_out(row: CaseScore) -> dict[str, Any]:
             summary="The rings of at least 3 cases (the committees')")  # fmt: skip
 def ring_list(request: HttpRequest, min_size: int = 3) -> dict[str, Any]:
     if not analysis.sees_rings(user=request.user):
-        raise _rings_refused()
+        raise errors.rings_refused()
     return {"rings": [{"number": ring.pk, "size": ring.size, "found_at": ring.created_at,
                        "updated_at": ring.updated_at}
                       for ring in analysis.ring_list_for_user(user=request.user, min_size=max(min_size, 2))]}  # fmt: skip

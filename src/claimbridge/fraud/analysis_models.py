@@ -12,16 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.cases.models import Case
+from claimbridge.fraud import pseudonyms
 
-LINK_KINDS = [
-    ("id_number", _("ID number")),
-    ("phone", _("mobile")),
-    ("plate", _("plate")),
-    ("vin", _("VIN")),
-    ("bank_account", _("bank account")),
-    ("repair_shop", _("repair shop")),
-    ("place", _("place")),
-]
+LINK_KIND_NAMES = {
+    "id_number": _("ID number"),
+    "phone": _("mobile"),
+    "plate": _("plate"),
+    "vin": _("VIN"),
+    "bank_account": _("bank account"),
+    "repair_shop": _("repair shop"),
+    "place": _("place"),
+}
+LINK_KINDS = [(kind, LINK_KIND_NAMES[kind]) for kind in pseudonyms.KINDS]  # the kernel's kinds, each named once
 
 
 class CaseLink(models.Model):

@@ -9,14 +9,14 @@ from django.db import transaction
 
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
+from claimbridge.fraud import errors
 from claimbridge.fraud.analysis_models import LearnedModel, Ring, RingLook
 
 
 def ring_look_record(*, user: Any, ring: Ring, route: str, cases: list[str]) -> RingLook:
     """Who looked at which ring, when, through which route, and which cases it showed them (append-only)."""
     if not scope_for(user).sees_rings:
-        raise AppError("not_allowed", "只有反欺诈委员会可以查看团伙", "Only the anti-fraud committees may read rings.",
-                       status=403)  # fmt: skip
+        raise errors.rings_refused()
     with transaction.atomic():
         return RingLook.objects.create(ring_number=ring.pk, user=user, route=route[:8], cases=cases[:500])
 

@@ -47,3 +47,10 @@ def already_paid() -> AppError:
 def already_answered() -> AppError:
     return AppError("already_answered", "该调取请求已经答复过", "This request was already answered", status=409,
                     field="answer")  # fmt: skip
+
+
+def rings_refused() -> AppError:
+    """Rings are the committees' (issue 16, B8): the one answer to anyone else."""
+    return AppError(
+        "not_allowed", "只有反欺诈委员会可以查看团伙", "Only the anti-fraud committees may read rings.", status=403
+    )

@@ -132,7 +132,7 @@ def case_index(case: Case, *, rescan_after: bool = True, parties: list[CaseParty
             CaseLink.objects.bulk_create(made, ignore_conflicts=True)
         limit = max_degree()
         fresh = [link.pseudonym for link, _label in added]
-        degree = _degrees(version, fresh)
+        degree = degrees(version, fresh)
         # A hub links nothing; an entity this very case made a hub undoes, at the rescan, what it linked before.
         rescan = rescan or any(degree.get(pseudonym) == limit + 1 for pseudonym in fresh)
         linking = [pseudonym for pseudonym in fresh if 1 < degree.get(pseudonym, 0) <= limit]
@@ -152,8 +152,10 @@ def case_index(case: Case, *, rescan_after: bool = True, parties: list[CaseParty
     return IndexResult(ring.pk, ring.size, len(added), len(removed), rescan, moved, grew=ring.size != before)
 
 
-def _degrees(version: str, pseudonyms_: list[str]) -> dict[str, int]:
+def degrees(version: str, pseudonyms_: list[str]) -> dict[str, int]:
     """How many cases name each pseudonym: one plain statement (the intake path runs it for every new case)."""
+    if not pseudonyms_:
+        return {}
     table = connection.ops.quote_name(CaseLink._meta.db_table)
     marks = ", ".join(["%s"] * len(pseudonyms_))
     with connection.cursor() as cursor:

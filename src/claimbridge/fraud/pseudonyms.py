@@ -15,7 +15,6 @@ import hmac
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from claimbridge.core.masking import mask_id_number, mask_phone
@@ -209,15 +208,3 @@ def link(kind: str, value: str, keys: LinkKeys, *, version: str | None = None) -
         return None
     version = version or keys.current
     return Link(kind, pseudonym(kind, normal, keys.key(version)), version, mask(kind, normal))
-
-
-def links(values: Mapping[str, list[str]] | list[tuple[str, str]], keys: LinkKeys) -> list[Link]:
-    """The distinct links of (kind, raw value) pairs, in the order given."""
-    pairs = [(kind, value) for kind, items in values.items() for value in items] if isinstance(values, Mapping) \
-        else list(values)  # fmt: skip
-    found: dict[tuple[str, str], Link] = {}
-    for kind, value in pairs:
-        made = link(kind, value, keys)
-        if made is not None:
-            found.setdefault((made.kind, made.pseudonym), made)
-    return list(found.values())

@@ -214,11 +214,10 @@ def case_rescore(case: Case) -> CaseScore:
     except RuleInputError:  # an accident before the first rules (2023-08-15): judged by the first version
         result = fraud_score.score_case(signals, day=fraud_score.SCORE_VERSIONS[0].effective_from)
     learned, learned_version, learned_reasons = _learned(case, signals)
-    member = RingMember.objects.filter(case=case).select_related("ring").first()
     values = {"score": result.score, "band": result.band, "rules_version": result.rules.version,
               "result": result.as_dict(), "signals": signals_document(signals), "learned": learned,
               "learned_version": learned_version, "learned_reasons": learned_reasons,
-              "linked_cases": max(member.ring.size - 1, 0) if member else 0, "computed_at": timezone.now()}  # fmt: skip
+              "linked_cases": max((signals.ring_size or 0) - 1, 0), "computed_at": timezone.now()}  # fmt: skip
     score, _created = CaseScore.objects.update_or_create(case=case, defaults=values)
     return score
 

@@ -10,7 +10,7 @@ from django.db import connection
 from tests.factories import linked_case as make_case
 
 from claimbridge.cases.models import Case
-from claimbridge.fraud import linking, pseudonyms
+from claimbridge.fraud import linking
 from claimbridge.fraud.analysis_models import CaseLink, Ring, RingMember
 
 pytestmark = pytest.mark.django_db
@@ -152,4 +152,3 @@ def test_cli_and_platform_use_the_same_kernel() -> None:
     platform = [sorted(RingMember.objects.filter(ring=ring).values_list("case_id", flat=True))
                 for ring in Ring.objects.filter(size__gte=3)]  # fmt: skip
     assert sorted(sorted(int(str(case)) for case in ring) for ring in kernel) == sorted(platform)
-    assert pseudonyms.KINDS[0] == "id_number"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from claimbridge.fraud import linking, scoring
+from claimbridge.fraud import scoring
 from claimbridge.fraud.analysis_models import CaseScore
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,6 @@ def test_r20_rescoring_waits_for_the_commit_and_runs_once_per_change(monkeypatch
     assert len(sent) == 1
     assert sent[0]["case_ids"] == [case.pk]
     assert not CaseScore.objects.filter(case=case).exists()  # the task (faked here) is what scores
-    linking.case_index(case)
 
 
 def test_r11_a_reused_photo_found_later_rescores_both_cases(monkeypatch: Any) -> None:
