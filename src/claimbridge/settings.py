@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "claimbridge.credentials",
     "claimbridge.fraud",
     "claimbridge.police",
+    "claimbridge.reports",
     "claimbridge.web",
 ]
 

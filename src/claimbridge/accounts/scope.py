@@ -472,6 +472,37 @@ class Scope:
         administrator (a command an operator runs), never a tenant."""
         return self.is_platform_admin
 
+    # --- the integration's statistics and their publication (issue 17: R17, R19, B10) --------------------------------
+    # Figures are aggregates, read through the roll-ups: the associations (the coordination group shares data across
+    # both cities, R17), the regulator (read-only) and the platform see every company's; a company's staff see their
+    # company's own beside the market's totals, never another company broken out; nobody else sees the dashboards
+    # (the public sees what is published).
+
+    @property
+    def sees_statistics(self) -> bool:
+        return self.sees_all_statistics or (self.role == Role.INSURER_STAFF and self.insurer_id is not None)
+
+    @property
+    def sees_all_statistics(self) -> bool:
+        return (
+            self.is_platform_admin
+            or self.role == Role.REGULATOR
+            or (self.role == Role.ASSOCIATION_STAFF and self.city_id is not None)
+        )
+
+    def may_see_insurer_figures(self, insurer_id: int | None) -> bool:
+        """Figures broken out for one company (or by company, for None): everyone who sees all, and a company's
+        staff for their own company only."""
+        if self.sees_all_statistics:
+            return True
+        return self.role == Role.INSURER_STAFF and insurer_id is not None and insurer_id == self.insurer_id
+
+    @property
+    def may_write_reports(self) -> bool:
+        """Draft, edit, approve and publish the periodic progress report: the associations (R19). The regulator
+        reads; the platform's administrator runs the platform, not its publications."""
+        return self.role == Role.ASSOCIATION_STAFF and self.city_id is not None
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 

@@ -111,6 +111,9 @@ class CaseParty(models.Model):
     disagreed_at = models.DateTimeField(null=True, blank=True)
     # The language the driver used on their phone (start, join): their text messages are written in it.
     language = models.CharField(_("language"), max_length=8, default="zh-hans")
+    # The party's triage route (rules.triage, R14) when the agreement was made: what the figures count as the online
+    # one-stop claim (R14.1).
+    route = models.CharField(_("triage route"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("party")

@@ -125,13 +125,21 @@ def party_confirm(*, party: CaseParty, typed_name: str, consent: bool, device: s
         )
         event_append(case=case, kind="party_confirmed", actor=None, data={"party": me.label, "digest": digest})
         if all(p.confirmed_digest == digest for p in parties):
-            _agree(case=case, parties=parties, liability=judged["liability"]["liability"], digest=digest)
+            _agree(
+                case=case,
+                parties=parties,
+                liability=judged["liability"]["liability"],
+                digest=digest,
+                routes={label: triage["route"] for label, triage in judged["triage"].items()},
+            )
     party.refresh_from_db()
     case.refresh_from_db()
     return case
 
 
-def _agree(*, case: Case, parties: list[CaseParty], liability: dict[str, str], digest: str) -> None:
+def _agree(
+    *, case: Case, parties: list[CaseParty], liability: dict[str, str], digest: str, routes: dict[str, str]
+) -> None:
     from claimbridge.cases.agreement import agreement_pdf, verification_code
 
     code = verification_code(digest)
@@ -142,6 +150,9 @@ def _agree(*, case: Case, parties: list[CaseParty], liability: dict[str, str], d
     Case.objects.filter(pk=case.pk).update(agreement_name=name, agreement_sha256=sha, agreement_code=code,
                                            agreed_at=case.agreed_at)  # fmt: skip
     case.agreement_name, case.agreement_sha256, case.agreement_code = name, sha, code
+    for party in parties:  # the triage as agreed: the online one-stop claims the figures count (R14.1)
+        party.route = routes.get(party.label, "")
+        CaseParty.objects.filter(pk=party.pk).update(route=party.route)
     case_advance(case=case, action="confirm_all")
     event_append(case=case, kind="agreement_made", actor=None, data={"sha256": sha, "liability": liability})
 

@@ -49,7 +49,7 @@ SEALED: dict[str, tuple[str, ...]] = {
 # re-sealing; giving, changing or clearing one changes the snapshot as any sealed field does.
 SEALED_WHEN_SET: dict[str, tuple[str, ...]] = {
     "case": (),
-    "party": (),
+    "party": ("route",),  # issue 17: the triage route at the agreement
     "claim": ("repair_shop_name", "repair_shop_code", "payee_account"),  # issue 16: they link cases into rings
     "handoff": (),
 }

@@ -1,0 +1,383 @@
+"""The roll-ups, kept at write time (issue 17): a case's change recomputes its parties' facts and applies the
+difference; stops and clues recompute their month. `rebuild` recomputes everything from the raw rows.
+
+A case change schedules `refresh_facts` once per transaction, after its commit (the change itself never waits for
+the figures, nor fails because of them); the refresh locks the case rows, so two refreshes of one case apply their
+differences one after the other. Clocks that fall due without a write are caught by `sweep_due`, and any refresh
+lost with a killed worker by `reconcile` (both scheduled: docs in the README).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case as Switch
+from django.db.models import Count, F, IntegerField, Q, Sum, When
+from django.utils import timezone
+
+from claimbridge.cases.models import Case, CaseParty, Claim, Handoff
+from claimbridge.cases.selectors import SLA_MET_BY
+from claimbridge.credentials.reports import month_bounds
+from claimbridge.reports.models import (
+    CASE_KEYS,
+    DURATION_KEYS,
+    GRAINS,
+    SLA_CLOCKS,
+    CaseRollup,
+    ClueRollup,
+    DurationCount,
+    PartyFact,
+    StopRollup,
+)
+from claimbridge.stats.facts import COUNTERS, MEASURES, CaseInput, ClaimInput, PartyInput, case_facts, month_of
+
+BATCH = 2000
+_PENDING_KEY = "_claimbridge_stats_pending"
+ROLLUP_COUNTERS = (*COUNTERS, "amount_settled_fen", "amount_paid_fen",
+                   *(f"sla_{clock}_{kind}" for clock in SLA_CLOCKS for kind in ("met", "due")))  # fmt: skip
+
+
+def _fen(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+# --- from the raw rows to facts ------------------------------------------------------------------------------------
+def case_inputs(case_ids: Sequence[int] | None = None, *, after: int = 0, limit: int = BATCH
+                ) -> list[tuple[int, int, CaseInput]]:  # fmt: skip
+    """(case id, events count, the kernel's input) for these cases, or for the next `limit` cases after id `after`:
+    four queries whatever the number of cases."""
+    cases = Case.objects.order_by("pk")
+    cases = cases.filter(pk__in=case_ids) if case_ids is not None else cases.filter(pk__gt=after)[:limit]
+    rows = list(cases.values("pk", "created_at", "state", "channel", "city_id", "city__code", "county_id",
+                             "agreed_at", "events_count"))  # fmt: skip
+    ids = [row["pk"] for row in rows]
+    parties: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    party_rows = CaseParty.objects.filter(case_id__in=ids).values(
+        "pk", "case_id", "label", "insurer_id", "claims_unit_id", "underwriting_city_code", "route"
+    )
+    for party in party_rows:
+        parties[party["case_id"]].append(dict(party))
+    party_ids = [party["pk"] for rows_ in parties.values() for party in rows_]
+    claims: dict[int, dict[str, Any]] = {
+        claim["party_id"]: dict(claim)
+        for claim in Claim.objects.filter(party_id__in=party_ids).values(
+            "party_id",
+            "first_contact_at",
+            "assessed_at",
+            "settled_at",
+            "paid_at",
+            "closed_at",
+            "payable",
+            "paid_amount",
+        )
+    }
+    handoffs = dict(
+        Handoff.objects.filter(party_id__in=party_ids)
+        .values("party_id")
+        .annotate(n=Count("pk"))
+        .values_list("party_id", "n")
+    )
+    inputs = []
+    for row in rows:
+        party_inputs = []
+        for one in parties.get(row["pk"], []):
+            claim = claims.get(one["pk"])
+            party_inputs.append(PartyInput(
+                label=one["label"], insurer_id=one["insurer_id"], claims_unit_id=one["claims_unit_id"],
+                underwriting_city_code=one["underwriting_city_code"], route=one["route"],
+                handoffs=handoffs.get(one["pk"], 0),
+                claim=_claim_input(claim) if claim else None,
+            ))  # fmt: skip
+        inputs.append((row["pk"], row["events_count"], CaseInput(
+            reported_at=row["created_at"], state=row["state"], channel=row["channel"], city_id=row["city_id"],
+            city_code=row["city__code"] or "", county_id=row["county_id"], agreed=row["agreed_at"] is not None,
+            parties=tuple(party_inputs),
+        )))  # fmt: skip
+    return inputs
+
+
+def _claim_input(claim: dict[str, Any]) -> ClaimInput:
+    return ClaimInput(**{key: value for key, value in claim.items() if key != "party_id"})
+
+
+def fact_rows(case_id: int, events_count: int, case: CaseInput, now: datetime) -> list[PartyFact]:
+    """The kernel's facts for one case as unsaved rows."""
+    rows = []
+    for fact in case_facts(case, sla_minutes=settings.CASE_SLA_MINUTES, sla_met_by=SLA_MET_BY, now=now):
+        rows.append(PartyFact(
+            case_id=case_id, label=fact.label, month=fact.month, city_id=fact.city_id, county_id=fact.county_id,
+            insurer_id=fact.insurer_id, claims_unit_id=fact.claims_unit_id, channel=fact.channel,
+            **{name: getattr(fact, name) for name in COUNTERS},
+            amount_settled_fen=_fen(fact.amount_settled), amount_paid_fen=_fen(fact.amount_paid),
+            **{f"sla_{clock}": fact.sla.get(clock, "") for clock in SLA_CLOCKS},
+            **{f"bucket_{measure}": fact.bucket(measure) for measure in MEASURES},
+            next_due_at=fact.next_due_at, events_count=events_count,
+        ))  # fmt: skip
+    return rows
+
+
+# --- what a fact contributes ---------------------------------------------------------------------------------------
+def case_cell(fact: PartyFact) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+    key = tuple(getattr(fact, name) for name in CASE_KEYS)
+    values = [getattr(fact, name) for name in (*COUNTERS, "amount_settled_fen", "amount_paid_fen")]
+    for clock in SLA_CLOCKS:
+        state = getattr(fact, f"sla_{clock}")
+        values += [int(state == "met"), int(state in ("met", "missed"))]
+    return key, tuple(values)
+
+
+def duration_cells(fact: PartyFact) -> Iterator[tuple[Any, ...]]:
+    for measure in MEASURES:
+        bucket = getattr(fact, f"bucket_{measure}")
+        if bucket is None:
+            continue
+        for grain, kept in GRAINS.items():
+            dims = {name: getattr(fact, name) if name in kept else 0
+                    for name in ("city_id", "county_id", "insurer_id", "claims_unit_id")}  # fmt: skip
+            yield (grain, fact.month, dims["city_id"], dims["county_id"], dims["insurer_id"], dims["claims_unit_id"],
+                   measure, bucket)  # fmt: skip
+
+
+def _upsert(table: str, keys: Sequence[str], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Add each row's values to its cell, creating the cell if new: one statement, the same on SQLite and
+    PostgreSQL (INSERT … ON CONFLICT … DO UPDATE)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in (*keys, *columns))
+    marks = ", ".join(["%s"] * (len(keys) + len(columns)))
+    updates = ", ".join(f"{quote(c)} = {quote(table)}.{quote(c)} + excluded.{quote(c)}" for c in columns)
+    sql = (
+        f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) "  # noqa: S608 - the names are ours, values bound
+        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def apply(old: Iterable[PartyFact], new: Iterable[PartyFact]) -> None:
+    """Add the new facts' contributions and take away the old ones' (cells left at zero stay, as zeros)."""
+    cases: dict[tuple[Any, ...], list[int]] = {}
+    waits: dict[tuple[Any, ...], int] = defaultdict(int)
+    for sign, facts in ((-1, old), (1, new)):
+        for fact in facts:
+            key, values = case_cell(fact)
+            total = cases.setdefault(key, [0] * len(values))
+            for index, value in enumerate(values):
+                total[index] += sign * value
+            for cell in duration_cells(fact):
+                waits[cell] += sign
+    _upsert(CaseRollup._meta.db_table, CASE_KEYS, ROLLUP_COUNTERS,
+            [(*key, *values) for key, values in cases.items() if any(values)])  # fmt: skip
+    _upsert(DurationCount._meta.db_table, DURATION_KEYS, ("n",), [(*key, n) for key, n in waits.items() if n])
+
+
+def refresh_cases(case_ids: Iterable[int], *, now: datetime | None = None) -> int:
+    """Recompute the facts of these cases and apply the differences to the roll-ups; returns the facts written."""
+    ids = sorted(set(case_ids))
+    now = now or timezone.now()
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with transaction.atomic():
+            list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+            old = list(PartyFact.objects.filter(case_id__in=chunk))
+            new = [row for case_id, events, case in case_inputs(chunk) for row in fact_rows(case_id, events, case, now)]
+            PartyFact.objects.filter(case_id__in=chunk).delete()
+            PartyFact.objects.bulk_create(new)
+            apply(old, new)
+            written += len(new)
+    return written
+
+
+def refresh_after_commit(case_ids: Iterable[int]) -> None:
+    """Refresh these cases' facts once, after the commit of the current transaction, however many events the change
+    appended (outside a transaction: at once)."""
+    pending: dict[str, Any] | None = getattr(connection, _PENDING_KEY, None)
+    if pending is not None and any(entry[1] is pending["send"] for entry in connection.run_on_commit):
+        pending["cases"].update(case_ids)
+        return  # already to be sent at this transaction's commit
+    waiting: dict[str, Any] = {"cases": set(case_ids)}
+
+    def send() -> None:
+        from claimbridge.reports.tasks import refresh_facts
+
+        refresh_facts.enqueue(case_ids=sorted(waiting["cases"]))
+
+    waiting["send"] = send
+    setattr(connection, _PENDING_KEY, waiting)
+    transaction.on_commit(send, robust=True)
+
+
+def on_case_event(*, case: Case, event: Any) -> None:
+    refresh_after_commit([case.pk])
+
+
+# --- stops and clues: their month recomputed -------------------------------------------------------------------------
+def refresh_stop_month(month: date) -> None:
+    from claimbridge.credentials.models import ServiceStop
+
+    start, end = month_bounds(month)
+    rows = (
+        ServiceStop.objects.filter(at__gte=start, at__lt=end)
+        .values("county__city_id", "county_id", "insurer_id")
+        .annotate(stops=Count("pk"), stops_other=Count("pk", filter=Q(customer_insurer__isnull=False)
+                                                       & ~Q(customer_insurer_id=F("insurer_id"))))
+    )  # fmt: skip
+    with transaction.atomic():
+        StopRollup.objects.filter(month=month).delete()
+        StopRollup.objects.bulk_create([
+            StopRollup(month=month, city_id=row["county__city_id"] or 0, county_id=row["county_id"] or 0,
+                       insurer_id=row["insurer_id"] or 0, stops=row["stops"], stops_other=row["stops_other"])
+            for row in rows
+        ])  # fmt: skip
+
+
+def refresh_clue_month(month: date) -> None:
+    from claimbridge.fraud.models import Clue
+
+    start, end = month_bounds(month)
+    rows = (
+        Clue.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .values("city_id", "county_id", "reporter_insurer_id")
+        .annotate(clues=Count("pk"), confirmed=Count("pk", filter=Q(amount_saved__isnull=False)),
+                  saved=Sum("amount_saved"))
+    )  # fmt: skip
+    with transaction.atomic():
+        ClueRollup.objects.filter(month=month).delete()
+        ClueRollup.objects.bulk_create([
+            ClueRollup(month=month, city_id=row["city_id"] or 0, county_id=row["county_id"] or 0,
+                       insurer_id=row["reporter_insurer_id"] or 0, clues=row["clues"], confirmed=row["confirmed"],
+                       amount_saved_fen=_fen(Decimal(str(row["saved"] or 0))))
+            for row in rows
+        ])  # fmt: skip
+
+
+def _month_after_commit(kind: str, moment: datetime | None) -> None:
+    if moment is None:
+        return
+    month = month_of(moment)
+
+    def send() -> None:
+        from claimbridge.reports.tasks import refresh_month
+
+        refresh_month.enqueue(kind=kind, month=month.isoformat())
+
+    transaction.on_commit(send, robust=True)
+
+
+def on_stop_saved(*, instance: Any, **_kwargs: Any) -> None:
+    _month_after_commit("stops", instance.at)
+
+
+def on_clue_saved(*, instance: Any, **_kwargs: Any) -> None:
+    _month_after_commit("clues", instance.submitted_at)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from claimbridge.cases.events import EVENT_TYPES, subscribe
+    from claimbridge.credentials.models import ServiceStop
+    from claimbridge.fraud.models import Clue
+
+    subscribe(tuple(EVENT_TYPES), on_case_event)
+    post_save.connect(on_stop_saved, sender=ServiceStop, dispatch_uid="reports-stop-month")
+    post_save.connect(on_clue_saved, sender=Clue, dispatch_uid="reports-clue-month")
+
+
+# --- clocks falling due, lost refreshes, and the rebuild -----------------------------------------------------------
+def sweep_due(now: datetime | None = None) -> int:
+    """Refresh the facts whose earliest open clock has fallen due since (a clock missed without any write)."""
+    now = now or timezone.now()
+    due = PartyFact.objects.filter(next_due_at__lte=now).values_list("case_id", flat=True).distinct()
+    return refresh_cases(list(due), now=now)
+
+
+def reconcile(*, since: datetime | None = None, now: datetime | None = None) -> int:
+    """Refresh every case reported since `since` whose facts do not match its rows (a refresh lost with a killed
+    worker): the case's event count differs from its facts', or a reported case has no facts."""
+    cases = Case.objects.exclude(state="draft")
+    if since is not None:
+        cases = cases.filter(created_at__gte=since)
+    facts = dict(PartyFact.objects.filter(case_id__in=cases.values("pk")).values_list("case_id", "events_count"))
+    parties = set(CaseParty.objects.filter(case_id__in=cases.values("pk")).values_list("case_id", flat=True))
+    stale = [pk for pk, events in cases.values_list("pk", "events_count")
+             if (pk in parties and facts.get(pk) != events)]  # fmt: skip
+    return refresh_cases(stale, now=now)
+
+
+def rebuild(*, now: datetime | None = None) -> dict[str, int]:
+    """Recompute every fact and roll-up from the raw rows, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        for model in (PartyFact, CaseRollup, DurationCount, StopRollup, ClueRollup):
+            model.objects.all().delete()
+        after, facts = 0, 0
+        while True:
+            batch = case_inputs(after=after)
+            if not batch:
+                break
+            rows = [row for case_id, events, case in batch for row in fact_rows(case_id, events, case, now)]
+            PartyFact.objects.bulk_create(rows, batch_size=BATCH)
+            facts += len(rows)
+            after = batch[-1][0]
+        cells = _aggregate_cases()
+        waits = _aggregate_waits()
+        months = _stop_and_clue_months()
+        for kind, month in months:
+            (refresh_stop_month if kind == "stops" else refresh_clue_month)(month)
+    return {"facts": facts, "cells": cells, "waits": waits, "months": len(months)}
+
+
+def _aggregate_cases() -> int:
+    sums: dict[str, Any] = {name: Sum(name) for name in (*COUNTERS, "amount_settled_fen", "amount_paid_fen")}
+    for clock in SLA_CLOCKS:
+        field = f"sla_{clock}"
+        sums[f"sla_{clock}_met"] = Sum(Switch(When(**{field: "met"}, then=1), default=0, output_field=IntegerField()))
+        sums[f"sla_{clock}_due"] = Sum(
+            Switch(When(**{f"{field}__in": ("met", "missed")}, then=1), default=0, output_field=IntegerField())
+        )
+    rows = PartyFact.objects.values(*CASE_KEYS).annotate(**sums).order_by()
+    created = CaseRollup.objects.bulk_create([CaseRollup(**row) for row in rows.iterator()], batch_size=BATCH)
+    return len(created)
+
+
+def _aggregate_waits() -> int:
+    total = 0
+    for measure in MEASURES:
+        bucket = f"bucket_{measure}"
+        for grain, kept in GRAINS.items():
+            rows = (
+                PartyFact.objects.filter(**{f"{bucket}__isnull": False})
+                .values("month", *kept, bucket).annotate(n=Count("pk")).order_by()
+            )  # fmt: skip
+            objects = [
+                DurationCount(grain=grain, measure=measure, bucket=row.pop(bucket), **row) for row in rows.iterator()
+            ]
+            total += len(DurationCount.objects.bulk_create(objects, batch_size=BATCH))
+    return total
+
+
+def _stop_and_clue_months() -> list[tuple[str, date]]:
+    from claimbridge.credentials.models import ServiceStop
+    from claimbridge.fraud.models import Clue
+
+    months = {("stops", month_of(at)) for at in ServiceStop.objects.values_list("at", flat=True)}
+    submitted = Clue.objects.exclude(submitted_at=None).values_list("submitted_at", flat=True)
+    months |= {("clues", month_of(at)) for at in submitted if at is not None}
+    return sorted(months)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
