@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0013_claim_repair_shop_and_payee'),
+        ("cases", "0013_claim_repair_shop_and_payee"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseparty',
-            name='route',
-            field=models.CharField(blank=True, max_length=20, verbose_name='triage route'),
+            model_name="caseparty",
+            name="route",
+            field=models.CharField(blank=True, max_length=20, verbose_name="triage route"),
         ),
     ]
