@@ -181,3 +181,7 @@ class ClueRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.county_id}/{self.insurer_id}"
+
+
+# The publication half (R19, B10) lives in its own module; imported here so that Django finds its models.
+from claimbridge.reports.publication_models import ProgressReport, ReportEvent, ReportVersion  # noqa: E402, F401
