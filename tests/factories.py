@@ -44,8 +44,8 @@ def photo(index: int) -> SimpleUploadedFile:
 
 
 def wudu_case(user: Any, **extra: Any) -> Any:
-    """An adjuster's report of A (insured in Tianshui by 麦积) and B (insured in Longnan by 天陇) colliding in 武都区,
-    ten days ago at 14:20."""
+    """An adjuster's report of A (insured in Tianshui by 麦积) and B (insured in Longnan by 天陇) colliding in 武都区
+    (or the county of `county_code`), ten days ago at 14:20: a draft."""
     from claimbridge.cases.services.intake import PartyInput, case_create
     from claimbridge.organisations.models import County
 
@@ -54,8 +54,25 @@ def wudu_case(user: Any, **extra: Any) -> Any:
         PartyInput("B", plate="甘K12345", insurer_code="tianlong", underwriting_city_code="621200"),
     ])  # fmt: skip
     extra.setdefault("accident_at", at_local(recent_day(), 14, 20))
-    return case_create(user=user, channel="adjuster", county=County.objects.get(code="621202"), parties=parties,
+    county = County.objects.get(code=extra.pop("county_code", "621202"))
+    return case_create(user=user, channel="adjuster", county=county, parties=parties,
                        consent={"credential_shown": True, "customer_consented": True}, **extra)  # fmt: skip
+
+
+def cases_in_counties(user: Any, counts: dict[str, int]) -> list[Any]:
+    """`wudu_case`'s two-party report, `n` times in each county of `counts` (county code → n), reported now; then
+    the statistics' roll-ups rebuilt, as the refresh task would have kept them (issue 17)."""
+    from django.db import transaction
+
+    from claimbridge.cases.services.record import case_advance, case_lock
+    from claimbridge.reports.rollups import rebuild
+
+    made = [wudu_case(user, county_code=code) for code, n in counts.items() for _ in range(n)]
+    for case in made:  # the details are all in: reported (no longer a draft), as the back office does
+        with transaction.atomic():
+            case_advance(case=case_lock(pk=case.pk), action="report", reason="complete")
+    rebuild()
+    return made
 
 
 def two_party_case(*, facts: dict[str, Any] | None = None, photos: tuple[int, int, int] = (0, 1, 2)) -> Any:

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from claimbridge.api import api
 from claimbridge.cases.views import my_cases
+from claimbridge.reports.publication_urls import public_urlpatterns, staff_urlpatterns
 from claimbridge.web.views import healthz
 
 admin.site.site_header = _("ClaimBridge")
@@ -27,6 +28,8 @@ urlpatterns = [
     path("credentials/", include("claimbridge.credentials.urls")),
     path("fraud/", include("claimbridge.fraud.urls")),
     path("police/", include("claimbridge.police.urls")),
+    path("progress/", include(public_urlpatterns)),  # the published progress reports, for anyone (R19)
+    path("publications/", include(staff_urlpatterns)),  # the associations draft and publish them
     path("", include("claimbridge.web.urls")),
 ]
 

@@ -199,8 +199,12 @@ def public_snapshot(*, kind: str, start: date, computed_at: str, total: RawRow, 
         "format": SNAPSHOT_FORMAT,
         "computed_at": computed_at,
         "min_cell": MIN_CELL,
-        "period": {"kind": kind, "first": f"{start:%Y-%m}", "last": f"{last:%Y-%m}",
-                   "label": period_label(kind, start).as_dict()},  # fmt: skip
+        "period": {
+            "kind": kind,
+            "first": f"{start:%Y-%m}",
+            "last": f"{last:%Y-%m}",
+            "label": period_label(kind, start).as_dict(),
+        },
         "headline": _cells(total, total_hidden(total)),
         "tables": {"city": city_table, "county": county_table, "insurer": insurer_table, "month": month_table},
     }

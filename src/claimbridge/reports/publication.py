@@ -241,9 +241,8 @@ def _documents(version: ReportVersion, *, published_at: datetime) -> Iterator[tu
     from claimbridge.reports.pdf import report_pdf
 
     base = f"progress/{version.report.number}/v{version.n}"
-    document = {"version": version, "published_at": published_at}
-    yield f"{base}.pdf", report_pdf(**document)
-    yield f"{base}.xlsx", report_xlsx(**document)
+    yield f"{base}.pdf", report_pdf(version=version, published_at=published_at)
+    yield f"{base}.xlsx", report_xlsx(version=version, published_at=published_at)
 
 
 def version_publish(*, user: Any, version: ReportVersion, now: datetime | None = None) -> ReportVersion:

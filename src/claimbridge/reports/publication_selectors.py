@@ -98,9 +98,9 @@ def report_list_for_user(*, user: Any) -> list[ProgressReport]:
     scope = scope_for(user)
     if not reads_every_version(scope):
         return []
-    return list(ProgressReport.objects.prefetch_related(
-        Prefetch("versions", queryset=ReportVersion.objects.select_related("drafted_by", "edited_by", "approved_by",
-                                                                           "published_by").order_by("n"))))  # fmt: skip
+    return list(
+        ProgressReport.objects.prefetch_related(Prefetch("versions", queryset=ReportVersion.objects.order_by("n")))
+    )
 
 
 def report_get_for_user(*, user: Any, number: int) -> ProgressReport | None:
@@ -114,7 +114,7 @@ def report_get_for_user(*, user: Any, number: int) -> ProgressReport | None:
 
 
 def versions_of(*, user: Any, report: ProgressReport) -> list[ReportVersion]:
-    people = ("drafted_by", "edited_by", "approved_by", "published_by")
+    people = [f"{who}__association" for who in ("drafted_by", "edited_by", "approved_by", "published_by")]
     return list(_versions(scope_for(user)).filter(report=report).select_related(*people))
 
 
@@ -130,7 +130,7 @@ def open_version(report: ProgressReport) -> ReportVersion | None:
 def events_of(*, user: Any, report: ProgressReport) -> list[ReportEvent]:
     if not reads_every_version(scope_for(user)):
         return []
-    return list(report.events.select_related("actor").order_by("sequence"))
+    return list(report.events.select_related("actor__association").order_by("sequence"))
 
 
 # --- what the public reads ------------------------------------------------------------------------------------------
@@ -178,3 +178,14 @@ def report_for_period(*, kind: str, start: date) -> ProgressReport | None:
 
 def drafted_periods() -> set[tuple[str, date]]:
     return set(ProgressReport.objects.values_list("kind", "period_start"))
+
+
+def stored_document(version: ReportVersion, kind: str) -> bytes | None:
+    """The PDF or spreadsheet stored when the version was published (None if it is not, or the file is gone)."""
+    from django.core.files.storage import default_storage
+
+    name = version.pdf_name if kind == "pdf" else version.xlsx_name if kind == "xlsx" else ""
+    if not name or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as stored:
+        return bytes(stored.read())

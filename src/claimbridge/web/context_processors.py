@@ -69,6 +69,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Record matches")), reverse("police-matches"), "police-matches"))
     if role in POLICE_SIGNAL_ROLES:
         items.append(NavItem(str(_("Police discrepancies")), reverse("police-signals"), "police-signals"))
+    if role in (Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN):  # issue 17: the progress reports (R19)
+        items.append(NavItem(str(_("Progress reports")), reverse("publications"), "publications"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:
