@@ -97,6 +97,7 @@ POLICE_READERS = POLICE_LOADERS | {"antifraud"}
 SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_branch", "insurer_unit"}
 RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
+PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -231,6 +232,16 @@ WEB = {
     "/police/loads/<int:load_id>/": expect(POLICE_READERS, ok_status=404),
     "/police/matches/": expect(POLICE_READERS),
     "/police/signals/": expect(SIGNAL_READERS),
+    # Issue 17 (R19): the published progress reports are for anyone; their drafts for the associations (who write
+    # them), the regulator and the platform (who read them). A report nobody has: 404 for those who may look.
+    "/progress/": expect(ALL),
+    "/progress/<int:number>/": dict.fromkeys(VISITORS, 404),
+    "/progress/<int:number>/<int:version>/": dict.fromkeys(VISITORS, 404),
+    "/progress/<int:number>/<int:version>/report.<str:kind>": dict.fromkeys(VISITORS, 404),
+    "/publications/": expect(PROGRESS_READERS),
+    "/publications/<int:number>/": expect(PROGRESS_READERS, ok_status=404),
+    "/publications/<int:number>/<int:version>/": expect(PROGRESS_READERS, ok_status=404),
+    "/publications/<int:number>/<int:version>/report.<str:kind>": expect(PROGRESS_READERS, ok_status=404),
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -303,6 +314,23 @@ API = {
         for step in ("details", "facts", "circumstances", "confirm", "{step}")
     },
     "/api/v1/phone/code": dict.fromkeys(VISITORS, 405),  # a POST
+    # Issue 17 (R19): the published progress reports for anyone; every version for the associations, the regulator
+    # and the platform; the writes are POSTs.
+    "/api/v1/progress/": API_PUBLIC,
+    "/api/v1/progress/{number}/{version}": dict.fromkeys(VISITORS, 422),  # a report number is a number
+    "/api/v1/progress/reports": {
+        v: 401 if v == "anonymous" else 200 if v in PROGRESS_READERS else 403 for v in VISITORS
+    },
+    "/api/v1/progress/reports/{number}/versions/{version}": {v: 401 if v == "anonymous" else 422 for v in VISITORS},
+    **{
+        f"/api/v1/progress/reports/{path}": dict.fromkeys(VISITORS, 405)
+        for path in (
+            "{number}/versions/{version}/edit",
+            "{number}/versions/{version}/approve",
+            "{number}/versions/{version}/publish",
+            "{number}/corrections",
+        )
+    },
     "/api/v1/me/proof": dict.fromkeys(VISITORS, 405),  # a POST
     "/api/v1/me/cases": dict.fromkeys(VISITORS, 401),  # only a phone that proved its mobile (or joined a case)
     "/api/v1/me/cases/{number}": dict.fromkeys(VISITORS, 401),
@@ -323,10 +351,12 @@ API = {
     },
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
-                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999"}  # fmt: skip
+                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999",
+                "version": "1"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
-               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999"}  # fmt: skip
+               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999",
+               "<int:version>": "1"}  # fmt: skip
 
 
 def concrete(path: str) -> str:

@@ -678,6 +678,67 @@ WRITES |= {
         frozenset({"antifraud"}), prepare=_prepare_clues, readers=CLUE_LN_READERS),
 }  # fmt: skip
 
+# --- the progress report (issue 17: R19, B10) ----------------------------------------------------------------------
+# The associations write it, each one's draft approved by another association user (four eyes); the regulator and the
+# platform read every version and write none; everyone else sees only what is published.
+ASSOCIATIONS = frozenset({"ln_assoc", "ts_assoc"})
+REPORT_READERS = ASSOCIATIONS | {"regulator", "admin"}
+_report: dict[str, Any] = {}  # what `_prepare_report` made for the write being run
+
+
+def _quarter() -> str:
+    month = timezone.localdate().replace(day=1)
+    return month.replace(month=(month.month - 1) // 3 * 3 + 1).isoformat()
+
+
+def _prepare_report(stage: str) -> Callable[[World], dict[str, Any]]:
+    """A draft of this quarter's report by 陇南's association; approved by 天水's; or published too."""
+
+    def prepare(world: World) -> dict[str, Any]:
+        from datetime import date
+
+        from claimbridge.reports import publication
+
+        users = world.users
+        version = publication.report_draft(user=users["ln_assoc"], kind="quarterly",
+                                           start=date.fromisoformat(_quarter()))  # fmt: skip
+        if stage in ("approved", "published"):
+            version = publication.version_approve(user=users["ts_assoc"], version=version)
+        if stage == "published":
+            version = publication.version_publish(user=users["ln_assoc"], version=version)
+        _report.clear()
+        _report.update(version=version, number=version.report.number)
+        return dict(_report)
+
+    return prepare
+
+
+def _version_api(tail: str) -> Callable[[World], str]:
+    return lambda w: f"/api/v1/progress/reports/{_report['number']}/versions/1/{tail}"
+
+
+WRITES |= {
+    "web draft this quarter's report": Write("/publications/", web(_fixed("/publications/"), lambda: {
+        "period": f"quarterly:{_quarter()[:7]}", "summary_zh": "本季度概述"}), ASSOCIATIONS),
+    "api draft this quarter's report": Write("/api/v1/progress/reports", api(_fixed("/api/v1/progress/reports"),
+        lambda: {"kind": "quarterly", "period_start": _quarter()}), ASSOCIATIONS),
+    # 陇南's association drafted it: only another association user approves (its own refusal: back with the reason)
+    "web approve 陇南's draft": Write("/publications/<int:number>/",
+        web(lambda w: f"/publications/{_report['number']}/", lambda: {"op": "approve"}), frozenset({"ts_assoc"}),
+        prepare=_prepare_report("draft"), back_with_message=True),
+    "api edit 陇南's draft": Write("/api/v1/progress/reports/{number}/versions/{version}/edit",
+        api(_version_api("edit"), lambda: {"summary_zh": "改写的概述"}), ASSOCIATIONS,
+        prepare=_prepare_report("draft"), readers=REPORT_READERS),
+    "api approve 陇南's draft": Write("/api/v1/progress/reports/{number}/versions/{version}/approve",
+        api(_version_api("approve")), frozenset({"ts_assoc"}), prepare=_prepare_report("draft"),
+        readers=REPORT_READERS),
+    "api publish the approved report": Write("/api/v1/progress/reports/{number}/versions/{version}/publish",
+        api(_version_api("publish")), ASSOCIATIONS, prepare=_prepare_report("approved"), readers=REPORT_READERS),
+    "api correct the published report": Write("/api/v1/progress/reports/{number}/corrections",
+        api(lambda w: f"/api/v1/progress/reports/{_report['number']}/corrections", lambda: {"reason": "补录迟报"}),
+        ASSOCIATIONS, prepare=_prepare_report("published")),
+}  # fmt: skip
+
 # --- running one write as every actor ---------------------------------------------------------------------------
 
 
@@ -846,6 +907,8 @@ READ_ONLY_IN_ADMIN = {
     "fraud.ringlook", "fraud.learnedmodel",  # issue 16: the record of looks; models come from training
     # R20: the police's records are loaded by their units (the services); what matching found is the matching's
     "police.policerecord", "police.policeload", "police.policematch", "police.policesignal", "police.policeevent",
+    # issue 17: the progress reports are written only through their services (four eyes, published never changed)
+    "reports.progressreport", "reports.reportversion", "reports.reportevent",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from openpyxl.styles import Alignment
 
 from claimbridge.reports.pdf import INTEGRATION, TITLE
 from claimbridge.reports.public_tables import HIDDEN_MARK, SUPPRESSION_NOTE, UNIT_NAMES, numeric
@@ -17,6 +18,7 @@ from claimbridge.reports.publication_models import ReportVersion
 from claimbridge.stats.figures import FIGURES, Figure
 
 SHEETS = {"headline": "主要指标", "city": "按城市", "county": "按县区", "insurer": "按保险公司", "month": "按月"}
+RIGHT = Alignment(horizontal="right")
 FORMATS = {"share": "0.0%", "yuan": "#,##0.00", "minutes": "#,##0", "cases": "#,##0", "count": "#,##0"}
 
 
@@ -29,7 +31,7 @@ def _put(sheet: Any, row: int, column: int, figure: Figure, cell: dict[str, Any]
     target = sheet.cell(row=row, column=column)
     if cell and cell.get("hidden"):
         target.value = HIDDEN_MARK
-        target.alignment = target.alignment.copy(horizontal="right")
+        target.alignment = RIGHT
         return
     target.value = numeric(figure, cell)
     target.number_format = FORMATS[figure.unit]
@@ -37,7 +39,7 @@ def _put(sheet: Any, row: int, column: int, figure: Figure, cell: dict[str, Any]
 
 def report_xlsx(*, version: ReportVersion, published_at: datetime | None = None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     report, snapshot = version.report, version.snapshot

@@ -23,7 +23,7 @@ from claimbridge.stats.figures import BY_CODE, FIGURES
 FONT = "STSong-Light"
 TITLE = "陇南—天水车险理赔服务一体化进展报告"
 INTEGRATION = ("自2023年8月15日起，陇南、天水两市车险理赔一体化：在一市投保、在另一市出险的车主，可到承保公司在两市的任一机构"
-               "理赔（通赔通办）；无人伤亡的轻微两车事故，双方可在手机上在线快速处理、定责索赔（快处易赔）。")  # fmt: skip
+               "理赔（通赔通办）；无人伤亡的轻微两车事故，可在手机上快速处理、定责索赔（快处易赔）。")  # fmt: skip
 TABLE_TITLES = {"city": ("按城市", "城市"), "county": ("按县区", "县区"), "insurer": ("按保险公司", "保险公司"),
                 "month": ("按月（近12个月）", "月份")}  # fmt: skip
 

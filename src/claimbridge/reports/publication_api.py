@@ -207,7 +207,7 @@ def _answer(request: HttpRequest, version: ReportVersion) -> dict[str, Any]:
 
 
 @router.get("/reports", auth=API_AUTH, response=responses({200: ReportListOut}),
-            summary="Every report with its versions, drafts included (the associations, the regulator, the platform)")  # fmt: skip
+            summary="Every report with its versions, drafts included (associations, supervisors, the platform)")  # fmt: skip
 def report_list(request: HttpRequest) -> dict[str, Any]:
     if not publication_selectors.reads_every_version(scope_for(request.user)):
         raise forbidden()
@@ -216,7 +216,7 @@ def report_list(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/reports/{number}/versions/{version}", auth=API_AUTH, response=responses({200: VersionOut}),
-            summary="One version in any state (the associations, the regulator, the platform)")  # fmt: skip
+            summary="One version in any state (associations, supervisors, the platform)")  # fmt: skip
 def report_version(request: HttpRequest, number: int, version: int) -> dict[str, Any]:
     if not publication_selectors.reads_every_version(scope_for(request.user)):
         raise forbidden()

@@ -45,14 +45,14 @@ def snapshot_for(*, kind: str, start: date, now: datetime | None = None) -> dict
     months = trend_months(last)
     by_month = {row.key: row for row in compute(FigureQuery(first=months[0], last=last, by="month")).rows}
 
-    cities = list(City.objects.order_by("code"))
+    cities = list(City.objects.order_by("-code"))  # 陇南 first, as the integration is named
     city_code = {city.pk: city.code for city in cities}
     city_rows = [_raw(by_city.get(str(city.pk)), city.code, Text(city.name, city.name_en or city.name))
                  for city in cities]  # fmt: skip
     county_rows = [
         _raw(by_county.get(str(county.pk)), county.code, Text(county.name, county.name_en or county.name),
              group=city_code.get(county.city_id))
-        for county in County.objects.order_by("city__code", "code")
+        for county in County.objects.order_by("-city__code", "code")
     ]  # fmt: skip
     if "0" in by_county:  # cases placed in no county: a row of their own, in no city's line
         county_rows.append(_raw(by_county["0"], "", UNKNOWN))

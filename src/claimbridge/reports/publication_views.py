@@ -30,12 +30,13 @@ from claimbridge.reports.publication_forms import CorrectionForm, DraftForm, Edi
 from claimbridge.reports.publication_models import ReportVersion, VersionState
 from claimbridge.stats.figures import BY_CODE, FIGURES
 from claimbridge.web.access import roles_required
-from claimbridge.web.once import form_key, once
+from claimbridge.web.once import form_key, once, sent_before
 
 READERS = frozenset({Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN})
 # The figures shown large at the top of the page; the rest are in the table of every figure.
 HEADLINE = ("cases_reported", "agreements", "quick_claim_share", "cross_region_share", "online_one_stop_share",
-            "first_contact_median", "payment_median", "amount_paid", "adjuster_stops", "other_company_help")  # fmt: skip
+            "police_referrals", "first_contact_median", "survey_median", "payment_median", "amount_paid",
+            "adjuster_stops", "other_company_help")  # fmt: skip
 TABLE_NAMES = {"city": ("By city", "按城市"), "county": ("By county", "按县区"),
                "insurer": ("By insurer", "按保险公司"), "month": ("By month (the last 12)", "按月（近12个月）")}  # fmt: skip
 CONTENT_TYPES = {"pdf": "application/pdf",
@@ -173,6 +174,9 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST or None, periods=choices)
     status = 200
     if request.method == "POST":
+        earlier = sent_before(request, "draft", app="progress")  # a double tap: its period is taken by now
+        if earlier is not None:
+            return redirect(reverse("publication", args=[earlier["number"]]))
         status = 422
         if form.is_valid():
             kind, start = form.cleaned_period()
@@ -244,6 +248,7 @@ def publication_detail(request: HttpRequest, number: int) -> HttpResponse:
         "may_write": scope_for(request.user).may_write_reports,
         "wrote_last": open_version is not None and open_version.edited_by_id == request.user.pk,
         "form_key": form_key(request),
+        "computed_at": open_version.snapshot["computed_at"][:16].replace("T", " ") if open_version else "",
     }  # fmt: skip
     return render(request, "reports/publication_detail.html", context, status=status)
 
