@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl.styles import Alignment
 
 from claimbridge.reports.pdf import INTEGRATION, TITLE
-from claimbridge.reports.public_tables import HIDDEN_MARK, SUPPRESSION_NOTE, UNIT_NAMES, numeric
+from claimbridge.reports.public_tables import HIDDEN_MARK, SUPPRESSION_NOTE, UNIT_NAMES, numeric, tables_of
 from claimbridge.reports.publication_models import ReportVersion
 from claimbridge.stats.figures import FIGURES, Figure
 
@@ -67,7 +67,7 @@ def report_xlsx(*, version: ReportVersion, published_at: datetime | None = None)
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 24
 
-    for name, table in snapshot["tables"].items():
+    for name, table in tables_of(snapshot):
         sheet = book.create_sheet(SHEETS[name])
         sheet.append([SHEETS[name].removeprefix("按"), *[_header(figure) for figure in FIGURES]])
         for cell in sheet[1]:

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from claimbridge.reports.public_tables import SUPPRESSION_NOTE, TABLE_COLUMNS, shown
+from claimbridge.reports.public_tables import SUPPRESSION_NOTE, TABLE_COLUMNS, shown, tables_of
 from claimbridge.reports.publication_charts import report_charts
 from claimbridge.reports.publication_models import ReportVersion
 from claimbridge.stats.figures import BY_CODE, FIGURES
@@ -110,7 +110,7 @@ def report_pdf(*, version: ReportVersion, published_at: datetime | None = None) 
 
     columns = [BY_CODE[code] for code in TABLE_COLUMNS]
     column_width = (width - 30 * mm) / len(columns)
-    for name, table in snapshot["tables"].items():
+    for name, table in tables_of(snapshot):
         title_text, first_column = TABLE_TITLES[name]
         header = [Paragraph(first_column, cell_style),
                   *[Paragraph(escape(figure.name.zh), cell_style) for figure in columns]]  # fmt: skip

@@ -210,6 +210,12 @@ def public_snapshot(*, kind: str, start: date, computed_at: str, total: RawRow, 
     }
 
 
+def tables_of(snapshot: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The snapshot's tables in their order (city, county, insurer, month): a JSON object's keys keep no order in
+    PostgreSQL's jsonb."""
+    return [(name, snapshot["tables"][name]) for name in TABLES if name in snapshot["tables"]]
+
+
 # --- writing the figures for people --------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_onc
 from claimbridge.core.inputs import Text
 from claimbridge.core.schemas import StrictIn, responses
 from claimbridge.reports import publication, publication_selectors
-from claimbridge.reports.public_tables import shown
+from claimbridge.reports.public_tables import shown, tables_of
 from claimbridge.reports.publication_models import ProgressReport, ReportVersion
 from claimbridge.stats.figures import FIGURES
 
@@ -169,7 +169,7 @@ def version_view(request: HttpRequest, version: ReportVersion, versions: list[Re
         "xlsx_url": _url(request, version, "report.xlsx"), "xlsx_sha256": version.xlsx_sha256 if published else "",
         "headline": _cells(snapshot["headline"]),
         "tables": [{"name": name, "rows": [_row(row) for row in table["rows"]], "total": _row(table.get("total"))}
-                   for name, table in snapshot["tables"].items()],
+                   for name, table in tables_of(snapshot)],
         "versions": [_brief(request, other) for other in sorted(versions, key=lambda v: -v.n)],
     }  # fmt: skip
 

@@ -24,7 +24,7 @@ from claimbridge.accounts.models import Role
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError, reading_english
 from claimbridge.reports import publication, publication_selectors
-from claimbridge.reports.public_tables import SUPPRESSION_NOTE, TABLE_COLUMNS, in_language, periods, shown
+from claimbridge.reports.public_tables import SUPPRESSION_NOTE, TABLE_COLUMNS, in_language, periods, shown, tables_of
 from claimbridge.reports.publication_charts import report_charts
 from claimbridge.reports.publication_forms import CorrectionForm, DraftForm, EditForm
 from claimbridge.reports.publication_models import ReportVersion, VersionState
@@ -72,7 +72,7 @@ def figures_context(snapshot: dict[str, Any]) -> dict[str, Any]:
         ShownTable(name, TABLE_NAMES[name][0] if english else TABLE_NAMES[name][1],
                    [_figure_name(code, english) for code in TABLE_COLUMNS], [line(row) for row in table["rows"]],
                    line(table["total"]) if table.get("total") else None)
-        for name, table in snapshot["tables"].items()
+        for name, table in tables_of(snapshot)
     ]  # fmt: skip
     drawn = report_charts(snapshot, english=english, id_prefix="page")
     return {
