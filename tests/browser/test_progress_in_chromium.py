@@ -95,6 +95,12 @@ def test_r19_b10_drafted_approved_published_and_read_on_a_phone(browser, live_se
             page.locator("[data-testid=download-pdf]").click()
         pdf = screenshot_dir / "zh-hans-progress-report.pdf"
         download.value.save_as(pdf)
+        page.get_by_role("button", name="English").click()  # the same page in English
+        page.locator("[data-testid=progress-head]").wait_for()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert "Cases reported" in page.locator("[data-testid=progress-figures]").inner_text()
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "en-phone-progress.png", full_page=True)
     finally:
         phone.close()
     data = pdf.read_bytes()

@@ -225,6 +225,12 @@ def in_language(text: Mapping[str, str] | Text, english: bool) -> str:
     return text.get("en" if english else "zh", "") or text.get("zh", "")
 
 
+def figure_name(figure: Figure, english: bool) -> str:
+    """A figure's name as a label: the English name begins with a capital there (it is written for sentences)."""
+    name = figure.name.en if english else figure.name.zh
+    return name[:1].upper() + name[1:]
+
+
 def number(value: float | int | Decimal, places: int = 0) -> str:
     return f"{value:,.{places}f}"
 

@@ -4,10 +4,11 @@ the monthly trend, the counties' bars and the county map — the same SVG inline
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from claimbridge.reports.public_tables import HIDDEN_MARK, in_language, numeric
+from claimbridge.reports.public_tables import HIDDEN_MARK, figure_name, in_language, numeric
 from claimbridge.stats import charts
 from claimbridge.stats.figures import BY_CODE
 
@@ -38,6 +39,14 @@ def _month_tick(key: str, first: bool, english: bool) -> str:
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def _short(name: str, english: bool) -> str:
+    """A county as charts print it: 张家川回族自治县 → 张家川 (charts.short_name); Zhangjiachuan Hui Autonomous County →
+    Zhangjiachuan, Wudu District → Wudu."""
+    if not english:
+        return charts.short_name(name)
+    return re.sub(r" (Hui Autonomous County|Autonomous County|County|District)$", "", name)
+
+
 def _span(first: str, last: str, english: bool) -> str:
     """2026年1月至12月, Jan–Dec 2026; across years 2025年8月至2026年7月, Aug 2025–Jul 2026."""
     (y1, m1), (y2, m2) = ((int(part) for part in key.split("-")) for key in (first, last))
@@ -64,7 +73,7 @@ def report_charts(snapshot: dict[str, Any], *, english: bool = False, id_prefix:
     tables = snapshot["tables"]
     months = tables["month"]["rows"]
     labels = [_month_tick(row["key"], index == 0, english) for index, row in enumerate(months)]
-    series = [charts.Series(in_language(BY_CODE[code].name.as_dict(), english),
+    series = [charts.Series(figure_name(BY_CODE[code], english),
                             [numeric(BY_CODE[code], row["cells"].get(code)) for row in months])
               for code in TREND_FIGURES]  # fmt: skip
     span = _span(months[0]["key"], months[-1]["key"], english) if months else ""
@@ -74,7 +83,7 @@ def report_charts(snapshot: dict[str, Any], *, english: bool = False, id_prefix:
     figure = BY_CODE[PLACE_FIGURE]
     counties = [row for row in tables["county"]["rows"] if row["key"]]
     bars = sorted(
-        (charts.Bar(charts.short_name(in_language(row["label"], english)), numeric(figure, row["cells"][figure.code]))
+        (charts.Bar(_short(in_language(row["label"], english), english), numeric(figure, row["cells"][figure.code]))
          for row in counties),
         key=lambda bar: (bar.value is None, -(bar.value or 0)),
     )  # fmt: skip
@@ -86,7 +95,8 @@ def report_charts(snapshot: dict[str, Any], *, english: bool = False, id_prefix:
     if regions is not None:
         if english:
             names = {row["key"]: row["label"].get("en") or row["label"]["zh"] for row in counties}
-            regions = [replace(region, name=names.get(region.code, region.name), label=None) for region in regions]
+            regions = [replace(region, name=names.get(region.code, region.name),
+                               label=_short(names.get(region.code, region.name), True)) for region in regions]  # fmt: skip
         values = {row["key"]: numeric(figure, row["cells"][figure.code]) for row in counties}
         county_map = charts.choropleth(regions, values, wording=wording, chart_id=f"{id_prefix}-map",
                                        title="Cases reported, map of the counties" if english else "各县区报案数分布",

@@ -24,7 +24,15 @@ from claimbridge.accounts.models import Role
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError, reading_english
 from claimbridge.reports import publication, publication_selectors
-from claimbridge.reports.public_tables import SUPPRESSION_NOTE, TABLE_COLUMNS, in_language, periods, shown, tables_of
+from claimbridge.reports.public_tables import (
+    SUPPRESSION_NOTE,
+    TABLE_COLUMNS,
+    figure_name,
+    in_language,
+    periods,
+    shown,
+    tables_of,
+)
 from claimbridge.reports.publication_charts import report_charts
 from claimbridge.reports.publication_forms import CorrectionForm, DraftForm, EditForm
 from claimbridge.reports.publication_models import ReportVersion, VersionState
@@ -53,7 +61,7 @@ class ShownTable:
 
 
 def _figure_name(code: str, english: bool) -> str:
-    return in_language(BY_CODE[code].name, english)
+    return figure_name(BY_CODE[code], english)
 
 
 def figures_context(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +88,7 @@ def figures_context(snapshot: dict[str, Any]) -> dict[str, Any]:
         "computed_at": snapshot["computed_at"][:16].replace("T", " "),
         "headline": [(_figure_name(code, english), shown(BY_CODE[code], headline.get(code), english=english), code)
                      for code in HEADLINE],
-        "all_figures": [(in_language(f.name, english), shown(f, headline.get(f.code), english=english),
+        "all_figures": [(figure_name(f, english), shown(f, headline.get(f.code), english=english),
                          in_language(f.formula, english)) for f in FIGURES],
         "tables": tables,
         "charts": {"trend": mark_safe(drawn.trend), "counties": mark_safe(drawn.counties),  # noqa: S308 - our SVG
