@@ -17,8 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Q, Sum, When
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from claimbridge.cases.models import Case, CaseParty, Claim, Handoff
@@ -342,34 +341,43 @@ def rebuild(*, now: datetime | None = None) -> dict[str, int]:
     return {"facts": facts, "cells": cells, "waits": waits, "months": len(months)}
 
 
+def _insert_select(model: Any, columns: Sequence[str], select: str, where: str = "", group: Sequence[str] = ()) -> int:
+    """INSERT INTO the roll-up SELECT … FROM the facts GROUP BY …: the rebuild's aggregation done by the database."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - ours
+        f"SELECT {select} FROM {quote(PartyFact._meta.db_table)} {where} "
+        f"GROUP BY {', '.join(quote(c) for c in group)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return max(cursor.rowcount, 0)
+
+
 def _aggregate_cases() -> int:
-    sums: dict[str, Any] = {name: Sum(name) for name in (*COUNTERS, "amount_settled_fen", "amount_paid_fen")}
+    quote = connection.ops.quote_name
+    sums = [f"SUM({quote(name)})" for name in (*COUNTERS, "amount_settled_fen", "amount_paid_fen")]
     for clock in SLA_CLOCKS:
-        field = f"sla_{clock}"
-        sums[f"sla_{clock}_met"] = Sum(Switch(When(**{field: "met"}, then=1), default=0, output_field=IntegerField()))
-        sums[f"sla_{clock}_due"] = Sum(
-            Switch(When(**{f"{field}__in": ("met", "missed")}, then=1), default=0, output_field=IntegerField())
-        )
-    rows = PartyFact.objects.values(*CASE_KEYS).annotate(**sums).order_by()
-    created = CaseRollup.objects.bulk_create([CaseRollup(**row) for row in rows.iterator()], batch_size=BATCH)
-    return len(created)
+        column = quote(f"sla_{clock}")
+        sums += [f"SUM(CASE WHEN {column} = 'met' THEN 1 ELSE 0 END)",
+                 f"SUM(CASE WHEN {column} IN ('met', 'missed') THEN 1 ELSE 0 END)"]  # fmt: skip
+    select = ", ".join([*(quote(key) for key in CASE_KEYS), *sums])
+    return _insert_select(CaseRollup, (*CASE_KEYS, *ROLLUP_COUNTERS), select, group=CASE_KEYS)
 
 
 def _aggregate_waits() -> int:
+    quote = connection.ops.quote_name
     total = 0
+    dimensions = ("city_id", "county_id", "insurer_id", "claims_unit_id")
     for measure in MEASURES:
-        bucket = f"bucket_{measure}"
+        bucket, minutes = quote(f"bucket_{measure}"), quote(f"minutes_{measure}")
         for grain, kept in GRAINS.items():
-            rows = (
-                PartyFact.objects.filter(**{f"{bucket}__isnull": False})
-                .values("month", *kept, bucket)
-                .annotate(n=Count("pk"), minutes=Sum(f"minutes_{measure}"))
-                .order_by()
-            )
-            objects = [
-                DurationCount(grain=grain, measure=measure, bucket=row.pop(bucket), **row) for row in rows.iterator()
-            ]
-            total += len(DurationCount.objects.bulk_create(objects, batch_size=BATCH))
+            kept_dims = [quote(name) if name in kept else "0" for name in dimensions]
+            select = ", ".join([f"'{grain}'", quote("month"), *kept_dims, f"'{measure}'", bucket, "COUNT(*)",
+                                f"SUM({minutes})"])  # fmt: skip
+            total += _insert_select(DurationCount, (*DURATION_KEYS, "n", "minutes"), select,
+                                    where=f"WHERE {bucket} IS NOT NULL",
+                                    group=("month", *kept, f"bucket_{measure}"))  # fmt: skip
     return total
 
 

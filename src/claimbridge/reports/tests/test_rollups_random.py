@@ -49,7 +49,9 @@ change_strategy = st.tuples(st.integers(0, 50), st.sampled_from(["step", "move",
 @pytest.fixture
 def reference(db):
     insurers = list(Insurer.objects.order_by("code"))
-    units = {company.pk: list(ClaimsUnit.objects.filter(branch__insurer=company).order_by("pk")) for company in insurers}
+    units = {
+        company.pk: list(ClaimsUnit.objects.filter(branch__insurer=company).order_by("pk")) for company in insurers
+    }
     counties = list(County.objects.select_related("city").order_by("code"))[:6]
     return {"insurers": insurers, "units": units, "counties": counties,
             "user": get_user_model().objects.get(username="maiji_hq")}  # fmt: skip
@@ -128,7 +130,9 @@ def _raw(ref: dict, insurer: Insurer | None = None) -> dict:
         for party in mine:
             totals["parties"] += 1
             totals["uw_known"] += bool(party.underwriting_city_code and city)
-            totals["cross_region"] += bool(party.underwriting_city_code and city and party.underwriting_city_code != city)
+            totals["cross_region"] += bool(
+                party.underwriting_city_code and city and party.underwriting_city_code != city
+            )
             totals["one_stop"] += party.route == "online_one_stop"
             totals["handoffs"] += party.handoffs.count()
             claim = Claim.objects.filter(party=party).first()

@@ -34,7 +34,8 @@ def test_quantile_from_buckets_is_the_exact_one_within_the_bucket_width(values, 
         counts[quantiles.bucket_of(value)] = counts.get(quantiles.bucket_of(value), 0) + 1
     exact = quantiles.exact_quantile(values, p)
     got = quantiles.quantile(counts, p)
-    assert exact is not None and got is not None
+    assert exact is not None
+    assert got is not None
     assert got <= exact
     assert got == exact if exact < quantiles.EXACT_MINUTES else exact < got * 1.02 + 1
 
@@ -74,9 +75,11 @@ def test_no_hidden_cell_can_be_worked_out_from_a_total(table):
 
 def test_public_cells_hide_the_values():
     cells = suppression.public_cells({"成县": (3, Decimal("0.5")), "武都区": (20, Decimal("0.3")), "康县": (9, 1)})
-    assert cells["成县"].hidden and cells["成县"].value is None
+    assert cells["成县"].hidden
+    assert cells["成县"].value is None
     assert cells["康县"].hidden  # the smallest neighbour, since the total is shown
-    assert not cells["武都区"].hidden and cells["武都区"].value == Decimal("0.3")
+    assert not cells["武都区"].hidden
+    assert cells["武都区"].value == Decimal("0.3")
 
 
 # --- facts ----------------------------------------------------------------------------------------------------------
@@ -98,7 +101,8 @@ def test_each_case_counts_once_for_the_market_and_once_for_each_of_its_companies
     assert (a.cases, b.cases, c.cases) == (1, 0, 0)
     assert (a.cases_ins, b.cases_ins, c.cases_ins) == (1, 0, 1)  # company 1 has A and B: once
     assert (a.agreed, a.agreed_ins, c.agreed_ins, b.agreed_ins) == (1, 1, 1, 0)
-    assert a.month == month_of(T0) and a.month.month == 4  # China's calendar
+    assert a.month == month_of(T0)
+    assert a.month.month == 4
 
 
 def test_cross_region_is_the_underwriting_city_against_the_accident_city():
@@ -109,7 +113,7 @@ def test_cross_region_is_the_underwriting_city_against_the_accident_city():
 
 
 def test_waits_sla_and_amounts():
-    a, b, c = case_facts(_case(), sla_minutes=SLA, sla_met_by=MET_BY, now=T0 + timedelta(days=5))
+    a, b, _c = case_facts(_case(), sla_minutes=SLA, sla_met_by=MET_BY, now=T0 + timedelta(days=5))
     assert a.minutes == {"first_contact": 12, "survey": 30 * 60, "settlement": 2 * 1440, "payment": 3 * 1440}
     assert a.sla == {"first_contact": "met", "survey": "missed", "closure": "open"}
     assert b.sla == {"first_contact": "missed", "survey": "missed", "closure": "open"}  # no claim, past due
@@ -127,7 +131,8 @@ def test_a_clock_not_due_is_open_and_one_closed_without_its_step_does_not_apply(
 def test_drafts_count_nowhere_and_police_cases_count_after_they_close():
     assert case_facts(_case(state="draft"), sla_minutes=SLA, sla_met_by=MET_BY, now=T0) == []
     concluded = case_facts(_case(state="concluded", agreed=False), sla_minutes=SLA, sla_met_by=MET_BY, now=T0)
-    assert concluded[0].police == 1 and concluded[0].agreed == 0
+    assert concluded[0].police == 1
+    assert concluded[0].agreed == 0
     agreed_then_closed = case_facts(_case(state="concluded"), sla_minutes=SLA, sla_met_by=MET_BY, now=T0)
     assert agreed_then_closed[0].police == 0
 

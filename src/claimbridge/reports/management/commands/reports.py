@@ -33,9 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         action = options["action"]
-        result: dict[str, Any]
+        result: dict[str, Any] = {}
         if action == "rebuild":
-            result = rollups.rebuild()
+            result = dict(rollups.rebuild())
         elif action == "sweep":
             result = {"facts_refreshed": rollups.sweep_due()}
         elif action == "reconcile":
