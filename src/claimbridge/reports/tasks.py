@@ -22,6 +22,6 @@ def refresh_month(kind: str, month: str) -> None:
 
 @task()
 def run_export(job_id: int) -> str:
-    from claimbridge.reports.exports import export_run
+    from claimbridge.reports.row_exports import export_run
 
     return export_run(job_id).state

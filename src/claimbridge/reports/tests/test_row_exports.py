@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from claimbridge.core.errors import AppError
-from claimbridge.reports import exports, rollups
+from claimbridge.reports import rollups
+from claimbridge.reports import row_exports as exports
 from claimbridge.reports.export_models import ExportJob
 
 pytestmark = pytest.mark.django_db
