@@ -133,11 +133,11 @@ def compute(query: FigureQuery) -> FigureTable:
         keys: dict[Any, str] = {}  # a group's key made once, not once per bucket (thousands of rows)
         for *grouped, measure, bucket, n, minutes in _raw_rows(values.values_list(*fields, "total", "minutes")):
             raw = grouped[0] if grouped else None
-            key = keys.get(raw)
-            if key is None:
-                key = keys[raw] = _group_key(query, raw)
-                sums[key]  # a group with waits only still has a row
-            counts = waits[key][measure]
+            found = keys.get(raw)
+            if found is None:
+                found = keys[raw] = _group_key(query, raw)
+                sums[found]  # a group with waits only still has a row
+            counts = waits[found][measure]
             before = counts.get(bucket)
             counts[bucket] = (n, minutes) if before is None else (before[0] + n, before[1] + minutes)
     if query.by == "quarter":
