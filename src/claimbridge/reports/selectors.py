@@ -21,6 +21,7 @@ from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
 from claimbridge.reports.models import GRAINS, CaseRollup, ClueRollup, DurationCount, StopRollup
 from claimbridge.reports.rollups import ROLLUP_COUNTERS
 from claimbridge.stats.figures import FIGURES, Figure, base_of, value_of
+from claimbridge.stats.quantiles import Counts
 
 GROUPINGS = ("month", "quarter", "city", "county", "insurer", "claims_unit", "channel")
 _COLUMN = {"city": "city_id", "county": "county_id", "insurer": "insurer_id", "claims_unit": "claims_unit_id",
@@ -32,6 +33,7 @@ SOURCE_DIMENSIONS = {  # what each source's roll-ups are kept by (besides the mo
 }
 STOP_COUNTERS = ("stops", "stops_other")
 CLUE_COUNTERS = ("clues", "confirmed", "amount_saved_fen")
+Waits = dict[str, dict[str, dict[int, tuple[int, int]]]]  # group → measure → bucket → (count, minutes)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def figures(scope: Scope, query: FigureQuery) -> FigureTable:
 def compute(query: FigureQuery) -> FigureTable:
     """The figures of a query (access already checked): one row per group, and the total."""
     sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    waits: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    waits: Waits = defaultdict(lambda: defaultdict(dict))
     unavailable: set[str] = set()
     for source, model, counters in (("cases", CaseRollup, ROLLUP_COUNTERS), ("stops", StopRollup, STOP_COUNTERS),
                                     ("clues", ClueRollup, CLUE_COUNTERS)):  # fmt: skip
@@ -128,28 +130,26 @@ def compute(query: FigureQuery) -> FigureTable:
     else:
         rows = _filtered(DurationCount.objects.filter(grain=grain), query)
         group = _group_column(query)
-        values = rows.values(*([group] if group else []), "measure", "bucket").annotate(total=Sum("n")).order_by()
-        for row in values:
+        values = rows.values(*([group] if group else []), "measure", "bucket").annotate(
+            total=Sum("n"), minutes=Sum("minutes")
+        )
+        for row in values.order_by():
             key = _group_key(query, row.get(group) if group else None)
-            waits[key][row["measure"]][row["bucket"]] += row["total"]
+            _add(waits[key][row["measure"]], row["bucket"], (row["total"], row["minutes"]))
             sums[key]  # a group with waits only still has a row
-        for measure in {figure.measure for figure in FIGURES if figure.measure}:
-            for key in list(waits):
-                for bucket in list(waits[key][measure]):
-                    sums[key][f"n_{measure}"] += waits[key][measure][bucket]
     if query.by == "quarter":
         sums, waits = _by_quarter(sums, waits)
     labels = _labels(query.by, sums.keys())
     rows = [_row(key, labels.get(key, key), sums[key], waits.get(key, {}), query, unavailable)
             for key in _ordered(query.by, sums.keys(), labels)]  # fmt: skip
     total_sums: dict[str, int] = defaultdict(int)
-    total_waits: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    total_waits: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for key in sums:
         for name, value in sums[key].items():
             total_sums[name] += value
         for measure, counts in waits.get(key, {}).items():
-            for bucket, n in counts.items():
-                total_waits[measure][bucket] += n
+            for bucket, entry in counts.items():
+                _add(total_waits[measure], bucket, entry)
     total = _row("total", _("Total"), total_sums, total_waits, query, unavailable)
     return FigureTable(query=query, rows=rows if query.by else [], total=total, unavailable=frozenset(unavailable))
 
@@ -158,7 +158,7 @@ def _name(column: str) -> str:
     return column[: -len("_fen")] if column.endswith("_fen") else column
 
 
-def _row(key: str, label: str, sums: Mapping[str, int], waits: Mapping[str, Mapping[int, int]], query: FigureQuery,
+def _row(key: str, label: str, sums: Mapping[str, int], waits: Mapping[str, Counts], query: FigureQuery,
          unavailable: set[str]) -> FigureRow:  # fmt: skip
     money = {name: Decimal(sums.get(name, 0)) / 100 for name in ("amount_settled", "amount_paid", "amount_saved")}
     values: dict[str, int | Decimal] = {**sums, **money}
@@ -209,17 +209,22 @@ def _grain_for(dimensions: frozenset[str]) -> str | None:
     return min(fitting, key=lambda grain: len(GRAINS[grain])) if fitting else None
 
 
+def _add(counts: dict[int, tuple[int, int]], bucket: int, entry: tuple[int, int]) -> None:
+    n, minutes = counts.get(bucket, (0, 0))
+    counts[bucket] = (n + entry[0], minutes + entry[1])
+
+
 def _by_quarter(sums: Any, waits: Any) -> tuple[Any, Any]:
     quarter_sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    quarter_waits: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    quarter_waits: Waits = defaultdict(lambda: defaultdict(dict))
     for key, row in sums.items():
         year, month = (int(part) for part in key.split("-"))
         quarter = f"{year}-Q{(month - 1) // 3 + 1}"
         for name, value in row.items():
             quarter_sums[quarter][name] += value
         for measure, counts in waits.get(key, {}).items():
-            for bucket, n in counts.items():
-                quarter_waits[quarter][measure][bucket] += n
+            for bucket, entry in counts.items():
+                _add(quarter_waits[quarter][measure], bucket, entry)
     return quarter_sums, quarter_waits
 
 

@@ -110,6 +110,10 @@ class CountyIndex:
             )
         return cls(features, crs=crs)
 
+    def regions(self) -> list[tuple[Location, BaseGeometry]]:
+        """Each county with its boundary (in the file's datum), in the file's order."""
+        return list(zip(self.locations, self.geometries, strict=True))
+
     def _to_boundary_crs(self, lat: float, lon: float, crs: str) -> tuple[float, float]:
         if crs == self.crs:
             return lat, lon
