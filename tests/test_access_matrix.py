@@ -97,6 +97,9 @@ POLICE_READERS = POLICE_LOADERS | {"antifraud"}
 SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_branch", "insurer_unit"}
 RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
+# Issue 17: the figures — every company's for the associations, the regulator and the platform; a company's staff
+# their own beside the market's (what they may ask for: tests/test_statistics_access.py).
+STATISTICS_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -231,6 +234,8 @@ WEB = {
     "/police/loads/<int:load_id>/": expect(POLICE_READERS, ok_status=404),
     "/police/matches/": expect(POLICE_READERS),
     "/police/signals/": expect(SIGNAL_READERS),
+    "/reports/": expect(STATISTICS_READERS),
+    "/reports/figures.<str:kind>": expect(STATISTICS_READERS, ok_status=404),  # xlsx and csv only
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -278,6 +283,10 @@ API = {
     "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
     "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/rings": {v: 401 if v == "anonymous" else 200 if v in RING_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/figures": {
+        v: 401 if v == "anonymous" else 200 if v in STATISTICS_READERS else 403 for v in VISITORS
+    },
+    "/api/v1/reports/figures/definitions": API_PUBLIC,
     "/api/v1/fraud/rings/{ring}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/scores": API_SIGNED_IN,  # each reads the scores in its scope (none for most)
     "/api/v1/fraud/cases/{number}/score": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},

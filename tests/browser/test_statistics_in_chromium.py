@@ -110,5 +110,12 @@ def test_r17_the_association_sees_both_cities_every_company_and_the_map(browser,
         assert "50.0%" in page.locator("[data-testid=table-county]").inner_text()  # 秦州区: one of two parties
         assert _fits(page)
         page.screenshot(path=screenshot_dir / f"zh-hans-{device}-statistics-tianshui.png", full_page=True)
+
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert "Cases reported" in page.locator("[data-testid=cards]").inner_text()
+        assert _fits(page)
+        page.screenshot(path=screenshot_dir / f"en-{device}-statistics-tianshui.png", full_page=True)
     finally:
         context.close()

@@ -41,7 +41,7 @@ DEFAULT_FIGURE = "cases_reported"
 
 def figure_name(figure: Figure, *, with_unit: bool = True) -> str:
     """The figure's name in the reader's language; without "（元）" where the value says yuan itself."""
-    name = in_current_language(figure.name.zh, figure.name.en)
+    name = in_current_language(figure.name.zh, figure.name.en[:1].upper() + figure.name.en[1:])
     if not with_unit:
         for suffix in ("（元）", " (yuan)"):
             name = name.removesuffix(suffix)
@@ -342,16 +342,18 @@ def _by_insurer(found: Tables, figure: Figure, period: str, picked: int | None) 
     table = found.market["insurer"]
     rows_ = [row for row in table.rows if row.key != "0"]  # parties no company took on are the market's only
     zero = 0 if figure.unit in ("cases", "count") else None
-    values = [row.values.get(figure.code, zero) for row in rows_]
-    factor, unit = formatting.chart_scale(figure, values)
+    ranked = sorted(
+        ((row, row.values.get(figure.code, zero)) for row in rows_),
+        key=lambda pair: (pair[1] is None, -float(pair[1] or 0), pair[0].label),
+    )  # the largest first
+    factor, unit = formatting.chart_scale(figure, [value for _row, value in ranked])
     bars = [charts.Bar(row.label, formatting.chart_number(figure, value, factor), highlight=row.key == str(picked))
-            for row, value in sorted(zip(rows_, values, strict=True),
-                                     key=lambda pair: (pair[1] is None, -float(pair[1] or 0)))]  # fmt: skip
+            for row, value in ranked]  # fmt: skip
     title = _("%(figure)s by insurer, %(period)s") % {"figure": figure_name(figure), "period": period}
     svg = charts.bar_chart(bars, title=title, unit=unit, suppressed_text=formatting.NOTHING, wording=_wording(),
                            chart_id="chart-insurer")  # fmt: skip
     rows = [[row.label, formatting.value_text(figure, value), formatting.grouped(row.bases.get(figure.code, 0))]
-            for row, value in zip(rows_, values, strict=True)]  # fmt: skip
+            for row, value in ranked]  # fmt: skip
     return ChartTable(key="insurer", title=title, svg=_safe(svg),
                       columns=[_("Insurer"), figure_name(figure), _("Base")], rows=rows, numeric=(1, 2),
                       note=_unavailable_note(figure, table))  # fmt: skip

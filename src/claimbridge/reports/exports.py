@@ -55,7 +55,8 @@ def workbook(found: Tables) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
+    for sheet_ in list(book.worksheets):  # the empty default sheet
+        book.remove(sheet_)
     bold = Font(bold=True)
     names = _table_names()
     for grouping in ("total", "month", "county", "insurer"):

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -86,7 +87,7 @@ def period_code(period: Period) -> str:
     return f"{period.first:%Y-%m}..{period.last:%Y-%m}"
 
 
-def _error(code: str, message: str | Promise, field: str, **params: object) -> AppError:
+def _error(code: str, message: str | Promise, field: str, **params: Any) -> AppError:
     return AppError.translated(code, message, field=field, **params)
 
 
@@ -173,10 +174,8 @@ def read_query(
             values[name] = reader(text)
         except AppError as error:
             errors[name] = error
-    city_id = values.get("city")
-    county_id = values.get("county")
-    in_city = County.objects.filter(pk=county_id, city_id=city_id).exists
-    if isinstance(city_id, int) and isinstance(county_id, int) and "county" not in errors and not in_city():
+    city_id, county_id = _id(values.get("city")), _id(values.get("county"))
+    if city_id is not None and county_id is not None and "county" not in errors and not _in_city(county_id, city_id):
         errors["county"] = _error("county_not_in_city", _("That county or district is not in this city."), "county")
     if errors or period is None:
         return None, errors
@@ -192,6 +191,10 @@ def figure_query(params: Mapping[str, str], *, today: date | None = None) -> Fig
     if query is None:
         raise QueryInvalid(errors)
     return query
+
+
+def _in_city(county_id: int, city_id: int) -> bool:
+    return County.objects.filter(pk=county_id, city_id=city_id).exists()
 
 
 def _id(value: object) -> int | None:

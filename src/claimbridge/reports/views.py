@@ -44,8 +44,11 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
                 raise PermissionDenied from error
             errors[error.field or "period"] = error
     period = inputs.period_code(inputs.Period(query.first, query.last)) if query is not None else ""
-    context = {"board": board, "fields": dashboard.picker(scope, request.GET, errors, period=period),
-               "errors": list(errors.values()), "query_string": request.GET.urlencode()}  # fmt: skip
+    fields = dashboard.picker(scope, request.GET, errors, period=period)
+    shown = {field.error for field in fields if field.error is not None}
+    context = {"board": board, "fields": fields, "errors": list(errors.values()),
+               "other_errors": [error for error in errors.values() if error not in shown],
+               "query_string": request.GET.urlencode()}  # fmt: skip
     return render(request, "reports/dashboard.html", context, status=422 if board is None else 200)
 
 
