@@ -274,3 +274,12 @@ def test_a_channel_keeps_no_waits_and_the_page_says_so(stats: dict[str, Any]) ->
 
 def _figures_of(body: dict[str, Any]) -> dict[str, str | None]:
     return {figure["code"]: figure["value"] for figure in body["total"]["figures"]}
+
+
+def test_without_boundaries_the_map_is_its_table_and_a_note(stats: dict[str, Any], settings: Any) -> None:
+    settings.COUNTY_BOUNDARIES_FILE = ""
+    page = _session(stats, "ln_assoc").get("/reports/", secure=True)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "未配置县区边界" in body
+    assert 'data-testid="table-map"' in body
