@@ -26,7 +26,15 @@ from claimbridge.core.errors import in_current_language, reading_english
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.reports import formatting
 from claimbridge.reports.inputs import Period, add_months, period_code
-from claimbridge.reports.selectors import FigureQuery, FigureRow, FigureTable, figures, month_label, quarter_label
+from claimbridge.reports.selectors import (
+    FigureQuery,
+    FigureRow,
+    FigureTable,
+    check_access,
+    figures,
+    month_label,
+    quarter_label,
+)
 from claimbridge.stats import charts
 from claimbridge.stats.figures import BY_CODE, FIGURES, Figure
 
@@ -90,6 +98,8 @@ def trend_period(query: FigureQuery, today: date | None = None) -> Period:
 def tables(scope: Scope, query: FigureQuery, *, today: date | None = None) -> Tables:
     """Every table of the dashboard; `AppError` 403 for what the reader may not see (selectors.check_access)."""
     subject = subject_of(scope, query)
+    if subject is not None:
+        check_access(scope, subject)  # refused before anything is read
     market = replace(query, insurer=None, claims_unit=None, by="")
     trend = trend_period(query, today)
     result = Tables(query=market, subject=subject, subject_name=_subject_name(subject), trend=trend)
@@ -111,8 +121,7 @@ def _subject_name(subject: FigureQuery | None) -> str:
         return ""
     if subject.claims_unit is not None:
         return organisation_selectors.claims_unit_name(subject.claims_unit)
-    names = insurer_names()
-    return names.get(str(subject.insurer), "")
+    return insurer_names().get(str(subject.insurer), "") or _("The company")
 
 
 def insurer_names() -> dict[str, str]:
