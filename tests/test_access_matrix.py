@@ -97,9 +97,7 @@ POLICE_READERS = POLICE_LOADERS | {"antifraud"}
 SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_branch", "insurer_unit"}
 RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
-# Issue 17: the figures — every company's for the associations, the regulator and the platform; a company's staff
-# their own beside the market's (what they may ask for: tests/test_statistics_access.py).
-STATISTICS_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
+FIGURE_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -234,8 +232,11 @@ WEB = {
     "/police/loads/<int:load_id>/": expect(POLICE_READERS, ok_status=404),
     "/police/matches/": expect(POLICE_READERS),
     "/police/signals/": expect(SIGNAL_READERS),
-    "/reports/": expect(STATISTICS_READERS),
-    "/reports/figures.<str:kind>": expect(STATISTICS_READERS, ok_status=404),  # xlsx and csv only
+    "/reports/exports/": expect(FIGURE_READERS),  # issue 17: the rows behind the figures, each export its requester's
+    "/reports/exports/<int:job_id>/": expect(SIGNED_IN, ok_status=404),
+    "/reports/exports/<int:job_id>/download": expect(SIGNED_IN, ok_status=404),
+    "/reports/": expect(FIGURE_READERS),
+    "/reports/figures.<str:kind>": expect(FIGURE_READERS, ok_status=404),  # xlsx and csv only
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -259,6 +260,9 @@ API = {
     "/api/v1/police/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/police/matches": API_SIGNED_IN,  # each sees the matches of the records it may read (none: an empty list)
     "/api/v1/police/signals": {v: 401 if v == "anonymous" else 200 if v in SIGNAL_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/exports": dict.fromkeys(VISITORS, 405),  # asking for one is a POST
+    "/api/v1/reports/exports/{job_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/reports/exports/{job_id}/file": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases": {v: 401 if v == "anonymous" else 200 if v in CASE_INBOX_ROLES else 403 for v in VISITORS},
     "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
@@ -283,9 +287,7 @@ API = {
     "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
     "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/rings": {v: 401 if v == "anonymous" else 200 if v in RING_READERS else 403 for v in VISITORS},
-    "/api/v1/reports/figures": {
-        v: 401 if v == "anonymous" else 200 if v in STATISTICS_READERS else 403 for v in VISITORS
-    },
+    "/api/v1/reports/figures": {v: 401 if v == "anonymous" else 200 if v in FIGURE_READERS else 403 for v in VISITORS},
     "/api/v1/reports/figures/definitions": API_PUBLIC,
     "/api/v1/fraud/rings/{ring}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/scores": API_SIGNED_IN,  # each reads the scores in its scope (none for most)
@@ -332,10 +334,12 @@ API = {
     },
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
-                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999"}  # fmt: skip
+                "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999",
+                "job_id": "999999"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
-               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999"}  # fmt: skip
+               "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999",
+               "<int:job_id>": "999999"}  # fmt: skip
 
 
 def concrete(path: str) -> str:

@@ -412,6 +412,7 @@ FINGERPRINT_APPS = (
     "auth",
     "fraud",
     "police",
+    "reports",
 )
 NOT_FINGERPRINTED = {
     "core.idempotentrequest": "a retried request's stored answer: written for refusals too",

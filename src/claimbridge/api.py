@@ -29,6 +29,7 @@ from claimbridge.photos.errors import RejectedFile
 from claimbridge.police.api import router as police_router
 from claimbridge.policies.api import router as policies_router
 from claimbridge.reports.api import router as reports_router
+from claimbridge.reports.row_export_api import router as report_exports_router
 from claimbridge.rulebook.api import router as rules_router
 from claimbridge.rules.case_flow import IllegalTransition
 from claimbridge.rules.common import RuleInputError
@@ -76,6 +77,7 @@ api.add_router("/v1/credentials", credentials_router)
 api.add_router("/v1/fraud", fraud_router)
 api.add_router("/v1/fraud", fraud_analysis_router)
 api.add_router("/v1/police", police_router)
+api.add_router("/v1/reports", report_exports_router)
 api.add_router("/v1/reports", reports_router)
 
 

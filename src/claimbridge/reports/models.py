@@ -186,3 +186,7 @@ class ClueRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.county_id}/{self.insurer_id}"
+
+
+# Exports live in their own module; imported here so that Django finds the model.
+from claimbridge.reports.export_models import ExportJob  # noqa: E402, F401

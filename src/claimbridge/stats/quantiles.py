@@ -45,13 +45,13 @@ def quantile(counts: Counts, p: float) -> int | None:
     if not 0 < p <= 1:
         raise ValueError("p must be in (0, 1]")
     pairs = sorted(counts.items())
-    total = sum(count_of(entry) for _, entry in pairs)
+    sizes = [entry[0] if isinstance(entry, tuple) else entry for _, entry in pairs]
+    total = sum(sizes)
     if total <= 0:
         return None
     rank = math.ceil(p * total - 1e-9)
     seen = 0
-    for bucket, entry in pairs:
-        n = count_of(entry)
+    for (bucket, entry), n in zip(pairs, sizes, strict=True):
         seen += n
         if seen >= rank and n > 0:
             if isinstance(entry, tuple) and bucket >= EXACT_MINUTES:
