@@ -235,6 +235,8 @@ WEB = {
     "/reports/exports/": expect(FIGURE_READERS),  # issue 17: the rows behind the figures, each export its requester's
     "/reports/exports/<int:job_id>/": expect(SIGNED_IN, ok_status=404),
     "/reports/exports/<int:job_id>/download": expect(SIGNED_IN, ok_status=404),
+    "/reports/": expect(FIGURE_READERS),
+    "/reports/figures.<str:kind>": expect(FIGURE_READERS, ok_status=404),  # xlsx and csv only
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -285,6 +287,8 @@ API = {
     "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
     "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/rings": {v: 401 if v == "anonymous" else 200 if v in RING_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/figures": {v: 401 if v == "anonymous" else 200 if v in FIGURE_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/figures/definitions": API_PUBLIC,
     "/api/v1/fraud/rings/{ring}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/scores": API_SIGNED_IN,  # each reads the scores in its scope (none for most)
     "/api/v1/fraud/cases/{number}/score": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},

@@ -28,6 +28,7 @@ from claimbridge.organisations.api import router as organisations_router
 from claimbridge.photos.errors import RejectedFile
 from claimbridge.police.api import router as police_router
 from claimbridge.policies.api import router as policies_router
+from claimbridge.reports.api import router as reports_router
 from claimbridge.reports.row_export_api import router as report_exports_router
 from claimbridge.rulebook.api import router as rules_router
 from claimbridge.rules.case_flow import IllegalTransition
@@ -77,6 +78,7 @@ api.add_router("/v1/fraud", fraud_router)
 api.add_router("/v1/fraud", fraud_analysis_router)
 api.add_router("/v1/police", police_router)
 api.add_router("/v1/reports", report_exports_router)
+api.add_router("/v1/reports", reports_router)
 
 
 def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("fraud/", include("claimbridge.fraud.urls")),
     path("police/", include("claimbridge.police.urls")),
     path("reports/exports/", include("claimbridge.reports.export_urls")),
+    path("reports/", include("claimbridge.reports.urls")),
     path("", include("claimbridge.web.urls")),
 ]
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claimbridge.accounts.scope import Scope
 from claimbridge.cases.models import Channel
@@ -91,7 +92,8 @@ def check_access(scope: Scope, query: FigureQuery) -> None:
         if not scope.may_see_insurer_figures(owner):
             raise forbidden()
         if query.claims_unit is not None and query.insurer is not None and owner != query.insurer:
-            raise AppError.translated("unit_not_of_insurer", _("That claims unit is not one of this company's."),
+            raise AppError.translated("unit_not_of_insurer",
+                                      gettext_lazy("That claims unit is not one of this company's."),
                                       field="claims_unit")  # fmt: skip
 
 
@@ -100,7 +102,8 @@ def _unit_insurer(unit_id: int | None) -> int | None:
         return None
     unit = ClaimsUnit.objects.filter(pk=unit_id).values_list("branch__insurer_id", flat=True).first()
     if unit is None:
-        raise AppError.translated("unknown_claims_unit", _("There is no such claims unit."), field="claims_unit")
+        raise AppError.translated("unknown_claims_unit", gettext_lazy("There is no such claims unit."),
+                                  field="claims_unit")  # fmt: skip
     return unit
 
 
