@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
-from claimbridge.core.schemas import responses
+from claimbridge.core.schemas import download_answer, responses
 from claimbridge.reports import row_exports
 from claimbridge.reports.export_models import ExportJob
 
@@ -74,7 +74,7 @@ def export_read(request: HttpRequest, job_id: int) -> dict[str, Any]:
 
 
 @router.get("/exports/{job_id}/file", auth=API_AUTH, summary="The export's spreadsheet, once it is done",
-            response=responses({200: None}))  # fmt: skip
+            response=responses({}), openapi_extra=download_answer(XLSX, "The spreadsheet"))  # fmt: skip
 def export_file(request: HttpRequest, job_id: int) -> HttpResponse:
     content, name = row_exports.export_open(user=request.user, job_id=job_id)
     response = HttpResponse(content, content_type=XLSX)
