@@ -131,3 +131,86 @@ def linked_case(number: str, parties: list[dict[str, Any]], *, latitude: float |
         CaseParty.objects.create(case=case, label="AB"[index], **details)
     linking.case_index(case)
     return case
+
+
+def statistics_world(users: dict[str, Any]) -> dict[str, Any]:
+    """Cases of all four companies in both cities over this month and the two before, for the dashboards (issue 17),
+    and the roll-ups rebuilt from them:
+
+    - `agreed`: the quick claim in 武都区 (A insured by 麦积 in Tianshui, so cross-region; B by 天陇 in Longnan), A's
+      claim run by 麦积's 武都 unit from the first call to the payment; two months ago.
+    - `agreed_again`: the same two vehicles again this month, agreed, no claim yet.
+    - `qinzhou`: an accident in 秦州区 (Tianshui) reported at the scene by 天陇's adjuster, 天陇's customer and
+      伏羲's (insured in Longnan, so cross-region), sent to the police; last month.
+    - `chengxian`: an accident in 成县 reported on 麦积's hotline, 麦积's and 白龙江's customers, sent to the police.
+    - stops: two by 麦积's adjuster in 武都区 this month, one for 天陇's customer (R15); fraud clues are written
+      to their roll-up directly (a clue needs a whole evidence file): 天陇's two, one confirmed, 8,800.00 saved.
+
+    Claims' moments are set back to plausible waits (first call 25 minutes after the report, survey 3 hours, settled
+    a day, paid two days), written to the rows as a clock would have."""
+    import secrets
+
+    from claimbridge.cases.models import Case, Claim
+    from claimbridge.cases.services import claims
+    from claimbridge.cases.services.intake import PartyInput, case_create
+    from claimbridge.cases.services.quick_claim import case_to_police, party_confirm
+    from claimbridge.credentials.models import ServiceStop
+    from claimbridge.organisations.models import County, Insurer
+    from claimbridge.reports import rollups
+    from claimbridge.reports.models import ClueRollup
+
+    now = timezone.now()
+    agreed = agreed_case()
+    unit = users["maiji_unit1"]
+    claim = claims.claim_register(party=agreed.parties.get(label="A"), user=unit)
+    claims.claim_contact(claim=claim, user=unit)
+    claims.claim_assess(claim=claim, user=unit, losses={"A": "2600.00", "B": "1500.00"})
+    claims.claim_settle(claim=claim, user=unit)
+    claims.claim_approve(claim=claim, user=unit)
+    claims.claim_pay(claim=claim, user=unit, amount=claim.payable, reference="PAY-STATS-1")
+
+    again = two_party_case(photos=(3, 4, 5))
+    a, b = again.parties.order_by("label")
+    party_confirm(party=a, typed_name="张三", consent=True, device="A")
+    party_confirm(party=b, typed_name="李四", consent=True, device="B")
+
+    qinzhou = case_create(user=users["tianlong_adj1"], channel="adjuster", county=County.objects.get(code="620502"),
+                          accident_at=at_local(recent_day(3), 9, 40),
+                          parties=[PartyInput("A", plate="甘E2B345", insurer_code="tianlong", underwriting_city_code="620500"),
+                                   PartyInput("B", plate="甘K3C456", insurer_code="fuxi", underwriting_city_code="621200")],
+                          consent={"credential_shown": True, "customer_consented": True})  # fmt: skip
+    case_to_police(case=qinzhou, reason="facts_disputed")
+    chengxian = case_create(user=users["maiji_hq"], channel="hotline", county=County.objects.get(code="621221"),
+                            accident_at=at_local(recent_day(2), 16, 5),
+                            parties=[PartyInput("A", plate="甘K4D567", insurer_code="maiji", underwriting_city_code="621200"),
+                                     PartyInput("B", plate="甘K5E678", insurer_code="bailong", underwriting_city_code="621200")])  # fmt: skip
+    case_to_police(case=chengxian, reason="facts_disputed")
+
+    reported = {agreed.pk: _months_back(now, 2), qinzhou.pk: _months_back(now, 1)}
+    for pk, moment in reported.items():
+        Case.objects.filter(pk=pk).update(created_at=moment)
+    start = reported[agreed.pk]
+    Claim.objects.filter(pk=claim.pk).update(first_contact_at=start + timedelta(minutes=25),
+                                             assessed_at=start + timedelta(hours=3),
+                                             settled_at=start + timedelta(days=1),
+                                             approved_at=start + timedelta(days=1, hours=1),
+                                             paid_at=start + timedelta(days=2))  # fmt: skip
+    maiji, tianlong = Insurer.objects.get(code="maiji"), Insurer.objects.get(code="tianlong")
+    wudu = County.objects.get(code="621202")
+    for customer in (tianlong, maiji):
+        ServiceStop.objects.create(adjuster=users["maiji_adj1"], insurer=maiji, at=now - timedelta(hours=5),
+                                   kind="accident", county=wudu, credential_shown=True, customer_consented=True,
+                                   services=["scene_help"], customer_insurer=customer,
+                                   rating_token=secrets.token_hex(16))  # fmt: skip
+    rollups.rebuild()
+    month = timezone.localdate().replace(day=1)
+    ClueRollup.objects.create(month=month, city_id=wudu.city_id, county_id=wudu.pk, insurer_id=tianlong.pk, clues=2,
+                              confirmed=1, amount_saved_fen=880_000)  # fmt: skip
+    return {"agreed": agreed, "agreed_again": again, "qinzhou": qinzhou, "chengxian": chengxian, "claim": claim}
+
+
+def _months_back(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` months earlier (the 28th at the latest), in China's calendar."""
+    local = timezone.localtime(moment)
+    index = local.year * 12 + local.month - 1 - months
+    return local.replace(year=index // 12, month=index % 12 + 1, day=min(local.day, 28))

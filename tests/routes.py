@@ -45,7 +45,7 @@ def api_write_operations() -> set[tuple[str, str]]:
 WEB_SAMPLES = {"<str:reference>": "EV19990101NONE", "<int:item_id>": "999999", "<str:number>": "000000-19990101-00000",
                "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A",
                "<str:action>": "register", "<int:load_id>": "999999", "<int:match_id>": "999999",
-               "<int:number>": "999999", "<int:version>": "1"}  # fmt: skip
+               "<int:number>": "999999", "<int:job_id>": "999999", "<int:version>": "1"}  # fmt: skip
 
 
 def concrete(path: str) -> str:

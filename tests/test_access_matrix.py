@@ -97,6 +97,7 @@ POLICE_READERS = POLICE_LOADERS | {"antifraud"}
 SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_branch", "insurer_unit"}
 RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
+FIGURE_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
 PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
 
 
@@ -232,6 +233,11 @@ WEB = {
     "/police/loads/<int:load_id>/": expect(POLICE_READERS, ok_status=404),
     "/police/matches/": expect(POLICE_READERS),
     "/police/signals/": expect(SIGNAL_READERS),
+    "/reports/exports/": expect(FIGURE_READERS),  # issue 17: the rows behind the figures, each export its requester's
+    "/reports/exports/<int:job_id>/": expect(SIGNED_IN, ok_status=404),
+    "/reports/exports/<int:job_id>/download": expect(SIGNED_IN, ok_status=404),
+    "/reports/": expect(FIGURE_READERS),
+    "/reports/figures.<str:kind>": expect(FIGURE_READERS, ok_status=404),  # xlsx and csv only
     # Issue 17 (R19): the published progress reports are for anyone; their drafts for the associations (who write
     # them), the regulator and the platform (who read them). A report nobody has: 404 for those who may look.
     "/progress/": expect(ALL),
@@ -265,6 +271,9 @@ API = {
     "/api/v1/police/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/police/matches": API_SIGNED_IN,  # each sees the matches of the records it may read (none: an empty list)
     "/api/v1/police/signals": {v: 401 if v == "anonymous" else 200 if v in SIGNAL_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/exports": dict.fromkeys(VISITORS, 405),  # asking for one is a POST
+    "/api/v1/reports/exports/{job_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/reports/exports/{job_id}/file": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases": {v: 401 if v == "anonymous" else 200 if v in CASE_INBOX_ROLES else 403 for v in VISITORS},
     "/api/v1/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/cases/join": dict.fromkeys(VISITORS, 405),  # a POST
@@ -289,6 +298,8 @@ API = {
     "/api/v1/fraud/clues": API_SIGNED_IN,  # each sees the clues in its scope (none for most)
     "/api/v1/fraud/clues/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/rings": {v: 401 if v == "anonymous" else 200 if v in RING_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/figures": {v: 401 if v == "anonymous" else 200 if v in FIGURE_READERS else 403 for v in VISITORS},
+    "/api/v1/reports/figures/definitions": API_PUBLIC,
     "/api/v1/fraud/rings/{ring}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/scores": API_SIGNED_IN,  # each reads the scores in its scope (none for most)
     "/api/v1/fraud/cases/{number}/score": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
@@ -352,11 +363,11 @@ API = {
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
                 "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999",
-                "version": "1"}  # fmt: skip
+                "job_id": "999999", "version": "1"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999",
-               "<int:version>": "1"}  # fmt: skip
+               "<int:job_id>": "999999", "<int:version>": "1"}  # fmt: skip
 
 
 def concrete(path: str) -> str:

@@ -361,6 +361,7 @@ def _me_api(step: str) -> Callable[[World], str]:
     return lambda w: f"/api/v1/cases/{w.confirming.number}/me/{step}"
 
 
+FIGURE_READERS = frozenset(INSURER_STAFF | {"ln_assoc", "ts_assoc", "regulator", "admin"})
 BOTH_PHONES = frozenset({"phone_a", "phone_b"})
 PHONE_A_ONLY = frozenset({"phone_a"})
 
@@ -423,6 +424,13 @@ WRITES: dict[str, Write] = {
                                frozenset(INSURER_STAFF)),
     # --- police records (R20): each unit its own; the platform administrator through the API, naming the unit -----
     "web load a police file": Write("/police/", web(lambda w: "/police/", _police_file), frozenset(POLICE)),
+    # --- the figures (issue 17): whoever sees them may export their rows (cut to what they see: row_exports.py) -----
+    "web ask for an export of the figures' rows": Write(
+        "/reports/exports/", web(lambda w: "/reports/exports/", lambda: {"first": "2026-01", "last": "2026-03"}),
+        FIGURE_READERS),
+    "api ask for an export of the figures' rows": Write(
+        "/api/v1/reports/exports", api(lambda w: "/api/v1/reports/exports",
+                                       lambda: {"first": "2026-01-01", "last": "2026-03-01"}), FIGURE_READERS),
     "api load police records for one's own unit": Write("/api/v1/police/records",
                                                         api(lambda w: "/api/v1/police/records", _police_batch()),
                                                         frozenset(POLICE)),

@@ -421,16 +421,6 @@ NOT_FINGERPRINTED = {
     "policies.policylookup": "the record of cover lookups: a read writes it by design (issue 12, finding 10)",
     "cases.casenumbersequence": "the day's case-number counter, drawn before a report is written (gaps allowed)",
     "auth.permission": "Django's permission catalogue",
-    **dict.fromkeys(
-        (
-            "reports.partyfact",
-            "reports.caserollup",
-            "reports.durationcount",
-            "reports.stoprollup",
-            "reports.cluerollup",
-        ),
-        "the statistics' roll-ups: derived from the rows fingerprinted",
-    ),
 }
 NOT_FINGERPRINTED_COLUMNS = {"accounts.user": {"last_login"}}
 

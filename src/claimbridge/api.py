@@ -28,7 +28,9 @@ from claimbridge.organisations.api import router as organisations_router
 from claimbridge.photos.errors import RejectedFile
 from claimbridge.police.api import router as police_router
 from claimbridge.policies.api import router as policies_router
+from claimbridge.reports.api import router as reports_router
 from claimbridge.reports.publication_api import router as progress_router
+from claimbridge.reports.row_export_api import router as report_exports_router
 from claimbridge.rulebook.api import router as rules_router
 from claimbridge.rules.case_flow import IllegalTransition
 from claimbridge.rules.common import RuleInputError
@@ -76,6 +78,8 @@ api.add_router("/v1/credentials", credentials_router)
 api.add_router("/v1/fraud", fraud_router)
 api.add_router("/v1/fraud", fraud_analysis_router)
 api.add_router("/v1/police", police_router)
+api.add_router("/v1/reports", report_exports_router)
+api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/progress", progress_router)  # the published progress reports (issue 17, R19)
 
 

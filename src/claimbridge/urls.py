@@ -28,6 +28,8 @@ urlpatterns = [
     path("credentials/", include("claimbridge.credentials.urls")),
     path("fraud/", include("claimbridge.fraud.urls")),
     path("police/", include("claimbridge.police.urls")),
+    path("reports/exports/", include("claimbridge.reports.export_urls")),
+    path("reports/", include("claimbridge.reports.urls")),
     path("progress/", include(public_urlpatterns)),  # the published progress reports, for anyone (R19)
     path("publications/", include(staff_urlpatterns)),  # the associations draft and publish them
     path("", include("claimbridge.web.urls")),

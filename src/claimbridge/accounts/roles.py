@@ -23,6 +23,7 @@ __all__ = [
     "POLICE_SIGNAL_ROLES",
     "POLICY_LOADER_ROLES",
     "POLICY_LOOKUP_ROLES",
+    "REPORT_ROLES",
     "REUSE_ROLES",
     "STAFF_DIRECTORY_ROLES",
 ]
@@ -60,3 +61,5 @@ CREDENTIAL_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.P
 # parties, to insurers.
 POLICE_LOADER_ROLES = frozenset({Role.TRAFFIC_POLICE, Role.PLATFORM_ADMIN})
 POLICE_SIGNAL_ROLES = frozenset({Role.ANTIFRAUD_MEMBER, Role.INSURER_STAFF, Role.PLATFORM_ADMIN})
+# The integration's statistics (issue 17): who may open the dashboards at all; the scope decides whose figures.
+REPORT_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN})

@@ -44,3 +44,10 @@ COMMON_ERRORS: dict[int, type[Schema]] = {
 def responses(ok: dict[int, Any]) -> dict[int, Any]:
     """`{200: ThingOut}` plus every error status with the error body: `response=responses({201: ThingOut})`."""
     return {**COMMON_ERRORS, **ok}
+
+
+def download_answer(mime: str, what: str) -> dict[str, Any]:
+    """`openapi_extra` of a download: its 200 answer is bytes of this type (an evidence original, a portrait, an
+    export)."""
+    return {"responses": {200: {"description": what, "content": {mime: {"schema": {"type": "string",
+                                                                                "format": "binary"}}}}}}  # fmt: skip

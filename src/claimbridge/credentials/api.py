@@ -21,7 +21,7 @@ from claimbridge.core.errors import AppError, not_found
 from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
 from claimbridge.core.inputs import PastInstant, Text
 from claimbridge.core.masking import mask_id_number, mask_name
-from claimbridge.core.schemas import responses
+from claimbridge.core.schemas import download_answer, responses
 from claimbridge.credentials import keys, selectors, services
 from claimbridge.credentials.models import Adjuster, ServiceStop
 from claimbridge.credentials.presenting import qualifications_of, typed_check_allowed, verification_photo_path
@@ -275,11 +275,6 @@ def _once(
     return Status(200 if replayed else status, answer)
 
 
-def _binary(mime: str, what: str) -> dict[str, Any]:
-    """The OpenAPI description of a download: its bytes, of this type."""
-    return {"responses": {200: {"description": what, "content": {mime: {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
-
-
 # --- public ---------------------------------------------------------------------------------------------------------
 
 
@@ -358,7 +353,7 @@ def adjuster_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get("/adjusters/{pk}/photo", auth=API_AUTH, url_name="credentials_adjuster_photo", response=responses({}),
-            openapi_extra=_binary("image/jpeg", "The portrait (re-encoded, no metadata)"),
+            openapi_extra=download_answer("image/jpeg", "The portrait (re-encoded, no metadata)"),
             summary="The entry's portrait, for the reviewing association and the entry's company (recorded)")  # fmt: skip
 def adjuster_photo(request: HttpRequest, pk: int) -> HttpResponse:
     data = services.adjuster_portrait(user=request.user, adjuster=_adjuster(request, pk))

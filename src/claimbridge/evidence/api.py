@@ -16,7 +16,7 @@ from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.core.errors import forbidden, not_found
 from claimbridge.core.idempotency import fingerprint_of, run_once
 from claimbridge.core.inputs import PastInstant, Text
-from claimbridge.core.schemas import responses
+from claimbridge.core.schemas import download_answer, responses
 from claimbridge.evidence import downloads, selectors, services
 from claimbridge.evidence.slots import SLOTS, required_slot_codes
 
@@ -182,14 +182,9 @@ def item_upload(
     return Status(200 if shown.pk in existed else 201, _item_out(shown, {}))
 
 
-def _binary(mime: str, what: str) -> dict[str, Any]:
-    """The OpenAPI description of a download: its bytes, of this type."""
-    return {"responses": {200: {"description": what, "content": {mime: {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
-
-
 @router.get(
     "/items/{item_id}/original", url_name="evidence_original", response=responses({}),
-    openapi_extra=_binary("application/octet-stream", "The original, byte for byte"),
+    openapi_extra=download_answer("application/octet-stream", "The original, byte for byte"),
     summary="The original, byte for byte, as a download",
 )  # fmt: skip
 def original(request: HttpRequest, item_id: int) -> FileResponse:
@@ -197,12 +192,12 @@ def original(request: HttpRequest, item_id: int) -> FileResponse:
 
 
 @router.get("/items/{item_id}/thumbnail", url_name="evidence_thumbnail", response=responses({}),
-            openapi_extra=_binary("image/jpeg", "A JPEG thumbnail"), summary="Thumbnail (re-encoded, no metadata)")  # fmt: skip
+            openapi_extra=download_answer("image/jpeg", "A JPEG thumbnail"), summary="Thumbnail (re-encoded, no metadata)")  # fmt: skip
 def thumbnail(request: HttpRequest, item_id: int) -> FileResponse:
     return downloads.derived_response(request, item_id, "thumbnail")
 
 
 @router.get("/items/{item_id}/preview", url_name="evidence_preview", response=responses({}),
-            openapi_extra=_binary("image/jpeg", "A JPEG preview"), summary="Preview (re-encoded, no metadata)")  # fmt: skip
+            openapi_extra=download_answer("image/jpeg", "A JPEG preview"), summary="Preview (re-encoded, no metadata)")  # fmt: skip
 def preview(request: HttpRequest, item_id: int) -> FileResponse:
     return downloads.derived_response(request, item_id, "preview")

@@ -61,6 +61,12 @@ def service_directory(*, county: County) -> QuerySet[ServiceArea]:
     )
 
 
+def claims_unit_name(pk: int) -> str:
+    """A claims unit's name (public: the service directory shows it), or "" when there is none."""
+    unit = ClaimsUnit.objects.filter(pk=pk).first()
+    return unit.display_name if unit is not None else ""
+
+
 def claims_unit_list_for_user(*, user: Any) -> QuerySet[ClaimsUnit]:
     """Claims units whose internal details the user may see, with how many staff each has."""
     scope = scope_for(user)

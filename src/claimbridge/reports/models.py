@@ -49,6 +49,10 @@ class PartyFact(models.Model):
     bucket_survey = models.IntegerField(null=True)
     bucket_settlement = models.IntegerField(null=True)
     bucket_payment = models.IntegerField(null=True)
+    minutes_first_contact = models.IntegerField(null=True)
+    minutes_survey = models.IntegerField(null=True)
+    minutes_settlement = models.IntegerField(null=True)
+    minutes_payment = models.IntegerField(null=True)
     next_due_at = models.DateTimeField(null=True, db_index=True)  # the sweep refreshes the fact then
     events_count = models.PositiveIntegerField(default=0)  # the case's, when the fact was made
 
@@ -128,6 +132,7 @@ class DurationCount(models.Model):
     measure = models.CharField(max_length=16, choices=[(measure, measure) for measure in MEASURES])
     bucket = models.IntegerField()
     n = models.IntegerField(default=0)
+    minutes = models.BigIntegerField(default=0)  # their sum: a quantile above four hours is its bucket's mean
 
     class Meta:
         verbose_name = _("wait count")
@@ -182,6 +187,9 @@ class ClueRollup(models.Model):
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.county_id}/{self.insurer_id}"
 
+
+# Exports live in their own module; imported here so that Django finds the model.
+from claimbridge.reports.export_models import ExportJob  # noqa: E402, F401
 
 # The publication half (R19, B10) lives in its own module; imported here so that Django finds its models.
 from claimbridge.reports.publication_models import ProgressReport, ReportEvent, ReportVersion  # noqa: E402, F401

@@ -4,7 +4,7 @@ with its `ReportEvent`; only the associations write (accounts/scope.py `may_writ
 The rules: a version is approved by an association user other than the one who wrote it last (four eyes); only an
 approved version is published, and publishing stores its PDF and spreadsheet with their SHA-256 in the same update
 that makes it published; a published version is never changed again — by these services, nor by anything else (a
-database trigger, migration 0002) — and a correction is a new version of the report, copying the texts (and, unless
+database trigger, migration 0003) — and a correction is a new version of the report, copying the texts (and, unless
 asked to compute them again, the figures) of the newest published one, with its reason, approved and published again.
 """
 

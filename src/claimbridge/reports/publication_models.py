@@ -4,7 +4,7 @@ A version is drafted with the period's figures as they stand in the roll-ups at 
 (`reports.publication_snapshot`), and the association's texts; approved by another association user than the one who
 last wrote it (four eyes); then published, with its PDF and spreadsheet stored beside it. A published version never
 changes: the services only ever insert one and then set it published in the same statement as its files, and a
-database trigger (migration 0002) refuses any later update of it. A correction is a new version of the same report,
+database trigger (migration 0003) refuses any later update of it. A correction is a new version of the same report,
 with its reason, approved and published again; the public sees the newest published version and the earlier ones
 with their reasons.
 

@@ -10,8 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claimbridge.accounts.scope import Scope
 from claimbridge.cases.models import Channel
@@ -20,6 +22,7 @@ from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
 from claimbridge.reports.models import GRAINS, CaseRollup, ClueRollup, DurationCount, StopRollup
 from claimbridge.reports.rollups import ROLLUP_COUNTERS
 from claimbridge.stats.figures import FIGURES, Figure, base_of, value_of
+from claimbridge.stats.quantiles import Counts
 
 GROUPINGS = ("month", "quarter", "city", "county", "insurer", "claims_unit", "channel")
 _COLUMN = {"city": "city_id", "county": "county_id", "insurer": "insurer_id", "claims_unit": "claims_unit_id",
@@ -31,6 +34,7 @@ SOURCE_DIMENSIONS = {  # what each source's roll-ups are kept by (besides the mo
 }
 STOP_COUNTERS = ("stops", "stops_other")
 CLUE_COUNTERS = ("clues", "confirmed", "amount_saved_fen")
+Waits = dict[str, dict[str, dict[int, tuple[int, int]]]]  # group → measure → bucket → (count, minutes)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ def check_access(scope: Scope, query: FigureQuery) -> None:
         if not scope.may_see_insurer_figures(owner):
             raise forbidden()
         if query.claims_unit is not None and query.insurer is not None and owner != query.insurer:
-            raise AppError.translated("unit_not_of_insurer", _("That claims unit is not one of this company's."),
+            raise AppError.translated("unit_not_of_insurer",
+                                      gettext_lazy("That claims unit is not one of this company's."),
                                       field="claims_unit")  # fmt: skip
 
 
@@ -97,7 +102,8 @@ def _unit_insurer(unit_id: int | None) -> int | None:
         return None
     unit = ClaimsUnit.objects.filter(pk=unit_id).values_list("branch__insurer_id", flat=True).first()
     if unit is None:
-        raise AppError.translated("unknown_claims_unit", _("There is no such claims unit."), field="claims_unit")
+        raise AppError.translated("unknown_claims_unit", gettext_lazy("There is no such claims unit."),
+                                  field="claims_unit")  # fmt: skip
     return unit
 
 
@@ -109,7 +115,7 @@ def figures(scope: Scope, query: FigureQuery) -> FigureTable:
 def compute(query: FigureQuery) -> FigureTable:
     """The figures of a query (access already checked): one row per group, and the total."""
     sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    waits: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    waits: Waits = defaultdict(lambda: defaultdict(dict))
     unavailable: set[str] = set()
     for source, model, counters in (("cases", CaseRollup, ROLLUP_COUNTERS), ("stops", StopRollup, STOP_COUNTERS),
                                     ("clues", ClueRollup, CLUE_COUNTERS)):  # fmt: skip
@@ -125,37 +131,48 @@ def compute(query: FigureQuery) -> FigureTable:
     else:
         rows = _filtered(DurationCount.objects.filter(grain=grain), query)
         group = _group_column(query)
-        values = rows.values(*([group] if group else []), "measure", "bucket").annotate(total=Sum("n")).order_by()
-        for row in values:
-            key = _group_key(query, row.get(group) if group else None)
-            waits[key][row["measure"]][row["bucket"]] += row["total"]
-            sums[key]  # a group with waits only still has a row
-        for measure in {figure.measure for figure in FIGURES if figure.measure}:
-            for key in list(waits):
-                for bucket in list(waits[key][measure]):
-                    sums[key][f"n_{measure}"] += waits[key][measure][bucket]
+        fields = [*([group] if group else []), "measure", "bucket"]
+        values = rows.values(*fields).annotate(total=Sum("n"), minutes=Sum("minutes")).order_by()
+        keys: dict[Any, str] = {}  # a group's key made once, not once per bucket (thousands of rows)
+        for *grouped, measure, bucket, n, minutes in _raw_rows(values.values_list(*fields, "total", "minutes")):
+            raw = grouped[0] if grouped else None
+            found = keys.get(raw)
+            if found is None:
+                found = keys[raw] = _group_key(query, raw)
+                sums[found]  # a group with waits only still has a row
+            counts = waits[found][measure]
+            before = counts.get(bucket)
+            counts[bucket] = (n, minutes) if before is None else (before[0] + n, before[1] + minutes)
     if query.by == "quarter":
         sums, waits = _by_quarter(sums, waits)
     labels = _labels(query.by, sums.keys())
     rows = [_row(key, labels.get(key, key), sums[key], waits.get(key, {}), query, unavailable)
             for key in _ordered(query.by, sums.keys(), labels)]  # fmt: skip
     total_sums: dict[str, int] = defaultdict(int)
-    total_waits: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    total_waits: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for key in sums:
         for name, value in sums[key].items():
             total_sums[name] += value
         for measure, counts in waits.get(key, {}).items():
-            for bucket, n in counts.items():
-                total_waits[measure][bucket] += n
+            for bucket, entry in counts.items():
+                _add(total_waits[measure], bucket, entry)
     total = _row("total", _("Total"), total_sums, total_waits, query, unavailable)
     return FigureTable(query=query, rows=rows if query.by else [], total=total, unavailable=frozenset(unavailable))
+
+
+def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
+    """The query's rows as the driver gives them: thousands of plain integers need none of the ORM's converters."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _name(column: str) -> str:
     return column[: -len("_fen")] if column.endswith("_fen") else column
 
 
-def _row(key: str, label: str, sums: Mapping[str, int], waits: Mapping[str, Mapping[int, int]], query: FigureQuery,
+def _row(key: str, label: str, sums: Mapping[str, int], waits: Mapping[str, Counts], query: FigureQuery,
          unavailable: set[str]) -> FigureRow:  # fmt: skip
     money = {name: Decimal(sums.get(name, 0)) / 100 for name in ("amount_settled", "amount_paid", "amount_saved")}
     values: dict[str, int | Decimal] = {**sums, **money}
@@ -187,6 +204,8 @@ def _group_key(query: FigureQuery, value: Any) -> str:
         return "total"
     if isinstance(value, date):
         return value.strftime("%Y-%m")
+    if query.by in ("month", "quarter"):  # a month as SQLite's driver gives it: "2026-10-01"
+        return str(value)[:7]
     return str(value if value is not None else 0)
 
 
@@ -206,17 +225,22 @@ def _grain_for(dimensions: frozenset[str]) -> str | None:
     return min(fitting, key=lambda grain: len(GRAINS[grain])) if fitting else None
 
 
+def _add(counts: dict[int, tuple[int, int]], bucket: int, entry: tuple[int, int]) -> None:
+    n, minutes = counts.get(bucket, (0, 0))
+    counts[bucket] = (n + entry[0], minutes + entry[1])
+
+
 def _by_quarter(sums: Any, waits: Any) -> tuple[Any, Any]:
     quarter_sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    quarter_waits: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    quarter_waits: Waits = defaultdict(lambda: defaultdict(dict))
     for key, row in sums.items():
         year, month = (int(part) for part in key.split("-"))
         quarter = f"{year}-Q{(month - 1) // 3 + 1}"
         for name, value in row.items():
             quarter_sums[quarter][name] += value
         for measure, counts in waits.get(key, {}).items():
-            for bucket, n in counts.items():
-                quarter_waits[quarter][measure][bucket] += n
+            for bucket, entry in counts.items():
+                _add(quarter_waits[quarter][measure], bucket, entry)
     return quarter_sums, quarter_waits
 
 

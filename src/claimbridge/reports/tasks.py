@@ -18,3 +18,10 @@ def refresh_facts(case_ids: list[int]) -> int:
 def refresh_month(kind: str, month: str) -> None:
     day = date.fromisoformat(month)
     (rollups.refresh_stop_month if kind == "stops" else rollups.refresh_clue_month)(day)
+
+
+@task()
+def run_export(job_id: int) -> str:
+    from claimbridge.reports.row_exports import export_run
+
+    return export_run(job_id).state

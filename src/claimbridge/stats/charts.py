@@ -196,8 +196,8 @@ def class_breaks(values: Sequence[float], classes: int = 5) -> list[float]:
     if classes < 1:
         raise ValueError("at least one class")
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    if hi == lo:
-        hi = lo + (abs(lo) or 1.0)
+    if hi - lo <= 1e-9 * max(abs(lo), abs(hi)) or hi - lo < 1e-300:  # one value, or a span below float precision
+        hi = lo + (abs(lo) if abs(lo) >= 1e-300 else 1.0)
     if classes == 1:  # one class cannot always start at a multiple of its width: round ends instead
         ticks = nice_ticks(lo, hi, 2)
         return [ticks[0], ticks[-1]]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from claimbridge.rules.common import Text
-from claimbridge.stats.quantiles import quantile
+from claimbridge.stats.quantiles import Counts, count_of, quantile
 
 SHARE_PLACES = Decimal("0.0001")
 CENT = Decimal("0.01")
@@ -124,7 +124,7 @@ FIGURES: tuple[Figure, ...] = (
 BY_CODE: dict[str, Figure] = {figure.code: figure for figure in FIGURES}
 
 
-def value_of(figure: Figure, sums: Mapping[str, int | Decimal], durations: Mapping[str, Mapping[int, int]],
+def value_of(figure: Figure, sums: Mapping[str, int | Decimal], durations: Mapping[str, Counts],
              *, insurer_view: bool = False) -> int | Decimal | None:  # fmt: skip
     """The figure's value from summed counters and duration counts; None where it is undefined (a share of nothing,
     a median of no waits)."""
@@ -141,11 +141,11 @@ def value_of(figure: Figure, sums: Mapping[str, int | Decimal], durations: Mappi
     return int(numerator)
 
 
-def base_of(figure: Figure, sums: Mapping[str, int | Decimal], durations: Mapping[str, Mapping[int, int]],
+def base_of(figure: Figure, sums: Mapping[str, int | Decimal], durations: Mapping[str, Counts],
             *, insurer_view: bool = False) -> int:  # fmt: skip
     """How many cases (parties, stops, clues) stand behind the value: what small-count suppression looks at."""
     if figure.measure:
-        return sum(durations.get(figure.measure, {}).values())
+        return sum(count_of(entry) for entry in durations.get(figure.measure, {}).values())
     return int(sums.get(figure.counter(figure.base, insurer_view), 0) or 0)
 
 
@@ -164,8 +164,8 @@ def document() -> str:
         "once and never another company's parties; the market's counts each case once.",
         "",
         "Waits are whole minutes from the report. They are kept as counts per bucket: every minute up to four hours,",
-        "then buckets 2 % wide; a median or 90th percentile is the nearest-rank value, at most 2 % under the exact one",
-        "above four hours and exact below. SLA clocks (first contact, survey, closure) are the platform's",
+        "then buckets 2 % wide with the sum of their minutes; a median or 90th percentile is the nearest-rank value —",
+        "exact below four hours, above it the mean of the bucket holding it (exact when that bucket holds one value). SLA clocks (first contact, survey, closure) are the platform's",
         "(`CASE_SLA_MINUTES`); a clock not yet due is not counted, a claim closed without the step is not counted.",
         "",
         "Public figures hide any cell of fewer than 5 cases (and, where a total is shown, the next smallest cell of",

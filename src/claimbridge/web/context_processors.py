@@ -17,6 +17,7 @@ from claimbridge.accounts.roles import (
     POLICE_LOADER_ROLES,
     POLICE_SIGNAL_ROLES,
     POLICY_LOADER_ROLES,
+    REPORT_ROLES,
     REUSE_ROLES,
     STAFF_DIRECTORY_ROLES,
 )
@@ -69,6 +70,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Record matches")), reverse("police-matches"), "police-matches"))
     if role in POLICE_SIGNAL_ROLES:
         items.append(NavItem(str(_("Police discrepancies")), reverse("police-signals"), "police-signals"))
+    if role in REPORT_ROLES:  # issue 17: the integration's figures (whose: the scope's question)
+        items.append(NavItem(str(_("Statistics")), reverse("figures-dashboard"), "figures-dashboard"))
     if role in (Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN):  # issue 17: the progress reports (R19)
         items.append(NavItem(str(_("Progress reports")), reverse("publications"), "publications"))
     if role in ORGANISATION_ROLES:

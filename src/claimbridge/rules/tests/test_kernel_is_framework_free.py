@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2]
-KERNELS = (PACKAGE / "rules", PACKAGE / "photos")
+KERNELS = (PACKAGE / "rules", PACKAGE / "photos", PACKAGE / "stats")
 
 
 def test_no_kernel_module_imports_django():

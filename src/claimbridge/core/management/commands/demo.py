@@ -37,6 +37,9 @@ class Command(BaseCommand):
         reports = load_demo_reports()
         clues = load_demo_clues()
         ring_count, scored = load_demo_analysis()
+        from claimbridge.reports.rollups import rebuild
+
+        rebuild()  # the figures of the demo world at once (afterwards each change refreshes them, issue 17)
 
         out(self.style.SUCCESS(f"Demo data ready at {url}/ . Every demo login uses the password: {DEMO_PASSWORD}"))
         width = max(len(login.username) for login in logins)

@@ -50,7 +50,7 @@ def drop_guards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0001_initial"),
+        ("reports", "0002_exportjob"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
