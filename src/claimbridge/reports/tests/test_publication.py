@@ -10,6 +10,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from tests.factories import cases_in_counties
@@ -171,8 +172,11 @@ def test_r19_every_step_is_in_the_reports_event_chain(world):
     kinds = list(ReportEvent.objects.filter(report=report).order_by("sequence").values_list("version", "kind"))
     assert kinds == [(1, "drafted"), (1, "approved"), (1, "published"), (2, "correction_started")]
     assert publication.publication_verify() == []
+    call_command("audit", "verify", stdout=io.StringIO())
     ReportEvent.objects.filter(report=report, sequence=4).delete()
     assert publication.publication_verify() == [f"progress report {report.number}: events after 3 were removed"]
+    with pytest.raises(CommandError, match="events after 3 were removed"):  # `audit verify` reads these chains too
+        call_command("audit", "verify", stdout=io.StringIO())
 
 
 def test_b10_the_pdf_has_the_figures_charts_and_note(world):

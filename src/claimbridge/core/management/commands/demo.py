@@ -40,6 +40,9 @@ class Command(BaseCommand):
         from claimbridge.reports.rollups import rebuild
 
         rebuild()  # the figures of the demo world at once (afterwards each change refreshes them, issue 17)
+        from claimbridge.reports.demo import load_demo_progress
+
+        progress = load_demo_progress()
 
         out(self.style.SUCCESS(f"Demo data ready at {url}/ . Every demo login uses the password: {DEMO_PASSWORD}"))
         width = max(len(login.username) for login in logins)
@@ -55,6 +58,11 @@ class Command(BaseCommand):
         if pending:
             out(
                 f"Submissions waiting for the association's review: {len(pending)} at {url}/credentials/ (ln_assoc, ts_assoc)"
+            )
+        if progress is not None:
+            out(
+                f"The integration's figures at {url}/reports/ (maiji_hq, ln_assoc, regulator); this quarter's progress "
+                f"report {progress}, published, at {url}/progress/ (drafts at {url}/publications/, ln_assoc and ts_assoc)"
             )
         out(f"Demo cases (open them as tianlong_unit1 or maiji_hq at {url}/cases/):")
         for case in cases:
