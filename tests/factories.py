@@ -6,6 +6,8 @@ accepts (settings.ACCIDENT_MAX_AGE_DAYS).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,29 @@ A_DETAILS: dict[str, Any] = {
 }  # fmt: skip
 B_DETAILS: dict[str, Any] = A_DETAILS | {"driver_name": "李四", "driver_licence": "34052419800101001X",
                                          "plate": "甘K12345", "collision_part": "rear"}  # fmt: skip
+
+
+@contextmanager
+def built_once(django_db_blocker: Any, build: Callable[[], Any]) -> Iterator[Any]:
+    """What `build` makes, built once (for a module's fixture) inside a transaction rolled back at the end; each test
+    runs in a savepoint of it."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def recent_day(days_ago: int = 10) -> Any:

@@ -56,23 +56,8 @@ def isolated_storage(monkeypatch, settings):
 def world(django_db_setup, django_db_blocker):
     """The world of real objects of two insurers (tests/world.py), built once per test module inside a transaction
     that is rolled back after the module; each test runs in a savepoint of it (issue 12, B8)."""
-    from django.db import transaction
-
+    from tests.factories import built_once
     from tests.world import build_world, world_patches
 
-    with world_patches():
-        with django_db_blocker.unblock():
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
-                built = build_world()
-            except BaseException:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
-                raise
-        try:
-            yield built
-        finally:
-            with django_db_blocker.unblock():
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
+    with world_patches(), built_once(django_db_blocker, build_world) as built:
+        yield built

@@ -28,29 +28,18 @@ REFUSED = ("driver_ln", "maiji_adj1", "police_ln", "antifraud")
 @pytest.fixture(scope="module")
 def stats(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
     """The statistics world, built once for the module in a transaction rolled back at its end."""
-    from django.db import transaction
+    from tests.factories import built_once, statistics_world
 
-    from tests.factories import statistics_world
+    def build() -> dict[str, Any]:
+        users = {user.username: user for user in User.objects.select_related("insurer")}
+        built = statistics_world(users)
+        built["users"] = users
+        built["units"] = {code: list(ClaimsUnit.objects.filter(branch__insurer__code=code).values_list("pk", flat=True))
+                          for code in ("maiji", "tianlong")}  # fmt: skip
+        return built
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            users = {user.username: user for user in User.objects.select_related("insurer")}
-            built = statistics_world(users)
-            built["users"] = users
-            built["units"] = {code: list(ClaimsUnit.objects.filter(branch__insurer__code=code).values_list("pk", flat=True))
-                              for code in ("maiji", "tianlong")}  # fmt: skip
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            raise
-    try:
+    with built_once(django_db_blocker, build) as built:
         yield built
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def _key(stats: dict[str, Any], username: str) -> Client:
