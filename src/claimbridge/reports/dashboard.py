@@ -254,7 +254,15 @@ def _trend(found: Tables, figure: Figure, key: str) -> ChartTable:
         )
     series.append(charts.Series(_market_name(), [formatting.chart_number(figure, v, factor) for v in market_values]))
     title = _("%(figure)s by month") % {"figure": figure_name(figure)}
-    svg = charts.line_chart(series, keys, title=title, unit=unit, wording=_wording(), chart_id=f"chart-{key}")
+    svg = charts.line_chart(
+        series,
+        keys,
+        title=title,
+        unit=unit,
+        wording=_wording(),
+        chart_id=f"chart-{key}",
+        whole=figure.unit in ("cases", "count") and factor == 1,
+    )
     columns = [_("Month")] + ([found.subject_name] if own_values is not None else []) + [_market_name()]
     rows = []
     for index, month in enumerate(keys):

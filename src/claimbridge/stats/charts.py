@@ -444,10 +444,11 @@ def line_chart(
     desc: str | None = None,
     wording: Wording = CHINESE,
     chart_id: str | None = None,
+    whole: bool = False,
 ) -> str:
     """One or more named series over the same periods (e.g. own company and market). None is a gap; each point
-    carries a tooltip; the y axis has round ticks (from zero unless `zero_based` is False); `y_format` writes the
-    ticks and tooltips (default: grouped digits)."""
+    carries a tooltip; the y axis has round ticks (from zero unless `zero_based` is False; whole numbers only when
+    `whole`, for counts); `y_format` writes the ticks and tooltips (default: grouped digits)."""
     for item in series:
         if len(item.values) != len(x_labels):
             raise ValueError(f"series {item.name!r} has {len(item.values)} values for {len(x_labels)} labels")
@@ -466,6 +467,8 @@ def line_chart(
     lo, hi = (min(numbers), max(numbers)) if numbers else (0.0, 1.0)
     if zero_based:
         lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if whole:  # a count of 1.5 cases is no tick: a span of at least four gives steps of one or more
+        hi = max(hi, lo + 4)
     ticks = nice_ticks(lo, hi, 5)
     tick_format = y_format or _tick_format(ticks)
     value_format = y_format or format_number
