@@ -93,7 +93,7 @@ def test_b8_an_insurer_never_reads_another_companys_figures(stats: dict[str, Any
     for client in (_key(stats, "maiji_hq"), _session(stats, "maiji_unit1")):
         response = client.get(path, secure=True)
         assert response.status_code == 403, (query, response.content)
-        assert response.json()["error"]["code"] == "forbidden"
+        assert response.json()["error"]["code"] == "other_insurer"  # said why, in both languages
         assert not any(name in response.content.decode() for name in COMPETITORS_OF_MAIJI)
 
 

@@ -373,7 +373,10 @@ def _by_insurer(found: Tables, figure: Figure, period: str, picked: int | None) 
             for row, value in ranked]  # fmt: skip
     return ChartTable(key="insurer", title=title, svg=_safe(svg),
                       columns=[_("Insurer"), figure_name(figure), _("Base")], rows=rows, numeric=(1, 2),
-                      note=_unavailable_note(figure, table))  # fmt: skip
+                      note=_unavailable_note(figure, table) or (_(
+                          "A case between two companies' customers counts once for each company, so the companies' "
+                          "rows add up to more than the total, which counts each case once.")
+                          if figure.case_weighted else ""))  # fmt: skip
 
 
 def _map(found: Tables, figure: Figure, period: str, city_id: int | None) -> ChartTable:

@@ -115,10 +115,16 @@ def trend_months(last: date) -> list[date]:
 
 
 def cell_count(figure: Figure, bases: Mapping[str, int]) -> int:
+    """How many cases a published cell is about, for the small-count rule. A share is about its base, and also about
+    its numerator and the rest of its base when either is not zero: 60 % of 5 cases is 3 cases, 80 % of 5 is 1."""
     base = int(bases.get(figure.code, 0))
-    if figure.source == "cases":
-        return min(base, int(bases.get("cases_reported", 0)))
-    return base
+    count = min(base, int(bases.get("cases_reported", 0))) if figure.source == "cases" else base
+    numerator = bases.get(f"{figure.code}:numerator")
+    if numerator is not None:
+        for part in (int(numerator), base - int(numerator)):
+            if part > 0:
+                count = min(count, part)
+    return count
 
 
 def _protect(counts: Sequence[int], hidden: list[bool], indices: Sequence[int]) -> bool:

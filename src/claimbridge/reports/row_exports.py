@@ -16,10 +16,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from claimbridge.accounts.scope import scope_for
+from claimbridge.cases.models import Channel
 from claimbridge.core.errors import AppError, forbidden, not_found
 from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
 from claimbridge.reports.export_models import ExportJob
@@ -40,6 +41,8 @@ def export_request(*, user: Any, first: date, last: date) -> ExportJob:
         raise AppError.translated("period_reversed", _("The last month comes before the first."), field="last")
     if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
         raise AppError.translated("period_too_long", _("Export at most five years at a time."), field="first")
+    if last > timezone.localdate().replace(day=1):
+        raise AppError.translated("period_in_future", _("That month has not begun yet."), field="last")
     insurer_id = None if scope.sees_all_statistics else scope.insurer_id
     job = ExportJob.objects.create(requested_by=user, insurer_id=insurer_id, first=first.replace(day=1),
                                    last=last.replace(day=1))  # fmt: skip
@@ -116,14 +119,25 @@ def _header(column: str) -> str:
 
 
 HEADERS = {
-    "number": _lazy("case number"), "label": _lazy("party"), "month": _lazy("month reported"), "city_id": _lazy("city"),
-    "county_id": _lazy("county"), "insurer_id": _lazy("insurer"), "claims_unit_id": _lazy("claims unit"),
-    "channel": _lazy("channel"), "cases": _lazy("cases"), "agreed": _lazy("agreements"), "police": _lazy("police"),
-    "parties": _lazy("parties"), "uw_known": _lazy("both cities known"), "cross_region": _lazy("cross-region"),
-    "one_stop": _lazy("online one-stop"), "claims": _lazy("claims registered"), "settled": _lazy("settled"),
-    "paid": _lazy("paid"), "handoffs": _lazy("hand-offs"), "amount_settled_yuan": _lazy("amount settled (yuan)"),
-    "amount_paid_yuan": _lazy("amount paid (yuan)"),
+    "number": gettext_lazy("case number"), "label": gettext_lazy("party"), "month": gettext_lazy("month reported"), "city_id": gettext_lazy("city"),
+    "county_id": gettext_lazy("county"), "insurer_id": gettext_lazy("insurer"), "claims_unit_id": gettext_lazy("claims unit"),
+    "channel": gettext_lazy("channel"), "cases": gettext_lazy("cases"), "agreed": gettext_lazy("agreements"), "police": gettext_lazy("police"),
+    "parties": gettext_lazy("parties"), "uw_known": gettext_lazy("both cities known"), "cross_region": gettext_lazy("cross-region"),
+    "one_stop": gettext_lazy("online one-stop"), "claims": gettext_lazy("claims registered"), "settled": gettext_lazy("settled"),
+    "paid": gettext_lazy("paid"), "handoffs": gettext_lazy("hand-offs"), "amount_settled_yuan": gettext_lazy("amount settled (yuan)"),
+    "amount_paid_yuan": gettext_lazy("amount paid (yuan)"),
+    "cases_ins": gettext_lazy("cases, counted for each company"), "agreed_ins": gettext_lazy("agreements, counted for each company"),
+    "police_ins": gettext_lazy("police referrals, counted for each company"),
+    "sla_first_contact": gettext_lazy("first-contact clock"), "sla_survey": gettext_lazy("survey clock"),
+    "sla_closure": gettext_lazy("closure clock"), "minutes_first_contact": gettext_lazy("minutes to first contact"),
+    "minutes_survey": gettext_lazy("minutes to survey"), "minutes_settlement": gettext_lazy("minutes to settlement"),
+    "minutes_payment": gettext_lazy("minutes to payment"),
+    "sla_first_contact_met": gettext_lazy("first contact in time"), "sla_first_contact_due": gettext_lazy("first contact due"),
+    "sla_survey_met": gettext_lazy("survey in time"), "sla_survey_due": gettext_lazy("survey due"),
+    "sla_closure_met": gettext_lazy("closure in time"), "sla_closure_due": gettext_lazy("closure due"),
 }  # fmt: skip
+CLOCK_STATES = {"met": gettext_lazy("in time"), "missed": gettext_lazy("late"), "open": gettext_lazy("running"),
+                "none": gettext_lazy("does not apply")}  # fmt: skip
 
 
 def _cell(column: str, value: Any, names: dict[str, dict[int, str]]) -> Any:
@@ -131,6 +145,10 @@ def _cell(column: str, value: Any, names: dict[str, dict[int, str]]) -> Any:
         return names[column].get(value, "") if value else ""
     if column == "month":
         return value.strftime("%Y-%m")
+    if column == "channel":
+        return str(Channel(value).label) if value in Channel.values else value
+    if column.startswith("sla_") and isinstance(value, str):
+        return str(CLOCK_STATES.get(value, value))
     if column.endswith("_fen"):
         return value / 100
     return value
@@ -147,7 +165,7 @@ def export_run(job_id: int) -> ExportJob:
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, rows_total=total, rows_done=0)
     try:
         book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("rows"))
+        sheet = book.create_sheet(_("rows behind the figures"))
         sheet.append(header)
         done = 0
         for row in rows:

@@ -21,7 +21,7 @@ from claimbridge.core.errors import AppError, forbidden, in_current_language
 from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
 from claimbridge.reports.models import GRAINS, CaseRollup, ClueRollup, DurationCount, StopRollup
 from claimbridge.reports.rollups import ROLLUP_COUNTERS
-from claimbridge.stats.figures import FIGURES, Figure, base_of, value_of
+from claimbridge.stats.figures import FIGURES, Figure, base_of, numerator_of, value_of
 from claimbridge.stats.quantiles import Counts
 
 GROUPINGS = ("month", "quarter", "city", "county", "insurer", "claims_unit", "channel")
@@ -34,6 +34,7 @@ SOURCE_DIMENSIONS = {  # what each source's roll-ups are kept by (besides the mo
 }
 STOP_COUNTERS = ("stops", "stops_other")
 CLUE_COUNTERS = ("clues", "confirmed", "amount_saved_fen")
+NUMERATOR = ":numerator"  # bases[code + NUMERATOR]: a share's numerator count
 Waits = dict[str, dict[str, dict[int, tuple[int, int]]]]  # group → measure → bucket → (count, minutes)
 
 
@@ -78,22 +79,27 @@ class FigureTable:
     figures: tuple[Figure, ...] = FIGURES
 
 
+def other_insurer(field: str = "insurer") -> AppError:
+    return AppError("other_insurer", "不能查看其他保险公司的指标：可以查看本公司的指标和全市场合计",
+                    "You cannot see another company's figures: your own company's and the market's totals are shown",
+                    status=403, field=field)  # fmt: skip
+
+
 def check_access(scope: Scope, query: FigureQuery) -> None:
     """Refuse what the user may not see: the dashboards at all, another company's figures, or every company broken
     out. Seeing the market's totals is never seeing a competitor's."""
     if not scope.sees_statistics:
         raise forbidden()
     if query.by == "insurer" and not scope.may_see_insurer_figures(None):
-        raise forbidden()
+        raise other_insurer("by")
     if query.insurer is not None and not scope.may_see_insurer_figures(query.insurer):
-        raise forbidden()
+        raise other_insurer()
     if query.claims_unit is not None or query.by == "claims_unit":
         owner = _unit_insurer(query.claims_unit) if query.claims_unit is not None else query.insurer
         if not scope.may_see_insurer_figures(owner):
-            raise forbidden()
+            raise other_insurer("claims_unit")
         if query.claims_unit is not None and query.insurer is not None and owner != query.insurer:
-            raise AppError.translated("unit_not_of_insurer",
-                                      gettext_lazy("That claims unit is not one of this company's."),
+            raise AppError.translated("unit_not_of_insurer", _("That claims unit is not one of this company's."),
                                       field="claims_unit")  # fmt: skip
 
 
@@ -183,6 +189,9 @@ def _row(key: str, label: str, sums: Mapping[str, int], waits: Mapping[str, Coun
             continue
         row.values[figure.code] = value_of(figure, values, waits, insurer_view=query.insurer_view)
         row.bases[figure.code] = base_of(figure, values, waits, insurer_view=query.insurer_view)
+        counted = numerator_of(figure, values, insurer_view=query.insurer_view)
+        if counted is not None:  # what a public share must also protect (public_tables.cell_count)
+            row.bases[f"{figure.code}{NUMERATOR}"] = counted
     return row
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +39,8 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
         try:
             board = dashboard.build(scope, query, figure_code=figure)
         except AppError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
+            if error.status == 403:  # another company's figures: said so, not "your role may not"
+                return render(request, "refused.html", {"error": error}, status=403)
             errors[error.field or "period"] = error
     period = inputs.period_code(inputs.Period(query.first, query.last)) if query is not None else ""
     fields = dashboard.picker(scope, request.GET, errors, period=period)
@@ -65,8 +64,6 @@ def figures_export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         found = dashboard.tables(scope, query)
     except AppError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
         return render(request, "refused.html", {"error": error}, status=error.status)
     name = f"figures-{inputs.period_code(inputs.Period(query.first, query.last)).replace('..', '_')}.{kind}"
     if kind == "xlsx":

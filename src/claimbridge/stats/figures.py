@@ -149,6 +149,14 @@ def base_of(figure: Figure, sums: Mapping[str, int | Decimal], durations: Mappin
     return int(sums.get(figure.counter(figure.base, insurer_view), 0) or 0)
 
 
+def numerator_of(figure: Figure, sums: Mapping[str, int | Decimal], *, insurer_view: bool = False) -> int | None:
+    """For a share, how many of its base it counts (the 3 of "3 of 5"): a public share hides when this, or the rest
+    of its base, is a small count — 60 % of 5 cases gives away 3 as surely as "3" does."""
+    if figure.unit != "share":
+        return None
+    return int(sums.get(figure.counter(figure.numerator, insurer_view), 0) or 0)
+
+
 def document() -> str:
     """docs/figures.md."""
     lines = [

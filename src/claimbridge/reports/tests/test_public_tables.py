@@ -105,3 +105,16 @@ def test_cells_as_printed():
     assert shown(yuan, {"value": "12345.50", "hidden": False}) == "12,345.50"
     assert shown(share, {"value": None, "hidden": True}) == "＊"
     assert shown(share, {"value": None, "hidden": False}) == "—"
+
+
+def test_a_share_hides_when_its_numerator_or_the_rest_is_small():
+    """R19 (found on a new user's walk): 60 % of 5 cases gives away 3 agreements as surely as "3"; 20 % of 25 gives
+    away 5 (published), 96 % of 25 the one case that was not agreed; 0 % and 100 % single out nobody."""
+    cases = {"a": (5, 3), "b": (25, 5), "c": (25, 24), "d": (25, 0), "e": (25, 25)}
+    rows = []
+    for key, (total, agreed) in cases.items():
+        line = row(key, total, agreed=agreed)
+        rows.append(RawRow(key, line.label, {**line.values, "quick_claim_share": agreed / total},
+                           {**line.bases, "quick_claim_share:numerator": agreed}, None))  # fmt: skip
+    table, _exposed = public_table(rows, None)
+    assert hidden(table, "quick_claim_share") == {"a": True, "b": False, "c": True, "d": False, "e": False}

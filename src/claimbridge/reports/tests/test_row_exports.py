@@ -80,3 +80,12 @@ def test_bad_periods_are_refused_and_nothing_is_made(users):
             exports.export_request(user=users["ln_assoc"], first=first, last=last)
         assert refused.value.status == 422
     assert not ExportJob.objects.exists()
+
+
+def test_a_month_not_begun_is_refused(users):
+    today = date.today()
+    ahead = date(today.year + 1, today.month, 1)
+    with pytest.raises(AppError) as refused:
+        exports.export_request(user=users["ln_assoc"], first=ahead, last=ahead)
+    assert refused.value.code == "period_in_future"
+    assert not ExportJob.objects.exists()

@@ -496,9 +496,7 @@ def test_a_count_trend_has_whole_ticks():
     """Issue 17: a month of 1 or 2 cases draws ticks 0, 1, 2, …, never 0.5 of a case."""
     svg = charts.line_chart([charts.Series("报案数", [1, 2, 1])], ["1月", "2月", "3月"], title="报案数", whole=True)
     ticks = [
-        t
-        for t in parse(svg).iter("{http://www.w3.org/2000/svg}text")
-        if (t.text or "").replace(".", "").isdigit()
+        t for t in parse(svg).iter("{http://www.w3.org/2000/svg}text") if (t.text or "").replace(".", "").isdigit()
     ]
     assert ticks
     assert all("." not in (t.text or "") for t in ticks)
