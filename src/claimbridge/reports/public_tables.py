@@ -20,8 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from claimbridge.rules.common import Text
-from claimbridge.stats.figures import FIGURES, Figure
-from claimbridge.stats.suppression import MIN_CELL, is_small
+from claimbridge.stats.figures import FIGURES, NUMERATOR, Figure
+from claimbridge.stats.suppression import MIN_CELL, is_small, protect_line
 
 SNAPSHOT_FORMAT = 1
 INTEGRATION_START = date(2023, 8, 1)  # the month the integration came into force (R21: 2023-08-15)
@@ -119,25 +119,12 @@ def cell_count(figure: Figure, bases: Mapping[str, int]) -> int:
     its numerator and the rest of its base when either is not zero: 60 % of 5 cases is 3 cases, 80 % of 5 is 1."""
     base = int(bases.get(figure.code, 0))
     count = min(base, int(bases.get("cases_reported", 0))) if figure.source == "cases" else base
-    numerator = bases.get(f"{figure.code}:numerator")
+    numerator = bases.get(f"{figure.code}{NUMERATOR}")
     if numerator is not None:
         for part in (int(numerator), base - int(numerator)):
             if part > 0:
                 count = min(count, part)
     return count
-
-
-def _protect(counts: Sequence[int], hidden: list[bool], indices: Sequence[int]) -> bool:
-    """The one-lone-hidden-cell rule over the line `indices` (its total is published): hide the smallest other
-    non-zero cell. False when the lone cell has no partner (the total itself then gives it away)."""
-    lone = [i for i in indices if hidden[i]]
-    if len(lone) != 1:
-        return True
-    others = [(counts[i], i) for i in indices if not hidden[i] and counts[i] > 0]
-    if not others:
-        return False
-    hidden[min(others)[1]] = True
-    return True
 
 
 def _suppress(rows: Sequence[RawRow], figure: Figure, forced: set[str]) -> tuple[list[bool], set[str]]:
@@ -150,7 +137,7 @@ def _suppress(rows: Sequence[RawRow], figure: Figure, forced: set[str]) -> tuple
         if row.group is not None:
             groups.setdefault(row.group, []).append(index)
     for group, indices in groups.items():
-        if not _protect(counts, hidden, indices):
+        if not protect_line(counts, hidden, indices):
             exposed.add(group)
     return hidden, exposed
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -391,14 +391,6 @@ def _stop_and_clue_months() -> list[tuple[str, date]]:
     submitted = Clue.objects.exclude(submitted_at=None).values_list("submitted_at", flat=True)
     months |= {("clues", month_of(at)) for at in submitted if at is not None}
     return sorted(months)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
 
 
 Cells = tuple[dict[tuple[Any, ...], tuple[int, ...]], dict[tuple[Any, ...], tuple[int, int]]]

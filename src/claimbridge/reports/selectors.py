@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ from claimbridge.core.errors import AppError, forbidden, in_current_language
 from claimbridge.organisations.models import City, ClaimsUnit, County, Insurer
 from claimbridge.reports.models import GRAINS, CaseRollup, ClueRollup, DurationCount, StopRollup
 from claimbridge.reports.rollups import ROLLUP_COUNTERS
-from claimbridge.stats.figures import FIGURES, Figure, base_of, numerator_of, value_of
+from claimbridge.stats.figures import FIGURES, NUMERATOR, Figure, base_of, numerator_of, value_of
 from claimbridge.stats.quantiles import Counts
 
 GROUPINGS = ("month", "quarter", "city", "county", "insurer", "claims_unit", "channel")
@@ -34,7 +34,6 @@ SOURCE_DIMENSIONS = {  # what each source's roll-ups are kept by (besides the mo
 }
 STOP_COUNTERS = ("stops", "stops_other")
 CLUE_COUNTERS = ("clues", "confirmed", "amount_saved_fen")
-NUMERATOR = ":numerator"  # bases[code + NUMERATOR]: a share's numerator count
 Waits = dict[str, dict[str, dict[int, tuple[int, int]]]]  # group → measure → bucket → (count, minutes)
 
 
@@ -284,7 +283,3 @@ def _ordered(by: str, keys: Iterable[str], labels: Mapping[str, str]) -> list[st
     if by in ("month", "quarter"):
         return sorted(keys)
     return sorted(keys, key=lambda key: (key == "0", labels.get(key, key)))
-
-
-def with_period(query: FigureQuery, *, first: date, last: date) -> FigureQuery:
-    return replace(query, first=first, last=last)

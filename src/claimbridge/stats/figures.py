@@ -18,6 +18,7 @@ from claimbridge.rules.common import Text
 from claimbridge.stats.quantiles import Counts, count_of, quantile
 
 SHARE_PLACES = Decimal("0.0001")
+NUMERATOR = ":numerator"  # a row's bases[code + NUMERATOR]: a share's numerator count (what suppression also protects)
 CENT = Decimal("0.01")
 
 

@@ -56,30 +56,15 @@ def test_small_cells_are_hidden_and_a_lone_one_takes_its_smallest_neighbour():
     assert suppression.suppress_line([0, 5, 9]) == [False, False, False]  # zero and five are published
 
 
-@given(st.lists(st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=5), min_size=2, max_size=5))
-def test_no_hidden_cell_can_be_worked_out_from_a_total(table):
-    width = min(len(row) for row in table)
-    table = [row[:width] for row in table]
-    hidden = suppression.suppress_table(table)
-    for r, row in enumerate(table):
-        for c, count in enumerate(row):
-            if suppression.is_small(count):
-                assert hidden[r][c]
-    lines = [[(r, c) for c in range(width)] for r in range(len(table))]
-    lines += [[(r, c) for r in range(len(table))] for c in range(width)]
-    for line in lines:
-        lone = [(r, c) for r, c in line if hidden[r][c]]
-        others = [table[r][c] for r, c in line if not hidden[r][c] and table[r][c] > 0]
-        assert len(lone) != 1 or not others  # a lone hidden cell only where nothing else could be hidden
-
-
-def test_public_cells_hide_the_values():
-    cells = suppression.public_cells({"成县": (3, Decimal("0.5")), "武都区": (20, Decimal("0.3")), "康县": (9, 1)})
-    assert cells["成县"].hidden
-    assert cells["成县"].value is None
-    assert cells["康县"].hidden  # the smallest neighbour, since the total is shown
-    assert not cells["武都区"].hidden
-    assert cells["武都区"].value == Decimal("0.3")
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8))
+def test_no_hidden_cell_of_a_line_can_be_worked_out_from_its_total(counts):
+    hidden = [suppression.is_small(count) for count in counts]
+    protected = suppression.protect_line(counts, hidden, range(len(counts)))
+    assert all(hidden[i] for i, count in enumerate(counts) if suppression.is_small(count))
+    lone = [i for i, hide in enumerate(hidden) if hide]
+    others = [count for count, hide in zip(counts, hidden, strict=True) if not hide and count > 0]
+    assert len(lone) != 1 or not others  # a lone hidden cell only where nothing else could be hidden
+    assert protected == (len(lone) != 1 or bool(others))
 
 
 # --- facts ----------------------------------------------------------------------------------------------------------
