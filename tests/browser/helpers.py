@@ -31,3 +31,4 @@ def prove_phone(page, phone: str, continue_button: str) -> None:
     page.locator("[data-testid=code-sent]").wait_for()
     page.locator("#id_sms_code").fill(last_sms_code())
     page.get_by_role("button", name=continue_button).click()
+    page.wait_for_load_state()  # the next page's scripts are listening before the test types or taps

@@ -38,6 +38,7 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         prove_phone(b, "13700006666", "加入")
         b.locator("[data-testid=joined]").wait_for()
         b.get_by_role("link", name="填写您的信息").click()
+        b.wait_for_load_state()  # htmx listens for the field's change once the page has loaded
         b.locator("#id_driver_name").fill("李四")
         b.locator("#id_driver_licence").fill("340524198001010013")  # wrong check character: said as soon as typed
         b.locator("#id_driver_licence").press("Tab")

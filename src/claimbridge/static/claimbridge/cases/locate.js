@@ -1,5 +1,6 @@
 // "Use my location" on the report page: the phone's position (WGS-84) goes into the form, and the county it falls
-// in is picked for the driver. Without permission or signal the driver picks the county by hand.
+// in is picked for the driver. Without permission or signal the driver picks the county by hand. The button is shown
+// only once this script is listening (and the phone can locate), so a tap is never lost while the page loads.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-locate]");
   if (!button || !navigator.geolocation) return;
@@ -25,3 +26,7 @@ document.addEventListener("click", function (event) {
     }).catch(function () { status.textContent = button.dataset.failed; });
   }, function () { status.textContent = button.dataset.failed; }, {enableHighAccuracy: true, timeout: 15000});
 });
+
+if (navigator.geolocation) {
+  document.querySelectorAll("[data-locate][hidden]").forEach(function (button) { button.hidden = false; });
+}
