@@ -121,6 +121,12 @@ WEB = {
     "/organisation/": expect(ORG_ROLES),
     "/staff/": expect(STAFF_ROLES),
     "/healthz": expect(ALL),
+    # The installable app (issue 18, B7): manifest and worker for anyone; the offline field form for adjusters.
+    "/manifest.webmanifest": expect(ALL),
+    "/sw.js": expect(ALL),
+    "/field/": expect({"adjuster"}),
+    "/field/offline/": expect(ALL),
+    "/field/session.json": expect(ALL),  # who is signed in, and a CSRF token; nothing else
     "/rules/": expect(ALL),
     "/rules/liability/": dict.fromkeys(VISITORS, 405),  # the check is a POST from the rules page
     "/rules/settlement/": expect(ALL),
@@ -292,6 +298,7 @@ API = {
     "/api/v1/credentials/adjusters/{pk}/review": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/adjusters/{pk}/change": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/stops": dict.fromkeys(VISITORS, 405),
+    "/api/v1/field/cases/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/credentials/stops/rate/{token}": dict.fromkeys(VISITORS, 405),
     "/api/v1/credentials/reports": API_SIGNED_IN,  # only a phone that joined the case
     "/api/v1/credentials/my-feedback": API_SIGNED_IN,  # an adjuster's own lines; empty for everyone else

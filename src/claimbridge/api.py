@@ -21,6 +21,7 @@ from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
+from claimbridge.field.api import router as field_router
 from claimbridge.fraud.analysis_api import router as fraud_analysis_router
 from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router
@@ -78,6 +79,7 @@ api.add_router("/v1/credentials", credentials_router)
 api.add_router("/v1/fraud", fraud_router)
 api.add_router("/v1/fraud", fraud_analysis_router)
 api.add_router("/v1/police", police_router)
+api.add_router("/v1/field", field_router)
 api.add_router("/v1/reports", report_exports_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/progress", progress_router)  # the published progress reports (issue 17, R19)

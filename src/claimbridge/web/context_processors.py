@@ -55,6 +55,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role == Role.ADJUSTER:
         items.append(NavItem(str(_("My work card")), reverse("work-card"), "work-card"))  # shown at the scene (R8)
         items.append(NavItem(str(_("My service stops")), reverse("service-stops"), "service-stops"))
+        items.append(NavItem(str(_("Field (offline)")), reverse("field"), "field"))  # issue 18: works with no signal
         items.append(NavItem(str(_("My monthly feedback")), reverse("my-feedback"), "my-feedback"))
     if role in (Role.ADJUSTER, Role.INSURER_STAFF, Role.ANTIFRAUD_MEMBER, Role.PLATFORM_ADMIN):  # issue 15
         items.append(NavItem(str(_("Fraud clues")), reverse("fraud-clues"), "fraud-clues"))

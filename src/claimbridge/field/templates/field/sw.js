@@ -1,0 +1,70 @@
+{% autoescape off %}/* ClaimBridge service worker (B7), shell version {{ version }}: made by claimbridge.field.views.service_worker. */
+"use strict";
+const CACHE = "{{ cache_name }}";
+const PRECACHE = {{ precache }};
+const PAGES = ["/field/", "/field/offline/"];
+importScripts("{{ outbox }}");
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    // The form itself needs a signed-in adjuster: kept when it answers, never a reason to fail the install.
+    await cache.addAll(PRECACHE.filter((url) => url !== "/field/"));
+    try {
+      const form = await fetch("/field/", { credentials: "same-origin", redirect: "manual" });
+      if (form.ok) await cache.put("/field/", form);
+    } catch (error) { /* no signal at install: the form is kept the first time it is opened */ }
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("claimbridge-field-") && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+function pagePath(url) {
+  return PAGES.find((page) => url.pathname === page) || null;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const page = request.mode === "navigate" ? pagePath(url) : null;
+  if (page) {  // network first, so a signed-in phone always gets today's form; the kept copy with no signal
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const fresh = await fetch(request);
+        if (fresh.ok && !fresh.redirected) await cache.put(page, fresh.clone());
+        return fresh;
+      } catch (error) {
+        return (await cache.match(page)) || (await cache.match("/field/offline/")) || Response.error();
+      }
+    })());
+    return;
+  }
+  if (PRECACHE.includes(url.pathname)) {  // the shell's static files: cache first
+    event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+  }
+});
+
+// Background sync: the browser wakes the worker when the signal returns, even with the tab closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "field-outbox") event.waitUntil(self.FieldOutbox.sendAll().then(notify));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "send") event.waitUntil(self.FieldOutbox.sendAll().then(notify));
+});
+
+async function notify() {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage("outbox-changed");
+}
+{% endautoescape %}

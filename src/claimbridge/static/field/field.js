@@ -1,0 +1,263 @@
+/* The adjuster's field form (B7, R7–R12): fill it with or without a signal, keep it on the phone, send it later.
+ * The sending itself is outbox.js (shared with the service worker); this file is the page: the form, the list of
+ * what waits on the phone with its size, and what became of each item once sent — kept, refused and why, and what
+ * happened to its case meanwhile. */
+"use strict";
+(function () {
+  const root = document.getElementById("field");
+  const form = document.getElementById("field-form");
+  if (!root || !form || !window.FieldOutbox) return;
+  const box = window.FieldOutbox;
+  const msg = (name) => root.dataset["msg" + name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || name;
+  const english = document.documentElement.lang.startsWith("en");
+  const colon = english ? ": " : "：";
+  const say = (error) => (error ? (english ? error.en : error.zh) || error.message || error.code : "");
+  const $ = (id) => document.getElementById(id);
+  let chosen = [];
+  let position = null;
+  let caseSeen = null;
+
+  function sizeText(bytes) {
+    if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  }
+
+  function localTime(iso) {
+    const d = new Date(iso);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  }
+
+  function el(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function showNetwork() {
+    const status = document.querySelector("[data-testid=net-status]");
+    status.textContent = navigator.onLine ? msg("online") : msg("offline");
+    status.className = "net-status " + (navigator.onLine ? "net-online" : "net-offline");
+  }
+
+  function fieldError(id, text) {
+    const node = $(id);
+    node.textContent = text || "";
+    node.hidden = !text;
+  }
+
+  // --- the form ---------------------------------------------------------------------------------------------
+
+  const locate = $("locate");
+  if (navigator.geolocation) {
+    locate.hidden = false;
+    locate.addEventListener("click", () => {
+      navigator.geolocation.getCurrentPosition((found) => {
+        position = { latitude: found.coords.latitude, longitude: found.coords.longitude, at: new Date().toISOString() };
+        $("position").textContent = `${msg("located")}${colon}${position.latitude.toFixed(5)}, ${position.longitude.toFixed(5)}`;
+      }, () => { $("position").textContent = msg("no-position"); }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+  }
+
+  $("f-case").addEventListener("change", async () => {
+    const number = $("f-case").value.trim();
+    const shown = $("case-state");
+    caseSeen = null;
+    shown.className = "muted";
+    $("f-case").removeAttribute("aria-invalid");
+    if (!number) { shown.textContent = ""; return; }
+    if (!navigator.onLine) { shown.textContent = msg("case-offline"); return; }
+    try {
+      const found = await box.call(`/api/v1/field/cases/${encodeURIComponent(number)}`, { method: "GET" });
+      caseSeen = { sequence: found.sequence, state: found.state, state_label: found.state_label, at: new Date().toISOString() };
+      shown.textContent = `${msg("case-state")}${colon}${found.state_label}`;
+    } catch (error) {
+      if (error.error) {
+        shown.textContent = msg("case-unknown");
+        shown.className = "error field-error";
+        $("f-case").setAttribute("aria-invalid", "true");
+      } else {
+        shown.textContent = msg("case-offline");
+      }
+    }
+  });
+
+  $("f-photos").addEventListener("change", () => {
+    const slot = $("f-slot");
+    for (const file of $("f-photos").files) {
+      chosen.push({ pid: box.newId().replace(/-/g, "").slice(0, 12), slot: slot.value,
+                    slotName: slot.options[slot.selectedIndex].text, name: file.name, type: file.type,
+                    size: file.size, takenAt: new Date(file.lastModified || Date.now()).toISOString(), blob: file });
+    }
+    $("f-photos").value = "";
+    showChosen();
+  });
+
+  function showChosen() {
+    const list = $("chosen");
+    list.replaceChildren(...chosen.map((photo) => {
+      const remove = el("button", { type: "button", class: "link", text: msg("remove") });
+      remove.addEventListener("click", () => { chosen = chosen.filter((p) => p !== photo); showChosen(); });
+      return el("li", { "data-testid": "chosen-photo" }, `${photo.slotName} · ${photo.name} · ${sizeText(photo.size)} `, remove);
+    }));
+  }
+
+  function checked(name) {
+    return Array.from(form.querySelectorAll(`input[name=${name}]:checked`), (box) => box.value);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const kind = checked("kind")[0] || "";
+    const at = $("f-at").value;
+    fieldError("kind-error", kind ? "" : msg("need-kind"));
+    fieldError("at-error", at ? "" : msg("need-at"));
+    if (at) $("f-at").removeAttribute("aria-invalid"); else $("f-at").setAttribute("aria-invalid", "true");
+    const observations = checked("observations");
+    const description = $("f-description").value.trim();
+    const wantsClue = $("clue").open && (observations.length || description);
+    fieldError("clue-error", "");
+    if (!kind || !at) return;
+    const captured = new Date().toISOString();
+    const item = {
+      id: box.newId(), created: captured, capturedAt: captured, status: "waiting", steps: {},
+      fileTitle: `${msg("stop")} ${localTime(new Date(at).toISOString())}`,
+      stop: {
+        kind, at: new Date(at).toISOString(), services: checked("services"),
+        credential_shown: $("f-shown").checked, customer_consented: $("f-consent").checked,
+        county: $("f-county").value, customer_insurer: $("f-insurer").value, case: $("f-case").value.trim(),
+        latitude: position ? position.latitude : null, longitude: position ? position.longitude : null,
+      },
+      position, caseSeen, photos: chosen,
+      clue: wantsClue ? { observations, description, urgency: $("f-urgency").value } : null,
+    };
+    await box.put(item);
+    chosen = [];
+    position = null;
+    caseSeen = null;
+    form.reset();
+    $("f-at").value = localInputNow();
+    $("case-state").textContent = "";
+    $("position").textContent = "";
+    showChosen();
+    const saved = $("saved");
+    saved.textContent = msg("saved");
+    saved.hidden = false;
+    await render();
+    askForSync();
+    if (navigator.onLine) send();
+  });
+
+  function localInputNow() {
+    const d = new Date();
+    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    return d.toISOString().slice(0, 16);
+  }
+
+  // --- the outbox -------------------------------------------------------------------------------------------
+
+  function outcome(label, result, extra) {
+    if (!result) return null;
+    const line = el("li", { class: result.ok ? "status-ok" : "status-bad", "data-testid": "outcome" });
+    line.textContent = result.ok ? `${label}${colon}${msg("kept")}${extra ? " · " + extra : ""}`
+      : `${label}${colon}${msg("refused")} — ${say(result.error)}`;
+    return line;
+  }
+
+  function report(item) {
+    const lines = el("ul", { class: "status-list", "data-testid": "item-report" });
+    const steps = item.steps;
+    const seen = steps.case;
+    if (item.stop.case && seen) {
+      if (seen.ok) {
+        const changed = el("div", { class: seen.data.changes.length ? "conflict" : "muted",
+                                    "data-testid": "case-changes" });
+        if (seen.data.changes.length) {
+          changed.append(el("p", { text: `${msg("while-offline")} ${seen.data.number} ${msg("now")} ${seen.data.state_label}${colon}` }));
+          changed.append(el("ul", {}, ...seen.data.changes.map((c) => el("li", { text: `${localTime(c.at)} ${c.words}` }))));
+        } else {
+          changed.textContent = `${seen.data.number}${colon}${seen.data.state_label} · ${msg("no-change")}`;
+        }
+        lines.append(el("li", {}, changed));
+      } else {
+        lines.append(outcome(item.stop.case, seen));
+      }
+    }
+    const stop = steps["stop-without-case"] || steps.stop;
+    lines.append(outcome(msg("stop"), stop, steps["stop-without-case"] ? msg("case-link-refused") : ""));
+    if ((item.photos || []).length) {
+      if (steps.file && !steps.file.ok) lines.append(outcome(msg("photos"), steps.file));
+      for (const photo of item.photos) lines.append(outcome(`${msg("photos")} · ${photo.slotName}`, steps[`photo:${photo.pid}`]));
+    }
+    if (item.clue) lines.append(outcome(msg("clue"), steps.clue, steps.clue && steps.clue.ok ? steps.clue.data.number : ""));
+    return lines;
+  }
+
+  async function render() {
+    const items = await box.all();
+    const list = $("outbox");
+    if (!items.length) {
+      list.replaceChildren(el("li", { class: "muted", text: msg("none") }));
+    } else {
+      list.replaceChildren(...items.slice().reverse().map((item) => {
+        const done = item.status === "sent" || item.status === "partly";
+        const photos = (item.photos || []).length;
+        const label = done ? (item.status === "sent" ? msg("sent") : msg("partly")) : msg("waiting");
+        const head = el("p", {},
+          el("span", { class: `badge ${done ? (item.status === "sent" ? "badge-low" : "badge-bad") : "badge-open"}`,
+                       "data-testid": "item-status", text: label }),
+          ` ${msg("stop")} ${localTime(item.stop.at)} · ${msg("photos")} ${photos}${item.clue ? " · " + msg("clue") : ""}`,
+          done ? null : el("span", { class: "muted", "data-testid": "item-size", text: ` · ${sizeText(box.sizeOf(item))}` }));
+        const row = el("li", { "data-testid": "outbox-item", "data-status": item.status, "data-id": item.id }, head);
+        row.append(el("p", { class: "muted", text: `${msg("captured")} ${localTime(item.capturedAt)}` }));
+        if (Object.keys(item.steps).length) row.append(report(item));
+        if (!done && item.tries) row.append(el("p", { class: "muted", text: msg("retry") }));
+        if (done) {
+          const clear = el("button", { type: "button", class: "link", text: msg("delete-sent") });
+          clear.addEventListener("click", async () => { await box.remove(item.id); render(); });
+          row.append(clear);
+        }
+        return row;
+      }));
+    }
+    $("send-now").hidden = !items.some((item) => item.status === "waiting" || item.status === "sending");
+  }
+
+  let sending = false;
+  async function send() {
+    if (sending) return;
+    sending = true;
+    const status = document.querySelector("[data-testid=net-status]");
+    try {
+      status.textContent = msg("sending");
+      const result = await box.sendAll();
+      if (result.state === "signed-out") status.textContent = msg("login");
+      else showNetwork();
+    } finally {
+      sending = false;
+      await render();
+    }
+  }
+
+  function askForSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then((registration) => {
+      if (registration.sync) return registration.sync.register("field-outbox");
+      return undefined;
+    }).catch(() => { /* no background sync here: the next open or "send now" sends */ });
+  }
+
+  $("send-now").addEventListener("click", send);
+  window.addEventListener("online", () => { showNetwork(); send(); });
+  window.addEventListener("offline", showNetwork);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", (event) => { if (event.data === "outbox-changed") render(); });
+  }
+  showNetwork();
+  $("save").disabled = false;
+  render().then(() => { if (navigator.onLine) send(); });
+})();

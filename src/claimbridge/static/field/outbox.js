@@ -1,0 +1,256 @@
+/* The field outbox (B7, R7–R12): what an adjuster saved on the phone, kept in IndexedDB until it can be sent.
+ *
+ * Loaded by the field page and by the service worker (importScripts), so that background sync can send with the
+ * tab closed. Every item carries an id made on the phone; every request of an item carries an Idempotency-Key made
+ * from it (`<id>:stop`, `<id>:file`, `<id>:photo:<pid>`, `<id>:clue`), and each step's answer is stored on the item
+ * as soon as it arrives: a resend after a dropped connection or a killed tab skips what was done and repeats the
+ * rest under the same keys, so the server never makes a second object. Senders (page, worker) take turns through a
+ * Web Lock. Only a bilingual refusal (`{"error": {"code", "zh", "en"}}`, 4xx) is final; anything else — no signal,
+ * a 5xx, a page that is not our answer — leaves the item waiting. */
+"use strict";
+(function (root) {
+  const DB_NAME = "claimbridge-field";
+  const STORE = "outbox";
+  const LOCK = "claimbridge-field-outbox";
+  const CHUNK = 256 * 1024; // resumable uploads: bytes per PATCH
+  let opened = null;
+
+  class Offline extends Error {}
+  class SignedOut extends Error {}
+  class Refused extends Error {
+    constructor(status, error) {
+      super(error.code);
+      this.status = status;
+      this.error = error;
+    }
+  }
+
+  function db() {
+    if (!opened) {
+      opened = new Promise((resolve, reject) => {
+        const request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    return opened;
+  }
+
+  async function run(mode, work) {
+    const database = await db();
+    return new Promise((resolve, reject) => {
+      const transaction = database.transaction(STORE, mode);
+      const result = work(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () => reject(transaction.error);
+    });
+  }
+
+  const all = async () => ((await run("readonly", (store) => store.getAll())) || []).sort(
+    (a, b) => (a.created < b.created ? -1 : 1));
+  const get = (id) => run("readonly", (store) => store.get(id));
+  const put = (item) => run("readwrite", (store) => { store.put(item); });
+  const remove = (id) => run("readwrite", (store) => { store.delete(id); });
+
+  function newId() {
+    if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
+    const bytes = root.crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function sizeOf(item) {
+    const photos = item.photos || [];
+    const text = JSON.stringify({ ...item, photos: photos.map((p) => ({ ...p, blob: null })) });
+    return new Blob([text]).size + photos.reduce((sum, p) => sum + (p.blob ? p.size : 0), 0);
+  }
+
+  async function answer(response) {
+    let body = null;
+    try { body = await response.json(); } catch (error) { body = null; }
+    if (response.ok) return body;
+    const error = body && body.error && body.error.code ? body.error : null;
+    if (response.status === 401 || (error && error.code === "not_authenticated")) throw new SignedOut();
+    if (error && response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+      throw new Refused(response.status, error);
+    }
+    throw new Offline(); // a 5xx, a proxy's page, a timeout: try again later under the same key
+  }
+
+  async function call(url, { method = "POST", json, form, body, headers = {}, key, csrf }) {
+    const sent = { Accept: "application/json", ...headers };
+    if (csrf) sent["X-CSRFToken"] = csrf;
+    if (key) sent["Idempotency-Key"] = key;
+    let payload = body;
+    if (json !== undefined) {
+      sent["Content-Type"] = "application/json";
+      payload = JSON.stringify(json);
+    } else if (form) {
+      payload = form;
+    }
+    let response;
+    try {
+      response = await fetch(url, { method, headers: sent, body: payload, credentials: "same-origin", cache: "no-store" });
+    } catch (error) {
+      throw new Offline();
+    }
+    return answer(response);
+  }
+
+  async function session() {
+    let response;
+    try {
+      response = await fetch("/field/session.json", { credentials: "same-origin", cache: "no-store" });
+    } catch (error) {
+      throw new Offline();
+    }
+    if (!response.ok) throw new Offline();
+    const state = await response.json();
+    if (!state.may_send) throw new SignedOut();
+    return state;
+  }
+
+  // One step of an item: done once, its answer (or its final refusal) kept on the item at once.
+  async function step(item, name, work) {
+    if (item.steps[name]) return item.steps[name];
+    let result;
+    try {
+      result = { ok: true, data: await work() };
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      result = { ok: false, status: error.status, error: error.error };
+    }
+    item.steps[name] = result;
+    await put(item);
+    return result;
+  }
+
+  function stopBody(item, withCase) {
+    const stop = item.stop;
+    return {
+      kind: stop.kind, at: stop.at, services: stop.services, credential_shown: stop.credential_shown,
+      customer_consented: stop.customer_consented, county: stop.county, customer_insurer: stop.customer_insurer,
+      case: withCase ? stop.case : "", latitude: stop.latitude, longitude: stop.longitude,
+    };
+  }
+
+  function caseQuery(item) {
+    if (item.caseSeen && item.caseSeen.sequence) return `since=${item.caseSeen.sequence}`;
+    return `after=${encodeURIComponent(item.capturedAt)}`;
+  }
+
+  // A large photo or video goes up in pieces that resume where the server says it stopped; a small one in one go.
+  async function sendPhoto(item, photo, reference, csrf, uploads) {
+    const url = `/api/v1/evidence/files/${encodeURIComponent(reference)}/items`;
+    const form = new FormData();
+    form.append("slot", photo.slot);
+    form.append("party", "");
+    if (uploads && photo.size > CHUNK) {
+      const upload = await resumable(item, photo, csrf);
+      form.append("upload", upload);
+    } else {
+      form.append("file", photo.blob, photo.name);
+    }
+    return call(url, { form, key: `${item.id}:photo:${photo.pid}`, csrf });
+  }
+
+  async function resumable(item, photo, csrf) {
+    const made = await step(item, `upload:${photo.pid}`, () => call("/api/v1/uploads", {
+      json: { length: photo.size, content_type: photo.type || "application/octet-stream", filename: photo.name },
+      key: `${item.id}:upload:${photo.pid}`, csrf,
+    }));
+    if (!made.ok) throw new Refused(made.status, made.error);
+    const id = made.data.id;
+    let state = await call(`/api/v1/uploads/${id}`, { method: "GET" });
+    while (!state.complete && state.offset < photo.size) {
+      const piece = photo.blob.slice(state.offset, Math.min(state.offset + CHUNK, photo.size));
+      try {
+        state = await call(`/api/v1/uploads/${id}`, {
+          method: "PATCH", body: piece, csrf,
+          headers: { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(state.offset) },
+        });
+      } catch (error) {
+        if (!(error instanceof Refused) || error.status !== 409) throw error;
+        state = await call(`/api/v1/uploads/${id}`, { method: "GET" }); // the server has more than we thought
+      }
+      item.progress = { ...(item.progress || {}), [photo.pid]: state.offset };
+      await put(item);
+    }
+    return id;
+  }
+
+  async function sendItem(item, state) {
+    const csrf = state.csrf;
+    item.status = "sending";
+    item.tries = (item.tries || 0) + 1;
+    await put(item);
+    const stop = item.stop;
+    let withCase = Boolean(stop.case);
+    if (stop.case) { // where the case stands now, and what happened to it while the phone was offline
+      const seen = await step(item, "case", () => call(
+        `/api/v1/field/cases/${encodeURIComponent(stop.case)}?${caseQuery(item)}`, { method: "GET" }));
+      withCase = seen.ok;
+    }
+    let made = await step(item, "stop", () => call("/api/v1/credentials/stops", {
+      json: stopBody(item, withCase), key: `${item.id}:stop`, csrf }));
+    if (!made.ok && withCase && made.error && made.error.field === "case") {
+      withCase = false; // the case was refused, never the stop: kept without the link
+      made = await step(item, "stop-without-case", () => call("/api/v1/credentials/stops", {
+        json: stopBody(item, false), key: `${item.id}:stop-without-case`, csrf }));
+    }
+    const photos = item.photos || [];
+    if (photos.length) {
+      const file = await step(item, "file", () => call("/api/v1/evidence/files", {
+        json: { title: item.fileTitle || "", accident_at: stop.at, latitude: stop.latitude, longitude: stop.longitude,
+                insurers: stop.customer_insurer ? [stop.customer_insurer] : [] },
+        key: `${item.id}:file`, csrf }));
+      if (file.ok) {
+        for (const photo of photos) {
+          await step(item, `photo:${photo.pid}`, () => sendPhoto(item, photo, file.data.reference, csrf, state.uploads));
+        }
+      }
+    }
+    if (item.clue) {
+      await step(item, "clue", () => call("/api/v1/fraud/clues", {
+        json: { ...item.clue, occurred_at: stop.at, county: stop.county, latitude: stop.latitude,
+                longitude: stop.longitude, stop: made.ok ? made.data.id : null, case: withCase ? stop.case : "",
+                submit: true },
+        key: `${item.id}:clue`, csrf }));
+    }
+    const refused = Object.values(item.steps).some((result) => !result.ok);
+    item.status = refused ? "partly" : "sent";
+    item.sentAt = new Date().toISOString();
+    for (const photo of photos) { // the bytes are on the server now: free the phone's space
+      const result = item.steps[`photo:${photo.pid}`];
+      if (result && result.ok) photo.blob = null;
+    }
+    await put(item);
+  }
+
+  let running = null; // without Web Locks: one sender per context at a time
+
+  async function sendAll() {
+    const work = async () => {
+      const waiting = (await all()).filter((item) => item.status === "waiting" || item.status === "sending");
+      if (!waiting.length) return { state: "idle" };
+      const state = await session();
+      for (const item of waiting) {
+        const fresh = await get(item.id); // another sender may have finished it meanwhile
+        if (fresh && (fresh.status === "waiting" || fresh.status === "sending")) await sendItem(fresh, state);
+      }
+      return { state: "done" };
+    };
+    try {
+      if (root.navigator && root.navigator.locks) return await root.navigator.locks.request(LOCK, work);
+      if (!running) running = work().finally(() => { running = null; });
+      return await running;
+    } catch (error) {
+      if (error instanceof Offline) return { state: "offline" };
+      if (error instanceof SignedOut) return { state: "signed-out" };
+      throw error;
+    }
+  }
+
+  root.FieldOutbox = { all, get, put, remove, newId, sizeOf, sendAll, call };
+})(self);

@@ -1,0 +1,218 @@
+"""Issue 18 acceptance, the field with no signal (B7, R7–R12): an adjuster on a 360-px phone fills a service stop with
+two photos and a fraud clue while the network is off, closes the tab, reopens the kept app shell offline, and when
+the signal returns exactly one stop, two photos and one clue arrive; a connection cut in the middle of an upload is
+retried under the same keys and still makes one of each; a case changed on the server while the phone was offline
+is shown to the phone with what became of its own changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.conftest import PHONE
+from tests.browser.helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
+PHOTOS = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[:2]
+ADJUSTER = "tianlong_adj1"
+WUDU = {"latitude": 33.3912, "longitude": 104.9290}  # 武都区, Longnan
+
+
+def counts(username: str = ADJUSTER) -> dict[str, int]:
+    from claimbridge.accounts.models import User
+    from claimbridge.credentials.models import ServiceStop
+    from claimbridge.evidence.models import EvidenceItem
+    from claimbridge.fraud.models import Clue
+
+    user = User.objects.get(username=username)
+    return {
+        "stops": ServiceStop.objects.filter(adjuster=user).count(),
+        "photos": EvidenceItem.objects.filter(file__created_by=user, file__clue__isnull=True).count(),
+        "clues": Clue.objects.filter(reporter=user).count(),
+    }
+
+
+def until(page, expression: str, seconds: float = 15) -> None:
+    """Poll a page expression from here: the page's CSP (script-src 'self') refuses Playwright's in-page poller."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {expression}")
+
+
+def field_phone(browser, live_server, password: str):
+    from tests.browser.test_credentials_in_chromium import hold_a_credential
+
+    hold_a_credential(ADJUSTER)  # approved today: stops from today are the credential's (R6, R8)
+    context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  geolocation=WUDU, permissions=["geolocation"])  # fmt: skip
+    page = context.new_page()
+    log_in(page, live_server.url, ADJUSTER, password, "zh-hans")
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_load_state()
+    # The service worker keeps the shell; from now on it answers for this phone's pages.
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")  # installed (the shell kept) and active
+    if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+        page.wait_for_load_state()
+    until(page, "() => Boolean(navigator.serviceWorker.controller)", seconds=10)
+    page.locator("[data-testid=save-field]:not([disabled])").wait_for()
+    return context, page
+
+
+def fill_stop(page, *, case: str = "", clue: bool = True) -> None:
+    page.locator("input[name=kind][value=accident]").check()
+    page.locator("#f-county").select_option("621202")
+    page.locator("#f-insurer").select_option("maiji")
+    if case:
+        page.locator("#f-case").fill(case)
+        page.locator("#f-case").dispatch_event("change")
+    page.locator("input[name=services][value=scene_photos]").check()
+    page.locator("#f-shown").check()
+    page.locator("#f-consent").check()
+    page.locator("#locate").click()
+    page.locator("[data-testid=position]", has_text="33.39").wait_for()
+    page.locator("[data-testid=field-photos]").set_input_files([str(p) for p in PHOTOS])
+    assert page.locator("[data-testid=chosen-photo]").count() == 2
+    if clue:
+        page.locator("[data-testid=clue-part] summary").click()
+        page.get_by_label("损伤与事故经过不符").check()
+        page.locator("#f-description").fill("两车损伤高度不一致")
+
+
+def wait_sent(page, status: str = "sent") -> None:
+    page.locator(f"[data-testid=outbox-item][data-status={status}]").first.wait_for(timeout=30000)
+
+
+def test_b7_offline_stop_photos_and_clue_arrive_once_after_the_tab_was_closed(
+    browser, live_server, screenshot_dir, demo_password
+):
+    before = counts()
+    context, page = field_phone(browser, live_server, demo_password)
+    try:
+        context.set_offline(True)
+        page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+        assert "无网络" in page.locator("[data-testid=net-status]").inner_text()
+        fill_stop(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-field-offline-form.png", full_page=True)
+        page.locator("[data-testid=save-field]").click()
+        item = page.locator("[data-testid=outbox-item]")
+        item.wait_for()
+        assert item.get_attribute("data-status") in ("waiting", "sending")
+        assert "待发送" in item.inner_text()
+        assert "KB" in page.locator("[data-testid=item-size]").inner_text()  # its size on the phone
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-field-waiting.png", full_page=True)
+        page.close()  # the tab is killed; the item is on the phone
+
+        elsewhere = context.new_page()
+        with pytest.raises(
+            PlaywrightError, match="ERR_INTERNET_DISCONNECTED"
+        ):  # the network is really off: a page the phone does not keep does not open
+            elsewhere.goto(f"{live_server.url}/policies/")
+        elsewhere.close()
+        page = context.new_page()
+        answer = page.goto(f"{live_server.url}/field/")
+        assert answer is not None
+        assert answer.from_service_worker
+        page.locator("[data-testid=outbox-item]").wait_for()
+        assert page.locator("[data-testid=outbox-item]").count() == 1
+        assert counts() == before  # nothing has left the phone
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-field-reopened-offline.png", full_page=True)
+
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        wait_sent(page)
+        report = page.locator("[data-testid=item-report]").inner_text()
+        assert "服务记录：已保存" in report
+        assert "欺诈线索：已保存" in report
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-field-sent.png", full_page=True)
+        # Sending again (another open, the button, the worker's sync) sends nothing twice.
+        page.reload()
+        page.wait_for_load_state()
+        page.evaluate("() => window.FieldOutbox.sendAll()")
+    finally:
+        context.close()
+    after = counts()
+    assert after == {"stops": before["stops"] + 1, "photos": before["photos"] + 2, "clues": before["clues"] + 1}
+    from claimbridge.credentials.models import ServiceStop
+
+    stop = ServiceStop.objects.filter(adjuster__username=ADJUSTER).latest("created_at")
+    assert stop.latitude is not None
+    assert stop.customer_consented
+    assert stop.at < stop.created_at  # captured on the phone before it arrived: both kept
+
+
+def test_b7_a_cut_in_the_middle_of_an_upload_is_retried_and_still_makes_one_of_each(
+    browser, live_server, demo_password
+):
+    before = counts()
+    context, page = field_phone(browser, live_server, demo_password)
+    cut = {"done": False}
+
+    def upload_then_lose_the_answer(route):
+        if cut["done"]:
+            route.continue_()
+            return
+        cut["done"] = True
+        route.fetch()  # the server receives the photo and keeps it …
+        context.set_offline(True)  # … and the signal drops before its answer arrives
+        route.abort("internetdisconnected")
+
+    try:
+        page.route("**/api/v1/evidence/files/*/items", upload_then_lose_the_answer)
+        fill_stop(page)
+        page.locator("[data-testid=save-field]").click()
+        page.locator("[data-testid=outbox-item]").wait_for()
+        until(page, "() => !navigator.onLine")  # the cut happened
+        assert cut["done"], "the upload was not cut"
+        assert page.locator("[data-testid=outbox-item][data-status=sent]").count() == 0
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        wait_sent(page)
+    finally:
+        context.close()
+    after = counts()
+    assert after == {"stops": before["stops"] + 1, "photos": before["photos"] + 2, "clues": before["clues"] + 1}
+
+
+def test_b7_a_case_changed_while_the_phone_was_offline_is_shown_with_what_was_kept(
+    browser, live_server, screenshot_dir, demo_password
+):
+    from django.db import transaction
+
+    from claimbridge.accounts.models import User
+    from claimbridge.cases.services.record import case_advance, case_lock
+    from tests.factories import wudu_case
+
+    case = wudu_case(User.objects.get(username=ADJUSTER))
+    with transaction.atomic():
+        case_advance(case=case_lock(pk=case.pk), action="report", reason="complete")
+    context, page = field_phone(browser, live_server, demo_password)
+    try:
+        page.locator("#f-case").fill(case.number)
+        page.locator("#f-case").dispatch_event("change")
+        page.locator("[data-testid=case-state]", has_text="已报案").wait_for()
+        context.set_offline(True)
+        page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+        fill_stop(page, clue=False)
+        page.locator("[data-testid=save-field]").click()
+        page.locator("[data-testid=outbox-item]").wait_for()
+        with transaction.atomic():  # meanwhile, at the office: the case goes to the traffic police
+            case_advance(case=case_lock(pk=case.pk), action="send_to_police", reason="staff")
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        wait_sent(page)
+        changes = page.locator("[data-testid=case-changes]").inner_text()
+        assert case.number in changes
+        assert "转交警处理" in changes
+        assert "服务记录：已保存" in page.locator("[data-testid=item-report]").inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-field-case-changed.png", full_page=True)
+    finally:
+        context.close()
+    from claimbridge.credentials.models import ServiceStop
+
+    assert ServiceStop.objects.filter(case=case).count() == 1
