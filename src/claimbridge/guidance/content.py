@@ -52,7 +52,9 @@ def circumstance_label(number: int, title: str) -> str:
 def liable_sentence(at_fault: Text) -> str:
     """One line: who is liable under the online rule (the party with the circumstance fully, the other not)."""
     who = in_current_language(at_fault.zh, at_fault.en)
-    full, none = (in_current_language(LIABILITY_NAMES[grade].zh, LIABILITY_NAMES[grade].en) for grade in ("full", "none"))
+    full, none = (
+        in_current_language(LIABILITY_NAMES[grade].zh, LIABILITY_NAMES[grade].en) for grade in ("full", "none")
+    )
     sentence = gettext("%(who)s: %(full)s; the other party: %(none)s.") % {"who": who, "full": full, "none": none}
     return sentence[:1].upper() + sentence[1:]
 
@@ -139,16 +141,13 @@ def service_points_by_city(cities: Any, points: list[Any]) -> list[dict[str, Any
     """Each city, each of its counties and the county's service points, in the directory's order."""
     by_county: dict[int, list[dict[str, Any]]] = {}
     for point in points:
-        by_county.setdefault(point.county_id, []).append(
-            {"name": point_name(point), "kind": point.get_kind_display(), "address": point.address,
-             "hours": point.hours, "phone": point.phone}  # fmt: skip
-        )
+        entry = {"name": point_name(point), "kind": point.get_kind_display(), "address": point.address,
+                 "hours": point.hours, "phone": point.phone}  # fmt: skip
+        by_county.setdefault(point.county_id, []).append(entry)
     return [
         {
             "city": city,
-            "counties": [
-                {"county": county, "points": by_county.get(county.pk, [])} for county in city.counties.all()
-            ],
+            "counties": [{"county": county, "points": by_county.get(county.pk, [])} for county in city.counties.all()],
         }
         for city in cities
     ]

@@ -10,7 +10,6 @@ drawings are the very SVGs of the pages (`cases.diagrams`), converted by svglib.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,26 +17,28 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
+from claimbridge.core.errors import in_current_language
 from claimbridge.guidance import content
 from claimbridge.reports.pdf import FONT
-from claimbridge.core.errors import in_current_language
-from claimbridge.rules.circumstances import Catalogue, catalogues
+from claimbridge.rules.circumstances import Catalogue
 
 COLUMNS = 3  # circumstances per row on A4
 
 
 def leaflet_pdf(*, catalogue: Catalogue, language: str) -> bytes:
-    """The leaflet in `language`, made once per catalogue version, language and set of required photos."""
+    """The leaflet in `language`, made once per catalogue (version and items), language and set of required photos."""
     from claimbridge.evidence.slots import required_slot_codes
 
-    return _leaflet(catalogue.version, language, required_slot_codes())
+    key = (catalogue.version, catalogue.effective_from, tuple(catalogue.items), language, required_slot_codes())
+    if key not in _MADE:
+        if len(_MADE) >= 8:
+            _MADE.clear()
+        with override(language):
+            _MADE[key] = _build(catalogue)
+    return _MADE[key]
 
 
-@lru_cache(maxsize=8)
-def _leaflet(version: int, language: str, required: tuple[str, ...]) -> bytes:
-    catalogue = next(item for item in catalogues() if item.version == version)
-    with override(language):
-        return _build(catalogue)
+_MADE: dict[tuple[object, ...], bytes] = {}
 
 
 def _build(catalogue: Catalogue) -> bytes:
@@ -45,11 +46,18 @@ def _build(catalogue: Catalogue) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table, TableStyle
-
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import (
+        KeepTogether,
+        ListFlowable,
+        ListItem,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     from claimbridge.stats.charts import svg_to_drawing
 
@@ -67,7 +75,9 @@ def _build(catalogue: Catalogue) -> bytes:
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(text), style)
 
-    def listed(lines: list[str], *, numbered: bool = False, style: ParagraphStyle = body, bullet: str = "●") -> ListFlowable:
+    def listed(
+        lines: list[str], *, numbered: bool = False, style: ParagraphStyle = body, bullet: str = "●"
+    ) -> ListFlowable:
         items = [ListItem(para(line, style), leftIndent=14) for line in lines]
         options: dict[str, Any] = {"bulletFontName": FONT, "bulletFontSize": style.fontSize, "leftIndent": 14}
         if numbered:
@@ -176,4 +186,3 @@ def _build(catalogue: Catalogue) -> bytes:
                                  author=gettext("ClaimBridge"))  # fmt: skip
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
-
