@@ -25,7 +25,8 @@ def _end_and_heading(d: str) -> tuple[tuple[float, float], tuple[float, float]]:
     tokens = re.findall(r"[MLHVC]|-?\d+(?:\.\d+)?", d)
     x = y = 0.0
     before = (0.0, 0.0)
-    command, numbers = "", []
+    command = ""
+    numbers: list[float] = []
     for token in [*tokens, "M"]:
         if token.isalpha():
             if command == "C":

@@ -78,7 +78,7 @@ def _build(catalogue: Catalogue) -> bytes:
     def listed(
         lines: list[str], *, numbered: bool = False, style: ParagraphStyle = body, bullet: str = "●"
     ) -> ListFlowable:
-        items = [ListItem(para(line, style), leftIndent=14) for line in lines]
+        items: list[Any] = [ListItem(para(line, style), leftIndent=14) for line in lines]
         options: dict[str, Any] = {"bulletFontName": FONT, "bulletFontSize": style.fontSize, "leftIndent": 14}
         if numbered:
             return ListFlowable(items, bulletType="1", bulletFormat="%s.", **options)
@@ -112,7 +112,7 @@ def _build(catalogue: Catalogue) -> bytes:
 
     # The 21 circumstances, three to a row, each drawing above its number, title and who is liable.
     cell_width = width / COLUMNS
-    cells = []
+    cells: list[Any] = []
     for entry in content.circumstances(catalogue, size=80):
         drawing = svg_to_drawing(entry.svg, width=22 * mm)
         words = [
