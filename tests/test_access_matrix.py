@@ -247,6 +247,12 @@ WEB = {
     # Issue 17 (R19): the published progress reports are for anyone; their drafts for the associations (who write
     # them), the regulator and the platform (who read them). A report nobody has: 404 for those who may look.
     "/progress/": expect(ALL),
+    # R18: the public guide and its leaflet, for anyone
+    "/guide/": expect(ALL),
+    "/guide/circumstances/": expect(ALL),
+    "/guide/photos/": expect(ALL),
+    "/guide/service-points/": expect(ALL),
+    "/guide/leaflet.pdf": expect(ALL),
     "/progress/<int:number>/": dict.fromkeys(VISITORS, 404),
     "/progress/<int:number>/<int:version>/": dict.fromkeys(VISITORS, 404),
     "/progress/<int:number>/<int:version>/report.<str:kind>": dict.fromkeys(VISITORS, 404),

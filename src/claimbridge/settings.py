@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "claimbridge.police",
     "claimbridge.reports",
     "claimbridge.field",
+    "claimbridge.guidance",
     "claimbridge.web",
 ]
 

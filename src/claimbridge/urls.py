@@ -34,6 +34,7 @@ urlpatterns = [
     path("police/", include("claimbridge.police.urls")),
     path("reports/exports/", include("claimbridge.reports.export_urls")),
     path("reports/", include("claimbridge.reports.urls")),
+    path("guide/", include("claimbridge.guidance.urls")),  # the public guide (R18)
     path("progress/", include(public_urlpatterns)),  # the published progress reports, for anyone (R19)
     path("publications/", include(staff_urlpatterns)),  # the associations draft and publish them
     path("", include("claimbridge.web.urls")),

@@ -6,7 +6,10 @@ The vehicle at fault is orange, the other blue; arrows show where each was going
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
+from html import escape
 
 FAULT, OTHER = "#e8590c", "#1c7ed6"
 ROAD, LINE, GROUND, INK = "#ced4da", "#ffffff", "#f1f3f5", "#343a40"
@@ -17,8 +20,45 @@ def _car(x: float, y: float, angle: float, colour: str) -> str:
             f'fill="{colour}"/><rect x="-3.5" y="-5" width="7" height="4" rx="1" fill="#fff" opacity=".7"/></g>')  # fmt: skip
 
 
+def _end_and_heading(d: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The last point of a path (absolute M, L, H, V, C only) and the unit vector it arrives along."""
+    tokens = re.findall(r"[MLHVC]|-?\d+(?:\.\d+)?", d)
+    x = y = 0.0
+    before = (0.0, 0.0)
+    command = ""
+    numbers: list[float] = []
+    for token in [*tokens, "M"]:
+        if token.isalpha():
+            if command == "C":
+                before, (x, y) = (numbers[-4], numbers[-3]), (numbers[-2], numbers[-1])
+            elif command in ("M", "L") and numbers:
+                before, (x, y) = (x, y), (numbers[-2], numbers[-1])
+            elif command == "H":
+                before, x = (x, y), numbers[-1]
+            elif command == "V":
+                before, y = (x, y), numbers[-1]
+            command, numbers = token, []
+        else:
+            numbers.append(float(token))
+    length = math.hypot(x - before[0], y - before[1]) or 1.0
+    return (x, y), ((x - before[0]) / length, (y - before[1]) / length)
+
+
+def _head(end: tuple[float, float], heading: tuple[float, float], colour: str, size: float = 1.0) -> str:
+    """An arrowhead drawn as a triangle (not an SVG marker: svglib drops markers, and the leaflet PDF is drawn from
+    the same SVG)."""
+    (x, y), (ux, uy) = end, heading
+    tip = (x + 2 * size * ux, y + 2 * size * uy)
+    base = (x - 8 * size * ux, y - 8 * size * uy)
+    left = (base[0] - 5 * size * uy, base[1] + 5 * size * ux)
+    right = (base[0] + 5 * size * uy, base[1] - 5 * size * ux)
+    points = " ".join(f"{px:.1f},{py:.1f}" for px, py in (tip, left, right))
+    return f'<polygon points="{points}" fill="{colour}"/>'
+
+
 def _arrow(d: str) -> str:
-    return f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="2" marker-end="url(#{{tip}})"/>'
+    end, heading = _end_and_heading(d)
+    return f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="2"/>' + _head(end, heading, INK)
 
 
 def _vertical(lanes_dashed: bool = True) -> str:
@@ -44,7 +84,8 @@ def _sign(symbol: str) -> str:
                 f'<path d="M66 15 v-5 a3 3 0 0 1 6 0 v2" fill="none" stroke="{INK}" stroke-width="1.5"/>'
                 '<line x1="63" y1="5" x2="75" y2="17" stroke="#e03131" stroke-width="2"/>')  # fmt: skip
     if symbol == "one_way":
-        return '<rect x="60" y="4" width="16" height="9" rx="1" fill="#1971c2"/><path d="M63 8.5 h9" stroke="#fff" stroke-width="1.5" marker-end="url(#{tip}w)"/>'  # fmt: skip
+        return ('<rect x="60" y="4" width="16" height="9" rx="1" fill="#1971c2"/><path d="M63 8.5 H70" stroke="#fff" '
+                'stroke-width="1.5"/>' + _head((70, 8.5), (1, 0), "#fff", 0.6))  # fmt: skip
     return ""
 
 
@@ -180,17 +221,19 @@ SCENES: dict[int, Callable[[], str]] = {
 }
 
 
-def circumstance_svg(number: int) -> str:
-    """The drawing of one circumstance, 64 px square on the page; decorative (the text says it all)."""
+def circumstance_svg(number: int, *, size: int = 64, label: str = "") -> str:
+    """The drawing of one circumstance, `size` px square on the page. Decorative (the text says it all) unless a
+    `label` is given: then it is an image with that name (the public guide, R18, shows it on its own)."""
     scene = SCENES.get(number, SCENES[21])
-    tip = f"tip{number}"
-    body = scene().replace("{tip}", tip)
+    body = scene()
+    if label:  # an image with a name, read out and shown as a tooltip
+        name = escape(label, quote=True)
+        opening = f'role="img" aria-label="{name}"><title>{name}</title>'
+    else:
+        opening = 'aria-hidden="true" focusable="false">'
     return (
-        f'<svg class="scene" viewBox="0 0 80 80" width="64" height="64" aria-hidden="true" focusable="false">'
-        f'<defs><marker id="{tip}" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" '
-        f'orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="{INK}"/></marker>'
-        f'<marker id="{tip}w" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="4" markerHeight="4" orient="auto">'
-        f'<path d="M0 0 L10 5 L0 10 z" fill="#fff"/></marker></defs>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="scene" viewBox="0 0 80 80" width="{size}" height="{size}" '
+        f"{opening}"
         f'<rect width="80" height="80" rx="8" fill="{GROUND}"/>{body}</svg>'
     )
 

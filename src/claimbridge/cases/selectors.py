@@ -262,6 +262,14 @@ def service_points_for(*, county: Any) -> list[ServicePoint]:
     return sorted(points, key=lambda point: (order.index(point.kind), point.name))
 
 
+def service_point_list_public() -> list[ServicePoint]:
+    """Every active service point with its county and city, county by county in the order of `service_points_for`
+    (public: the guide lists them, R18)."""
+    order = list(ServicePoint.Kind.values)
+    points = ServicePoint.objects.filter(active=True).select_related("county__city")
+    return sorted(points, key=lambda point: (point.county.code, order.index(point.kind), point.name))
+
+
 # What meets each service-level clock (settings.CASE_SLA_MINUTES, in its order): the claim's moment of that step.
 SLA_MET_BY = {"first_contact": "first_contact_at", "survey": "assessed_at", "closure": "closed_at"}
 NO_CLOCK_STATES = ("draft", "concluded")  # a case not yet reported, or done with: no clock runs

@@ -194,6 +194,12 @@ _FIXED_FAILURES: dict[str, Text] = {
 }
 
 
+def fixed_failure_messages() -> dict[str, Text]:
+    """What each condition whose refusal reads the same for every accident tells the driver to do (the public guide
+    lists them, R18: one copy of the rules)."""
+    return dict(_FIXED_FAILURES)
+
+
 _COVER_ZH = {"ctpl": "交强险", "third_party": "商业三者险", "own_damage": "车损险"}
 _PASSED_CONDITIONS = {code: Condition(code, True, text) for code, text in PASSED.items()}
 # Read-only by contract: answers share these dicts, which only ever go out as JSON.
