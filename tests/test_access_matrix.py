@@ -426,10 +426,10 @@ def _fingerprints(people):
 def _all_bodies(client):
     for path in WEB:
         response = client.get(concrete(path), secure=True)
-        yield path, response.content.decode()
+        yield path, response.content.decode(errors="replace")  # a PDF is searched as far as it reads
     for route in API:
         response = client.get(route.format(**PATH_SAMPLES), secure=True)
-        yield route, response.content.decode()
+        yield route, response.content.decode(errors="replace")  # a PDF is searched as far as it reads
 
 
 OUT_OF_SCOPE = {
