@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "claimbridge.fraud",
     "claimbridge.police",
     "claimbridge.reports",
+    "claimbridge.consultations",
     "claimbridge.web",
 ]
 
