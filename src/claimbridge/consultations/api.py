@@ -231,15 +231,12 @@ def consultation_escalate(request: HttpRequest, number: str, payload: EscalateIn
     return consultation_out(done, staff=True)
 
 
-@router.post("/{number}/rate", auth=ProvedMobile(), response=responses({200: ConsultationOut}),
+@router.post("/{number}/rate", auth=CALLERS, response=responses({200: ConsultationOut}),
              summary="The customer rates the answer, once (1–5, an optional comment), from the phone that asked")  # fmt: skip
 def consultation_rate(request: HttpRequest, number: str, payload: RateIn) -> dict[str, Any]:
-    found = selectors.consultation_get_for_phone(phone=_phone(request), number=number)
-    if found is None:
-        raise errors.not_found()
-    done = services.consultation_rate(phone=_phone(request), consultation=found, rating=payload.rating,
+    done = services.consultation_rate(phone=_phone(request), consultation=_get(request, number), rating=payload.rating,
                                       comment=payload.comment)  # fmt: skip
-    return consultation_out(done, staff=False)
+    return consultation_out(done, staff=_staff(request))
 
 
 @router.post("/{number}/close", auth=API_AUTH, response=responses({200: ConsultationOut}),
