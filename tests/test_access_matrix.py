@@ -98,6 +98,7 @@ SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_bra
 RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
 FIGURE_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
+CONSULT_DESK_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
 
 
@@ -169,11 +170,9 @@ WEB = {
     "/consult/": expect(ALL),
     "/consult/faq/": expect(ALL),
     "/consult/inbox/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
-    "/consult/specialist/": expect({"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association",
-                                    "platform_admin"}),  # fmt: skip
+    "/consult/specialist/": expect(CONSULT_DESK_ROLES),
     "/consult/specialists/": expect({"association"}),
-    "/consult/q/<str:number>/": expect({"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association",
-                                        "platform_admin"}, ok_status=404),  # fmt: skip
+    "/consult/q/<str:number>/": expect(CONSULT_DESK_ROLES, ok_status=404),
     "/consult/q/<str:number>/rate/": dict.fromkeys(VISITORS, 405),  # a POST from the customer's page
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),

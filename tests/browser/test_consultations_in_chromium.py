@@ -65,20 +65,23 @@ def test_r13_a_question_from_the_phone_is_escalated_answered_by_the_specialist_a
         page.get_by_role("button", name="提交咨询").click()
         page.wait_for_load_state()
         mine = page.locator("[data-testid=question]").first
-        assert "待答复" in mine.inner_text() and QUESTION in mine.inner_text()
+        assert "待答复" in mine.inner_text()
+        assert QUESTION in mine.inner_text()
         assert "麦积" in mine.inner_text()
         assert _fits(page)
         page.screenshot(path=screenshot_dir / "zh-hans-phone-consult-asked.png", full_page=True)
     finally:
         phone.close()
     asked = Consultation.objects.get(case=case)
-    assert asked.insurer.code == "maiji" and asked.party_label == "A"
+    assert asked.insurer.code == "maiji"
+    assert asked.party_label == "A"
 
     desk, page = _desk(browser, live_server, "maiji_hq", demo_password)
     try:
         page.locator("nav.nav").get_by_role("link", name="咨询服务").click()
         row = page.locator("[data-testid=inbox-row]", has_text=asked.number)
-        assert "137****5555" in row.inner_text() and PHONE_A not in page.content()
+        assert "137****5555" in row.inner_text()
+        assert PHONE_A not in page.content()
         row.get_by_role("link", name=asked.number).click()
         page.wait_for_url(f"**/consult/q/{asked.number}/")
         page.locator("#id_specialist").select_option(str(specialist.pk))
@@ -90,7 +93,8 @@ def test_r13_a_question_from_the_phone_is_escalated_answered_by_the_specialist_a
     finally:
         desk.close()
     asked.refresh_from_db()
-    assert asked.state == "escalated" and asked.due_at is not None
+    assert asked.state == "escalated"
+    assert asked.due_at is not None
     due = timezone.localtime(asked.due_at).strftime("%Y-%m-%d %H:%M")
 
     desk, page = _desk(browser, live_server, "maiji_adj1", demo_password)
@@ -99,7 +103,8 @@ def test_r13_a_question_from_the_phone_is_escalated_answered_by_the_specialist_a
         page.wait_for_url("**/consult/specialist/")
         rows = page.locator("[data-testid=specialist-row]")
         assert rows.count() == 2
-        assert older.number in rows.nth(0).inner_text() and "已逾期" in rows.nth(0).inner_text()  # oldest due first
+        assert older.number in rows.nth(0).inner_text()
+        assert "已逾期" in rows.nth(0).inner_text()  # oldest due first
         assert asked.number in rows.nth(1).inner_text()
         assert rows.nth(1).locator("[data-testid=due]").inner_text() == due
         assert rows.nth(1).locator("[data-testid=overdue]").count() == 0
@@ -131,5 +136,6 @@ def test_r13_a_question_from_the_phone_is_escalated_answered_by_the_specialist_a
     finally:
         phone.close()
     asked.refresh_from_db()
-    assert asked.state == "rated" and asked.rating == 5
+    assert asked.state == "rated"
+    assert asked.rating == 5
     assert list(asked.events.values_list("kind", flat=True)) == ["asked", "escalated", "answered", "rated"]

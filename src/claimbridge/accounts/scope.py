@@ -503,7 +503,6 @@ class Scope:
         reads; the platform's administrator runs the platform, not its publications."""
         return self.role == Role.ASSOCIATION_STAFF and self.city_id is not None
 
-
     # --- consultations (R13) ---------------------------------------------------------------------------------------
     # A question is addressed to one insurer or to one city's association. Its staff read and work it (an insurer's
     # staff at any level: the hotline answers for the company; adjusters do not); a specialist reads what was

@@ -30,8 +30,6 @@ from claimbridge.core.schemas import StrictIn, responses
 
 router = Router(tags=["consultations"])
 
-Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
-
 
 class ProvedMobile(APIKeyCookie):
     """A customer's phone: the session in which the mobile was proved (cookie-borne, as /api/v1/me)."""
@@ -47,7 +45,7 @@ CALLERS = [*API_AUTH, ProvedMobile()]
 
 class AskIn(StrictIn):
     question: Text(QUESTION_MAX)  # type: ignore[valid-type]
-    topic: Topic = "other"
+    topic: Literal[tuple(TOPICS)] = "other"  # type: ignore[valid-type]
     case: Text(24) = ""  # type: ignore[valid-type]  # a case this phone is a party of (or the hotline's company covers)
     insurer: Text(20) = ""  # type: ignore[valid-type]  # on its own: the insurer asked …
     city: Text(6) = ""  # type: ignore[valid-type]  # … or the city whose association is asked
@@ -76,7 +74,7 @@ class FaqIn(StrictIn):
     answer_zh: Text(ANSWER_MAX)  # type: ignore[valid-type]
     question_en: Text(300) = ""  # type: ignore[valid-type]
     answer_en: Text(ANSWER_MAX) = ""  # type: ignore[valid-type]
-    topic: Topic | None = None
+    topic: Literal[tuple(TOPICS)] | None = None  # type: ignore[valid-type]
 
 
 class ConsultationOut(Schema):
@@ -150,8 +148,12 @@ def consultation_out(consultation: Consultation, *, staff: bool) -> dict[str, An
     }  # fmt: skip
 
 
-def _once(request: HttpRequest, operation: str, body: Any, work: Callable[[], tuple[int, dict[str, Any]]]) -> Status[Any]:
-    who = f"user:{request.user.pk}" if _staff(request) else f"phone:{blind_index(_phone(request), purpose='phone')[:24]}"
+def _once(
+    request: HttpRequest, operation: str, body: Any, work: Callable[[], tuple[int, dict[str, Any]]]
+) -> Status[Any]:
+    who = (
+        f"user:{request.user.pk}" if _staff(request) else f"phone:{blind_index(_phone(request), purpose='phone')[:24]}"
+    )
     scope = f"{who}:consultations.{operation}"
     key, fingerprint = request.headers.get("Idempotency-Key", ""), fingerprint_of(body)
     earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)

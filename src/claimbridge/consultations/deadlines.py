@@ -4,7 +4,7 @@ Pure: no Django. Weekends are skipped in China time; public holidays and the wee
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -25,4 +25,4 @@ def due_after_working_days(start: datetime, days: int) -> datetime:
         local += timedelta(days=1)
         if local.weekday() < 5:
             left -= 1
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)

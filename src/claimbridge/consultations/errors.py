@@ -31,7 +31,9 @@ def phone_not_proved() -> AppError:
 
 
 def no_such_case(field: str = "case") -> AppError:
-    return invalid("no_such_case", "没有找到您作为当事人的这个案件", "You are not a party of a case with this number", field)
+    return invalid(
+        "no_such_case", "没有找到您作为当事人的这个案件", "You are not a party of a case with this number", field
+    )
 
 
 def addressee_needed() -> AppError:

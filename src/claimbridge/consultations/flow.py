@@ -53,3 +53,14 @@ def next_state(action: str, state: str) -> str:
     if state not in starts:
         raise NotNow(state, action)
     return target
+
+
+# What each event of the chain (services.consultation_event) says in the history.
+EVENT_NAMES: dict[str, Text] = {
+    "asked": Text("提出咨询", "asked"),
+    "escalated": Text("转交专家", "escalated to a specialist"),
+    "answered": Text("已答复", "answered"),
+    "rated": Text("客户已评价", "rated by the customer"),
+    "closed": Text("已关闭", "closed"),
+    "faq_published": Text("整理为常见问题", "published as a common question"),
+}

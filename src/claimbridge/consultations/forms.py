@@ -31,7 +31,7 @@ class AskForm(forms.Form):
         if cases:
             groups.append((str(_("My cases")), [(f"case:{number}", label) for number, label in cases]))
         groups.append((str(_("Not about a case: ask")), addressees))
-        self.fields["about"].choices = [("", str(_("Choose…")))] + groups  # type: ignore[attr-defined]
+        self.fields["about"].choices = [("", str(_("Choose…"))), *groups]  # type: ignore[attr-defined]
         self.fields["topic"].choices = _choices(TOPICS)  # type: ignore[attr-defined]
 
     def addressing(self) -> dict[str, str]:
@@ -54,7 +54,7 @@ class RecordForm(forms.Form):
     caller_phone = forms.CharField(label=_("Caller's mobile"), max_length=20,
                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))  # fmt: skip
     caller_name = forms.CharField(label=_("Caller's name (optional)"), max_length=40, required=False)
-    channel = forms.ChoiceField(label=_("Channel"))
+    channel = forms.ChoiceField(label=_("Asked through"))
     topic = forms.ChoiceField(label=_("Topic"))
     case = forms.CharField(label=_("Case number (optional)"), max_length=24, required=False)
     question = forms.CharField(label=_("Question"), max_length=QUESTION_MAX, widget=forms.Textarea(attrs={"rows": 3}))
@@ -78,13 +78,15 @@ class EscalateForm(forms.Form):
 
     def __init__(self, *args: Any, specialists: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialist"].choices = [("", str(_("Choose…")))] + specialists  # type: ignore[attr-defined]
+        self.fields["specialist"].choices = [("", str(_("Choose…"))), *specialists]  # type: ignore[attr-defined]
 
 
 class FaqForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"))
     question_zh = forms.CharField(label=_("Question (Chinese)"), max_length=300)
-    answer_zh = forms.CharField(label=_("Answer (Chinese)"), max_length=ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    answer_zh = forms.CharField(
+        label=_("Answer (Chinese)"), max_length=ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     question_en = forms.CharField(label=_("Question (English, optional)"), max_length=300, required=False)
     answer_en = forms.CharField(label=_("Answer (English, optional)"), max_length=ANSWER_MAX, required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip

@@ -34,9 +34,9 @@ def inbox_for_user(*, user: Any, state: str = "") -> list[Consultation]:
     scope = scope_for(user)
     query = consultation_list_for_user(user=user, state=state)
     if scope.role == Role.INSURER_STAFF:
-        query = query.filter(insurer_id=scope.insurer_id)
+        query = query.filter(insurer_id=scope.insurer_id or 0)
     elif scope.role == Role.ASSOCIATION_STAFF:
-        query = query.filter(association__city_id=scope.city_id)
+        query = query.filter(association__city_id=scope.city_id or 0)
     return list(query[:LIST_LIMIT])
 
 
@@ -92,7 +92,7 @@ def specialists_for(*, consultation: Consultation) -> list[Specialist]:
     if consultation.insurer_id is not None:
         query = query.filter(insurer_id=consultation.insurer_id)
     else:
-        query = query.filter(association_id=consultation.association_id)
+        query = query.filter(association_id=consultation.association_id or 0)
     found = list(query.order_by("pk"))
     return sorted(found, key=lambda s: (bool(s.topics) and consultation.topic not in s.topics, s.pk))
 

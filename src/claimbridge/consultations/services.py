@@ -44,7 +44,9 @@ def _text(value: Any, *, field: str, limit: int, required: bool = True) -> str:
     if len(text) > limit:
         raise errors.too_long(field, limit)
     if unsafe_text(text):
-        raise errors.invalid("bad_characters", "包含无法接受的字符", "contains characters that cannot be accepted", field)
+        raise errors.invalid(
+            "bad_characters", "包含无法接受的字符", "contains characters that cannot be accepted", field
+        )
     return text
 
 
@@ -179,7 +181,7 @@ def consultation_record(*, user: Any, caller_phone: str, question: str, topic: s
     case, label = None, ""
     if case_number:
         case = case_get_for_user(user=user, number=case_number[:24])
-        party = case.parties.filter(insurer_id=scope.insurer_id).order_by("label").first() if case else None
+        party = case.parties.filter(insurer_id=scope.insurer_id or 0).order_by("label").first() if case else None
         if case is None or party is None:
             raise errors.invalid("no_such_case", "没有找到本公司承保当事人的这个案件",
                                  "No case with this number where your company covers a party", "case")  # fmt: skip
@@ -206,7 +208,7 @@ def consultation_answer(*, user: Any, consultation: Consultation, answer: str) -
         if not scope_for(user).may_answer(locked):
             raise errors.not_allowed()
         target = _move(locked, "answer")
-        by_specialist = locked.escalated_to_id is not None and locked.escalated_to.user_id == user.pk
+        by_specialist = locked.escalated_to is not None and locked.escalated_to.user_id == user.pk
         Consultation.objects.filter(pk=locked.pk).update(state=target, answer=answer, answered_by=user,
                                                          answered_at=timezone.now())  # fmt: skip
         consultation_event(consultation=locked, kind="answered", actor=user,
@@ -220,7 +222,9 @@ def consultation_escalate(*, user: Any, consultation: Consultation, specialist_i
     """Hand the question to a specialist of the addressed organisation, due in `working_days` working days."""
     note = _text(note, field="note", limit=NOTE_MAX, required=False)
     if not 1 <= int(working_days) <= 10:
-        raise errors.invalid("bad_days", "时限为 1 至 10 个工作日", "The deadline is 1 to 10 working days", "working_days")
+        raise errors.invalid(
+            "bad_days", "时限为 1 至 10 个工作日", "The deadline is 1 to 10 working days", "working_days"
+        )
     with transaction.atomic():
         locked = _locked(consultation)
         scope = scope_for(user)

@@ -109,7 +109,9 @@ def ask(request: HttpRequest) -> HttpResponse:
 
     scope = f"phone:{blind_index(phone, purpose='phone')[:24]}:consultations.web.ask"
     try:
-        run_once(scope=scope, key=request.POST.get("form_key", "")[:64], work=work, fingerprint=fingerprint_of(arguments))
+        run_once(
+            scope=scope, key=request.POST.get("form_key", "")[:64], work=work, fingerprint=fingerprint_of(arguments)
+        )
     except AppError as refused:
         forms.show(form, refused)
         return _ask_page(request, phone, form, status=refused.status)
@@ -193,7 +195,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_forms(consultation: Consultation, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    specialists = [(s.pk, f"{s.user.masked_name} ({s.user.username})") for s in selectors.specialists_for(consultation=consultation)]
+    specialists = [
+        (s.pk, f"{s.user.masked_name} ({s.user.username})")
+        for s in selectors.specialists_for(consultation=consultation)
+    ]
     op = (data or {}).get("op")
     return {
         "answer_form": forms.AnswerForm(data if op == "answer" else None),
@@ -212,6 +217,7 @@ def _operate(request: HttpRequest, consultation: Consultation, op: str, form: An
     elif op == "close":
         services.consultation_close(user=request.user, consultation=consultation)
     elif op == "faq":
+
         def work() -> dict[str, Any]:
             entry = services.faq_entry_create(user=request.user, consultation=consultation, **data)
             return {"faq": entry.pk}

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from claimbridge.accounts.roles import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.accounts.selectors import staff_list_for_user
-from claimbridge.core.errors import AppError, forbidden, not_found, server_error
 from claimbridge.consultations import selectors as consultation_selectors
+from claimbridge.core.errors import AppError, forbidden, not_found, server_error
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.web.access import roles_required
 

@@ -38,3 +38,10 @@ def faq_text(entry: Any, part: str) -> str:
     """A FAQ entry's question or answer: English when the reader reads English and it was written, Chinese else."""
     english = getattr(entry, f"{part}_en", "")
     return english if reading_english() and english else getattr(entry, f"{part}_zh")
+
+
+@register.simple_tag
+def event_name(code: str) -> str:
+    from claimbridge.consultations.flow import EVENT_NAMES
+
+    return _said(EVENT_NAMES, code)

@@ -25,8 +25,8 @@ def _phone_client(phone: str) -> Client:
 
 
 def _post(client: Client, path: str, body: dict[str, Any], key: str = "") -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post(path, json.dumps(body), content_type="application/json", secure=True, **headers)
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(path, json.dumps(body), content_type="application/json", secure=True, headers=headers)
 
 
 def test_r13_a_phone_asks_once_per_idempotency_key(case):
@@ -35,17 +35,21 @@ def test_r13_a_phone_asks_once_per_idempotency_key(case):
     first = _post(phone, URL, body, key="ask-1")
     assert first.status_code == 201, first.content
     again = _post(phone, URL, body, key="ask-1")
-    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    assert again.status_code == 200
+    assert again.json()["number"] == first.json()["number"]
     assert Consultation.objects.count() == 1
     reused = _post(phone, URL, body | {"question": "另一个问题"}, key="ask-1")
-    assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
-    assert first.json()["insurer"] == "maiji" and first.json()["asker_phone"] == "137****5555"
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert first.json()["insurer"] == "maiji"
+    assert first.json()["asker_phone"] == "137****5555"
     assert first.json()["due_at"] is None
 
 
 def test_r13_without_a_proved_phone_or_sign_in_nothing_is_asked(client):
     answer = _post(client, URL, {"question": "？", "insurer": "maiji"})
-    assert answer.status_code == 401 and answer.json()["error"]["zh"]
+    assert answer.status_code == 401
+    assert answer.json()["error"]["zh"]
     assert client.get(URL, secure=True).status_code == 401
     assert Consultation.objects.count() == 0
 
@@ -65,23 +69,32 @@ def test_r13_each_caller_lists_and_reads_only_its_own(case, client, users):
 
 def test_r13_staff_escalate_the_specialist_answers_the_phone_rates_once(case, client, users, specialists):
     phone = _phone_client(PHONE_A)
-    number = _post(phone, URL, {"question": "互碰自赔怎么算？", "topic": "settlement", "case": case.number}).json()["number"]
+    number = _post(phone, URL, {"question": "互碰自赔怎么算？", "topic": "settlement", "case": case.number}).json()[
+        "number"
+    ]
     client.force_login(users["maiji_hq"])
     wrong = _post(client, f"{URL}/{number}/escalate", {"specialist": specialists["tianlong"].pk})
-    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "specialist"
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["field"] == "specialist"
     escalated = _post(client, f"{URL}/{number}/escalate", {"specialist": specialists["maiji"].pk, "working_days": 3})
-    assert escalated.status_code == 200 and escalated.json()["state"] == "escalated" and escalated.json()["due_at"]
+    assert escalated.status_code == 200
+    assert escalated.json()["state"] == "escalated"
+    assert escalated.json()["due_at"]
     expert = Client()
     expert.force_login(users["maiji_unit1"])
     answered = _post(expert, f"{URL}/{number}/answer", {"answer": "各自车损由各自保险公司赔付"})
-    assert answered.status_code == 200 and answered.json()["state"] == "answered"
+    assert answered.status_code == 200
+    assert answered.json()["state"] == "answered"
     seen = phone.get(f"{URL}/{number}", secure=True).json()
-    assert seen["answer"] == "各自车损由各自保险公司赔付" and seen["due_at"] is None
+    assert seen["answer"] == "各自车损由各自保险公司赔付"
+    assert seen["due_at"] is None
     assert _post(client, f"{URL}/{number}/rate", {"rating": 5}).status_code == 403  # staff do not rate
     rated = _post(phone, f"{URL}/{number}/rate", {"rating": 5, "comment": "谢谢"})
-    assert rated.status_code == 200 and rated.json()["rating"] == 5
+    assert rated.status_code == 200
+    assert rated.json()["rating"] == 5
     twice = _post(phone, f"{URL}/{number}/rate", {"rating": 1})
-    assert twice.status_code == 409 and twice.json()["error"]["code"] == "already_rated"
+    assert twice.status_code == 409
+    assert twice.json()["error"]["code"] == "already_rated"
     assert _post(phone, f"{URL}/{number}/rate", {"rating": 9}).status_code == 422
 
 
