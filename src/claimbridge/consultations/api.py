@@ -54,7 +54,7 @@ class AskIn(StrictIn):
     channel: Literal[tuple(CHANNELS)] = "hotline"  # type: ignore[valid-type]  # the hotline: how the caller asked
 
 
-class AnswerIn(StrictIn):
+class ConsultationAnswerIn(StrictIn):
     answer: Text(ANSWER_MAX)  # type: ignore[valid-type]
 
 
@@ -219,7 +219,7 @@ def consultation_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @router.post("/{number}/answer", auth=API_AUTH, response=responses({200: ConsultationOut}),
              summary="Answer: the addressed organisation's staff, or the specialist it was escalated to")  # fmt: skip
-def consultation_answer(request: HttpRequest, number: str, payload: AnswerIn) -> dict[str, Any]:
+def consultation_answer(request: HttpRequest, number: str, payload: ConsultationAnswerIn) -> dict[str, Any]:
     done = services.consultation_answer(user=request.user, consultation=_get(request, number), answer=payload.answer)
     return consultation_out(done, staff=True)
 
