@@ -98,6 +98,7 @@ SIGNAL_READERS = {"antifraud", "platform_admin", "insurer_company", "insurer_bra
 RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
 FIGURE_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
+CONSULT_DESK_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
 
 
@@ -170,6 +171,15 @@ WEB = {
     "/cases/agreement/verify/": expect(ALL),
     "/me/": expect(ALL),  # 我的案件: the mobile check, then the cases of the proved mobile (issue 13)
     "/me/<str:number>/": dict.fromkeys(VISITORS, 404),  # only for a phone that is a party of the case
+    # R13, consultations: anyone asks (after proving a mobile) and reads the FAQ; the addressed organisation's staff
+    # work the inbox; specialists (a designation, not a role) see their escalated questions; associations designate.
+    "/consult/": expect(ALL),
+    "/consult/faq/": expect(ALL),
+    "/consult/inbox/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
+    "/consult/specialist/": expect(CONSULT_DESK_ROLES),
+    "/consult/specialists/": expect({"association"}),
+    "/consult/q/<str:number>/": expect(CONSULT_DESK_ROLES, ok_status=404),
+    "/consult/q/<str:number>/rate/": dict.fromkeys(VISITORS, 405),  # a POST from the customer's page
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
     "/credentials/stops/": expect({"adjuster"}),
@@ -356,6 +366,14 @@ API = {
         )
     },
     "/api/v1/me/proof": dict.fromkeys(VISITORS, 405),  # a POST
+    # R13: the FAQ for anyone; a phone lists its own questions, a signed-in user those in its scope (none for most)
+    "/api/v1/consultations/faq": API_PUBLIC,
+    "/api/v1/consultations": API_SIGNED_IN,
+    "/api/v1/consultations/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    **{
+        f"/api/v1/consultations/{{number}}/{step}": dict.fromkeys(VISITORS, 405)  # POSTs
+        for step in ("answer", "escalate", "rate", "close", "faq")
+    },
     "/api/v1/me/cases": dict.fromkeys(VISITORS, 401),  # only a phone that proved its mobile (or joined a case)
     "/api/v1/me/cases/{number}": dict.fromkeys(VISITORS, 401),
     "/api/v1/policies/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},

@@ -747,6 +747,102 @@ WRITES |= {
         ASSOCIATIONS, prepare=_prepare_report("published")),
 }  # fmt: skip
 
+# --- consultations (R13) ------------------------------------------------------------------------------------------
+# Party A's phone (the session that proved PHONE_A) asks 麦积, its insurer of record on the confirming case; 麦积's
+# staff at every level answer, escalate, close and publish a FAQ entry; 麦积's adjuster maiji_adj1 is designated a
+# specialist and answers what is escalated to them; only the phone that asked rates. Nobody else reads the question.
+MAIJI_QUESTION_READERS = frozenset(MAIJI_STAFF | {"admin"})
+_consult: dict[str, Any] = {}  # what `_prepare_consultation` made for the write being run
+
+
+def _prepare_consultation(stage: str) -> Callable[[World], dict[str, Any]]:
+    def prepare(world: World) -> dict[str, Any]:
+        from claimbridge.consultations import services as consult
+        from claimbridge.consultations.models import Specialist
+
+        users = world.users
+        specialist = Specialist.objects.create(user=users["maiji_adj1"], insurer=users["maiji_adj1"].insurer)
+        asked = consult.consultation_ask(phone=PHONE_A, question="定损后多久赔付？", topic="settlement",
+                                         case_number=world.confirming.number)  # fmt: skip
+        if stage == "escalated":
+            consult.consultation_escalate(user=users["maiji_hq"], consultation=asked, specialist_id=specialist.pk)
+        if stage == "answered":
+            consult.consultation_answer(user=users["maiji_hq"], consultation=asked, answer="资料齐全后 3 个工作日内")
+        _consult.clear()
+        _consult.update(number=asked.number, specialist=specialist.pk)
+        return dict(_consult)
+
+    return prepare
+
+
+def _colleague(world: World) -> dict[str, Any]:
+    from claimbridge.accounts.models import Role, User
+
+    User.objects.create_user(username="ln_expert", password=DEMO_PASSWORD, role=Role.ASSOCIATION_STAFF,
+                             association=world.users["ln_assoc"].association)  # fmt: skip
+    return {}
+
+
+def _consult_api(tail: str) -> Callable[[World], str]:
+    return lambda w: f"/api/v1/consultations/{_consult['number']}/{tail}"
+
+
+def _consult_page(w: World) -> str:
+    return f"/consult/q/{_consult['number']}/"
+
+
+CONSULT_FAQ = {"question_zh": "定损后多久赔付？", "answer_zh": "资料齐全后 3 个工作日内。", "topic": "settlement"}
+WRITES |= {
+    # A phone asks on a case it is a party of; any other visitor meets the mobile check or a form that cannot name
+    # that case, drawn again with the reason next to the field (422).
+    "web ask 麦积 on the confirming case": Write("/consult/", web(_fixed("/consult/"), lambda w: {
+        "op": "ask", "about": f"case:{w.confirming.number}", "topic": "settlement", "question": "多久赔付？",
+        "form_key": "matrix-ask"}), PHONE_A_ONLY, refused_also=frozenset({422})),
+    "web consult, proving the mobile": Write("/consult/", web(_fixed("/consult/"), _proof), pure=True, prepare=_sms_a),
+    # The API: a proved phone asks the insurer it names; an insurer's staff record the caller's question for their
+    # own company (the hotline).
+    "api ask a question or record a caller's": Write("/api/v1/consultations", api(_fixed("/api/v1/consultations"),
+        lambda: {"question": "异地出险去哪里理赔？", "insurer": "maiji", "caller_phone": "13700008888"}),
+        frozenset(INSURER_STAFF | {"phone_a", "phone_stranger"})),
+    "web record a caller's question": Write("/consult/inbox/", web(_fixed("/consult/inbox/"), lambda: {
+        "caller_phone": "13700008888", "channel": "hotline", "topic": "process", "question": "怎么报案？",
+        "form_key": "matrix-record"}), frozenset(INSURER_STAFF)),
+    "api answer 麦积's question": Write("/api/v1/consultations/{number}/answer",
+        api(_consult_api("answer"), lambda: {"answer": "3 个工作日内"}), frozenset(MAIJI_STAFF),
+        prepare=_prepare_consultation("asked"), readers=MAIJI_QUESTION_READERS),
+    "web answer 麦积's question": Write("/consult/q/<str:number>/",
+        web(_consult_page, lambda: {"op": "answer", "answer": "3 个工作日内"}), frozenset(MAIJI_STAFF),
+        prepare=_prepare_consultation("asked"), readers=MAIJI_QUESTION_READERS),
+    "api the specialist answers the escalated question": Write("/api/v1/consultations/{number}/answer",
+        api(_consult_api("answer"), lambda: {"answer": "各自车损各自赔付"}), frozenset(MAIJI_STAFF | {"maiji_adj1"}),
+        prepare=_prepare_consultation("escalated"), readers=MAIJI_QUESTION_READERS | {"maiji_adj1"}),
+    "api escalate 麦积's question": Write("/api/v1/consultations/{number}/escalate",
+        api(_consult_api("escalate"), lambda: {"specialist": _consult["specialist"]}), frozenset(MAIJI_STAFF),
+        prepare=_prepare_consultation("asked"), readers=MAIJI_QUESTION_READERS),
+    "web escalate 麦积's question": Write("/consult/q/<str:number>/",
+        web(_consult_page, lambda: {"op": "escalate", "specialist": _consult["specialist"], "working_days": "2"}),
+        frozenset(MAIJI_STAFF), prepare=_prepare_consultation("asked"), readers=MAIJI_QUESTION_READERS),
+    "api close 麦积's question": Write("/api/v1/consultations/{number}/close", api(_consult_api("close")),
+        frozenset(MAIJI_STAFF), prepare=_prepare_consultation("asked"), readers=MAIJI_QUESTION_READERS),
+    "api publish 麦积's answer in the FAQ": Write("/api/v1/consultations/{number}/faq",
+        api(_consult_api("faq"), lambda: CONSULT_FAQ), frozenset(MAIJI_STAFF),
+        prepare=_prepare_consultation("answered"), readers=MAIJI_QUESTION_READERS),
+    "web publish 麦积's answer in the FAQ": Write("/consult/q/<str:number>/",
+        web(_consult_page, lambda: {"op": "faq", "form_key": "matrix-faq", **CONSULT_FAQ}), frozenset(MAIJI_STAFF),
+        prepare=_prepare_consultation("answered"), readers=MAIJI_QUESTION_READERS),
+    # Only the phone that asked rates; 麦积's staff read the question but do not rate it (403).
+    "api rate 麦积's answer": Write("/api/v1/consultations/{number}/rate", api(_consult_api("rate"),
+        lambda: {"rating": 4}), PHONE_A_ONLY, prepare=_prepare_consultation("answered"),
+        readers=MAIJI_QUESTION_READERS | PHONE_A_ONLY),
+    "web rate 麦积's answer": Write("/consult/q/<str:number>/rate/",
+        web(lambda w: f"/consult/q/{_consult['number']}/rate/", lambda: {"rating": "4"}), PHONE_A_ONLY,
+        prepare=_prepare_consultation("answered")),
+    # An association designates its own staff; Tianshui's has no such colleague (the form says so next to the name).
+    "web designate a Longnan specialist": Write("/consult/specialists/", web(_fixed("/consult/specialists/"),
+        lambda: {"op": "designate", "username": "ln_expert"}), frozenset({"ln_assoc"}), prepare=_colleague,
+        refused_also=frozenset({422})),
+}  # fmt: skip
+
 # --- running one write as every actor ---------------------------------------------------------------------------
 
 
@@ -841,7 +937,12 @@ def _any_insurer_staff_pays_any_reward(self: Any, reward: Any) -> bool:
     return self.role == "insurer_staff"
 
 
+def _whoever_reads_answers(self: Any, consultation: Any) -> bool:
+    return True
+
+
 BROKEN = {  # a scope check broken on purpose, and a route of the matrix that must then fail
+    "may_answer": (_whoever_reads_answers, "api answer 麦积's question"),
     "may_handle_party": (_any_insurer_staff_handles_any_party, "api contact agreed A"),
     "may_change_adjuster": (_company_changes_its_people_anywhere, "web 天陇's Longnan adjuster left"),
     "evidence_files_q": (_insurer_staff_see_every_file, "api upload into 伏羲's own file"),
@@ -917,6 +1018,8 @@ READ_ONLY_IN_ADMIN = {
     "police.policerecord", "police.policeload", "police.policematch", "police.policesignal", "police.policeevent",
     # issue 17: the progress reports are written only through their services (four eyes, published never changed)
     "reports.progressreport", "reports.reportversion", "reports.reportevent",
+    # R13: questions, their events and the FAQ are written only through the services (specialists: the admin's)
+    "consultations.consultation", "consultations.consultationevent", "consultations.faqentry",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

@@ -413,6 +413,7 @@ FINGERPRINT_APPS = (
     "fraud",
     "police",
     "reports",
+    "consultations",
 )
 NOT_FINGERPRINTED = {
     "core.idempotentrequest": "a retried request's stored answer: written for refusals too",

@@ -17,6 +17,7 @@ from claimbridge.accounts.api import router as accounts_router
 from claimbridge.cases.api import join_router, party_router, phone_router
 from claimbridge.cases.api import router as cases_router
 from claimbridge.cases.api.my_cases import my_router, proof_router
+from claimbridge.consultations.api import router as consultations_router
 from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_found, server_error
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
@@ -83,6 +84,7 @@ api.add_router("/v1/field", field_router)
 api.add_router("/v1/reports", report_exports_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/progress", progress_router)  # the published progress reports (issue 17, R19)
+api.add_router("/v1/consultations", consultations_router)  # questions, answers, specialists, the FAQ (R13)
 
 
 def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "claimbridge.reports",
     "claimbridge.field",
     "claimbridge.guidance",
+    "claimbridge.consultations",
     "claimbridge.web",
 ]
 

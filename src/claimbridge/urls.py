@@ -32,6 +32,7 @@ urlpatterns = [
     path("credentials/", include("claimbridge.credentials.urls")),
     path("fraud/", include("claimbridge.fraud.urls")),
     path("police/", include("claimbridge.police.urls")),
+    path("consult/", include("claimbridge.consultations.urls")),  # questions and the public FAQ (R13)
     path("reports/exports/", include("claimbridge.reports.export_urls")),
     path("reports/", include("claimbridge.reports.urls")),
     path("guide/", include("claimbridge.guidance.urls")),  # the public guide (R18)

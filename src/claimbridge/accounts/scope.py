@@ -503,6 +503,66 @@ class Scope:
         reads; the platform's administrator runs the platform, not its publications."""
         return self.role == Role.ASSOCIATION_STAFF and self.city_id is not None
 
+    # --- consultations (R13) ---------------------------------------------------------------------------------------
+    # A question is addressed to one insurer or to one city's association. Its staff read and work it (an insurer's
+    # staff at any level: the hotline answers for the company; adjusters do not); a specialist reads what was
+    # escalated to them; nobody reads another insurer's questions. A customer reads their own through the phone they
+    # proved (`consultations_of_phone_q`, below the class: a phone is not a user).
+
+    def _addresses(self, consultation: Any) -> bool:
+        if consultation.insurer_id is not None:
+            return self.role == Role.INSURER_STAFF and self.insurer_id == consultation.insurer_id
+        if consultation.association_id is not None and self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return bool(consultation.association.city_id == self.city_id)
+        return False
+
+    def consultations_q(self) -> Q:
+        """Questions the user may read: the platform administrator all; an insurer's staff their company's; an
+        association's staff their city's association's; anyone designated a specialist, those escalated to them."""
+        if self.is_platform_admin:
+            return Q()
+        mine = Q(escalated_to__user_id=self.user_id, escalated_to__active=True) if self.user_id else _NOTHING
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            return Q(insurer_id=self.insurer_id) | mine
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return Q(association__city_id=self.city_id) | mine
+        return mine
+
+    @property
+    def may_record_consultation(self) -> bool:
+        """Record a caller's question on the hotline: an insurer's staff, for their own company."""
+        return self.role == Role.INSURER_STAFF and self.insurer_id is not None
+
+    def may_answer(self, consultation: Any) -> bool:
+        """Answer: the addressed organisation's staff; once escalated, also the specialist it was escalated to (while
+        still designated)."""
+        if self._addresses(consultation):
+            return True
+        specialist = consultation.escalated_to if consultation.escalated_to_id else None
+        return bool(specialist is not None and specialist.active and self.user_id == specialist.user_id
+                    and consultation.state == "escalated")  # fmt: skip
+
+    def may_escalate(self, consultation: Any) -> bool:
+        """Hand to a specialist: the addressed organisation's staff (a specialist does not pass it on)."""
+        return self._addresses(consultation)
+
+    def may_escalate_to(self, consultation: Any, specialist: Any) -> bool:
+        """To whom: an active specialist of the very organisation the question is addressed to."""
+        if not self.may_escalate(consultation) or not specialist.active:
+            return False
+        if consultation.insurer_id is not None:
+            return bool(specialist.insurer_id == consultation.insurer_id)
+        return bool(specialist.association_id == consultation.association_id)
+
+    def may_publish_faq(self, consultation: Any) -> bool:
+        """Turn an answered question into a FAQ entry: the addressed organisation's staff."""
+        return self._addresses(consultation)
+
+    def may_manage_specialists(self, association: Any) -> bool:
+        """Designate and stand down an association's specialists: that association's staff (the platform
+        administrator does it in the admin, for insurers too)."""
+        return self.role == Role.ASSOCIATION_STAFF and self.city_id is not None and association.city_id == self.city_id
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 
@@ -523,3 +583,13 @@ def scope_for(user: Any) -> Scope:
         committee_id=user.committee_id if user.role == Role.ANTIFRAUD_MEMBER else None,
         police_unit_id=user.police_unit_id if user.role == Role.TRAFFIC_POLICE else None,
     )
+
+
+def consultations_of_phone_q(phone_index: str) -> Q:
+    """Questions a phone may read (R13): those asked from, or recorded for, the mobile it proved (by blind index)."""
+    return Q(asker_phone_index=phone_index) if phone_index else _NOTHING
+
+
+def may_rate(consultation: Any, *, phone_index: str) -> bool:
+    """Rate an answer: only the phone that asked (the mobile proved in this session)."""
+    return bool(phone_index) and consultation.asker_phone_index == phone_index

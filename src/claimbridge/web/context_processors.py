@@ -71,6 +71,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Record matches")), reverse("police-matches"), "police-matches"))
     if role in POLICE_SIGNAL_ROLES:
         items.append(NavItem(str(_("Police discrepancies")), reverse("police-signals"), "police-signals"))
+    if role in (Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN):  # R13: customers' questions
+        items.append(NavItem(str(_("Consultations")), reverse("consult-inbox"), "consult-inbox"))
     if role in REPORT_ROLES:  # issue 17: the integration's figures (whose: the scope's question)
         items.append(NavItem(str(_("Statistics")), reverse("figures-dashboard"), "figures-dashboard"))
     if role in (Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN):  # issue 17: the progress reports (R19)

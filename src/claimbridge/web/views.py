@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from claimbridge.accounts.roles import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.accounts.selectors import staff_list_for_user
+from claimbridge.consultations import selectors as consultation_selectors
 from claimbridge.core.errors import AppError, forbidden, not_found, server_error
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.web.access import roles_required
@@ -18,7 +19,7 @@ from claimbridge.web.access import roles_required
 # The pages of a day's work, offered as buttons on a signed-in user's home (those of the menu this user has).
 WORK_PAGES = ("case-inbox", "adjusters", "work-card", "service-stops", "evidence-files", "evidence-reuse",
               "policy-loads", "reports", "my-feedback", "fraud-clues", "fraud-rings", "fraud-scores", "police-loads",
-              "police-matches", "police-signals", "figures-dashboard")  # fmt: skip
+              "police-matches", "police-signals", "figures-dashboard", "consult-inbox")  # fmt: skip
 
 
 @require_GET
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             claims_units=organisation_selectors.claims_unit_list_for_user(user=request.user),
             committee=organisation_selectors.committee_for_user(user=request.user),
             work_pages=WORK_PAGES,
+            consult_specialist=consultation_selectors.is_specialist(user=request.user),  # R13: a designation
         )
     return render(request, "web/home.html", context)
 

@@ -43,6 +43,10 @@ class Command(BaseCommand):
         from claimbridge.reports.demo import load_demo_progress
 
         progress = load_demo_progress()
+        from claimbridge.consultations.demo import load_demo_consultations, load_demo_specialists
+
+        logins += load_demo_specialists()
+        consultations = load_demo_consultations()
 
         out(self.style.SUCCESS(f"Demo data ready at {url}/ . Every demo login uses the password: {DEMO_PASSWORD}"))
         width = max(len(login.username) for login in logins)
@@ -75,6 +79,9 @@ class Command(BaseCommand):
             f"Fraud rings and scores: {ring_count} ring(s) at {url}/fraud/rings/ (antifraud, antifraud_ln, antifraud_ts); "
             f"{scored} cases scored at {url}/fraud/scores/ (insurers' staff: their own cases)"
         )
+        out(f"Demo consultations (R13) at {url}/consult/inbox/ and the public FAQ at {url}/consult/faq/:")
+        for consultation in consultations:
+            out(f"  {consultation.number}  {consultation.state:<10}  {consultation.note}")
         out(
             f"Stops and this month's reports: {len(reports)} reports at {url}/credentials/reports/ (ln_assoc, ts_assoc)"
         )
