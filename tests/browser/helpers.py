@@ -32,3 +32,16 @@ def prove_phone(page, phone: str, continue_button: str) -> None:
     page.locator("#id_sms_code").fill(last_sms_code())
     page.get_by_role("button", name=continue_button).click()
     page.wait_for_load_state()  # the next page's scripts are listening before the test types or taps
+
+
+def hold_a_credential(username: str) -> None:
+    """The adjuster's company submits them, linked to their login, and the association approves: from today they
+    may log stops under the credential (R6, R8; issue 12)."""
+    from claimbridge.accounts.models import Role, User
+    from claimbridge.credentials import services
+
+    account = User.objects.select_related("insurer").get(username=username)
+    company = User.objects.get(role=Role.INSURER_STAFF, insurer=account.insurer, branch=None, claims_unit=None)
+    entry = services.adjuster_submit(user=company, full_name="李四", id_number="11010519491231002X", phone="13800002222",
+                                     city_code="621200", details={"education": "college"}, account=username)  # fmt: skip
+    services.adjuster_review(user=User.objects.get(username="ln_assoc"), adjuster=entry, decision="approve")

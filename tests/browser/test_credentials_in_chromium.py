@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.browser.conftest import DESKTOP
-from tests.browser.helpers import log_in
+from tests.browser.helpers import hold_a_credential, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 PORTRAIT = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[0]  # any picture will do
@@ -40,19 +40,6 @@ def download_card(page) -> str:
 def verdict(page, url: str) -> str:
     page.goto(url)
     return page.locator("[data-testid=credential-status]").get_attribute("data-status")
-
-
-def hold_a_credential(username: str) -> None:
-    """The adjuster's company submits them, linked to their login, and the association approves: from today they
-    may log stops under the credential (R6, R8; issue 12)."""
-    from claimbridge.accounts.models import Role, User
-    from claimbridge.credentials import services
-
-    account = User.objects.select_related("insurer").get(username=username)
-    company = User.objects.get(role=Role.INSURER_STAFF, insurer=account.insurer, branch=None, claims_unit=None)
-    entry = services.adjuster_submit(user=company, full_name="李四", id_number="11010519491231002X", phone="13800002222",
-                                     city_code="621200", details={"education": "college"}, account=username)  # fmt: skip
-    services.adjuster_review(user=User.objects.get(username="ln_assoc"), adjuster=entry, decision="approve")
 
 
 def approve(browser, live_server, password, adjuster_url: str, screenshot_dir: Path, username: str) -> None:

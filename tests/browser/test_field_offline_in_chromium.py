@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import log_in
+from tests.browser.helpers import hold_a_credential, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 PHOTOS = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[:2]
@@ -44,8 +44,6 @@ def until(page, expression: str, seconds: float = 15) -> None:
 
 
 def field_phone(browser, live_server, password: str):
-    from tests.browser.test_credentials_in_chromium import hold_a_credential
-
     hold_a_credential(ADJUSTER)  # approved today: stops from today are the credential's (R6, R8)
     context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai",
                                   geolocation=WUDU, permissions=["geolocation"])  # fmt: skip
