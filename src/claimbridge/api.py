@@ -21,6 +21,7 @@ from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
+from claimbridge.evidence.upload_api import router as uploads_router
 from claimbridge.fraud.analysis_api import router as fraud_analysis_router
 from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router
@@ -67,6 +68,7 @@ api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/evidence", evidence_router)
+api.add_router("/v1/uploads", uploads_router)  # resumable uploads (decision 0022)
 api.add_router("/v1/policies", policies_router)
 api.add_router("/v1/cases", join_router)  # before /{number}: "join" is not a case number
 api.add_router("/v1/cases", cases_router)
