@@ -20,7 +20,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import IO, Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.files.base import File
@@ -36,6 +36,13 @@ from claimbridge.evidence.models import EvidenceFile, EvidenceItem, Upload, Uplo
 from claimbridge.evidence.services import upload_limits
 
 logger = logging.getLogger("claimbridge.evidence.uploads")
+
+
+class Readable(Protocol):
+    """What a part is read from: the request (HttpRequest.read) or any binary stream."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
 
 PART_ROOT = "uploads"
 READ_SIZE = 1 << 20
@@ -96,7 +103,7 @@ def upload_get_for_user(*, user: Any, upload_id: Any, for_update: bool = False) 
     return (uploads.select_for_update() if for_update else uploads).first()
 
 
-def _spooled(stream: IO[bytes], size: int) -> Any:
+def _spooled(stream: Readable, size: int) -> Any:
     """The part's bytes, read from the request into a temporary file; refused when fewer than announced arrive."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
     left = size
@@ -153,7 +160,7 @@ def _complete(upload: Upload, user: Any) -> bool:
     return True
 
 
-def upload_append(*, user: Any, upload_id: Any, offset: int, stream: IO[bytes], size: int) -> Upload:
+def upload_append(*, user: Any, upload_id: Any, offset: int, stream: Readable, size: int) -> Upload:
     """Append `size` bytes read from `stream` at `offset`, which must be where the upload stands (else 409 with the
     current offset, nothing written). The last part completes the upload (422 and emptied if its SHA-256 differs)."""
     upload = upload_get_for_user(user=user, upload_id=upload_id)
