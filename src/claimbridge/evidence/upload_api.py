@@ -20,7 +20,7 @@ from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.core.errors import forbidden, not_found
 from claimbridge.core.idempotency import fingerprint_of, run_once
 from claimbridge.core.inputs import Text
-from claimbridge.core.schemas import StrictIn, responses
+from claimbridge.core.schemas import ErrorOut, StrictIn, responses
 from claimbridge.evidence import errors, selectors, uploads
 from claimbridge.evidence.models import Upload
 
@@ -61,7 +61,7 @@ def _own(request: HttpRequest, upload_id: str) -> Upload:
     return upload
 
 
-@router.post("", response=responses({201: UploadOut, 200: UploadOut}),
+@router.post("", response=responses({201: UploadOut, 200: UploadOut, 413: ErrorOut}),
              summary="Start a resumable upload (Idempotency-Key required: a retry answers 200 with the same upload, "
                      "as it stands now)")  # fmt: skip
 def upload_start(request: HttpRequest, payload: UploadIn) -> Status[dict[str, Any]]:
@@ -96,7 +96,7 @@ PART_BODY = {
 }
 
 
-@router.patch("/{upload_id}", response=responses({200: PartOut}), openapi_extra=PART_BODY,
+@router.patch("/{upload_id}", response=responses({200: PartOut, 413: ErrorOut, 415: ErrorOut}), openapi_extra=PART_BODY,
               summary="Send the next part (raw bytes; Upload-Offset must equal the upload's offset, else 409 with it "
                       "in error.details.offset and nothing written)")  # fmt: skip
 def upload_part(
