@@ -749,7 +749,7 @@ WRITES |= {
         ASSOCIATIONS, prepare=_prepare_report("published")),
 }  # fmt: skip
 
-# --- resumable uploads (decision 0022): each person's own; a complete one is consumed like a file uploaded whole ---
+# --- resumable uploads (decision 0026): each person's own; a complete one is consumed like a file uploaded whole ---
 UPLOAD_STARTERS = frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})  # who may start an evidence file
 
 
