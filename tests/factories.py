@@ -68,6 +68,19 @@ def photo(index: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"p{index}.jpg", CAR_PHOTOS[index].read_bytes(), content_type="image/jpeg")
 
 
+def resumable_upload(user: Any, data: bytes, *, complete: bool = True, name: str = "IMG_0001.jpg") -> Any:
+    """A resumable upload of `data` owned by `user` (decision 0026): sent whole in one part, or only started."""
+    import io
+
+    from claimbridge.evidence import uploads
+
+    upload = uploads.upload_create(user=user, length=len(data), content_type="image/jpeg", filename=name)
+    if complete:
+        upload = uploads.upload_append(user=user, upload_id=upload.pk, offset=0, stream=io.BytesIO(data),
+                                       size=len(data))  # fmt: skip
+    return upload
+
+
 def wudu_case(user: Any, **extra: Any) -> Any:
     """An adjuster's report of A (insured in Tianshui by 麦积) and B (insured in Longnan by 天陇) colliding in 武都区
     (or the county of `county_code`), ten days ago at 14:20: a draft."""

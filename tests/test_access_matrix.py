@@ -288,6 +288,8 @@ API = {
     "/api/v1/evidence/files": API_SIGNED_IN,
     "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
+    "/api/v1/uploads": dict.fromkeys(VISITORS, 405),  # starting one is a POST (decision 0026)
+    "/api/v1/uploads/{upload_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
     "/api/v1/police/records": dict.fromkeys(VISITORS, 405),  # loading is a POST
     "/api/v1/police/loads/{load_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
@@ -394,7 +396,7 @@ API = {
 }
 PATH_SAMPLES = {"county_code": "621202", "reference": "EV19990101NONE", "item_id": "999999", "load_id": "999999",
                 "number": "000000-19990101-00000", "pk": "999999", "token": "nothing-here", "label": "A", "action": "register", "step": "police", "ring": "999999",
-                "job_id": "999999", "version": "1"}  # fmt: skip
+                "job_id": "999999", "version": "1", "upload_id": "00000000-0000-4000-8000-000000000000"}  # fmt: skip
 WEB_SAMPLES = {"<str:reference>": PATH_SAMPLES["reference"], "<int:item_id>": PATH_SAMPLES["item_id"],
                "<str:number>": PATH_SAMPLES["number"], "<int:pk>": "999999", "<str:token>": "nothing-here", "<str:kind>": "pdf", "<str:label>": "A", "<str:action>": "register",
                "<int:load_id>": PATH_SAMPLES["load_id"], "<int:match_id>": "999999", "<int:number>": "999999",
@@ -630,6 +632,8 @@ READS: dict[str, Read] = {
     "api phone case, confirming": Read(lambda w: f"/api/v1/cases/{w.confirming.number}/me", PARTIES_OF_AGREED),
     "api evidence, agreed": Read(lambda w: f"/api/v1/evidence/files/{w.evidence.reference}", SEES_AGREED),
     "api evidence, 伏羲's": Read(lambda w: f"/api/v1/evidence/files/{w.fuxi_file.reference}", SEES_FUXI_FILE),
+    "api resumable upload of 天陇's adjuster": Read(lambda w: f"/api/v1/uploads/{w.uploads['tianlong_adj1'].pk}",
+                                                 frozenset({"tianlong_adj1"}), lambda w: str(w.uploads["tianlong_adj1"].pk)),
     "api thumbnail of B's photo": Read(lambda w: f"/api/v1/evidence/items/{w.items['b'].pk}/preview", SEES_AGREED),
     "api 麦积's policy load": Read(lambda w: f"/api/v1/policies/loads/{w.loads['maiji'].pk}", LOADERS_OF["maiji"]),
     **{f"police load of {unit}": Read(_police_load(unit, ""), frozenset({unit, "antifraud", "admin"}),

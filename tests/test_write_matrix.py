@@ -42,7 +42,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import A_DETAILS, B_DETAILS, FACTS, photo
+from tests.factories import A_DETAILS, B_DETAILS, CAR_PHOTOS, FACTS, photo, resumable_upload
 from tests.routes import api_write_operations, concrete, site_routes
 from tests.world import (
     ACTORS,
@@ -102,6 +102,7 @@ class Write:
     refused_also: frozenset[int] = frozenset()  # a page that refuses by drawing itself again (said why below)
     pure: bool = False  # changes nothing, whoever sends it
     readers: frozenset[str] | None = None  # who may see the object: to anyone else it does not exist (404)
+    method: str = "post"  # the API operation's method (a resumable upload's part is a PATCH)
 
     @property
     def api(self) -> bool:
@@ -118,14 +119,15 @@ def web(path: Callable[[World], str], data: Callable[..., dict[str, Any]] | None
 
 
 def api(path: Callable[[World], str], body: Callable[..., dict[str, Any]] | None = None, *, multipart: bool = False,
-        ) -> Send:  # fmt: skip
+        headers: dict[str, str] | None = None) -> Send:  # fmt: skip
     """A JSON body (or a multipart upload) sent to the API with the actor's browser session."""
 
     def send(client: Client, world: World, actor: str, extra: dict[str, Any]) -> Any:
         payload = _call(body, world, actor, extra) if body else {}
         if multipart:
-            return client.post(path(world), payload, secure=True)
-        return client.post(path(world), json.dumps(payload), content_type="application/json", secure=True)
+            return client.post(path(world), payload, secure=True, headers=headers)
+        return client.post(path(world), json.dumps(payload), content_type="application/json", secure=True,
+                           headers=headers)  # fmt: skip
 
     return send
 
@@ -841,6 +843,51 @@ WRITES |= {
     "web designate a Longnan specialist": Write("/consult/specialists/", web(_fixed("/consult/specialists/"),
         lambda: {"op": "designate", "username": "ln_expert"}), frozenset({"ln_assoc"}), prepare=_colleague,
         refused_also=frozenset({422})),
+# --- resumable uploads (decision 0026): each person's own; a complete one is consumed like a file uploaded whole ---
+UPLOAD_STARTERS = frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})  # who may start an evidence file
+
+
+def _started_upload(world: World) -> dict[str, Any]:
+    return {"upload": resumable_upload(world.users["tianlong_adj1"], PART, complete=False)}
+
+
+def _part(client: Client, world: World, actor: str, extra: dict[str, Any]) -> Any:
+    return client.patch(f"/api/v1/uploads/{extra['upload'].pk}", PART, content_type="application/offset+octet-stream",
+                        secure=True, headers={"Upload-Offset": "0"})  # fmt: skip
+
+
+def _complete_uploads(world: World) -> dict[str, Any]:
+    """A complete upload of the same photo for every account: a refusal is then about the file or the clue, never
+    about the upload; someone without an account names 天陇's adjuster's."""
+    data = CAR_PHOTOS[9].read_bytes()
+    return {"uploads": {actor: resumable_upload(world.users[actor], data) for actor in sorted(SIGNED_IN)}}
+
+
+def _consumed(slot: str, party: str = "") -> Callable[..., dict[str, Any]]:
+    def body(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+        uploads = extra["uploads"]
+        return {"slot": slot, "party": party, "upload": str(uploads.get(actor, uploads["tianlong_adj1"]).pk)}
+
+    return body
+
+
+def _clues_and_uploads(world: World) -> dict[str, Any]:
+    return {**_prepare_clues(world), **_complete_uploads(world)}
+
+
+PART = CAR_PHOTOS[8].read_bytes()[:4096]
+WRITES |= {
+    "api start a resumable upload": Write("/api/v1/uploads", api(_fixed("/api/v1/uploads"), lambda: {
+        "length": 123456, "content_type": "video/mp4", "filename": "VID_0001.mp4"},
+        headers={"Idempotency-Key": "start-1"}), UPLOAD_STARTERS),
+    "api send a part of 天陇's adjuster's upload": Write("/api/v1/uploads/{upload_id}", _part,
+        frozenset({"tianlong_adj1"}), prepare=_started_upload, readers=frozenset({"tianlong_adj1"}), method="patch"),
+    "api upload into the case's file, from a resumable upload": Write("/api/v1/evidence/files/{reference}/items",
+        api(lambda w: f"/api/v1/evidence/files/{w.evidence.reference}/items", _consumed("plate", "A"),
+            multipart=True), frozenset(TIANLONG | MAIJI | {"admin"}), prepare=_complete_uploads, readers=SEES_AGREED),
+    "api photo into 天陇's clue, from a resumable upload": Write("/api/v1/fraud/clues/{number}/photos",
+        api(_clue_api("ln", "photos"), _consumed("scene"), multipart=True), frozenset({"tianlong_adj1"}),
+        prepare=_clues_and_uploads, readers=CLUE_LN_READERS),
 }  # fmt: skip
 
 # --- running one write as every actor ---------------------------------------------------------------------------
@@ -999,7 +1046,7 @@ def test_every_write_route_is_in_the_matrix(world):
     in WRITES saying who may change what through it; and every entry names a route that exists."""
     web_writes = {route for route in site_routes() if _takes_writes(world, route)}
     assert web_writes == {write.route for write in WRITES.values() if not write.api}
-    assert api_write_operations() == {("post", write.route) for write in WRITES.values() if write.api}
+    assert api_write_operations() == {(write.method, write.route) for write in WRITES.values() if write.api}
 
 
 # --- the back office (Django's admin) ------------------------------------------------------------------------------

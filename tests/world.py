@@ -42,7 +42,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import A_DETAILS, B_DETAILS, photo
+from tests.factories import A_DETAILS, B_DETAILS, CAR_PHOTOS, photo, resumable_upload
 
 DEMO_PASSWORD = "demo-pass-2026"
 PHONE_A, PHONE_B, PHONE_STRANGER, PHONE_JOINER = "13700005555", "13700006666", "13700009999", "13700007777"
@@ -137,6 +137,7 @@ class World:
     # R20: unit → its load of records ("police_ln": the agreed case's accident, the police finding B not liable, so
     # the agreement's liability differs; "police_ts": an accident of vehicles no case has); then the matching's run
     police_loads: dict[str, Any] = field(default_factory=dict)
+    uploads: dict[str, Any] = field(default_factory=dict)  # owner → a complete resumable upload (decision 0026)
 
     def client(self, actor: str) -> Client:
         """A browser (or phone) of this actor: a fresh client carrying the actor's session, so that what one request
@@ -370,6 +371,7 @@ def build_world() -> World:
         adjusters=adjusters, stops=stops, reports=_reports(month.replace(day=1)), join_code=draft.join_code,
     )  # fmt: skip
     world.police_loads = _police(users, agreed)
+    world.uploads = {"tianlong_adj1": resumable_upload(users["tianlong_adj1"], CAR_PHOTOS[2].read_bytes())}
     world.sessions = _sessions(world)
     return world
 

@@ -23,6 +23,7 @@ from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
 from claimbridge.field.api import router as field_router
+from claimbridge.evidence.upload_api import router as uploads_router
 from claimbridge.fraud.analysis_api import router as fraud_analysis_router
 from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router
@@ -69,6 +70,7 @@ api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/evidence", evidence_router)
+api.add_router("/v1/uploads", uploads_router)  # resumable uploads (decision 0026)
 api.add_router("/v1/policies", policies_router)
 api.add_router("/v1/cases", join_router)  # before /{number}: "join" is not a case number
 api.add_router("/v1/cases", cases_router)

@@ -17,7 +17,7 @@ from claimbridge.core.errors import forbidden, not_found
 from claimbridge.core.idempotency import fingerprint_of, run_once
 from claimbridge.core.inputs import PastInstant, Text
 from claimbridge.core.schemas import download_answer, responses
-from claimbridge.evidence import downloads, selectors, services
+from claimbridge.evidence import downloads, selectors, services, uploads
 from claimbridge.evidence.slots import SLOTS, required_slot_codes
 
 router = Router(tags=["evidence"], auth=API_AUTH)
@@ -163,19 +163,25 @@ def file_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 
 @router.post("/files/{reference}/items", response=responses({201: ItemOut, 200: ItemOut}),
-             summary="Upload a photo or video into a slot (multipart; Idempotency-Key makes retries safe: the same "
-                     "file again answers 200 with the first item, another file under the same key is refused)")  # fmt: skip
+             summary="Upload a photo or video into a slot (multipart: `file`, or `upload`, the id of your complete "
+                     "resumable upload; Idempotency-Key makes retries safe: the same file again answers 200 with the "
+                     "first item, another file under the same key is refused)")  # fmt: skip
 def item_upload(
-    request: HttpRequest, reference: str, file: File[UploadedFile], slot: Form[str], party: Form[str] = ""
-) -> Status[dict[str, Any]]:
+    request: HttpRequest, reference: str, slot: Form[str], party: Form[str] = "", upload: Form[str] = "",
+    file: File[UploadedFile | None] = None,
+) -> Status[dict[str, Any]]:  # fmt: skip
     evidence_file = _file_or_404(request, reference)
     if not selectors.may_upload(user=request.user, evidence_file=evidence_file):
         raise forbidden()
     key = request.headers.get("Idempotency-Key", "")
     existed = selectors.item_ids(evidence_file)
-    item = services.evidence_item_upload(
-        user=request.user, evidence_file=evidence_file, slot_code=slot, party=party, upload=file, upload_key=key
-    )
+
+    def store(whole: Any) -> Any:
+        return services.evidence_item_upload(user=request.user, evidence_file=evidence_file, slot_code=slot,
+                                             party=party, upload=whole, upload_key=key)  # fmt: skip
+
+    item = uploads.consume_or_store(user=request.user, upload_id=upload, file=file, evidence_file=evidence_file,
+                                    upload_key=key, store=store)  # fmt: skip
     shown = selectors.evidence_item_get_for_user(user=request.user, item_id=item.pk)
     if shown is None:
         raise not_found()

@@ -98,3 +98,73 @@ def upload_failed() -> AppError:
 def message_in_language(error: AppError) -> str:
     """The reason in the reader's language (for pages)."""
     return error.message
+
+
+# --- resumable uploads (decision 0026) ------------------------------------------------------------------------------
+
+
+def upload_key_required() -> AppError:
+    return AppError("idempotency_key_required", "开始分段上传须带 Idempotency-Key，重试时用同一个键",
+                    "Starting an upload takes an Idempotency-Key: send the same key when you retry.",
+                    status=400, field="Idempotency-Key")  # fmt: skip
+
+
+def upload_too_large(limit_mb: int) -> AppError:
+    return AppError("upload_too_large", f"文件超过 {limit_mb} MB，不能上传",
+                    f"The file is larger than {limit_mb} MB and cannot be uploaded.", status=413,
+                    field="length")  # fmt: skip
+
+
+def upload_offset_mismatch(offset: int) -> AppError:
+    """The part does not start where the upload stands (a part sent twice, or one lost): the client continues from
+    `details.offset`; nothing was written."""
+    return AppError("upload_offset_mismatch", f"这一段的起点不对：服务器已收到 {offset} 字节，请从这里继续",
+                    f"This part does not start where the upload stands: the server has {offset} bytes, continue "
+                    "from there.", status=409, field="Upload-Offset", details={"offset": offset})  # fmt: skip
+
+
+def bad_upload_offset() -> AppError:
+    return AppError("bad_upload_offset", "请在 Upload-Offset 头中给出这一段的起点（非负整数）",
+                    "Give where this part starts in the Upload-Offset header (a whole number, 0 or more).",
+                    status=400, field="Upload-Offset")  # fmt: skip
+
+
+def bad_part_type() -> AppError:
+    return AppError("bad_content_type", "分段内容的类型须为 application/offset+octet-stream",
+                    "A part is sent as application/offset+octet-stream (or application/octet-stream).",
+                    status=415, field="Content-Type")  # fmt: skip
+
+
+def part_too_long(remaining: int) -> AppError:
+    return AppError("upload_part_too_long", f"这一段超出了文件的长度：还剩 {remaining} 字节",
+                    f"This part goes past the end of the file: {remaining} bytes remain.", status=413,
+                    field="Content-Length", details={"remaining": remaining})  # fmt: skip
+
+
+def part_cut_short() -> AppError:
+    return AppError("upload_part_incomplete", "这一段没有收全，什么也没有保存：请查询进度后重发",
+                    "This part did not arrive whole and nothing of it was kept: ask for the offset and send it again.",
+                    status=400, field="Content-Length")  # fmt: skip
+
+
+def upload_checksum_mismatch() -> AppError:
+    return AppError("upload_checksum_mismatch", "收到的文件与给出的 SHA-256 不符，已清空：请从头重新上传",
+                    "The file received does not match the SHA-256 given; it was emptied: upload it again from the "
+                    "start.", field="sha256", details={"offset": 0})  # fmt: skip
+
+
+def upload_incomplete(offset: int, length: int) -> AppError:
+    return AppError("upload_incomplete", f"分段上传尚未完成（{offset}/{length} 字节）",
+                    f"The upload is not complete yet ({offset} of {length} bytes).", status=409, field="upload",
+                    details={"offset": offset, "length": length})  # fmt: skip
+
+
+def upload_consumed() -> AppError:
+    return AppError("upload_consumed", "这个上传已用于另一张照片或视频：每个文件请新建一个上传",
+                    "This upload was already used for another photo or video: start a new upload for each file.",
+                    status=409, field="upload")  # fmt: skip
+
+
+def file_and_upload() -> AppError:
+    return AppError("file_and_upload", "请只给出文件或上传编号之一", "Send either the file or an upload id, not both.",
+                    field="upload")  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -127,3 +129,55 @@ class ReuseMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} ~ {self.matched_item_id} ({self.distance})"
+
+
+class Upload(models.Model):
+    """A file sent in parts that survive a lost signal (resumable upload, decision 0026): how much has arrived, each
+    part a storage object of its own (no storage can append, S3 included), until it is whole and then consumed into
+    one evidence item. Its owner alone sees it; one not whole in a day is swept away."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    length = models.BigIntegerField(_("length in bytes"))
+    offset = models.BigIntegerField(_("bytes received"), default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    declared_sha256 = models.CharField(max_length=64, blank=True)  # as the client gave it, checked once whole
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)  # of the whole, once complete
+    parts = models.JSONField(default=list, blank=True)  # [[offset, size, storage name], …] in order, no gaps
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    consumed_item = models.ForeignKey(EvidenceItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("resumable upload")
+        verbose_name_plural = _("resumable uploads")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.offset}/{self.length}"
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class UploadEvent(models.Model):
+    """Append-only record of resumable uploads: created, completed, reset (checksum), consumed, expired. It keeps the
+    upload's id, not a key to it: the record outlives the swept upload."""
+
+    kind = models.CharField(max_length=20)
+    upload_id = models.UUIDField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")  # fmt: skip
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resumable upload event")
+        verbose_name_plural = _("resumable upload events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.upload_id}"

@@ -20,3 +20,12 @@ def sweep_evidence_orphans(dry_run: bool = False) -> dict[str, Any]:
     report = orphans.stored_orphans_sweep(dry_run=dry_run)
     return {"removed": len(report.orphans) if not dry_run else 0, "orphans": report.orphans,
             "too_recent": len(report.too_recent), "missing_originals": report.missing_originals}  # fmt: skip
+
+
+@task()
+def sweep_expired_uploads() -> dict[str, Any]:
+    """Remove resumable uploads past their expiry with their parts (decision 0026); enqueue it hourly or daily, e.g.
+    from cron (`claimbridge evidence_uploads_sweep` does the same at once)."""
+    from claimbridge.evidence.uploads import uploads_sweep
+
+    return {"removed": uploads_sweep()}

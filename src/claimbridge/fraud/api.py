@@ -277,13 +277,21 @@ def clue_create(request: HttpRequest, payload: ClueIn) -> Status[Any]:
 
 
 @router.post("/clues/{number}/photos", auth=API_AUTH, response=responses({201: PhotoOut, 200: PhotoOut}),
-             summary="A first-scene photo or video into the clue's evidence (multipart; Idempotency-Key)")  # fmt: skip
-def clue_photo(request: HttpRequest, number: str, file: File[UploadedFile], slot: Form[str] = "scene",
-               ) -> Status[Any]:  # fmt: skip
+             summary="A first-scene photo or video into the clue's evidence (multipart: `file`, or `upload`, the id "
+                     "of your complete resumable upload; Idempotency-Key)")  # fmt: skip
+def clue_photo(request: HttpRequest, number: str, file: File[UploadedFile | None] = None, slot: Form[str] = "scene",
+               upload: Form[str] = "") -> Status[Any]:  # fmt: skip
+    from claimbridge.evidence.uploads import consume_or_store
+
     clue = _clue(request, number)
     key = request.headers.get("Idempotency-Key", "")
     existed = selectors.photo_ids(clue) if key else set()
-    item = services.clue_photo_add(user=request.user, clue=clue, upload=file, slot_code=slot, upload_key=key)
+
+    def store(whole: Any) -> Any:
+        return services.clue_photo_add(user=request.user, clue=clue, upload=whole, slot_code=slot, upload_key=key)
+
+    item = consume_or_store(user=request.user, upload_id=upload, file=file, evidence_file=clue.evidence,
+                            upload_key=key, store=store)  # fmt: skip
     return Status(200 if item.pk in existed else 201, {"item": item.pk, "sha256": item.stored.sha256})
 
 
