@@ -843,6 +843,8 @@ WRITES |= {
     "web designate a Longnan specialist": Write("/consult/specialists/", web(_fixed("/consult/specialists/"),
         lambda: {"op": "designate", "username": "ln_expert"}), frozenset({"ln_assoc"}), prepare=_colleague,
         refused_also=frozenset({422})),
+}  # fmt: skip
+
 # --- resumable uploads (decision 0026): each person's own; a complete one is consumed like a file uploaded whole ---
 UPLOAD_STARTERS = frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})  # who may start an evidence file
 

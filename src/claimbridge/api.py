@@ -22,8 +22,8 @@ from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
-from claimbridge.field.api import router as field_router
 from claimbridge.evidence.upload_api import router as uploads_router
+from claimbridge.field.api import router as field_router
 from claimbridge.fraud.analysis_api import router as fraud_analysis_router
 from claimbridge.fraud.api import router as fraud_router
 from claimbridge.organisations.api import geography_router

@@ -25,7 +25,8 @@ def test_b7_the_manifest_makes_the_app_installable_with_both_icon_sizes(client):
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/manifest+json"
     body = json.loads(answer.content)
-    assert body["start_url"] == "/field/" and body["display"] == "standalone"
+    assert body["start_url"] == "/field/"
+    assert body["display"] == "standalone"
     assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512"}
     for icon in body["icons"]:
         assert client.get(icon["src"]).status_code == 200
@@ -41,16 +42,20 @@ def test_b7_the_worker_precaches_the_shell_and_its_version_follows_the_files(cli
     assert kept.cache_name in text
     for url in kept.static_urls:
         assert url in text
-    assert "/field/" in text and "/field/offline/" in text
-    assert kept.static_bytes > 0 and len(SHELL_STATIC) == len(kept.static_urls)
+    assert "/field/" in text
+    assert "/field/offline/" in text
+    assert kept.static_bytes > 0
+    assert len(SHELL_STATIC) == len(kept.static_urls)
 
 
 def test_b7_the_session_says_who_may_send_and_gives_a_fresh_token(client, users):
     anonymous = client.get("/field/session.json").json()
-    assert anonymous["authenticated"] is False and anonymous["may_send"] is False
+    assert anonymous["authenticated"] is False
+    assert anonymous["may_send"] is False
     adjuster = signed_in(users["tianlong_adj1"]).get("/field/session.json")
     assert adjuster["Cache-Control"] == "private, no-store"
-    assert adjuster.json()["may_send"] is True and adjuster.json()["csrf"]
+    assert adjuster.json()["may_send"] is True
+    assert adjuster.json()["csrf"]
     assert signed_in(users["tianlong_hq"]).get("/field/session.json").json()["may_send"] is False
 
 
@@ -63,8 +68,9 @@ def test_b7_the_field_form_is_the_adjusters(users):
 def test_b7_a_case_s_changes_since_the_phone_looked_are_the_readers_to_see(users):
     """The conflict view: what happened after the sequence the phone kept, in words; nothing to who may not see
     the case (404, the same as no case at all)."""
-    from claimbridge.cases.services.record import case_advance, case_lock
     from tests.factories import wudu_case
+
+    from claimbridge.cases.services.record import case_advance, case_lock
 
     reporter = users["tianlong_adj1"]
     case = wudu_case(reporter)
@@ -72,11 +78,13 @@ def test_b7_a_case_s_changes_since_the_phone_looked_are_the_readers_to_see(users
         case_advance(case=case_lock(pk=case.pk), action="report", reason="complete")
     phone = signed_in(reporter)
     seen = phone.get(f"/api/v1/field/cases/{case.number}", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
-    assert seen["state"] == "reported" and seen["changes"] == []
+    assert seen["state"] == "reported"
+    assert seen["changes"] == []
     with transaction.atomic():
         case_advance(case=case_lock(pk=case.pk), action="send_to_police", reason="staff")
     later = phone.get(f"/api/v1/field/cases/{case.number}?since={seen['sequence']}").json()
-    assert later["state"] == "police" and later["sequence"] > seen["sequence"]
+    assert later["state"] == "police"
+    assert later["sequence"] > seen["sequence"]
     assert [change["words"] for change in later["changes"]] == ["转交警处理"]
     assert Client().get(f"/api/v1/field/cases/{case.number}").status_code == 401
     for stranger in ("ln_assoc", "driver_ln"):
