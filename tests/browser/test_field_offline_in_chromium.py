@@ -61,7 +61,7 @@ def field_phone(browser, live_server, password: str):
     return context, page
 
 
-def fill_stop(page, *, case: str = "", clue: bool = True) -> None:
+def fill_stop(page, *, case: str = "", clue: bool = True, photos: list[Path] | None = None) -> None:
     page.locator("input[name=kind][value=accident]").check()
     page.locator("#f-county").select_option("621202")
     page.locator("#f-insurer").select_option("maiji")
@@ -73,7 +73,7 @@ def fill_stop(page, *, case: str = "", clue: bool = True) -> None:
     page.locator("#f-consent").check()
     page.locator("#locate").click()
     page.locator("[data-testid=position]", has_text="33.39").wait_for()
-    page.locator("[data-testid=field-photos]").set_input_files([str(p) for p in PHOTOS])
+    page.locator("[data-testid=field-photos]").set_input_files([str(p) for p in photos or PHOTOS])
     assert page.locator("[data-testid=chosen-photo]").count() == 2
     if clue:
         page.locator("[data-testid=clue-part] summary").click()
@@ -144,37 +144,76 @@ def test_b7_offline_stop_photos_and_clue_arrive_once_after_the_tab_was_closed(
     assert stop.at < stop.created_at  # captured on the phone before it arrived: both kept
 
 
+def large_photo(folder: Path) -> Path:
+    """A phone-sized photo (about 1.5 MB of noise): it goes up in resumable pieces."""
+    import numpy as np
+    from PIL import Image
+
+    path = folder / "IMG_large.jpg"
+    pixels = np.random.default_rng(18).integers(0, 255, (1100, 1100, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(path, quality=95)
+    return path
+
+
 def test_b7_a_cut_in_the_middle_of_an_upload_is_retried_and_still_makes_one_of_each(
-    browser, live_server, demo_password
+    browser, live_server, demo_password, tmp_path
 ):
+    """The signal drops after the server kept the second piece of a large photo, and again after it kept the small
+    photo but before its answer came back: the phone resumes the large one where the server stands (never from
+    the start) and repeats the small one under its key; one stop, two photos and one clue arrive."""
+    import hashlib
+
+    from claimbridge.evidence.models import EvidenceItem
+
+    big = large_photo(tmp_path)
     before = counts()
     context, page = field_phone(browser, live_server, demo_password)
-    cut = {"done": False}
+    pieces: list[str] = []
+    cut = {"piece": False, "item": False}
 
-    def upload_then_lose_the_answer(route):
-        if cut["done"]:
-            route.continue_()
-            return
-        cut["done"] = True
-        route.fetch()  # the server receives the photo and keeps it …
+    def lose_the_answer(route) -> None:
+        route.fetch()  # the server receives it and keeps it …
         context.set_offline(True)  # … and the signal drops before its answer arrives
         route.abort("internetdisconnected")
 
+    def piece(route) -> None:
+        if route.request.method != "PATCH":
+            route.continue_()
+            return
+        pieces.append(route.request.headers.get("upload-offset", ""))
+        if len(pieces) == 2 and not cut["piece"]:
+            cut["piece"] = True
+            lose_the_answer(route)
+            return
+        route.continue_()
+
+    def item(route) -> None:
+        if b"upload" not in (route.request.post_data_buffer or b"") and not cut["item"]:
+            cut["item"] = True
+            lose_the_answer(route)
+            return
+        route.continue_()
+
     try:
-        page.route("**/api/v1/evidence/files/*/items", upload_then_lose_the_answer)
-        fill_stop(page)
+        page.route("**/api/v1/uploads/*", piece)
+        page.route("**/api/v1/evidence/files/*/items", item)
+        fill_stop(page, photos=[big, PHOTOS[0]])
         page.locator("[data-testid=save-field]").click()
         page.locator("[data-testid=outbox-item]").wait_for()
-        until(page, "() => !navigator.onLine")  # the cut happened
-        assert cut["done"], "the upload was not cut"
-        assert page.locator("[data-testid=outbox-item][data-status=sent]").count() == 0
-        context.set_offline(False)
-        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        for _ in range(3):  # each cut leaves the item waiting; the signal comes back each time
+            until(page, "() => !navigator.onLine || document.querySelector('[data-status=sent]') !== null", 30)
+            if page.locator("[data-testid=outbox-item][data-status=sent]").count():
+                break
+            context.set_offline(False)
+            page.evaluate("() => window.dispatchEvent(new Event('online'))")
         wait_sent(page)
     finally:
         context.close()
-    after = counts()
-    assert after == {"stops": before["stops"] + 1, "photos": before["photos"] + 2, "clues": before["clues"] + 1}
+    assert cut == {"piece": True, "item": True}, "both cuts happened"
+    assert pieces.count("0") == 1, "the large photo resumed; it never started again"
+    assert counts() == {"stops": before["stops"] + 1, "photos": before["photos"] + 2, "clues": before["clues"] + 1}
+    kept = EvidenceItem.objects.filter(file__created_by__username=ADJUSTER).order_by("-pk")[:2]
+    assert hashlib.sha256(big.read_bytes()).hexdigest() in {i.stored.sha256 for i in kept}  # byte for byte
 
 
 def test_b7_a_case_changed_while_the_phone_was_offline_is_shown_with_what_was_kept(

@@ -52,7 +52,7 @@ def _plan() -> list[tuple[str, Any, str]]:
     def on_the_case() -> Any:
         case = Case.objects.filter(state="agreed", parties__phone_index__gt="").order_by("pk").first()
         party = case.parties.exclude(phone_index="").filter(insurer__code="maiji").first() if case else None
-        if party is None:
+        if case is None or party is None:
             return services.consultation_ask(phone="13700001001", question="定损后多久能拿到赔款？",
                                              topic="settlement", insurer_code="maiji")  # fmt: skip
         asked = services.consultation_ask(phone=party.driver_phone, question="对方全责，维修费需要我先垫付吗？",

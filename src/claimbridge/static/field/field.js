@@ -215,6 +215,15 @@
         const row = el("li", { "data-testid": "outbox-item", "data-status": item.status, "data-id": item.id }, head);
         row.append(el("p", { class: "muted", text: `${msg("captured")} ${localTime(item.capturedAt)}` }));
         if (Object.keys(item.steps).length) row.append(report(item));
+        if (!done && item.progress) {
+          for (const photo of item.photos) {
+            const sent = item.progress[photo.pid];
+            if (sent !== undefined && sent < photo.size) {
+              row.append(el("p", { class: "muted", "data-testid": "item-progress",
+                                   text: `${photo.slotName} · ${Math.floor((100 * sent) / photo.size)}%` }));
+            }
+          }
+        }
         if (!done && item.tries) row.append(el("p", { class: "muted", text: msg("retry") }));
         if (done) {
           const clear = el("button", { type: "button", class: "link", text: msg("delete-sent") });

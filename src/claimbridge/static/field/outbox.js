@@ -155,19 +155,33 @@
     return call(url, { form, key: `${item.id}:photo:${photo.pid}`, csrf });
   }
 
+  // The resumable upload protocol (decision 0026): start once under the item's key, ask where the server stands,
+  // send the rest piece by piece; a piece whose answer was lost is answered 409 with the server's offset.
   async function resumable(item, photo, csrf) {
-    const made = await step(item, `upload:${photo.pid}`, () => call("/api/v1/uploads", {
+    const generation = (item.uploadGenerations || {})[photo.pid] || 0;
+    const name = `upload:${photo.pid}:${generation}`;
+    const made = await step(item, name, () => call("/api/v1/uploads", {
       json: { length: photo.size, content_type: photo.type || "application/octet-stream", filename: photo.name },
-      key: `${item.id}:upload:${photo.pid}`, csrf,
+      key: `${item.id}:${name}`, csrf,
     }));
     if (!made.ok) throw new Refused(made.status, made.error);
     const id = made.data.id;
-    let state = await call(`/api/v1/uploads/${id}`, { method: "GET" });
-    while (!state.complete && state.offset < photo.size) {
-      const piece = photo.blob.slice(state.offset, Math.min(state.offset + CHUNK, photo.size));
+    const piece = Math.min(CHUNK, made.data.max_part_size || CHUNK);
+    let state;
+    try {
+      state = await call(`/api/v1/uploads/${id}`, { method: "GET" });
+    } catch (error) {
+      if (!(error instanceof Refused) || error.status !== 404) throw error;
+      // expired on the server before the phone came back: start again under a new key, nothing was consumed
+      item.uploadGenerations = { ...(item.uploadGenerations || {}), [photo.pid]: generation + 1 };
+      await put(item);
+      return resumable(item, photo, csrf);
+    }
+    while (!state.complete) {
+      const bytes = photo.blob.slice(state.offset, Math.min(state.offset + piece, photo.size));
       try {
         state = await call(`/api/v1/uploads/${id}`, {
-          method: "PATCH", body: piece, csrf,
+          method: "PATCH", body: bytes, csrf,
           headers: { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(state.offset) },
         });
       } catch (error) {
