@@ -253,3 +253,42 @@ def test_b7_a_case_changed_while_the_phone_was_offline_is_shown_with_what_was_ke
     from claimbridge.credentials.models import ServiceStop
 
     assert ServiceStop.objects.filter(case=case).count() == 1
+
+
+def test_b7_a_case_reported_at_the_scene_with_no_signal_arrives_once_with_its_stop(
+    browser, live_server, screenshot_dir, demo_password
+):
+    from claimbridge.cases.models import Case
+    from claimbridge.credentials.models import ServiceStop
+
+    cases_before = Case.objects.filter(channel="adjuster").count()
+    context, page = field_phone(browser, live_server, demo_password)
+    try:
+        context.set_offline(True)
+        page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+        fill_stop(page, clue=False)
+        page.locator("[data-testid=report-part] summary").click()
+        page.locator("#f-consent").uncheck()
+        page.locator("#f-plate-a").fill("甘K12345")
+        page.locator("[data-testid=save-field]").click()
+        refusal = page.locator("#report-error")
+        assert "征得客户同意" in refusal.inner_text()  # next to the part it is about; nothing was saved
+        assert page.locator("[data-testid=outbox-item]").count() == 0
+        page.locator("#f-consent").check()
+        page.locator("#f-plate-b").fill("甘E6789A")
+        page.locator("[data-testid=save-field]").click()
+        page.locator("[data-testid=outbox-item]").wait_for()
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        wait_sent(page)
+        report = page.locator("[data-testid=item-report]").inner_text()
+        assert "新报案件：已保存" in report
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-field-case-reported.png", full_page=True)
+        page.reload()
+        page.wait_for_load_state()
+        page.evaluate("() => window.FieldOutbox.sendAll()")
+    finally:
+        context.close()
+    made = Case.objects.filter(channel="adjuster").order_by("-pk")
+    assert made.count() == cases_before + 1
+    assert ServiceStop.objects.filter(case=made.first()).count() == 1

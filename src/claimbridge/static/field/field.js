@@ -121,7 +121,12 @@
     const description = $("f-description").value.trim();
     const wantsClue = $("clue").open && (observations.length || description);
     fieldError("clue-error", "");
-    if (!kind || !at) return;
+    const plates = [$("f-plate-a").value.trim(), $("f-plate-b").value.trim()];
+    const reporting = $("report").open && plates.some(Boolean);
+    const consented = $("f-shown").checked && $("f-consent").checked;
+    fieldError("report-error", $("report").open && !plates.some(Boolean) ? msg("need-plate")
+      : reporting && !consented ? msg("report-consent") : "");
+    if (!kind || !at || ($("report").open && (!reporting || !consented))) return;
     const captured = new Date().toISOString();
     const item = {
       id: box.newId(), created: captured, capturedAt: captured, status: "waiting", steps: {},
@@ -134,7 +139,10 @@
       },
       position, caseSeen, photos: chosen,
       clue: wantsClue ? { observations, description, urgency: $("f-urgency").value } : null,
+      report: reporting ? { parties: ["A", "B"].map((label, i) => ({ label, plate: plates[i] })).filter((p) => p.plate) }
+        : null,
     };
+    if (reporting) item.stop.case = "";
     await box.put(item);
     chosen = [];
     position = null;
@@ -186,6 +194,9 @@
       } else {
         lines.append(outcome(item.stop.case, seen));
       }
+    }
+    if (item.report) {
+      lines.append(outcome(msg("report"), steps.report, steps.report && steps.report.ok ? steps.report.data.number : ""));
     }
     const stop = steps["stop-without-case"] || steps.stop;
     lines.append(outcome(msg("stop"), stop, steps["stop-without-case"] ? msg("case-link-refused") : ""));

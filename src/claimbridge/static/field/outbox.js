@@ -2,7 +2,7 @@
  *
  * Loaded by the field page and by the service worker (importScripts), so that background sync can send with the
  * tab closed. Every item carries an id made on the phone; every request of an item carries an Idempotency-Key made
- * from it (`<id>:stop`, `<id>:file`, `<id>:photo:<pid>`, `<id>:clue`), and each step's answer is stored on the item
+ * from it (`<id>:stop`, `<id>:file`, `<id>:photo:<pid>`, `<id>:clue`, `<id>:report` for a case reported at the scene), and each step's answer is stored on the item
  * as soon as it arrives: a resend after a dropped connection or a killed tab skips what was done and repeats the
  * rest under the same keys, so the server never makes a second object. Senders (page, worker) take turns through a
  * Web Lock. Only a bilingual refusal (`{"error": {"code", "zh", "en"}}`, 4xx) is final; anything else — no signal,
@@ -205,6 +205,17 @@
       const seen = await step(item, "case", () => call(
         `/api/v1/field/cases/${encodeURIComponent(stop.case)}?${caseQuery(item)}`, { method: "GET" }));
       withCase = seen.ok;
+    }
+    if (item.report) { // the case reported at the scene, before the stop that is linked to it
+      const reported = await step(item, "report", () => call("/api/v1/cases", {
+        json: { county: stop.county, accident_at: stop.at, latitude: stop.latitude, longitude: stop.longitude,
+                parties: item.report.parties,
+                consent: { credential_shown: stop.credential_shown, customer_consented: stop.customer_consented } },
+        key: `${item.id}:report`, csrf }));
+      if (reported.ok) {
+        stop.case = reported.data.number;
+        withCase = true;
+      }
     }
     let made = await step(item, "stop", () => call("/api/v1/credentials/stops", {
       json: stopBody(item, withCase), key: `${item.id}:stop`, csrf }));

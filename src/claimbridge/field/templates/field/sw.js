@@ -6,6 +6,17 @@ const PAGES = ["/field/", "/field/offline/"];
 importScripts("{{ outbox }}");
 
 self.addEventListener("install", (event) => {
+  // Where the browser can route statically, every request but the field pages' and the static files' goes to the
+  // network without waking this worker: the rest of the site costs nothing more than before.
+  try {
+    if (event.addRoutes && self.URLPattern) {
+      event.addRoutes({
+        condition: { not: { or: [{ urlPattern: new URLPattern({ pathname: "/field/*" }) },
+                                 { urlPattern: new URLPattern({ pathname: "/static/*" }) }] } },
+        source: "network",
+      }).catch(() => {});
+    }
+  } catch (error) { /* an older browser: the fetch handler below lets those requests through itself */ }
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     // The form itself needs a signed-in adjuster: kept when it answers, never a reason to fail the install.
