@@ -6,6 +6,7 @@ is shown to the phone with what became of its own changes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.browser.helpers import hold_a_credential, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_server")]
 PHOTOS = sorted((Path(__file__).resolve().parents[1] / "data" / "car_photos").glob("*.jpg"))[:2]
 ADJUSTER = "tianlong_adj1"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WUDU = {"latitude": 33.3912, "longitude": 104.9290}  # 武都区, Longnan
 
 
@@ -91,6 +93,20 @@ def test_b7_offline_stop_photos_and_clue_arrive_once_after_the_tab_was_closed(
     before = counts()
     context, page = field_phone(browser, live_server, demo_password)
     try:
+        shell = page.evaluate("""async () => {
+            let total = 0, files = 0;
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) {
+                    total += (await (await cache.match(request)).blob()).size;
+                    files += 1;
+                }
+            }
+            return {bytes: total, files};
+        }""")
+        assert shell["files"] >= 10  # the pages and static files the phone keeps
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "field-shell.json").write_text(json.dumps(shell))
         context.set_offline(True)
         page.evaluate("() => window.dispatchEvent(new Event('offline'))")
         assert "无网络" in page.locator("[data-testid=net-status]").inner_text()
@@ -292,3 +308,30 @@ def test_b7_a_case_reported_at_the_scene_with_no_signal_arrives_once_with_its_st
     made = Case.objects.filter(channel="adjuster").order_by("-pk")
     assert made.count() == cases_before + 1
     assert ServiceStop.objects.filter(case=made.first()).count() == 1
+
+
+def test_b7_a_long_queue_kept_offline_is_sent_once_item_by_item(browser, live_server, demo_password):
+    """Ten stops, each with a photo, saved with no signal one after another: all wait on the phone, and when the
+    signal returns ten stops and ten photos arrive, none twice."""
+    queue = 10
+    before = counts()
+    context, page = field_phone(browser, live_server, demo_password)
+    try:
+        context.set_offline(True)
+        page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+        for n in range(queue):
+            page.locator("input[name=kind][value=accident]").check()
+            page.locator("#f-consent").check()
+            page.locator("[data-testid=field-photos]").set_input_files(str(PHOTOS[n % 2]))
+            page.locator("[data-testid=save-field]").click()
+            page.locator("[data-testid=outbox-item]").nth(n).wait_for()
+        assert page.locator("[data-testid=outbox-item][data-status=waiting]").count() == queue
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        until(page, f"() => document.querySelectorAll('[data-status=sent]').length === {queue}", 90)
+        (ARTIFACTS / "field-queue.json").write_text(json.dumps({"longest_offline_queue": queue}))
+    finally:
+        context.close()
+    after = counts()
+    assert after["stops"] == before["stops"] + queue
+    assert after["photos"] == before["photos"] + queue
