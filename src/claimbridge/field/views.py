@@ -27,18 +27,21 @@ FIELD_ROLES = frozenset({Role.ADJUSTER})
 
 @require_GET
 def manifest(request: HttpRequest) -> HttpResponse:
-    """The web app manifest: installable, opening on the field form, in Chinese first."""
+    """The web app manifest, in Chinese first: an adjuster's installed app opens on the field form (kept for use
+    with no signal); anyone else's on the home page, which leads each role to its own work."""
+    adjuster = request.user.is_authenticated and getattr(request.user, "role", None) in FIELD_ROLES
     body = {
         "name": _("ClaimBridge field"), "short_name": _("ClaimBridge"), "lang": "zh-CN",
         "description": _("Service stops, scene photos and fraud clues, kept on the phone when there is no signal."),
-        "start_url": "/field/", "scope": "/", "display": "standalone", "orientation": "portrait",
+        "start_url": "/field/" if adjuster else "/", "scope": "/", "id": "/", "display": "standalone", "orientation": "portrait",
         "background_color": "#f6f7f9", "theme_color": "#0b5cab",
         "icons": [{"src": static(f"field/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
                    "purpose": "any maskable"} for size in (192, 512)],
         "shortcuts": [{"name": _("My cases"), "url": "/me/"}, {"name": _("Report an accident"), "url": "/cases/new/"}],
     }  # fmt: skip
     response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/manifest+json")
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = "private, max-age=3600"  # it depends on who asks (the link sends the cookie)
+    response["Vary"] = "Cookie"
     return response
 
 

@@ -25,11 +25,18 @@ def test_b7_the_manifest_makes_the_app_installable_with_both_icon_sizes(client):
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/manifest+json"
     body = json.loads(answer.content)
-    assert body["start_url"] == "/field/"
+    assert body["start_url"] == "/"  # anyone's app opens on the home page …
     assert body["display"] == "standalone"
     assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512"}
     for icon in body["icons"]:
         assert client.get(icon["src"]).status_code == 200
+
+
+def test_b7_an_adjusters_app_opens_on_the_field_form(users):
+    """… an adjuster's on the form that works with no signal (the manifest link sends the cookie)."""
+    answer = signed_in(users["tianlong_adj1"]).get("/manifest.webmanifest")
+    assert json.loads(answer.content)["start_url"] == "/field/"
+    assert answer["Cache-Control"].startswith("private")
 
 
 def test_b7_the_worker_precaches_the_shell_and_its_version_follows_the_files(client):
