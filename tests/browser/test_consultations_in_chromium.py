@@ -127,6 +127,7 @@ def test_r13_a_question_from_the_phone_is_escalated_answered_by_the_specialist_a
         assert ANSWER in card.locator("[data-testid=answer]").inner_text()
         card.get_by_label("5").check()
         card.locator("textarea[name=comment]").fill("解答清楚，谢谢")
+        card.screenshot(path=screenshot_dir / "zh-hans-phone-consult-rating.png")
         card.get_by_role("button", name="提交评价").click()
         page.locator(f"#q-{asked.number} [data-testid=rated]").wait_for()
         assert "5 / 5" in page.locator(f"#q-{asked.number} [data-testid=rated]").inner_text()

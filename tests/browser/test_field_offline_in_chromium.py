@@ -31,7 +31,7 @@ def counts(username: str = ADJUSTER) -> dict[str, int]:
     user = User.objects.get(username=username)
     return {
         "stops": ServiceStop.objects.filter(adjuster=user).count(),
-        "photos": EvidenceItem.objects.filter(file__created_by=user, file__clue__isnull=True).count(),
+        "photos": EvidenceItem.objects.filter(file__created_by=user).count(),  # the stop's file or the clue's
         "clues": Clue.objects.filter(reporter=user).count(),
     }
 
@@ -154,7 +154,13 @@ def test_b7_offline_stop_photos_and_clue_arrive_once_after_the_tab_was_closed(
     assert after == {"stops": before["stops"] + 1, "photos": before["photos"] + 2, "clues": before["clues"] + 1}
     from claimbridge.credentials.models import ServiceStop
 
+    from claimbridge.fraud.models import Clue
+
+    clue = Clue.objects.filter(reporter__username=ADJUSTER).latest("pk")
+    assert clue.evidence.items.count() == 2  # the committee sees the photos on the clue
+    assert clue.state != "draft"  # and it was sent to them
     stop = ServiceStop.objects.filter(adjuster__username=ADJUSTER).latest("created_at")
+    assert clue.stop_id == stop.pk
     assert stop.latitude is not None
     assert stop.customer_consented
     assert stop.at < stop.created_at  # captured on the phone before it arrived: both kept
@@ -213,6 +219,7 @@ def test_b7_a_cut_in_the_middle_of_an_upload_is_retried_and_still_makes_one_of_e
     try:
         page.route("**/api/v1/uploads/*", piece)
         page.route("**/api/v1/evidence/files/*/items", item)
+        page.route("**/api/v1/fraud/clues/*/photos", item)
         fill_stop(page, photos=[big, PHOTOS[0]])
         page.locator("[data-testid=save-field]").click()
         page.locator("[data-testid=outbox-item]").wait_for()

@@ -42,8 +42,9 @@ class AskForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("Your rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)],
-                                    widget=forms.RadioSelect)  # fmt: skip
+    rating = forms.TypedChoiceField(label=_("Your rating"), coerce=int, choices=[
+        (5, _("5★ very helpful")), (4, _("4★ helpful")), (3, _("3★ so-so")), (2, _("2★ not much help")),
+        (1, _("1★ no help at all"))], widget=forms.RadioSelect)  # fmt: skip
     comment = forms.CharField(label=_("Comment (optional)"), max_length=COMMENT_MAX, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 

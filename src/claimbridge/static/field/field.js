@@ -115,8 +115,13 @@
     const kind = checked("kind")[0] || "";
     const at = $("f-at").value;
     fieldError("kind-error", kind ? "" : msg("need-kind"));
-    fieldError("at-error", at ? "" : msg("need-at"));
-    if (at) $("f-at").removeAttribute("aria-invalid"); else $("f-at").setAttribute("aria-invalid", "true");
+    const future = at && new Date(at).getTime() > Date.now() + 60 * 1000;
+    fieldError("at-error", !at ? msg("need-at") : future ? msg("future-at") : "");
+    if (at && !future) $("f-at").removeAttribute("aria-invalid"); else $("f-at").setAttribute("aria-invalid", "true");
+    // The server decides (credentials.services.stop_record); the phone only says so before the item waits for hours.
+    const helped = checked("services").length > 0;
+    const asked = $("f-shown").checked && $("f-consent").checked;
+    fieldError("consent-error", helped && !asked ? msg("need-consent") : "");
     const observations = checked("observations");
     const description = $("f-description").value.trim();
     const wantsClue = $("clue").open && (observations.length || description);
@@ -126,7 +131,11 @@
     const consented = $("f-shown").checked && $("f-consent").checked;
     fieldError("report-error", $("report").open && !plates.some(Boolean) ? msg("need-plate")
       : reporting && !consented ? msg("report-consent") : "");
-    if (!kind || !at || ($("report").open && (!reporting || !consented))) return;
+    if (!kind || !at || future || (helped && !asked) || ($("report").open && (!reporting || !consented))) {
+      const first = form.querySelector(".field-error:not([hidden])");
+      if (first) first.scrollIntoView({ block: "center" });
+      return;
+    }
     const captured = new Date().toISOString();
     const item = {
       id: box.newId(), created: captured, capturedAt: captured, status: "waiting", steps: {},
@@ -138,7 +147,8 @@
         latitude: position ? position.latitude : null, longitude: position ? position.longitude : null,
       },
       position, caseSeen, photos: chosen,
-      clue: wantsClue ? { observations, description, urgency: $("f-urgency").value } : null,
+      clue: wantsClue ? { observations, description, urgency: $("f-urgency").value,
+                          with_photos: chosen.length > 0 && $("f-clue-photos").checked } : null,
       report: reporting ? { parties: ["A", "B"].map((label, i) => ({ label, plate: plates[i] })).filter((p) => p.plate) }
         : null,
     };
@@ -217,7 +227,9 @@
       list.replaceChildren(...items.slice().reverse().map((item) => {
         const done = item.status === "sent" || item.status === "partly";
         const photos = (item.photos || []).length;
-        const label = done ? (item.status === "sent" ? msg("sent") : msg("partly")) : msg("waiting");
+        const nothingKept = done && !Object.values(item.steps).some((result) => result.ok);
+        const label = !done ? msg("waiting") : item.status === "sent" ? msg("sent")
+          : nothingKept ? msg("all-refused") : msg("partly");
         const head = el("p", {},
           el("span", { class: `badge ${done ? (item.status === "sent" ? "badge-low" : "badge-bad") : "badge-open"}`,
                        "data-testid": "item-status", text: label }),
@@ -244,7 +256,7 @@
         return row;
       }));
     }
-    $("send-now").hidden = !items.some((item) => item.status === "waiting" || item.status === "sending");
+    $("send-now").hidden = !navigator.onLine || !items.some((item) => item.status === "waiting" || item.status === "sending");
   }
 
   let sending = false;
@@ -255,8 +267,13 @@
     try {
       status.textContent = msg("sending");
       const result = await box.sendAll();
-      if (result.state === "signed-out") status.textContent = msg("login");
-      else showNetwork();
+      if (result.state === "signed-out") {
+        status.className = "net-status net-offline";
+        status.replaceChildren(msg("login"), " ", el("a", { href: `/accounts/login/?next=${encodeURIComponent("/field/")}`,
+                                                          "data-testid": "log-in-again", text: msg("log-in") }));
+      } else {
+        showNetwork();
+      }
     } finally {
       sending = false;
       await render();
@@ -273,7 +290,7 @@
 
   $("send-now").addEventListener("click", send);
   window.addEventListener("online", () => { showNetwork(); send(); });
-  window.addEventListener("offline", showNetwork);
+  window.addEventListener("offline", () => { showNetwork(); render(); });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", (event) => { if (event.data === "outbox-changed") render(); });
   }

@@ -141,11 +141,10 @@
   }
 
   // A large photo or video goes up in pieces that resume where the server says it stopped; a small one in one go.
-  async function sendPhoto(item, photo, reference, csrf, uploads) {
-    const url = `/api/v1/evidence/files/${encodeURIComponent(reference)}/items`;
+  async function sendPhoto(item, photo, url, csrf, uploads) {
     const form = new FormData();
     form.append("slot", photo.slot);
-    form.append("party", "");
+    if (url.includes("/evidence/")) form.append("party", "");
     if (uploads && photo.size > CHUNK) {
       const upload = await resumable(item, photo, csrf);
       form.append("upload", upload);
@@ -225,23 +224,43 @@
         json: stopBody(item, false), key: `${item.id}:stop-without-case`, csrf }));
     }
     const photos = item.photos || [];
-    if (photos.length) {
+    const forClue = Boolean(item.clue && item.clue.with_photos);
+    if (photos.length && !forClue) { // the stop's own evidence file
       const file = await step(item, "file", () => call("/api/v1/evidence/files", {
         json: { title: item.fileTitle || "", accident_at: stop.at, latitude: stop.latitude, longitude: stop.longitude,
                 insurers: stop.customer_insurer ? [stop.customer_insurer] : [] },
         key: `${item.id}:file`, csrf }));
       if (file.ok) {
         for (const photo of photos) {
-          await step(item, `photo:${photo.pid}`, () => sendPhoto(item, photo, file.data.reference, csrf, state.uploads));
+          const url = `/api/v1/evidence/files/${encodeURIComponent(file.data.reference)}/items`;
+          await step(item, `photo:${photo.pid}`, () => sendPhoto(item, photo, url, csrf, state.uploads));
         }
       }
     }
-    if (item.clue) {
-      await step(item, "clue", () => call("/api/v1/fraud/clues", {
-        json: { ...item.clue, occurred_at: stop.at, county: stop.county, latitude: stop.latitude,
+    if (item.clue) { // with its photos, the clue is filed, given them, then sent to the committee
+      const { with_photos: _withPhotos, ...clue } = item.clue;
+      const filed = await step(item, "clue", () => call("/api/v1/fraud/clues", {
+        json: { ...clue, occurred_at: stop.at, county: stop.county, latitude: stop.latitude,
                 longitude: stop.longitude, stop: made.ok ? made.data.id : null, case: withCase ? stop.case : "",
-                submit: true },
+                submit: !forClue },
         key: `${item.id}:clue`, csrf }));
+      if (filed.ok && forClue) {
+        const number = encodeURIComponent(filed.data.number);
+        for (const photo of photos) {
+          await step(item, `photo:${photo.pid}`, () => sendPhoto(item, photo, `/api/v1/fraud/clues/${number}/photos`,
+                                                                 csrf, state.uploads));
+        }
+        await step(item, "clue-submit", async () => {
+          try {
+            return await call(`/api/v1/fraud/clues/${number}/submit`, { json: {}, key: `${item.id}:clue-submit`, csrf });
+          } catch (error) { // sent already, its answer lost on the way: the clue says so
+            if (!(error instanceof Refused) || error.status !== 409) throw error;
+            const now = await call(`/api/v1/fraud/clues/${number}`, { method: "GET" });
+            if (now.state === "draft") throw error;
+            return now;
+          }
+        });
+      }
     }
     const refused = Object.values(item.steps).some((result) => !result.ok);
     item.status = refused ? "partly" : "sent";

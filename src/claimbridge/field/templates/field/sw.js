@@ -21,9 +21,12 @@ self.addEventListener("install", (event) => {
     const cache = await caches.open(CACHE);
     // The form itself needs a signed-in adjuster: kept when it answers, never a reason to fail the install.
     await cache.addAll(PRECACHE.filter((url) => url !== "/field/"));
-    try {
-      const form = await fetch("/field/", { credentials: "same-origin", redirect: "manual" });
-      if (form.ok) await cache.put("/field/", form);
+    try {  // only for an adjuster: anyone else would just be refused the form
+      const session = await (await fetch("/field/session.json", { credentials: "same-origin", cache: "no-store" })).json();
+      if (session.may_send) {
+        const form = await fetch("/field/", { credentials: "same-origin", redirect: "manual" });
+        if (form.ok) await cache.put("/field/", form);
+      }
     } catch (error) { /* no signal at install: the form is kept the first time it is opened */ }
     await self.skipWaiting();
   })());
