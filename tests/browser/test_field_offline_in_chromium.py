@@ -153,7 +153,6 @@ def test_b7_offline_stop_photos_and_clue_arrive_once_after_the_tab_was_closed(
     after = counts()
     assert after == {"stops": before["stops"] + 1, "photos": before["photos"] + 2, "clues": before["clues"] + 1}
     from claimbridge.credentials.models import ServiceStop
-
     from claimbridge.fraud.models import Clue
 
     clue = Clue.objects.filter(reporter__username=ADJUSTER).latest("pk")
