@@ -213,6 +213,10 @@ def consultation_answer(*, user: Any, consultation: Consultation, answer: str) -
                                                          answered_at=timezone.now())  # fmt: skip
         consultation_event(consultation=locked, kind="answered", actor=user,
                            data={"from": locked.state, "by_specialist": by_specialist})  # fmt: skip
+        from claimbridge.consultations.tasks import text_answered
+
+        pk = locked.pk
+        transaction.on_commit(lambda: text_answered.enqueue(consultation_id=pk), robust=True)  # the customer is told
     consultation.refresh_from_db()
     return consultation
 

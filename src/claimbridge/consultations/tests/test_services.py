@@ -153,8 +153,12 @@ def test_r13_escalate_with_a_deadline_then_the_specialist_answers_and_the_custom
                                        specialist_id=specialists["maiji"].pk)  # fmt: skip
     assert twice.value.code == "illegal_transition"
     assert twice.value.status == 409
+    from claimbridge.core.sms import MemorySmsBackend
+
+    MemorySmsBackend.outbox.clear()
     answered = services.consultation_answer(user=users["maiji_unit1"], consultation=escalated, answer="按定损金额赔付")
     assert answered.state == "answered"
+    assert [(phone, asked.number in text) for phone, text in MemorySmsBackend.outbox] == [(PHONE_A, True)]  # told
     assert answered.answered_by == users["maiji_unit1"]
     assert selectors.specialist_queue(user=users["maiji_unit1"]) == []
     rated = services.consultation_rate(phone=PHONE_A, consultation=answered, rating=4, comment="清楚")
