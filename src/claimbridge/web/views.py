@@ -19,7 +19,7 @@ from claimbridge.web.access import roles_required
 # The pages of a day's work, offered as buttons on a signed-in user's home (those of the menu this user has).
 WORK_PAGES = ("case-inbox", "adjusters", "work-card", "service-stops", "evidence-files", "evidence-reuse",
               "policy-loads", "reports", "my-feedback", "fraud-clues", "fraud-rings", "fraud-scores", "police-loads",
-              "police-matches", "police-signals", "figures-dashboard", "consult-inbox")  # fmt: skip
+              "police-matches", "police-signals", "figures-dashboard", "consult-inbox", "field")  # fmt: skip
 
 
 @require_GET
