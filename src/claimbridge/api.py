@@ -70,7 +70,7 @@ api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/evidence", evidence_router)
-api.add_router("/v1/uploads", uploads_router)  # resumable uploads (decision 0026)
+api.add_router("/v1/uploads", uploads_router)  # resumable uploads (decision 0025)
 api.add_router("/v1/policies", policies_router)
 api.add_router("/v1/cases", join_router)  # before /{number}: "join" is not a case number
 api.add_router("/v1/cases", cases_router)

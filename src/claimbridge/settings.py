@@ -229,7 +229,7 @@ EVIDENCE_MAX_DISTANCE_KM = float(os.environ.get("EVIDENCE_MAX_DISTANCE_KM", "2")
 EVIDENCE_REUSE_MAX_DISTANCE = int(os.environ.get("EVIDENCE_REUSE_MAX_DISTANCE", "21"))
 EVIDENCE_REUSE_MAX_CANDIDATES = int(os.environ.get("EVIDENCE_REUSE_MAX_CANDIDATES", "200"))
 EVIDENCE_ORPHAN_GRACE_HOURS = float(os.environ.get("EVIDENCE_ORPHAN_GRACE_HOURS", "24"))
-# Resumable uploads (decision 0026): hours an upload lives (from its start; once whole, from then), the parts' size
+# Resumable uploads (decision 0025): hours an upload lives (from its start; once whole, from then), the parts' size
 # limit (the API's body limit by default) and how many a person may have open at once.
 EVIDENCE_UPLOAD_EXPIRY_HOURS = float(os.environ.get("EVIDENCE_UPLOAD_EXPIRY_HOURS", "24"))
 EVIDENCE_UPLOAD_MAX_PART_MB = int(

@@ -1,6 +1,6 @@
 """A specialist's deadline in working days (R13: "escalate to specialists when unsure", with a time to answer).
 Pure: no Django. Weekends are skipped in China time; public holidays and the weekend days worked in their place
-(调休) are not known here (decision 0022), so a deadline over a holiday is a day or two early, never late."""
+(调休) are not known here (decision 0023), so a deadline over a holiday is a day or two early, never late."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ def message_in_language(error: AppError) -> str:
     return error.message
 
 
-# --- resumable uploads (decision 0026) ------------------------------------------------------------------------------
+# --- resumable uploads (decision 0025) ------------------------------------------------------------------------------
 
 
 def upload_key_required() -> AppError:

@@ -132,7 +132,7 @@ class ReuseMatch(models.Model):
 
 
 class Upload(models.Model):
-    """A file sent in parts that survive a lost signal (resumable upload, decision 0026): how much has arrived, each
+    """A file sent in parts that survive a lost signal (resumable upload, decision 0025): how much has arrived, each
     part a storage object of its own (no storage can append, S3 included), until it is whole and then consumed into
     one evidence item. Its owner alone sees it; one not whole in a day is swept away."""
 

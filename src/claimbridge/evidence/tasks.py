@@ -24,7 +24,7 @@ def sweep_evidence_orphans(dry_run: bool = False) -> dict[str, Any]:
 
 @task()
 def sweep_expired_uploads() -> dict[str, Any]:
-    """Remove resumable uploads past their expiry with their parts (decision 0026); enqueue it hourly or daily, e.g.
+    """Remove resumable uploads past their expiry with their parts (decision 0025); enqueue it hourly or daily, e.g.
     from cron (`claimbridge evidence_uploads_sweep` does the same at once)."""
     from claimbridge.evidence.uploads import uploads_sweep
 

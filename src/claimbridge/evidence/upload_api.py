@@ -1,4 +1,4 @@
-"""/api/v1/uploads: resumable uploads (decision 0026, B7, R9) — start one, ask how far it got, send the next part.
+"""/api/v1/uploads: resumable uploads (decision 0025, B7, R9) — start one, ask how far it got, send the next part.
 
 The protocol borrows tus 1.0's core (an offset the server keeps, `Upload-Offset` on every part, a part refused unless
 it starts exactly there) with JSON answers, our sign-in and our error body. A complete upload is then named by its id

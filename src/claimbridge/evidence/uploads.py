@@ -1,4 +1,4 @@
-"""Resumable uploads (decision 0026, B7, R9): a photo or video sent in parts over a signal that comes and goes, then
+"""Resumable uploads (decision 0025, B7, R9): a photo or video sent in parts over a signal that comes and goes, then
 consumed into one evidence item exactly as if it had been uploaded whole.
 
 The database row is the authority on how much has arrived (`offset`); each part is a storage object of its own under

@@ -1,4 +1,4 @@
-"""Resumable uploads (decision 0026): a photo or video sent in parts over a signal that comes and goes arrives whole,
+"""Resumable uploads (decision 0025): a photo or video sent in parts over a signal that comes and goes arrives whole,
 byte for byte, never twice, and only its owner can see, continue or use it (B7, R9; B9 for the retries)."""
 
 from __future__ import annotations

@@ -154,7 +154,7 @@
     return call(url, { form, key: `${item.id}:photo:${photo.pid}`, csrf });
   }
 
-  // The resumable upload protocol (decision 0026): start once under the item's key, ask where the server stands,
+  // The resumable upload protocol (decision 0025): start once under the item's key, ask where the server stands,
   // send the rest piece by piece; a piece whose answer was lost is answered 409 with the server's offset.
   async function resumable(item, photo, csrf) {
     const generation = (item.uploadGenerations || {})[photo.pid] || 0;
