@@ -69,7 +69,7 @@ def photo(index: int) -> SimpleUploadedFile:
 
 
 def resumable_upload(user: Any, data: bytes, *, complete: bool = True, name: str = "IMG_0001.jpg") -> Any:
-    """A resumable upload of `data` owned by `user` (decision 0026): sent whole in one part, or only started."""
+    """A resumable upload of `data` owned by `user` (decision 0025): sent whole in one part, or only started."""
     import io
 
     from claimbridge.evidence import uploads

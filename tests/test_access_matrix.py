@@ -288,7 +288,7 @@ API = {
     "/api/v1/evidence/files": API_SIGNED_IN,
     "/api/v1/evidence/files/{reference}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/evidence/files/{reference}/items": dict.fromkeys(VISITORS, 405),
-    "/api/v1/uploads": dict.fromkeys(VISITORS, 405),  # starting one is a POST (decision 0026)
+    "/api/v1/uploads": dict.fromkeys(VISITORS, 405),  # starting one is a POST (decision 0025)
     "/api/v1/uploads/{upload_id}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/policies": dict.fromkeys(VISITORS, 405),  # loading is a POST
     "/api/v1/police/records": dict.fromkeys(VISITORS, 405),  # loading is a POST

@@ -845,7 +845,7 @@ WRITES |= {
         refused_also=frozenset({422})),
 }  # fmt: skip
 
-# --- resumable uploads (decision 0026): each person's own; a complete one is consumed like a file uploaded whole ---
+# --- resumable uploads (decision 0025): each person's own; a complete one is consumed like a file uploaded whole ---
 UPLOAD_STARTERS = frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})  # who may start an evidence file
 
 

@@ -137,7 +137,7 @@ class World:
     # R20: unit → its load of records ("police_ln": the agreed case's accident, the police finding B not liable, so
     # the agreement's liability differs; "police_ts": an accident of vehicles no case has); then the matching's run
     police_loads: dict[str, Any] = field(default_factory=dict)
-    uploads: dict[str, Any] = field(default_factory=dict)  # owner → a complete resumable upload (decision 0026)
+    uploads: dict[str, Any] = field(default_factory=dict)  # owner → a complete resumable upload (decision 0025)
 
     def client(self, actor: str) -> Client:
         """A browser (or phone) of this actor: a fresh client carrying the actor's session, so that what one request

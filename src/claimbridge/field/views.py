@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -37,7 +38,8 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "background_color": "#f6f7f9", "theme_color": "#0b5cab",
         "icons": [{"src": static(f"field/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
                    "purpose": "any maskable"} for size in (192, 512)],
-        "shortcuts": [{"name": _("My cases"), "url": "/me/"}, {"name": _("Report an accident"), "url": "/cases/new/"}],
+        "shortcuts": [{"name": _("My cases"), "url": reverse("my-cases")},
+                      {"name": _("Report an accident"), "url": reverse("case-start")}],
     }  # fmt: skip
     response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/manifest+json")
     response["Cache-Control"] = "private, max-age=3600"  # it depends on who asks (the link sends the cookie)
