@@ -341,3 +341,24 @@ def test_b7_a_long_queue_kept_offline_is_sent_once_item_by_item(browser, live_se
     after = counts()
     assert after["stops"] == before["stops"] + queue
     assert after["photos"] == before["photos"] + queue
+
+
+def test_b7_an_item_saved_under_another_login_is_never_sent_under_this_one(browser, live_server, demo_password):
+    """A shared phone: what another adjuster saved waits for them; it is not sent as this adjuster's stop."""
+    before = counts()
+    context, page = field_phone(browser, live_server, demo_password)
+    try:
+        page.evaluate("""() => window.FieldOutbox.put({id: "someone-else-1", created: new Date().toISOString(),
+            capturedAt: new Date().toISOString(), status: "waiting", steps: {}, owner: "999999", photos: [],
+            stop: {kind: "accident", at: new Date(Date.now() - 60000).toISOString(), services: [],
+                   credential_shown: false, customer_consented: false, county: "", customer_insurer: "", case: "",
+                   latitude: null, longitude: null}, clue: null, report: null})""")
+        assert page.evaluate("() => window.FieldOutbox.sendAll().then((r) => r.state)") == "done"
+        page.reload()
+        page.wait_for_load_state()
+        item = page.locator("[data-testid=outbox-item][data-id=someone-else-1]")
+        assert item.get_attribute("data-status") == "waiting"
+        assert "另一账号" in item.locator("[data-testid=other-login]").inner_text()
+    finally:
+        context.close()
+    assert counts() == before

@@ -67,7 +67,7 @@ def session_state(request: HttpRequest) -> JsonResponse:
     signed_in = bool(user.is_authenticated)
     body: dict[str, Any] = {"authenticated": signed_in, "role": getattr(user, "role", "") if signed_in else "",
                             "may_send": signed_in and getattr(user, "role", None) in FIELD_ROLES, "csrf": get_token(request),
-                            "uploads": True}  # fmt: skip  # large files go up resumably (/api/v1/uploads)
+                            "user": user.pk if signed_in else None, "uploads": True}  # fmt: skip  # large files go up resumably (/api/v1/uploads)
     return JsonResponse(body, headers={"Cache-Control": "private, no-store"})
 
 

@@ -138,7 +138,7 @@
     }
     const captured = new Date().toISOString();
     const item = {
-      id: box.newId(), created: captured, capturedAt: captured, status: "waiting", steps: {},
+      id: box.newId(), created: captured, capturedAt: captured, status: "waiting", steps: {}, owner: root.dataset.owner,
       fileTitle: `${msg("stop")} ${localTime(new Date(at).toISOString())}`,
       stop: {
         kind, at: new Date(at).toISOString(), services: checked("services"),
@@ -247,7 +247,11 @@
             }
           }
         }
-        if (!done && item.tries) row.append(el("p", { class: "muted", text: msg("retry") }));
+        if (!done && item.owner && item.owner !== root.dataset.owner) {
+          row.append(el("p", { class: "muted", "data-testid": "other-login", text: msg("other-login") }));
+        } else if (!done && item.tries) {
+          row.append(el("p", { class: "muted", text: msg("retry") }));
+        }
         if (done) {
           const clear = el("button", { type: "button", class: "link", text: msg("delete-sent") });
           clear.addEventListener("click", async () => { await box.remove(item.id); render(); });

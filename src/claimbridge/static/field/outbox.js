@@ -279,7 +279,8 @@
       const waiting = (await all()).filter((item) => item.status === "waiting" || item.status === "sending");
       if (!waiting.length) return { state: "idle" };
       const state = await session();
-      for (const item of waiting) {
+      // An item goes only under the login that saved it: on a shared phone, another's waits for them.
+      for (const item of waiting.filter((saved) => !saved.owner || String(saved.owner) === String(state.user))) {
         const fresh = await get(item.id); // another sender may have finished it meanwhile
         if (fresh && (fresh.status === "waiting" || fresh.status === "sending")) await sendItem(fresh, state);
       }
