@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
 # Pages the phone keeps (network first, the kept copy when there is no signal).
-SHELL_PAGES = ("/field/", "/field/offline/", "/manifest.webmanifest")
+SHELL_PAGES = ("/field/", "/field/offline/")  # not the manifest: it depends on who asks
 # Static files the pages need, as named to `{% static %}` (cache first: their URLs change when they do in production).
 SHELL_STATIC = (
     "claimbridge/app.css",

@@ -88,9 +88,11 @@
 
   $("f-photos").addEventListener("change", () => {
     const slot = $("f-slot");
+    const video = slot.querySelector("option[value=video]");
     for (const file of $("f-photos").files) {
-      chosen.push({ pid: box.newId().replace(/-/g, "").slice(0, 12), slot: slot.value,
-                    slotName: slot.options[slot.selectedIndex].text, name: file.name, type: file.type,
+      const moving = (file.type || "").startsWith("video/") && video; // a video only fits the video slot
+      chosen.push({ pid: box.newId().replace(/-/g, "").slice(0, 12), slot: moving ? "video" : slot.value,
+                    slotName: moving ? video.text : slot.options[slot.selectedIndex].text, name: file.name, type: file.type,
                     size: file.size, takenAt: new Date(file.lastModified || Date.now()).toISOString(), blob: file });
     }
     $("f-photos").value = "";
@@ -125,13 +127,16 @@
     const observations = checked("observations");
     const description = $("f-description").value.trim();
     const wantsClue = $("clue").open && (observations.length || description);
-    fieldError("clue-error", "");
+    const emptyClue = $("clue").open && !wantsClue;
+    fieldError("clue-error", emptyClue ? msg("need-clue") : "");
     const plates = [$("f-plate-a").value.trim(), $("f-plate-b").value.trim()];
     const reporting = $("report").open && plates.some(Boolean);
     const consented = $("f-shown").checked && $("f-consent").checked;
+    const placed = Boolean($("f-county").value || position);
     fieldError("report-error", $("report").open && !plates.some(Boolean) ? msg("need-plate")
-      : reporting && !consented ? msg("report-consent") : "");
-    if (!kind || !at || future || (helped && !asked) || ($("report").open && (!reporting || !consented))) {
+      : reporting && !consented ? msg("report-consent") : reporting && !placed ? msg("need-place") : "");
+    if (!kind || !at || future || (helped && !asked) || emptyClue
+        || ($("report").open && (!reporting || !consented || !placed))) {
       const first = form.querySelector(".field-error:not([hidden])");
       if (first) first.scrollIntoView({ block: "center" });
       return;
@@ -153,17 +158,28 @@
         : null,
     };
     if (reporting) item.stop.case = "";
-    await box.put(item);
+    try {
+      await box.put(item);
+    } catch (error) { // the phone is full, or private browsing keeps no storage: nothing was saved, say so
+      const saved = $("saved");
+      saved.textContent = msg("not-saved");
+      saved.className = "error";
+      saved.hidden = false;
+      return;
+    }
     chosen = [];
     position = null;
     caseSeen = null;
     form.reset();
+    $("clue").open = false;
+    $("report").open = false;
     $("f-at").value = localInputNow();
     $("case-state").textContent = "";
     $("position").textContent = "";
     showChosen();
     const saved = $("saved");
     saved.textContent = msg("saved");
+    saved.className = "status-ok";
     saved.hidden = false;
     await render();
     askForSync();
@@ -187,7 +203,8 @@
   }
 
   function report(item) {
-    const lines = el("ul", { class: "status-list", "data-testid": "item-report" });
+    const list = el("ul", { class: "status-list", "data-testid": "item-report" });
+    const lines = { append: (...nodes) => list.append(...nodes.filter(Boolean)) }; // a step not run says nothing
     const steps = item.steps;
     const seen = steps.case;
     if (item.stop.case && seen) {
@@ -212,10 +229,12 @@
     lines.append(outcome(msg("stop"), stop, steps["stop-without-case"] ? msg("case-link-refused") : ""));
     if ((item.photos || []).length) {
       if (steps.file && !steps.file.ok) lines.append(outcome(msg("photos"), steps.file));
-      for (const photo of item.photos) lines.append(outcome(`${msg("photos")} · ${photo.slotName}`, steps[`photo:${photo.pid}`]));
+      for (const photo of item.photos) {
+        lines.append(outcome(`${msg("photos")} · ${photo.slotName}`, steps[`photo-file:${photo.pid}`] || steps[`photo:${photo.pid}`]));
+      }
     }
     if (item.clue) lines.append(outcome(msg("clue"), steps.clue, steps.clue && steps.clue.ok ? steps.clue.data.number : ""));
-    return lines;
+    return list;
   }
 
   async function render() {
@@ -254,7 +273,12 @@
         }
         if (done) {
           const clear = el("button", { type: "button", class: "link", text: msg("delete-sent") });
-          clear.addEventListener("click", async () => { await box.remove(item.id); render(); });
+          clear.addEventListener("click", async () => {
+            const unsent = (item.photos || []).some((photo) => photo.blob);
+            if (unsent && !window.confirm(msg("confirm-clear"))) return;
+            await box.remove(item.id);
+            render();
+          });
           row.append(clear);
         }
         return row;
@@ -264,13 +288,13 @@
   }
 
   let sending = false;
-  async function send() {
+  async function send(force = false) {
     if (sending) return;
     sending = true;
     const status = document.querySelector("[data-testid=net-status]");
     try {
       status.textContent = msg("sending");
-      const result = await box.sendAll();
+      const result = await box.sendAll({ force });
       if (result.state === "signed-out") {
         status.className = "net-status net-offline";
         status.replaceChildren(msg("login"), " ", el("a", { href: `/accounts/login/?next=${encodeURIComponent("/field/")}`,
@@ -278,6 +302,8 @@
       } else {
         showNetwork();
       }
+    } catch (error) {
+      showNetwork(); // an unexpected failure: the items stay, the next try will tell
     } finally {
       sending = false;
       await render();
@@ -292,7 +318,8 @@
     }).catch(() => { /* no background sync here: the next open or "send now" sends */ });
   }
 
-  $("send-now").addEventListener("click", send);
+  $("send-now").addEventListener("click", () => send(true));
+  window.setInterval(() => { if (navigator.onLine && !$("send-now").hidden) send(); }, 60 * 1000);
   window.addEventListener("online", () => { showNetwork(); send(); });
   window.addEventListener("offline", () => { showNetwork(); render(); });
   if ("serviceWorker" in navigator) {

@@ -12,10 +12,13 @@
   const DB_NAME = "claimbridge-field";
   const STORE = "outbox";
   const LOCK = "claimbridge-field-outbox";
-  const CHUNK = 256 * 1024; // resumable uploads: bytes per PATCH
+  const CHUNK = 512 * 1024; // resumable uploads: bytes per PATCH
+  const TIMEOUT = 60 * 1000; // a stalled mobile connection is given up after a minute, never held for ever
+  const BACKOFF = [30, 60, 120, 300, 900]; // seconds before an item the server could not take is tried again
   let opened = null;
 
-  class Offline extends Error {}
+  class Offline extends Error {} // no network: the whole run stops and waits for the signal
+  class Transient extends Error {} // the server could not take this item now: the next item goes on
   class SignedOut extends Error {}
   class Refused extends Error {
     constructor(status, error) {
@@ -68,14 +71,18 @@
 
   async function answer(response) {
     let body = null;
-    try { body = await response.json(); } catch (error) { body = null; }
-    if (response.ok) return body;
+    const json = (response.headers.get("Content-Type") || "").includes("json");
+    try { body = json ? await response.json() : null; } catch (error) { body = null; }
+    if (response.ok) {
+      if (response.redirected || body === null) throw new Transient(); // a portal's or proxy's page: not our answer
+      return body;
+    }
     const error = body && body.error && body.error.code ? body.error : null;
     if (response.status === 401 || (error && error.code === "not_authenticated")) throw new SignedOut();
     if (error && response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
       throw new Refused(response.status, error);
     }
-    throw new Offline(); // a 5xx, a proxy's page, a timeout: try again later under the same key
+    throw new Transient(); // a 5xx, a proxy's page, too many at once: try again later under the same key
   }
 
   async function call(url, { method = "POST", json, form, body, headers = {}, key, csrf }) {
@@ -91,7 +98,8 @@
     }
     let response;
     try {
-      response = await fetch(url, { method, headers: sent, body: payload, credentials: "same-origin", cache: "no-store" });
+      response = await fetch(url, { method, headers: sent, body: payload, credentials: "same-origin", cache: "no-store",
+                                    signal: AbortSignal.timeout(TIMEOUT) });
     } catch (error) {
       throw new Offline();
     }
@@ -101,12 +109,14 @@
   async function session() {
     let response;
     try {
-      response = await fetch("/field/session.json", { credentials: "same-origin", cache: "no-store" });
+      response = await fetch("/field/session.json", { credentials: "same-origin", cache: "no-store",
+                                                       signal: AbortSignal.timeout(TIMEOUT) });
     } catch (error) {
       throw new Offline();
     }
-    if (!response.ok) throw new Offline();
-    const state = await response.json();
+    let state = null;
+    try { state = response.ok ? await response.json() : null; } catch (error) { state = null; }
+    if (!state) throw new Offline(); // a captive portal or a proxy: as good as no network
     if (!state.may_send) throw new SignedOut();
     return state;
   }
@@ -163,6 +173,7 @@
       json: { length: photo.size, content_type: photo.type || "application/octet-stream", filename: photo.name },
       key: `${item.id}:${name}`, csrf,
     }));
+    if (!made.ok && made.status === 404) return restart(item, photo, csrf, generation); // expired before replay
     if (!made.ok) throw new Refused(made.status, made.error);
     const id = made.data.id;
     const piece = Math.min(CHUNK, made.data.max_part_size || CHUNK);
@@ -171,11 +182,9 @@
       state = await call(`/api/v1/uploads/${id}`, { method: "GET" });
     } catch (error) {
       if (!(error instanceof Refused) || error.status !== 404) throw error;
-      // expired on the server before the phone came back: start again under a new key, nothing was consumed
-      item.uploadGenerations = { ...(item.uploadGenerations || {}), [photo.pid]: generation + 1 };
-      await put(item);
-      return resumable(item, photo, csrf);
+      return restart(item, photo, csrf, generation); // expired on the server before the phone came back
     }
+    let written = state.offset;
     while (!state.complete) {
       const bytes = photo.blob.slice(state.offset, Math.min(state.offset + piece, photo.size));
       try {
@@ -184,13 +193,26 @@
           headers: { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(state.offset) },
         });
       } catch (error) {
+        if (error instanceof Refused && error.status === 404) return restart(item, photo, csrf, generation);
         if (!(error instanceof Refused) || error.status !== 409) throw error;
         state = await call(`/api/v1/uploads/${id}`, { method: "GET" }); // the server has more than we thought
       }
       item.progress = { ...(item.progress || {}), [photo.pid]: state.offset };
-      await put(item);
+      if (state.complete || state.offset - written >= 4 * CHUNK) { // the item (with its files) is written now and then
+        written = state.offset;
+        await put(item);
+      }
     }
     return id;
+  }
+
+  // An upload the server no longer has (expired, swept): start again under a new key; nothing of it was consumed.
+  async function restart(item, photo, csrf, generation) {
+    delete item.steps[`upload:${photo.pid}:${generation}`];
+    item.uploadGenerations = { ...(item.uploadGenerations || {}), [photo.pid]: generation + 1 };
+    await put(item);
+    if (generation >= 3) throw new Transient(); // never a loop: the next run tries again
+    return resumable(item, photo, csrf);
   }
 
   async function sendItem(item, state) {
@@ -224,19 +246,8 @@
         json: stopBody(item, false), key: `${item.id}:stop-without-case`, csrf }));
     }
     const photos = item.photos || [];
-    const forClue = Boolean(item.clue && item.clue.with_photos);
-    if (photos.length && !forClue) { // the stop's own evidence file
-      const file = await step(item, "file", () => call("/api/v1/evidence/files", {
-        json: { title: item.fileTitle || "", accident_at: stop.at, latitude: stop.latitude, longitude: stop.longitude,
-                insurers: stop.customer_insurer ? [stop.customer_insurer] : [] },
-        key: `${item.id}:file`, csrf }));
-      if (file.ok) {
-        for (const photo of photos) {
-          const url = `/api/v1/evidence/files/${encodeURIComponent(file.data.reference)}/items`;
-          await step(item, `photo:${photo.pid}`, () => sendPhoto(item, photo, url, csrf, state.uploads));
-        }
-      }
-    }
+    const forClue = Boolean(item.clue && item.clue.with_photos && photos.length);
+    let toFile = photos.length > 0 && !forClue;
     if (item.clue) { // with its photos, the clue is filed, given them, then sent to the committee
       const { with_photos: _withPhotos, ...clue } = item.clue;
       const filed = await step(item, "clue", () => call("/api/v1/fraud/clues", {
@@ -244,7 +255,8 @@
                 longitude: stop.longitude, stop: made.ok ? made.data.id : null, case: withCase ? stop.case : "",
                 submit: !forClue },
         key: `${item.id}:clue`, csrf }));
-      if (filed.ok && forClue) {
+      if (forClue && !filed.ok) toFile = true; // the clue was refused, never its photos: they go to the stop's file
+      if (forClue && filed.ok) {
         const number = encodeURIComponent(filed.data.number);
         for (const photo of photos) {
           await step(item, `photo:${photo.pid}`, () => sendPhoto(item, photo, `/api/v1/fraud/clues/${number}/photos`,
@@ -262,11 +274,24 @@
         });
       }
     }
+    if (toFile) { // the stop's own evidence file
+      const file = await step(item, "file", () => call("/api/v1/evidence/files", {
+        json: { title: item.fileTitle || "", accident_at: stop.at, latitude: stop.latitude, longitude: stop.longitude,
+                insurers: stop.customer_insurer ? [stop.customer_insurer] : [] },
+        key: `${item.id}:file`, csrf }));
+      if (file.ok) {
+        for (const photo of photos) {
+          const url = `/api/v1/evidence/files/${encodeURIComponent(file.data.reference)}/items`;
+          await step(item, forClue ? `photo-file:${photo.pid}` : `photo:${photo.pid}`,
+                     () => sendPhoto(item, photo, url, csrf, state.uploads));
+        }
+      }
+    }
     const refused = Object.values(item.steps).some((result) => !result.ok);
     item.status = refused ? "partly" : "sent";
     item.sentAt = new Date().toISOString();
     for (const photo of photos) { // the bytes are on the server now: free the phone's space
-      const result = item.steps[`photo:${photo.pid}`];
+      const result = item.steps[`photo-file:${photo.pid}`] || item.steps[`photo:${photo.pid}`];
       if (result && result.ok) photo.blob = null;
     }
     await put(item);
@@ -274,24 +299,35 @@
 
   let running = null; // without Web Locks: one sender per context at a time
 
-  async function sendAll() {
+  async function sendAll({ force = false } = {}) {
     const work = async () => {
       const waiting = (await all()).filter((item) => item.status === "waiting" || item.status === "sending");
       if (!waiting.length) return { state: "idle" };
       const state = await session();
       // An item goes only under the login that saved it: on a shared phone, another's waits for them.
+      let later = false;
       for (const item of waiting.filter((saved) => !saved.owner || String(saved.owner) === String(state.user))) {
         const fresh = await get(item.id); // another sender may have finished it meanwhile
-        if (fresh && (fresh.status === "waiting" || fresh.status === "sending")) await sendItem(fresh, state);
+        if (!fresh || !(fresh.status === "waiting" || fresh.status === "sending")) continue;
+        if (fresh.retryAt && fresh.retryAt > Date.now() && !force) { later = true; continue; }
+        try {
+          await sendItem(fresh, state);
+        } catch (error) {
+          if (!(error instanceof Transient)) throw error; // no network: the run stops here
+          const tries = (fresh.serverTries || 0) + 1; // this one could not be taken now; the others go on
+          const wait = BACKOFF[Math.min(tries, BACKOFF.length) - 1] * 1000;
+          await put({ ...(await get(fresh.id)), serverTries: tries, retryAt: Date.now() + wait });
+          later = true;
+        }
       }
-      return { state: "done" };
+      return { state: later ? "later" : "done" };
     };
     try {
       if (root.navigator && root.navigator.locks) return await root.navigator.locks.request(LOCK, work);
       if (!running) running = work().finally(() => { running = null; });
       return await running;
     } catch (error) {
-      if (error instanceof Offline) return { state: "offline" };
+      if (error instanceof Offline || error instanceof Transient) return { state: "offline" };
       if (error instanceof SignedOut) return { state: "signed-out" };
       throw error;
     }

@@ -34,8 +34,14 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
     for (const name of await caches.keys()) {
-      if (name.startsWith("claimbridge-field-") && name !== CACHE) await caches.delete(name);
+      if (!name.startsWith("claimbridge-field-") || name === CACHE) continue;
+      if (!(await cache.match("/field/"))) { // the new shell could not fetch the form: keep the one the phone had
+        const kept = await (await caches.open(name)).match("/field/");
+        if (kept) await cache.put("/field/", kept);
+      }
+      await caches.delete(name);
     }
     await self.clients.claim();
   })());
@@ -71,7 +77,13 @@ self.addEventListener("fetch", (event) => {
 
 // Background sync: the browser wakes the worker when the signal returns, even with the tab closed.
 self.addEventListener("sync", (event) => {
-  if (event.tag === "field-outbox") event.waitUntil(self.FieldOutbox.sendAll().then(notify));
+  // A run that found no network fails the sync event, so that the browser tries again later by itself.
+  if (event.tag === "field-outbox") {
+    event.waitUntil(self.FieldOutbox.sendAll().then(async (result) => {
+      await notify();
+      if (result.state === "offline" || result.state === "later") throw new Error(result.state);
+    }));
+  }
 });
 
 self.addEventListener("message", (event) => {
