@@ -362,3 +362,38 @@ def test_b7_an_item_saved_under_another_login_is_never_sent_under_this_one(brows
     finally:
         context.close()
     assert counts() == before
+
+
+def test_b7_an_item_the_server_cannot_take_now_waits_while_the_next_one_goes(browser, live_server, demo_password):
+    """A 500 on one item's stop leaves that item waiting (tried again later, or at 'send now') and never holds up
+    the items behind it; the retry under the same keys still makes one stop each."""
+    before = counts()
+    context, page = field_phone(browser, live_server, demo_password)
+    failed = {"done": False}
+
+    def fail_once(route) -> None:
+        if failed["done"]:
+            route.continue_()
+            return
+        failed["done"] = True
+        route.fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
+
+    try:
+        context.set_offline(True)
+        page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+        for _ in range(2):
+            page.locator("input[name=kind][value=accident]").check()
+            page.locator("#f-consent").check()
+            page.locator("[data-testid=save-field]").click()
+        page.locator("[data-testid=outbox-item]").nth(1).wait_for()
+        page.route("**/api/v1/credentials/stops", fail_once)
+        context.set_offline(False)
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        until(page, "() => document.querySelectorAll('[data-status=sent]').length === 1", 30)
+        assert page.locator("[data-testid=outbox-item][data-status=waiting]").count() == 1
+        assert counts()["stops"] == before["stops"] + 1
+        page.locator("[data-testid=send-now]").click()  # the user does not wait for the backoff
+        until(page, "() => document.querySelectorAll('[data-status=sent]').length === 2", 30)
+    finally:
+        context.close()
+    assert counts()["stops"] == before["stops"] + 2

@@ -316,7 +316,7 @@
           if (!(error instanceof Transient)) throw error; // no network: the run stops here
           const tries = (fresh.serverTries || 0) + 1; // this one could not be taken now; the others go on
           const wait = BACKOFF[Math.min(tries, BACKOFF.length) - 1] * 1000;
-          await put({ ...(await get(fresh.id)), serverTries: tries, retryAt: Date.now() + wait });
+          await put({ ...(await get(fresh.id)), status: "waiting", serverTries: tries, retryAt: Date.now() + wait });
           later = true;
         }
       }
