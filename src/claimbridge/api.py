@@ -162,6 +162,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         )
     if exc.status_code == 404:
         return respond(request, not_found())
+    if exc.status_code == 403 and "CSRF" in str(exc):  # a stale page or phone: its own code, so it can ask again
+        return respond(request, AppError("csrf_failed", "页面的安全令牌已过期，请刷新页面后重试",
+                                         "The page's security token has expired: reload it and try again",
+                                         status=403))  # fmt: skip
     if exc.status_code == 403:
         return respond(request, forbidden())
     return respond(request, AppError("error", "请求失败", "The request failed.", status=exc.status_code))

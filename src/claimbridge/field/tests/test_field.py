@@ -97,3 +97,12 @@ def test_b7_a_case_s_changes_since_the_phone_looked_are_the_readers_to_see(users
     for stranger in ("ln_assoc", "driver_ln"):
         assert signed_in(users[stranger]).get(f"/api/v1/field/cases/{case.number}").status_code == 404
     assert phone.get(f"/api/v1/field/cases/{case.number}?after=2026-01-01T00:00:00").status_code == 422  # naive
+
+
+def test_b7_a_stale_token_is_told_apart_from_a_refusal(users):
+    """The phone retries a write refused for its CSRF token (signed in again meanwhile); a real refusal it keeps."""
+    phone = Client(enforce_csrf_checks=True)
+    phone.force_login(users["tianlong_adj1"])
+    answer = phone.post("/api/v1/credentials/stops", {"kind": "accident"}, content_type="application/json")
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "csrf_failed"

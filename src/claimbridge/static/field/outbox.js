@@ -79,6 +79,7 @@
     }
     const error = body && body.error && body.error.code ? body.error : null;
     if (response.status === 401 || (error && error.code === "not_authenticated")) throw new SignedOut();
+    if (error && error.code === "csrf_failed") throw new Transient(); // signed in again meanwhile: a fresh token next run
     if (error && response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
       throw new Refused(response.status, error);
     }
