@@ -24,7 +24,7 @@ from claimbridge.consultations.models import Consultation
 from claimbridge.consultations.vocabulary import ANSWER_MAX, CHANNELS, COMMENT_MAX, NOTE_MAX, QUESTION_MAX, TOPICS
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import in_current_language, reading_english
-from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+from claimbridge.core.idempotency import answer_once
 from claimbridge.core.inputs import Text
 from claimbridge.core.schemas import StrictIn, responses
 
@@ -155,12 +155,7 @@ def _once(
         f"user:{request.user.pk}" if _staff(request) else f"phone:{blind_index(_phone(request), purpose='phone')[:24]}"
     )
     scope = f"{who}:consultations.{operation}"
-    key, fingerprint = request.headers.get("Idempotency-Key", ""), fingerprint_of(body)
-    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
-    if earlier is not None:
-        return Status(200, earlier[1])
-    status, answer, replayed = run_once(scope=scope, key=key, work=work, fingerprint=fingerprint)
-    return Status(200 if replayed else status, answer)
+    return Status(*answer_once(scope=scope, key=request.headers.get("Idempotency-Key", ""), body=body, work=work))
 
 
 def _get(request: HttpRequest, number: str) -> Consultation:

@@ -140,6 +140,18 @@ def _earlier(*, scope: str, key: str) -> tuple[int, dict[str, Any], str] | None:
     return status, json.loads(response) if isinstance(response, str) else response, fingerprint
 
 
+def answer_once(*, scope: str, key: str, body: Any, work: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """A write that cannot be redone (approving, moving, answering): the stored answer is looked up first, so a retry
+    never runs the work again to find out that it is one; otherwise `work` runs once (`run_once`). A retry answers 200
+    with the first answer."""
+    fingerprint = fingerprint_of(body)
+    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
+    if earlier is not None:
+        return 200, earlier[1]
+    status, answer, replayed = run_once(scope=scope, key=key, work=work, fingerprint=fingerprint)
+    return (200 if replayed else status), answer
+
+
 def earlier_answer(*, scope: str, key: str, fingerprint: str = "") -> tuple[int, dict[str, Any]] | None:
     """The stored answer to the request made with this key, if any (`idempotency_key_reused` if its body differed)."""
     key = clean_key(key)

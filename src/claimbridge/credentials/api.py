@@ -18,7 +18,7 @@ from pydantic import WithJsonSchema
 
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.core.errors import AppError, not_found
-from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+from claimbridge.core.idempotency import answer_once
 from claimbridge.core.inputs import PastInstant, Text
 from claimbridge.core.masking import mask_id_number, mask_name
 from claimbridge.core.schemas import download_answer, responses
@@ -267,12 +267,7 @@ def _once(
     The stored answer is looked up first: approving or moving cannot be redone (the entry has changed state), so a
     retry must not run the work again to find out that it is one."""
     scope = f"user:{request.user.pk}:credentials.{operation}"
-    key, fingerprint = request.headers.get("Idempotency-Key", ""), fingerprint_of(body)
-    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
-    if earlier is not None:
-        return Status(200, earlier[1])
-    status, answer, replayed = run_once(scope=scope, key=key, work=work, fingerprint=fingerprint)
-    return Status(200 if replayed else status, answer)
+    return Status(*answer_once(scope=scope, key=request.headers.get("Idempotency-Key", ""), body=body, work=work))
 
 
 # --- public ---------------------------------------------------------------------------------------------------------

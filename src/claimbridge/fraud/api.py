@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.core.errors import in_current_language
-from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+from claimbridge.core.idempotency import answer_once
 from claimbridge.core.inputs import AwareDateTime, Money, Text
 from claimbridge.core.schemas import responses
 from claimbridge.fraud import errors, flow, selectors, services
@@ -226,12 +226,7 @@ def _once(
     request: HttpRequest, operation: str, body: Any, work: Callable[[], tuple[int, dict[str, Any]]]
 ) -> Status[Any]:
     scope = f"user:{request.user.pk}:fraud.{operation}"
-    key, fingerprint = request.headers.get("Idempotency-Key", ""), fingerprint_of(body)
-    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
-    if earlier is not None:
-        return Status(200, earlier[1])
-    status, answer, replayed = run_once(scope=scope, key=key, work=work, fingerprint=fingerprint)
-    return Status(200 if replayed else status, answer)
+    return Status(*answer_once(scope=scope, key=request.headers.get("Idempotency-Key", ""), body=body, work=work))
 
 
 def _clue(request: HttpRequest, number: str) -> Clue:

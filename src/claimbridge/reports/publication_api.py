@@ -19,7 +19,7 @@ from ninja import Field, Router, Schema, Status
 from claimbridge.accounts.api_keys import API_AUTH
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import forbidden, not_found
-from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+from claimbridge.core.idempotency import answer_once
 from claimbridge.core.inputs import Text
 from claimbridge.core.schemas import StrictIn, responses
 from claimbridge.reports import publication, publication_selectors
@@ -184,12 +184,7 @@ def _report_brief(request: HttpRequest, report: ProgressReport, versions: list[R
 def _once(request: HttpRequest, operation: str, body: Any, work: Callable[[], tuple[int, dict[str, Any]]]
           ) -> Status[Any]:  # fmt: skip
     scope = f"user:{request.user.pk}:progress.{operation}"
-    key, fingerprint = request.headers.get("Idempotency-Key", ""), fingerprint_of(body)
-    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint)
-    if earlier is not None:
-        return Status(200, earlier[1])
-    status, answer, replayed = run_once(scope=scope, key=key, work=work, fingerprint=fingerprint)
-    return Status(200 if replayed else status, answer)
+    return Status(*answer_once(scope=scope, key=request.headers.get("Idempotency-Key", ""), body=body, work=work))
 
 
 def _version(request: HttpRequest, number: int, version: int) -> ReportVersion:
