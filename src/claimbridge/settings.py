@@ -281,6 +281,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ClaimBridge <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Ops", addr) for addr in env_list("ADMIN_EMAILS", "")]
 
+# Webhooks (B9): the first retry's wait in seconds (doubled each time, 8 attempts) and how long a worker holds the
+# messages it took before another may send them (a killed worker's messages come due again after it).
+WEBHOOK_FIRST_RETRY_SECONDS = float(os.environ.get("WEBHOOK_FIRST_RETRY_SECONDS", "30"))
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "120"))
+# The HTTP text-message gateway (SMS_BACKEND=claimbridge.core.sms.HttpSmsBackend): JSON {"phone", "text"} is posted
+# to this URL with `Authorization: Bearer <SMS_GATEWAY_TOKEN>`; a 2xx answer is a message accepted.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+
 # --- Background tasks -----------------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

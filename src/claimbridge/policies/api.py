@@ -191,16 +191,13 @@ def policies_load(request: HttpRequest, payload: PolicyBatchIn) -> Status[Policy
     user = cast(User, request.user)
     if user.role != Role.INSURER_STAFF or user.insurer is None:
         raise forbidden()
-    load, existed = services.policy_load_start(
+    load, existed = services.policy_batch_load(
         insurer=user.insurer,
         user=user,
-        source="api",
+        rows=[policy.as_row() for policy in payload.policies],
         idempotency_key=clean_key(request.headers.get("Idempotency-Key", "")),
         fingerprint=fingerprint_of(payload),
     )
-    if not existed:
-        rows = [policy.as_row() for policy in payload.policies]
-        load = services.policy_rows_load(load=load, rows=rows, total=len(rows))
     return Status(200 if existed else 201, load_out(load))
 
 

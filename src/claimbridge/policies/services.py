@@ -60,6 +60,20 @@ def policy_load_start(
     return load, False
 
 
+def policy_batch_load(
+    *, insurer: Insurer, user: Any, rows: list[dict[str, Any]], idempotency_key: str = "", fingerprint: str = ""
+) -> tuple[PolicyLoad, bool]:
+    """A batch sent over the API: the load and all its rows in one transaction, so that a server killed midway leaves
+    nothing behind and the retry under the same key loads the batch whole; a load found under the key is complete
+    (True when it already existed). A concurrent retry waits for the first to commit, then answers its load."""
+    with transaction.atomic():
+        load, existed = policy_load_start(insurer=insurer, user=user, source="api", idempotency_key=idempotency_key,
+                                          fingerprint=fingerprint)  # fmt: skip
+        if not existed:
+            load = policy_rows_load(load=load, rows=rows, total=len(rows))
+    return load, existed
+
+
 def policy_rows_load(*, load: PolicyLoad, rows: Iterable[dict[str, Any]], total: int | None = None) -> PolicyLoad:
     """Load rows into the register: good rows once, bad rows reported with the reason, nothing half-loaded."""
     branches = _branches(load.insurer)

@@ -12,15 +12,25 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.cases.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 
 MAX_ATTEMPTS = 8
-FIRST_RETRY_SECONDS = 30
 TIMEOUT_SECONDS = 5
-LEASE_SECONDS = 120  # longer than one attempt can take (TIMEOUT_SECONDS) times a batch's worth of slow receivers
+
+
+def first_retry_seconds() -> float:
+    """The first retry's wait (then doubled each time): WEBHOOK_FIRST_RETRY_SECONDS, 30 by default."""
+    return float(getattr(settings, "WEBHOOK_FIRST_RETRY_SECONDS", 30))
+
+
+def lease_seconds() -> float:
+    """How long a worker holds the messages it took (WEBHOOK_LEASE_SECONDS, 120 by default): longer than one attempt
+    can take (TIMEOUT_SECONDS) times a batch's worth of slow receivers; a killed worker's messages come due after it."""
+    return float(getattr(settings, "WEBHOOK_LEASE_SECONDS", 120))
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -55,7 +65,9 @@ def deliver(message: OutboxMessage) -> bool:
     elif message.attempts >= MAX_ATTEMPTS:
         message.given_up_at = timezone.now()
     else:
-        message.next_attempt_at = timezone.now() + timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (message.attempts - 1))
+        message.next_attempt_at = timezone.now() + timedelta(
+            seconds=first_retry_seconds() * 2 ** (message.attempts - 1)
+        )
     message.save(update_fields=["attempts", "delivered_at", "given_up_at", "next_attempt_at"])
     return message.delivered_at is not None
 
@@ -72,7 +84,7 @@ def messages_claim(limit: int = 200) -> list[OutboxMessage]:
         )
         if due:
             OutboxMessage.objects.filter(pk__in=[m.pk for m in due]).update(
-                next_attempt_at=timezone.now() + timedelta(seconds=LEASE_SECONDS)
+                next_attempt_at=timezone.now() + timedelta(seconds=lease_seconds())
             )
     return due
 
