@@ -290,7 +290,13 @@ class Journeys:
         first.json("POST", f"{base}/circumstances", {labels[0]: [1], labels[1]: []})
         state = ""
         for phone, name, _ in phones:
-            _, mine = phone.json("POST", f"{base}/confirm", {"typed_name": name, "consent": True})
+            try:
+                _, mine = phone.json("POST", f"{base}/confirm", {"typed_name": name, "consent": True})
+            except Failed as refused:
+                _, seen = phone.request("GET", base)
+                judged = (seen.get("assessment") or {}).get("eligibility") or {}
+                failed = [c.get("code") for c in judged.get("conditions", []) if not c.get("passed")]
+                raise Failed(f"{str(refused)[:90]}; conditions failed: {failed}") from None
             state = mine["state"]
         if state != "agreed":
             raise Failed(f"case {number} ended {state}, not agreed: {mine.get('assessment')}")

@@ -14,6 +14,7 @@ import json
 import secrets
 import sys
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import django
@@ -49,7 +50,6 @@ def setup(receiver: str) -> dict[str, Any]:
 
 
 def check(client_log: str) -> dict[str, Any]:
-    from django.conf import settings
     from django.core.files.storage import default_storage
 
     from claimbridge.cases.models import Case, OutboxMessage
@@ -113,12 +113,14 @@ def check(client_log: str) -> dict[str, Any]:
     twice = EvidenceItem.objects.values("file_id", "slot", "stored_id").annotate(n=Count("pk")).filter(n__gt=1).count()
     duplicated = len(duplicated_keys) + len(unkeyed) + twice
 
-    # Orphans: stored objects no row refers to (grace 0: everything the rehearsal left), and rows without their object.
-    settings.EVIDENCE_ORPHAN_GRACE_HOURS = 0
-    sweep = stored_orphans_sweep(dry_run=True)
+    # Orphans: stored objects no row refers to, and rows without their object. A failed upload whose outcome the
+    # database could not tell leaves its files to the sweep (cron, hourly, deploy/crontab): the sweep runs as there,
+    # with no grace since nothing is in flight now, and then nothing may be left.
+    swept = stored_orphans_sweep(grace=timedelta(0))
+    sweep = stored_orphans_sweep(dry_run=True, grace=timedelta(0))
     orphans = len(sweep.orphans)
     if sweep.missing_originals:
-        problems.append(f"originals missing: {sweep.missing_originals[:5]}")
+        problems.append(f"originals missing ({len(sweep.missing_originals)}): {sweep.missing_originals[:5]}")
 
     # Webhooks: every message delivered; one message per event and endpoint.
     undelivered = OutboxMessage.objects.filter(delivered_at__isnull=True, endpoint__active=True).count()
@@ -149,7 +151,8 @@ def check(client_log: str) -> dict[str, Any]:
         "delivered": sorted(f"{code}:{pk}" for code, pk in delivered_ids),
         "audit_verify": "clean" if not chain else "FAILED", "evidence_verify": "clean" if not changed else "FAILED",
         "accepted": Counter(entry["kind"] for entry in accepted), "problems": problems,
-        "storage": type(default_storage).__name__,
+        "storage": type(default_storage).__name__, "orphans_swept": len(swept.orphans),
+        "originals_missing": len(sweep.missing_originals),
     }  # fmt: skip
 
 

@@ -84,22 +84,46 @@ class Stack:
     def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env, self.logs = env, logs
         self.processes: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, list[str]] = {}
+        self.restarts: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.stopping = False
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process's life
         process = subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)  # fmt: skip
-        self.processes[name] = process
+        with self.lock:
+            self.processes[name], self.commands[name] = process, command
         return process
 
     def kill(self, name: str) -> None:
-        """SIGKILL to the process group: Granian's workers and RQ's work horses die with their parent."""
-        process = self.processes[name]
+        """SIGKILL to the process group: Granian's workers and RQ's work horses die with their parent. The supervisor
+        leaves it down until `start` is called again."""
+        with self.lock:
+            process = self.processes.pop(name)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
+    def supervise(self, began: float) -> None:
+        """What systemd's `Restart=always` does in production (deploy/systemd/): a process that exits on its own is
+        started again after a second, and the restart is reported."""
+        while not self.stopping:
+            time.sleep(0.5)
+            with self.lock:
+                exited = [(name, p) for name, p in self.processes.items() if p.poll() is not None]
+            for name, process in exited:
+                if self.stopping:
+                    return
+                time.sleep(1)
+                self.restarts.append({"process": name, "exit_code": process.returncode,
+                                      "at_s": round(time.perf_counter() - began, 1)})  # fmt: skip
+                say(f"{name} exited with {process.returncode}: started again")
+                self.start(name, self.commands[name])
+
     def stop_all(self) -> None:
+        self.stopping = True
         for process in self.processes.values():
             if process.poll() is None:
                 try:
@@ -251,6 +275,7 @@ def main() -> int:
             wait_http(port)
         wait_http(RECEIVER_PORT, "/hooks")
         say(f"up in {time.perf_counter() - began:.0f} s: 3 app processes {APP_PORTS}, 2 workers, scheduler")
+        threading.Thread(target=stack.supervise, args=(began,), daemon=True).start()
 
         client_log = var / "accepted.jsonl"
         result: dict[str, Any] = {}
@@ -304,7 +329,7 @@ def main() -> int:
         "webhooks_undelivered": promises["webhooks_undelivered"] + len(not_received),
         "creates_per_s": result.get("creates_per_s"), "p99_ms": result.get("p99_ms"), "p50_ms": result.get("p50_ms"),
         "audit_verify": promises["audit_verify"], "evidence_verify": promises["evidence_verify"],
-        "load": result, "faults": faults, "drained_s": drained_s,
+        "load": result, "faults": faults, "restarts": stack.restarts, "drained_s": drained_s,
         "webhooks": {"messages": promises["webhook_messages"], "delivered_not_received": not_received[:10],
                      "repeat_deliveries": repeats, "bad_signatures": received["bad_signatures"]},
         "detail": {k: v for k, v in promises.items() if k not in {"lost", "duplicated", "orphans", "webhooks_undelivered"}},

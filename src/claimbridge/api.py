@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,7 +18,15 @@ from claimbridge.cases.api import join_router, party_router, phone_router
 from claimbridge.cases.api import router as cases_router
 from claimbridge.cases.api.my_cases import my_router, proof_router
 from claimbridge.consultations.api import router as consultations_router
-from claimbridge.core.errors import AppError, forbidden, not_authenticated, not_found, server_error
+from claimbridge.core.errors import (
+    RETRY_AFTER_SECONDS,
+    AppError,
+    forbidden,
+    not_authenticated,
+    not_found,
+    server_error,
+    unavailable,
+)
 from claimbridge.core.inputs import parse_json
 from claimbridge.credentials.api import router as credentials_router
 from claimbridge.evidence.api import router as evidence_router
@@ -202,6 +210,19 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     return respond(
         request, AppError("value_out_of_range", "有数值过长或超出范围", "A value is too long or out of range.")
     )
+
+
+def on_database_unreachable(request: HttpRequest, exc: Any) -> HttpResponse:
+    """The database went away mid-request (a restart, a failover): the transaction did not commit, so the answer is
+    503 with Retry-After, which clients and the phone's outbox retry, not a 500 (B8)."""
+    logger.warning("database unreachable on %s %s: %s", request.method, request.path, exc)
+    response = respond(request, unavailable())
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+api.add_exception_handler(OperationalError, on_database_unreachable)
+api.add_exception_handler(InterfaceError, on_database_unreachable)
 
 
 @api.exception_handler(Exception)

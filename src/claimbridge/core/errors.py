@@ -104,6 +104,20 @@ def forbidden() -> AppError:
     return AppError.translated("forbidden", _("You are not allowed to do this."), status=403)
 
 
+def unavailable() -> AppError:
+    """The database (or another dependency) is briefly out of reach, as during a restart or failover: nothing was
+    changed, and the same request sent again (with its Idempotency-Key) is safe. Answered 503 with Retry-After."""
+    return AppError(
+        "unavailable",
+        "系统正在恢复，请几秒后重试，本次操作没有生效",
+        "The service is recovering: try again in a few seconds (nothing was changed).",
+        status=503,
+    )
+
+
+RETRY_AFTER_SECONDS = 5
+
+
 def server_error() -> AppError:
     return AppError(
         "server_error",

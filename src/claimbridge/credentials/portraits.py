@@ -57,10 +57,10 @@ def pending_sweep() -> int:
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    if not default_storage.exists("adjusters/pending"):
-        return 0
+    from claimbridge.core.storage import listdir
+
     cutoff, removed = timezone.now() - timedelta(seconds=PENDING_MAX_AGE), 0
-    for name in default_storage.listdir("adjusters/pending")[1]:
+    for name in listdir("adjusters/pending")[1]:
         path = f"adjusters/pending/{name}"
         if default_storage.get_modified_time(path) < cutoff:
             default_storage.delete(path)

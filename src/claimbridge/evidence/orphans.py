@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
+from claimbridge.core.storage import listdir
 from claimbridge.evidence.models import StoredObject
 
 ROOT = "evidence"
@@ -36,12 +37,12 @@ def _directories(path: str) -> Iterator[tuple[str, list[str]]]:
     pending = [path]
     while pending:
         directory = pending.pop()
-        subdirectories, files = default_storage.listdir(directory)
+        subdirectories, files = listdir(directory)
         yield directory, files
         pending.extend(f"{directory}/{name}" for name in sorted(subdirectories, reverse=True))
 
 
-def _named(names: list[str]) -> set[str]:
+def named(names: list[str]) -> set[str]:
     """Which of these names a stored object refers to."""
     rows = StoredObject.objects.filter(
         Q(storage_name__in=names) | Q(thumbnail_name__in=names) | Q(preview_name__in=names)
@@ -55,19 +56,18 @@ def stored_orphans_sweep(*, dry_run: bool = False, grace: timedelta | None = Non
     cutoff = timezone.now() - grace
     report = SweepReport(dry_run=dry_run)
     originals: set[str] = set()
-    if default_storage.exists(ROOT):
-        for directory, files in _directories(ROOT):
-            names = [f"{directory}/{name}" for name in files]
-            if directory.startswith(f"{ROOT}/originals/"):
-                originals.update(names)
-            named = _named(names)
-            for name in (name for name in names if name not in named):
-                if default_storage.get_modified_time(name) > cutoff:
-                    report.too_recent.append(name)
-                    continue
-                report.orphans.append(name)
-                if not dry_run and not _named([name]):  # asked again: an upload may have claimed it meanwhile
-                    default_storage.delete(name)
+    for directory, files in _directories(ROOT):
+        names = [f"{directory}/{name}" for name in files]
+        if directory.startswith(f"{ROOT}/originals/"):
+            originals.update(names)
+        named_here = named(names)
+        for name in (name for name in names if name not in named_here):
+            if default_storage.get_modified_time(name) > cutoff:
+                report.too_recent.append(name)
+                continue
+            report.orphans.append(name)
+            if not dry_run and not named([name]):  # asked again: an upload may have claimed it meanwhile
+                default_storage.delete(name)
     for sha256, name in StoredObject.objects.order_by("pk").values_list("sha256", "storage_name").iterator():
         if name not in originals:
             report.missing_originals.append(sha256)

@@ -20,6 +20,7 @@ from claimbridge.core.idempotency import key_reused
 from claimbridge.core.inputs import unsafe_text
 from claimbridge.evidence import errors, reuse_index
 from claimbridge.evidence.models import EvidenceFile, EvidenceItem, MediaKind, ReuseMatch, StoredObject
+from claimbridge.evidence.orphans import named
 from claimbridge.evidence.slots import PARTIES, SLOTS_BY_CODE
 from claimbridge.organisations.models import County, Insurer
 from claimbridge.photos.errors import RejectedFile
@@ -173,6 +174,20 @@ def _stored_object(upload: UploadedFile, ingested: Ingested, user: Any, saved: l
     return stored
 
 
+def _undo_saves(names: list[str]) -> None:
+    """After a failed upload: remove the files it saved that no committed row names. A commit cut off by a lost
+    connection may have succeeded though it raised, so a file is removed only when the database answers that no row
+    names it; when the database cannot answer, the files stay for the orphan sweep, which asks again later (B8)."""
+    try:
+        claimed = named(names)
+    except DatabaseError:
+        logger.warning(
+            "database unreachable after a failed upload: %d stored file(s) left to the orphan sweep", len(names)
+        )
+        return
+    _delete_quietly([name for name in names if name not in claimed])
+
+
 def _delete_quietly(names: list[str]) -> None:
     for name in reversed(names):
         try:
@@ -223,17 +238,17 @@ def evidence_item_upload(
                 upload_key=key, uploaded_by=user, uploaded_by_party=uploaded_by_party,
             )  # fmt: skip
     except IntegrityError:
-        _delete_quietly(saved)
+        _undo_saves(saved)
         earlier = EvidenceItem.objects.select_related("stored").filter(file=evidence_file, upload_key=key).first()
         if not key or earlier is None:
             raise
         return _same_upload(earlier, sha256=ingested.sha256, slot=slot.code, party=party)
     except (OSError, DatabaseError) as failure:
-        _delete_quietly(saved)
+        _undo_saves(saved)
         logger.error("upload into %s failed: %s", evidence_file.reference, failure, exc_info=True)
         raise errors.upload_failed() from None
     except BaseException:
-        _delete_quietly(saved)
+        _undo_saves(saved)
         raise
     if stored.kind == MediaKind.IMAGE:
         from claimbridge.evidence.tasks import process_evidence_item

@@ -26,11 +26,12 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from claimbridge.core.errors import AppError, not_found
 from claimbridge.core.inputs import unsafe_text
+from claimbridge.core.storage import listdir
 from claimbridge.evidence import errors
 from claimbridge.evidence.models import EvidenceFile, EvidenceItem, Upload, UploadEvent
 from claimbridge.evidence.services import upload_limits
@@ -130,6 +131,17 @@ def _delete_quietly(names: list[str]) -> None:
             logger.warning("could not remove upload part %s", name, exc_info=True)
 
 
+def _undo_part(upload_id: Any, names: list[str]) -> None:
+    """After a failed append: remove the part unless the upload's committed row lists it (a commit cut off by a lost
+    connection may have succeeded though it raised); when the database cannot answer, the expiry sweep removes it."""
+    try:
+        listed = {part[2] for part in Upload.objects.filter(pk=upload_id).values_list("parts", flat=True).first() or []}
+    except DatabaseError:
+        logger.warning("database unreachable after a failed append: part left to the expiry sweep")
+        return
+    _delete_quietly([name for name in names if name not in listed])
+
+
 def _digest(names: list[str]) -> str:
     digest = hashlib.sha256()
     for name in names:
@@ -200,7 +212,7 @@ def upload_append(*, user: Any, upload_id: Any, offset: int, stream: Readable, s
                     reset = not _complete(locked, user)
                 upload = locked
         except BaseException:
-            _delete_quietly(list(dict.fromkeys(saved)))
+            _undo_part(upload.pk, list(dict.fromkeys(saved)))
             raise
     if reset:
         raise errors.upload_checksum_mismatch()
@@ -282,10 +294,7 @@ def consume_or_store(
 
 def _remove_directory(upload_id: Any) -> None:
     directory = f"{PART_ROOT}/{upload_id}"
-    try:
-        _subdirectories, files = default_storage.listdir(directory)
-    except (FileNotFoundError, NotADirectoryError):
-        return
+    _subdirectories, files = listdir(directory)
     _delete_quietly([f"{directory}/{name}" for name in files])
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,7 +15,7 @@ from claimbridge.accounts.roles import ORGANISATION_ROLES, STAFF_DIRECTORY_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.accounts.selectors import staff_list_for_user
 from claimbridge.consultations import selectors as consultation_selectors
-from claimbridge.core.errors import AppError, forbidden, not_found, server_error
+from claimbridge.core.errors import RETRY_AFTER_SECONDS, AppError, forbidden, not_found, server_error, unavailable
 from claimbridge.organisations import selectors as organisation_selectors
 from claimbridge.web.access import roles_required
 
@@ -109,6 +112,23 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error_page(request: HttpRequest) -> HttpResponse:
+    """Django calls this inside its `except` block: a database out of reach (a restart, a failover) is a 503 with
+    Retry-After, rendered without touching the database again (no request context: no session, no user)."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, OperationalError | InterfaceError):
+        error = unavailable()
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                error.as_body(), status=503, json_dumps_params={"ensure_ascii": False}
+            )
+        else:
+            try:
+                response = HttpResponse(render_to_string("refused.html", {"error": error}), status=503)
+            except Exception:  # the page itself needs what is down: the message alone
+                response = HttpResponse(f"{error.zh}\n{error.en}\n", status=503,
+                                        content_type="text/plain; charset=utf-8")  # fmt: skip
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse(server_error().as_body(), status=500, json_dumps_params={"ensure_ascii": False})
-    return render(request, "500.html", status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)  # without the request: its session may be the fault

@@ -162,3 +162,43 @@ def test_issue_12_a_claimed_message_is_not_sent_again_by_another_worker(users):
     assert messages_claim() == []  # the second worker, while the first is still sending
     OutboxMessage.objects.filter(pk__in=[m.pk for m in first]).update(next_attempt_at=timezone.now())
     assert len(messages_claim()) == len(first)  # the lease expired (a worker died): due again
+
+
+def test_the_delivery_loop_outlives_a_database_restart(monkeypatch):
+    """Issue 19 (B8, B9): the rehearsal restarted PostgreSQL and `deliver_webhooks --loop` died with it, so nothing
+    was delivered after. A round that fails on the database is logged and the next round runs."""
+    from django.core.management import call_command
+    from django.db import OperationalError
+
+    from claimbridge.cases.management.commands import deliver_webhooks as command
+
+    rounds: list[str] = []
+
+    def deliver() -> int:
+        rounds.append("round")
+        if len(rounds) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return 0
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds: float) -> None:
+        if len(rounds) >= 3:
+            raise Stop
+
+    monkeypatch.setattr(command, "deliver_due", deliver)
+    monkeypatch.setattr(command, "notices_send_stale", lambda: {"sent": 0, "failed": 0})
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    with pytest.raises(Stop):
+        call_command("deliver_webhooks", "--loop", "--every", "0")
+    assert len(rounds) == 3
+
+
+def test_the_retry_wait_and_the_lease_are_settings(settings):
+    """Issue 19: the rehearsal shortens the first retry and the lease; production keeps 30 s and 120 s."""
+    from claimbridge.cases.services import webhooks
+
+    assert (webhooks.first_retry_seconds(), webhooks.lease_seconds()) == (30, 120)
+    settings.WEBHOOK_FIRST_RETRY_SECONDS, settings.WEBHOOK_LEASE_SECONDS = 3, 15
+    assert (webhooks.first_retry_seconds(), webhooks.lease_seconds()) == (3, 15)

@@ -170,6 +170,32 @@ def test_a_database_error_after_the_file_was_stored_leaves_nothing(client, evide
     nothing_stored()
 
 
+def test_files_stay_for_the_sweep_when_the_database_cannot_say_whether_the_commit_landed(
+    client, evidence_file, monkeypatch
+):
+    """Issue 19 (B8): the rehearsal restarted PostgreSQL during an upload's COMMIT; the commit landed, the app saw an
+    error and deleted the original of a committed row. When the database cannot answer whether a row names the files,
+    they stay (the orphan sweep asks again later); with no row they go at the sweep, not before."""
+    from claimbridge.evidence import orphans
+    from claimbridge.evidence import services as evidence_services
+
+    def refuses(*args, **kwargs):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    def cannot_answer(names):
+        raise DatabaseError("the connection is closed")
+
+    monkeypatch.setattr(EvidenceItem.objects, "create", refuses)
+    monkeypatch.setattr(evidence_services, "named", cannot_answer)
+    assert_bilingual(upload(client, evidence_file.reference, encode(scene(seed=6), "JPEG")), 503, "upload_failed")
+    kept = stored_names()
+    assert kept, "the files of an upload whose outcome is unknown must not be deleted"
+    assert StoredObject.objects.count() == 0
+    monkeypatch.undo()
+    assert sorted(orphans.stored_orphans_sweep(grace=timedelta(0)).orphans) == sorted(kept)
+    nothing_stored()
+
+
 def test_an_orphan_left_by_a_crash_is_replaced_when_the_same_bytes_arrive(client, evidence_file):
     """A killed upload may leave a cut-short original under the object's name and no row: the next upload of the same
     bytes stores them whole."""

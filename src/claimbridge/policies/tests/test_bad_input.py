@@ -158,6 +158,28 @@ def test_the_same_idempotency_key_with_another_body_is_refused(staff):
     assert list(Policy.objects.values_list("policy_number", flat=True)) == ["TL2024000001"]
 
 
+def test_a_batch_cut_off_midway_leaves_nothing_and_its_retry_loads_it_whole(staff, monkeypatch):
+    """Issue 19 (B8, B9): the rehearsal killed a server between the load's record and its rows; the record stayed
+    RUNNING and the retry under the same key was answered "done" with nothing loaded. The record and the rows commit
+    together now: a load cut off leaves nothing, and its retry loads every row."""
+    from claimbridge.policies import services
+
+    real = services.policy_rows_load
+
+    def killed(**kwargs):
+        raise RuntimeError("SIGKILL")
+
+    monkeypatch.setattr(services, "policy_rows_load", killed)
+    batch = {"policies": [row("TL2024000001"), row("TL2024000002", plate="甘K12346", vin="")]}
+    assert send(staff, batch, HTTP_IDEMPOTENCY_KEY="load-cut").status_code == 500
+    assert nothing_stored()
+    monkeypatch.setattr(services, "policy_rows_load", real)
+    retried = send(staff, batch, HTTP_IDEMPOTENCY_KEY="load-cut")
+    assert retried.status_code == 201, retried.content
+    assert sorted(Policy.objects.values_list("policy_number", flat=True)) == ["TL2024000001", "TL2024000002"]
+    assert send(staff, batch, HTTP_IDEMPOTENCY_KEY="load-cut").status_code == 200
+
+
 def test_rows_that_fit_but_fail_a_check_are_still_reported_per_row(staff):
     """The register's contract is unchanged for values that fit: a bad plate is one rejected row, with its reason."""
     response = send(staff, {"policies": [row("TL2024000001"), row("TL2024000002", plate="甘E12O45")]})
