@@ -31,6 +31,7 @@ from typing import Any
 COUNTIES = ["621202", "621221", "621222", "621223", "621224", "620502", "620503", "620521", "620522", "620523"]
 BRANCH = {"tianlong": "620500", "maiji": "620500", "fuxi": "621200", "bailong": "621200"}
 INSURERS = list(BRANCH)
+BOTH_CITIES = ["tianlong", "maiji", "fuxi"]  # the demo's insurers with offices in both cities (bailong: Longnan only)
 SERIAL = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 WEIGHTS = {"hotline": 4, "drivers": 3, "upload": 2, "staff": 4, "policies": 1}
 
@@ -167,12 +168,17 @@ def recent(rng: random.Random) -> str:
     return (datetime.now(UTC) - timedelta(minutes=rng.randint(20, 90))).isoformat()
 
 
-def policy_rows(rng: random.Random, insurer: str, plates: list[str]) -> list[dict[str, Any]]:
+def policy_rows(rng: random.Random, insurer: str, plates: list[str], third_party: bool = False) -> list[dict[str, Any]]:
+    """A CTPL policy per plate, and with `third_party` a 商业三者险 as well (what 快处易赔 asks of both vehicles)."""
     today = datetime.now(UTC).date()
+    covers: list[dict[str, Any]] = [{"cover_type": "ctpl"}]
+    if third_party:
+        covers.append({"cover_type": "third_party", "limit": "1000000.00"})
     return [{"policy_number": f"RH{insurer[:2].upper()}{rng.getrandbits(48):014d}", "branch": BRANCH[insurer],
-             "cover_type": "ctpl", "plate": number, "vehicle_type": "small_car",
+             "plate": number, "vehicle_type": "small_car",
              "start": (today - timedelta(days=100)).isoformat(), "end": (today + timedelta(days=260)).isoformat(),
-             "holder_name": "测试", "holder_phone": f"139{rng.randrange(10**8):08d}"} for number in plates]  # fmt: skip
+             "holder_name": "测试", "holder_phone": f"139{rng.randrange(10**8):08d}"} | cover
+            for number in plates for cover in covers]  # fmt: skip
 
 
 class Journeys:
@@ -192,7 +198,7 @@ class Journeys:
 
     def policies(self, c: Client, plates: list[str] | None = None, insurer: str | None = None) -> None:
         insurer = insurer or c.rng.choice(INSURERS)
-        rows = policy_rows(c.rng, insurer, plates or [plate(c.rng) for _ in range(20)])
+        rows = policy_rows(c.rng, insurer, plates or [plate(c.rng) for _ in range(20)], third_party=bool(plates))
         _, load = c.json("POST", "/api/v1/policies", {"policies": rows}, token=self.tokens[insurer]["hq"], key=True)
         if load.get("rows_rejected"):
             raise Failed(f"policies rejected: {load.get('errors')}")
@@ -237,7 +243,7 @@ class Journeys:
         c.record({"kind": "photo", "item": item["id"]})
 
     def drivers(self, c: Client) -> None:
-        insurer = c.rng.choice(INSURERS)
+        insurer = c.rng.choice(BOTH_CITIES)  # 快处易赔 asks for an insurer with offices in both cities
         unit = self.tokens[insurer]["unit1"]
         plates = [plate(c.rng), plate(c.rng)]
         self.policies(c, plates, insurer)

@@ -216,20 +216,20 @@ def backlog(env: dict[str, str]) -> dict[str, int]:
             "SELECT count(*) FROM cases_outboxmessage m JOIN cases_webhookendpoint e ON e.id = m.endpoint_id "
             "WHERE e.active AND m.delivered_at IS NULL AND m.given_up_at IS NULL"
         ).fetchone()[0]
-        pending = (
-            connection.execute(
-                "SELECT count(*) FROM evidence_evidenceitem i JOIN evidence_storedobject s ON s.id = i.stored_id "
-                "WHERE s.processed_at IS NULL"
+        pending = connection.execute(
+            "SELECT count(*) FROM evidence_storedobject WHERE kind = 'image' AND processed_at IS NULL"
+        ).fetchone()[0]
+        queued = 0
+        if env["TASKS_BACKEND"] != "rq":
+            queued = connection.execute(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
             ).fetchone()[0]
-            if False
-            else 0
-        )
-    queued = 0
     if env["TASKS_BACKEND"] == "rq":
         import redis
+        import rq
 
-        connection = redis.Redis.from_url(REDIS_URL)
-        queued = sum(connection.llen(key) for key in connection.scan_iter("rq:queue:*"))
+        store = redis.Redis.from_url(REDIS_URL)
+        queued = sum(len(queue) for queue in rq.Queue.all(connection=store))
     return {"webhooks": webhooks, "tasks": queued, "pending": pending}
 
 
@@ -305,12 +305,16 @@ def main() -> int:
             say(f"{faults[-1]['fault']} at {at} s")
         traffic.join()
         say(f"load done: {result.get('requests')} requests, {result.get('errors')} failed journeys; draining")
-        drain_began = time.monotonic()
+        drain_began, recovered_at = time.monotonic(), 0.0
         while time.monotonic() - drain_began < 180:
             left = backlog(env)
-            if not left["webhooks"] and not left["tasks"]:
+            if not any(left.values()):
                 break
+            if left["pending"] and time.monotonic() - recovered_at > 20:  # what cron's `claimbridge recover` does
+                run([str(BIN / "claimbridge"), "recover", "--older-than-minutes", "0.25"], env, capture_output=True)
+                recovered_at = time.monotonic()
             time.sleep(2)
+        left = backlog(env)
         drained_s = round(time.monotonic() - drain_began, 1)
         checked = run([str(BIN / "python"), str(ROOT / "deploy/rehearsal_django.py"), "check", str(client_log)], env,
                       capture_output=True, text=True)  # fmt: skip
@@ -329,7 +333,7 @@ def main() -> int:
         "webhooks_undelivered": promises["webhooks_undelivered"] + len(not_received),
         "creates_per_s": result.get("creates_per_s"), "p99_ms": result.get("p99_ms"), "p50_ms": result.get("p50_ms"),
         "audit_verify": promises["audit_verify"], "evidence_verify": promises["evidence_verify"],
-        "load": result, "faults": faults, "restarts": stack.restarts, "drained_s": drained_s,
+        "photos_unprocessed": left["pending"], "load": result, "faults": faults, "restarts": stack.restarts, "drained_s": drained_s,
         "webhooks": {"messages": promises["webhook_messages"], "delivered_not_received": not_received[:10],
                      "repeat_deliveries": repeats, "bad_signatures": received["bad_signatures"]},
         "detail": {k: v for k, v in promises.items() if k not in {"lost", "duplicated", "orphans", "webhooks_undelivered"}},
@@ -340,7 +344,8 @@ def main() -> int:
     }  # fmt: skip
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    broken = [name for name in ("lost", "duplicated", "orphans", "webhooks_undelivered") if report[name]]
+    broken = [name for name in ("lost", "duplicated", "orphans", "webhooks_undelivered", "photos_unprocessed")
+              if report[name]]  # fmt: skip
     broken += [name for name in ("audit_verify", "evidence_verify") if report[name] != "clean"]
     if report["detail"].get("problems"):
         broken.append("problems")

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import math
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -253,7 +254,8 @@ def evidence_item_upload(
     if stored.kind == MediaKind.IMAGE:
         from claimbridge.evidence.tasks import process_evidence_item
 
-        transaction.on_commit(lambda: process_evidence_item.enqueue(item.pk))
+        # robust: a queue out of reach does not undo the upload; `claimbridge recover` enqueues it later
+        transaction.on_commit(lambda: process_evidence_item.enqueue(item.pk), robust=True)
     return item
 
 
@@ -357,6 +359,22 @@ def evidence_item_process(*, item_id: int) -> None:
         return
     item.stored = stored_object_process(stored=item.stored)
     reuse_matches_find(item=item)
+
+
+def evidence_processing_recover(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Photos still unprocessed some minutes after their upload: their task was lost (a worker killed mid-task, a
+    queue out of reach when it was enqueued). Each is enqueued again once, through one of its items; processing is
+    idempotent, so a task merely slow does no harm run twice. Returns how many were enqueued (B8)."""
+    from claimbridge.evidence.tasks import process_evidence_item
+
+    cutoff = timezone.now() - older_than
+    pending = StoredObject.objects.filter(kind=MediaKind.IMAGE, processed_at__isnull=True, created_at__lt=cutoff)
+    first_items: dict[int, int] = {}  # stored object → its first item
+    for pk, stored_id in EvidenceItem.objects.filter(stored__in=pending).order_by("pk").values_list("pk", "stored_id"):
+        first_items.setdefault(stored_id, pk)
+    for pk in first_items.values():
+        process_evidence_item.enqueue(pk)
+    return len(first_items)
 
 
 def stored_objects_reverify() -> int:

@@ -133,7 +133,7 @@ def police_rows_load(*, load: PoliceLoad, rows: Iterable[dict[str, Any]], first_
     if counts["created"] or counts["updated"]:
         from claimbridge.police.tasks import match_police_records
 
-        transaction.on_commit(lambda: match_police_records.enqueue())
+        transaction.on_commit(lambda: match_police_records.enqueue(), robust=True)
     return load
 
 

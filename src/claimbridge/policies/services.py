@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -298,8 +298,21 @@ def policy_file_load_queue(*, insurer: Insurer, user: Any, upload: Any) -> Polic
     extension = "xlsx" if (upload.name or "").lower().endswith(".xlsx") else "csv"
     load.file_name_stored = default_storage.save(f"policies/loads/{load.pk}.{extension}", upload)
     load.save(update_fields=["file_name_stored"])
-    transaction.on_commit(lambda: run_policy_load.enqueue(load.pk))
+    transaction.on_commit(lambda: run_policy_load.enqueue(load.pk), robust=True)  # else `claimbridge recover`
     return load
+
+
+def policy_loads_recover(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Uploaded tables still queued some minutes after their upload: their task was lost (a queue out of reach when
+    it was enqueued, a queue emptied). Each is enqueued again; the first run to take the load does it (B8)."""
+    from claimbridge.policies.tasks import run_policy_load
+
+    cutoff = timezone.now() - older_than
+    waiting = PolicyLoad.objects.filter(status=LoadStatus.QUEUED, created_at__lt=cutoff).exclude(file_name_stored="")
+    ids = list(waiting.values_list("pk", flat=True))
+    for pk in ids:
+        run_policy_load.enqueue(pk)
+    return len(ids)
 
 
 def policy_stored_file_load(*, load_id: int) -> PolicyLoad:
@@ -309,8 +322,10 @@ def policy_stored_file_load(*, load_id: int) -> PolicyLoad:
     from claimbridge.rules.common import RuleInputError
 
     load = PolicyLoad.objects.select_related("insurer").get(pk=load_id)
-    if load.status == LoadStatus.DONE:
-        return load
+    if load.status != LoadStatus.QUEUED or not PolicyLoad.objects.filter(pk=load_id, status=LoadStatus.QUEUED).update(
+        status=LoadStatus.RUNNING
+    ):
+        return load  # done, or taken by another run of the task (a late original beside `claimbridge recover`'s)
     with default_storage.open(load.file_name_stored, "rb") as stream:
         try:
             total = sum(1 for _row in read_rows(stream, load.file_name))

@@ -143,5 +143,5 @@ def outbox_enqueue(
         OutboxMessage.objects.bulk_create(messages)
         from claimbridge.cases.tasks import deliver_webhooks
 
-        transaction.on_commit(lambda: deliver_webhooks.enqueue())
+        transaction.on_commit(lambda: deliver_webhooks.enqueue(), robust=True)  # else `deliver_webhooks --loop`
     return messages
