@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REQUIRE_POSTGRES ?= 0
 PYTEST_WORKERS ?= 2
 
-.PHONY: openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
+.PHONY: rehearse openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
 
 $(BIN)/claimbridge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,11 @@ run: $(BIN)/claimbridge
 	$(RUN_ENV) $(BIN)/claimbridge serve $(HOST):$(PORT)
 
 lint: $(BIN)/claimbridge
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench deploy
+	$(BIN)/ruff format --check src tests bench deploy
 
 typecheck: $(BIN)/claimbridge
-	$(BIN)/mypy src tests bench
+	$(BIN)/mypy src tests bench deploy
 
 checks: $(BIN)/claimbridge
 	DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=. $(BIN)/python -m django makemigrations --check --dry-run
@@ -65,6 +65,13 @@ test-kernel-compiled: kernel-compiled
 	CLAIMBRIDGE_EXPECT_COMPILED_KERNEL=1 PYTHONPATH=$(KERNEL_BUILD)/src \
 	  $(BIN)/pytest -p no:cacheprovider --import-mode=importlib -o pythonpath=. \
 	  $(KERNEL_BUILD)/src/claimbridge/rules/tests
+
+# Production as it will run, under load and faults (deploy/README.md): PostgreSQL, Redis, an S3-compatible server,
+# three app processes, two workers; kill -9 of an app process and a worker, a PostgreSQL restart; the promises
+# checked and written to var/rehearsal.json. REHEARSE_ARGS="--seconds 300 --tasks db" to vary it.
+REHEARSE_ARGS ?=
+rehearse: $(BIN)/claimbridge
+	$(BIN)/python deploy/rehearse.py $(REHEARSE_ARGS)
 
 # Decisions per second, compiled (what production runs) and pure Python; results in bench/results/.
 bench: kernel-compiled

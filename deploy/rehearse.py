@@ -191,11 +191,37 @@ def redis_flush() -> None:
 
 
 def create_bucket() -> None:
-    import boto3
+    import boto3  # type: ignore[import-untyped]
 
     s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{S3_PORT}", region_name="us-east-1",
                       aws_access_key_id="rehearsal", aws_secret_access_key="rehearsal-secret")  # fmt: skip
     s3.create_bucket(Bucket=BUCKET)
+
+
+def ensure_services() -> None:
+    """PostgreSQL and Redis are this machine's (started before each session); start them if they are not running."""
+    import psycopg
+    import redis
+
+    try:
+        psycopg.connect(DATABASE.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError:
+        versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+        if not versions:
+            raise SystemExit(
+                f"PostgreSQL does not answer at {DATABASE.rsplit('@', 1)[-1]} and is not installed here"
+            ) from None
+        say("starting PostgreSQL")
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], check=True)
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.ConnectionError:
+        if not shutil.which("redis-server"):
+            raise SystemExit(f"Redis does not answer at {REDIS_URL} and redis-server is not installed") from None
+        say("starting Redis")
+        subprocess.run(["redis-server", "--port", REDIS_URL.rsplit(":", 1)[1].split("/")[0], "--daemonize", "yes"],
+                       check=True)  # fmt: skip
+        time.sleep(1)
 
 
 def restart_postgres() -> float:
@@ -211,19 +237,22 @@ def restart_postgres() -> float:
 def backlog(env: dict[str, str]) -> dict[str, int]:
     import psycopg
 
+    def count(connection: psycopg.Connection, query: str) -> int:
+        row = connection.execute(query).fetchone()
+        return int(row[0]) if row else 0
+
     with psycopg.connect(DATABASE, connect_timeout=5) as connection:
-        webhooks = connection.execute(
-            "SELECT count(*) FROM cases_outboxmessage m JOIN cases_webhookendpoint e ON e.id = m.endpoint_id "
-            "WHERE e.active AND m.delivered_at IS NULL AND m.given_up_at IS NULL"
-        ).fetchone()[0]
-        pending = connection.execute(
-            "SELECT count(*) FROM evidence_storedobject WHERE kind = 'image' AND processed_at IS NULL"
-        ).fetchone()[0]
+        webhooks = count(
+            connection,
+            "SELECT count(*) FROM cases_outboxmessage m JOIN cases_webhookendpoint e "
+            "ON e.id = m.endpoint_id WHERE e.active AND m.delivered_at IS NULL AND m.given_up_at IS NULL",
+        )
+        pending = count(
+            connection, "SELECT count(*) FROM evidence_storedobject WHERE kind = 'image' AND processed_at IS NULL"
+        )
         queued = 0
         if env["TASKS_BACKEND"] != "rq":
-            queued = connection.execute(
-                "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
-            ).fetchone()[0]
+            queued = count(connection, "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
     if env["TASKS_BACKEND"] == "rq":
         import redis
         import rq
@@ -251,6 +280,7 @@ def main() -> int:
     faults: list[dict[str, Any]] = []
     try:
         say(f"PostgreSQL {DATABASE.rsplit('@', 1)[-1]}, Redis {REDIS_URL}, S3 on {S3_PORT}, tasks: {args.tasks}")
+        ensure_services()
         recreate_database()
         redis_flush()
         stack.start("s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT)])
