@@ -368,3 +368,41 @@ def run(nodes: list[int], setup: dict[str, Any], receiver: int, seconds: float, 
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1) if latencies else None,
         "journeys": stats.journeys,
     }  # fmt: skip
+
+
+def yardstick(nodes: list[int], seconds: float, threads: int) -> dict[str, Any]:
+    """The same machine's ceiling in the same run: `GET /healthz` (no database, no session) round-robin over the
+    nodes from as many threads as the load uses. Noisy shared machines make absolute figures drift; the ratio of the
+    load's rate to this one holds better (the brief's yardstick)."""
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def hammer(index: int) -> None:
+        turn = index
+        connections: dict[int, http.client.HTTPConnection] = {}
+        while time.monotonic() < deadline:
+            port = nodes[turn % len(nodes)]
+            turn += 1
+            connection = connections.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connections[port] = connection
+            started = time.perf_counter()
+            try:
+                connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+                connection.getresponse().read()
+            except OSError:
+                connections.pop(port).close()
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    pool = [threading.Thread(target=hammer, args=(index,), daemon=True) for index in range(threads)]
+    began = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {"healthz_per_s": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2) if latencies else None}  # fmt: skip

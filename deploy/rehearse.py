@@ -307,6 +307,8 @@ def main() -> int:
         say(f"up in {time.perf_counter() - began:.0f} s: 3 app processes {APP_PORTS}, 2 workers, scheduler")
         threading.Thread(target=stack.supervise, args=(began,), daemon=True).start()
 
+        measured = load.yardstick(APP_PORTS, 5, args.threads)
+        say(f"yardstick: {measured['healthz_per_s']} GET /healthz per s over the 3 processes")
         client_log = var / "accepted.jsonl"
         result: dict[str, Any] = {}
         traffic = threading.Thread(target=lambda: result.update(load.run(
@@ -363,7 +365,7 @@ def main() -> int:
         "webhooks_undelivered": promises["webhooks_undelivered"] + len(not_received),
         "creates_per_s": result.get("creates_per_s"), "p99_ms": result.get("p99_ms"), "p50_ms": result.get("p50_ms"),
         "audit_verify": promises["audit_verify"], "evidence_verify": promises["evidence_verify"],
-        "photos_unprocessed": left["pending"], "load": result, "faults": faults, "restarts": stack.restarts, "drained_s": drained_s,
+        "photos_unprocessed": left["pending"], "yardstick": measured, "load": result, "faults": faults, "restarts": stack.restarts, "drained_s": drained_s,
         "webhooks": {"messages": promises["webhook_messages"], "delivered_not_received": not_received[:10],
                      "repeat_deliveries": repeats, "bad_signatures": received["bad_signatures"]},
         "detail": {k: v for k, v in promises.items() if k not in {"lost", "duplicated", "orphans", "webhooks_undelivered"}},
