@@ -270,6 +270,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--out", default=str(ROOT / "var/rehearsal.json"))
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-faults", action="store_true", help="load only: the capacity figures of docs/capacity.md")
     args = parser.parse_args()
     began = time.perf_counter()
     var = ROOT / "var/rehearsal"
@@ -314,7 +315,7 @@ def main() -> int:
         traffic = threading.Thread(target=lambda: result.update(load.run(
             APP_PORTS, setup, RECEIVER_PORT, args.seconds, args.threads, str(client_log), args.seed)))  # fmt: skip
         traffic.start()
-        plan = [(0.2, "kill app2"), (0.4, "kill worker1"), (0.6, "restart postgresql")]
+        plan = [] if args.no_faults else [(0.2, "kill app2"), (0.4, "kill worker1"), (0.6, "restart postgresql")]
         load_began = time.monotonic()
         for fraction, fault in plan:
             time.sleep(max(0.0, load_began + fraction * args.seconds - time.monotonic()))
@@ -371,7 +372,7 @@ def main() -> int:
         "detail": {k: v for k, v in promises.items() if k not in {"lost", "duplicated", "orphans", "webhooks_undelivered"}},
         "setup": {"app_processes": len(APP_PORTS), "workers": 2, "tasks": args.tasks, "storage": promises["storage"],
                   "database": "postgresql", "cores": os.cpu_count(), "seconds": args.seconds, "threads": args.threads,
-                  "seed": args.seed},
+                  "seed": args.seed, "faults": not args.no_faults},
         "took_s": round(time.perf_counter() - began, 1),
     }  # fmt: skip
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
