@@ -122,6 +122,7 @@ WEB = {
     "/organisation/": expect(ORG_ROLES),
     "/staff/": expect(STAFF_ROLES),
     "/healthz": expect(ALL),
+    "/readyz": expect(ALL),  # issue 19: each dependency checked; nothing personal in it
     # The installable app (issue 18, B7): manifest and worker for anyone; the offline field form for adjusters.
     "/manifest.webmanifest": expect(ALL),
     "/sw.js": expect(ALL),
