@@ -123,6 +123,7 @@ WEB = {
     "/staff/": expect(STAFF_ROLES),
     "/healthz": expect(ALL),
     "/readyz": expect(ALL),  # issue 19: each dependency checked; nothing personal in it
+    "/metrics": dict.fromkeys(VISITORS, 404),  # issue 19: only with METRICS_TOKEN (and its bearer), or under DEBUG
     # The installable app (issue 18, B7): manifest and worker for anyone; the offline field form for adjusters.
     "/manifest.webmanifest": expect(ALL),
     "/sw.js": expect(ALL),

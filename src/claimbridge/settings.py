@@ -116,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "claimbridge.core.metrics.MetricsMiddleware",  # outermost: times everything below it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimbridge.core.middleware.InputSanityMiddleware",
@@ -293,9 +294,15 @@ SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 # --- Background tasks -----------------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# --- Operations (issue 19) -------------------------------------------------------------------------------------------
+# /metrics (Prometheus) wants `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404) unless DEBUG.
+# Several server processes on one machine: PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself), see
+# core/metrics.py.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # --- Security -------------------------------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probed over plain HTTP, node by node
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probed and scraped node by node, plain HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

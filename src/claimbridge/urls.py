@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from claimbridge.api import api
 from claimbridge.cases.views import my_cases
 from claimbridge.core.health import readyz
+from claimbridge.core.metrics import metrics
 from claimbridge.field import views as field_views
 from claimbridge.reports.publication_urls import public_urlpatterns, staff_urlpatterns
 from claimbridge.web.views import healthz
@@ -18,6 +19,7 @@ admin.site.index_title = _("Back office")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),  # each dependency checked (issue 19)
+    path("metrics", metrics, name="metrics"),  # Prometheus; METRICS_TOKEN (issue 19)
     path("manifest.webmanifest", field_views.manifest, name="web-manifest"),  # the installable app (B7)
     path("sw.js", field_views.service_worker, name="service-worker"),  # at the root: it may answer for every page
     path("field/", include("claimbridge.field.urls")),  # the adjuster's form that works with no signal

@@ -710,3 +710,16 @@ def my_case_detail(party: CaseParty) -> dict[str, Any]:
         "others": [{"label": p.label, "insurer": p.insurer, "confirmed": p.confirmed_at is not None} for p in others],
         "progress": claim_progress(party), "notices": driver_notices(party),
     }  # fmt: skip
+
+
+def webhook_backlog() -> dict[str, int]:
+    """Webhook messages not delivered yet and still being tried (`pending`), and those given up after every attempt
+    (`given_up`): counted in one pass, for the operators' metrics (issue 19). No tenant scope: only numbers leave."""
+    from claimbridge.cases.models import OutboxMessage
+
+    undelivered = Q(delivered_at__isnull=True)
+    counts = OutboxMessage.objects.filter(undelivered).aggregate(
+        pending=Count("pk", filter=Q(given_up_at__isnull=True)),
+        given_up=Count("pk", filter=Q(given_up_at__isnull=False)),
+    )
+    return {"pending": counts["pending"] or 0, "given_up": counts["given_up"] or 0}

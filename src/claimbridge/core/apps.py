@@ -18,3 +18,12 @@ class LoginSecurityConfig(AxesAppConfig):
 
 class BackgroundTasksConfig(TasksAppConfig):
     verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy string is what Django expects
+
+    def ready(self) -> None:
+        super().ready()
+        from django_tasks.signals import task_finished
+
+        from claimbridge.core.metrics import count_finished_task
+
+        # Every process that runs tasks (the database worker, RQ's, the immediate backend's) counts their outcomes.
+        task_finished.connect(count_finished_task, dispatch_uid="claimbridge.core.metrics.count_finished_task")

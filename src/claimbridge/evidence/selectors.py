@@ -141,3 +141,19 @@ def reuse_match_get_for_committee(*, user: Any, match_id: int) -> ReuseMatch | N
 def item_ids(evidence_file: EvidenceFile) -> set[int]:
     """The items already in a file (so that an upload can say whether it made a new one)."""
     return set(evidence_file.items.values_list("pk", flat=True))
+
+
+UNPROCESSED_WINDOW = 10_000
+
+
+def unprocessed_recent_count(window: int = UNPROCESSED_WINDOW) -> int:
+    """How many of the newest `window` stored photos still wait for their processing (thumbnail, hashes, reuse
+    search), for the operators' metrics (issue 19). Bounded by primary key, so a scrape costs an index range, never a
+    scan of every original (a photo left unprocessed further back is outside this figure; its failed task is counted
+    by `claimbridge_task_failures_total`)."""
+    from claimbridge.evidence.models import MediaKind, StoredObject
+
+    newest = StoredObject.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if newest is None:
+        return 0
+    return StoredObject.objects.filter(pk__gt=newest - window, kind=MediaKind.IMAGE, processed_at__isnull=True).count()
