@@ -116,7 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "claimbridge.core.metrics.MetricsMiddleware",  # outermost: times everything below it
+    "claimbridge.core.middleware.RequestIdMiddleware",  # outermost: every line logged below carries the request's id
+    "claimbridge.core.metrics.MetricsMiddleware",  # times everything below it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimbridge.core.middleware.InputSanityMiddleware",
@@ -299,6 +300,12 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Several server processes on one machine: PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself), see
 # core/metrics.py.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# LOG_FORMAT=json: one JSON object per log line (core/logging.py), for a log collector; `plain` by default. ACCESS_LOG:
+# one line per request (method, URL pattern, status, milliseconds, request id), on by default.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT is `plain` or `json`.")
+ACCESS_LOG = env_bool("ACCESS_LOG", True)
 
 # --- Security -------------------------------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -337,15 +344,23 @@ CONTENT_SECURITY_POLICY = {
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "claimbridge.core.logging.MaskPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "mask_personal_data": {"()": "claimbridge.core.logging.MaskPersonalDataFilter"},
+        "request_id": {"()": "claimbridge.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "claimbridge.core.logging.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["mask_personal_data"],
+            "formatter": LOG_FORMAT,
+            "filters": ["mask_personal_data", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+if LOG_FORMAT == "json":  # runserver's own request lines too, so that every line is JSON
+    LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}

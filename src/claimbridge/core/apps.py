@@ -21,9 +21,13 @@ class BackgroundTasksConfig(TasksAppConfig):
 
     def ready(self) -> None:
         super().ready()
-        from django_tasks.signals import task_finished
+        from django_tasks.signals import task_finished, task_started
 
+        from claimbridge.core import logging as log_setup
         from claimbridge.core.metrics import count_finished_task
 
-        # Every process that runs tasks (the database worker, RQ's, the immediate backend's) counts their outcomes.
+        # Every process that runs tasks (the database worker, RQ's, the immediate backend's) counts their outcomes,
+        # and the lines a task writes carry its id.
         task_finished.connect(count_finished_task, dispatch_uid="claimbridge.core.metrics.count_finished_task")
+        task_started.connect(log_setup.task_started, dispatch_uid="claimbridge.core.logging.task_started")
+        task_finished.connect(log_setup.task_finished, dispatch_uid="claimbridge.core.logging.task_finished")

@@ -1,9 +1,13 @@
 """Two guards every request passes: input a database cannot hold is refused before any view sees it, and what is
-answered to a person signed in (or to a driver's phone) is never kept by a cache on the way.
+answered to a person signed in (or to a driver's phone) is never kept by a cache on the way. And, outermost, each
+request gets its id and its line in the access log (issue 19).
 """
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,8 +16,44 @@ from django.utils.cache import patch_cache_control
 
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import bad_text, unsafe_text
+from claimbridge.core.logging import REQUEST_ID, valid_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
+access_log = logging.getLogger("claimbridge.access")
+
+
+class RequestIdMiddleware:
+    """The request's id: the `X-Request-ID` a proxy or client sent when it is plain (at most 64 of A–Z, a–z, 0–9,
+    `-`, `_`, `.`), a fresh one otherwise. It is on the response's `X-Request-ID`, on `request.request_id` and in
+    every log line written while the request is answered (core/logging.py). With ACCESS_LOG on, one line per request
+    says the method, the URL pattern that answered (never the path or its query string: they carry case numbers and
+    phone numbers), the status and the milliseconds."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        from claimbridge.core.metrics import method_of, route_of
+
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if valid_request_id(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            if getattr(settings, "ACCESS_LOG", True):
+                route, method = route_of(request), method_of(request)
+                ms = round((time.perf_counter() - started) * 1000, 1)
+                access_log.info("%s %s %s %.1fms", method, route, response.status_code, ms,
+                                extra={"method": method, "route": route, "status": response.status_code, "ms": ms,
+                                       "request_id": request_id})  # fmt: skip
+            return response
+        finally:
+            REQUEST_ID.reset(token)
 
 
 def refusal_response(request: HttpRequest, error: AppError) -> HttpResponse:
