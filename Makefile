@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REQUIRE_POSTGRES ?= 0
 PYTEST_WORKERS ?= 2
 
-.PHONY: rehearse openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean
+.PHONY: rehearse openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean backup-rehearsal
 
 $(BIN)/claimbridge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,12 @@ bench: kernel-compiled
 # Case intake over HTTP on PostgreSQL (creates and migrates the database named in BENCH_DATABASE_URL).
 bench-intake: $(BIN)/claimbridge
 	$(BIN)/python bench/intake.py --out bench/results/intake.json
+
+# Backup and restore rehearsed (issue 19): on a throwaway SQLite platform, and on PostgreSQL (the database
+# claimbridge_backup_rehearsal) when one answers at 127.0.0.1: migrate, demo, backup, wipe, restore, audit verify,
+# evidence_verify, the same rows and files, a tampered backup refused. Summary in var/backup-rehearsal.json.
+backup-rehearsal: $(BIN)/claimbridge
+	$(BIN)/python -m claimbridge.core.backup_rehearsal --work var/backup-rehearsal --out var/backup-rehearsal.json
 
 # Mutation testing (not part of `make test` or CI; docs/mutation.md): MODULE=settlement|eligibility|scope, or all.
 # Scores to bench/results/mutation.json, surviving mutants with their diffs to bench/results/mutation-survivors.txt.
