@@ -41,6 +41,8 @@ from django.db import connection, connections
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from claimbridge.core.storage import listdir
+
 FORMAT = "claimbridge-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -328,10 +330,7 @@ def iter_storage(prefix: str = "") -> Iterator[str]:
     pending = [prefix.rstrip("/")]
     while pending:
         directory = pending.pop()
-        try:
-            subdirectories, files = default_storage.listdir(directory)
-        except FileNotFoundError:  # local disk: nothing stored there yet
-            continue
+        subdirectories, files = listdir(directory)
         base = f"{directory}/" if directory else ""
         yield from (base + name for name in files)
         pending.extend(base + name for name in subdirectories)
