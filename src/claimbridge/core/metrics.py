@@ -112,8 +112,10 @@ def queue_depths() -> dict[str, int]:
     if uses_database_queue():
         from django_tasks_db.models import DBTaskResult
 
+        depths = dict.fromkeys(settings.TASKS["default"].get("QUEUES") or ["default"], 0)  # an empty queue says 0
         rows = DBTaskResult.objects.ready().order_by().values("queue_name").annotate(n=Count("pk"))
-        return {row["queue_name"]: row["n"] for row in rows}
+        depths.update({row["queue_name"]: row["n"] for row in rows})
+        return depths
     return {}
 
 

@@ -131,8 +131,6 @@ def test_backlogs_are_read_when_scraped(client, token, settings, users):
     """B9, R19: the database queue's ready tasks by queue, the webhook messages still tried and those given up, and
     the photos waiting for processing, as they are in the database at the moment of the scrape."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    does_nothing.enqueue()
-    does_nothing.enqueue()
     endpoint = WebhookEndpoint.objects.create(insurer=Insurer.objects.get(code="tianlong"),
                                               url="http://127.0.0.1:9/hook", secret="s3cret")  # fmt: skip
     now = timezone.now()
@@ -146,6 +144,9 @@ def test_backlogs_are_read_when_scraped(client, token, settings, users):
                                     storage_name=f"evidence/originals/{n}", processed_at=processed)  # fmt: skip
     StoredObject.objects.create(sha256="f" * 64, size=1, mime="video/mp4", kind=MediaKind.VIDEO,
                                 storage_name="evidence/originals/v")  # fmt: skip  # videos are not processed
+    assert _value(_scrape(client), "claimbridge_task_queue_depth", queue="default") == 0  # empty, yet there
+    does_nothing.enqueue()
+    does_nothing.enqueue()
     text = _scrape(client)
     assert _value(text, "claimbridge_task_queue_depth", queue="default") == 2
     assert _value(text, "claimbridge_webhook_backlog") == 2
