@@ -137,18 +137,23 @@ def id_number(rng: random.Random) -> str:
 
 
 def photo(rng: random.Random, size: tuple[int, int] = (640, 480)) -> bytes:
-    """A JPEG of its own (a gradient with noise: no two alike, so reuse checks find nothing to compare)."""
+    """A JPEG of its own: overlapping shapes of random colours with sensor-like noise, as unlike one another as two
+    cars' photos are (a gradient with noise, the first try, gave perceptual hashes within the reuse radius of one
+    another: every upload then went through the costly verification stage, which real photos rarely need)."""
     import numpy as np
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     generator = np.random.default_rng(rng.getrandbits(32))
-    x = np.linspace(0, 255, size[0])[None, :, None]
-    y = np.linspace(0, 255, size[1])[:, None, None]
-    base = (x * generator.random(3) + y * generator.random(3)) % 256
-    noise = generator.integers(0, 60, (size[1], size[0], 3))
-    image = Image.fromarray(np.clip(base + noise, 0, 255).astype("uint8"))
+    image = Image.new("RGB", size, tuple(int(v) for v in generator.integers(0, 256, 3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(int(generator.integers(12, 30))):
+        x0, y0 = int(generator.integers(0, size[0])), int(generator.integers(0, size[1]))
+        x1, y1 = x0 + int(generator.integers(20, size[0] // 2)), y0 + int(generator.integers(20, size[1] // 2))
+        colour = tuple(int(v) for v in generator.integers(0, 256, 3))
+        (draw.rectangle if generator.random() < 0.5 else draw.ellipse)([x0, y0, x1, y1], fill=colour)
+    pixels = np.asarray(image).astype("int16") + generator.integers(-12, 12, (size[1], size[0], 3))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    Image.fromarray(np.clip(pixels, 0, 255).astype("uint8")).save(out, "JPEG", quality=85)
     return out.getvalue()
 
 

@@ -339,7 +339,7 @@ def main() -> int:
         traffic.join()
         say(f"load done: {result.get('requests')} requests, {result.get('errors')} failed journeys; draining")
         drain_began, recovered_at = time.monotonic(), 0.0
-        while time.monotonic() - drain_began < 180:
+        while time.monotonic() - drain_began < 300:
             left = backlog(env)
             if not any(left.values()):
                 break
