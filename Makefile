@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REQUIRE_POSTGRES ?= 0
 PYTEST_WORKERS ?= 2
 
-.PHONY: rehearse openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled bench bench-intake messages clean backup-rehearsal
+.PHONY: rehearse openapi run test lint typecheck checks test-sqlite test-postgres kernel-compiled test-kernel-compiled test-wheel bench bench-intake messages clean backup-rehearsal
 
 $(BIN)/claimbridge: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +55,8 @@ test-postgres: $(BIN)/claimbridge
 KERNEL_BUILD := var/kernel-compiled
 kernel-compiled: $(BIN)/claimbridge
 	rm -rf $(KERNEL_BUILD) && mkdir -p $(KERNEL_BUILD)
-	cp -r src setup.py $(KERNEL_BUILD)/
+	cp -r src setup.py mypyc.ini $(KERNEL_BUILD)/
 	mkdir -p $(KERNEL_BUILD)/tests && cp -r tests/data $(KERNEL_BUILD)/tests/
-	printf '[mypy]\n' > $(KERNEL_BUILD)/mypy.ini  # the kernel needs no Django plugin, which pyproject.toml would load
 	cd $(KERNEL_BUILD) && CLAIMBRIDGE_COMPILE_KERNEL=1 $(CURDIR)/$(BIN)/python setup.py -q build_ext --build-lib src >/dev/null
 
 test-kernel-compiled: kernel-compiled
@@ -72,6 +71,24 @@ test-kernel-compiled: kernel-compiled
 REHEARSE_ARGS ?=
 rehearse: $(BIN)/claimbridge
 	$(BIN)/python deploy/rehearse.py $(REHEARSE_ARGS)
+
+# The production install as the README gives it (issue 19): a new venv with only the build tools the README names
+# builds the wheel with the compiled kernel (CLAIMBRIDGE_COMPILE_KERNEL=1, --no-build-isolation) from a copy of the
+# checkout's files (tracked and new, not ignored: what a clean clone has); another new venv installs that wheel with
+# the dependencies it declares, from the package index, and nothing else (no mypy, no dev extras, no source tree);
+# tests/wheel_smoke.py then asserts there that the kernel is compiled, decides, and the whole package imports and serves.
+WHEEL_BUILD := var/wheel
+test-wheel:
+	@echo "=== production wheel: build as the README says, install into a new venv, import the compiled kernel ==="
+	rm -rf $(WHEEL_BUILD) && mkdir -p $(WHEEL_BUILD)/src $(WHEEL_BUILD)/dist
+	git ls-files -co --exclude-standard | grep -v '^var/' | tar -cf - -T - | tar -xf - -C $(WHEEL_BUILD)/src
+	$(PYTHON) -m venv $(WHEEL_BUILD)/build-venv
+	$(WHEEL_BUILD)/build-venv/bin/pip install --quiet "mypy>=1.13" "setuptools>=77"
+	cd $(WHEEL_BUILD)/src && CLAIMBRIDGE_COMPILE_KERNEL=1 ../build-venv/bin/pip wheel --quiet --no-build-isolation \
+	  --no-deps --wheel-dir ../dist . >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	$(PYTHON) -m venv $(WHEEL_BUILD)/venv
+	$(WHEEL_BUILD)/venv/bin/pip install --quiet --no-compile $(WHEEL_BUILD)/dist/claimbridge-*.whl  # no .pyc: half the time
+	cd $(WHEEL_BUILD) && venv/bin/python -I src/tests/wheel_smoke.py src/setup.py
 
 # Decisions per second, compiled (what production runs) and pure Python; results in bench/results/.
 bench: kernel-compiled
@@ -97,7 +114,7 @@ MUTATION_WORKERS ?= 2
 mutation: $(BIN)/claimbridge
 	$(BIN)/python bench/mutation.py --module $(MODULE) --max-children $(MUTATION_WORKERS)
 
-test: lint typecheck checks test-sqlite test-postgres test-kernel-compiled
+test: lint typecheck checks test-sqlite test-postgres test-wheel test-kernel-compiled
 
 # The OpenAPI document as reviewed (docs/openapi.json): rewrite it after changing the API, and review the diff.
 openapi: $(BIN)/claimbridge
