@@ -293,7 +293,26 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 
 # --- Background tasks -----------------------------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# TASKS_BACKEND: `database` (django-tasks-db, the embedded default: the queue is a table of the platform's database) or
+# `rq` (django-tasks-rq: RQ on the Redis at REDIS_URL, decision 0026); a backend's dotted path is taken as it is.
+# `claimbridge worker` runs the chosen backend's worker (db_worker, or rqworker on every queue of TASK_QUEUES).
+TASK_BACKEND_ALIASES = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+RQ_BACKEND = TASK_BACKEND_ALIASES["rq"]
+# Every queue a task is enqueued on (`@task(queue_name=…)`; all of today's use `default`): RQ serves exactly these,
+# and a test checks that each task of the platform names one of them.
+TASK_QUEUES = ["default"]
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip() or "database"
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASK_BACKEND_ALIASES.get(_tasks_backend, _tasks_backend)}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The longest an RQ job may run before its worker kills it (RQ's own default, 180 s, is shorter than a large policy
+# load, a fraud rescan or a statistics rebuild).
+RQ_JOB_TIMEOUT_SECONDS = int(os.environ.get("RQ_JOB_TIMEOUT_SECONDS", "3600"))
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = TASK_QUEUES
+    RQ_QUEUES: dict[str, dict[str, Any]] = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": RQ_JOB_TIMEOUT_SECONDS} for name in TASK_QUEUES
+    }
 
 # --- Operations (issue 19) -------------------------------------------------------------------------------------------
 # /metrics (Prometheus) wants `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404) unless DEBUG.

@@ -3,7 +3,7 @@ policy loads stayed queued under a full progress bar and photo checks never ran)
 
 Each child runs in its own session, so that stopping one stops everything it started (Django's auto-reloader runs
 the real server as a grandchild). The first to end, a Ctrl-C or a SIGTERM ends the other: nothing is left running.
-For development only; production runs the web server and `claimbridge db_worker` processes side by side.
+For development only; production runs the web server and `claimbridge worker` processes side by side.
 """
 
 from __future__ import annotations
@@ -20,11 +20,17 @@ from types import FrameType
 STOP_GRACE_SECONDS = 10.0
 
 
-def commands(addrport: str, *, reload: bool = True) -> list[list[str]]:
-    """The server and the worker, as `claimbridge` commands run by this interpreter."""
+def commands(
+    addrport: str, *, reload: bool = True, backend: str = "django_tasks_db.DatabaseBackend"
+) -> list[list[str]]:
+    """The server and the worker (`claimbridge worker`: the task backend's own), as `claimbridge` commands run by this
+    interpreter. The database's worker starts at once and reloads with the code; RQ's has no reloader."""
     me = [sys.executable, "-m", "claimbridge"]
     server = [*me, "runserver", addrport, *([] if reload else ["--noreload"])]
-    worker = [*me, "db_worker", "--no-startup-delay", "--reload" if reload else "--no-reload"]
+    if backend == "django_tasks_db.DatabaseBackend":
+        worker = [*me, "worker", "--no-startup-delay", "--reload" if reload else "--no-reload"]
+    else:
+        worker = [*me, "worker"]
     return [server, worker]
 
 

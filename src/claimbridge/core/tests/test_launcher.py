@@ -55,11 +55,16 @@ def _gone(pids: list[int]) -> bool:
     return False
 
 
-def test_serve_runs_the_server_and_the_database_worker():
+def test_serve_runs_the_server_and_the_configured_worker():
+    """`claimbridge worker` is the worker of whichever backend is configured (issue 19): the database's starts at once
+    and reloads with the code, RQ's has no reloader."""
     server, worker = commands("127.0.0.1:8010")
     assert server[-2:] == ["runserver", "127.0.0.1:8010"]
-    assert "db_worker" in worker
-    assert commands("0.0.0.0:9000", reload=False)[0][-1] == "--noreload"
+    assert worker[-3:] == ["worker", "--no-startup-delay", "--reload"]
+    server, worker = commands("0.0.0.0:9000", reload=False)
+    assert server[-1] == "--noreload"
+    assert worker[-1] == "--no-reload"
+    assert commands("127.0.0.1:8010", backend="django_tasks_rq.RQBackend")[1][-1] == "worker"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
