@@ -274,7 +274,7 @@ class Journeys:
             phone.json("POST", "/api/v1/phone/code", {"phone": mobile})
             sms = self.sms_code(mobile)
             _, joined = phone.json(
-                "POST", "/api/v1/cases/join", {"join_code": join_code, "phone": mobile, "sms_code": sms}
+                "POST", "/api/v1/cases/join", {"join_code": join_code, "phone": mobile, "sms_code": sms}, key=True
             )
             label = joined["party"]
             base = f"/api/v1/cases/{number}/me"

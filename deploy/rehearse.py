@@ -72,7 +72,7 @@ def environment(var: Path, tasks: str) -> dict[str, str]:
         "S3_ACCESS_KEY_ID": "rehearsal", "S3_SECRET_ACCESS_KEY": "rehearsal-secret",
         "SMS_BACKEND": "claimbridge.core.sms.HttpSmsBackend", "SMS_GATEWAY_URL": f"http://127.0.0.1:{RECEIVER_PORT}/sms",
         "WEBHOOK_FIRST_RETRY_SECONDS": "3", "WEBHOOK_LEASE_SECONDS": "15", "LOG_LEVEL": "WARNING",
-        "REDIS_URL": REDIS_URL, "TASKS_BACKEND": "rq" if tasks == "rq" else "django_tasks_db.DatabaseBackend",
+        "REDIS_URL": REDIS_URL, "TASKS_BACKEND": "rq" if tasks == "rq" else "database",
         "EVIDENCE_ORPHAN_GRACE_HOURS": "24",
     }  # fmt: skip
     return env

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -129,10 +130,14 @@ def run_once(
         return status, body, True
 
 
-def _earlier(*, scope: str, key: str) -> tuple[int, dict[str, Any], str] | None:
+def _earlier(*, scope: str, key: str, since: datetime | None = None) -> tuple[int, dict[str, Any], str] | None:
+    query = f"SELECT status, response, fingerprint FROM {_table()} WHERE scope = %s AND key = %s AND status <> 0"  # noqa: S608
+    params: list[Any] = [scope, key]
+    if since is not None:
+        query += " AND created_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(since))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status, response, fingerprint FROM {_table()} WHERE scope = %s AND key = %s AND status <> 0",  # noqa: S608
-                       [scope, key])  # fmt: skip
+        cursor.execute(query, params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -152,12 +157,16 @@ def answer_once(*, scope: str, key: str, body: Any, work: Callable[[], tuple[int
     return (200 if replayed else status), answer
 
 
-def earlier_answer(*, scope: str, key: str, fingerprint: str = "") -> tuple[int, dict[str, Any]] | None:
-    """The stored answer to the request made with this key, if any (`idempotency_key_reused` if its body differed)."""
+def earlier_answer(
+    *, scope: str, key: str, fingerprint: str = "", since: datetime | None = None
+) -> tuple[int, dict[str, Any]] | None:
+    """The stored answer to the request made with this key, if any (`idempotency_key_reused` if its body differed);
+    with `since`, only an answer given since then (a retry of a sign-in-like request is honoured only as long as its
+    one-time code would have been)."""
     key = clean_key(key)
     if not key:
         return None
-    earlier = _earlier(scope=scope, key=key)
+    earlier = _earlier(scope=scope, key=key, since=since)
     if earlier is None:
         return None
     status, body, earlier_fingerprint = earlier

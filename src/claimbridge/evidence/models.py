@@ -92,6 +92,9 @@ class EvidenceItem(models.Model):
     )
     uploaded_by_party = models.CharField(_("uploaded by party"), max_length=2, blank=True)  # a driver, from the phone
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # When the platform-wide reuse search ran for this item (after its photo was processed): a task run again for it
+    # (`claimbridge recover`, a late duplicate) is then a no-op; null for videos, which are not searched.
+    searched_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("evidence item")

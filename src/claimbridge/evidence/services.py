@@ -354,27 +354,30 @@ def reuse_matches_find(*, item: EvidenceItem) -> list[ReuseMatch]:
 
 
 def evidence_item_process(*, item_id: int) -> None:
+    """The photo's hashes and preview, then the reuse search for this item, once: a task run again (recovered, or a
+    late duplicate) finds it searched and does nothing."""
     item = EvidenceItem.objects.select_related("stored").filter(pk=item_id).first()
-    if item is None:
+    if item is None or item.searched_at is not None:
         return
     item.stored = stored_object_process(stored=item.stored)
     reuse_matches_find(item=item)
+    EvidenceItem.objects.filter(pk=item.pk).update(searched_at=timezone.now())
 
 
 def evidence_processing_recover(*, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Photos still unprocessed some minutes after their upload: their task was lost (a worker killed mid-task, a
-    queue out of reach when it was enqueued). Each is enqueued again once, through one of its items; processing is
-    idempotent, so a task merely slow does no harm run twice. Returns how many were enqueued (B8)."""
+    """Photos not yet processed and searched some minutes after their upload: their task was lost (a worker killed
+    mid-task, a queue out of reach when it was enqueued). Each is enqueued again; an item found searched by then is
+    skipped by the task, so a task merely late costs nothing twice. Returns how many were enqueued (B8)."""
     from claimbridge.evidence.tasks import process_evidence_item
 
     cutoff = timezone.now() - older_than
-    pending = StoredObject.objects.filter(kind=MediaKind.IMAGE, processed_at__isnull=True, created_at__lt=cutoff)
-    first_items: dict[int, int] = {}  # stored object → its first item
-    for pk, stored_id in EvidenceItem.objects.filter(stored__in=pending).order_by("pk").values_list("pk", "stored_id"):
-        first_items.setdefault(stored_id, pk)
-    for pk in first_items.values():
+    waiting = EvidenceItem.objects.filter(
+        searched_at__isnull=True, stored__kind=MediaKind.IMAGE, uploaded_at__lt=cutoff
+    )
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
         process_evidence_item.enqueue(pk)
-    return len(first_items)
+    return len(ids)
 
 
 def stored_objects_reverify() -> int:

@@ -41,13 +41,13 @@ def phone_code(request: HttpRequest, payload: PhoneIn) -> Status[dict[str, Any]]
 @join_router.post("/join", response=responses({200: JoinedOut}),
                   summary="The other driver joins a case with its join code and a code sent to their own mobile")  # fmt: skip
 def case_join(request: HttpRequest, payload: JoinIn) -> dict[str, Any]:
-    case, party = join.case_join(join_code=payload.join_code, phone=payload.phone, sms_code=payload.sms_code,
-                                 client=client_address(request))  # fmt: skip
+    answer = join.case_join_once(join_code=payload.join_code, phone=payload.phone, sms_code=payload.sms_code,
+                                 client=client_address(request), key=request.headers.get("Idempotency-Key", ""))  # fmt: skip
     joined = request.session.get("case_parties", {})
-    joined[case.number] = party.label
+    joined[answer["case"]] = answer["party"]
     request.session["case_parties"] = joined
-    party_language_remember(number=case.number, label=party.label, language=request.LANGUAGE_CODE)  # issue 13
-    return {"case": case.number, "party": party.label}
+    party_language_remember(number=answer["case"], label=answer["party"], language=request.LANGUAGE_CODE)  # issue 13
+    return answer
 
 
 class PartySession(APIKeyCookie):

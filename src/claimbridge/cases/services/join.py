@@ -104,6 +104,25 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
     return locked, party
 
 
+def case_join_once(*, join_code: str, phone: str, sms_code: str, client: str = "", key: str = "") -> dict[str, str]:
+    """`case_join` under an Idempotency-Key: the phone code is spent by the first try, so a retry whose answer was
+    lost on the way (a server killed, a connection dropped) is answered from the record of the first, within the
+    code's lifetime and only for the same number and body; a retry without a key is a new attempt (B8, R2)."""
+    from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+    from claimbridge.core.phone_verification import CODE_LIFETIME, normalise_mobile
+
+    body = {"join_code": code_as_typed(join_code)[:16], "phone": phone, "sms_code": sms_code}
+    fingerprint = fingerprint_of(body)
+    scope = f"phone:{blind_index(normalise_mobile(phone), purpose='phone')}:cases.join"
+    earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint, since=timezone.now() - CODE_LIFETIME)
+    if earlier is not None:
+        return earlier[1]
+    case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, client=client)
+    answer = {"case": case.number, "party": party.label}
+    _status, stored, _replayed = run_once(scope=scope, key=key, work=lambda: (200, answer), fingerprint=fingerprint)
+    return stored
+
+
 def _count_failure(case: Case) -> None:
     """One more wrong phone code against the live code; at the limit the code stops working (committed: a refusal
     must not undo the count)."""

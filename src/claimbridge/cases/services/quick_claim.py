@@ -95,9 +95,12 @@ def party_confirm(*, party: CaseParty, typed_name: str, consent: bool, device: s
         raise AppError("no_consent", "请勾选同意后再确认", "tick the box to agree before confirming", field="consent")
     with transaction.atomic():
         case = case_lock(pk=party.case_id, related=("city", "county"))
-        editable(case)
         parties = list(case.parties.select_related("insurer").order_by("label"))
         me = next(p for p in parties if p.pk == party.pk)
+        if (me.confirmed_at is not None and me.confirmed_digest == agreement_digest(case, parties)
+                and typed_name.strip() == me.confirmed_name):  # fmt: skip
+            return case  # the same confirmation again (a retry whose answer was lost, issue 19): nothing changes
+        editable(case)
         if not me.driver_name or typed_name.strip() != me.driver_name.strip():
             raise AppError("name_mismatch", "请输入与您填写的驾驶人姓名一致的姓名",
                            "type your name exactly as you entered it as the driver", field="typed_name")  # fmt: skip

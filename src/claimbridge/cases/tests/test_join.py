@@ -205,3 +205,49 @@ def test_a_party_enters_their_details_checked_by_the_kernel(case_with_code):
 def test_someone_else_cannot_open_a_partys_page(case_with_code):
     case, _code = case_with_code
     assert Client().get(f"/cases/{case.number}/me/", secure=True).status_code == 404
+
+
+def test_a_join_retried_under_its_key_is_answered_once_more_and_joins_the_phone(case_with_code):
+    """Issue 19 (B8, R2): the rehearsal lost the answer to a join (a server killed after the commit); the retry found
+    the phone code spent and was refused, leaving the driver outside their own case. Under an Idempotency-Key the
+    retry is answered from the first, the phone's session joins the case, and nobody is added twice."""
+    case, code = case_with_code
+    driver = Client()
+    post(driver, "/api/v1/phone/code", {"phone": "13700005555"})
+    body = {"join_code": code, "phone": "13700005555", "sms_code": sms_code()}
+
+    def join(client, key):
+        return client.post("/api/v1/cases/join", data=json.dumps(body), content_type="application/json",
+                           secure=True, HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+
+    assert join(driver, "join-1").status_code == 200
+    lost_answer = Client()  # the first answer, and the session cookie with it, never reached the phone
+    retried = join(lost_answer, "join-1")
+    assert (retried.status_code, retried.json()) == (200, {"case": case.number, "party": "A"})
+    assert lost_answer.get(f"/api/v1/cases/{case.number}/me", secure=True).status_code == 200
+    assert CaseParty.objects.filter(case=case).count() == 1
+    assert case.events.filter(kind="party_joined").count() == 1
+    assert join(Client(), "join-2").json()["error"]["code"] == "join_refused"  # another key: a new try, code spent
+
+
+def test_a_joins_stored_answer_does_not_outlive_the_phone_code(case_with_code):
+    """The answer stands in for a one-time code: after the code's lifetime the key no longer opens the case."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claimbridge.core.idempotency import IdempotentRequest
+    from claimbridge.core.phone_verification import CODE_LIFETIME
+
+    _case, code = case_with_code
+    driver = Client()
+    post(driver, "/api/v1/phone/code", {"phone": "13700006666"})
+    body = json.dumps({"join_code": code, "phone": "13700006666", "sms_code": sms_code()})
+    assert driver.post("/api/v1/cases/join", data=body, content_type="application/json", secure=True,
+                       HTTP_IDEMPOTENCY_KEY="join-old").status_code == 200  # fmt: skip
+    IdempotentRequest.objects.filter(key="join-old").update(
+        created_at=timezone.now() - CODE_LIFETIME - timedelta(seconds=1)
+    )
+    late = Client().post("/api/v1/cases/join", data=body, content_type="application/json", secure=True,
+                         HTTP_IDEMPOTENCY_KEY="join-old")  # fmt: skip
+    assert late.status_code == 422

@@ -63,6 +63,25 @@ def test_b1_both_confirm_and_the_agreement_carries_every_field_of_article_21(db)
     assert audit.audit_verify() == []
 
 
+def test_a_confirmation_sent_again_changes_nothing_and_is_not_refused(db):
+    """Issue 19 (B1, B8): the rehearsal lost the answer to B's confirmation (the case was agreed by it); the phone's
+    retry was refused with case_settled and the driver told the case could not be changed. The same confirmation
+    again, before or after the agreement, is answered with the case as it is, with no new event."""
+    case = two_party_case()
+    a, b = case.parties.order_by("label")
+    quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="phone A")
+    quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="phone A")
+    quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="phone B")
+    again = quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="phone B")
+    assert again.state == "agreed"
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert (kinds.count("party_confirmed"), kinds.count("agreement_made")) == (2, 1)
+    with pytest.raises(AppError) as refused:  # another name is not the same confirmation
+        quick_claim.party_confirm(party=b, typed_name="王五", consent=True, device="phone B")
+    assert refused.value.code == "case_settled"
+    assert audit.audit_verify() == []
+
+
 def test_a_change_after_one_confirmation_voids_it(db):
     case = two_party_case()
     a, b = case.parties.order_by("label")
@@ -149,7 +168,8 @@ def test_an_agreed_case_cannot_change_any_more(db):
     a, b = case.parties.order_by("label")
     quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="A")
     quick_claim.party_confirm(party=b, typed_name="李四", consent=True, device="B")
-    for change in (lambda: quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="A"),
+    # The same confirmation again is no change (a retry, answered as it is); one under another name would be.
+    for change in (lambda: quick_claim.party_confirm(party=a, typed_name="张三丰", consent=True, device="A"),
                    lambda: quick_claim.case_facts_save(case=case, facts=FACTS | {"weather": "rain"}, party_label="A"),
                    lambda: parties.party_details_save(party=a, **A_DETAILS | {"driver_name": "张三丰"}),
                    lambda: quick_claim.party_disagree(party=b)):  # fmt: skip

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.evidence import services as evidence_services
-from claimbridge.evidence.models import StoredObject
+from claimbridge.evidence.models import EvidenceItem, StoredObject
 from claimbridge.photos.tests.samples import encode, scene
 from claimbridge.policies import services as policy_services
 from claimbridge.policies.models import Policy, PolicyLoad
@@ -48,12 +48,28 @@ def test_a_photo_left_unprocessed_is_processed_once_it_has_waited(users, tasks_l
     stored = StoredObject.objects.get()
     assert stored.processed_at is None
     assert recover() == {"photos": 0, "policy_loads": 0}  # young: its task may still be in the queue
-    aged(StoredObject.objects.all(), 6)
+    EvidenceItem.objects.update(uploaded_at=timezone.now() - timedelta(minutes=6))
     assert recover()["photos"] == 1
     stored.refresh_from_db()
     assert stored.processed_at is not None
     assert stored.perceptual_hash is not None
+    assert EvidenceItem.objects.get().searched_at is not None
     assert recover()["photos"] == 0
+
+
+def test_a_task_run_again_for_a_searched_item_does_nothing(users, tasks_lost, monkeypatch):
+    """A late duplicate (the original task arriving after `recover` enqueued another) costs nothing: the reuse
+    search, about a second per photo against a large store, runs once per item."""
+    adjuster = users["tianlong_adj1"]
+    evidence_file = evidence_services.evidence_file_create(user=adjuster)
+    item = evidence_services.evidence_item_upload(user=adjuster, evidence_file=evidence_file,
+                                                  slot_code="front_panorama", party="",
+                                                  upload=SimpleUploadedFile("a.jpg", encode(scene(seed=8), "JPEG")))  # fmt: skip
+    evidence_services.evidence_item_process(item_id=item.pk)
+    searches = []
+    monkeypatch.setattr(evidence_services, "reuse_matches_find", lambda **kwargs: searches.append(kwargs))
+    evidence_services.evidence_item_process(item_id=item.pk)
+    assert searches == []
 
 
 def test_an_uploaded_table_left_queued_is_loaded_once(users, tasks_lost):
