@@ -248,7 +248,9 @@ def backlog(env: dict[str, str]) -> dict[str, int]:
             "ON e.id = m.endpoint_id WHERE e.active AND m.delivered_at IS NULL AND m.given_up_at IS NULL",
         )
         pending = count(
-            connection, "SELECT count(*) FROM evidence_storedobject WHERE kind = 'image' AND processed_at IS NULL"
+            connection,
+            "SELECT count(*) FROM evidence_evidenceitem i JOIN evidence_storedobject s "
+            "ON s.id = i.stored_id WHERE s.kind = 'image' AND i.searched_at IS NULL",
         )
         queued = 0
         if env["TASKS_BACKEND"] != "rq":
@@ -343,7 +345,8 @@ def main() -> int:
             left = backlog(env)
             if not any(left.values()):
                 break
-            if left["pending"] and time.monotonic() - recovered_at > 20:  # what cron's `claimbridge recover` does
+            # What cron's `claimbridge recover` finds: photos still waiting once the queue is empty lost their task.
+            if left["pending"] and not left["tasks"] and time.monotonic() - recovered_at > 20:
                 run([str(BIN / "claimbridge"), "recover", "--older-than-minutes", "0.25"], env, capture_output=True)
                 recovered_at = time.monotonic()
             time.sleep(2)
