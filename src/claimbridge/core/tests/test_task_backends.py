@@ -79,11 +79,17 @@ def test_the_worker_is_the_configured_backends_own():
         "db_worker",
         ["--queue-name", "default", "--batch", "--max-tasks", "3"],
     )
-    assert worker_call([], backend=RQ_BACKEND) == ("rqworker", ["--job-class", "django_tasks_rq.Job", "default"])
+    simple = ["--worker-class", "rq.worker.SimpleWorker"]
+    assert worker_call([], backend=RQ_BACKEND) == (
+        "rqworker",
+        ["--job-class", "django_tasks_rq.Job", *simple, "default"],
+    )
     assert worker_call(["--queues", "a,b", "--burst", "--name", "w1"], backend=RQ_BACKEND) == (
         "rqworker",
-        ["--job-class", "django_tasks_rq.Job", "--burst", "--name", "w1", "a", "b"],
+        ["--job-class", "django_tasks_rq.Job", *simple, "--burst", "--name", "w1", "a", "b"],
     )
+    assert worker_call(["--worker-class", "rq.Worker"], backend=RQ_BACKEND)[1] == [
+        "--job-class", "django_tasks_rq.Job", "--worker-class", "rq.Worker", "default"]  # fmt: skip
     assert worker_call(["--queues=a"], backend=DATABASE_BACKEND)[1][:2] == ["--queue-name", "a"]
 
 

@@ -3,8 +3,8 @@
     claimbridge worker [--queues a,b] [any option of the backend's own worker …]
 
 TASKS_BACKEND=database (the default) runs `db_worker --queue-name <queues>`; TASKS_BACKEND=rq runs
-`rqworker --job-class django_tasks_rq.Job <queues>` (django-tasks-rq's job class: a plain RQ job cannot run a
-django-tasks task). The queues are TASK_QUEUES unless --queues names some; every other argument goes to that worker
+`rqworker --job-class django_tasks_rq.Job --worker-class rq.worker.SimpleWorker <queues>` (django-tasks-rq's job
+class: a plain RQ job cannot run a django-tasks task; the simple worker: see RQ_WORKER_CLASS). The queues are TASK_QUEUES unless --queues names some; every other argument goes to that worker
 as it is (`claimbridge worker --batch`, `claimbridge worker --burst --with-scheduler`). The same systemd unit, `make
 run` and the rehearsal start workers this way, whichever the backend. A backend that runs tasks where they are
 enqueued (the immediate one of the tests) has no worker: the command says so and fails.
@@ -22,6 +22,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 RQ_JOB_CLASS = "django_tasks_rq.Job"
+# RQ's default worker forks a work horse per job: each photo check then rebuilt the in-process reuse index from the
+# database (decision 0008) and opened a new connection, 3.5 s a photo against 0.8 s (the rehearsal, issue 19). The
+# simple worker runs jobs in its own process, keeping both; a job past its timeout is still stopped (SIGALRM), and a
+# worker killed mid-job leaves work that `claimbridge recover` finds. `--worker-class` given overrides it.
+RQ_WORKER_CLASS = "rq.worker.SimpleWorker"
 
 
 def worker_call(extra: list[str], *, backend: str | None = None) -> tuple[str, list[str]]:
@@ -35,7 +40,10 @@ def worker_call(extra: list[str], *, backend: str | None = None) -> tuple[str, l
     if chosen == DATABASE_BACKEND:
         return "db_worker", ["--queue-name", ",".join(queues), *rest]
     if chosen == RQ_BACKEND:
-        return "rqworker", ["--job-class", RQ_JOB_CLASS, *rest, *queues]
+        chosen_class = (
+            [] if any(arg.startswith("--worker-class") for arg in rest) else ["--worker-class", RQ_WORKER_CLASS]
+        )
+        return "rqworker", ["--job-class", RQ_JOB_CLASS, *chosen_class, *rest, *queues]
     raise CommandError(f"Tasks run by {chosen}: it has no worker to start (TASKS_BACKEND is `database` or `rq`).")
 
 
