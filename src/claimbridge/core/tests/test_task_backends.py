@@ -82,14 +82,14 @@ def test_the_worker_is_the_configured_backends_own():
     simple = ["--worker-class", "rq.worker.SimpleWorker"]
     assert worker_call([], backend=RQ_BACKEND) == (
         "rqworker",
-        ["--job-class", "django_tasks_rq.Job", *simple, "default"],
+        ["--job-class", "claimbridge.core.rq_job.Job", *simple, "default"],
     )
     assert worker_call(["--queues", "a,b", "--burst", "--name", "w1"], backend=RQ_BACKEND) == (
         "rqworker",
-        ["--job-class", "django_tasks_rq.Job", *simple, "--burst", "--name", "w1", "a", "b"],
+        ["--job-class", "claimbridge.core.rq_job.Job", *simple, "--burst", "--name", "w1", "a", "b"],
     )
     assert worker_call(["--worker-class", "rq.Worker"], backend=RQ_BACKEND)[1] == [
-        "--job-class", "django_tasks_rq.Job", "--worker-class", "rq.Worker", "default"]  # fmt: skip
+        "--job-class", "claimbridge.core.rq_job.Job", "--worker-class", "rq.Worker", "default"]  # fmt: skip
     assert worker_call(["--queues=a"], backend=DATABASE_BACKEND)[1][:2] == ["--queue-name", "a"]
 
 

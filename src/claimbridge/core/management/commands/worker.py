@@ -3,7 +3,7 @@
     claimbridge worker [--queues a,b] [any option of the backend's own worker …]
 
 TASKS_BACKEND=database (the default) runs `db_worker --queue-name <queues>`; TASKS_BACKEND=rq runs
-`rqworker --job-class django_tasks_rq.Job --worker-class rq.worker.SimpleWorker <queues>` (django-tasks-rq's job
+`rqworker --job-class claimbridge.core.rq_job.Job --worker-class rq.worker.SimpleWorker <queues>` (django-tasks-rq's job
 class: a plain RQ job cannot run a django-tasks task; the simple worker: see RQ_WORKER_CLASS). The queues are TASK_QUEUES unless --queues names some; every other argument goes to that worker
 as it is (`claimbridge worker --batch`, `claimbridge worker --burst --with-scheduler`). The same systemd unit, `make
 run` and the rehearsal start workers this way, whichever the backend. A backend that runs tasks where they are
@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 RQ_BACKEND = "django_tasks_rq.RQBackend"
-RQ_JOB_CLASS = "django_tasks_rq.Job"
+RQ_JOB_CLASS = "claimbridge.core.rq_job.Job"  # django-tasks-rq's, closing stale database connections
 # RQ's default worker forks a work horse per job: each photo check then rebuilt the in-process reuse index from the
 # database (decision 0008) and opened a new connection, 3.5 s a photo against 0.8 s (the rehearsal, issue 19). The
 # simple worker runs jobs in its own process, keeping both; a job past its timeout is still stopped (SIGALRM), and a
