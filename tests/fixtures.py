@@ -6,6 +6,7 @@ import pytest
 
 from claimbridge.accounts.models import User
 from claimbridge.core.demo import DEMO_PASSWORD, load_demo
+from tests.backends import file_storage
 
 
 @pytest.fixture(scope="session")
@@ -39,13 +40,13 @@ def users_transactional(transactional_db) -> dict[str, User]:
 
 @pytest.fixture
 def isolated_storage(monkeypatch, settings):
-    """Files in memory, on-commit callbacks run at once (tests run in a transaction that never commits), and an empty
-    photo-reuse index before and after."""
+    """Files in a new empty store (in memory, or on S3 under make test-production-backends), on-commit callbacks run
+    at once (tests run in a transaction that never commits), and an empty photo-reuse index before and after."""
     from django.db import transaction
 
     from claimbridge.evidence import reuse_index
 
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}
     monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
     reuse_index.reset()
     yield

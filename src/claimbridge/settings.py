@@ -253,21 +253,36 @@ STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": _static_backend},
 }
-if os.environ.get("S3_BUCKET"):
-    # Any S3-compatible store (MinIO, OSS, COS, AWS) through django-storages.
-    STORAGES["default"] = {
+
+
+def s3_storage(*, bucket: str, endpoint_url: str | None, region: str | None, access_key: str | None,
+               secret_key: str | None, location: str = "") -> dict[str, Any]:  # fmt: skip
+    """The file storage on any S3-compatible store (MinIO, OSS, COS, AWS) through django-storages: private objects,
+    downloads by signed URL, never a name overwritten. `location` is a key prefix (the tests give each run its own)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["S3_BUCKET"],
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": location,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = s3_storage(
+        bucket=os.environ["S3_BUCKET"],
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+        region=os.environ.get("S3_REGION"),
+        access_key=os.environ.get("S3_ACCESS_KEY_ID"),
+        secret_key=os.environ.get("S3_SECRET_ACCESS_KEY"),
+    )
 
 # --- E-mail ---------------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -309,6 +324,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_JOB_TIMEOUT_SECONDS = int(os.environ.get("RQ_JOB_TIMEOUT_SECONDS", "3600"))
 if TASKS["default"]["BACKEND"] == RQ_BACKEND:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # django-rq would put its dashboard in the back office for every staff account (the associations' too), with
+    # each job's arguments and buttons to delete or requeue jobs: the queues are the operators' (rqinfo, /metrics).
+    RQ_SHOW_ADMIN_LINK = False
     TASKS["default"]["QUEUES"] = TASK_QUEUES
     RQ_QUEUES: dict[str, dict[str, Any]] = {
         name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": RQ_JOB_TIMEOUT_SECONDS} for name in TASK_QUEUES

@@ -10,6 +10,7 @@ import pytest
 from claimbridge.accounts.models import Role, User
 from claimbridge.cases.models import Claim
 from claimbridge.cases.services import quick_claim
+from tests.backends import file_storage
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in
 from tests.factories import two_party_case
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("world_for_live_serve
 def test_a_claims_handler_takes_a_claim_from_registration_to_closure(
     browser, live_server, screenshot_dir, demo_password, settings
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}
     case = two_party_case()
     a, b = case.parties.order_by("label")
     quick_claim.party_confirm(party=a, typed_name="张三", consent=True, device="A")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from claimbridge.accounts.models import User
 from claimbridge.consultations import services
 from claimbridge.consultations.models import Consultation, Specialist
+from tests.backends import file_storage
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in, prove_phone
 from tests.factories import two_party_case
@@ -38,7 +39,7 @@ def _desk(browser, live_server, username: str, password: str):
 def test_r13_a_question_from_the_phone_is_escalated_answered_by_the_specialist_and_rated(
     browser, live_server, screenshot_dir, demo_password, settings
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}
     case = two_party_case()  # A (PHONE_A) insured by 麦积
     expert = User.objects.get(username="maiji_adj1")
     specialist = Specialist.objects.create(user=expert, insurer=expert.insurer, topics=["repairs", "settlement"])

@@ -11,6 +11,7 @@ import pytest
 
 from claimbridge.accounts.models import User
 from claimbridge.cases.models import Case, Claim
+from tests.backends import file_storage
 from tests.browser.conftest import DESKTOP
 from tests.browser.helpers import log_in
 from tests.factories import agreed_case
@@ -30,7 +31,7 @@ def _primary(panel) -> str:
 def test_a_handler_finds_a_case_by_plate_and_closes_its_claim_with_only_allowed_steps(
     browser, live_server, screenshot_dir, demo_password, settings
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}
     case = agreed_case()
     handler = User.objects.get(username="maiji_unit1")  # A is insured by 麦积, served by its 武都 unit
     SHOTS.mkdir(parents=True, exist_ok=True)

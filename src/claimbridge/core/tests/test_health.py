@@ -94,6 +94,7 @@ def test_an_unreachable_redis_fails_the_rq_queue_without_showing_its_url(client,
     the password in its URL is never shown."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
     settings.REDIS_URL = SECRET_URL.format(port=_closed_port())
+    settings.RQ_QUEUES = {}  # REDIS_URL's Redis, not the suite's RQ queues (make test-production-backends sets them)
     response = client.get("/readyz")
     assert response.status_code == 503
     tasks = response.json()["checks"]["tasks"]

@@ -23,7 +23,8 @@ SHOW_SETTINGS = """
 import json
 from claimbridge import settings as s
 print(json.dumps({"backend": s.TASKS["default"]["BACKEND"], "queues": s.TASKS["default"].get("QUEUES"),
-                  "rq_queues": getattr(s, "RQ_QUEUES", None), "apps": s.INSTALLED_APPS}))
+                  "rq_queues": getattr(s, "RQ_QUEUES", None), "apps": s.INSTALLED_APPS,
+                  "rq_admin": getattr(s, "RQ_SHOW_ADMIN_LINK", None)}))
 """
 
 
@@ -60,6 +61,7 @@ def test_the_database_queue_is_the_default_and_rq_is_one_setting_away():
     assert {"django_rq", "django_tasks_rq"} <= set(rq["apps"])
     assert rq["queues"] == ["default"]
     assert rq["rq_queues"] == {"default": {"URL": "redis://queue.internal:6380/3", "DEFAULT_TIMEOUT": 900}}
+    assert rq["rq_admin"] is False  # django-rq's dashboard is not in the back office, where associations' staff are
 
 
 def test_every_task_is_on_a_queue_the_workers_serve(settings):

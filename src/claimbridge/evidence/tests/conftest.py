@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from tests.backends import file_storage
 
 from claimbridge.evidence import reuse_index
 
@@ -23,5 +24,6 @@ def background_tasks_run_at_once(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def empty_storage(settings):
-    """A new in-memory store per test, so "nothing was stored" can be checked exactly."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    """A new empty store per test (in memory, or a prefix of its own on S3), so "nothing was stored" can be checked
+    exactly."""
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}

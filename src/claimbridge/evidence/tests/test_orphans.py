@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.backends import finished
 
 from claimbridge.evidence import services
 from claimbridge.evidence.models import StoredObject
@@ -100,7 +101,7 @@ def test_the_command_sweeps_and_reports_missing_originals(world, capsys):
 
 
 def test_the_background_task_runs_the_sweep(world):
-    result = sweep_evidence_orphans.enqueue().return_value
+    result = finished(sweep_evidence_orphans.enqueue()).return_value
     assert sorted(result["orphans"]) == sorted(world["crashed"])
     assert result["missing_originals"] == [world["lost"].stored.sha256]
     assert not any(default_storage.exists(name) for name in world["crashed"])

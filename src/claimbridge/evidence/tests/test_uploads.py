@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from claimbridge.core.errors import AppError
+from claimbridge.core.storage import listdir
 from claimbridge.evidence import services
 from claimbridge.evidence.models import EvidenceItem, ReuseMatch, StoredObject
 from claimbridge.photos.tests.samples import EXIF_SAMPLES, encode, jpeg_with_exif, minimal_mp4, scene
@@ -22,13 +23,12 @@ def stored_names() -> set[str]:
     names: set[str] = set()
 
     def walk(path: str) -> None:
-        directories, files = default_storage.listdir(path)
+        directories, files = listdir(path)  # not exists(): on S3 a directory is only a prefix (core/storage.py)
         names.update(f"{path}/{name}" for name in files)
         for directory in directories:
             walk(f"{path}/{directory}")
 
-    if default_storage.exists("evidence"):
-        walk("evidence")
+    walk("evidence")
     return names
 
 

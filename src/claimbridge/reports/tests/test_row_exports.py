@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from tests.backends import file_storage
 
 from claimbridge.core.errors import AppError
 from claimbridge.reports import rollups
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cases(django_capture_on_commit_callbacks, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}
     from tests.factories import agreed_case
 
     with django_capture_on_commit_callbacks(execute=True):
