@@ -9,7 +9,7 @@ queues to drain; then judges the promises (deploy/rehearsal_django.py) and write
 
     {"requests", "errors", "lost", "duplicated", "orphans", "webhooks_undelivered", "creates_per_s", "p99_ms", …}
 
-Exit status 1 when a promise is broken. Options: --seconds (load, default 150), --threads (default 8),
+Exit status 1 when a promise is broken. Options: --seconds (load, default 120), --threads (default 6),
 --tasks rq|db (default rq), --keep (leave the database for a look afterwards).
 """
 
@@ -266,8 +266,8 @@ def backlog(env: dict[str, str]) -> dict[str, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=150)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--tasks", choices=["rq", "db"], default="rq")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--out", default=str(ROOT / "var/rehearsal.json"))
@@ -341,7 +341,7 @@ def main() -> int:
         traffic.join()
         say(f"load done: {result.get('requests')} requests, {result.get('errors')} failed journeys; draining")
         drain_began, recovered_at = time.monotonic(), 0.0
-        while time.monotonic() - drain_began < 360:
+        while time.monotonic() - drain_began < 480:
             left = backlog(env)
             if not any(left.values()):
                 break
