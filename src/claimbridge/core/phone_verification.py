@@ -9,8 +9,9 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.sms import send_sms
+
+T = TypeVar("T")
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_TRIES = 5
@@ -72,9 +75,12 @@ def challenge_send(phone: str) -> PhoneChallenge:
     return challenge
 
 
-def challenge_verify(phone: str, code: str) -> None:
-    """Raises AppError unless `code` is the latest unexpired, unused code sent to `phone`."""
+def challenge_verify(phone: str, code: str, *, then: Callable[[], T] | None = None) -> T | None:
+    """Raises AppError unless `code` is the latest unexpired, unused code sent to `phone`. `then` (what the code is
+    for) runs in the same transaction when the code is right: if it fails, or the database goes away before the
+    commit, the code is not spent and the retry can use it (issue 19); a wrong code's try is counted all the same."""
     phone = normalise_mobile(phone)
+    result: T | None = None
     with transaction.atomic():
         challenge = (
             PhoneChallenge.objects.select_for_update()
@@ -91,5 +97,8 @@ def challenge_verify(phone: str, code: str) -> None:
         if right:
             challenge.verified_at = timezone.now()
         challenge.save(update_fields=["tries", "verified_at"])  # a wrong try is counted: it must commit
+        if right and then is not None:
+            result = then()
     if not right:
         raise _refused("wrong_code", _("That code is not right."), field="sms_code")
+    return result

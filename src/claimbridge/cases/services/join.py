@@ -82,13 +82,10 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
     case = live.first() if code else None
     if case is None:
         raise join_refused()
-    try:
-        challenge_verify(phone, sms_code)
-    except AppError:
-        _count_failure(case)
-        raise join_refused() from None
     index = blind_index(phone, purpose="phone")
-    with transaction.atomic():
+
+    def join_now() -> tuple[Case, CaseParty]:
+        """In the phone code's transaction: a join that fails (or a database lost before the commit) spends no code."""
         locked = case_lock(pk=case.pk)
         if locked.state not in EDITABLE_STATES:  # agreed meanwhile
             raise join_refused()
@@ -101,7 +98,24 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
             raise AppError("case_full", "本案当事方已满", "this case already has all its parties", status=409)
         party = CaseParty.objects.create(case=locked, label=label, driver_phone=phone, phone_index=index)
         event_append(case=locked, kind="party_joined", actor=None, data={"party": label})
-    return locked, party
+        return locked, party
+
+    verifying = True
+
+    def then() -> tuple[Case, CaseParty]:
+        nonlocal verifying
+        verifying = False
+        return join_now()
+
+    try:
+        joined = challenge_verify(phone, sms_code, then=then)
+    except AppError:
+        if not verifying:  # the code was right; the join itself was refused
+            raise
+        _count_failure(case)
+        raise join_refused() from None
+    assert joined is not None
+    return joined
 
 
 def case_join_once(*, join_code: str, phone: str, sms_code: str, client: str = "", key: str = "") -> dict[str, str]:

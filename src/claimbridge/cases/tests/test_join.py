@@ -251,3 +251,28 @@ def test_a_joins_stored_answer_does_not_outlive_the_phone_code(case_with_code):
     late = Client().post("/api/v1/cases/join", data=body, content_type="application/json", secure=True,
                          HTTP_IDEMPOTENCY_KEY="join-old")  # fmt: skip
     assert late.status_code == 422
+
+
+def test_a_join_that_fails_before_its_commit_spends_no_phone_code(case_with_code, monkeypatch):
+    """Issue 19 (B8): the rehearsal restarted PostgreSQL during a join; the phone code was spent in a transaction of
+    its own, the join's failed, and the retry was refused. The code and the join commit together now."""
+    from django.db import OperationalError
+
+    from claimbridge.cases.services import join as join_service
+
+    case, code = case_with_code
+    driver = Client()
+    driver.raise_request_exception = False
+    post(driver, "/api/v1/phone/code", {"phone": "13700007777"})
+    body = {"join_code": code, "phone": "13700007777", "sms_code": sms_code()}
+    real = join_service.event_append
+
+    def lost(**kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(join_service, "event_append", lost)
+    assert post(driver, "/api/v1/cases/join", body).status_code == 503
+    assert not CaseParty.objects.filter(case=case).exists()
+    monkeypatch.setattr(join_service, "event_append", real)
+    again = post(driver, "/api/v1/cases/join", body)
+    assert (again.status_code, again.json()) == (200, {"case": case.number, "party": "A"})
