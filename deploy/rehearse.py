@@ -2,15 +2,16 @@
 
 Starts PostgreSQL (the machine's server, a database of the rehearsal's own), an S3-compatible server (moto's server
 mode), Redis (the machine's, a database number of its own), three application processes (Granian, production
-settings) reached round-robin by the client as a load balancer would, two task workers and the webhook scheduler
-(what cron runs: `claimbridge deliver_webhooks --loop`); drives the traffic of deploy/load.py for --seconds; kills an
+settings) reached round-robin by the client as a load balancer would, two task workers and the webhook loop
+(`claimbridge deliver_webhooks --loop`, a systemd unit in production); drives the traffic of deploy/load.py for --seconds; kills an
 application process and a worker with SIGKILL and starts them again, and restarts PostgreSQL once; waits for the
 queues to drain; then judges the promises (deploy/rehearsal_django.py) and writes var/rehearsal.json:
 
     {"requests", "errors", "lost", "duplicated", "orphans", "webhooks_undelivered", "creates_per_s", "p99_ms", …}
 
 Exit status 1 when a promise is broken. Options: --seconds (load, default 120), --threads (default 6),
---tasks rq|db (default rq), --keep (leave the database for a look afterwards).
+--tasks rq|db (default rq), --keep (leave the database for a look afterwards), --no-faults (load only),
+--seed, --out.
 """
 
 from __future__ import annotations
