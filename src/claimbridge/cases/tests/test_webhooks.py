@@ -190,9 +190,14 @@ def test_the_delivery_loop_outlives_a_database_restart(monkeypatch):
     monkeypatch.setattr(command, "deliver_due", deliver)
     monkeypatch.setattr(command, "notices_send_stale", lambda: {"sent": 0, "failed": 0})
     monkeypatch.setattr(command.time, "sleep", sleep)
+    closed: list[str] = []  # the real close_all would close the test's own transaction's connection on PostgreSQL
+    monkeypatch.setattr(
+        command, "connections", type("Connections", (), {"close_all": lambda self: closed.append("x")})()
+    )
     with pytest.raises(Stop):
         call_command("deliver_webhooks", "--loop", "--every", "0")
     assert len(rounds) == 3
+    assert closed == ["x"]  # the broken connection was dropped once, after the failed round
 
 
 def test_the_retry_wait_and_the_lease_are_settings(settings):
