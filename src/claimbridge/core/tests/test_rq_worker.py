@@ -2,7 +2,7 @@
 
 The suite's other tests run RQ's queues synchronously (`make test-production-backends`); this one enqueues for real
 (the job waits in Redis, nothing runs) and then has rq's SimpleWorker work the queue in burst mode, as `claimbridge
-worker` (rqworker --job-class django_tasks_rq.Job) does in production, and checks the effect. Without a reachable
+worker` (rqworker with claimbridge.core.rq_job.Job) does in production, and checks the effect. Without a reachable
 Redis it is skipped, saying why; with REQUIRE_REDIS=1 (make test-production-backends) it fails instead.
 """
 
@@ -46,11 +46,11 @@ def test_a_task_waits_in_redis_until_an_rq_worker_runs_it(rq_queue: str, users: 
     is sent once rq's worker has worked the queue; the task's result is SUCCESSFUL as RQ recorded it."""
     import django_rq
     from django_tasks import default_task_backend
-    from django_tasks_rq import Job
     from rq import SimpleWorker
 
     from claimbridge.consultations import services
     from claimbridge.consultations.tasks import text_answered
+    from claimbridge.core.rq_job import Job  # the job class `claimbridge worker` gives rqworker
     from claimbridge.core.sms import MemorySmsBackend
 
     asked = services.consultation_ask(phone="13700009999", question="需要什么材料？", insurer_code="tianlong")
