@@ -36,3 +36,14 @@ def finished(result: Any) -> Any:
     """The task's result once it ran: the immediate backend's enqueue answers it; RQ's (its queues synchronous in the
     suite) answers what it enqueued, and the outcome is read back from Redis."""
     return result if result.is_finished else result.task.get_backend().get_result(result.id)
+
+
+def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    """Whether a Redis listens here (tests that need a real one skip, with the reason, when none does)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False

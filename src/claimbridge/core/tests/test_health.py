@@ -6,6 +6,7 @@ import socket
 
 import pytest
 from django.core.files.storage import default_storage
+from tests.backends import redis_answers
 
 from claimbridge.core import health
 
@@ -18,14 +19,6 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def test_ready_when_every_dependency_answers_over_plain_http_without_sign_in(client, settings):
@@ -114,7 +107,7 @@ def test_rq_without_any_redis_configured_says_so(client, settings):
     assert "no Redis configured" in tasks["error"]
 
 
-@pytest.mark.skipif(not _redis_answers(), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
 def test_the_rq_queues_redis_is_pinged(client, settings):
     """B9: the Redis of each RQ queue (RQ_QUEUES, through django-rq) answers: ready; one queue on a closed port is
     enough to be not ready."""

@@ -4,7 +4,6 @@ added up, and only for the operators (issue 19 item 5; B8, B9, R19)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from tests.backends import redis_answers
 
 from claimbridge.cases.models import OutboxMessage, WebhookEndpoint
 from claimbridge.core import metrics
@@ -58,14 +58,6 @@ def _scrape(client) -> str:
 @pytest.fixture
 def token(settings):
     settings.METRICS_TOKEN = TOKEN
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def test_metrics_do_not_exist_in_production_without_a_token(client, settings):
@@ -181,7 +173,7 @@ def test_a_figure_that_cannot_be_read_is_reported_down_and_the_scrape_still_answ
     assert _value(text, "claimbridge_webhook_backlog") is None
 
 
-@pytest.mark.skipif(not _redis_answers(), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
 def test_rq_queue_depth_is_each_queues_length(client, token, settings):
     """B9: tasks on RQ: the depth is each RQ queue's length in Redis (a queue of its own, in a database no other
     test uses, removed afterwards)."""
