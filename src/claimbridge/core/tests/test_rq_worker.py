@@ -17,7 +17,9 @@ import pytest
 import redis
 from tests import backends
 
-pytestmark = pytest.mark.django_db
+# Transactional: the job class closes the connection as a request end would (CONN_MAX_AGE, or a connection not in
+# autocommit), which inside a test-wide transaction would close the test's own connection on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
