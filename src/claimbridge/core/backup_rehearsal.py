@@ -32,7 +32,9 @@ import hashlib, json
 from django.apps import apps
 from django.core.files.storage import default_storage
 from claimbridge.core.backup import TRANSIENT_PREFIXES, iter_storage
-rows = {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+rows = {  # table-less models (django-rq's admin placeholder under TASKS_BACKEND=rq) have nothing to count
+    m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.managed and not m._meta.proxy
+}
 files = {}
 for key in sorted(iter_storage()):
     if not key.startswith(TRANSIENT_PREFIXES):
