@@ -5,7 +5,9 @@
 Starts moto's S3 server (`moto_server`, from the dev extras) on a free port of 127.0.0.1 and creates the bucket;
 uses the Redis at TEST_REDIS_URL (redis://127.0.0.1:6379/5 by default), or, when nothing answers there and
 `redis-server` is installed, starts a private one on a free port (no persistence) and uses its database 5; empties
-that database; runs `pytest -n N` with TEST_TASKS_BACKEND=rq, TEST_S3_ENDPOINT and REQUIRE_REDIS=1 (tests/backends.py,
+that database; uses PostgreSQL at DATABASE_URL (default: a database of its own on 127.0.0.1:5432; SQLite, saying so,
+when none answers and neither DATABASE_URL nor REQUIRE_POSTGRES=1 is set); runs `pytest -n N` with
+TEST_TASKS_BACKEND=rq, TEST_S3_ENDPOINT and REQUIRE_REDIS=1 (tests/backends.py,
 tests/settings.py); then stops what it started and empties the database again. Exit status: pytest's, or 2 when a
 service could not be had.
 """
@@ -27,6 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BUCKET = "claimbridge-test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+# Production's database too: the browser tests' live server shares one connection between threads on in-memory
+# SQLite, and RQ's synchronous queues run jobs inside the request, so two threads' transactions crossed there
+# ("on_commit() cannot be used in manual transaction management"). Its own name, so a PostgreSQL pass of `make test`
+# running beside it keeps its test databases.
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/claimbridge_prodbackends"
 
 
 def say(message: str) -> None:
@@ -65,6 +72,17 @@ def redis_answers(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+def postgres_answers(url: str) -> bool:
+    """The server answers (its maintenance database: the test databases are made from there, NAME need not exist)."""
+    import psycopg
+
+    try:
+        psycopg.connect(url, dbname="postgres", connect_timeout=3).close()
+    except psycopg.Error:
+        return False
+    return True
 
 
 def create_bucket(endpoint: str) -> None:
@@ -120,7 +138,18 @@ def main() -> int:
             say(f"Redis: {redis_url}")
         flush(redis_url)
 
+        database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        if postgres_answers(database_url):
+            say(f"database: PostgreSQL at {database_url} (pytest-django makes its test databases beside it)")
+        elif "DATABASE_URL" in os.environ or os.environ.get("REQUIRE_POSTGRES") == "1":
+            say(f"PostgreSQL does not answer at {database_url}")
+            return 2
+        else:
+            say(f"database: SQLite (no PostgreSQL answers at {database_url})")
+            database_url = ""
+
         env = os.environ | {
+            "DATABASE_URL": database_url,
             "TEST_TASKS_BACKEND": "rq",
             "TEST_REDIS_URL": redis_url,
             "TEST_S3_ENDPOINT": endpoint,
