@@ -17,9 +17,9 @@ import pytest
 import redis
 from tests import backends
 
-# Transactional: the job class closes the connection as a request end would (CONN_MAX_AGE, or a connection not in
-# autocommit), which inside a test-wide transaction would close the test's own connection on PostgreSQL.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (users_transactional loads the demo world into the committed database): the job class closes the
+# connection as a request's end would (CONN_MAX_AGE, or a connection out of autocommit), which inside a test-wide
+# transaction would close the test's own connection on PostgreSQL.
 
 
 @pytest.fixture
@@ -41,9 +41,15 @@ def rq_queue(settings: Any) -> Iterator[str]:
     yield name
     for key in client.scan_iter(f"rq:*{name}*"):
         client.delete(key)
+    # Installing django_rq ran the admin's autodiscovery, which registered its table-less model; left registered it
+    # would outlive the setting and break /admin/ for the worker's later tests ("No installed app 'django_rq'").
+    from django.contrib import admin
+
+    for model in [model for model in admin.site._registry if model._meta.app_label in ("django_rq", "django_tasks_rq")]:
+        admin.site.unregister(model)
 
 
-def test_a_task_waits_in_redis_until_an_rq_worker_runs_it(rq_queue: str, users: Any) -> None:
+def test_a_task_waits_in_redis_until_an_rq_worker_runs_it(rq_queue: str, users_transactional: Any) -> None:
     """R13 through RQ: the customer's text about an answered question is enqueued, waits in Redis (not sent), and
     is sent once rq's worker has worked the queue; the task's result is SUCCESSFUL as RQ recorded it."""
     import django_rq
