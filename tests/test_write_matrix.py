@@ -491,10 +491,12 @@ WRITES: dict[str, Write] = {
     **_claim_writes(),
     # Showing a driver's name and mobile in full writes an event (issue 13): only for a handler of that party.
     "web show A's driver name and mobile": Write("/cases/<str:number>/parties/<str:label>/reveal/",
-                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/A/reveal/"),
+                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/A/reveal/",
+                                                     lambda w: {"purpose": "customer_contact"}),
                                                  frozenset(AGREED_A), back_with_message=True, readers=SEES_AGREED),
     "web show B's driver name and mobile": Write("/cases/<str:number>/parties/<str:label>/reveal/",
-                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/B/reveal/"),
+                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/B/reveal/",
+                                                     lambda w: {"purpose": "customer_contact"}),
                                                  frozenset(AGREED_B), back_with_message=True, readers=SEES_AGREED),
     # Closing without payment, from the case page (issue 13): the other closing step of the claim's machine.
     "web close agreed A without payment": Write(CLAIM_WEB, web(_claim(A1, "A", "close_unpaid", api_route=False),
