@@ -1071,6 +1071,8 @@ READ_ONLY_IN_ADMIN = {
     "reports.progressreport", "reports.reportversion", "reports.reportevent",
     # R13: questions, their events and the FAQ are written only through the services (specialists: the admin's)
     "consultations.consultation", "consultations.consultationevent", "consultations.faqentry",
+    # issue 20: the access log is append-only, written only by `accesslog.services.access_record`
+    "accesslog.accessrecord",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
