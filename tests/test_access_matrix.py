@@ -99,6 +99,7 @@ RING_READERS = {"antifraud", "platform_admin"}
 SCORE_READERS = RING_READERS | {"insurer_company", "insurer_branch", "insurer_unit"}
 FIGURE_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "regulator", "platform_admin"}
 CONSULT_DESK_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
+ACCESS_LOG_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
 
 
@@ -170,6 +171,9 @@ WEB = {
         )
     },
     "/cases/<str:number>/agreement.pdf": expect(CASE_ROLES, ok_status=404),
+    # Issue 20: who looked at a case's personal data — its data's holders only (the scope); no such case here.
+    "/cases/<str:number>/access/": expect(ACCESS_LOG_ROLES, ok_status=404),
+    "/access-log/": expect(ACCESS_LOG_ROLES),
     "/cases/agreement/verify/": expect(ALL),
     "/me/": expect(ALL),  # 我的案件: the mobile check, then the cases of the proved mobile (issue 13)
     "/me/<str:number>/": dict.fromkeys(VISITORS, 404),  # only for a phone that is a party of the case
@@ -327,6 +331,7 @@ API = {
     "/api/v1/fraud/rings": {v: 401 if v == "anonymous" else 200 if v in RING_READERS else 403 for v in VISITORS},
     "/api/v1/reports/figures": {v: 401 if v == "anonymous" else 200 if v in FIGURE_READERS else 403 for v in VISITORS},
     "/api/v1/reports/figures/definitions": API_PUBLIC,
+    "/api/v1/cases/{number}/access-log": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/rings/{ring}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     "/api/v1/fraud/scores": API_SIGNED_IN,  # each reads the scores in its scope (none for most)
     "/api/v1/fraud/cases/{number}/score": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},

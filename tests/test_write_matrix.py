@@ -491,10 +491,12 @@ WRITES: dict[str, Write] = {
     **_claim_writes(),
     # Showing a driver's name and mobile in full writes an event (issue 13): only for a handler of that party.
     "web show A's driver name and mobile": Write("/cases/<str:number>/parties/<str:label>/reveal/",
-                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/A/reveal/"),
+                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/A/reveal/",
+                                                     lambda w: {"purpose": "customer_contact"}),
                                                  frozenset(AGREED_A), back_with_message=True, readers=SEES_AGREED),
     "web show B's driver name and mobile": Write("/cases/<str:number>/parties/<str:label>/reveal/",
-                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/B/reveal/"),
+                                                 web(lambda w: f"/cases/{w.agreed.number}/parties/B/reveal/",
+                                                     lambda w: {"purpose": "customer_contact"}),
                                                  frozenset(AGREED_B), back_with_message=True, readers=SEES_AGREED),
     # Closing without payment, from the case page (issue 13): the other closing step of the claim's machine.
     "web close agreed A without payment": Write(CLAIM_WEB, web(_claim(A1, "A", "close_unpaid", api_route=False),
@@ -1069,6 +1071,8 @@ READ_ONLY_IN_ADMIN = {
     "reports.progressreport", "reports.reportversion", "reports.reportevent",
     # R13: questions, their events and the FAQ are written only through the services (specialists: the admin's)
     "consultations.consultation", "consultations.consultationevent", "consultations.faqentry",
+    # issue 20: the access log is append-only, written only by `accesslog.services.access_record`
+    "accesslog.accessrecord",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
+from claimbridge.accesslog.api import router as accesslog_router
 from claimbridge.accounts.api import router as accounts_router
 from claimbridge.cases.api import join_router, party_router, phone_router
 from claimbridge.cases.api import router as cases_router
@@ -83,6 +84,7 @@ api.add_router("/v1/policies", policies_router)
 api.add_router("/v1/cases", join_router)  # before /{number}: "join" is not a case number
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/cases", party_router)
+api.add_router("/v1/cases", accesslog_router)  # who looked at a case's personal data (issue 20)
 api.add_router("/v1/phone", phone_router)
 api.add_router("/v1/me", proof_router)  # 我的案件 (issue 13)
 api.add_router("/v1/me", my_router)

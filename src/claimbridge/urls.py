@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from claimbridge.accesslog.urls import case_urlpatterns as accesslog_case_urls
 from claimbridge.api import api
 from claimbridge.cases.views import my_cases
 from claimbridge.core.health import readyz
@@ -30,7 +31,9 @@ urlpatterns = [
     path("rules/", include("claimbridge.rulebook.urls")),
     path("evidence/", include("claimbridge.evidence.urls")),
     path("policies/", include("claimbridge.policies.urls")),
+    path("cases/", include(accesslog_case_urls)),  # who looked at a case's personal data (issue 20)
     path("cases/", include("claimbridge.cases.urls")),
+    path("access-log/", include("claimbridge.accesslog.urls")),
     path("me/", my_cases.my_cases, name="my-cases"),  # 我的案件: a driver's cases, by their proved mobile
     path("me/<str:number>/", my_cases.my_case, name="my-case"),
     path("credentials/", include("claimbridge.credentials.urls")),

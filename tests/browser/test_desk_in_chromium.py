@@ -139,6 +139,7 @@ def test_a_handler_shows_the_drivers_name_and_mobile_and_it_is_recorded(browser,
         page.goto(f"{live_server.url}/cases/{case.number}/")
         card = page.locator("[data-testid=party-A]")
         assert card.locator("[data-testid=driver-phone]").inner_text() == "137****5555"
+        card.locator("[data-testid=reveal-purpose-A]").select_option("customer_contact")  # issue 20: say why
         card.locator("[data-testid=reveal-A]").click()
         page.locator("[data-testid=party-A] [data-testid=revealed-note]").wait_for()
         assert page.locator("[data-testid=party-A] [data-testid=driver-name]").inner_text() == "张三"

@@ -48,6 +48,18 @@ class UserAdmin(DjangoUserAdmin):
     def masked_name(self, user: User) -> str:
         return user.masked_name
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> Any:  # fmt: skip
+        """The change form shows the person's name and mobile in full (to edit them): each opening is an access
+        record (issue 20; the list shows them masked)."""
+        from claimbridge.accesslog.services import Action, Purpose, access_record
+
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 0) == 200 and str(object_id).isdigit():
+            access_record(actor=request.user, action=Action.SHOWN_UNMASKED, what=("accounts.User.full_name", "phone"),
+                          purpose=Purpose.ADMINISTRATION, object_ref=f"accounts.user:{object_id}", route="admin")  # fmt: skip
+        return response
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from claimbridge.accounts.models import INSURER_ROLES, Role
 
 __all__ = [
+    "ACCESS_LOG_ROLES",
     "BACK_OFFICE_REPORTER_ROLES",
     "CASE_READER_ROLES",
     "CASE_REPORTER_CHANNELS",
@@ -63,3 +64,5 @@ POLICE_LOADER_ROLES = frozenset({Role.TRAFFIC_POLICE, Role.PLATFORM_ADMIN})
 POLICE_SIGNAL_ROLES = frozenset({Role.ANTIFRAUD_MEMBER, Role.INSURER_STAFF, Role.PLATFORM_ADMIN})
 # The integration's statistics (issue 17): who may open the dashboards at all; the scope decides whose figures.
 REPORT_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN})
+# The access log (issue 20): who may list who looked at personal data; the scope decides which records.
+ACCESS_LOG_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})

@@ -563,6 +563,52 @@ class Scope:
         administrator does it in the admin, for insurers too)."""
         return self.role == Role.ASSOCIATION_STAFF and self.city_id is not None and association.city_id == self.city_id
 
+    # --- the access log (issue 20: who looked at whose personal data; B8, R17, R19) ------------------------------
+    # The holders of a case's data may list who looked at it: the staff of an insurer of one of its parties (each
+    # sees every record about the case), the association of the case's city and the platform. An insurer that holds
+    # no data of the case never lists its log, even where it may open the case (it reported it for a customer).
+
+    def may_read_access_log(self, case: Any, parties: Iterable[Any]) -> bool:
+        if self.is_platform_admin:
+            return True
+        if self.role == Role.INSURER_STAFF and self.insurer_id is not None:
+            return any(party.insurer_id == self.insurer_id for party in parties)
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id is not None:
+            return bool(case.city_id == self.city_id)
+        return False
+
+    def access_records_q(self) -> Q:
+        """`accesslog.AccessRecord` rows for the organisation's list: the platform all; an insurer's staff those
+        about cases where their company covers a party, and what their own company's people looked at; an
+        association's staff those about cases of its city, and what its own people looked at."""
+        from claimbridge.cases.models import CaseParty
+
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.INSURER_STAFF and self.insurer_id is not None:
+            cases = CaseParty.objects.filter(insurer_id=self.insurer_id).values("case_id")
+            return Q(case_id__in=cases) | Q(actor_insurer_id=self.insurer_id)
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id is not None:
+            from claimbridge.cases.models import Case
+
+            city_cases = Case.objects.filter(city_id=self.city_id).values("pk")
+            return Q(case_id__in=city_cases) | Q(
+                actor_role=Role.ASSOCIATION_STAFF, actor_association__city_id=self.city_id
+            )
+        return _NOTHING
+
+    def knows_actor(self, record: Any) -> bool:
+        """Whether a record's actor may be named to this reader: one of the reader's own organisation (or anyone,
+        for the platform); anyone else reads as their organisation and role (another company's people stay out)."""
+        if self.is_platform_admin:
+            return True
+        if self.role == Role.INSURER_STAFF and self.insurer_id is not None:
+            return bool(record.actor_insurer_id == self.insurer_id)
+        if self.role == Role.ASSOCIATION_STAFF and record.actor_association_id is not None:
+            return bool(record.actor_role == Role.ASSOCIATION_STAFF and self.city_id is not None
+                        and record.actor_association.city_id == self.city_id)  # fmt: skip
+        return False
+
 
 ANONYMOUS_SCOPE = Scope(role=None)
 

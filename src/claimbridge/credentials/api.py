@@ -323,7 +323,7 @@ def adjuster_detail_view(request: HttpRequest, adjuster: Adjuster) -> dict[str, 
     from claimbridge.accounts.scope import scope_for
 
     scope = scope_for(request.user)
-    personal = services.adjuster_personal_data(user=request.user, adjuster=adjuster)
+    personal = services.adjuster_personal_data(user=request.user, adjuster=adjuster, route="api")
     q = qualifications_of(adjuster.details or {})
     sees_photo = bool(adjuster.photo_name) and (
         scope.may_review_adjuster(adjuster) or scope.may_change_adjuster(adjuster)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from claimbridge.accounts.models import Role, User
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.crypto import id_number_blind_index
-from claimbridge.core.errors import AppError
+from claimbridge.core.errors import AppError, forbidden
 from claimbridge.core.inputs import bad_text, plausible_accident_time, unsafe_text
 from claimbridge.core.masking import mask_name
 from claimbridge.credentials import keys
@@ -294,12 +294,32 @@ class PersonalData:
     phone: str
 
 
-def adjuster_personal_data(*, user: Any, adjuster: Adjuster) -> PersonalData | None:
+ADJUSTER_PERSONAL_FIELDS = ("credentials.Adjuster.full_name", "id_number", "phone")
+
+
+def adjuster_personal_data(*, user: Any, adjuster: Adjuster, route: str = "web") -> PersonalData | None:
     """The entry's name, ID number and phone in full, for the association that reviews it (it checks them against
     the documents), recorded each time it is shown; None for everyone else, who read them masked (B8)."""
+    from claimbridge.accesslog.services import Action, Purpose, access_record
+
     if not scope_for(user).may_review_adjuster(adjuster):
         return None
-    register_event(adjuster=adjuster, kind=RegisterEvent.Kind.PERSONAL_DATA_SHOWN, actor=user)
+    with transaction.atomic():
+        register_event(adjuster=adjuster, kind=RegisterEvent.Kind.PERSONAL_DATA_SHOWN, actor=user)
+        access_record(actor=user, action=Action.SHOWN_UNMASKED, what=ADJUSTER_PERSONAL_FIELDS, route=route,
+                      purpose=Purpose.REGISTER_REVIEW, object_ref=f"credentials.adjuster:{adjuster.pk}")  # fmt: skip
+    return PersonalData(adjuster.full_name, adjuster.id_number, adjuster.phone)
+
+
+def adjuster_personal_data_for_correction(*, user: Any, adjuster: Adjuster) -> PersonalData:
+    """The entry's name, ID number and phone in full for the company correcting a returned entry (its form is
+    filled with them), recorded as an access (issue 20); the caller has asked `Scope.may_change_adjuster`."""
+    from claimbridge.accesslog.services import Action, Purpose, access_record
+
+    if not scope_for(user).may_change_adjuster(adjuster):
+        raise forbidden()
+    access_record(actor=user, action=Action.SHOWN_UNMASKED, what=ADJUSTER_PERSONAL_FIELDS,
+                  purpose=Purpose.REGISTER_REVIEW, note="correction", object_ref=f"credentials.adjuster:{adjuster.pk}")  # fmt: skip
     return PersonalData(adjuster.full_name, adjuster.id_number, adjuster.phone)
 
 

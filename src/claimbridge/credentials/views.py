@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claimbridge.accesslog.services import Action, access_record, download_purpose
 from claimbridge.accounts.models import Role
 from claimbridge.accounts.roles import CREDENTIAL_ROLES
 from claimbridge.accounts.scope import scope_for
@@ -263,7 +264,10 @@ def adjuster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope_for(request.user).may_change_adjuster(adjuster):
         raise PermissionDenied
     details = adjuster.details
-    initial = {"full_name": adjuster.full_name, "id_number": adjuster.id_number, "phone": adjuster.phone,
+    # The form opens filled with the person in full: a showing, recorded (issue 20); a posted form shows what was sent.
+    person = (services.adjuster_personal_data_for_correction(user=request.user, adjuster=adjuster)
+              if request.method == "GET" else services.PersonalData("", "", ""))  # fmt: skip
+    initial = {"full_name": person.full_name, "id_number": person.id_number, "phone": person.phone,
                "city": adjuster.association.city.code, **{k: v for k, v in details.items() if k != "training"},
                "training": "\n".join(details.get("training", []))}  # fmt: skip
     form = AdjusterForm(request.POST or None, request.FILES or None, initial=initial, user=request.user,
@@ -314,6 +318,9 @@ def credential_card(request: HttpRequest, pk: int, number: str) -> HttpResponse:
     if credential is None:
         raise Http404
     url = request.build_absolute_uri("/credentials/verify/?" + urlencode({"t": credential.token}))
+    purpose, note = download_purpose(request.user, request.GET)  # the card names its holder in full (issue 20)
+    access_record(actor=request.user, action=Action.EXPORTED, what="credentials.Adjuster.full_name", purpose=purpose,
+                  note=note, object_ref=f"credentials.credential:{credential.number}")  # fmt: skip
     response = HttpResponse(card_pdf(credential=credential, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="credential-{credential.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -424,6 +431,9 @@ def report_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     content_type = (
         "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    purpose, note = download_purpose(request.user, request.GET)
+    access_record(actor=request.user, action=Action.EXPORTED, what=f"credentials.monthly_feedback.{kind}",
+                  purpose=purpose, note=note, object_ref=f"credentials.report:{report.pk}", rows=len(report.rows))  # fmt: skip
     response = HttpResponse(report_pdf(report) if kind == "pdf" else report_xlsx(report), content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="adjusters-{report.month:%Y-%m}-{report.insurer.code}.{kind}"'

@@ -194,7 +194,7 @@ def item_upload(
     summary="The original, byte for byte, as a download",
 )  # fmt: skip
 def original(request: HttpRequest, item_id: int) -> FileResponse:
-    return downloads.original_response(request, item_id)
+    return downloads.original_response(request, item_id, route="api")
 
 
 @router.get("/items/{item_id}/thumbnail", url_name="evidence_thumbnail", response=responses({}),

@@ -17,9 +17,18 @@ def _item(request: HttpRequest, item_id: int):  # type: ignore[no-untyped-def]
     return item
 
 
-def original_response(request: HttpRequest, item_id: int) -> FileResponse:
+def original_response(request: HttpRequest, item_id: int, *, route: str = "web") -> FileResponse:
+    """The original as a download; each one is an access record (issue 20: who, when, why — `?purpose=` may say
+    why, otherwise the purpose of the asker's role), written before the bytes leave."""
+    from claimbridge.accesslog.services import Action, access_record, download_purpose
+
     item = _item(request, item_id)
     stored = item.stored
+    case = _case_of(item.file)
+    purpose, note = download_purpose(request.user, request.GET)
+    access_record(actor=request.user, action=Action.ORIGINAL_DOWNLOADED, what="evidence.EvidenceItem.stored",
+                  purpose=purpose, note=note, case=case, party_label=item.party or "",
+                  object_ref=f"evidence.item:{item.pk}", route=route)  # fmt: skip
     name = f"{item.file.reference}-{item.slot}{item.party}-{stored.sha256[:8]}.{stored.storage_name.rsplit('.', 1)[-1]}"
     response = FileResponse(default_storage.open(stored.storage_name, "rb"), as_attachment=True, filename=name,
                             content_type="application/octet-stream")  # fmt: skip
@@ -29,6 +38,16 @@ def original_response(request: HttpRequest, item_id: int) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["Digest"] = f"sha-256={stored.sha256}"
     return response
+
+
+def _case_of(file: object) -> object | None:
+    """The case that owns an evidence file, or None (a file not yet on a case)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return getattr(file, "case", None)
+    except ObjectDoesNotExist:
+        return None
 
 
 def derived_response(request: HttpRequest, item_id: int, which: str) -> FileResponse:

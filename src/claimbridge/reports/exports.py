@@ -100,3 +100,9 @@ def csv_text(found: Tables) -> str:
                                      figure_name(figure), figure.unit, value_string(row.values.get(figure.code)) or "",
                                      row.bases.get(figure.code, 0)])  # fmt: skip
     return buffer.getvalue()
+
+
+def row_count(found: Tables) -> int:
+    """How many rows (groups) the export holds, over every table and scope: the access record's count (issue 20)."""
+    return sum(len(_rows(table, grouping)) for grouping in ("total", "month", "county", "insurer")
+               for _code, _name, table in _scopes(found, grouping))  # fmt: skip

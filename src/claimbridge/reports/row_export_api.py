@@ -76,7 +76,7 @@ def export_read(request: HttpRequest, job_id: int) -> dict[str, Any]:
 @router.get("/exports/{job_id}/file", auth=API_AUTH, summary="The export's spreadsheet, once it is done",
             response=responses({}), openapi_extra=download_answer(XLSX, "The spreadsheet"))  # fmt: skip
 def export_file(request: HttpRequest, job_id: int) -> HttpResponse:
-    content, name = row_exports.export_open(user=request.user, job_id=job_id)
+    content, name = row_exports.export_open(user=request.user, job_id=job_id, route="api")
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

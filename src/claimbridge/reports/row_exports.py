@@ -68,10 +68,16 @@ def exports_of(user: Any, limit: int = 20) -> list[ExportJob]:
     return list(ExportJob.objects.filter(requested_by_id=getattr(user, "pk", None))[:limit])
 
 
-def export_open(*, user: Any, job_id: int) -> tuple[bytes, str]:
+def export_open(*, user: Any, job_id: int, route: str = "web", purpose: str = "", note: str = "") -> tuple[bytes, str]:
+    """The export's file for its requester; each download is an access record with its rows (issue 20)."""
+    from claimbridge.accesslog.services import Action, access_record, default_purpose
+
     job = export_get(user=user, job_id=job_id)
     if job.state != ExportJob.State.DONE:
         raise AppError.translated("export_not_ready", _("The export is not ready yet."), status=409)
+    access_record(actor=user, action=Action.EXPORTED, what="reports.row_export.xlsx", route=route,
+                  purpose=purpose or default_purpose(user), note=note, object_ref=f"reports.export:{job.pk}",
+                  rows=job.rows_total)  # fmt: skip
     with default_storage.open(job.file_name, "rb") as handle:
         return handle.read(), f"claimbridge-{job.first:%Y%m}-{job.last:%Y%m}.xlsx"
 

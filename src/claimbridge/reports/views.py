@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from claimbridge.accesslog.services import Action, access_record, download_purpose
 from claimbridge.accounts.roles import REPORT_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
@@ -66,6 +67,9 @@ def figures_export(request: HttpRequest, kind: str) -> HttpResponse:
     except AppError as error:
         return render(request, "refused.html", {"error": error}, status=error.status)
     name = f"figures-{inputs.period_code(inputs.Period(query.first, query.last)).replace('..', '_')}.{kind}"
+    purpose, note = download_purpose(request.user, request.GET)  # every export is recorded (issue 20)
+    access_record(actor=request.user, action=Action.EXPORTED, what=f"reports.figures.{kind}", purpose=purpose,
+                  note=note, object_ref=f"reports.figures:{name}"[:80], rows=exports.row_count(found))  # fmt: skip
     if kind == "xlsx":
         response = HttpResponse(exports.workbook(found), content_type=exports.XLSX_TYPE)
     else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimbridge.accounts.models import Role
 from claimbridge.accounts.roles import (
+    ACCESS_LOG_ROLES,
     EVIDENCE_ROLES,
     INBOX_ROLES,
     ORGANISATION_ROLES,
@@ -77,6 +78,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Statistics")), reverse("figures-dashboard"), "figures-dashboard"))
     if role in (Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN):  # issue 17: the progress reports (R19)
         items.append(NavItem(str(_("Progress reports")), reverse("publications"), "publications"))
+    if role in ACCESS_LOG_ROLES:  # issue 20: who looked at personal data
+        items.append(NavItem(str(_("Access log")), reverse("access-log"), "access-log"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:

@@ -356,7 +356,7 @@ def test_showing_the_name_and_mobile_is_recorded_each_time(agreed, users, client
     page = _signed_in(client, handler)
     url = f"/cases/{agreed.number}/parties/A/reveal/"
     for times in (1, 2):
-        answer = page.post(url, secure=True, headers={"HX-Request": "true"})
+        answer = page.post(url, {"purpose": "customer_contact"}, secure=True, headers={"HX-Request": "true"})
         assert answer.status_code == 200
         assert "张三" in answer.content.decode()
         assert "13700005555" in answer.content.decode()
@@ -371,7 +371,8 @@ def test_only_a_handler_of_the_party_may_see_them(agreed, users, client, who):
     sees the name or mobile, and nothing is recorded as shown."""
     if who not in users:
         pytest.skip(f"no {who} in the demo")
-    answer = _signed_in(client, users[who]).post(f"/cases/{agreed.number}/parties/A/reveal/", secure=True)
+    answer = _signed_in(client, users[who]).post(f"/cases/{agreed.number}/parties/A/reveal/",
+                                                 {"purpose": "customer_contact"}, secure=True)  # fmt: skip
     assert answer.status_code in (302, 403, 404)
     assert "13700005555" not in answer.content.decode()
     assert not CaseEvent.objects.filter(case=agreed, kind="party_contact_shown").exists()

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claimbridge.accesslog import selectors as access_selectors
+from claimbridge.accesslog.models import Purpose
 from claimbridge.accounts.roles import (
     BACK_OFFICE_REPORTER_ROLES,
     CASE_READER_ROLES,
@@ -28,6 +30,9 @@ from claimbridge.rules.case_flow import ACTION_NAMES, STATES, available_actions
 from claimbridge.rules.claim_flow import PAID_REASON
 from claimbridge.web.access import roles_required
 
+# Why a handler asks to see a driver's name and mobile (issue 20): the purposes offered next to the button.
+REVEAL_PURPOSES = [(p.value, p.label) for p in (Purpose.CUSTOMER_CONTACT, Purpose.CLAIM_HANDLING, Purpose.DISPUTE,
+                                                 Purpose.LEGAL_REQUEST, Purpose.OTHER)]  # fmt: skip
 CASE_ACTIONS = ("send_to_police",)  # a case-level step staff may take; every other one is the parties' or a claim's
 
 
@@ -130,6 +135,8 @@ def _case_page(
         "evidence_reference": evidence if photos or (evidence and selectors.evidence_visible(user=request.user, reference=evidence)) else "",
         # Issue 16: the fraud score with its reasons and "linked to N cases", for whoever may read it (B5, R20).
         "fraud_score": fraud_analysis.case_score_for_user(user=request.user, number=case.number),
+        # Issue 20: why a driver's contact is shown (asked with the button), and who looked, for the data's holders.
+        "purposes": REVEAL_PURPOSES, "may_read_access_log": access_selectors.may_read_case_log(user=request.user, case=case),
     }  # fmt: skip
     return render(request, "cases/case.html", context, status=status)
 
@@ -202,10 +209,16 @@ def party_reveal(request: HttpRequest, number: str, label: str) -> HttpResponse:
 
     try:
         case, party = selectors.party_for_handling(user=request.user, number=number, label=label)
-        shown = disclosure.party_contact_reveal(party=party, user=request.user)
+        shown = disclosure.party_contact_reveal(party=party, user=request.user,
+                                                purpose=request.POST.get("purpose", ""),
+                                                note=request.POST.get("purpose_note", ""))  # fmt: skip
     except AppError as refused:
         if refused.status == 404:
             raise Http404 from None
+        if request.headers.get("HX-Request") and refused.field.startswith("purpose"):
+            card = next(card for card in selectors.party_cards(user=request.user, case=case) if card["label"] == label)
+            context = {"party": card, "case": case, "purposes": REVEAL_PURPOSES, "reveal_error": refused.message}
+            return render(request, "cases/_party_card.html", context, status=422)
         messages.error(request, refused.message)
         return redirect("case", number=number)
     if request.headers.get("HX-Request"):
@@ -309,4 +322,4 @@ def agreement(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     if case is None:
         raise Http404
-    return agreement_response(case)
+    return agreement_response(case, request=request)

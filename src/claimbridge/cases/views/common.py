@@ -31,9 +31,21 @@ def saved() -> str:
     return gettext("Saved.")
 
 
-def agreement_response(case: Any) -> Any:  # a FileResponse
+AGREEMENT_FIELDS = ("cases.CaseParty.driver_name", "driver_licence", "driver_phone", "confirmed_name")
+
+
+def agreement_response(case: Any, *, request: HttpRequest, party_label: str = "") -> Any:  # a FileResponse
+    """The 协议书 as a download: it names every party with their licence and mobile, so each download is an access
+    record (issue 20) — by the signed-in user, or by a party's phone (`party_label`, no account)."""
+    from claimbridge.accesslog.services import Action, access_record, download_purpose
+
     if not case.agreement_name:
         raise Http404
+    user = request.user if getattr(request.user, "is_authenticated", False) else None
+    purpose, note = download_purpose(user, request.GET) if user is not None else ("own_case", "")
+    access_record(actor=user, actor_label=f"phone:{party_label}" if user is None and party_label else "",
+                  action=Action.ORIGINAL_DOWNLOADED, what=AGREEMENT_FIELDS, purpose=purpose, note=note, case=case,
+                  party_label=party_label, object_ref=f"cases.agreement:{case.number}")  # fmt: skip
     response = FileResponse(default_storage.open(case.agreement_name, "rb"), content_type="application/pdf",
                             as_attachment=True, filename=f"agreement-{case.number}.pdf")  # fmt: skip
     response["Cache-Control"] = "private, no-store"

@@ -452,4 +452,5 @@ def me_join_code(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def me_agreement(request: HttpRequest, number: str) -> HttpResponse:
-    return agreement_response(_my_party(request, number).case)
+    party = _my_party(request, number)
+    return agreement_response(party.case, request=request, party_label=party.label)
