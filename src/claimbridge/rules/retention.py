@@ -92,7 +92,9 @@ class Keep:
 
     def __post_init__(self) -> None:
         if min(self.years, self.days, self.minutes) < 0:
-            raise RetentionRuleError("retention_negative", "保存期限不能为负数", "a retention period cannot be negative")
+            raise RetentionRuleError(
+                "retention_negative", "保存期限不能为负数", "a retention period cannot be negative"
+            )
 
     def after(self, moment: datetime) -> datetime:
         year = moment.year + self.years

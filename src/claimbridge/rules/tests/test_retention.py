@@ -39,7 +39,13 @@ EXPECTED_KEYS = {
 def test_the_categories_are_exactly_the_register_keys():
     """R19: another helper's personal-data register declares fields by these keys; they must not drift."""
     assert {category.value for category in Category} == EXPECTED_KEYS
-    assert {holder.value for holder in Holder} == {"insurer", "association", "police", "antifraud_committee", "platform"}
+    assert {holder.value for holder in Holder} == {
+        "insurer",
+        "association",
+        "police",
+        "antifraud_committee",
+        "platform",
+    }
 
 
 def test_every_category_has_a_default_rule():
@@ -81,7 +87,9 @@ def test_access_logs_below_six_months_are_refused():
 
 
 def test_a_rule_at_or_above_the_minimum_is_accepted_and_carries_it():
-    rule = validate(Rule(Category.CLAIM_RECORD, Holder.INSURER, Keep(days=1830), (Anchor.CONTRACT_END,), date(2030, 1, 1)))
+    rule = validate(
+        Rule(Category.CLAIM_RECORD, Holder.INSURER, Keep(days=1830), (Anchor.CONTRACT_END,), date(2030, 1, 1))
+    )
     assert rule.legal_minimum == CLAIMS_SHORT
 
 
@@ -113,13 +121,15 @@ def test_the_clock_runs_from_the_latest_anchor_and_not_before_each_is_known():
     assert expires_at(rule, closed_late)[0] == datetime(2027, 1, 1, tzinfo=UTC)
     still_open = Facts({Anchor.CONTRACT_END: end, Anchor.CLAIM_CLOSED: None}, 365)
     decision = decide(rule, still_open, AT + timedelta(days=365 * 50))
-    assert decision.expires_at is None and not decision.expired
+    assert decision.expires_at is None
+    assert not decision.expired
 
 
 def test_not_personal_is_never_expired():
     schedule = Schedule()
     decision = schedule.decide(Category.NOT_PERSONAL, Holder.PLATFORM, Facts({}), AT)
-    assert decision.expires_at is None and not decision.expired
+    assert decision.expires_at is None
+    assert not decision.expired
 
 
 def test_minutes_after_a_code_expiry():
@@ -156,7 +166,7 @@ def test_leap_day_anchor_is_never_cut_short():
 
 
 def test_naive_moments_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="aware"):
         decide(DEFAULT_SCHEDULE[0], Facts({}), datetime(2030, 1, 1))
 
 
