@@ -26,6 +26,7 @@ from claimbridge.rules.retention import Anchor, Category, Facts, Holder
 logger = logging.getLogger(__name__)
 CHUNK = 500
 SWEEP_BASIS = "retention_sweep"
+ERASED_INDEX = "erased:"  # an erased register entry's blind index: "erased:<pk>"
 
 
 def schedule_in_force() -> kernel.Schedule:
@@ -67,8 +68,9 @@ class Sweep:
         return self.schedule.decide(category, holder, facts, self.now).expired
 
     def cutoff(self, category: Category, holder: Holder) -> datetime | None:
-        """The latest anchor a candidate may have (the longest minimum assumed: the kernel confirms each one)."""
-        return kernel.cutoff(self.schedule.in_force(category, holder, self.now), self.now)
+        """The latest anchor a candidate may have: the shortest legal minimum assumed (a one-day contract), so no
+        record that may have expired is missed; the kernel confirms each candidate with its own facts."""
+        return kernel.cutoff(self.schedule.in_force(category, holder, self.now), self.now, contract_days=1)
 
     def each(self, tally: Tally, label: str, rows: Iterator[Any], erase: Callable[[Any], str | None],
              decide: Callable[[Any], bool]) -> None:  # fmt: skip
@@ -238,13 +240,14 @@ def _sweep_adjusters(sweep: Sweep, tally: Tally) -> None:
     from claimbridge.credentials.models import Adjuster
     from claimbridge.credentials.services import register_event
 
-    rows = Adjuster.objects.exclude(id_index="").prefetch_related("credentials")  # erased entries have none
+    rows = Adjuster.objects.exclude(id_index__startswith=ERASED_INDEX).prefetch_related("credentials")
 
     def erase(adjuster: Any) -> str:
         photo = adjuster.photo_name
         with transaction.atomic():
-            Adjuster.objects.filter(pk=adjuster.pk).update(full_name="", id_number="", phone="", id_index="",
-                                                           photo_name="", details={})  # fmt: skip
+            # The blind index is unique among standing entries: the tombstone's is its own, never a person's.
+            Adjuster.objects.filter(pk=adjuster.pk).update(full_name="", id_number="", phone="", photo_name="",
+                                                           id_index=f"{ERASED_INDEX}{adjuster.pk}", details={})  # fmt: skip
             register_event(adjuster=adjuster, kind="personal_data_erased", details={"basis": SWEEP_BASIS})
             if photo:
                 transaction.on_commit(lambda: files_delete([photo]))

@@ -32,6 +32,17 @@ def rollups() -> str:
     return json.dumps(rows, sort_keys=True, default=str)
 
 
+def aged_rollups(at: datetime) -> str:
+    """The roll-ups of the world aged to `at` before any sweep: SLA clocks fall due with time alone, so the figures
+    an erasure must leave alone are those of the same moment (every case refreshed with the clock at `at`)."""
+    from claimbridge.cases.models import Case
+    from claimbridge.reports.rollups import refresh_cases
+
+    with frozen(at):
+        refresh_cases(list(Case.objects.values_list("pk", flat=True)), now=at)
+    return rollups()
+
+
 def record_verifies() -> None:
     from claimbridge.cases.services.audit import audit_verify
     from claimbridge.evidence.orphans import stored_orphans_sweep
