@@ -28,19 +28,14 @@ def _sweep(at):
 def test_claim_records_go_only_after_closure_and_the_art_87_minimum(world):
     """Insurance Law art. 87: the agreed case's claims are open: kept even 20 years on; closed, with one-year
     contracts in the register (the shorter minimum), kept 4 years after, gone at 6."""
-    from claimbridge.cases.models import Claim
-
-    before = rollups()
     run = _sweep(timezone.now() + 20 * YEAR)
     assert world.agreed.parties.get(label="A").driver_name
     assert run.counts["claim_record"]["kept"] >= 1
-    closed = timezone.now()
-    Claim.objects.filter(party__case=world.agreed).update(closed_at=closed)  # as if closed (tampers the seal)
-    from claimbridge.cases.services.record import case_lock, event_append
+    from claimbridge.cases.services.claims import claim_close
 
-    with frozen(closed):
-        event_append(case=case_lock(pk=world.agreed.pk), kind="state_changed", actor=None,
-                     data={"from": "x", "to": "x", "action": "x", "reason": "test"})  # fmt: skip
+    closed = timezone.now()
+    for claim, user in ((world.claim("A"), "maiji_unit2"), (world.claim("B"), "tianlong_unit1")):
+        claim_close(claim=claim, user=world.users[user], reason="withdrawn")
     _sweep(closed + 4 * YEAR)
     assert CaseParty.objects.get(case=world.agreed, label="A").driver_name
     before = aged_rollups(closed + 6 * YEAR)
@@ -49,6 +44,7 @@ def test_claim_records_go_only_after_closure_and_the_art_87_minimum(world):
     assert not CaseParty.objects.get(case=world.agreed, label="A").driver_name
     assert rollups() == before
     assert run.errors == []
+    record_verifies()
 
 
 def test_unclaimed_reports_after_three_years(world):
