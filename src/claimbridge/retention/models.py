@@ -84,5 +84,17 @@ class RetentionRun(models.Model):
         return sum(int(entry.get(what, 0)) for entry in self.counts.values())
 
     @property
+    def total_anonymised(self) -> int:
+        return self.total("anonymised")
+
+    @property
+    def total_deleted(self) -> int:
+        return self.total("deleted")
+
+    @property
+    def total_kept(self) -> int:
+        return self.total("kept")
+
+    @property
     def rows(self) -> list[dict[str, Any]]:
         return [{"category": name, **entry} for name, entry in sorted(self.counts.items())]

@@ -165,3 +165,18 @@ def test_a_dry_run_changes_nothing_and_the_command_reports(world):
     assert run.dry_run
     assert run.counts["unclaimed_report"]["anonymised"] >= 1
     assert CaseParty.objects.filter(case=world.confirming).exclude(driver_phone="").exists()
+
+
+def test_the_staff_page_and_the_api_show_the_schedule_and_the_runs(world):
+    """R19, B8: the associations and the platform see the schedule and each run's counts; others are refused."""
+    _sweep(timezone.now() + 4 * YEAR)
+    page = world.client("ln_assoc").get("/retention/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "claim_record" in text
+    assert "保险法" in text
+    api = world.client("admin").get("/api/v1/retention/runs")
+    assert api.status_code == 200
+    body = api.json()
+    assert {row["category"] for row in body["runs"][0]["counts"]} >= {"claim_record", "phone_code"}
+    assert world.client("tianlong_unit1").get("/retention/").status_code == 403
