@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "claimbridge.guidance",
     "claimbridge.consultations",
     "claimbridge.accesslog",
+    "claimbridge.retention",
     "claimbridge.web",
 ]
 

@@ -24,6 +24,8 @@ def original_response(request: HttpRequest, item_id: int, *, route: str = "web")
 
     item = _item(request, item_id)
     stored = item.stored
+    if stored.erased_at is not None or item.erased_at is not None:  # a tombstone (decision 0028): nothing to serve
+        raise Http404
     case = _case_of(item.file)
     purpose, note = download_purpose(request.user, request.GET)
     access_record(actor=request.user, action=Action.ORIGINAL_DOWNLOADED, what="evidence.EvidenceItem.stored",

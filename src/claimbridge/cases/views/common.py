@@ -39,7 +39,7 @@ def agreement_response(case: Any, *, request: HttpRequest, party_label: str = ""
     record (issue 20) — by the signed-in user, or by a party's phone (`party_label`, no account)."""
     from claimbridge.accesslog.services import Action, access_record, download_purpose
 
-    if not case.agreement_name:
+    if not case.agreement_name or not default_storage.exists(case.agreement_name):  # erased: decision 0028
         raise Http404
     user = request.user if getattr(request.user, "is_authenticated", False) else None
     purpose, note = download_purpose(user, request.GET) if user is not None else ("own_case", "")
