@@ -1073,6 +1073,8 @@ READ_ONLY_IN_ADMIN = {
     "consultations.consultation", "consultations.consultationevent", "consultations.faqentry",
     # issue 20: the access log is append-only, written only by `accesslog.services.access_record`
     "accesslog.accessrecord",
+    # issue 20: the sweep's reports are what the sweep did (the schedule's rules are the admin's to configure)
+    "retention.retentionrun",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
