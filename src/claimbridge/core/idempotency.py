@@ -113,12 +113,7 @@ def run_once(
             status, body = work()
             if not 200 <= status < 300:
                 return status, body, False
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {_table()} (scope, key, status, fingerprint, response, created_at) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608 - our table
-                    [scope, key, status, fingerprint, json.dumps(body, ensure_ascii=False, default=str),
-                     connection.ops.adapt_datetimefield_value(timezone.now())],
-                )  # fmt: skip
+            answer_keep(scope=scope, key=key, status=status, body=body, fingerprint=fingerprint)
         return status, body, False
     except IntegrityError:
         earlier = _earlier(scope=scope, key=key)
@@ -128,6 +123,17 @@ def run_once(
         if fingerprint and earlier_fingerprint and fingerprint != earlier_fingerprint:
             raise key_reused() from None
         return status, body, True
+
+
+def answer_keep(*, scope: str, key: str, status: int, body: dict[str, Any], fingerprint: str = "") -> None:
+    """Keep the answer to `key` in the caller's transaction: for work that commits on its own terms (the join, whose
+    phone code is spent in its own transaction) and must keep its answer in that same commit, not after it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table()} (scope, key, status, fingerprint, response, created_at) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608 - our table
+            [scope, clean_key(key), status, fingerprint, json.dumps(body, ensure_ascii=False, default=str),
+             connection.ops.adapt_datetimefield_value(timezone.now())],
+        )  # fmt: skip
 
 
 def _earlier(*, scope: str, key: str, since: datetime | None = None) -> tuple[int, dict[str, Any], str] | None:

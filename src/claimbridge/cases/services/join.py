@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import segno
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claimbridge.cases.models import Case, CaseParty
@@ -66,8 +67,12 @@ def live_join_code(case: Case) -> str:
     return ""
 
 
-def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") -> tuple[Case, CaseParty]:
-    """The second driver joins with the code from the first driver's phone and a code sent to their own mobile."""
+def case_join(
+    *, join_code: str, phone: str, sms_code: str, client: str = "",
+    on_joined: Callable[[Case, CaseParty], None] | None = None,
+) -> tuple[Case, CaseParty]:  # fmt: skip
+    """The second driver joins with the code from the first driver's phone and a code sent to their own mobile.
+    `on_joined` runs in the join's own transaction (the one that spends the phone code)."""
     from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
 
     code = code_as_typed(join_code)[:16]  # as read from the other phone: any case, spaces, full-width
@@ -91,6 +96,8 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
             raise join_refused()
         existing = CaseParty.objects.filter(case=locked, phone_index=index).first()
         if existing is not None:
+            if on_joined is not None:
+                on_joined(locked, existing)
             return locked, existing
         taken = set(CaseParty.objects.filter(case=locked).values_list("label", flat=True))
         label = next((candidate for candidate in "ABCD" if candidate not in taken), None)
@@ -98,6 +105,8 @@ def case_join(*, join_code: str, phone: str, sms_code: str, client: str = "") ->
             raise AppError("case_full", "本案当事方已满", "this case already has all its parties", status=409)
         party = CaseParty.objects.create(case=locked, label=label, driver_phone=phone, phone_index=index)
         event_append(case=locked, kind="party_joined", actor=None, data={"party": label})
+        if on_joined is not None:
+            on_joined(locked, party)
         return locked, party
 
     verifying = True
@@ -122,7 +131,7 @@ def case_join_once(*, join_code: str, phone: str, sms_code: str, client: str = "
     """`case_join` under an Idempotency-Key: the phone code is spent by the first try, so a retry whose answer was
     lost on the way (a server killed, a connection dropped) is answered from the record of the first, within the
     code's lifetime and only for the same number and body; a retry without a key is a new attempt (B8, R2)."""
-    from claimbridge.core.idempotency import earlier_answer, fingerprint_of, run_once
+    from claimbridge.core.idempotency import answer_keep, clean_key, earlier_answer, fingerprint_of
     from claimbridge.core.phone_verification import CODE_LIFETIME, normalise_mobile
 
     body = {"join_code": code_as_typed(join_code)[:16], "phone": phone, "sms_code": sms_code}
@@ -131,10 +140,24 @@ def case_join_once(*, join_code: str, phone: str, sms_code: str, client: str = "
     earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint, since=timezone.now() - CODE_LIFETIME)
     if earlier is not None:
         return earlier[1]
-    case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, client=client)
-    answer = {"case": case.number, "party": party.label}
-    _status, stored, _replayed = run_once(scope=scope, key=key, work=lambda: (200, answer), fingerprint=fingerprint)
-    return stored
+    if not clean_key(key):
+        case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, client=client)
+        return {"case": case.number, "party": party.label}
+
+    def keep(case: Case, party: CaseParty) -> None:
+        # In the commit that spends the code: a database lost between the two would leave a joined phone whose
+        # retry is refused, its code spent and no answer kept (the rehearsal's PostgreSQL restart, issue 19).
+        answer_keep(scope=scope, key=key, status=200, body={"case": case.number, "party": party.label},
+                    fingerprint=fingerprint)  # fmt: skip
+
+    try:
+        case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, client=client, on_joined=keep)
+    except IntegrityError:  # the same key's first try committed meanwhile
+        earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint, since=timezone.now() - CODE_LIFETIME)
+        if earlier is None:
+            raise
+        return earlier[1]
+    return {"case": case.number, "party": party.label}
 
 
 def _count_failure(case: Case) -> None:

@@ -276,3 +276,33 @@ def test_a_join_that_fails_before_its_commit_spends_no_phone_code(case_with_code
     monkeypatch.setattr(join_service, "event_append", real)
     again = post(driver, "/api/v1/cases/join", body)
     assert (again.status_code, again.json()) == (200, {"case": case.number, "party": "A"})
+
+
+def test_a_joins_kept_answer_commits_with_the_join(case_with_code, monkeypatch):
+    """Issue 19 (B8, R2): the fresh-clone rehearsal's PostgreSQL restart fell between the join's commit and the commit
+    of its kept answer; the retry under the same key found the code spent and no answer, and was refused. The answer
+    is kept in the join's own transaction: when keeping it fails, the join is undone too and the retry joins."""
+    from django.db import OperationalError
+
+    from claimbridge.core import idempotency
+
+    case, code = case_with_code
+    driver = Client()
+    driver.raise_request_exception = False
+    post(driver, "/api/v1/phone/code", {"phone": "13700008888"})
+    body = json.dumps({"join_code": code, "phone": "13700008888", "sms_code": sms_code()})
+    real = idempotency.answer_keep
+
+    def lost(**kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(idempotency, "answer_keep", lost)
+    first = driver.post("/api/v1/cases/join", data=body, content_type="application/json", secure=True,
+                        HTTP_IDEMPOTENCY_KEY="join-kept")  # fmt: skip
+    assert first.status_code == 503
+    assert not CaseParty.objects.filter(case=case).exists()
+    monkeypatch.setattr(idempotency, "answer_keep", real)
+    again = Client().post("/api/v1/cases/join", data=body, content_type="application/json", secure=True,
+                          HTTP_IDEMPOTENCY_KEY="join-kept")  # fmt: skip
+    assert (again.status_code, again.json()) == (200, {"case": case.number, "party": "A"})
+    assert idempotency.IdempotentRequest.objects.filter(key="join-kept").count() == 1
