@@ -48,7 +48,8 @@ def record_verifies() -> None:
     from claimbridge.evidence.orphans import stored_orphans_sweep
     from claimbridge.evidence.services import stored_objects_verify
 
-    assert audit_verify() == []
+    found = audit_verify()
+    assert found == [], found
     assert stored_objects_verify() == []
     assert stored_orphans_sweep(dry_run=True).missing_originals == []
 

@@ -87,6 +87,7 @@ def test_service_stop_consent_ends_with_the_stop(world):
     assert (row.latitude, row.longitude, row.rating_comment) == (None, None, "")
     assert row.county_id == stop.county_id
     assert rollups() == before
+    record_verifies()
 
 
 def test_police_records_after_the_agreed_period(world):
@@ -97,10 +98,13 @@ def test_police_records_after_the_agreed_period(world):
     assert PoliceVehicle.objects.filter(record=record).exclude(driver_name="").exists()
     _sweep(record.created_at + 2 * YEAR)
     assert PoliceVehicle.objects.filter(record=record).exclude(driver_name="").exists()
+    before = aged_rollups(record.created_at + 4 * YEAR)
     run = _sweep(record.created_at + 4 * YEAR)
     assert run.counts["police_record"]["anonymised"] >= 1
     assert not PoliceVehicle.objects.filter(record=record).exclude(driver_name="").exists()
     assert PoliceRecord.objects.filter(pk=record.pk).exists()
+    assert rollups() == before
+    record_verifies()
 
 
 def test_consultations_after_three_years_from_closure(world):
@@ -111,8 +115,11 @@ def test_consultations_after_three_years_from_closure(world):
     Consultation.objects.filter(pk=asked.pk).update(closed_at=timezone.now(), state="closed")
     _sweep(timezone.now() + 2 * YEAR)
     assert Consultation.objects.get(pk=asked.pk).asker_phone
+    before = aged_rollups(timezone.now() + 4 * YEAR)
     _sweep(timezone.now() + 4 * YEAR)
     assert Consultation.objects.get(pk=asked.pk).asker_phone == ""
+    assert rollups() == before
+    record_verifies()
 
 
 def test_policy_register_personal_field_follows_the_contract(world):
@@ -123,8 +130,11 @@ def test_policy_register_personal_field_follows_the_contract(world):
     assert version is not None
     _sweep(version.period_end + 4 * YEAR)
     assert PolicyVersion.objects.get(pk=version.pk).personal
+    before = aged_rollups(version.period_end + 6 * YEAR)
     _sweep(version.period_end + 6 * YEAR)
     assert PolicyVersion.objects.get(pk=version.pk).personal == ""
+    assert rollups() == before
+    record_verifies()
 
 
 def test_adjuster_register_after_the_entry_ended(world):
@@ -140,6 +150,7 @@ def test_adjuster_register_after_the_entry_ended(world):
     assert row.id_index == f"erased:{entry.pk}"
     assert row.full_name == ""
     assert run.errors == []
+    record_verifies()
 
 
 def test_rejected_upload_tables_go_at_once(world):
@@ -155,6 +166,7 @@ def test_rejected_upload_tables_go_at_once(world):
     assert run.counts["rejected_upload"]["deleted"] == 1
     assert PolicyLoad.objects.get(pk=load.pk).file_name_stored == ""
     assert not default_storage.exists(name)
+    record_verifies()
 
 
 def test_a_dry_run_changes_nothing_and_the_command_reports(world):
