@@ -113,3 +113,11 @@ def access_record(*, actor: Any, action: str, what: str | Iterable[str], purpose
             purpose_note=redact_text(note)[:200], request_id=(REQUEST_ID.get() or "")[:64], rows=rows,
             route=route,
         )  # fmt: skip
+
+
+def access_records_expire(*, before: Any) -> int:
+    """The retention sweep's one way to end access records (issue 20, decision 0028: `access_log`, kept as the rule
+    in force says, at least the six months of 网络安全法 第二十一条): those recorded before `before` are deleted, in
+    the caller's transaction. Nothing else may delete one (the model and its queryset refuse)."""
+    expired = AccessRecord.objects.filter(at__lt=before)
+    return int(expired._raw_delete(expired.db))

@@ -367,6 +367,23 @@ def _sweep_policies(sweep: Sweep, tally: Tally) -> None:
     sweep.each(tally, "policy", _chunked(personal.filter(period_end__lte=limit)), erase, decide)
 
 
+def _sweep_access_log(sweep: Sweep, tally: Tally) -> None:
+    """Who looked at what: the records older than the rule in force, deleted in one statement (they name no one in
+    clear, and nothing counts or chains them)."""
+    from claimbridge.accesslog.models import AccessRecord
+    from claimbridge.accesslog.services import access_records_expire
+
+    limit = sweep.cutoff(Category.ACCESS_LOG, Holder.PLATFORM)
+    if limit is None:
+        return
+    tally.kept += AccessRecord.objects.filter(at__gte=limit).count()
+    if sweep.dry_run:
+        tally.deleted += AccessRecord.objects.filter(at__lt=limit).count()
+        return
+    with transaction.atomic():
+        tally.deleted += access_records_expire(before=limit)
+
+
 SWEEPERS: tuple[tuple[Category, Callable[[Sweep, Tally], None]], ...] = (
     (Category.PHONE_CODE, _sweep_phone_codes),
     (Category.JOIN_CODE, _sweep_join_codes),
@@ -377,6 +394,7 @@ SWEEPERS: tuple[tuple[Category, Callable[[Sweep, Tally], None]], ...] = (
     (Category.CONSULTATION, _sweep_consultations),
     (Category.POLICY_REGISTER, _sweep_policies),
     (Category.ADJUSTER_REGISTER, _sweep_adjusters),
+    (Category.ACCESS_LOG, _sweep_access_log),
 )
 
 

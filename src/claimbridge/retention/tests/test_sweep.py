@@ -192,3 +192,23 @@ def test_the_staff_page_and_the_api_show_the_schedule_and_the_runs(world):
     body = api.json()
     assert {row["category"] for row in body["runs"][0]["counts"]} >= {"claim_record", "phone_code"}
     assert world.client("tianlong_unit1").get("/retention/").status_code == 403
+
+
+def test_access_records_after_a_year(world):
+    """Who looked at what (网络安全法 第二十一条: at least six months; the schedule keeps a year): a record of an
+    unmasked showing stays for the year and goes after it; one made later stays."""
+    from claimbridge.accesslog.models import AccessRecord
+    from claimbridge.accesslog.services import access_record
+
+    user = world.users["tianlong_unit1"]
+    old = access_record(actor=user, action="shown_unmasked", what="cases.CaseParty.driver_phone",
+                        purpose="customer_contact", case=world.agreed, party_label="A")  # fmt: skip
+    copied = {field.attname: getattr(old, field.attname) for field in AccessRecord._meta.concrete_fields}
+    later = AccessRecord.objects.create(**copied | {"id": None, "at": old.at + YEAR - timedelta(days=2)})
+    run = _sweep(old.at + YEAR - timedelta(days=3))
+    assert AccessRecord.objects.filter(pk=old.pk).exists()
+    run = _sweep(old.at + YEAR + timedelta(days=1))
+    assert not AccessRecord.objects.filter(pk=old.pk).exists()
+    assert AccessRecord.objects.filter(pk=later.pk).exists()
+    assert run.counts["access_log"]["deleted"] >= 1
+    record_verifies()
