@@ -565,19 +565,19 @@ class Scope:
 
     # --- personal data requests (PIPL arts. 44–47, decision 0030) --------------------------------------------------
     # A request is held by exactly one organisation (an association or an insurer): its staff read and work it; the
-    # person reads their own (a phone through `subject_requests_of_phone_q`, below the class; an account here).
+    # person reads their own (a phone through `subject_requests_of_phone_q`, below the class).
 
     def subject_requests_q(self) -> Q:
-        """Requests the user may read: the platform administrator all; an association's staff their city's
-        association's; an insurer's staff their company's; anyone signed in, their own."""
+        """Requests the user may read as a holder: the platform administrator all; an association's staff their
+        city's association's; an insurer's staff their company's. (A person reads their own as the person:
+        `subjects.selectors.requests_for_subject`.)"""
         if self.is_platform_admin:
             return Q()
-        own = Q(user_id=self.user_id) if self.user_id is not None else _NOTHING
         if self.role == Role.ASSOCIATION_STAFF and self.city_id:
-            return Q(holder_association__city_id=self.city_id) | own
+            return Q(holder_association__city_id=self.city_id)
         if self.role == Role.INSURER_STAFF and self.insurer_id:
-            return Q(holder_insurer_id=self.insurer_id) | own
-        return own
+            return Q(holder_insurer_id=self.insurer_id)
+        return _NOTHING
 
     def may_work_subject_request(self, request: Any) -> bool:
         """Work a request (start, complete, refuse): the staff of the organisation that holds it, never of another city

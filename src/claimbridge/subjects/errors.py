@@ -31,7 +31,9 @@ def not_proved() -> AppError:
 
 
 def not_yours() -> AppError:
-    return invalid("not_your_record", "没有找到您的这条记录", "The platform holds no such record about you", "record")
+    """404: a record the platform does not hold about this person does not exist for them."""
+    return AppError("not_your_record", "没有找到您的这条记录", "The platform holds no such record about you", status=404,
+                    field="record")  # fmt: skip
 
 
 def no_holder() -> AppError:

@@ -197,7 +197,7 @@ def record_choices(*, subject: Subject) -> list[tuple[str, str]]:
 def queue_for_user(*, user: Any, state: str = "") -> QuerySet[SubjectRequest]:
     """The requests the user's organisation holds (not their own), open ones first, the nearest deadline first."""
     scope = scope_for(user)
-    query = SubjectRequest.objects.filter(scope.subject_requests_q()).exclude(user_id=getattr(user, "pk", None))
+    query = SubjectRequest.objects.filter(scope.subject_requests_q()).exclude(user_id=getattr(user, "pk", 0))
     if state:
         query = query.filter(state=state)
     return query.select_related(*_RELATED).order_by("worked_at", "deadline", "pk")

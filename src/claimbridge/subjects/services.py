@@ -121,9 +121,14 @@ def _holder(*, subject: Subject, kind: str, record_kind: str, field: str, target
             return _city_association(target.case.city_id), None
         return None, target.insurer
     entries = [target] if record_kind == "register" else subject_register_entries(subject=subject)
-    if not entries:
-        raise errors.no_holder()
-    return entries[0].association, None
+    if entries:
+        return entries[0].association, None
+    user = subject.user  # an account with no register entry: the organisation it belongs to
+    if getattr(user, "association_id", None) is not None:
+        return user.association, None
+    if getattr(user, "insurer_id", None) is not None:
+        return None, user.insurer
+    raise errors.no_holder()
 
 
 def subject_request_create(*, subject: Subject, kind: str, record: str, field: str = "", correction: str = "",

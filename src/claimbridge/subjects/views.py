@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -159,7 +160,7 @@ def held(request: HttpRequest, number: str) -> HttpResponse:
                 raise AppError("unknown_step", "没有这个操作", "No such step", status=422)
         except AppError as refused:
             if refused.status == 403:
-                raise
+                raise PermissionDenied from refused
             status = refused.status
             forms.show(refuse_form if op == "refuse" else complete_form, refused)
         else:
