@@ -1,5 +1,6 @@
 """The forms of the "my data" pages (decision 0030): a correction or a deletion asked by the person, a request worked
-by the holder's staff. The services check everything again; the forms only shape the page."""
+by the holder's staff. The services check everything again; the forms only shape the page. A creating form carries
+the page's hidden key (`web.once.form_key`), drawn by the template."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from claimbridge.core.forms import OnceForm
 from claimbridge.subjects.vocabulary import CORRECTION_MAX, FIELDS, NOTE_MAX, REASON_MAX
 
 
@@ -20,7 +20,7 @@ def _field_choices() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-class CorrectionForm(OnceForm):
+class CorrectionForm(forms.Form):
     record = forms.ChoiceField(label=_("Which record"))
     field = forms.ChoiceField(label=_("What is wrong"), choices=_field_choices)
     correction = forms.CharField(label=_("What it should say"), max_length=CORRECTION_MAX)
@@ -32,7 +32,7 @@ class CorrectionForm(OnceForm):
         self.fields["record"].choices = records  # type: ignore[attr-defined]
 
 
-class DeletionForm(OnceForm):
+class DeletionForm(forms.Form):
     record = forms.ChoiceField(label=_("Which record"))
     note = forms.CharField(label=_("Why (optional)"), max_length=NOTE_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

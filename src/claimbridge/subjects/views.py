@@ -27,6 +27,7 @@ from claimbridge.subjects import exports, forms, grants, selectors, services
 from claimbridge.subjects.flow import STATES
 from claimbridge.subjects.hooks import access_record
 from claimbridge.web.access import roles_required
+from claimbridge.web.once import form_key
 
 DESK_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
 
@@ -62,7 +63,7 @@ def _page(request: HttpRequest, subject: selectors.Subject, *, correction: Any =
         "data": selectors.holdings(subject=subject, masked=True), "requests": selectors.requests_for_subject(subject=subject),
         "correction_form": correction or forms.CorrectionForm(records=records),
         "deletion_form": deletion or forms.DeletionForm(records=records), "has_records": bool(records),
-        "granted": bool(subject.phone),
+        "granted": bool(subject.phone), "form_key": form_key(request),
     }, status=status)  # fmt: skip
 
 
@@ -92,7 +93,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         return 201, {"number": made.number}
 
     try:
-        run_once(scope=f"{subject.key}:subjects.web.request", key=form.key[:64], work=work,
+        run_once(scope=f"{subject.key}:subjects.web.request", key=request.POST.get("form_key", "")[:64], work=work,
                  fingerprint=fingerprint_of(arguments))  # fmt: skip
     except AppError as refused:
         forms.show(form, refused)

@@ -243,11 +243,12 @@ def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
     assert again.status_code == 200
     assert first.json()["number"] == again.json()["number"]
     assert SubjectRequest.objects.count() == 1
-    bad = phone.post("/api/v1/subjects/requests", json.dumps({"kind": "deletion", "record": "case:nothing"}),
-                     content_type="application/json", secure=True)  # fmt: skip
-    assert bad.status_code == 422
-    assert bad.json()["error"]["zh"]
-    assert bad.json()["error"]["en"]
+    for body, status in (({"kind": "deletion", "record": "case:nothing"}, 404), ({"kind": "erase", "record": "x"}, 422),
+                         ({"kind": "correction", "record": f"case:{case.number}", "field": "plate"}, 422)):  # fmt: skip
+        bad = phone.post("/api/v1/subjects/requests", json.dumps(body), content_type="application/json", secure=True)
+        assert bad.status_code == status, body
+        assert bad.json()["error"]["zh"]
+        assert bad.json()["error"]["en"]
     assert Client().get("/api/v1/subjects/me", secure=True).status_code == 401
     staff = Client()
     staff.force_login(users["ts_assoc"])
