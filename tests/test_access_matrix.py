@@ -618,6 +618,10 @@ def _subject_request(key: str, api: str) -> Callable[[World], str]:
     return lambda w: f"/data-requests/{w.subject_requests[key].number}/"
 
 
+def _subject_request_number(key: str) -> Callable[[World], str]:
+    return lambda w: str(w.subject_requests[key].number)
+
+
 READS: dict[str, Read] = {
     "case page, agreed": Read(lambda w: f"/cases/{w.agreed.number}/", SEES_AGREED, lambda w: w.agreed.number),
     "case page, confirming": Read(lambda w: f"/cases/{w.confirming.number}/", SEES_CONFIRMING),
@@ -669,7 +673,7 @@ READS: dict[str, Read] = {
        for unit in POLICE},
     # Decision 0030: a personal data request is read by the holder's staff (and the platform), nobody else's
     **{f"{api}data request held by {key}": Read(_subject_request(key, api), SUBJECT_REQUEST_READERS[key],
-                                                lambda w, key=key: w.subject_requests[key].number)
+                                                _subject_request_number(key))
        for key in ("ln", "ts") for api in ("", "api ")},
 }  # fmt: skip
 # Lists, read for what they show (their own status is the matrix's above).
