@@ -279,6 +279,8 @@ WEB = {
     "/publications/<int:number>/": expect(PROGRESS_READERS, ok_status=404),
     "/publications/<int:number>/<int:version>/": expect(PROGRESS_READERS, ok_status=404),
     "/publications/<int:number>/<int:version>/report.<str:kind>": expect(PROGRESS_READERS, ok_status=404),
+    # Issue 20 (decision 0028): the retention schedule and the sweeps, for the associations and the platform
+    "/retention/": expect(ADMIN_ROLES),
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -388,6 +390,7 @@ API = {
     "/api/v1/subjects/queue/{number}/work": dict.fromkeys(VISITORS, 405),  # a POST
     # R13: the FAQ for anyone; a phone lists its own questions, a signed-in user those in its scope (none for most)
     "/api/v1/consultations/faq": API_PUBLIC,
+    "/api/v1/retention/runs": {v: 401 if v == "anonymous" else 200 if v in ADMIN_ROLES else 403 for v in VISITORS},
     "/api/v1/consultations": API_SIGNED_IN,
     "/api/v1/consultations/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     **{

@@ -42,6 +42,7 @@ from claimbridge.policies.api import router as policies_router
 from claimbridge.reports.api import router as reports_router
 from claimbridge.reports.publication_api import router as progress_router
 from claimbridge.reports.row_export_api import router as report_exports_router
+from claimbridge.retention.api import router as retention_router
 from claimbridge.rulebook.api import router as rules_router
 from claimbridge.rules.case_flow import IllegalTransition
 from claimbridge.rules.common import RuleInputError
@@ -97,6 +98,7 @@ api.add_router("/v1/reports", report_exports_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/progress", progress_router)  # the published progress reports (issue 17, R19)
 api.add_router("/v1/consultations", consultations_router)  # questions, answers, specialists, the FAQ (R13)
+api.add_router("/v1/retention", retention_router)  # the retention schedule and sweeps (decision 0028)
 
 
 def _details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

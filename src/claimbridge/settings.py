@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "claimbridge.guidance",
     "claimbridge.consultations",
     "claimbridge.subjects",
+    "claimbridge.retention",
     "claimbridge.web",
 ]
 

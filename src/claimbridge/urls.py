@@ -45,6 +45,7 @@ urlpatterns = [
     path("guide/", include("claimbridge.guidance.urls")),  # the public guide (R18)
     path("progress/", include(public_urlpatterns)),  # the published progress reports, for anyone (R19)
     path("publications/", include(staff_urlpatterns)),  # the associations draft and publish them
+    path("retention/", include("claimbridge.retention.urls")),  # the retention schedule and sweeps (decision 0028)
     path("", include("claimbridge.web.urls")),
 ]
 

@@ -121,6 +121,11 @@ _REGISTRY: tuple[EventType, ...] = (
               audience="party"),
     EventType("claim_reopen", "重开", "reopened", "The claim was reopened with a reason.", shared=("party", "reason"),
               audience="party"),
+    EventType("personal_data_erased", "个人信息已删除", "personal data erased",
+              "The parties' personal data was anonymised and the evidence originals and derived files deleted, under a "
+              "retention rule or a person's request (decision 0028); `category` names the rule's kind, `parties` the "
+              "labels, `items` how many evidence items were erased. The data carries no personal information.",
+              shared=("category", "parties", "items"), private=("basis",)),
 )  # fmt: skip
 
 EVENT_TYPES: dict[str, EventType] = {event.kind: event for event in _REGISTRY}

@@ -20,6 +20,8 @@ def _item(request: HttpRequest, item_id: int):  # type: ignore[no-untyped-def]
 def original_response(request: HttpRequest, item_id: int) -> FileResponse:
     item = _item(request, item_id)
     stored = item.stored
+    if stored.erased_at is not None or item.erased_at is not None:  # a tombstone (decision 0028): nothing to serve
+        raise Http404
     name = f"{item.file.reference}-{item.slot}{item.party}-{stored.sha256[:8]}.{stored.storage_name.rsplit('.', 1)[-1]}"
     response = FileResponse(default_storage.open(stored.storage_name, "rb"), as_attachment=True, filename=name,
                             content_type="application/octet-stream")  # fmt: skip

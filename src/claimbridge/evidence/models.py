@@ -44,6 +44,10 @@ class StoredObject(models.Model):
     first_uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )  # empty: a driver uploading from their verified phone, without an account
+    # A tombstone (issue 20, decision 0028): the original and its derived files were deleted when the last item that
+    # holds them was erased; the SHA-256 and the size stay, so the record still says what was there. Bytes uploaded
+    # again bring it back (`_stored_object`).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stored original")
@@ -95,6 +99,9 @@ class EvidenceItem(models.Model):
     # When the platform-wide reuse search ran for this item (after its photo was processed): a task run again for it
     # (`claimbridge recover`, a late duplicate) is then a no-op; null for videos, which are not searched.
     searched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Erased under a retention rule or a person's request (decision 0028): the row stays as the tombstone of what was
+    # uploaded (slot, party, when, the stored object's SHA-256 and size), its file name is cleared.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evidence item")

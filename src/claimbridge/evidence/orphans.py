@@ -68,7 +68,8 @@ def stored_orphans_sweep(*, dry_run: bool = False, grace: timedelta | None = Non
             report.orphans.append(name)
             if not dry_run and not named([name]):  # asked again: an upload may have claimed it meanwhile
                 default_storage.delete(name)
-    for sha256, name in StoredObject.objects.order_by("pk").values_list("sha256", "storage_name").iterator():
+    live = StoredObject.objects.filter(erased_at__isnull=True)  # a tombstone's original was deleted on purpose
+    for sha256, name in live.order_by("pk").values_list("sha256", "storage_name").iterator():
         if name not in originals:
             report.missing_originals.append(sha256)
     return report

@@ -167,11 +167,15 @@ def _stored_object(upload: UploadedFile, ingested: Ingested, user: Any, saved: l
             "camera": (meta.camera if meta else "")[:120], "first_uploaded_by": user,
         },
     )  # fmt: skip
-    if created:
+    revived = not created and stored.erased_at is not None  # a tombstone's bytes sent again: stored anew
+    if created or revived:
         upload.seek(0)
         _save_new(name, upload, saved)
         if ingested.thumbnail is not None:
             _save_new(thumbnail, ContentFile(ingested.thumbnail), saved)
+    if revived:
+        stored.storage_name, stored.thumbnail_name, stored.erased_at, stored.processed_at = name, thumbnail, None, None
+        stored.save(update_fields=["storage_name", "thumbnail_name", "erased_at", "processed_at"])
     return stored
 
 
@@ -357,7 +361,7 @@ def evidence_item_process(*, item_id: int) -> None:
     """The photo's hashes and preview, then the reuse search for this item, once: a task run again (recovered, or a
     late duplicate) finds it searched and does nothing."""
     item = EvidenceItem.objects.select_related("stored").filter(pk=item_id).first()
-    if item is None or item.searched_at is not None:
+    if item is None or item.searched_at is not None or item.erased_at is not None:
         return
     item.stored = stored_object_process(stored=item.stored)
     reuse_matches_find(item=item)
@@ -372,7 +376,7 @@ def evidence_processing_recover(*, older_than: timedelta = timedelta(minutes=5))
 
     cutoff = timezone.now() - older_than
     waiting = EvidenceItem.objects.filter(
-        searched_at__isnull=True, stored__kind=MediaKind.IMAGE, uploaded_at__lt=cutoff
+        searched_at__isnull=True, stored__kind=MediaKind.IMAGE, uploaded_at__lt=cutoff, erased_at__isnull=True
     )
     ids = list(waiting.order_by("pk").values_list("pk", flat=True))
     for pk in ids:
@@ -384,7 +388,8 @@ def stored_objects_reverify() -> int:
     """Photos processed before verification existed (issue 14) get their hashes and verification record from the
     original once, and their items are searched again; returns how many were done."""
     done = 0
-    pending = StoredObject.objects.filter(kind=MediaKind.IMAGE, processed_at__isnull=False, verification__isnull=True)
+    pending = StoredObject.objects.filter(kind=MediaKind.IMAGE, processed_at__isnull=False, verification__isnull=True,
+                                          erased_at__isnull=True)  # fmt: skip
     for stored in pending.order_by("pk").iterator():
         stored.processed_at = None
         stored = stored_object_process(stored=stored)
@@ -399,7 +404,7 @@ def stored_objects_verify() -> list[str]:
     import hashlib
 
     changed = []
-    for stored in StoredObject.objects.order_by("pk").iterator():
+    for stored in StoredObject.objects.filter(erased_at__isnull=True).order_by("pk").iterator():  # tombstones: no bytes
         digest = hashlib.sha256()
         with default_storage.open(stored.storage_name, "rb") as stream:
             for chunk in iter(lambda: stream.read(1 << 20), b""):

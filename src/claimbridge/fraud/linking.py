@@ -30,7 +30,7 @@ from claimbridge.fraud import pseudonyms, rings
 from claimbridge.fraud.analysis_models import CaseLink, Ring, RingMember
 
 # The case events after which a case's identifiers may have changed.
-INDEXED_EVENTS = ("created", "party_joined", "party_updated", "claim_assess", "claim_pay")
+INDEXED_EVENTS = ("created", "party_joined", "party_updated", "claim_assess", "claim_pay", "personal_data_erased")
 DEVELOPMENT_VERSION = "dev"
 
 

@@ -32,7 +32,7 @@ def saved() -> str:
 
 
 def agreement_response(case: Any) -> Any:  # a FileResponse
-    if not case.agreement_name:
+    if not case.agreement_name or not default_storage.exists(case.agreement_name):  # erased: decision 0028
         raise Http404
     response = FileResponse(default_storage.open(case.agreement_name, "rb"), content_type="application/pdf",
                             as_attachment=True, filename=f"agreement-{case.number}.pdf")  # fmt: skip

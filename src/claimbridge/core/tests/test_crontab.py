@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[4]
 CRONTAB = ROOT / "docs" / "operations" / "crontab"
 # Commands that must be scheduled: every periodic job the platform has (the webhook loop is a service).
 PERIODIC = {"recover", "reports", "fraud_links", "monthly_feedback", "evidence_uploads_sweep", "evidence_verify",
-            "audit", "backup"}  # fmt: skip
+            "audit", "backup", "retention_sweep"}  # fmt: skip
 ENTRY = re.compile(r"^(?P<when>(\S+\s+){5})(?P<user>\S+)\s+(?P<command>.+)$")
 
 

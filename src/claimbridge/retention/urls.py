@@ -1,0 +1,5 @@
+from django.urls import path
+
+from claimbridge.retention import views
+
+urlpatterns = [path("", views.retention_overview, name="retention")]
