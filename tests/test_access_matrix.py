@@ -101,6 +101,7 @@ FIGURE_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "associat
 CONSULT_DESK_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 ACCESS_LOG_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
+SUBJECT_DESK_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -186,6 +187,12 @@ WEB = {
     "/consult/specialists/": expect({"association"}),
     "/consult/q/<str:number>/": expect(CONSULT_DESK_ROLES, ok_status=404),
     "/consult/q/<str:number>/rate/": dict.fromkeys(VISITORS, 405),  # a POST from the customer's page
+    # Decision 0030 (PIPL arts. 44–47): anyone opens 我的个人信息 (a phone proves its mobile; an account is its own
+    # person) and downloads their own copy; the holders' staff work the requests on the desk.
+    "/my-data/": expect(ALL),
+    "/my-data/copy.<str:kind>": {v: 302 if v == "anonymous" else 200 for v in VISITORS},  # anonymous: the proof
+    "/data-requests/": expect(SUBJECT_DESK_ROLES),
+    "/data-requests/<str:number>/": expect(SUBJECT_DESK_ROLES, ok_status=404),
     "/credentials/verify/": expect(ALL),
     "/credentials/": expect({"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}),
     "/credentials/stops/": expect({"adjuster"}),
@@ -377,6 +384,15 @@ API = {
         )
     },
     "/api/v1/me/proof": dict.fromkeys(VISITORS, 405),  # a POST
+    # Decision 0030: a person's own data (a granted phone, or the account), their requests; the holders' queue
+    "/api/v1/subjects/proof": dict.fromkeys(VISITORS, 405),  # a POST
+    "/api/v1/subjects/me": API_SIGNED_IN,
+    "/api/v1/subjects/me/copy.json": API_SIGNED_IN,
+    "/api/v1/subjects/me/copy.pdf": API_SIGNED_IN,
+    "/api/v1/subjects/requests": API_SIGNED_IN,
+    "/api/v1/subjects/queue": API_SIGNED_IN,  # each reads what its organisation holds (none for most)
+    "/api/v1/subjects/queue/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
+    "/api/v1/subjects/queue/{number}/work": dict.fromkeys(VISITORS, 405),  # a POST
     # R13: the FAQ for anyone; a phone lists its own questions, a signed-in user those in its scope (none for most)
     "/api/v1/consultations/faq": API_PUBLIC,
     "/api/v1/retention/runs": {v: 401 if v == "anonymous" else 200 if v in ADMIN_ROLES else 403 for v in VISITORS},
@@ -601,6 +617,19 @@ def _police_load(unit: str, api: str) -> Callable[[World], str]:
     return lambda w: f"/police/loads/{w.police_loads[unit].pk}/"
 
 
+SUBJECT_REQUEST_READERS = {"ln": frozenset({"ln_assoc", "admin"}), "ts": frozenset({"ts_assoc", "admin"})}
+
+
+def _subject_request(key: str, api: str) -> Callable[[World], str]:
+    if api:
+        return lambda w: f"/api/v1/subjects/queue/{w.subject_requests[key].number}"
+    return lambda w: f"/data-requests/{w.subject_requests[key].number}/"
+
+
+def _subject_request_number(key: str) -> Callable[[World], str]:
+    return lambda w: str(w.subject_requests[key].number)
+
+
 READS: dict[str, Read] = {
     "case page, agreed": Read(lambda w: f"/cases/{w.agreed.number}/", SEES_AGREED, lambda w: w.agreed.number),
     "case page, confirming": Read(lambda w: f"/cases/{w.confirming.number}/", SEES_CONFIRMING),
@@ -650,12 +679,17 @@ READS: dict[str, Read] = {
                                       lambda w: "world.csv") for unit in POLICE},
     **{f"api police load of {unit}": Read(_police_load(unit, "api"), frozenset({unit, "antifraud", "admin"}))
        for unit in POLICE},
+    # Decision 0030: a personal data request is read by the holder's staff (and the platform), nobody else's
+    **{f"{api}data request held by {key}": Read(_subject_request(key, api), SUBJECT_REQUEST_READERS[key],
+                                                _subject_request_number(key))
+       for key in ("ln", "ts") for api in ("", "api ")},
 }  # fmt: skip
 # Lists, read for what they show (their own status is the matrix's above).
 LISTS = ("/cases/", "/evidence/", "/evidence/reuse/", "/policies/", "/credentials/", "/credentials/reports/",
          "/credentials/stops/", "/api/v1/evidence/files", "/api/v1/credentials/adjusters", "/api/v1/credentials/reports",
          "/api/v1/organisations/claims-units", "/api/v1/accounts/staff", "/me/", "/api/v1/me/cases", "/api/v1/cases",
-         "/police/", "/police/matches/", "/police/signals/", "/api/v1/police/matches", "/api/v1/police/signals")  # fmt: skip
+         "/police/", "/police/matches/", "/police/signals/", "/api/v1/police/matches", "/api/v1/police/signals",
+         "/my-data/", "/data-requests/", "/api/v1/subjects/me", "/api/v1/subjects/requests", "/api/v1/subjects/queue")  # fmt: skip
 
 
 def _refused(path: str, actor: str, response: Any) -> bool:
@@ -792,6 +826,15 @@ def _leak_needles(world: World) -> dict[str, frozenset[str]]:
         reviewer = "ln_assoc" if key.endswith(("_ln", "_ln_fix", "_ln_new")) else "ts_assoc"
         for needle in (name, phone, id_number(serial)):
             needles[needle] = frozenset(ENTRY_EDITORS[key]) | {reviewer}
+        account = world.adjusters[key].account
+        if account is not None:  # decision 0030: the adjuster reads their own name on 我的个人信息 (numbers masked)
+            needles[name] |= {account.username}
+    # Decision 0030: a personal data request is the person's and the holder's (and the platform's)
+    needles[world.subject_requests["ln"].number] = frozenset({"phone_a", "ln_assoc", "admin"})
+    needles[world.subject_requests["ts"].number] = frozenset({"tianlong_adj2", "ts_assoc", "admin"})
+    # … and the holder learns which record it is about (to erase or correct it), no more of the case: the agreed
+    # case's number reaches Longnan's association through A's request
+    needles[world.agreed.number] |= {"ln_assoc"}
     return needles
 
 

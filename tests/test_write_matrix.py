@@ -847,6 +847,41 @@ WRITES |= {
         refused_also=frozenset({422})),
 }  # fmt: skip
 
+# --- personal data requests (decision 0030, PIPL arts. 44–47) -----------------------------------------------------
+# Party A's phone (its session holds the 15-minute grant of 我的个人信息) asks to delete its data in the agreed case:
+# held by Longnan's association, which alone works it (the platform reads it, works none); 天陇's adjuster
+# tianlong_adj2's correction of their Tianshui entry is Tianshui's association's. Anyone else: the mobile check, or
+# a form whose records are not these (422), or 404 for what they may not read.
+LN_REQUEST_READERS = frozenset({"ln_assoc", "admin"})
+TS_REQUEST_READERS = frozenset({"ts_assoc", "admin"})
+
+
+def _held_request(key: str, api_route: bool) -> Callable[[World], str]:
+    if api_route:
+        return lambda w: f"/api/v1/subjects/queue/{w.subject_requests[key].number}/work"
+    return lambda w: f"/data-requests/{w.subject_requests[key].number}/"
+
+
+WRITES |= {
+    "web my data, proving the mobile": Write("/my-data/", web(_fixed("/my-data/"), _proof), pure=True, prepare=_sms_a),
+    "api my data, proving the mobile": Write("/api/v1/subjects/proof", api(_fixed("/api/v1/subjects/proof"),
+        lambda w, actor, extra: {"phone": PHONE_A, "sms_code": extra["sms_code"]}), pure=True, prepare=_sms_a),
+    "web ask to delete A's data in the agreed case": Write("/my-data/", web(_fixed("/my-data/"), lambda w: {
+        "op": "deletion", "record": f"case:{w.agreed.number}", "form_key": "matrix-deletion"}), PHONE_A_ONLY,
+        refused_also=frozenset({422})),
+    "api ask to delete A's data in the agreed case": Write("/api/v1/subjects/requests",
+        api(_fixed("/api/v1/subjects/requests"), lambda w: {"kind": "deletion", "record": f"case:{w.agreed.number}"}),
+        PHONE_A_ONLY),
+    "api Longnan refuses A's deletion": Write("/api/v1/subjects/queue/{number}/work", api(_held_request("ln", True),
+        lambda: {"action": "refuse", "reason_zh": "案件仍在理赔中", "reason_en": "The claim is still open"}),
+        frozenset({"ln_assoc"}), readers=LN_REQUEST_READERS),
+    "web Longnan starts A's deletion": Write("/data-requests/<str:number>/", web(_held_request("ln", False),
+        lambda: {"op": "start"}), frozenset({"ln_assoc"}), readers=LN_REQUEST_READERS),
+    "web Tianshui completes the adjuster's correction": Write("/data-requests/<str:number>/",
+        web(_held_request("ts", False), lambda: {"op": "complete", "resolution": "已更正手机号"}),
+        frozenset({"ts_assoc"}), readers=TS_REQUEST_READERS),
+}  # fmt: skip
+
 # --- resumable uploads (decision 0025): each person's own; a complete one is consumed like a file uploaded whole ---
 UPLOAD_STARTERS = frozenset(INSURER_STAFF | ADJUSTERS | {"driver_ln", "admin"})  # who may start an evidence file
 
@@ -992,8 +1027,13 @@ def _whoever_reads_answers(self: Any, consultation: Any) -> bool:
     return True
 
 
+def _whoever_reads_works_requests(self: Any, request: Any) -> bool:
+    return True
+
+
 BROKEN = {  # a scope check broken on purpose, and a route of the matrix that must then fail
     "may_answer": (_whoever_reads_answers, "api answer 麦积's question"),
+    "may_work_subject_request": (_whoever_reads_works_requests, "api Longnan refuses A's deletion"),
     "may_handle_party": (_any_insurer_staff_handles_any_party, "api contact agreed A"),
     "may_change_adjuster": (_company_changes_its_people_anywhere, "web 天陇's Longnan adjuster left"),
     "evidence_files_q": (_insurer_staff_see_every_file, "api upload into 伏羲's own file"),
@@ -1075,6 +1115,8 @@ READ_ONLY_IN_ADMIN = {
     "accesslog.accessrecord",
     # issue 20: the sweep's reports are what the sweep did (the schedule's rules are the admin's to configure)
     "retention.retentionrun",
+    # decision 0030: personal data requests and their events are written only through the services
+    "subjects.subjectrequest", "subjects.subjectrequestevent",
 }  # fmt: skip
 # The sign-in log (django-axes) is written by signing in, never added by hand; the admin may clear it.
 NOT_ADDED_IN_ADMIN = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}

@@ -138,6 +138,10 @@ class World:
     # the agreement's liability differs; "police_ts": an accident of vehicles no case has); then the matching's run
     police_loads: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, Any] = field(default_factory=dict)  # owner → a complete resumable upload (decision 0025)
+    # Personal data requests (decision 0030): "ln" — A's phone asks to delete its data in the agreed case (held by
+    # Longnan's association); "ts" — 天陇's adjuster tianlong_adj2 asks to correct their Tianshui register entry
+    # (held by Tianshui's association)
+    subject_requests: dict[str, Any] = field(default_factory=dict)
 
     def client(self, actor: str) -> Client:
         """A browser (or phone) of this actor: a fresh client carrying the actor's session, so that what one request
@@ -326,6 +330,7 @@ def _reports(month: date) -> dict[tuple[str, str], Any]:
 
 
 def _sessions(world: World) -> dict[str, str]:
+    import time
     from importlib import import_module
 
     engine = import_module(settings.SESSION_ENGINE)
@@ -335,7 +340,8 @@ def _sessions(world: World) -> dict[str, str]:
         client.force_login(user)
         sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     phones = {
-        "phone_a": {"case_parties": {world.agreed.number: "A", world.confirming.number: "A"}, "verified_phone": PHONE_A},
+        "phone_a": {"case_parties": {world.agreed.number: "A", world.confirming.number: "A"}, "verified_phone": PHONE_A,
+                    "subjects_grant": {"phone": PHONE_A, "until": time.time() + 86400}},  # 我的个人信息 (0030)
         "phone_b": {"case_parties": {world.agreed.number: "B", world.confirming.number: "B"}},
         "phone_stranger": {"case_parties": {world.draft.number: "B"}, "verified_phone": PHONE_STRANGER},
     }  # fmt: skip
@@ -372,8 +378,22 @@ def build_world() -> World:
     )  # fmt: skip
     world.police_loads = _police(users, agreed)
     world.uploads = {"tianlong_adj1": resumable_upload(users["tianlong_adj1"], CAR_PHOTOS[2].read_bytes())}
+    world.subject_requests = _subject_requests(world)
     world.sessions = _sessions(world)
     return world
+
+
+def _subject_requests(world: World) -> dict[str, Any]:
+    from claimbridge.subjects import services
+    from claimbridge.subjects.selectors import Subject
+
+    entry = world.adjusters["tl_ts"]
+    return {
+        "ln": services.subject_request_create(subject=Subject(phone=PHONE_A), kind="deletion",
+                                              record=f"case:{world.agreed.number}"),
+        "ts": services.subject_request_create(subject=Subject(user=world.users["tianlong_adj2"]), kind="correction",
+                                              record=f"register:{entry.pk}", field="phone", correction="13911110099"),
+    }  # fmt: skip
 
 
 POLICE_DRIVER = "交警记录驾驶人"  # personal data of a police record: shown nowhere
@@ -416,6 +436,7 @@ FINGERPRINT_APPS = (
     "police",
     "reports",
     "consultations",
+    "subjects",
 )
 NOT_FINGERPRINTED = {
     "core.idempotentrequest": "a retried request's stored answer: written for refusals too",

@@ -47,6 +47,7 @@ from claimbridge.retention.api import router as retention_router
 from claimbridge.rulebook.api import router as rules_router
 from claimbridge.rules.case_flow import IllegalTransition
 from claimbridge.rules.common import RuleInputError
+from claimbridge.subjects.api import router as subjects_router
 
 logger = logging.getLogger("claimbridge.api")
 
@@ -94,6 +95,7 @@ api.add_router("/v1/fraud", fraud_router)
 api.add_router("/v1/fraud", fraud_analysis_router)
 api.add_router("/v1/police", police_router)
 api.add_router("/v1/field", field_router)
+api.add_router("/v1/subjects", subjects_router)  # a person's own data and requests (decision 0030)
 api.add_router("/v1/reports", report_exports_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/progress", progress_router)  # the published progress reports (issue 17, R19)

@@ -73,6 +73,8 @@ MONEY_MAX_YUAN = os.environ.get("MONEY_MAX_YUAN", "20000000.00")
 # to someone else after about three months, who must not read the last owner's agreements. A case joined in the same
 # browser session is reached whatever its age.
 MY_CASES_PHONE_DAYS = int(os.environ.get("MY_CASES_PHONE_DAYS", "180"))
+# A person's request about their personal data (PIPL arts. 44–47, decision 0030) is answered within this many days.
+SUBJECT_REQUEST_DEADLINE_DAYS = int(os.environ.get("SUBJECT_REQUEST_DEADLINE_DAYS", "15"))
 # An adjuster's stop is logged at the roadside or synced when the phone has signal again (B7): days late, not
 # years. Two months leaves room for a late entry to correct the last published monthly feedback (R15), no more.
 SERVICE_STOP_MAX_AGE_DAYS = int(os.environ.get("SERVICE_STOP_MAX_AGE_DAYS", "60"))
@@ -113,6 +115,7 @@ INSTALLED_APPS = [
     "claimbridge.guidance",
     "claimbridge.consultations",
     "claimbridge.accesslog",
+    "claimbridge.subjects",
     "claimbridge.retention",
     "claimbridge.web",
 ]

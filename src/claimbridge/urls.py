@@ -11,6 +11,7 @@ from claimbridge.core.health import readyz
 from claimbridge.core.metrics import metrics
 from claimbridge.field import views as field_views
 from claimbridge.reports.publication_urls import public_urlpatterns, staff_urlpatterns
+from claimbridge.subjects.urls import staff_urlpatterns as subject_staff_urlpatterns
 from claimbridge.web.views import healthz
 
 admin.site.site_header = _("ClaimBridge")
@@ -40,6 +41,8 @@ urlpatterns = [
     path("fraud/", include("claimbridge.fraud.urls")),
     path("police/", include("claimbridge.police.urls")),
     path("consult/", include("claimbridge.consultations.urls")),  # questions and the public FAQ (R13)
+    path("my-data/", include("claimbridge.subjects.urls")),  # a person's own data and requests (PIPL 44–47)
+    path("data-requests/", include(subject_staff_urlpatterns)),  # the holders' desk for those requests
     path("reports/exports/", include("claimbridge.reports.export_urls")),
     path("reports/", include("claimbridge.reports.urls")),
     path("guide/", include("claimbridge.guidance.urls")),  # the public guide (R18)

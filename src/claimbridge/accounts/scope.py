@@ -607,6 +607,35 @@ class Scope:
         if self.role == Role.ASSOCIATION_STAFF and record.actor_association_id is not None:
             return bool(record.actor_role == Role.ASSOCIATION_STAFF and self.city_id is not None
                         and record.actor_association.city_id == self.city_id)  # fmt: skip
+    # --- personal data requests (PIPL arts. 44–47, decision 0030) --------------------------------------------------
+    # A request is held by exactly one organisation (an association or an insurer): its staff read and work it; the
+    # person reads their own (a phone through `subject_requests_of_phone_q`, below the class).
+
+    def subject_requests_q(self) -> Q:
+        """Requests the user may read as a holder: the platform administrator all; an association's staff their
+        city's association's; an insurer's staff their company's. (A person reads their own as the person:
+        `subjects.selectors.requests_for_subject`.)"""
+        if self.is_platform_admin:
+            return Q()
+        if self.role == Role.ASSOCIATION_STAFF and self.city_id:
+            return Q(holder_association__city_id=self.city_id)
+        if self.role == Role.INSURER_STAFF and self.insurer_id:
+            return Q(holder_insurer_id=self.insurer_id)
+        return _NOTHING
+
+    def may_work_subject_request(self, request: Any) -> bool:
+        """Work a request (start, complete, refuse): the staff of the organisation that holds it, never of another city
+        or company, and never the person themself."""
+        if request.user_id is not None and request.user_id == self.user_id:
+            return False
+        if request.holder_association_id is not None:
+            return (
+                self.role == Role.ASSOCIATION_STAFF
+                and bool(self.city_id)
+                and (request.holder_association.city_id == self.city_id)
+            )
+        if request.holder_insurer_id is not None:
+            return self.role == Role.INSURER_STAFF and self.insurer_id == request.holder_insurer_id
         return False
 
 
@@ -639,3 +668,8 @@ def consultations_of_phone_q(phone_index: str) -> Q:
 def may_rate(consultation: Any, *, phone_index: str) -> bool:
     """Rate an answer: only the phone that asked (the mobile proved in this session)."""
     return bool(phone_index) and consultation.asker_phone_index == phone_index
+
+
+def subject_requests_of_phone_q(phone_index: str) -> Q:
+    """Personal data requests a phone may read: those asked from the mobile it proved (by blind index)."""
+    return Q(phone_index=phone_index) if phone_index else _NOTHING

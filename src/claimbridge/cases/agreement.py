@@ -55,17 +55,24 @@ def _local(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M") if moment else "—"
 
 
+def cjk_font() -> str:
+    """The CJK font registered with reportlab once, by name: every Chinese PDF of the platform prints with it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
 def agreement_pdf(*, case: Case, parties: list[CaseParty], liability: dict[str, str], code: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    cjk_font()
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=1)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)

@@ -1,0 +1,50 @@
+"""Names of the personal data requests' codes in the reader's language (decision 0030)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from claimbridge.core.errors import in_current_language
+from claimbridge.rules.claim_flow import CLAIM_STATES
+from claimbridge.subjects.flow import KINDS, STATES
+from claimbridge.subjects.vocabulary import FIELDS, RECORD_NAMES
+
+register = template.Library()
+
+
+def _said(names: dict[str, Any], code: str) -> str:
+    text = names.get(code)
+    return in_current_language(text.zh, text.en) if text is not None else code
+
+
+@register.simple_tag
+def request_state_name(code: str) -> str:
+    return _said(STATES, code)
+
+
+@register.simple_tag
+def kind_name(code: str) -> str:
+    return _said(KINDS, code)
+
+
+@register.simple_tag
+def claim_state_name(code: str) -> str:
+    return _said(CLAIM_STATES, code)
+
+
+@register.simple_tag
+def record_name(request: Any) -> str:
+    name = _said(RECORD_NAMES, request.record_kind)
+    return f"{name} {request.record_ref}".strip()
+
+
+@register.simple_tag
+def field_name(request: Any) -> str:
+    return _said(FIELDS.get(request.record_kind, {}), request.field)
+
+
+@register.simple_tag
+def refusal_text(request: Any) -> str:
+    return in_current_language(request.refusal_zh, request.refusal_en)
