@@ -25,8 +25,10 @@ __all__ = [
     "POLICY_LOADER_ROLES",
     "POLICY_LOOKUP_ROLES",
     "REPORT_ROLES",
+    "RETENTION_READER_ROLES",
     "REUSE_ROLES",
     "STAFF_DIRECTORY_ROLES",
+    "SUBJECT_REQUEST_DESK_ROLES",
 ]
 
 ORGANISATION_ROLES = frozenset(
@@ -66,3 +68,7 @@ POLICE_SIGNAL_ROLES = frozenset({Role.ANTIFRAUD_MEMBER, Role.INSURER_STAFF, Role
 REPORT_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.REGULATOR, Role.PLATFORM_ADMIN})
 # The access log (issue 20): who may list who looked at personal data; the scope decides which records.
 ACCESS_LOG_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
+# Issue 20: who works people's requests about their data (decision 0030: the holder's staff), and who reads the
+# retention schedule and the sweep's reports (decision 0028).
+SUBJECT_REQUEST_DESK_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
+RETENTION_READER_ROLES = frozenset({Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})

@@ -138,3 +138,11 @@ def agreement_pdf(*, case: Case, parties: list[CaseParty], liability: dict[str, 
                                  leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm)  # fmt: skip
     document.build(story)
     return buffer.getvalue()
+
+
+def agreement_kept(case: Case) -> bool:
+    """Whether the case's signed 协议书 is in storage to be served: made, and not erased by the retention sweep or a
+    deletion request (decision 0028 keeps `agreement_name` as the record that it was agreed)."""
+    from django.core.files.storage import default_storage
+
+    return bool(case.agreement_name) and bool(default_storage.exists(case.agreement_name))

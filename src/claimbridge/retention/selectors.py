@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimbridge.accounts.models import Role
+from claimbridge.accounts.roles import RETENTION_READER_ROLES
 from claimbridge.retention.models import RetentionRun
 from claimbridge.rules import retention as kernel
 
-READERS = frozenset({Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
+READERS = RETENTION_READER_ROLES
 RUNS_SHOWN = 30
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from annotated_types import MaxLen
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyCookie
 
 from claimbridge.accounts.api_keys import API_AUTH
@@ -66,6 +66,21 @@ class WorkIn(StrictIn):
     resolution: Text(NOTE_MAX) = ""  # type: ignore[valid-type]  # complete: what was done (a correction: required)
     reason_zh: Text(REASON_MAX) = ""  # type: ignore[valid-type]  # refuse: the reason, in Chinese …
     reason_en: Text(REASON_MAX) = ""  # type: ignore[valid-type]  # … and in English
+
+
+class HoldingsOut(Schema):
+    """The copy's shape (decision 0030, schema version 1): its sections, each a list of records as documented there."""
+
+    schema_name: str = Field(alias="schema")
+    schema_version: int
+    generated_at: str
+    subject: dict[str, Any]
+    cases: list[dict[str, Any]]
+    consultations: list[dict[str, Any]]
+    consents: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
+    account: dict[str, Any] | None
+    register_entries: list[dict[str, Any]] = Field(alias="register")
 
 
 class RefusalOut(Schema):
@@ -140,7 +155,7 @@ def proof(request: HttpRequest, payload: ProofIn) -> dict[str, Any]:
     return {"phone": mask_phone(phone), "seconds": grants.GRANT_LIFETIME_SECONDS}
 
 
-@router.get("/me", auth=PERSONS, response=responses({200: dict[str, Any]}),
+@router.get("/me", auth=PERSONS, response=responses({200: HoldingsOut}), by_alias=True,
             summary="Everything the platform holds about the caller (masked), in the copy's shape (schema version 1)")  # fmt: skip
 def me(request: HttpRequest) -> dict[str, Any]:
     return selectors.holdings(subject=_subject(request), masked=True)

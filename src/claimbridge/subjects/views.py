@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claimbridge.accounts.models import Role
+from claimbridge.accounts.roles import SUBJECT_REQUEST_DESK_ROLES
 from claimbridge.accounts.scope import scope_for
 from claimbridge.core.errors import AppError
 from claimbridge.core.idempotency import fingerprint_of, run_once
@@ -29,7 +29,7 @@ from claimbridge.subjects.hooks import access_record
 from claimbridge.web.access import roles_required
 from claimbridge.web.once import form_key
 
-DESK_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
+DESK_ROLES = SUBJECT_REQUEST_DESK_ROLES
 
 
 def _prove(request: HttpRequest) -> HttpResponse:

@@ -19,8 +19,10 @@ from claimbridge.accounts.roles import (
     POLICE_SIGNAL_ROLES,
     POLICY_LOADER_ROLES,
     REPORT_ROLES,
+    RETENTION_READER_ROLES,
     REUSE_ROLES,
     STAFF_DIRECTORY_ROLES,
+    SUBJECT_REQUEST_DESK_ROLES,
 )
 
 
@@ -80,6 +82,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(str(_("Progress reports")), reverse("publications"), "publications"))
     if role in ACCESS_LOG_ROLES:  # issue 20: who looked at personal data
         items.append(NavItem(str(_("Access log")), reverse("access-log"), "access-log"))
+    if role in SUBJECT_REQUEST_DESK_ROLES:  # issue 20: people's requests about their data, worked by the holder
+        items.append(NavItem(str(_("Personal data requests")), reverse("subjects-queue"), "subjects-queue"))
+    if role in RETENTION_READER_ROLES:  # issue 20: how long personal data is kept, and what the sweep did
+        items.append(NavItem(str(_("Retention")), reverse("retention"), "retention"))
     if role in ORGANISATION_ROLES:
         items.append(NavItem(str(_("Organisation")), reverse("organisation"), "organisation"))
     if role in STAFF_DIRECTORY_ROLES:

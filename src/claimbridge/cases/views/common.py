@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext
 
+from claimbridge.cases.agreement import agreement_kept
 from claimbridge.core.errors import AppError
 
 
@@ -39,7 +40,7 @@ def agreement_response(case: Any, *, request: HttpRequest, party_label: str = ""
     record (issue 20) — by the signed-in user, or by a party's phone (`party_label`, no account)."""
     from claimbridge.accesslog.services import Action, access_record, download_purpose
 
-    if not case.agreement_name or not default_storage.exists(case.agreement_name):  # erased: decision 0028
+    if not agreement_kept(case):  # never made, or erased (decision 0028)
         raise Http404
     user = request.user if getattr(request.user, "is_authenticated", False) else None
     purpose, note = download_purpose(user, request.GET) if user is not None else ("own_case", "")

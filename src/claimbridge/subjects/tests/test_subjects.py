@@ -273,7 +273,9 @@ def test_pipl_the_grant_is_short_lived(case, monkeypatch):
     import time
 
     phone = _granted(PHONE_A)
-    assert phone.get("/api/v1/subjects/me", secure=True).status_code == 200
+    held = phone.get("/api/v1/subjects/me", secure=True)
+    assert held.status_code == 200
+    assert (held.json()["schema_version"], "schema" in held.json(), "schema_name" in held.json()) == (1, True, False)
     later = time.time() + 16 * 60
     monkeypatch.setattr(time, "time", lambda: later)
     assert phone.get("/api/v1/subjects/me", secure=True).status_code == 401
