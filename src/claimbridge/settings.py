@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "claimbridge.field",
     "claimbridge.guidance",
     "claimbridge.consultations",
+    "claimbridge.privacy",
     "claimbridge.web",
 ]
 
