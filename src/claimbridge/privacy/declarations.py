@@ -76,7 +76,7 @@ AUDIENCES: dict[str, Text] = {
     "association_staff": Text("行业协会工作人员", "association staff"),
     "antifraud_member": Text("反保险欺诈委员会", "the anti-fraud committee"),
     "regulator": Text("监管部门", "the regulator"),
-    "platform_admin": Text("平台管理员", "platform administrators"),
+    "platform_admin": Text("平台系统管理员", "platform administrators"),
     "traffic_police": Text("交警部门", "the traffic police"),
     "public": Text("公众（核验查勘员工作证时）", "the public (checking an adjuster's card)"),
 }  # fmt: skip

@@ -6,9 +6,9 @@ from claimbridge.core.errors import AppError
 from claimbridge.privacy.notice import NOTICE_VERSION
 
 
-def consent_required() -> AppError:
+def consent_required(*, field: str = "consent") -> AppError:
     return AppError("consent_required", "请阅读《个人信息处理说明》并勾选同意后再继续",
-                    "Read the Personal Information Notice and tick the box to go on.", field="consent")  # fmt: skip
+                    "Read the Personal Information Notice and tick the box to go on.", field=field)  # fmt: skip
 
 
 def consent_version_stale(given: str) -> AppError:

@@ -23,7 +23,9 @@ SHORT_NOTICE: tuple[Text, ...] = (
          "unclaimed reports are deleted when due. You may see, correct, or withdraw your consent."),
 )  # fmt: skip
 
-CONSENT_LABEL = Text("我已阅读并同意《个人信息处理说明》", "I have read and agree to the Personal Information Notice")
+NOTICE_TITLE = Text("《个人信息处理说明》", "Personal Information Notice")
+CONSENT_PREFIX = Text("我已阅读并同意", "I have read and agree to the ")
+CONSENT_LABEL = Text(CONSENT_PREFIX.zh + NOTICE_TITLE.zh, CONSENT_PREFIX.en + NOTICE_TITLE.en)
 
 # What the driver agrees to, by key: the flow's step names the purposes it needs (cases: start and join).
 PURPOSES: dict[str, Text] = {

@@ -14,11 +14,11 @@ from claimbridge.privacy.models import ConsentChannel, ConsentRecord
 from claimbridge.privacy.notice import NOTICE_VERSION, PURPOSES
 
 
-def consent_check(*, version: str | None) -> str:
+def consent_check(*, version: str | None, field: str = "consent") -> str:
     """The notice version a consent is given under: the current one, or the bilingual refusal (nothing is saved).
     None (no box ticked, no field sent) is a refusal to consent; any other version is a stale or wrong notice."""
     if version is None or version == "":
-        raise consent_required()
+        raise consent_required(field=field)
     if version != NOTICE_VERSION:
         raise consent_version_stale(version)
     return version
