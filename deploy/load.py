@@ -28,6 +28,8 @@ from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
+from claimbridge.privacy.notice import NOTICE_VERSION  # the notice the drivers agree to (pure: no Django)
+
 COUNTIES = ["621202", "621221", "621222", "621223", "621224", "620502", "620503", "620521", "620522", "620523"]
 BRANCH = {"tianlong": "620500", "maiji": "620500", "fuxi": "621200", "bailong": "621200"}
 INSURERS = list(BRANCH)
@@ -274,7 +276,10 @@ class Journeys:
             phone.json("POST", "/api/v1/phone/code", {"phone": mobile})
             sms = self.sms_code(mobile)
             _, joined = phone.json(
-                "POST", "/api/v1/cases/join", {"join_code": join_code, "phone": mobile, "sms_code": sms}, key=True
+                "POST",
+                "/api/v1/cases/join",
+                {"join_code": join_code, "phone": mobile, "sms_code": sms, "consent_version": NOTICE_VERSION},
+                key=True,
             )
             label = joined["party"]
             base = f"/api/v1/cases/{number}/me"

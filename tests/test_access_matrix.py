@@ -120,6 +120,7 @@ def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: in
 WEB = {
     "/": expect(ALL),
     "/directory/": expect(ALL),
+    "/privacy/": expect(ALL),  # issue 20: the personal-information notice and register, for anyone
     "/directory/?county=621202": expect(ALL),
     "/organisation/": expect(ORG_ROLES),
     "/staff/": expect(STAFF_ROLES),

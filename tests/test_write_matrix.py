@@ -42,6 +42,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from claimbridge.privacy.notice import NOTICE_VERSION
 from tests.factories import A_DETAILS, B_DETAILS, CAR_PHOTOS, FACTS, photo, resumable_upload
 from tests.routes import api_write_operations, concrete, site_routes
 from tests.world import (
@@ -209,7 +210,7 @@ def _case_json() -> dict[str, Any]:
 
 def _start_form() -> dict[str, Any]:
     return {"county": "621202", "accident_at": _local_minutes(timedelta(minutes=20)), "plate": "甘K66666",
-            "insurer": "tianlong"}  # fmt: skip
+            "insurer": "tianlong", "consent": "on", "consent_version": NOTICE_VERSION}  # fmt: skip
 
 
 def _policy_row() -> dict[str, str]:
@@ -247,7 +248,12 @@ def _police_batch(unit: str = "") -> Callable[[World], dict[str, Any]]:
 
 
 def _join(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
-    return {"join_code": world.join_code, "phone": PHONE_JOINER, "sms_code": extra["sms_code"]}
+    return {"join_code": world.join_code, "phone": PHONE_JOINER, "sms_code": extra["sms_code"],
+            "consent_version": NOTICE_VERSION}  # fmt: skip
+
+
+def _join_web(world: World, actor: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return _join(world, actor, extra) | {"consent": "on"}  # the box ticked
 
 
 def _sms(world: World) -> dict[str, Any]:
@@ -453,7 +459,7 @@ WRITES: dict[str, Write] = {
     "web start a case from a phone": Write("/cases/start/", web(lambda w: "/cases/start/", _start_form),
                                            frozenset({"phone_a", "phone_stranger"}), refused_also=frozenset({200})),
     # Whoever holds the live join code and proves a mobile joins: the code is the authority (B1).
-    "web join with the code": Write("/cases/join/", web(lambda w: "/cases/join/", _join), EVERYONE, prepare=_sms),
+    "web join with the code": Write("/cases/join/", web(lambda w: "/cases/join/", _join_web), EVERYONE, prepare=_sms),
     "api join with the code": Write("/api/v1/cases/join", api(lambda w: "/api/v1/cases/join", _join), EVERYONE,
                                     prepare=_sms),
     "api join code for the draft": Write("/api/v1/cases/{number}/join-code",
@@ -1167,12 +1173,13 @@ def test_a_join_code_issued_before_the_agreement_does_not_add_a_party_to_the_agr
     confirmed(case)
     assert case.state == "agreed"
     before = fingerprint()
-    body = {"join_code": code, "phone": PHONE_JOINER, "sms_code": sms_code_for(PHONE_JOINER)}
+    body = {"join_code": code, "phone": PHONE_JOINER, "sms_code": sms_code_for(PHONE_JOINER),
+            "consent_version": NOTICE_VERSION}  # fmt: skip
     if route.startswith("/api/"):
         answer = world.client("anonymous").post(route, body, content_type="application/json", secure=True)
         assert answer.json()["error"]["code"] == "join_refused"
     else:
-        answer = world.client("anonymous").post(route, body, secure=True)
+        answer = world.client("anonymous").post(route, body | {"consent": "on"}, secure=True)
     assert answer.status_code == 422
     assert fingerprint() == before
     assert case.parties.count() == 2

@@ -261,7 +261,15 @@ def _cases(users: dict[str, Any]) -> tuple[Any, Any, Any]:
     # A plate the register does not know, so the typed insurer stands: 麦积's customer, reported by 天陇's adjuster.
     draft = wudu_case(users["tianlong_adj1"], parties=[PartyInput("A", plate="甘E1A234", insurer_code="maiji")])
     code = join.case_join_code_issue(case=draft, user=users["tianlong_adj1"])
-    join.case_join(join_code=code, phone=PHONE_STRANGER, sms_code=sms_code_for(PHONE_STRANGER), client="198.51.100.7")
+    from claimbridge.privacy.notice import NOTICE_VERSION
+
+    join.case_join(
+        join_code=code,
+        phone=PHONE_STRANGER,
+        sms_code=sms_code_for(PHONE_STRANGER),
+        client="198.51.100.7",
+        consent_version=NOTICE_VERSION,
+    )
     draft.refresh_from_db()
     return agreed, confirming, draft
 

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "claimbridge.accesslog",
     "claimbridge.subjects",
     "claimbridge.retention",
+    "claimbridge.privacy",
     "claimbridge.web",
 ]
 

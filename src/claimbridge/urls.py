@@ -46,6 +46,7 @@ urlpatterns = [
     path("reports/exports/", include("claimbridge.reports.export_urls")),
     path("reports/", include("claimbridge.reports.urls")),
     path("guide/", include("claimbridge.guidance.urls")),  # the public guide (R18)
+    path("privacy/", include("claimbridge.privacy.urls")),  # the personal-information notice and register (issue 20)
     path("progress/", include(public_urlpatterns)),  # the published progress reports, for anyone (R19)
     path("publications/", include(staff_urlpatterns)),  # the associations draft and publish them
     path("retention/", include("claimbridge.retention.urls")),  # the retention schedule and sweeps (decision 0028)

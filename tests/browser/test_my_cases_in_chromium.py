@@ -31,7 +31,15 @@ def _agree_and_pay(case: Case) -> None:
     from tests.world import sms_code_for
 
     code = join.case_join_code_issue(case=case)
-    join.case_join(join_code=code, phone=PHONE_B, sms_code=sms_code_for(PHONE_B), client="198.51.100.8")
+    from claimbridge.privacy.notice import NOTICE_VERSION
+
+    join.case_join(
+        join_code=code,
+        phone=PHONE_B,
+        sms_code=sms_code_for(PHONE_B),
+        client="198.51.100.8",
+        consent_version=NOTICE_VERSION,
+    )
     a, b = case.parties.order_by("label")
     parties.party_details_save(party=a, **A_DETAILS)
     parties.party_details_save(party=b, **B_DETAILS)

@@ -64,6 +64,10 @@ _REGISTRY: tuple[EventType, ...] = (
     EventType("created", "报案", "reported", "A case was reported (by a driver, an adjuster at the scene or the hotline).",
               shared=("channel", "county", "parties", "facts"), private=("consent",), cut=_created_cut),
     EventType("party_joined", "当事方加入", "party joined", "Another driver joined the case from their phone.", shared=("party",)),
+    EventType("consent_given", "当事方同意个人信息处理说明", "party consented to the personal-data notice",
+              "A driver ticked the personal-information notice's consent on their phone; `notice_version` is the "
+              "version of the notice they saw, `purposes` what they agreed to (no personal data).",
+              shared=("party", "purposes", "notice_version")),
     EventType("join_code_issued", "生成加入码", "join code issued", "A new join code was issued for the other driver."),
     EventType("join_code_locked", "加入码因多次错误被锁定", "join code locked after repeated failures",
               "Too many wrong phone codes were tried against the live join code: it no longer works."),

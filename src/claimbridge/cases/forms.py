@@ -9,6 +9,7 @@ from claimbridge.cases.vocabulary import CollisionForm, CollisionPart, Damage, V
 from claimbridge.core.errors import AppError
 from claimbridge.core.forms import OnceForm, YuanField
 from claimbridge.core.widgets import IsoDateTimeInput
+from claimbridge.privacy.forms import ConsentForm
 
 
 def checked_plate(value: str) -> str:
@@ -33,9 +34,15 @@ class PhoneForm(forms.Form):
                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))  # fmt: skip
 
 
-class JoinForm(PhoneForm):
+class JoinForm(ConsentForm, PhoneForm):
+    """The consent box is needed to join (issue 20), not to have the code sent."""
+
     join_code = forms.CharField(label=_("Join code (from the other driver's phone)"), max_length=8)
     field_order = ["join_code", "phone", "sms_code"]
+
+    def __init__(self, *args: Any, joining: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consent_needed = joining
 
 
 def plausible_time(value: Any) -> Any:
@@ -60,7 +67,9 @@ def county_from_place(form: forms.Form, data: dict[str, Any], crs: str) -> None:
         data["county"] = found
 
 
-class StartForm(OnceForm):
+class StartForm(ConsentForm, OnceForm):
+    """Who and where, with the consent the case needs (issue 20: recorded with the case)."""
+
     county = forms.ChoiceField(label=_("Where did it happen?"), required=False)
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)

@@ -146,6 +146,7 @@ def _simple(message: str) -> Callable[[Mapping[str, Any], Mapping[str, str]], st
 _WORDS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
     "created": _created,
     "party_joined": _simple(gettext_noop("Party %(party)s joined")),
+    "consent_given": _simple(gettext_noop("Party %(party)s consented to the personal-information notice")),
     "party_updated": _simple(gettext_noop("Party %(party)s updated their details")),
     "party_cover_found": _cover_found,
     "party_cover_lost": _simple(gettext_noop("No cover in the policy register for party %(party)s")),

@@ -42,7 +42,9 @@ def phone_code(request: HttpRequest, payload: PhoneIn) -> Status[dict[str, Any]]
                   summary="The other driver joins a case with its join code and a code sent to their own mobile")  # fmt: skip
 def case_join(request: HttpRequest, payload: JoinIn) -> dict[str, Any]:
     answer = join.case_join_once(join_code=payload.join_code, phone=payload.phone, sms_code=payload.sms_code,
-                                 client=client_address(request), key=request.headers.get("Idempotency-Key", ""))  # fmt: skip
+                                 consent_version=payload.consent_version, client=client_address(request),
+                                 key=request.headers.get("Idempotency-Key", ""),
+                                 device=request.headers.get("User-Agent", ""))  # fmt: skip
     joined = request.session.get("case_parties", {})
     joined[answer["case"]] = answer["party"]
     request.session["case_parties"] = joined

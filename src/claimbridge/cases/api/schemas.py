@@ -108,6 +108,9 @@ class JoinIn(StrictIn):
     join_code: Annotated[str, MinLen(1), MaxLen(16), CLEAN]
     phone: Annotated[str, MinLen(1), MaxLen(20), CLEAN]
     sms_code: Annotated[str, MinLen(1), MaxLen(6), CLEAN]
+    # The version of the personal-information notice the driver was shown and agreed to (/privacy/, issue 20): it
+    # must be the current one; leaving it out is not consenting, and nothing is done.
+    consent_version: Annotated[str, MaxLen(20), CLEAN] = ""
 
 
 class JoinedOut(Schema):

@@ -166,3 +166,24 @@ def case_create(
         for listener in listeners("created"):  # as for every other event (services/record.py): the fraud link index
             listener(case=case, event=first)
     return case
+
+
+def case_start_from_phone(*, user: Any, county: County, accident_at: datetime | None, latitude: float | None,
+                          longitude: float | None, plate: str, insurer_code: str, phone: str, consent_version: str,
+                          channel: str = "web", device: str = "") -> Case:  # fmt: skip
+    """A driver at the roadside starts a case as party A from the proved `phone` (B1): the case, the join code for
+    the other driver and the driver's consent to the notice of `consent_version` (issue 20), in one transaction."""
+    from claimbridge.cases.services.join import case_join_code_issue
+    from claimbridge.cases.services.record import case_lock
+    from claimbridge.privacy.notice import QUICK_CLAIM_PURPOSES
+    from claimbridge.privacy.services import consent_check, consent_record
+
+    consent_check(version=consent_version)
+    with transaction.atomic():
+        case = case_create(user=user, channel="driver", county=county, accident_at=accident_at, latitude=latitude,
+                           longitude=longitude, parties=[PartyInput("A", plate=plate, insurer_code=insurer_code, phone=phone)])  # fmt: skip
+        case_join_code_issue(case=case)
+        locked = case_lock(pk=case.pk)
+        consent_record(phone=phone, purposes=QUICK_CLAIM_PURPOSES, version=consent_version, channel=channel,
+                       device=device, case=locked, party=case.created_parties[0])  # fmt: skip
+    return case

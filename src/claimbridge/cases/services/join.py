@@ -68,12 +68,17 @@ def live_join_code(case: Case) -> str:
 
 
 def case_join(
-    *, join_code: str, phone: str, sms_code: str, client: str = "",
-    on_joined: Callable[[Case, CaseParty], None] | None = None,
+    *, join_code: str, phone: str, sms_code: str, consent_version: str, client: str = "", channel: str = "web",
+    device: str = "", on_joined: Callable[[Case, CaseParty], None] | None = None,
 ) -> tuple[Case, CaseParty]:  # fmt: skip
-    """The second driver joins with the code from the first driver's phone and a code sent to their own mobile.
-    `on_joined` runs in the join's own transaction (the one that spends the phone code)."""
+    """The second driver joins with the code from the first driver's phone and a code sent to their own mobile,
+    consenting to the notice of `consent_version` (the current one; recorded with the join, issue 20). `on_joined`
+    runs in the join's own transaction (the one that spends the phone code)."""
     from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
+    from claimbridge.privacy.notice import QUICK_CLAIM_PURPOSES
+    from claimbridge.privacy.services import consent_check, consent_record
+
+    consent_check(version=consent_version, field="consent_version")  # before anything is counted or spent
 
     code = code_as_typed(join_code)[:16]  # as read from the other phone: any case, spaces, full-width
     phone = normalise_mobile(phone)  # a malformed number is the driver's typing, not a guess: said as such
@@ -94,17 +99,16 @@ def case_join(
         locked = case_lock(pk=case.pk)
         if locked.state not in EDITABLE_STATES:  # agreed meanwhile
             raise join_refused()
-        existing = CaseParty.objects.filter(case=locked, phone_index=index).first()
-        if existing is not None:
-            if on_joined is not None:
-                on_joined(locked, existing)
-            return locked, existing
-        taken = set(CaseParty.objects.filter(case=locked).values_list("label", flat=True))
-        label = next((candidate for candidate in "ABCD" if candidate not in taken), None)
-        if label is None:
-            raise AppError("case_full", "本案当事方已满", "this case already has all its parties", status=409)
-        party = CaseParty.objects.create(case=locked, label=label, driver_phone=phone, phone_index=index)
-        event_append(case=locked, kind="party_joined", actor=None, data={"party": label})
+        party = CaseParty.objects.filter(case=locked, phone_index=index).first()
+        if party is None:
+            taken = set(CaseParty.objects.filter(case=locked).values_list("label", flat=True))
+            label = next((candidate for candidate in "ABCD" if candidate not in taken), None)
+            if label is None:
+                raise AppError("case_full", "本案当事方已满", "this case already has all its parties", status=409)
+            party = CaseParty.objects.create(case=locked, label=label, driver_phone=phone, phone_index=index)
+            event_append(case=locked, kind="party_joined", actor=None, data={"party": label})
+        consent_record(phone=phone, purposes=QUICK_CLAIM_PURPOSES, version=consent_version, channel=channel,
+                       device=device, case=locked, party=party)  # fmt: skip
         if on_joined is not None:
             on_joined(locked, party)
         return locked, party
@@ -127,21 +131,28 @@ def case_join(
     return joined
 
 
-def case_join_once(*, join_code: str, phone: str, sms_code: str, client: str = "", key: str = "") -> dict[str, str]:
+def case_join_once(*, join_code: str, phone: str, sms_code: str, consent_version: str, client: str = "", key: str = "",
+                   device: str = "") -> dict[str, str]:  # fmt: skip
     """`case_join` under an Idempotency-Key: the phone code is spent by the first try, so a retry whose answer was
     lost on the way (a server killed, a connection dropped) is answered from the record of the first, within the
     code's lifetime and only for the same number and body; a retry without a key is a new attempt (B8, R2)."""
     from claimbridge.core.idempotency import answer_keep, clean_key, earlier_answer, fingerprint_of
     from claimbridge.core.phone_verification import CODE_LIFETIME, normalise_mobile
 
-    body = {"join_code": code_as_typed(join_code)[:16], "phone": phone, "sms_code": sms_code}
+    body = {
+        "join_code": code_as_typed(join_code)[:16],
+        "phone": phone,
+        "sms_code": sms_code,
+        "consent_version": consent_version,
+    }
     fingerprint = fingerprint_of(body)
     scope = f"phone:{blind_index(normalise_mobile(phone), purpose='phone')}:cases.join"
     earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint, since=timezone.now() - CODE_LIFETIME)
     if earlier is not None:
         return earlier[1]
     if not clean_key(key):
-        case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, client=client)
+        case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, consent_version=consent_version,
+                                client=client, channel="api", device=device)  # fmt: skip
         return {"case": case.number, "party": party.label}
 
     def keep(case: Case, party: CaseParty) -> None:
@@ -151,7 +162,8 @@ def case_join_once(*, join_code: str, phone: str, sms_code: str, client: str = "
                     fingerprint=fingerprint)  # fmt: skip
 
     try:
-        case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, client=client, on_joined=keep)
+        case, party = case_join(join_code=join_code, phone=phone, sms_code=sms_code, consent_version=consent_version,
+                                client=client, channel="api", device=device, on_joined=keep)  # fmt: skip
     except IntegrityError:  # the same key's first try committed meanwhile
         earlier = earlier_answer(scope=scope, key=key, fingerprint=fingerprint, since=timezone.now() - CODE_LIFETIME)
         if earlier is None:

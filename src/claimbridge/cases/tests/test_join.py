@@ -11,11 +11,14 @@ from tests.factories import wudu_case
 
 from claimbridge.cases.models import CaseParty
 from claimbridge.core.sms import MemorySmsBackend
+from claimbridge.privacy.notice import NOTICE_VERSION
 
 pytestmark = pytest.mark.django_db
 
 
 def post(client, path, body):
+    if path == "/api/v1/cases/join":  # issue 20: the driver consents to the notice in force as they join
+        body = {"consent_version": NOTICE_VERSION} | body
     return client.post(path, data=json.dumps(body), content_type="application/json", secure=True)
 
 
@@ -145,10 +148,10 @@ def test_issue_12_showing_a_partys_page_never_issues_a_join_code(db):
     page = phone.get("/cases/start/", secure=True).content.decode()
     key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
     started = phone.post("/cases/start/", {"county": "621202", "accident_at": when, "plate": "甘E6789A",
-                                           "form_key": key}, secure=True)  # fmt: skip
+                                           "form_key": key, "consent": "on", "consent_version": NOTICE_VERSION}, secure=True)  # fmt: skip
     assert started.status_code == 302
     again = phone.post("/cases/start/", {"county": "621202", "accident_at": when, "plate": "甘E6789A",
-                                         "form_key": key}, secure=True)  # fmt: skip
+                                         "form_key": key, "consent": "on", "consent_version": NOTICE_VERSION}, secure=True)  # fmt: skip
     assert again["Location"] == started["Location"]  # a double submit is the same case
     case = Case.objects.get()
     issued = case.events.filter(kind="join_code_issued").count()
@@ -214,7 +217,7 @@ def test_a_join_retried_under_its_key_is_answered_once_more_and_joins_the_phone(
     case, code = case_with_code
     driver = Client()
     post(driver, "/api/v1/phone/code", {"phone": "13700005555"})
-    body = {"join_code": code, "phone": "13700005555", "sms_code": sms_code()}
+    body = {"join_code": code, "phone": "13700005555", "sms_code": sms_code(), "consent_version": NOTICE_VERSION}
 
     def join(client, key):
         return client.post("/api/v1/cases/join", data=json.dumps(body), content_type="application/json",
@@ -242,7 +245,9 @@ def test_a_joins_stored_answer_does_not_outlive_the_phone_code(case_with_code):
     _case, code = case_with_code
     driver = Client()
     post(driver, "/api/v1/phone/code", {"phone": "13700006666"})
-    body = json.dumps({"join_code": code, "phone": "13700006666", "sms_code": sms_code()})
+    body = json.dumps(
+        {"join_code": code, "phone": "13700006666", "sms_code": sms_code(), "consent_version": NOTICE_VERSION}
+    )
     assert driver.post("/api/v1/cases/join", data=body, content_type="application/json", secure=True,
                        HTTP_IDEMPOTENCY_KEY="join-old").status_code == 200  # fmt: skip
     IdempotentRequest.objects.filter(key="join-old").update(

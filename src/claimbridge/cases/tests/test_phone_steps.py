@@ -200,7 +200,15 @@ def b_joins(case):
     from claimbridge.cases.services.parties import party_details_save
 
     code = case_join_code_issue(case=case)
-    _case, b = case_join(join_code=code, phone="13700006666", sms_code=sms_code_for("13700006666"), client="192.0.2.7")
+    from claimbridge.privacy.notice import NOTICE_VERSION
+
+    _case, b = case_join(
+        join_code=code,
+        phone="13700006666",
+        sms_code=sms_code_for("13700006666"),
+        client="192.0.2.7",
+        consent_version=NOTICE_VERSION,
+    )
     party_details_save(party=b, **B_DETAILS)
     party_photo_upload(party=b, slot_code="collision_point", upload=photo(3))
     case.refresh_from_db()

@@ -48,7 +48,8 @@ def join_page(request: HttpRequest) -> HttpResponse:
     from claimbridge.cases.forms import JoinForm
     from claimbridge.core.phone_verification import challenge_send
 
-    form = JoinForm(request.POST or None, initial={"join_code": request.GET.get("code", "")[:8]})
+    form = JoinForm(request.POST or None, initial={"join_code": request.GET.get("code", "")[:8]},
+                    joining=request.method == "POST" and "send_code" not in request.POST)  # fmt: skip
     context: dict[str, object] = {"form": form}
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -58,8 +59,9 @@ def join_page(request: HttpRequest) -> HttpResponse:
                 challenge_send(data["phone"])
                 context["code_sent"] = True
             else:
-                case, party = join.case_join(join_code=data["join_code"], phone=data["phone"],
-                                             sms_code=data["sms_code"] or "", client=client_address(request))  # fmt: skip
+                case, party = join.case_join(join_code=data["join_code"], phone=data["phone"], sms_code=data["sms_code"] or "",
+                                             consent_version=form.consent_version_given, client=client_address(request),
+                                             device=request.headers.get("User-Agent", ""))  # fmt: skip
                 _remember(request, case.number, party.label)
                 context |= {"joined_case": case, "joined_party": party.label}
         except AppError as refused:
@@ -105,12 +107,11 @@ def start(request: HttpRequest) -> HttpResponse:
         user = request.user if request.user.is_authenticated else None
 
         def work() -> tuple[int, dict[str, Any]]:
-            case = intake.case_create(
-                user=user, channel="driver", county=county, accident_at=data["accident_at"],  # type: ignore[arg-type]
-                latitude=data.get("latitude"), longitude=data.get("longitude"),
-                parties=[intake.PartyInput("A", plate=data["plate"], insurer_code=data["insurer"], phone=phone)],
+            case = intake.case_start_from_phone(
+                user=user, county=county, accident_at=data["accident_at"], latitude=data.get("latitude"),  # type: ignore[arg-type]
+                longitude=data.get("longitude"), plate=data["plate"], insurer_code=data["insurer"], phone=phone,
+                consent_version=start_form.consent_version_given, device=request.headers.get("User-Agent", ""),
             )  # fmt: skip
-            join.case_join_code_issue(case=case)
             return 201, {"number": case.number}
 
         try:

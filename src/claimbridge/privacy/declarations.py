@@ -1,0 +1,117 @@
+"""What a declaration of personal data says (PIPL art. 7, 13, 17): kind, purpose, legal basis, who sees it, how long
+it is kept. Pure: no Django. Each app declares its own fields in `<app>/personal_data.py` as `DECLARATIONS`; the
+privacy app collects them (`privacy/register.py`) and a test fails when an encrypted field has no declaration or a
+declaration names a field that does not exist, so the register in docs/ cannot drift from the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from claimbridge.rules.retention import Category
+
+Shown = Literal["full", "masked"]
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+
+# PIPL article 13, first paragraph: the grounds on which personal information may be handled.
+BASES: dict[str, Text] = {
+    "consent": Text("取得个人的同意（《个人信息保护法》第十三条第一款第一项）",
+                    "the person's consent (PIPL art. 13(1)(i))"),
+    "contract": Text("为订立、履行个人作为一方当事人的合同所必需（第十三条第一款第二项）",
+                     "necessary to conclude or perform a contract to which the person is a party (PIPL art. 13(1)(ii))"),
+    "hr": Text("按照依法制定的劳动规章制度和依法签订的集体合同实施人力资源管理所必需（第十三条第一款第二项）",
+               "necessary for human-resources management under lawful labour rules (PIPL art. 13(1)(ii))"),
+    "legal_duty": Text("为履行法定职责或者法定义务所必需（第十三条第一款第三项）",
+                       "necessary to fulfil statutory duties or obligations (PIPL art. 13(1)(iii))"),
+    "not_personal": Text("不是个人信息", "not personal information"),
+}  # fmt: skip
+
+# Retention categories: the kernel's own (`claimbridge/rules/retention.py`, decision 0028), so they cannot drift.
+RETENTION_CATEGORIES: frozenset[str] = frozenset(category.value for category in Category)
+
+# In plain words for the public page and the register; the durations themselves are the retention module's.
+RETENTION_WORDS: dict[str, Text] = {
+    "claim_record": Text("理赔记录：按《保险法》第八十七条，自保险合同终止之日起至少保存五年（一年以上的合同十年）",
+                         "claim record: under Insurance Law art. 87, at least 5 years after the contract ends "
+                         "(10 years for contracts of more than a year)"),
+    "unclaimed_report": Text("未立案的报案：未登记理赔的案件，保存期较短，到期删除",
+                             "unclaimed report: a case no claim was registered for, kept for a short period, then deleted"),
+    "phone_code": Text("短信验证码：有效期结束后删除", "text-message code: deleted once it has expired"),
+    "join_code": Text("加入码：过期后失效并清除", "join code: void and cleared once expired"),
+    "rejected_upload": Text("被拒绝的上传：不保存", "refused upload: not kept"),
+    "service_stop_consent": Text("查勘服务记录及客户同意：按查勘服务记录的保存期", "adjuster's stop and the customer's consent: "
+                                 "kept as the service log is"),
+    "police_record": Text("交警事故记录：按交警部门提供记录的保存期", "traffic-police record: kept for the period agreed with the police"),
+    "fraud_casework": Text("反欺诈线索与调查：按反欺诈工作的保存期", "anti-fraud clue and casework: kept for the anti-fraud "
+                           "work's period"),
+    "consultation": Text("咨询：答复并结束后按咨询记录的保存期", "consultation: kept for the consultations' period after closing"),
+    "policy_register": Text("保单库：保单终止后按保险合同记录保存", "policy register: kept as contract records after the policy ends"),
+    "adjuster_register": Text("查勘员登记：离职或注销后按登记档案的保存期", "adjusters' register: kept for the register's period "
+                              "after leaving"),
+    "access_log": Text("访问记录：按访问日志的保存期", "access log: kept for the access log's period"),
+    "consent_record": Text("同意记录：在所同意的处理持续期间及其后按同意记录的保存期", "consent record: for as long as "
+                           "the processing it allows, then for the consent records' period"),
+    "subject_request": Text("个人权利请求：处理完毕后按请求记录的保存期", "data-subject request: kept for the requests' "
+                            "period after it is answered"),
+    "account": Text("平台账户：账户注销后删除或匿名化", "platform account: deleted or anonymised once the account is closed"),
+    "not_personal": Text("不是个人信息：随所属配置保存", "not personal information: kept with the setting it belongs to"),
+}  # fmt: skip
+
+# Who may see it: the roles of `accounts.models.Role` (a test compares), and the data subject themself.
+AUDIENCES: dict[str, Text] = {
+    "subject": Text("本人", "the person themself"),
+    "driver": Text("同一案件的其他当事驾驶人", "the other drivers of the same case"),
+    "adjuster": Text("查勘员", "adjusters"),
+    "insurer_staff": Text("保险公司理赔人员", "insurer claims staff"),
+    "association_staff": Text("行业协会工作人员", "association staff"),
+    "antifraud_member": Text("反保险欺诈委员会", "the anti-fraud committee"),
+    "regulator": Text("监管部门", "the regulator"),
+    "platform_admin": Text("平台系统管理员", "platform administrators"),
+    "traffic_police": Text("交警部门", "the traffic police"),
+    "public": Text("公众（核验查勘员工作证时）", "the public (checking an adjuster's card)"),
+}  # fmt: skip
+
+SHOWN_WORDS: dict[str, Text] = {"full": Text("完整", "in full"), "masked": Text("脱敏", "masked")}
+
+
+@dataclass(frozen=True)
+class Seen:
+    who: str  # a key of AUDIENCES
+    shown: Shown = "masked"
+    note: Text | None = None  # a condition: "only their own company's customers", "each showing recorded"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    model: str  # "cases.CaseParty": the model's label
+    field: str  # a concrete field of it; for files, the field naming the stored object
+    kind: Text
+    purpose: Text
+    basis: str  # a key of BASES
+    seen_by: tuple[Seen, ...]
+    retention: str  # a key of RETENTION_CATEGORIES
+    note: Text | None = None  # e.g. why something not personal is encrypted
+
+
+def problems(declaration: Declaration) -> list[str]:
+    """What is wrong with a declaration on its own (its keys); the field's existence is the register's question."""
+    found = []
+    if declaration.basis not in BASES:
+        found.append(f"{declaration.model}.{declaration.field}: unknown basis {declaration.basis!r}")
+    if declaration.retention not in RETENTION_CATEGORIES:
+        found.append(f"{declaration.model}.{declaration.field}: unknown retention category {declaration.retention!r}")
+    for seen in declaration.seen_by:
+        if seen.who not in AUDIENCES:
+            found.append(f"{declaration.model}.{declaration.field}: unknown audience {seen.who!r}")
+    if (declaration.basis == "not_personal") != (declaration.retention == "not_personal"):
+        found.append(f"{declaration.model}.{declaration.field}: not_personal is both the basis and the retention")
+    if declaration.basis == "not_personal" and declaration.note is None:
+        found.append(f"{declaration.model}.{declaration.field}: say why data that is not personal is declared")
+    return found
