@@ -30,6 +30,8 @@ def prove_phone(page, phone: str, continue_button: str) -> None:
     page.get_by_role("button", name="发送验证码").click()
     page.locator("[data-testid=code-sent]").wait_for()
     page.locator("#id_sms_code").fill(last_sms_code())
+    if continue_button == "加入":  # joining gives the details to the other insurers: the notice's box (issue 20)
+        page.locator("[data-testid=consent-box]").check()
     page.get_by_role("button", name=continue_button).click()
     page.wait_for_load_state()  # the next page's scripts are listening before the test types or taps
 

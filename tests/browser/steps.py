@@ -42,6 +42,7 @@ def start(page, base_url: str, screens: Screens, *, phone: str = "13700005555", 
     page.locator("#id_plate").fill(plate)
     page.locator("#id_insurer").select_option("maiji")
     screens.look(page, name="where")
+    page.locator("[data-testid=consent-box]").check()  # issue 20: the notice consented to
     page.get_by_role("button", name="开始报案").click()
     page.wait_for_url("**/cases/*/me/**")
     screens.look(page)

@@ -31,6 +31,7 @@ def test_the_second_driver_joins_from_the_qr_link(browser, live_server, screensh
         sms = re.search(r"\d{6}", MemorySmsBackend.outbox[-1][1])
         assert sms is not None
         page.locator("#id_sms_code").fill(sms.group(0))
+        page.locator("[data-testid=consent-box]").check()  # issue 20: the notice consented to
         page.get_by_role("button", name="加入").click()
         joined = page.locator("[data-testid=joined]")
         joined.wait_for()

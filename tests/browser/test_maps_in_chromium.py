@@ -81,6 +81,7 @@ def test_a_driver_taps_the_map_and_the_place_and_county_are_filled(browser, live
         assert locate(*picked, crs="wgs84").adcode == WEN
         page.locator("#id_plate").fill("甘K6789A")
         page.locator("#id_insurer").select_option("maiji")
+        page.locator("[data-testid=consent-box]").check()  # issue 20: the notice consented to
         page.get_by_role("button", name="开始报案").click()
         page.wait_for_url("**/cases/*/me/")
         case = Case.objects.get()

@@ -73,6 +73,7 @@ def test_a_driver_closes_the_browser_proves_the_phone_again_and_follows_the_clai
     page.locator("#id_county").select_option("621202")
     page.locator("#id_plate").fill("甘E6789A")
     page.locator("#id_insurer").select_option("maiji")
+    page.locator("[data-testid=consent-box]").check()  # issue 20: the notice consented to
     page.get_by_role("button", name="开始报案").click()
     page.wait_for_url("**/cases/*/me/")
     case = Case.objects.get()

@@ -26,6 +26,7 @@ def test_a_starts_on_one_phone_and_b_joins_on_another(browser, live_server, scre
         a.locator("#id_county").select_option("621202")
         a.locator("#id_plate").fill("甘E6789A")
         a.locator("#id_insurer").select_option("maiji")
+        a.locator("[data-testid=consent-box]").check()  # issue 20: the notice consented to
         a.get_by_role("button", name="开始报案").click()
         a.wait_for_url("**/cases/*/me/")
         code = a.locator("[data-testid=join-code]").inner_text().strip()
@@ -84,6 +85,7 @@ def test_the_phone_finds_the_county_from_its_position(browser, live_server, scre
         assert page.locator("#id_county").input_value() == "621202"
         page.screenshot(path=screenshot_dir / "zh-hans-phone-case-start-located.png", full_page=True)
         page.locator("#id_plate").fill("甘K12345")
+        page.locator("[data-testid=consent-box]").check()  # issue 20: the notice consented to
         page.get_by_role("button", name="开始报案").click()
         page.wait_for_url("**/cases/*/me/")
         case = Case.objects.get()
