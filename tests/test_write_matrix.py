@@ -1121,6 +1121,8 @@ READ_ONLY_IN_ADMIN = {
     "accesslog.accessrecord",
     # issue 20: the sweep's reports are what the sweep did (the schedule's rules are the admin's to configure)
     "retention.retentionrun",
+    # issue 20: a consent is what the driver agreed to, recorded by the step it belongs to (privacy.services)
+    "privacy.consentrecord",
     # decision 0030: personal data requests and their events are written only through the services
     "subjects.subjectrequest", "subjects.subjectrequestevent",
 }  # fmt: skip

@@ -66,12 +66,14 @@ def _field_words(what: str) -> str:
 
 def entry(record: AccessRecord, *, scope: Any) -> Entry:
     role = Role(record.actor_role).label if record.actor_role in Role.values else record.actor_role
-    if record.actor_id is None and record.actor_label.startswith("phone:"):
+    if record.actor_id is None and record.actor_label.startswith("subject:"):  # a person's own copy (decision 0030)
+        who = _("the person themself")
+    elif record.actor_id is None and record.actor_label.startswith("phone:"):
         who = _("the phone of party %(label)s") % {"label": record.actor_label.removeprefix("phone:")}
     elif record.actor_id is None:
         who = record.actor_label or _("the system")
     elif scope.knows_actor(record):
-        who = record.actor.username
+        who = getattr(record.actor, "username", "")
     else:
         who = _("a member of staff")
     return Entry(

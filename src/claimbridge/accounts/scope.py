@@ -607,6 +607,7 @@ class Scope:
         if self.role == Role.ASSOCIATION_STAFF and record.actor_association_id is not None:
             return bool(record.actor_role == Role.ASSOCIATION_STAFF and self.city_id is not None
                         and record.actor_association.city_id == self.city_id)  # fmt: skip
+        return False
 
     # --- personal data requests (PIPL arts. 44–47, decision 0030) --------------------------------------------------
     # A request is held by exactly one organisation (an association or an insurer): its staff read and work it; the

@@ -25,7 +25,7 @@ def access_record(*, actor: Any, subject: str, what: str, purpose: str = "") -> 
     from claimbridge.accesslog.services import access_record as record
 
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
-    record(actor=actor if signed_in else None, actor_label="" if signed_in else subject, object_ref=subject,
+    record(actor=actor if signed_in else None, actor_label="" if signed_in else f"subject:{subject}", object_ref=subject,
            action=Action.DATA_COPY_DOWNLOADED, what=what, purpose=Purpose.DATA_SUBJECT_REQUEST)  # fmt: skip
 
 

@@ -295,7 +295,8 @@ def test_a_joins_kept_answer_commits_with_the_join(case_with_code, monkeypatch):
     driver = Client()
     driver.raise_request_exception = False
     post(driver, "/api/v1/phone/code", {"phone": "13700008888"})
-    body = json.dumps({"join_code": code, "phone": "13700008888", "sms_code": sms_code()})
+    body = json.dumps({"join_code": code, "phone": "13700008888", "sms_code": sms_code(),
+                       "consent_version": NOTICE_VERSION})  # fmt: skip
     real = idempotency.answer_keep
 
     def lost(**kwargs):

@@ -236,7 +236,9 @@ def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
     assert [(r.what, r.purpose) for r in recorded] == [
         ("subject-copy.json", "data_subject_request"), ("subject-copy.pdf", "data_subject_request")
     ]  # fmt: skip
-    assert all(r.actor_label.startswith("phone:") and PHONE_A not in r.actor_label + r.object_ref for r in recorded)
+    assert all(
+        r.actor_label.startswith("subject:phone:") and PHONE_A not in r.actor_label + r.object_ref for r in recorded
+    )
     body = json.dumps({"kind": "deletion", "record": f"case:{case.number}"})
     first = phone.post("/api/v1/subjects/requests", body, content_type="application/json", secure=True,
                        headers={"Idempotency-Key": "k1"})  # fmt: skip
