@@ -176,7 +176,9 @@ def _download(request: HttpRequest, what: str) -> HttpResponse:
 
 
 @router.get("/me/copy.json", auth=PERSONS, response=responses({}),
-            openapi_extra=download_answer("application/json", "The copy, in full: schema claimbridge.subject-data v1"),
+            openapi_extra={"responses": {200: {  # a download (Content-Disposition), in the shape of GET /me
+                "description": "The copy, in full: schema claimbridge.subject-data v1",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HoldingsOut"}}}}}},
             summary="Download a machine-readable copy of the caller's data (recorded in the access log)")  # fmt: skip
 def copy_json(request: HttpRequest) -> HttpResponse:
     return _download(request, "json")
