@@ -176,7 +176,8 @@ def subject_request_create(*, subject: Subject, kind: str, record: str, field: s
 
 
 def _locked(request: SubjectRequest, user: Any) -> SubjectRequest:
-    locked = SubjectRequest.objects.select_for_update().select_related("holder_association").get(pk=request.pk)
+    locked = (SubjectRequest.objects.select_for_update(of=("self",))  # PostgreSQL: not the nullable outer join
+              .select_related("holder_association").get(pk=request.pk))  # fmt: skip
     if not scope_for(user).may_work_subject_request(locked):
         raise errors.not_allowed()
     return locked
