@@ -15,6 +15,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo()
 
 
+@pytest.fixture(autouse=True)
+def chinese_first():
+    """Every test starts in the default language, whatever an earlier test in the same worker left active."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def users(db) -> dict[str, User]:
     return {user.username: user for user in User.objects.select_related("insurer", "association")}
