@@ -10,6 +10,8 @@ phone's cases). Every state change is an append-only, hash-chained event (decisi
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -172,7 +174,7 @@ class ConsultationEvent(models.Model):
 
     def payload(self, number: str) -> dict[str, object]:
         return {"consultation": number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
-                "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+                "at": self.at.astimezone(UTC).isoformat(), "data": self.data}  # fmt: skip
 
 
 class FaqEntry(models.Model):

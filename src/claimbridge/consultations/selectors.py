@@ -134,3 +134,14 @@ def phone_cases(*, phone: str) -> list[tuple[str, str]]:
 
     parties = driver_parties(proof=PhoneProof.of(phone=phone)) if phone else []
     return [(p.case.number, f"{p.case.number}{' · ' + p.plate if p.plate else ''}") for p in parties]
+
+
+def consultation_chains_verify() -> list[str]:
+    """Every question whose event chain is broken, as `consultation N: what is wrong` — for `audit verify`."""
+    from claimbridge.consultations.models import Consultation, ConsultationEvent
+    from claimbridge.core.chains import chain_verify
+
+    return chain_verify(heads=Consultation.objects.only("pk", "number", "events_count", "last_event_hash"),
+                        events=ConsultationEvent.objects.all(), head_field="consultation",
+                        name=lambda question: f"consultation {question.number}",
+                        payload=lambda question, event: event.payload(question.number))  # fmt: skip

@@ -10,7 +10,6 @@ and ids, never the question's words.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,9 +30,11 @@ from claimbridge.consultations.vocabulary import (
     QUESTION_MAX,
     TOPICS,
 )
+from claimbridge.core.chains import chain_append
 from claimbridge.core.crypto import blind_index
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import unsafe_text
+from claimbridge.core.numbers import daily_number
 from claimbridge.organisations.models import Association, Insurer
 
 
@@ -57,11 +58,7 @@ def _topic(code: str) -> str:
 
 
 def _number() -> str:
-    day = timezone.localdate().strftime("%Y%m%d")
-    while True:
-        number = f"ZX{day}-{secrets.randbelow(1_000_000):06d}"
-        if not Consultation.objects.filter(number=number).exists():
-            return number
+    return daily_number("ZX", Consultation)
 
 
 # --- the event chain ------------------------------------------------------------------------------------------------
@@ -70,21 +67,8 @@ def _number() -> str:
 def consultation_event(*, consultation: Consultation, kind: str, actor: Any = None,
                        data: dict[str, Any] | None = None) -> ConsultationEvent:  # fmt: skip
     """Append to the question's keyed chain, in the caller's transaction (its row locked: the chain never forks)."""
-    from claimbridge.core.crypto import audit_chain_key
-    from claimbridge.core.hashchain import GENESIS, link
-
-    with transaction.atomic():
-        head = (Consultation.objects.select_for_update().filter(pk=consultation.pk)
-                .values("events_count", "last_event_hash")[0])  # fmt: skip
-        key_id, key = audit_chain_key()
-        event = ConsultationEvent(consultation=consultation, kind=kind, data=data or {}, sequence=head["events_count"] + 1,
-                                  actor=actor if getattr(actor, "pk", None) else None, at=timezone.now(),
-                                  previous_hash=head["last_event_hash"] or GENESIS, key_id=key_id)  # fmt: skip
-        event.hash = link(event.previous_hash, event.payload(consultation.number), key)
-        event.save()
-        Consultation.objects.filter(pk=consultation.pk).update(events_count=event.sequence, last_event_hash=event.hash)
-        consultation.events_count, consultation.last_event_hash = event.sequence, event.hash
-    return event
+    return chain_append(head=consultation, event=ConsultationEvent(consultation=consultation, kind=kind, data=data or {}),
+                        payload=lambda event: event.payload(consultation.number), actor=actor)  # fmt: skip
 
 
 def _locked(consultation: Consultation) -> Consultation:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from claimbridge.accounts.models import Role, User
 from claimbridge.accounts.scope import scope_for
+from claimbridge.core.chains import chain_append
 from claimbridge.core.crypto import id_number_blind_index
 from claimbridge.core.errors import AppError, forbidden
 from claimbridge.core.inputs import bad_text, plausible_accident_time, unsafe_text
@@ -272,19 +273,8 @@ def account_taken() -> AppError:
 def register_event(*, adjuster: Adjuster, kind: str, actor: Any = None, details: dict[str, Any] | None = None) -> None:
     """Append to the entry's keyed event chain (decision 0012), in the caller's transaction: the entry's row is locked
     so that its chain never forks, and its head moves with the event."""
-    from claimbridge.core.crypto import audit_chain_key
-    from claimbridge.core.hashchain import GENESIS, link
-
-    with transaction.atomic():
-        head = Adjuster.objects.select_for_update().filter(pk=adjuster.pk).values("events_count", "last_event_hash")[0]
-        key_id, key = audit_chain_key()
-        event = RegisterEvent(adjuster=adjuster, kind=kind, details=details or {}, sequence=head["events_count"] + 1,
-                              actor=actor if getattr(actor, "pk", None) else None, at=timezone.now(),
-                              previous_hash=head["last_event_hash"] or GENESIS, key_id=key_id)  # fmt: skip
-        event.hash = link(event.previous_hash, event.payload(), key)
-        event.save()
-        Adjuster.objects.filter(pk=adjuster.pk).update(events_count=event.sequence, last_event_hash=event.hash)
-        adjuster.events_count, adjuster.last_event_hash = event.sequence, event.hash
+    chain_append(head=adjuster, event=RegisterEvent(adjuster=adjuster, kind=kind, details=details or {}),
+                 payload=RegisterEvent.payload, actor=actor)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ addendum, and every person, vehicle, place and photo records the addendum that b
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -318,7 +319,7 @@ class ClueEvent(models.Model):
 
     def payload(self, number: str) -> dict[str, object]:
         return {"clue": number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
-                "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+                "at": self.at.astimezone(UTC).isoformat(), "data": self.data}  # fmt: skip
 
 
 # The analysis half (issue 16) lives in its own module; imported here so that Django finds its models.

@@ -296,3 +296,13 @@ def recent_months() -> int:
 
 def may_record_payment(*, user: Any, reward: Reward | None) -> bool:
     return reward is not None and scope_for(user).may_record_reward_payment(reward)
+
+
+def clue_chains_verify() -> list[str]:
+    """Every clue whose event chain is broken, as `clue N: what is wrong` — for `claimbridge audit verify`."""
+    from claimbridge.core.chains import chain_verify
+    from claimbridge.fraud.models import ClueEvent
+
+    return chain_verify(heads=Clue.objects.only("pk", "number", "events_count", "last_event_hash"),
+                        events=ClueEvent.objects.all(), head_field="clue", name=lambda clue: f"clue {clue.number}",
+                        payload=lambda clue, event: event.payload(clue.number))  # fmt: skip

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
+from claimbridge.core.chains import chain_append
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import plausible_accident_time, unsafe_text
 from claimbridge.fraud import errors, flow, rewards, routing
@@ -166,20 +167,8 @@ def _many(values: Iterable[Any] | None, clean: Any, limit: int, field: str) -> l
 
 def clue_event(*, clue: Clue, kind: str, actor: Any = None, data: dict[str, Any] | None = None) -> ClueEvent:
     """Append to the clue's keyed chain, in the caller's transaction (the clue's row locked: the chain never forks)."""
-    from claimbridge.core.crypto import audit_chain_key
-    from claimbridge.core.hashchain import GENESIS, link
-
-    with transaction.atomic():
-        head = Clue.objects.select_for_update().filter(pk=clue.pk).values("events_count", "last_event_hash")[0]
-        key_id, key = audit_chain_key()
-        event = ClueEvent(clue=clue, kind=kind, data=data or {}, sequence=head["events_count"] + 1,
-                          actor=actor if getattr(actor, "pk", None) else None, at=timezone.now(),
-                          previous_hash=head["last_event_hash"] or GENESIS, key_id=key_id)  # fmt: skip
-        event.hash = link(event.previous_hash, event.payload(clue.number), key)
-        event.save()
-        Clue.objects.filter(pk=clue.pk).update(events_count=event.sequence, last_event_hash=event.hash)
-        clue.events_count, clue.last_event_hash = event.sequence, event.hash
-    return event
+    return chain_append(head=clue, event=ClueEvent(clue=clue, kind=kind, data=data or {}),
+                        payload=lambda event: event.payload(clue.number), actor=actor)  # fmt: skip
 
 
 def _locked(clue: Clue) -> Clue:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.accounts.scope import scope_for
+from claimbridge.core.chains import chain_append, chain_verify
 from claimbridge.core.errors import AppError, forbidden
 from claimbridge.core.inputs import bad_text, unsafe_text
 from claimbridge.reports import publication_selectors as selectors
@@ -84,50 +85,15 @@ def report_event(*, report: ProgressReport, version: int, kind: str, actor: Any,
                  details: dict[str, Any] | None = None) -> ReportEvent:  # fmt: skip
     """Append to the report's keyed event chain (decision 0012), in the caller's transaction: the report's row is
     locked so that the chain never forks, and its head moves with the event."""
-    from claimbridge.core.crypto import audit_chain_key
-    from claimbridge.core.hashchain import GENESIS, link
-
-    with transaction.atomic():
-        head = ProgressReport.objects.select_for_update().filter(pk=report.pk).values("events_count",
-                                                                                      "last_event_hash")[0]  # fmt: skip
-        key_id, key = audit_chain_key()
-        event = ReportEvent(report=report, version=version, kind=kind, actor=actor, at=timezone.now(),
-                            details=details or {}, sequence=head["events_count"] + 1,
-                            previous_hash=head["last_event_hash"] or GENESIS, key_id=key_id)  # fmt: skip
-        event.hash = link(event.previous_hash, event.payload(), key)
-        event.save()
-        ProgressReport.objects.filter(pk=report.pk).update(events_count=event.sequence, last_event_hash=event.hash)
-        report.events_count, report.last_event_hash = event.sequence, event.hash
-    return event
+    return chain_append(head=report, event=ReportEvent(report=report, version=version, kind=kind, details=details or {}),
+                        payload=ReportEvent.payload, actor=actor)  # fmt: skip
 
 
 def publication_verify() -> list[str]:
     """Every report whose event chain is broken (edited, reordered, cut short, or keyed with a key not configured),
     as `progress report N: what is wrong` — for `claimbridge audit verify`."""
-    from claimbridge.core.crypto import audit_chain_keys
-    from claimbridge.core.hashchain import GENESIS, link, same
-
-    keys = audit_chain_keys()
-    problems = []
-    for report in ProgressReport.objects.order_by("number"):
-        previous, events = GENESIS, list(report.events.order_by("sequence"))
-        for expected, event in enumerate(events, start=1):
-            key = keys.get(event.key_id)
-            if event.sequence != expected:
-                problems.append(f"progress report {report.number}: event {expected} is missing")
-                break
-            if key is None:
-                problems.append(f"progress report {report.number}: event {expected} is keyed with a key not "
-                                "configured")  # fmt: skip
-                break
-            if event.previous_hash != previous or not same(link(previous, event.payload(), key), event.hash):
-                problems.append(f"progress report {report.number}: event {expected} was altered")
-                break
-            previous = event.hash
-        else:
-            if len(events) != report.events_count or (events and previous != report.last_event_hash):
-                problems.append(f"progress report {report.number}: events after {len(events)} were removed")
-    return problems
+    return chain_verify(heads=ProgressReport.objects.all(), events=ReportEvent.objects.all(), head_field="report",
+                        name=lambda report: f"progress report {report.number}", payload=lambda _, event: event.payload())  # fmt: skip
 
 
 # --- the writes -----------------------------------------------------------------------------------------------------

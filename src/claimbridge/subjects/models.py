@@ -9,6 +9,8 @@ What the person wrote (the corrected value, their note) and the holder's note ar
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -123,4 +125,4 @@ class SubjectRequestEvent(models.Model):
 
     def payload(self, number: str) -> dict[str, object]:
         return {"request": number, "sequence": self.sequence, "kind": self.kind, "actor": self.actor_id,
-                "at": self.at.isoformat(), "data": self.data}  # fmt: skip
+                "at": self.at.astimezone(UTC).isoformat(), "data": self.data}  # fmt: skip

@@ -207,3 +207,15 @@ def request_get_for_user(*, user: Any, number: str) -> SubjectRequest | None:
     """The one access path to a request for a signed-in user: None when they may not read it."""
     return (SubjectRequest.objects.filter(scope_for(user).subject_requests_q(), number=str(number)[:24])
             .select_related(*_RELATED).first())  # fmt: skip
+
+
+def subject_request_chains_verify() -> list[str]:
+    """Every data-subject request whose event chain is broken, as `data request N: what is wrong` — for `audit
+    verify`."""
+    from claimbridge.core.chains import chain_verify
+    from claimbridge.subjects.models import SubjectRequest, SubjectRequestEvent
+
+    return chain_verify(heads=SubjectRequest.objects.only("pk", "number", "events_count", "last_event_hash"),
+                        events=SubjectRequestEvent.objects.all(), head_field="request",
+                        name=lambda request: f"data request {request.number}",
+                        payload=lambda request, event: event.payload(request.number))  # fmt: skip

@@ -14,7 +14,6 @@ event to the request's keyed chain (decision 0012); events carry codes and ids, 
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -23,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimbridge.accounts.scope import scope_for
+from claimbridge.core.chains import chain_append
 from claimbridge.core.errors import AppError
 from claimbridge.core.inputs import unsafe_text
+from claimbridge.core.numbers import daily_number
 from claimbridge.organisations.models import Association
 from claimbridge.subjects import errors, flow, hooks
 from claimbridge.subjects.models import SubjectRequest, SubjectRequestEvent
@@ -51,31 +52,14 @@ def _text(value: Any, *, field: str, limit: int, required: bool = True) -> str:
 
 
 def _number() -> str:
-    day = timezone.localdate().strftime("%Y%m%d")
-    while True:
-        number = f"GR{day}-{secrets.randbelow(1_000_000):06d}"
-        if not SubjectRequest.objects.filter(number=number).exists():
-            return number
+    return daily_number("GR", SubjectRequest)
 
 
 def subject_request_event(*, request: SubjectRequest, kind: str, actor: Any = None,
                           data: dict[str, Any] | None = None) -> SubjectRequestEvent:  # fmt: skip
     """Append to the request's keyed chain, in the caller's transaction (its row locked: the chain never forks)."""
-    from claimbridge.core.crypto import audit_chain_key
-    from claimbridge.core.hashchain import GENESIS, link
-
-    with transaction.atomic():
-        head = (SubjectRequest.objects.select_for_update().filter(pk=request.pk)
-                .values("events_count", "last_event_hash")[0])  # fmt: skip
-        key_id, key = audit_chain_key()
-        event = SubjectRequestEvent(request=request, kind=kind, data=data or {}, sequence=head["events_count"] + 1,
-                                    actor=actor if getattr(actor, "pk", None) else None, at=timezone.now(),
-                                    previous_hash=head["last_event_hash"] or GENESIS, key_id=key_id)  # fmt: skip
-        event.hash = link(event.previous_hash, event.payload(request.number), key)
-        event.save()
-        SubjectRequest.objects.filter(pk=request.pk).update(events_count=event.sequence, last_event_hash=event.hash)
-        request.events_count, request.last_event_hash = event.sequence, event.hash
-    return event
+    return chain_append(head=request, event=SubjectRequestEvent(request=request, kind=kind, data=data or {}),
+                        payload=lambda event: event.payload(request.number), actor=actor)  # fmt: skip
 
 
 # --- which record, and who holds it --------------------------------------------------------------------------------

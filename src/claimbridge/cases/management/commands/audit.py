@@ -9,15 +9,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claimbridge.cases.services.audit import audit_checkpoint, audit_verify
+from claimbridge.consultations.selectors import consultation_chains_verify
 from claimbridge.core.crypto import audit_checkpoint_key
 from claimbridge.credentials.audit import register_verify
+from claimbridge.fraud.selectors import clue_chains_verify
 from claimbridge.reports.publication import publication_verify
+from claimbridge.subjects.selectors import subject_request_chains_verify
+
+# The other records kept as keyed chains, each verified by its own app (decision 0012).
+CHAINS = (register_verify, publication_verify, clue_chains_verify, consultation_chains_verify,
+          subject_request_chains_verify)  # fmt: skip
 
 
 class Command(BaseCommand):
     help = (
         "audit verify: check every case's keyed event chain and that its rows are what the chain vouches for, and "
-        "every register entry's and every progress report's event chain; any "
+        "every register entry's, progress report's, fraud clue's, consultation's and data request's event chain; any "
         "edit, reordering or deletion fails (with --checkpoint FILE, also any chain cut or rewritten since that "
         "checkpoint). audit checkpoint: write a signed list of every chain's head, to keep off the database server. "
         "audit public-key: the PEM that checks checkpoints (decision 0012)."
@@ -47,11 +54,12 @@ class Command(BaseCommand):
             if not isinstance(loaded, Ed25519PublicKey):
                 raise CommandError("the public key is not an Ed25519 key")
             public_key = loaded
-        problems = audit_verify(checkpoint=checkpoint, public_key=public_key) + register_verify() + publication_verify()
+        problems = audit_verify(checkpoint=checkpoint, public_key=public_key)
+        problems += [problem for verify in CHAINS for problem in verify()]
         if problems:
             raise CommandError("the audit record is broken:\n" + "\n".join(problems))
         self.stdout.write(self.style.SUCCESS("every case's audit chain verifies, and its rows match their seal; "
-                                             "every register entry's and progress report's chain verifies"))  # fmt: skip
+                                             "every other record's chain verifies"))  # fmt: skip
 
     def _checkpoint(self, output: str | None) -> None:
         problems = audit_verify()
