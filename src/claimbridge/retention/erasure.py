@@ -175,7 +175,7 @@ def case_erase(*, case: Any, actor: Any, reason: str, category: kernel.Category 
         agreement = (
             locked.agreement_name if locked.agreement_name and default_storage.exists(locked.agreement_name) else ""
         )
-        consents = _consents_of(locked.pk)
+        consents = _consents_of(locked.pk) if _consents_go_with_data(at) else _consents_of(locked.pk).none()
         if not (personal or has_payee or items or has_place or agreement or locked.join_code or consents.exists()):
             return ErasureResult(subject=locked.number, category=chosen.value, already=True)
         for party in parties:
@@ -229,6 +229,15 @@ def consultation_erase(*, consultation: Any, actor: Any, reason: str,
 
 
 # --- consent records: kept as long as the data they allowed ---------------------------------------------------------
+
+
+def _consents_go_with_data(at: datetime) -> bool:
+    """Whether the consent rule in force lets a consent go the moment the data it allowed does (the default); a
+    configured longer rule leaves them to the sweep."""
+    from claimbridge.retention.facts import consent_facts
+    from claimbridge.retention.services import schedule_in_force
+
+    return schedule_in_force().decide(*consent_facts(erased_at=at), at).expired
 
 
 def _consents_of(case_id: int) -> Any:

@@ -137,6 +137,7 @@ def _sweep_cases(sweep: Sweep, claims: Tally, unclaimed: Tally, consents: Tally)
     latest = max(limit for limit in limits if limit is not None)
     # Erased cases are tombstones: nothing to do (a case whose join code alone was cleared is not one).
     candidates = Case.objects.filter(created_at__lte=latest).exclude(pk__in=_case_erasures().values("case_id"))
+    consents_go = sweep.expired(*consent_facts(erased_at=sweep.now))
     for case in _chunked(candidates):
         category, holder, facts = case_facts(case)
         tally = claims if category == Category.CLAIM_RECORD else unclaimed
@@ -148,7 +149,7 @@ def _sweep_cases(sweep: Sweep, claims: Tally, unclaimed: Tally, consents: Tally)
 
         def decide(row: Any, chosen: Category = category, held_by: Holder = holder, known: Facts = facts) -> bool:
             expired = sweep.expired(chosen, held_by, known)
-            if expired and sweep.dry_run:  # what case_erase would take with it
+            if expired and sweep.dry_run and consents_go:  # what case_erase would take with it
                 left = ConsentRecord.objects.filter(case_id=row.pk).exclude(phone_index="", device="")
                 consents.anonymised += left.count()
             return expired
