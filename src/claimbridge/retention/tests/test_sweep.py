@@ -170,13 +170,23 @@ def test_rejected_upload_tables_go_at_once(world):
 
 
 def test_a_dry_run_changes_nothing_and_the_command_reports(world):
+    from io import StringIO
+
+    from claimbridge.privacy.models import ConsentRecord
+
     at = timezone.now() + 30 * YEAR
+    out = StringIO()
     with frozen(at):
-        call_command("retention_sweep", "--dry-run")
+        call_command("retention_sweep", "--dry-run", stdout=out)
     run = RetentionRun.objects.first()
     assert run.dry_run
     assert run.counts["unclaimed_report"]["anonymised"] >= 1
+    assert run.counts["consent_record"]["anonymised"] >= 1  # the draft's, going with it
     assert CaseParty.objects.filter(case=world.confirming).exclude(driver_phone="").exists()
+    assert ConsentRecord.objects.filter(case=world.draft).exclude(phone_index="").exists()
+    lines = out.getvalue().splitlines()
+    for category in ("consent_record", "subject_request", "account", "fraud_casework"):
+        assert any(line.startswith(f"{category}: ") for line in lines), category
 
 
 def test_the_staff_page_and_the_api_show_the_schedule_and_the_runs(world):
