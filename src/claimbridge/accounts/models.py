@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimbridge.core import crypto
@@ -41,6 +42,9 @@ class User(AbstractUser):
     full_name = EncryptedTextField(_("full name"), blank=True)
     phone = EncryptedTextField(_("mobile phone"), blank=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # When `is_active` last went off (save() keeps it): the account retention's clock (decision 0028). Cleared when
+    # the account is active again.
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True, editable=False)
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.DRIVER)
     approval_limit = models.DecimalField(
@@ -106,6 +110,13 @@ class User(AbstractUser):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.phone_index = phone_blind_index(self.phone) if self.phone else ""
+        if self.is_active:
+            self.deactivated_at = None
+        elif self.deactivated_at is None:
+            self.deactivated_at = timezone.now()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "is_active" in fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*fields, "deactivated_at"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

@@ -128,8 +128,9 @@ _REGISTRY: tuple[EventType, ...] = (
     EventType("personal_data_erased", "个人信息已删除", "personal data erased",
               "The parties' personal data was anonymised and the evidence originals and derived files deleted, under a "
               "retention rule or a person's request (decision 0028); `category` names the rule's kind, `parties` the "
-              "labels, `items` how many evidence items were erased. The data carries no personal information.",
-              shared=("category", "parties", "items"), private=("basis",)),
+              "labels, `items` how many evidence items were erased, `consents` how many of the case's consent records "
+              "were anonymised with it. The data carries no personal information.",
+              shared=("category", "parties", "items", "consents"), private=("basis",)),
 )  # fmt: skip
 
 EVENT_TYPES: dict[str, EventType] = {event.kind: event for event in _REGISTRY}

@@ -56,11 +56,16 @@ RETENTION_WORDS: dict[str, Text] = {
     "adjuster_register": Text("查勘员登记：离职或注销后按登记档案的保存期", "adjusters' register: kept for the register's period "
                               "after leaving"),
     "access_log": Text("访问记录：按访问日志的保存期", "access log: kept for the access log's period"),
-    "consent_record": Text("同意记录：在所同意的处理持续期间及其后按同意记录的保存期", "consent record: for as long as "
-                           "the processing it allows, then for the consent records' period"),
-    "subject_request": Text("个人权利请求：处理完毕后按请求记录的保存期", "data-subject request: kept for the requests' "
-                            "period after it is answered"),
-    "account": Text("平台账户：账户注销后删除或匿名化", "platform account: deleted or anonymised once the account is closed"),
+    "consent_record": Text("同意记录：与其所同意处理的个人信息同时保存，该信息删除或匿名化时一并匿名化（保留同意的用途、说明版本和时间）",
+                           "consent record: kept as long as the data it allows, and anonymised with it (the purpose, "
+                           "notice version and time stay)"),
+    "subject_request": Text("个人权利请求：办结或拒绝后保存三年，然后删除申请人的手机号和所写内容，保留请求编号、类型、结果和日期",
+                            "data-subject request: kept for 3 years after it is done or refused, then the requester's "
+                            "mobile and words are erased; the request's number, kind, outcome and dates stay"),
+    "account": Text("平台账户：在用账户不删除；停用满三年后匿名化姓名、用户名、手机号和电子邮箱，保留账户编号以便审计记录仍可指明操作人",
+                    "platform account: never erased while active; 3 years after it is deactivated its name, user "
+                    "name, mobile and email are anonymised, the account's number kept so the audit record still "
+                    "names who acted"),
     "not_personal": Text("不是个人信息：随所属配置保存", "not personal information: kept with the setting it belongs to"),
 }  # fmt: skip
 

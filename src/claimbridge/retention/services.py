@@ -10,15 +10,34 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from claimbridge.core.errors import AppError
-from claimbridge.retention.erasure import case_erase, consultation_erase, evidence_erase, files_delete
-from claimbridge.retention.facts import case_facts
+from claimbridge.retention.erasure import (
+    ERASED_INDEX,
+    account_erase,
+    case_erase,
+    clue_erase,
+    consents_erase,
+    consultation_erase,
+    files_delete,
+    policy_personal_erase,
+    register_entry_erase,
+    subject_request_erase,
+)
+from claimbridge.retention.facts import (
+    account_facts,
+    case_facts,
+    clue_facts,
+    consent_facts,
+    policy_facts,
+    register_facts,
+    request_facts,
+)
 from claimbridge.retention.models import RetentionRule, RetentionRun
 from claimbridge.rules import retention as kernel
 from claimbridge.rules.retention import Anchor, Category, Facts, Holder
@@ -26,7 +45,7 @@ from claimbridge.rules.retention import Anchor, Category, Facts, Holder
 logger = logging.getLogger(__name__)
 CHUNK = 500
 SWEEP_BASIS = "retention_sweep"
-ERASED_INDEX = "erased:"  # an erased register entry's blind index: "erased:<pk>"
+CASE_ERASED_UNDER = [Category.CLAIM_RECORD.value, Category.UNCLAIMED_REPORT.value, Category.SUBJECT_REQUEST.value]
 
 
 def schedule_in_force() -> kernel.Schedule:
@@ -105,8 +124,10 @@ def _chunked(queryset: Any) -> Iterator[Any]:
 # --- cases: claim records and unclaimed reports -----------------------------------------------------------------
 
 
-def _sweep_cases(sweep: Sweep, claims: Tally, unclaimed: Tally) -> None:
+def _sweep_cases(sweep: Sweep, claims: Tally, unclaimed: Tally, consents: Tally) -> None:
+    """A case that goes takes its consent records with it (`case_erase`): they are counted under `consent_record`."""
     from claimbridge.cases.models import Case
+    from claimbridge.privacy.models import ConsentRecord
 
     # Candidates: reported before the shorter of the two cutoffs (a case cannot expire before it is reported).
     limits = [
@@ -114,19 +135,24 @@ def _sweep_cases(sweep: Sweep, claims: Tally, unclaimed: Tally) -> None:
         sweep.cutoff(Category.CLAIM_RECORD, Holder.INSURER),
     ]
     latest = max(limit for limit in limits if limit is not None)
-    candidates = Case.objects.filter(created_at__lte=latest).exclude(
-        events__kind="personal_data_erased"
-    )  # erased cases are tombstones: nothing to do
+    # Erased cases are tombstones: nothing to do (a case whose join code alone was cleared is not one).
+    candidates = Case.objects.filter(created_at__lte=latest).exclude(pk__in=_case_erasures().values("case_id"))
+    consents_go = sweep.expired(*consent_facts(erased_at=sweep.now))
     for case in _chunked(candidates):
         category, holder, facts = case_facts(case)
         tally = claims if category == Category.CLAIM_RECORD else unclaimed
 
         def erase(row: Any, chosen: Category = category) -> str | None:
             result = case_erase(case=row, actor=None, reason=SWEEP_BASIS, category=chosen)
+            consents.anonymised += result.consents
             return None if result.already else "anonymised"
 
-        def decide(_row: Any, chosen: Category = category, held_by: Holder = holder, known: Facts = facts) -> bool:
-            return sweep.expired(chosen, held_by, known)
+        def decide(row: Any, chosen: Category = category, held_by: Holder = holder, known: Facts = facts) -> bool:
+            expired = sweep.expired(chosen, held_by, known)
+            if expired and sweep.dry_run and consents_go:  # what case_erase would take with it
+                left = ConsentRecord.objects.filter(case_id=row.pk).exclude(phone_index="", device="")
+                consents.anonymised += left.count()
+            return expired
 
         sweep.each(tally, category.value, iter([case]), erase, decide)
 
@@ -219,43 +245,17 @@ def _sweep_service_stops(sweep: Sweep, tally: Tally) -> None:
                                           Facts({Anchor.STOP_ENDED: stop.at})))  # fmt: skip
 
 
-def _registration_ended(adjuster: Any) -> datetime | None:
-    """When an entry stopped standing for its person: left or rejected at its decision, or its last credential
-    expired or was revoked; None while it stands."""
-    from claimbridge.credentials.models import LIVE_STATUSES
-
-    if adjuster.status in LIVE_STATUSES:
-        credentials = list(adjuster.credentials.all())
-        if adjuster.status != "approved" or not credentials:
-            return None
-        if any(credential.revoked_at is None for credential in credentials):
-            latest = max(credential.valid_until for credential in credentials if credential.revoked_at is None)
-            ended = timezone.make_aware(datetime.combine(latest + timedelta(days=1), datetime.min.time()), kernel.CHINA)
-            return ended if ended <= timezone.now() else None
-        return max(credential.revoked_at for credential in credentials if credential.revoked_at is not None)
-    return adjuster.decided_at or adjuster.submitted_at
-
-
 def _sweep_adjusters(sweep: Sweep, tally: Tally) -> None:
     from claimbridge.credentials.models import Adjuster
-    from claimbridge.credentials.services import register_event
 
     rows = Adjuster.objects.exclude(id_index__startswith=ERASED_INDEX).prefetch_related("credentials")
 
-    def erase(adjuster: Any) -> str:
-        photo = adjuster.photo_name
-        with transaction.atomic():
-            # The blind index is unique among standing entries: the tombstone's is its own, never a person's.
-            Adjuster.objects.filter(pk=adjuster.pk).update(full_name="", id_number="", phone="", photo_name="",
-                                                           id_index=f"{ERASED_INDEX}{adjuster.pk}", details={})  # fmt: skip
-            register_event(adjuster=adjuster, kind="personal_data_erased", details={"basis": SWEEP_BASIS})
-            if photo:
-                transaction.on_commit(lambda: files_delete([photo]))
-        return "anonymised"
+    def erase(adjuster: Any) -> str | None:
+        result = register_entry_erase(adjuster=adjuster, actor=None, reason=SWEEP_BASIS)
+        return None if result.already else "anonymised"
 
     def decide(adjuster: Any) -> bool:
-        ended = _registration_ended(adjuster)
-        return sweep.expired(Category.ADJUSTER_REGISTER, Holder.ASSOCIATION, Facts({Anchor.REGISTRATION_ENDED: ended}))
+        return sweep.expired(*register_facts(adjuster, at=sweep.now))
 
     sweep.each(tally, "adjuster", _chunked(rows), erase, decide)
 
@@ -288,35 +288,23 @@ def _sweep_police(sweep: Sweep, tally: Tally) -> None:
 
 
 def _sweep_fraud(sweep: Sweep, tally: Tally) -> None:
-    """A closed clue's people, free texts and photos go after the committee's period; the clue (state, county,
-    observations, decision, amount saved) stays for the committee's figures and rewards."""
-    from claimbridge.fraud.models import Addendum, Clue, ClueNote, CluePerson, ClueVehicle, FileRequest
-    from claimbridge.fraud.services import clue_event
+    """A closed clue's people, free texts and photos go after the committee's period from the later of its own
+    closure and its investigation's (`clue_erase`); the clue (state, county, observations, decision, amount saved)
+    stays for the committee's figures and rewards."""
+    from claimbridge.fraud.models import Clue
 
     limit = sweep.cutoff(Category.FRAUD_CASEWORK, Holder.ANTIFRAUD_COMMITTEE)
     if limit is None:
         return
-    closed = Clue.objects.filter(closed_at__isnull=False).exclude(events__kind="personal_data_erased")
+    closed = (Clue.objects.filter(closed_at__isnull=False).exclude(events__kind="personal_data_erased")
+              .select_related("investigation"))  # fmt: skip
     tally.kept += closed.filter(closed_at__gt=limit).count()
 
-    def erase(clue: Any) -> str:
-        names: list[str] = []
-        with transaction.atomic():
-            CluePerson.objects.filter(clue=clue).update(name="", id_number="", phone="", name_index="", id_index="",
-                                                        phone_index="")  # fmt: skip
-            ClueVehicle.objects.filter(clue=clue).update(plate="")
-            Addendum.objects.filter(clue=clue).update(text="")
-            ClueNote.objects.filter(clue=clue).update(text="")
-            FileRequest.objects.filter(clue=clue).update(question="", answer="")
-            Clue.objects.filter(pk=clue.pk).update(description="", latitude=None, longitude=None)
-            items, _tombstones, _freed, names = evidence_erase(evidence_file_id=clue.evidence_id, at=sweep.now)
-            clue_event(clue=clue, kind="personal_data_erased", data={"basis": SWEEP_BASIS, "items": items})
-            transaction.on_commit(lambda: files_delete(names))
-        return "anonymised"
+    def erase(clue: Any) -> str | None:
+        return None if clue_erase(clue=clue, actor=None, reason=SWEEP_BASIS).already else "anonymised"
 
     sweep.each(tally, "clue", _chunked(closed.filter(closed_at__lte=limit)), erase,
-               lambda clue: sweep.expired(Category.FRAUD_CASEWORK, Holder.ANTIFRAUD_COMMITTEE,
-                                          Facts({Anchor.CASEWORK_CLOSED: clue.closed_at})))  # fmt: skip
+               lambda clue: sweep.expired(*clue_facts(clue)))  # fmt: skip
 
 
 def _sweep_consultations(sweep: Sweep, tally: Tally) -> None:
@@ -354,15 +342,10 @@ def _sweep_policies(sweep: Sweep, tally: Tally) -> None:
     tally.kept += personal.filter(period_end__gt=limit).count()
 
     def decide(version: Any) -> bool:
-        end = version.period_end
-        if version.policy.cancelled_at is not None and version.policy.cancelled_at < end:
-            end = version.policy.cancelled_at
-        days = (version.period_end - version.period_start).days
-        return sweep.expired(Category.POLICY_REGISTER, Holder.INSURER, Facts({Anchor.CONTRACT_END: end}, days))
+        return sweep.expired(*policy_facts(version))
 
-    def erase(version: Any) -> str:
-        PolicyVersion.objects.filter(pk=version.pk).update(personal="")  # append-only model: a queryset update
-        return "anonymised"
+    def erase(version: Any) -> str | None:
+        return None if policy_personal_erase(version=version, actor=None, reason=SWEEP_BASIS).already else "anonymised"
 
     sweep.each(tally, "policy", _chunked(personal.filter(period_end__lte=limit)), erase, decide)
 
@@ -384,6 +367,77 @@ def _sweep_access_log(sweep: Sweep, tally: Tally) -> None:
         tally.deleted += access_records_expire(before=limit)
 
 
+# --- consent records, data-subject requests, accounts -----------------------------------------------------------
+
+
+def _case_erasures() -> Any:
+    """The cases' erasures (a join code's clearing is an event of the same kind, but not the case's erasure)."""
+    from claimbridge.cases.models import CaseEvent
+
+    return CaseEvent.objects.filter(kind="personal_data_erased", data__category__in=CASE_ERASED_UNDER)
+
+
+def _sweep_consents(sweep: Sweep, tally: Tally) -> None:
+    """A consent record lives as long as the data it allowed: the consents of a case erased before `case_erase`
+    took them along go now (`consents_erase`, on the case's chain); those of a case still held are kept."""
+    from claimbridge.cases.models import Case
+    from claimbridge.privacy.models import ConsentRecord
+
+    live = ConsentRecord.objects.exclude(phone_index="", device="")
+    erased = dict(_case_erasures().filter(case_id__in=live.values("case_id")).values("case_id")
+                  .annotate(first=models.Min("at")).values_list("case_id", "first"))  # fmt: skip
+    tally.kept += live.exclude(case_id__in=list(erased)).count()
+    for case_id, erased_at in sorted(erased.items()):
+        records = live.filter(case_id=case_id)
+        try:
+            if not sweep.expired(*consent_facts(erased_at=erased_at)):
+                tally.kept += records.count()
+            elif sweep.dry_run:
+                tally.anonymised += records.count()
+            else:
+                tally.anonymised += consents_erase(case=Case.objects.get(pk=case_id), actor=None, reason=SWEEP_BASIS)
+        except Exception as failure:  # reported in the run; the next case goes on
+            logger.exception("retention sweep: consents of case %s failed", case_id)
+            tally.errors.append(f"consent_record case {case_id}: {failure}"[:300])
+
+
+def _sweep_subject_requests(sweep: Sweep, tally: Tally) -> None:
+    """A done or refused request keeps the requester's mobile and words for the requests' period after it was
+    worked; then they go (`subject_request_erase`) and the request — its number, kind, state, dates — stays."""
+    from claimbridge.subjects.flow import FINAL
+    from claimbridge.subjects.models import SubjectRequest
+
+    limit = sweep.cutoff(Category.SUBJECT_REQUEST, Holder.PLATFORM)
+    if limit is None:
+        return
+    finished = SubjectRequest.objects.filter(state__in=FINAL).exclude(events__kind="personal_data_erased")
+    tally.kept += finished.filter(worked_at__gt=limit).count()
+
+    def erase(request: Any) -> str | None:
+        return None if subject_request_erase(request=request, actor=None, reason=SWEEP_BASIS).already else "anonymised"
+
+    sweep.each(tally, "subject_request", _chunked(finished.filter(worked_at__lte=limit)), erase,
+               lambda request: sweep.expired(*request_facts(request)))  # fmt: skip
+
+
+def _sweep_accounts(sweep: Sweep, tally: Tally) -> None:
+    """A deactivated account's personal fields go after the account period from its deactivation (`account_erase`);
+    the row stays so the audit events that name it still do. An active account is never a candidate."""
+    from claimbridge.accounts.models import User
+
+    limit = sweep.cutoff(Category.ACCOUNT, Holder.PLATFORM)
+    if limit is None:
+        return
+    inactive = User.objects.filter(is_active=False, deactivated_at__isnull=False)
+    tally.kept += inactive.filter(deactivated_at__gt=limit).count()
+
+    def erase(user: Any) -> str | None:
+        return None if account_erase(user=user, actor=None, reason=SWEEP_BASIS).already else "anonymised"
+
+    sweep.each(tally, "account", _chunked(inactive.filter(deactivated_at__lte=limit)), erase,
+               lambda user: sweep.expired(*account_facts(user)))  # fmt: skip
+
+
 SWEEPERS: tuple[tuple[Category, Callable[[Sweep, Tally], None]], ...] = (
     (Category.PHONE_CODE, _sweep_phone_codes),
     (Category.JOIN_CODE, _sweep_join_codes),
@@ -395,6 +449,9 @@ SWEEPERS: tuple[tuple[Category, Callable[[Sweep, Tally], None]], ...] = (
     (Category.POLICY_REGISTER, _sweep_policies),
     (Category.ADJUSTER_REGISTER, _sweep_adjusters),
     (Category.ACCESS_LOG, _sweep_access_log),
+    (Category.CONSENT_RECORD, _sweep_consents),
+    (Category.SUBJECT_REQUEST, _sweep_subject_requests),
+    (Category.ACCOUNT, _sweep_accounts),
 )
 
 
@@ -407,9 +464,12 @@ def retention_sweep(*, dry_run: bool = False, now: datetime | None = None, actor
     sweep = Sweep(schedule_in_force(), now, dry_run)
     tallies = {category: Tally() for category in (Category.CLAIM_RECORD, Category.UNCLAIMED_REPORT,
                                                   *(category for category, _ in SWEEPERS))}  # fmt: skip
-    steps: list[tuple[str, Callable[[], None]]] = [
-        ("cases", lambda: _sweep_cases(sweep, tallies[Category.CLAIM_RECORD], tallies[Category.UNCLAIMED_REPORT]))
-    ]
+    case_tallies = (
+        tallies[Category.CLAIM_RECORD],
+        tallies[Category.UNCLAIMED_REPORT],
+        tallies[Category.CONSENT_RECORD],
+    )
+    steps: list[tuple[str, Callable[[], None]]] = [("cases", lambda: _sweep_cases(sweep, *case_tallies))]
     steps += [(category.value, lambda c=category, f=sweeper: f(sweep, tallies[c])) for category, sweeper in SWEEPERS]  # type: ignore[misc]
     errors: list[str] = []
     for name, step in steps:

@@ -69,9 +69,9 @@ class Anchor(enum.StrEnum):
     CONSULTATION_CLOSED = "consultation_closed"
     REGISTRATION_ENDED = "registration_ended"  # the adjuster's entry left, rejected, or last credential expired
     RECORDED = "recorded"
-    CONSENT_ENDED = "consent_ended"
-    REQUEST_CLOSED = "request_closed"
-    ACCOUNT_CLOSED = "account_closed"
+    DATA_ERASED = "data_erased"  # the personal data a consent allowed was erased (its case anonymised)
+    REQUEST_CLOSED = "request_closed"  # a data-subject request was done or refused
+    ACCOUNT_CLOSED = "account_closed"  # an account was deactivated
 
 
 class RetentionRuleError(ValueError):
@@ -214,11 +214,14 @@ DEFAULT_SCHEDULE: tuple[Rule, ...] = (
     _rule(C.ADJUSTER_REGISTER, H.ASSOCIATION, Keep(years=3), A.REGISTRATION_ENDED,
           source="3 years after the entry left or its last credential expired"),
     _rule(C.ACCESS_LOG, H.PLATFORM, Keep(years=1), A.RECORDED, source="网络安全法 第二十一条: at least six months"),
-    _rule(C.CONSENT_RECORD, H.PLATFORM, Keep(years=3), A.CONSENT_ENDED,
-          source="个人信息保护法 第十四条: the proof of consent outlives it by the limitation period"),
+    _rule(C.CONSENT_RECORD, H.PLATFORM, Keep(), A.DATA_ERASED,
+          source="个人信息保护法 第十四条、第四十七条: the proof of consent is kept as long as the data it allows, "
+                 "and anonymised with it"),
     _rule(C.SUBJECT_REQUEST, H.PLATFORM, Keep(years=3), A.REQUEST_CLOSED,
-          source="个人信息保护法 第五十条: the answer to a request, for the limitation period"),
-    _rule(C.ACCOUNT, H.PLATFORM, Keep(years=3), A.ACCOUNT_CLOSED, source="3 years after the account is closed"),
+          source="个人信息保护法 第五十条: the answer to a request, for the limitation period after it was closed"),
+    _rule(C.ACCOUNT, H.PLATFORM, Keep(years=3), A.ACCOUNT_CLOSED,
+          source="民法典 第一百八十八条: the limitation period for a claim about what was done under the account, "
+                 "from its deactivation"),
     _rule(C.NOT_PERSONAL, H.PLATFORM, None, source="not personal data"),
 )  # fmt: skip
 

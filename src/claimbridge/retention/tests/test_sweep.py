@@ -170,13 +170,23 @@ def test_rejected_upload_tables_go_at_once(world):
 
 
 def test_a_dry_run_changes_nothing_and_the_command_reports(world):
+    from io import StringIO
+
+    from claimbridge.privacy.models import ConsentRecord
+
     at = timezone.now() + 30 * YEAR
+    out = StringIO()
     with frozen(at):
-        call_command("retention_sweep", "--dry-run")
+        call_command("retention_sweep", "--dry-run", stdout=out)
     run = RetentionRun.objects.first()
     assert run.dry_run
     assert run.counts["unclaimed_report"]["anonymised"] >= 1
+    assert run.counts["consent_record"]["anonymised"] >= 1  # the draft's, going with it
     assert CaseParty.objects.filter(case=world.confirming).exclude(driver_phone="").exists()
+    assert ConsentRecord.objects.filter(case=world.draft).exclude(phone_index="").exists()
+    lines = out.getvalue().splitlines()
+    for category in ("consent_record", "subject_request", "account", "fraud_casework"):
+        assert any(line.startswith(f"{category}: ") for line in lines), category
 
 
 def test_the_staff_page_and_the_api_show_the_schedule_and_the_runs(world):
@@ -211,4 +221,164 @@ def test_access_records_after_a_year(world):
     assert not AccessRecord.objects.filter(pk=old.pk).exists()
     assert AccessRecord.objects.filter(pk=later.pk).exists()
     assert run.counts["access_log"]["deleted"] >= 1
+    record_verifies()
+
+
+def _consent_of(case):
+    """A consent record of the case's party A, as the start and join steps write them."""
+    from claimbridge.core.crypto import blind_index
+    from claimbridge.privacy.models import ConsentRecord
+
+    return ConsentRecord.objects.create(phone_index=blind_index("13800000001", purpose="phone"), case=case,
+                                        party=case.parties.get(label="A"), purpose="quick_claim", notice_version="1",
+                                        given_at=timezone.now(), channel="web", device="A's phone")  # fmt: skip
+
+
+def test_consent_records_go_with_the_data_they_allowed(world):
+    """PIPL art. 14, 47: a consent is kept as long as the data it allowed — the draft's (the joining driver's) stays
+    while the draft does and is anonymised with it (the unclaimed report's three years); the agreed case's (a claim
+    record, its claims open) stays; purpose, notice version and times are kept, naming no one."""
+    from claimbridge.privacy.models import ConsentRecord
+
+    mine = ConsentRecord.objects.filter(case=world.draft)
+    assert mine.exclude(phone_index="").exists()
+    count = mine.count()
+    held = _consent_of(world.agreed)
+    run = _sweep(timezone.now() + 2 * YEAR)
+    assert not mine.filter(phone_index="").exists()
+    assert run.counts["consent_record"]["kept"] >= count + 1
+    aged = timezone.now() + 4 * YEAR
+    before = aged_rollups(aged)
+    run = _sweep(aged)
+    assert run.counts["consent_record"]["anonymised"] == count
+    assert mine.count() == count
+    assert not mine.exclude(phone_index="", device="").exists()
+    assert all(record.notice_version and record.given_at for record in mine)
+    assert ConsentRecord.objects.get(pk=held.pk).phone_index == held.phone_index
+    event = world.draft.events.filter(kind="personal_data_erased", data__category="unclaimed_report").get()
+    assert event.data["consents"] == count
+    assert rollups() == before
+    assert run.errors == []
+    record_verifies()
+
+
+def test_consents_left_by_an_earlier_erasure_go_at_the_next_sweep(world):
+    """A case erased before its erasure took the consents along: the sweep anonymises them at once, recorded on the
+    case's chain under `consent_record`; the audit record still verifies."""
+    from claimbridge.privacy.models import ConsentRecord
+    from claimbridge.retention.erasure import case_erase
+
+    case_erase(case=world.confirming, actor=None, reason="request", category="subject_request")
+    left = _consent_of(world.confirming)  # as an erasure before this change left it
+    run = _sweep(timezone.now())
+    row = ConsentRecord.objects.get(pk=left.pk)
+    assert (row.phone_index, row.device) == ("", "")
+    assert run.counts["consent_record"]["anonymised"] == 1
+    last = world.confirming.events.order_by("-sequence").first()
+    assert (last.kind, last.data["category"], last.data["consents"]) == ("personal_data_erased", "consent_record", 1)
+    record_verifies()
+
+
+def test_subject_requests_three_years_after_they_were_answered(world):
+    """PIPL art. 50: a refused request keeps the requester's mobile and words for three years after it was worked,
+    then they go and the request — number, kind, state, refusal, dates — stays, its chain recording the erasure; an
+    open request is never touched."""
+    from claimbridge.subjects.models import SubjectRequest
+    from claimbridge.subjects.services import subject_request_refuse
+
+    done = subject_request_refuse(user=world.users["ln_assoc"], request=world.subject_requests["ln"],
+                                  reason_zh="测试拒绝")  # fmt: skip
+    open_one = world.subject_requests["ts"]
+    _sweep(done.worked_at + 2 * YEAR)
+    assert SubjectRequest.objects.get(pk=done.pk).phone
+    aged = done.worked_at + 4 * YEAR
+    before = aged_rollups(aged)
+    run = _sweep(aged)
+    row = SubjectRequest.objects.get(pk=done.pk)
+    assert (row.phone, row.phone_index, row.note, row.resolution) == ("", f"erased:{row.pk}", "", "")
+    assert (row.state, row.kind, row.refusal_code, row.record_ref) == ("refused", "deletion", "refused",
+                                                                       world.agreed.number)  # fmt: skip
+    assert row.events.order_by("-sequence").first().kind == "personal_data_erased"
+    assert SubjectRequest.objects.get(pk=open_one.pk).correction == "13911110099"
+    assert run.counts["subject_request"]["anonymised"] == 1
+    assert rollups() == before
+    assert run.errors == []
+    record_verifies()
+
+
+def test_deactivated_accounts_after_three_years_active_ones_never(world):
+    """A deactivated account's name, user name, mobile and e-mail go three years after its deactivation; the row
+    stays, so every event that names it as its actor still does; an active account is kept however old."""
+    from claimbridge.accounts.models import User
+    from claimbridge.cases.models import CaseEvent
+
+    gone = world.users["tianlong_unit1"]
+    acted = CaseEvent.objects.filter(actor=gone).count()
+    assert acted
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    gone.refresh_from_db()
+    assert gone.deactivated_at is not None
+    _sweep(gone.deactivated_at + 2 * YEAR)
+    assert User.objects.get(pk=gone.pk).full_name
+    aged = gone.deactivated_at + 4 * YEAR
+    before = aged_rollups(aged)
+    run = _sweep(aged)
+    row = User.objects.get(pk=gone.pk)
+    assert (row.username, row.full_name, row.phone, row.phone_index, row.email) == (f"erased-{row.pk}", "", "", "", "")
+    assert not row.has_usable_password()
+    assert CaseEvent.objects.filter(actor_id=gone.pk).count() == acted
+    assert run.counts["account"]["anonymised"] == 1
+    still = User.objects.get(pk=world.users["maiji_unit2"].pk)
+    assert still.is_active
+    assert still.full_name
+    assert rollups() == before
+    assert run.errors == []
+    record_verifies()
+    again = _sweep(timezone.now() + 30 * YEAR)
+    assert again.counts["account"]["anonymised"] == 0
+    assert User.objects.get(pk=still.pk).full_name
+
+
+def test_fraud_casework_after_the_committees_five_years(world):
+    """The committee's rules: a clue's people, texts and photos stay while it is open (ten years on), and five years
+    after it closed; then they go and the clue (state, county, observations) stays, its chain recording it."""
+    from tests.world import id_number
+
+    from claimbridge.fraud.models import Clue, CluePerson
+    from claimbridge.fraud.services import clue_create
+
+    clue = clue_create(user=world.users["tianlong_adj1"], county_code="621202", observations=["old_damage"],
+                       description="车损与经过不符", submit=True,
+                       people=[{"role": "witness", "name": "王五", "id_number": id_number(7), "phone": "13912345678"}])  # fmt: skip
+    _sweep(timezone.now() + 10 * YEAR)
+    assert CluePerson.objects.get(clue=clue).name == "王五"
+    closed = timezone.now()
+    Clue.objects.filter(pk=clue.pk).update(state="closed", closed_at=closed)
+    _sweep(closed + 4 * YEAR)
+    assert Clue.objects.get(pk=clue.pk).description
+    before = aged_rollups(closed + 6 * YEAR)
+    run = _sweep(closed + 6 * YEAR)
+    person = CluePerson.objects.get(clue=clue)
+    assert (person.name, person.id_number, person.phone, person.id_index) == ("", "", "", "")
+    row = Clue.objects.get(pk=clue.pk)
+    assert (row.description, row.state, row.observations, row.county_id) == ("", "closed", ["old_damage"],
+                                                                            clue.county_id)  # fmt: skip
+    assert row.events.order_by("-sequence").first().kind == "personal_data_erased"
+    assert run.counts["fraud_casework"]["anonymised"] == 1
+    assert rollups() == before
+    assert run.errors == []
+    record_verifies()
+
+
+def test_a_case_whose_join_code_was_cleared_is_still_swept(world):
+    """Clearing a dead join code is an erasure event of its own, not the case's: the draft still goes after the
+    unclaimed report's three years."""
+    later = Case.objects.get(pk=world.draft.pk).join_code_expires_at + timedelta(minutes=11)
+    _sweep(later)
+    assert world.draft.events.filter(kind="personal_data_erased", data__category="join_code").exists()
+    assert CaseParty.objects.filter(case=world.draft).exclude(driver_phone="").exists()
+    run = _sweep(timezone.now() + 4 * YEAR)
+    assert not CaseParty.objects.filter(case=world.draft).exclude(driver_phone="").exists()
+    assert run.errors == []
     record_verifies()
