@@ -77,7 +77,9 @@ def test_grouping_keeps_every_kind_and_only_merges_same_words():
 def test_the_rights_point_to_my_data():
     page = _page()
     rights = page.split('id="rights"')[1]
-    assert '<a class="button" href="/my-data/" data-testid="privacy-my-data">查阅、复制、更正或删除我的信息</a>' in rights
+    assert (
+        '<a class="button" href="/my-data/" data-testid="privacy-my-data">查阅、复制、更正或删除我的信息</a>' in rights
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/privacy/", "/accounts/login/", "/my-data/", "/cases/start/", "/no/such/page/"])

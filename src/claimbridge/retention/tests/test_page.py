@@ -34,7 +34,7 @@ def test_the_sweeps_time_is_the_crontabs():
     crontab = (ROOT / "docs" / "operations" / "crontab").read_text(encoding="utf-8")
     line = next(line for line in crontab.splitlines() if "retention_sweep" in line and not line.startswith("#"))
     minute, hour = re.split(r"\s+", line)[:2]
-    assert SWEEP_AT == f"{int(hour):02d}:{int(minute):02d}"
+    assert f"{int(hour):02d}:{int(minute):02d}" == SWEEP_AT
 
 
 def test_the_page_shows_from_when_and_the_nightly_sweep(users):
