@@ -84,23 +84,18 @@ def shown_at(value: Any) -> str:
 
 def processing(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The register's entries (privacy.register) for the sections of the copy that hold something: the kinds of data
-    with one purpose, legal basis, audience and retention, in Chinese and English. What only the system reads (blind
-    indexes) is left out: the copy holds none of it."""
+    with one purpose, legal basis, audience and retention. In Chinese, as the copy's other words are (the English is
+    the register's, at /privacy/). What only the system reads (blind indexes) is left out: the copy holds none of it."""
     from claimbridge.privacy.register import declarations, grouped_rows
 
     declared = declarations()
     found: list[dict[str, Any]] = []
     for section, models in SECTION_MODELS.items():
-        if not data.get(section):
-            continue
-        mine = [d for d in declared if d.model in models]
-        for zh, en in zip(grouped_rows("zh", mine, internal=False), grouped_rows("en", mine, internal=False),
-                          strict=True):  # fmt: skip
-            found.append({"section": section, "kinds": {"zh": zh["kinds"], "en": en["kinds"]},
-                          "purpose": {"zh": zh["purpose"], "en": en["purpose"]},
-                          "legal_basis": {"zh": zh["basis"], "en": en["basis"]},
-                          "seen_by": {"zh": zh["seen_by"], "en": en["seen_by"]},
-                          "retention": {"zh": zh["retention_words"], "en": en["retention_words"]}})  # fmt: skip
+        if data.get(section):
+            for row in grouped_rows("zh", [d for d in declared if d.model in models], internal=False):
+                found.append({"section": section, "kinds": row["kinds"], "purpose": row["purpose"],
+                              "legal_basis": row["basis"], "seen_by": row["seen_by"],
+                              "retention": row["retention_words"]})  # fmt: skip
     return found
 
 
@@ -277,10 +272,7 @@ def copy_pdf(data: dict[str, Any]) -> bytes:
     about_heading = "这些信息为什么保存、谁能看到、保存多久"
     words = [title_text, generated, about_heading, *closing, "信息种类", "用途", "可查看者", "保存期限"]
     words += [f"{heading}{label}{'' if value is None else value}" for heading, rows in blocks for label, value in rows]
-    words += [
-        "、".join(row["kinds"]["zh"]) + row["purpose"]["zh"] + row["seen_by"]["zh"] + row["retention"]["zh"]
-        for row in explained
-    ]
+    words += ["、".join(row["kinds"]) + row["purpose"] + row["seen_by"] + row["retention"] for row in explained]
     font = embedded_font("".join(words))
 
     body = ParagraphStyle("body", fontName=font, bulletFontName=font, fontSize=10, leading=14, wordWrap="CJK")
@@ -308,10 +300,7 @@ def copy_pdf(data: dict[str, Any]) -> bytes:
     story += [Paragraph(text, body if text.startswith("平台没有") else small) for text in closing]
     if explained:
         rows = [["信息种类", "用途", "可查看者", "保存期限"]]
-        rows += [
-            ["、".join(r["kinds"]["zh"]), r["purpose"]["zh"], r["seen_by"]["zh"], r["retention"]["zh"]]
-            for r in explained
-        ]
+        rows += [["、".join(r["kinds"]), r["purpose"], r["seen_by"], r["retention"]] for r in explained]
         story += [Spacer(1, 6 * mm), Paragraph(about_heading, heading),
                   grid(rows, (34 * mm, 44 * mm, 52 * mm, 40 * mm), small)]  # fmt: skip
     buffer = io.BytesIO()
