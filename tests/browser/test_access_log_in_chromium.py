@@ -74,3 +74,37 @@ def test_a_reveal_with_its_reason_is_listed_in_the_case_access_log(browser, live
                 _shot(page, screenshot_dir, "accesslog-3-organisation-list.png")
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_other_without_words_is_refused_at_the_words_field(browser, live_server, screenshot_dir, demo_password,
+                                                           locale):  # fmt: skip
+    """Walk finding: "other" with no words showed nothing. The refusal sits under the words field, in the reader's
+    language; the reason chosen stays chosen; nothing is shown and nothing recorded."""
+    from claimbridge.accesslog.models import AccessRecord
+
+    case = agreed_case()
+    context = browser.new_context(**DESKTOP, locale=locale)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "maiji_unit1", demo_password, "zh-hans")  # the browser's language: no switch
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        card = page.locator("[data-testid=party-A]")
+        card.locator("[data-testid=reveal-purpose-A]").select_option("other")
+        card.locator("[data-testid=reveal-A]").click()
+        error = page.locator("[data-testid=party-A] [data-testid=reveal-note-error-A]")
+        error.wait_for()
+        assert ("简要说明查看的原因" if locale == "zh-CN" else "Say in a few words") in error.inner_text()
+        note = page.locator("[data-testid=reveal-note-A]")
+        assert note.get_attribute("aria-invalid") == "true"
+        assert note.get_attribute("aria-describedby") == error.get_attribute("id")
+        box, at = note.bounding_box(), error.bounding_box()
+        assert box is not None
+        assert at is not None
+        assert 0 <= at["y"] - (box["y"] + box["height"]) <= 16  # just below the words field
+        assert page.locator("[data-testid=reveal-purpose-A]").input_value() == "other"
+        assert page.locator("[data-testid=party-A] [data-testid=driver-phone]").inner_text() == "137****5555"
+        assert not AccessRecord.objects.exists()
+        _shot(page, screenshot_dir, f"accesslog-3-other-without-words-{locale}.png")
+    finally:
+        context.close()

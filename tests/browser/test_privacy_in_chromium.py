@@ -48,12 +48,37 @@ def test_the_driver_consents_before_the_case_is_started(browser, live_server, sc
         assert page.locator("h1").inner_text() == "《个人信息处理说明》"
         body = page.locator("[data-testid=privacy-page]").inner_text()
         assert "为处理本次事故" in body
-        entries = page.locator("[data-testid=register-entry]")
-        assert entries.count() > 50
-        entries.first.click()
-        assert "法律依据" in entries.first.inner_text()
+        # for a driver: what, why, who sees it, how long, in plain words; no jargon before the folded register
+        assert page.locator("[data-testid=keep-item]").count() >= 6
+        for words in ("您的手机号码", "谁能看到", "保存多久"):
+            assert words in body
+        for jargon in ("盲索引", "推送签名密钥", "第十三条第一款"):
+            assert jargon not in body
+        assert page.locator("[data-testid=register-entry]").first.is_visible() is False  # folded
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
         page.screenshot(path=shots / "zh-hans-phone-privacy-privacy-page.png")
         page.screenshot(path=shots / "zh-hans-phone-privacy-privacy-page-full.png", full_page=True)
+        # the rights: a button to /my-data/
+        my_data = page.locator("[data-testid=privacy-my-data]")
+        assert my_data.get_attribute("href") == "/my-data/"
+        box = my_data.bounding_box()
+        assert box is not None
+        assert box["height"] >= 40  # a thumb's target
+        # the register, opened: the sign-in records are one entry, not three
+        page.locator("[data-testid=privacy-register] > summary").click()
+        entries = page.locator("[data-testid=register-entry]")
+        entries.first.wait_for()
+        sign_in = entries.filter(has_text="登录 IP 地址")
+        assert sign_in.count() == 1
+        sign_in.locator("summary").click()
+        assert "法律依据" in sign_in.inner_text()
+        assert "网络安全法" in sign_in.inner_text()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+        sign_in.scroll_into_view_if_needed()
+        page.screenshot(path=shots / "zh-hans-phone-privacy-register-open.png")
+        # every page's footer leads here
+        page.goto(f"{live_server.url}/")
+        page.locator("[data-testid=footer-privacy]").click()
+        page.wait_for_url("**/privacy/")
     finally:
         context.close()

@@ -17,6 +17,7 @@ import importlib.util
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from claimbridge.privacy.declarations import AUDIENCES, BASES, RETENTION_WORDS, SHOWN_WORDS, Declaration, problems
 
@@ -103,6 +104,26 @@ def register_rows(language: str, declared: Iterable[Declaration] | None = None) 
             "retention_words": getattr(RETENTION_WORDS[declaration.retention], language),
         })  # fmt: skip
     return rows
+
+
+def grouped_rows(language: str, declared: Iterable[Declaration] | None = None, *,
+                 internal: bool = True) -> list[dict[str, Any]]:  # fmt: skip
+    """The register's rows with the same purpose, basis, audience and retention as one entry listing its kinds, in
+    the order first met (the three sign-in tables' IP address, username and device are one entry, not nine rows);
+    `kinds` in order, without repeats, and `models` the records they are in. `internal=False` leaves out what only
+    the system reads (blind indexes and the like: shown to nobody)."""
+    declared = tuple(declarations() if declared is None else declared)
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
+    for declaration, row in zip(declared, register_rows(language, declared), strict=True):
+        if not internal and not declaration.seen_by:
+            continue
+        key = (row["purpose"], row["basis"], row["seen_by"], row["retention"])
+        group = groups.setdefault(key, {**row, "kinds": [], "models": [], "internal": not declaration.seen_by})
+        if row["kind"] not in group["kinds"]:
+            group["kinds"].append(row["kind"])
+        if row["model"] not in group["models"]:
+            group["models"].append(row["model"])
+    return list(groups.values())
 
 
 def register_document() -> str:

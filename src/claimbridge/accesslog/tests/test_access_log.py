@@ -70,6 +70,37 @@ def test_no_reason_no_showing(agreed, users, client, purpose, note, code):
     assert refused.value.code == code
 
 
+@pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "请简要说明查看的原因"), ("en", "Say in a few words why")])
+def test_other_without_words_is_refused_at_the_words_field(agreed, users, client, htmx, language, words):
+    """Walk finding: "other" with no words gave no message. With htmx (the card) and without (the whole page): 422,
+    the error under the words field in the reader's language, "other" still chosen; nothing shown, nothing logged."""
+    client.force_login(users["maiji_unit1"])
+    client.cookies["django_language"] = language
+    answer = client.post(f"/cases/{agreed.number}/parties/A/reveal/", {"purpose": "other", "purpose_note": " "},
+                         secure=True, headers={"HX-Request": "true"} if htmx else {})  # fmt: skip
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert 'data-testid="reveal-note-error-A"' in page
+    assert words in page
+    assert 'aria-describedby="reveal-note-error-A"' in page
+    assert '<option value="other" selected>' in page
+    assert 'data-testid="reveal-error-A"' not in page  # the reason itself was fine
+    assert "13700005555" not in page
+    assert not AccessRecord.objects.exists()
+    assert not CaseEvent.objects.filter(case=agreed, kind="party_contact_shown").exists()
+
+
+def test_no_reason_is_refused_at_the_reason_field(agreed, users, client):
+    client.force_login(users["maiji_unit1"])
+    answer = client.post(f"/cases/{agreed.number}/parties/A/reveal/", {"purpose": "", "purpose_note": "x"}, secure=True)
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert 'data-testid="reveal-error-A"' in page
+    assert 'value="x"' in page  # the words typed are kept
+    assert not AccessRecord.objects.exists()
+
+
 def test_the_record_is_in_the_transaction_of_the_showing(agreed, users):
     """A showing whose transaction fails leaves no record, and a record is never changed or deleted."""
     from claimbridge.cases.services.disclosure import party_contact_reveal

@@ -105,9 +105,10 @@ def _case_page(
     status: int = 200,
     refused: tuple[str, str, AppError] | None = None,
     revealed: dict[str, dict[str, str]] | None = None,
+    reveal_refused: tuple[str, dict[str, str]] | None = None,
 ) -> HttpResponse:
     """The case page; `refused` (party label, step, error) draws that step's form again with what was typed and the
-    error under its field."""
+    error under its field; `reveal_refused` (party label, `_reveal_form`) the reveal form of that party's card."""
     from claimbridge.cases.quick_claim import assessment
 
     english = reading_english()
@@ -125,6 +126,8 @@ def _case_page(
     cards = selectors.party_cards(user=request.user, case=case)
     for card in cards:
         card["revealed"] = (revealed or {}).get(card["label"])
+        if reveal_refused is not None and card["label"] == reveal_refused[0]:
+            card["reveal"] = reveal_refused[1]
     evidence = case.evidence.reference if case.evidence is not None else ""
     photos = selectors.photo_cards(selectors.case_photos(case=case, user=request.user, limit=12))
     context = {
@@ -200,6 +203,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _case_page(request, case)
 
 
+def _reveal_form(request: HttpRequest, refused: AppError) -> dict[str, str]:
+    """What the refused reveal form showed (the reason chosen, the words typed) and its error, by field: `purpose` or
+    `purpose_note` (accesslog.errors)."""
+    return {"purpose": request.POST.get("purpose", "")[:40], "note": request.POST.get("purpose_note", "")[:200],
+            "field": refused.field, "error": str(refused.message)}  # fmt: skip
+
+
 @roles_required(INBOX_ROLES)
 @require_POST
 def party_reveal(request: HttpRequest, number: str, label: str) -> HttpResponse:
@@ -215,10 +225,14 @@ def party_reveal(request: HttpRequest, number: str, label: str) -> HttpResponse:
     except AppError as refused:
         if refused.status == 404:
             raise Http404 from None
-        if request.headers.get("HX-Request") and refused.field.startswith("purpose"):
+        if refused.field.startswith("purpose"):  # the form again, the reason kept, the error under its own field
+            form = _reveal_form(request, refused)
+            if not request.headers.get("HX-Request"):
+                return _case_page(request, case, status=422, reveal_refused=(label, form))
             card = next(card for card in selectors.party_cards(user=request.user, case=case) if card["label"] == label)
-            context = {"party": card, "case": case, "purposes": REVEAL_PURPOSES, "reveal_error": refused.message}
-            return render(request, "cases/_party_card.html", context, status=422)
+            card["reveal"] = form
+            return render(request, "cases/_party_card.html", {"party": card, "case": case, "purposes": REVEAL_PURPOSES},
+                          status=422)  # fmt: skip
         messages.error(request, refused.message)
         return redirect("case", number=number)
     if request.headers.get("HX-Request"):
