@@ -367,12 +367,31 @@ def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
     queue = staff.get("/api/v1/subjects/queue", secure=True).json()["requests"]
     assert [r["number"] for r in queue] == [number]
     assert queue[0]["phone"] != PHONE_A
+    assert queue[0]["plan"]["way"] in ("delete", "keep")
+    assert queue[0]["plan"]["retention"][0]["case"] == case.number
+    assert queue[0]["record_name"] == f"事故案件 {case.number}"
+    assert queue[0]["days_left"] in (14, 15)
+    empty = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "refuse", "reason_zh": ""}),
+                       content_type="application/json", secure=True)  # fmt: skip
+    assert empty.status_code == 422
+    assert (empty.json()["error"]["field"], bool(empty.json()["error"]["zh"]), bool(empty.json()["error"]["en"])) == (
+        "reason_zh", True, True)  # fmt: skip
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: _held_until(date(2030, 1, 31)))
+    kept = staff.get(f"/api/v1/subjects/queue/{number}", secure=True).json()["plan"]
+    assert (kept["way"], kept["retained_until"], kept["retention"][0]["until"]) == ("keep", "2030-01-31", "2030-01-31")
+    approve = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "complete"}),
+                         content_type="application/json", secure=True)  # fmt: skip
+    assert approve.status_code == 409
+    assert approve.json()["error"]["code"] == "retention_applies"
+    assert SubjectRequest.objects.get(number=number).state == "received"
     refused = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "refuse", "reason_zh": "案件理赔中"}),
                          content_type="application/json", secure=True)  # fmt: skip
     assert refused.status_code == 200
     assert refused.json()["state"] == "refused"
+    assert refused.json()["retained_until"] == "2030-01-31"
     mine = phone.get("/api/v1/subjects/requests", secure=True).json()["requests"]
     assert mine[0]["refusal"]["zh"] == "案件理赔中"
+    assert mine[0]["retained_until"] == "2030-01-31"
 
 
 def test_pipl_the_grant_is_short_lived(case, monkeypatch):
@@ -563,4 +582,3 @@ def test_pipl_the_desk_links_the_case_and_counts_down_to_the_deadline(case, user
     held = insurer.get(f"/data-requests/{claim.number}/", secure=True).content.decode()
     assert f'<a href="/cases/{case.number}/" data-testid="held-record-link">' in held
     assert selectors.record_links(user=users["maiji_hq"], requests=[claim]) == {claim.number: f"/cases/{case.number}/"}
-    assert selectors.record_links(user=users["tianlong_unit1"], requests=[claim]) in ({}, {claim.number: f"/cases/{case.number}/"})
