@@ -346,8 +346,10 @@ _ID_NUMBER = ("身份证号码是登记册识别同一人的依据（盲索引�
 _REGISTER_BY_HAND = ("查勘员登记由所属公司更正：请在登记册中退回补正，公司更正后重新报送，并在此写明已做的处理。",
                      "A register entry is corrected by the adjuster's company: return it for correction in the "
                      "register, and say here what was done.")  # fmt: skip
-_BY_HAND = ("这一项不能自动更正：请在相应业务中更正，并在此写明已做的更正。",
-            "This cannot be corrected automatically: correct it where it is kept and say here what was done.")
+_BY_HAND = (
+    "这一项不能自动更正：请在相应业务中更正，并在此写明已做的更正。",
+    "This cannot be corrected automatically: correct it where it is kept and say here what was done.",
+)
 # A correction's way per record and field: "apply" writes the value when the holder approves it.
 CORRECTION_WAYS: dict[str, dict[str, str]] = {
     "case": {"driver_name": "apply", "driver_licence": "apply", "plate": "apply", "vin": "apply"},

@@ -307,8 +307,12 @@ def retention_applies(plan: Any) -> AppError:
 
 
 def cannot_correct(plan: Any) -> AppError:
-    return AppError("cannot_correct_in_place", f"不能在原记录上更正：{plan.reason_zh}",
-                    f"It cannot be corrected in place: {plan.reason_en}", status=409)
+    return AppError(
+        "cannot_correct_in_place",
+        f"不能在原记录上更正：{plan.reason_zh}",
+        f"It cannot be corrected in place: {plan.reason_en}",
+        status=409,
+    )
 
 
 def _correction_apply(*, request: SubjectRequest, user: Any) -> str:

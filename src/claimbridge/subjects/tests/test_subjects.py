@@ -119,7 +119,9 @@ def _held_until(day: date | None, *, held: bool = True) -> Any:
                 f"must be kept until {day} (保险法 第八十七条)" if day else "the claim is still open")  # fmt: skip
 
 
-def test_pipl_a_retained_deletion_is_shown_before_the_decision_and_refused_explaining_the_duty(case, users, monkeypatch):
+def test_pipl_a_retained_deletion_is_shown_before_the_decision_and_refused_explaining_the_duty(
+    case, users, monkeypatch
+):
     """Issue 20 walker, HIGH: the desk sees the duty (which, until when) before deciding; approving cannot erase a
     retained record — 409, nothing changed, nothing erased — and the refusal, prefilled with the duty, records the date."""
     made = _ask("deletion", f"case:{case.number}")
@@ -422,7 +424,7 @@ def _phone_page(phone: str) -> Client:
 def test_pipl_the_correction_form_offers_each_records_own_fields_and_puts_errors_next_to_them(case, question):
     page = _phone_page(PHONE_A)
     html = page.get("/my-data/", secure=True).content.decode()
-    group = html[html.index(f'<optgroup label="事故案件 {case.number}'):]
+    group = html[html.index(f'<optgroup label="事故案件 {case.number}') :]
     group = group[: group.index("</optgroup>")]
     assert group.count(">姓名<") == 1
     assert f'value="case:{case.number}|driver_name"' in group
@@ -431,12 +433,12 @@ def test_pipl_the_correction_form_offers_each_records_own_fields_and_puts_errors
     nothing = page.post("/my-data/", {"op": "correction", "form_key": key, "correction": "张叁"}, secure=True)
     assert nothing.status_code == 422
     text = nothing.content.decode()
-    assert "请选择要更正的内容" in text[text.index('<label for="id_item">'): text.index('<label for="id_correction">')]
+    assert "请选择要更正的内容" in text[text.index('<label for="id_item">') : text.index('<label for="id_correction">')]
     bad = page.post("/my-data/", {"op": "correction", "form_key": key, "item": f"case:{case.number}|plate",
                                   "correction": "不是号牌"}, secure=True)  # fmt: skip
     assert bad.status_code == 422
     text = bad.content.decode()
-    assert "号牌号码无效" in text[text.index('<label for="id_correction">'): text.index('<label for="id_note">')]
+    assert "号牌号码无效" in text[text.index('<label for="id_correction">') : text.index('<label for="id_note">')]
     assert "请选择要更正的内容" not in text
     assert SubjectRequest.objects.count() == 0
     sent = page.post("/my-data/", {"op": "correction", "form_key": key, "item": f"case:{case.number}|driver_name",
@@ -446,7 +448,7 @@ def test_pipl_the_correction_form_offers_each_records_own_fields_and_puts_errors
     assert (made.kind, made.record_ref, made.field, made.correction, made.note) == (
         "correction", case.number, "driver_name", "张叁", "身份证上是叁")  # fmt: skip
     mine = page.get("/my-data/", secure=True).content.decode()
-    listed = mine[mine.index('data-testid="my-requests"'): mine.index('data-testid="my-holdings"')]
+    listed = mine[mine.index('data-testid="my-requests"') : mine.index('data-testid="my-holdings"')]
     assert made.number in listed
     assert f"事故案件 {case.number}" in listed  # the request names its record …
     assert "姓名" in listed  # … and the field
@@ -459,7 +461,8 @@ def test_pipl_an_approved_correction_is_written_to_the_record_on_its_chain(case,
     made = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
     plan = selectors.request_plan(made)
     assert plan.way == "apply"
-    assert plan.current and plan.current != "张三"  # masked
+    assert plan.current
+    assert plan.current != "张三"  # masked
     done = services.subject_request_complete(user=users["ln_assoc"], request=made)
     assert done.state == "done"
     assert "已按申请更正姓名" in done.resolution
@@ -551,7 +554,7 @@ def test_pipl_the_phone_form_sent_empty_says_what_is_missing(db):
         answer = page.post("/my-data/", {button: "1", "phone": ""}, secure=True)
         assert answer.status_code == 422
         html = answer.content.decode()
-        after = html[html.index('<label for="id_phone">'):]
+        after = html[html.index('<label for="id_phone">') :]
         assert 'class="error" role="alert"' in after[: after.index('<label for="id_sms_code">')]
         assert "novalidate" in html  # the page's own message, not a bubble the phone may not show
 
@@ -563,7 +566,7 @@ def test_pipl_the_desk_links_the_case_and_counts_down_to_the_deadline(case, user
     page = Client(headers={"accept-language": "zh-hans"})
     page.force_login(users["ln_assoc"])
     html = page.get("/data-requests/", secure=True).content.decode()
-    rows = {number: html[html.index(number):][:1500] for number in (made.number, late.number)}
+    rows = {number: html[html.index(number) :][:1500] for number in (made.number, late.number)}
     assert "剩余 15 天" in rows[made.number] or "剩余 14 天" in rows[made.number]
     assert "已逾期 2 天" in rows[late.number]
     assert "badge-bad" in rows[late.number]
