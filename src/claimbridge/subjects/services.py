@@ -326,7 +326,7 @@ def _correction_apply(*, request: SubjectRequest, user: Any) -> str:
             raise errors.not_yours()
         _party_correct(party=party, field=request.field, value=value, user=user)
     elif request.record_kind == "account" and request.user is not None:
-        account = type(request.user).objects.select_for_update().get(pk=request.user_id)
+        account = type(request.user).objects.select_for_update().get(pk=request.user.pk)
         setattr(account, request.field, value)
         account.save(update_fields=[request.field, "phone_index"] if request.field == "phone" else [request.field])
     else:  # pragma: no cover - request_plan offers "apply" for nothing else
