@@ -48,6 +48,8 @@ def test_pipl_a_driver_downloads_their_data_asks_a_deletion_and_the_association_
         prove_phone(page, PHONE_A, "继续")
         cases = page.locator("[data-testid=my-case-data]")
         assert cases.count() == 1
+        assert "张三" not in cases.inner_text()  # collapsed: the page stays short on a phone
+        cases.locator("summary").click()
         assert "张三" in cases.inner_text()
         assert "李四" not in page.content()
         assert question.number in page.locator("[data-testid=my-questions-data]").inner_text()
@@ -63,6 +65,7 @@ def test_pipl_a_driver_downloads_their_data_asks_a_deletion_and_the_association_
         with page.expect_download() as got:
             page.locator("[data-testid=copy-pdf]").click()
         assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
+        page.locator("[data-testid=ask-deletion] summary").click()
         page.locator("[data-testid=ask-deletion] select[name=record]").select_option(f"consultation:{question.number}")
         page.locator("[data-testid=ask-deletion] textarea[name=note]").fill("问题已解决，请删除")
         page.locator("[data-testid=ask-deletion-send]").click()
@@ -70,6 +73,7 @@ def test_pipl_a_driver_downloads_their_data_asks_a_deletion_and_the_association_
         mine = page.locator("[data-testid=my-request]").first
         assert "已受理" in mine.inner_text()
         assert "陇南" in mine.inner_text()
+        assert f"咨询 {question.number}" in mine.inner_text()  # the request names its record
         page.locator("[data-testid=my-requests]").scroll_into_view_if_needed()
         page.screenshot(path=screenshot_dir / "zh-hans-phone-my-data-request.png", full_page=True)
     finally:
@@ -118,3 +122,105 @@ def test_pipl_a_driver_downloads_their_data_asks_a_deletion_and_the_association_
         page.screenshot(path=screenshot_dir / "zh-hans-phone-my-data-done.png", full_page=True)
     finally:
         phone.close()
+
+
+def test_pipl_a_retained_deletion_is_refused_explaining_the_duty_and_a_correction_is_applied(
+    browser, live_server, screenshot_dir, demo_password, settings, monkeypatch
+):
+    """The walker's issue 20 findings on a 360-px phone in Chinese: the empty phone form says what is missing; the
+    correction form offers each record's own fields, its error next to the field; the desk's list counts down to
+    each deadline; a deletion a retention duty keeps shows the duty and its date before the clerk decides, with no
+    delete button, the refusal prefilled and its reason required; an approved correction is written to the case;
+    the driver is texted each time."""
+    from datetime import date, datetime, time
+
+    from claimbridge.cases.models import CaseParty
+    from claimbridge.core.sms import MemorySmsBackend
+    from claimbridge.retention.erasure import Hold
+    from claimbridge.subjects import hooks
+
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage()}
+    until = timezone.make_aware(datetime.combine(date(2031, 3, 31), time(12)))
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: Hold(
+        True, until, "claim_record", "须保存至 2031-03-31（保险法 第八十七条）", "must be kept until 2031-03-31"))  # fmt: skip
+    case = two_party_case()
+    kept = services.subject_request_create(
+        subject=Subject(phone=PHONE_A), kind="deletion", record=f"case:{case.number}"
+    )
+    MemorySmsBackend.outbox.clear()
+
+    phone = browser.new_context(**PHONE, locale="zh-CN")
+    page = phone.new_page()
+    try:
+        page.goto(f"{live_server.url}/my-data/")
+        page.get_by_role("button", name="继续").click()  # nothing typed
+        page.wait_for_load_state()
+        assert page.locator("#id_phone + p.error").is_visible()
+        prove_phone(page, PHONE_A, "继续")
+        assert page.locator("section.card").nth(1).get_attribute("data-testid") == "my-requests"  # requests first
+        assert f"事故案件 {case.number}" in page.locator("[data-testid=my-request]").first.inner_text()
+        ask = page.locator("[data-testid=ask-correction]")
+        ask.locator("summary").click()
+        ask.get_by_label("正确的内容").fill("张叁")
+        ask.locator("[data-testid=ask-correction-send]").click()
+        page.wait_for_load_state()
+        ask = page.locator("[data-testid=ask-correction]")
+        assert ask.get_attribute("open") is not None  # the form with its error stays open
+        assert "请选择要更正的内容" in ask.locator("#id_item + p.error").inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-my-data-correction-error.png", full_page=True)
+        group = ask.locator(f'optgroup[label^="事故案件 {case.number}"] option')
+        assert group.all_inner_texts().count("姓名") == 1
+        ask.get_by_label("需要更正的内容").select_option(f"case:{case.number}|driver_name")
+        ask.locator("[data-testid=ask-correction-send]").click()
+        page.wait_for_load_state()
+        assert "已受理" in page.locator("[data-testid=my-request]").first.inner_text()
+        assert _fits(page)
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-my-data-requests-first.png", full_page=True)
+    finally:
+        phone.close()
+    fixed = SubjectRequest.objects.get(kind="correction")
+    assert (fixed.field, fixed.correction) == ("driver_name", "张叁")
+    assert [(to, fixed.number in text) for to, text in MemorySmsBackend.outbox if "已受理" in text] == [(PHONE_A, True)]
+
+    desk = browser.new_context(**PHONE, locale="zh-CN")
+    page = desk.new_page()
+    try:
+        log_in(page, live_server.url, "ln_assoc", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/data-requests/")
+        rows = page.locator("[data-testid=queue-row]")
+        assert rows.count() == 2
+        assert "剩余 15 天" in rows.nth(0).locator("[data-testid=countdown]").inner_text()
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-desk-data-requests-countdown.png", full_page=True)
+        page.goto(f"{live_server.url}/data-requests/{kept.number}/")
+        duty = page.locator("[data-testid=retention-duty]")
+        assert "理赔记录" in duty.inner_text()
+        assert "保险法" in duty.inner_text()
+        assert page.locator("[data-testid=retention-until]").inner_text() == "2031-03-31"
+        assert page.locator("[data-testid=complete]").count() == 0  # no delete button that cannot delete
+        reason = page.get_by_label("给申请人的理由（中文，必填）")
+        assert "2031年03月31日" in reason.input_value()
+        prefilled = reason.input_value()
+        reason.fill("")
+        page.locator("[data-testid=refuse]").click()
+        page.wait_for_load_state()
+        assert "请写明不予办理的理由" in page.locator("#id_reason_zh + p.error").inner_text()
+        assert page.locator("[data-testid=held-state]").inner_text() == "已受理"
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-desk-retained-deletion.png", full_page=True)
+        page.get_by_label("给申请人的理由（中文，必填）").fill(prefilled)
+        page.get_by_role("button", name="不予办理并说明保存义务").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-testid=held-state]").inner_text() == "不予办理"
+        page.goto(f"{live_server.url}/data-requests/{fixed.number}/")
+        page.get_by_role("button", name="同意并更正").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-testid=held-state]").inner_text() == "已办结"
+        assert _fits(page)
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-desk-correction-applied.png", full_page=True)
+    finally:
+        desk.close()
+    kept.refresh_from_db()
+    assert (kept.state, kept.refusal_code, kept.retained_until) == ("refused", "retention", date(2031, 3, 31))
+    assert CaseParty.objects.get(case=case, label="A").driver_name == "张叁"
+    texts = [text for to, text in MemorySmsBackend.outbox if to == PHONE_A]
+    assert any(kept.number in text and "2031年03月31日" in text for text in texts)
+    assert any(fixed.number in text and "已办结" in text for text in texts)

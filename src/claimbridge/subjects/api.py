@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyCookie
 
 from claimbridge.accounts.api_keys import API_AUTH
-from claimbridge.core.errors import in_current_language
+from claimbridge.core.errors import in_current_language, reading_english
 from claimbridge.core.idempotency import answer_once
 from claimbridge.core.inputs import CLEAN, Text
 from claimbridge.core.schemas import StrictIn, download_answer, responses
@@ -63,7 +63,7 @@ class RequestIn(StrictIn):
 
 class WorkIn(StrictIn):
     action: Literal["start", "complete", "refuse"]
-    resolution: Text(NOTE_MAX) = ""  # type: ignore[valid-type]  # complete: what was done (a correction: required)
+    resolution: Text(NOTE_MAX) = ""  # type: ignore[valid-type]  # complete: what was done (required when the plan is by_hand)
     reason_zh: Text(REASON_MAX) = ""  # type: ignore[valid-type]  # refuse: the reason, in Chinese …
     reason_en: Text(REASON_MAX) = ""  # type: ignore[valid-type]  # … and in English
 
@@ -96,21 +96,45 @@ class RequestOut(Schema):
     state: str  # received, in_progress, done, refused
     state_name: str
     record: str  # case:<number>, consultation:<number>, account, register:<id>
+    record_name: str  # the record as the person reads it, in the reader's language
     field: str
+    field_name: str
     holder: str  # the organisation that works it
     received_at: datetime
     deadline: datetime  # received + SUBJECT_REQUEST_DEADLINE_DAYS
+    days_left: int  # whole days to the deadline (China's calendar): 0 on the last day, negative once overdue
     overdue: bool
     worked_at: datetime | None
     refusal: RefusalOut | None
     retained_until: str | None  # a deletion refused for a retention duty: kept until (YYYY-MM-DD)
+    resolution: str  # done: what was done (a correction applied says so)
+
+
+class RetentionOut(Schema):
+    case: str
+    held: bool
+    until: str | None  # YYYY-MM-DD; null while held: the period starts with an event to come (an open claim)
+    duty: str  # the duty, in the reader's language
+    why: str
+
+
+class PlanOut(Schema):
+    """What the holder may decide (the page shows the same): a deletion — delete, keep (a retention duty: refuse,
+    explaining it), cannot; a correction — apply (approving writes the value), by_hand, cannot (refuse, saying why)."""
+
+    way: Literal["delete", "keep", "apply", "by_hand", "cannot"]
+    reason_zh: str  # keep, cannot: the explanation to the person to refuse with; by_hand: for the holder
+    reason_en: str
+    retained_until: str | None  # keep: the date a refusal records
+    retention: list[RetentionOut]
+    current: str  # a correction: what the record holds now (masked)
 
 
 class StaffRequestOut(RequestOut):
     phone: str  # masked
     correction: str  # the correct value asked
     note: str
-    resolution: str
+    plan: PlanOut | None  # open requests only
 
 
 class RequestListOut(Schema):
@@ -131,11 +155,24 @@ def _out(request: SubjectRequest, *, staff: bool = False) -> dict[str, Any]:
         "refusal": {"code": request.refusal_code, "zh": request.refusal_zh, "en": request.refusal_en}
         if request.state == "refused" else None,
         "retained_until": request.retained_until.isoformat() if request.retained_until else None,
+        "record_name": selectors.record_title(request.record_kind, request.record_ref, english=reading_english()),
+        "field_name": selectors.field_title(request.record_kind, request.field, english=reading_english())
+        if request.field else "",
+        "days_left": selectors.days_left(request), "resolution": request.resolution,
     }  # fmt: skip
     if staff:
         found |= {"phone": request.masked_phone, "correction": request.correction, "note": request.note,
-                  "resolution": request.resolution}  # fmt: skip
+                  "plan": _plan(request) if request.open else None}  # fmt: skip
     return found
+
+
+def _plan(request: SubjectRequest) -> dict[str, Any]:
+    plan = selectors.request_plan(request)
+    return {"way": plan.way, "reason_zh": plan.reason_zh, "reason_en": plan.reason_en, "current": plan.current,
+            "retained_until": plan.retained_until.isoformat() if plan.retained_until else None,
+            "retention": [{"case": d.case, "held": d.held, "until": d.until.isoformat() if d.until else None,
+                           "duty": in_current_language(d.duty_zh, d.duty_en), "why": in_current_language(d.why_zh, d.why_en)}
+                          for d in plan.retention]}  # fmt: skip
 
 
 def _subject(request: HttpRequest) -> selectors.Subject:
@@ -231,8 +268,10 @@ def held(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/queue/{number}/work", auth=API_AUTH, response=responses({200: StaffRequestOut}),
-             summary="Work a request: start it, complete it (a deletion erases the record unless a retention duty "
-                     "applies, when it is refused with the date) or refuse it with the reason")  # fmt: skip
+             summary="Work a request as its `plan` says: start it; complete it (a deletion erases the record, a "
+                     "correction writes the value asked into it; 409 and nothing changed when the plan is keep or "
+                     "cannot); or refuse it with the reason the person reads (required; a deletion a retention duty "
+                     "keeps records the date)")  # fmt: skip
 def work(request: HttpRequest, number: str, payload: WorkIn) -> dict[str, Any]:
     found = _held(request, number)
     if payload.action == "start":

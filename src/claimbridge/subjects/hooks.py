@@ -41,6 +41,15 @@ def retained_until(case: Any, *, at: datetime) -> date | None:
     return timezone.localdate(hold.until) if hold.until is not None else timezone.localdate(at)
 
 
+def retention_hold(case: Any, *, at: datetime) -> Any:
+    """The retention app's whole answer for the case (`retention.erasure.retained_until`, a `Hold`): whether a duty
+    holds it, which (its category, the provision in its words) and until when — what the holder's desk shows before
+    the clerk decides a deletion."""
+    from claimbridge.retention.erasure import retained_until as hold_of
+
+    return hold_of(case, at=at)
+
+
 def case_erase(*, case: Any, actor: Any, reason: str) -> None:
     from claimbridge.retention.erasure import case_erase as erase
 

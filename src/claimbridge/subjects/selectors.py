@@ -10,7 +10,8 @@ through the scope (`Scope.subject_requests_q`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +22,7 @@ from claimbridge.core.crypto import blind_index
 from claimbridge.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
 from claimbridge.subjects import hooks
 from claimbridge.subjects.models import SubjectRequest
+from claimbridge.subjects.vocabulary import FIELDS, RECORD_NAMES
 
 SCHEMA = "claimbridge.subject-data"
 SCHEMA_VERSION = 1
@@ -132,7 +134,9 @@ def _consultation(consultation: Any) -> dict[str, Any]:
 
 def request_out(request: SubjectRequest) -> dict[str, Any]:
     return {"number": request.number, "kind": request.kind, "state": request.state,
-            "record": request.record_label, "field": request.field, "holder": request.holder_name,
+            "record": request.record_label, "record_name": record_title(request.record_kind, request.record_ref),
+            "field": request.field, "field_name": field_title(request.record_kind, request.field),
+            "holder": request.holder_name,
             "received_at": _when(request.received_at), "deadline": _when(request.deadline),
             "overdue": request.overdue, "worked_at": _when(request.worked_at),
             "refusal": {"code": request.refusal_code, "zh": request.refusal_zh, "en": request.refusal_en}
@@ -178,6 +182,32 @@ def holdings(*, subject: Subject, masked: bool = True) -> dict[str, Any]:
     return data
 
 
+def record_title(record_kind: str, reference: str, *, english: bool = False) -> str:
+    """A record as the person reads it: 事故案件 LN…, 咨询 Q…, 平台账号, 查勘员登记 12."""
+    name = RECORD_NAMES.get(record_kind)
+    said = (name.en if english else name.zh) if name is not None else record_kind
+    return f"{said} {reference}".strip()
+
+
+def field_title(record_kind: str, field: str, *, english: bool = False) -> str:
+    text = FIELDS.get(record_kind, {}).get(field)
+    return (text.en if english else text.zh) if text is not None else field
+
+
+def correction_items(*, subject: Subject) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a correction may be about, grouped by record: (the record's name, [("<record>|<field>", the field's name)]).
+    Each record offers only its own fields, so no name appears twice in one group and no field is offered for a record
+    that does not hold it."""
+    from claimbridge.core.errors import in_current_language
+
+    groups = []
+    for value, shown in record_choices(subject=subject):
+        kind = value.partition(":")[0]
+        fields = [(f"{value}|{code}", in_current_language(text.zh, text.en)) for code, text in FIELDS[kind].items()]
+        groups.append((shown, fields))
+    return groups
+
+
 def record_choices(*, subject: Subject) -> list[tuple[str, str]]:
     """What a request may be about, as (value, what to show): each case and question of the mobile; an account itself
     and its register entries."""
@@ -207,6 +237,176 @@ def request_get_for_user(*, user: Any, number: str) -> SubjectRequest | None:
     """The one access path to a request for a signed-in user: None when they may not read it."""
     return (SubjectRequest.objects.filter(scope_for(user).subject_requests_q(), number=str(number)[:24])
             .select_related(*_RELATED).first())  # fmt: skip
+
+
+def days_left(request: SubjectRequest, *, now: datetime | None = None) -> int:
+    """Whole days until the deadline (China's calendar): 0 on the last day, negative once overdue."""
+    today = timezone.localdate(now or timezone.now())
+    return (timezone.localdate(request.deadline) - today).days
+
+
+def record_links(*, user: Any, requests: list[SubjectRequest]) -> dict[str, str]:
+    """The staff page of each request's record, by request number — only where the user may read the record (the
+    case through `cases.selectors.case_list_for_user`, the question through the consultations' scope)."""
+    from django.urls import reverse
+
+    from claimbridge.cases.selectors import case_list_for_user
+    from claimbridge.consultations.models import Consultation
+
+    cases = {r.record_ref for r in requests if r.record_kind == "case" and r.record_ref}
+    questions = {r.record_ref for r in requests if r.record_kind == "consultation" and r.record_ref}
+    seen_cases = set(case_list_for_user(user=user).filter(number__in=cases).values_list("number", flat=True)) \
+        if cases else set()  # fmt: skip
+    seen_questions = set(Consultation.objects.filter(scope_for(user).consultations_q(), number__in=questions)
+                         .values_list("number", flat=True)) if questions else set()  # fmt: skip
+    links = {}
+    for r in requests:
+        if r.record_kind == "case" and r.record_ref in seen_cases:
+            links[r.number] = reverse("case", args=[r.record_ref])
+        elif r.record_kind == "consultation" and r.record_ref in seen_questions:
+            links[r.number] = reverse("consult-detail", args=[r.record_ref])
+    return links
+
+
+# --- what the holder may decide: the retention duties and the way a correction is made -----------------------------
+
+
+def request_case(request: SubjectRequest) -> Any:
+    """The case whose retention duty decides a deletion: the case itself, or the case a question was asked on."""
+    from claimbridge.cases.models import Case
+    from claimbridge.consultations.models import Consultation
+
+    if request.record_kind == "case":
+        return Case.objects.filter(number=request.record_ref).first()
+    if request.record_kind == "consultation":
+        consultation = Consultation.objects.filter(number=request.record_ref).select_related("case").first()
+        return consultation.case if consultation is not None else None
+    return None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """A retention duty as the desk shows it, from the retention app's answer (`retention.erasure.retained_until`)."""
+
+    case: str  # the case whose duty it is
+    held: bool
+    until: date | None  # kept until (China's calendar); None while held: the period starts with an event to come
+    duty_zh: str  # which duty: the category in the register's words (privacy.declarations.RETENTION_WORDS)
+    duty_en: str
+    why_zh: str  # the retention app's words: 须保存至 …（保险法 第八十七条 …）
+    why_en: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the holder can do with a request, decided before they press anything.
+
+    `way`: a deletion — "delete" (no duty: approving erases it), "keep" (a duty holds it: refuse, explaining the duty),
+    "cannot" (this kind of record is not erased on the platform); a correction — "apply" (approving writes the new
+    value to the record), "by_hand" (the holder corrects it elsewhere and says what was done), "cannot" (it cannot be
+    corrected in place: refuse, saying why). `reason_*`: the explanation to the person, prefilled for keep and cannot;
+    for by_hand what the holder should know. `retained_until`: the day a refusal for a duty records."""
+
+    way: str
+    reason_zh: str = ""
+    reason_en: str = ""
+    retention: tuple[Retention, ...] = field(default=())
+    retained_until: date | None = None
+    current: str = ""  # a correction: what the record holds now (masked)
+
+    @property
+    def refuse_only(self) -> bool:
+        return self.way in ("keep", "cannot")
+
+
+def retention_of(request: SubjectRequest, *, at: datetime | None = None) -> tuple[Retention, ...]:
+    from claimbridge.privacy.declarations import RETENTION_WORDS
+
+    case = request_case(request)
+    if case is None:
+        return ()
+    hold = hooks.retention_hold(case, at=at or timezone.now())
+    words = RETENTION_WORDS.get(hold.category)
+    duty_zh, duty_en = (words.zh, words.en) if words is not None else (hold.category, hold.category)
+    until = timezone.localdate(hold.until) if hold.until is not None and hold.held else None
+    return (Retention(case=case.number, held=hold.held, until=until, duty_zh=duty_zh, duty_en=duty_en,
+                      why_zh=hold.zh, why_en=hold.en),)  # fmt: skip
+
+
+_NOT_ERASED = ("平台账号和查勘员登记由所属机构依其管理规定保存，不能在平台上直接删除；如需注销，请联系所属机构。",
+               "Platform accounts and adjusters' register entries are kept by the organisation they belong to and "
+               "cannot be erased on the platform; to close one, contact that organisation.")  # fmt: skip
+_PLATE_SETTLED = ("协议确认后号牌号码已决定承保公司和理赔，不能在原记录上直接更正；请联系承保公司核实后处理。",
+                  "Once the agreement is confirmed the plate has decided the insurer and the claim: it cannot be "
+                  "corrected in place; contact the insurer, which checks it.")  # fmt: skip
+_ID_NUMBER = ("身份证号码是登记册识别同一人的依据（盲索引）并经协会核验，不能在原登记上直接更正：请所属公司重新报送登记，协会将重新核验。",
+              "The ID number is how the register knows one person (a blind index) and was checked on review: it "
+              "cannot be corrected in place; the adjuster's company submits the entry again and the association "
+              "checks it again.")  # fmt: skip
+_REGISTER_BY_HAND = ("查勘员登记由所属公司更正：请在登记册中退回补正，公司更正后重新报送，并在此写明已做的处理。",
+                     "A register entry is corrected by the adjuster's company: return it for correction in the "
+                     "register, and say here what was done.")  # fmt: skip
+_BY_HAND = (
+    "这一项不能自动更正：请在相应业务中更正，并在此写明已做的更正。",
+    "This cannot be corrected automatically: correct it where it is kept and say here what was done.",
+)
+# A correction's way per record and field: "apply" writes the value when the holder approves it.
+CORRECTION_WAYS: dict[str, dict[str, str]] = {
+    "case": {"driver_name": "apply", "driver_licence": "apply", "plate": "apply", "vin": "apply"},
+    "account": {"full_name": "apply", "phone": "apply"},
+    "register": {"id_number": "cannot"},
+}
+
+
+def _current(request: SubjectRequest) -> str:
+    """What the record holds now in the field asked about, masked (the holder compares it with the value asked)."""
+    from claimbridge.core.masking import mask_name
+
+    masks = {"driver_name": mask_name, "full_name": mask_name, "driver_licence": mask_id_number,
+             "id_number": mask_id_number, "phone": mask_phone}  # fmt: skip
+    holder: Any = None
+    if request.record_kind == "case" and request.phone:
+        holder = next((p for p in subject_parties(subject=Subject(phone=request.phone))
+                       if p.case.number == request.record_ref), None)  # fmt: skip
+    elif request.record_kind == "account":
+        holder = request.user
+    if holder is None or request.field not in CORRECTION_WAYS.get(request.record_kind, {}):
+        return ""
+    value = str(getattr(holder, request.field, "") or "")
+    return masks.get(request.field, lambda text: text)(value) if value else ""
+
+
+def request_plan(request: SubjectRequest, *, at: datetime | None = None) -> Plan:
+    """The holder's choices for this request, with the retention duties that apply (decision 0030)."""
+    from claimbridge.rules.case_flow import EDITABLE_STATES
+
+    if request.kind == "deletion":
+        if request.record_kind not in ("case", "consultation"):
+            return Plan("cannot", *_NOT_ERASED)
+        duties = retention_of(request, at=at)
+        held = next((d for d in duties if d.held), None)
+        if held is None:
+            return Plan("delete", retention=duties)
+        until = held.until or timezone.localdate(at or timezone.now())
+        if held.until is not None:
+            zh = f"依法须保存至 {held.until:%Y年%m月%d日}，届时删除。保存依据：{held.duty_zh}。"
+            en = f"The law requires it to be kept until {held.until:%Y-%m-%d}; it is erased then. The duty: {held.duty_en}."
+        else:
+            zh = f"{held.why_zh}。依法须保存，保存期满后删除。保存依据：{held.duty_zh}。"
+            en = f"{held.why_en[:1].upper()}{held.why_en[1:]}. The law requires it to be kept; it is erased when the period " \
+                 f"ends. The duty: {held.duty_en}."  # fmt: skip
+        return Plan("keep", zh[:300], en[:300], retention=duties, retained_until=until)
+    way = CORRECTION_WAYS.get(request.record_kind, {}).get(request.field, "by_hand")
+    current = _current(request)
+    if way == "apply" and request.record_kind == "case" and request.field == "plate":
+        case = request_case(request)
+        if case is not None and case.state not in EDITABLE_STATES:
+            return Plan("cannot", *_PLATE_SETTLED, current=current)
+    if way == "cannot":
+        return Plan("cannot", *_ID_NUMBER, current=current)
+    if way == "by_hand":
+        return Plan("by_hand", *(_REGISTER_BY_HAND if request.record_kind == "register" else _BY_HAND))
+    return Plan("apply", current=current)
 
 
 def subject_request_chains_verify() -> list[str]:

@@ -7,9 +7,16 @@ insurer; a question goes to the association it was put to, or the case's city's,
 on its own; an adjuster's request goes to the association that issued the register entry's credential (their latest
 entry for the account). The deadline is `SUBJECT_REQUEST_DEADLINE_DAYS` after receipt.
 
-A deletion is completed only when no retention duty applies: completing one on a case asks `hooks.retained_until`
-first and, while the law keeps the case, the request is refused with the date instead. Every change appends an
-event to the request's keyed chain (decision 0012); events carry codes and ids, never the words asked.
+What the holder may do is decided before they press anything (`selectors.request_plan`): a deletion of a record a
+retention duty keeps (`retention.erasure.retained_until`) cannot be approved — it is refused, explaining the duty,
+and the refusal records the date until which the data is kept; a correction of a field the platform can write is
+applied to the record when approved, through the owning app (`cases.services.parties.party_details_save` while the
+case may change; afterwards the party's row under the case's lock with a `party_updated` event on the case's chain;
+an account's own row), one the platform cannot write safely in place (a register entry's ID number, the blind index
+of the person; a plate once the agreement has decided the insurer) is refused with the reason, and any other is
+corrected by hand with the holder saying what was done. The person is texted (`core.sms`, after the commit, in a
+task) when the request is received and when it is worked. Every change appends an event to the request's keyed
+chain (decision 0012); events carry codes and ids, never the words asked.
 """
 
 from __future__ import annotations
@@ -31,11 +38,13 @@ from claimbridge.subjects import errors, flow, hooks
 from claimbridge.subjects.models import SubjectRequest, SubjectRequestEvent
 from claimbridge.subjects.selectors import (
     Subject,
+    request_case,
+    request_plan,
     subject_consultations,
     subject_parties,
     subject_register_entries,
 )
-from claimbridge.subjects.vocabulary import CORRECTION_MAX, FIELDS, NOTE_MAX, REASON_MAX
+from claimbridge.subjects.vocabulary import CORRECTION_MAX, FIELDS, NAME_MAX, NOTE_MAX, REASON_MAX
 
 
 def _text(value: Any, *, field: str, limit: int, required: bool = True) -> str:
@@ -126,7 +135,7 @@ def subject_request_create(*, subject: Subject, kind: str, record: str, field: s
     if kind == "correction":
         if field not in FIELDS[record_kind]:
             raise errors.invalid("unknown_field", "请选择要更正的内容", "Choose what is to be corrected", "field")
-        correction = _text(correction, field="correction", limit=CORRECTION_MAX)
+        correction = correction_value(field, _text(correction, field="correction", limit=CORRECTION_MAX))
     else:
         field, correction = "", ""
     note = _text(note, field="note", limit=NOTE_MAX, required=False)
@@ -153,7 +162,54 @@ def subject_request_create(*, subject: Subject, kind: str, record: str, field: s
                               data={"kind": kind, "record": request.record_label, "field": field,
                                     "holder": f"association:{association.pk}" if association else f"insurer:{insurer.pk}",
                                     "deadline": request.deadline.isoformat()})  # fmt: skip
+        _text_person(request, "received")
     return request
+
+
+def _text_person(request: SubjectRequest, moment: str) -> None:
+    """The person is texted after the commit (core.sms, from a task: never inside the transaction, never raised)."""
+    from claimbridge.subjects.tasks import text_request
+
+    pk = request.pk
+    transaction.on_commit(lambda: text_request.enqueue(request_id=pk, moment=moment), robust=True)
+
+
+def _bad_value(zh: str, en: str) -> AppError:
+    return errors.invalid("bad_value", zh, en, "correction")
+
+
+def correction_value(field: str, value: str) -> str:
+    """The value asked, checked as the owning app checks the field (the kernel's identifiers, the mobile rule) and
+    written as it writes it; other fields are the person's words."""
+    from claimbridge.rules.identifiers import check_id_number, check_plate, check_vin
+
+    if field in ("driver_licence", "id_number"):
+        number = value.replace(" ", "").upper()
+        if not check_id_number(number).valid:
+            raise _bad_value("身份证号码无效：请核对 18 位号码及末位校验码",
+                             "Not a valid resident ID number: check its 18 characters and the last one")  # fmt: skip
+        return number
+    if field == "plate":
+        plate = check_plate(value)
+        if not plate.valid:
+            raise _bad_value("号牌号码无效：例如 甘K12345", "Not a valid plate number, e.g. 甘K12345")
+        return plate.normalized
+    if field == "vin":
+        vin = check_vin(value)
+        if not vin.valid:
+            raise _bad_value("车架号无效：请核对 17 位字符（第 9 位是校验位）",
+                             "Not a valid VIN: check its 17 characters (the 9th is a check digit)")  # fmt: skip
+        return vin.normalized
+    if field == "phone":
+        from claimbridge.core.phone_verification import normalise_mobile
+
+        try:
+            return normalise_mobile(value)
+        except AppError:
+            raise _bad_value("请填写 11 位中国大陆手机号码", "Enter an 11-digit mainland mobile number") from None
+    if field in ("driver_name", "full_name") and len(value) > NAME_MAX:
+        raise errors.too_long("correction", NAME_MAX)
+    return value
 
 
 # --- the holder works it -------------------------------------------------------------------------------------------
@@ -178,6 +234,7 @@ def _worked(request: SubjectRequest, *, user: Any, state: str, kind: str, data: 
     request.state, request.worked_by, request.worked_at = state, user, timezone.now()
     request.save()
     subject_request_event(request=request, kind=kind, actor=user, data={"state": state} | data)
+    _text_person(request, "worked")
     return request
 
 
@@ -199,20 +256,24 @@ def subject_request_start(*, user: Any, request: SubjectRequest) -> SubjectReque
 
 def subject_request_refuse(*, user: Any, request: SubjectRequest, reason_zh: str, reason_en: str = "",
                            code: str = "refused") -> SubjectRequest:  # fmt: skip
-    """Refuse, with the reason in Chinese (and English, when given) that the person reads."""
-    reason_zh = _text(reason_zh, field="reason_zh", limit=REASON_MAX)
+    """Refuse, with the reason in Chinese (and English, when given) that the person reads — required. A deletion a
+    retention duty keeps is refused for it: the refusal records the duty and the date until which the data is kept."""
+    reason_zh = _text(reason_zh, field="reason_zh", limit=REASON_MAX, required=False)
+    if not reason_zh:
+        raise errors.invalid("reason_required", "请写明不予办理的理由（申请人会看到）",
+                             "Write why the request is refused (the person reads it)", "reason_zh")  # fmt: skip
     reason_en = _text(reason_en, field="reason_en", limit=REASON_MAX, required=False)
     with transaction.atomic():
         locked = _locked(request, user)
         state = _move(locked, "refuse")
+        data: dict[str, Any] = {}
+        if locked.kind == "deletion":
+            plan = request_plan(locked)
+            if plan.way == "keep" and plan.retained_until is not None:
+                code, locked.retained_until = "retention", plan.retained_until
+                data["retained_until"] = plan.retained_until.isoformat()
         locked.refusal_code, locked.refusal_zh, locked.refusal_en = code, reason_zh, reason_en or reason_zh
-        return _same(request, _worked(locked, user=user, state=state, kind="refused", data={"code": code}))
-
-
-def _case_of(request: SubjectRequest) -> Any:
-    from claimbridge.cases.models import Case
-
-    return Case.objects.filter(number=request.record_ref).first()
+        return _same(request, _worked(locked, user=user, state=state, kind="refused", data={"code": code} | data))
 
 
 def _consultation_of(request: SubjectRequest) -> Any:
@@ -221,45 +282,93 @@ def _consultation_of(request: SubjectRequest) -> Any:
     return Consultation.objects.filter(number=request.record_ref).select_related("case").first()
 
 
-def _retention_case(request: SubjectRequest) -> Any:
-    """The case whose retention duty decides a deletion: the case itself, or the case a question was asked on."""
+def retention_applies(plan: Any) -> AppError:
+    """409: a retention duty keeps the record — the holder refuses, explaining the duty; nothing was changed."""
+    return AppError("retention_applies", f"该记录依法须保存，不能删除：请选择“不予办理并说明保存义务”。{plan.reason_zh}",
+                    f"A retention duty keeps this record, so it cannot be erased: refuse, explaining the duty. "
+                    f"{plan.reason_en}", status=409, details={"retained_until": plan.retained_until.isoformat()
+                                                              if plan.retained_until else None})  # fmt: skip
+
+
+def cannot_correct(plan: Any) -> AppError:
+    return AppError(
+        "cannot_correct_in_place",
+        f"不能在原记录上更正：{plan.reason_zh}",
+        f"It cannot be corrected in place: {plan.reason_en}",
+        status=409,
+    )
+
+
+def _correction_apply(*, request: SubjectRequest, user: Any) -> str:
+    """Write the value asked into the record through its owning app; returns what was done, in Chinese for the
+    person (the holder's note may add to it)."""
+    value = correction_value(request.field, request.correction)
     if request.record_kind == "case":
-        return _case_of(request)
-    if request.record_kind == "consultation":
-        consultation = _consultation_of(request)
-        return consultation.case if consultation is not None else None
-    return None
+        party = next((p for p in subject_parties(subject=Subject(phone=request.phone))
+                      if p.case.number == request.record_ref), None)  # fmt: skip
+        if party is None:
+            raise errors.not_yours()
+        _party_correct(party=party, field=request.field, value=value, user=user)
+    elif request.record_kind == "account" and request.user is not None:
+        account = type(request.user).objects.select_for_update().get(pk=request.user.pk)
+        setattr(account, request.field, value)
+        account.save(update_fields=[request.field, "phone_index"] if request.field == "phone" else [request.field])
+    else:  # pragma: no cover - request_plan offers "apply" for nothing else
+        raise cannot_correct(request_plan(request))
+    return f"已按申请更正{FIELDS[request.record_kind][request.field].zh}"
+
+
+def _party_correct(*, party: Any, field: str, value: str, user: Any) -> None:
+    """While the case may change, the drivers' own service (which re-reads the cover for a new plate and voids the
+    confirmations, as any change does); once agreed, the party's row under the case's lock, with `party_updated` on
+    the case's chain (its seal follows the row)."""
+    from claimbridge.cases.models import CaseParty
+    from claimbridge.cases.services.parties import party_details_save
+    from claimbridge.cases.services.record import case_lock, event_append
+    from claimbridge.rules.case_flow import EDITABLE_STATES
+
+    if party.case.state in EDITABLE_STATES:
+        party_details_save(party=party, **{field: value})
+        return
+    case = case_lock(pk=party.case_id)
+    row = CaseParty.objects.select_for_update().get(pk=party.pk)
+    if getattr(row, field) == value:
+        return
+    setattr(row, field, value)
+    row.save(update_fields=[field])  # the name's blind index follows the name (CaseParty.save)
+    event_append(case=case, kind="party_updated", actor=user, data={"party": row.label, "fields": [field]})
 
 
 def subject_request_complete(*, user: Any, request: SubjectRequest, resolution: str = "") -> SubjectRequest:
-    """Done: a correction made (what was done, in the holder's words), or a deletion carried out — unless a retention
-    duty applies, when the deletion is refused with the date until which the law keeps the data."""
-    resolution = _text(resolution, field="resolution", limit=NOTE_MAX, required=request.kind == "correction")
+    """Approve: a deletion carried out, a correction applied to the record (or made by hand, the holder saying what
+    was done). Refused with 409, nothing changed, when the plan says it cannot be done: a deletion a retention duty
+    keeps (refuse it, explaining the duty), a correction that cannot be made in place (refuse it, saying why)."""
     with transaction.atomic():
         locked = _locked(request, user)
         state = _move(locked, "complete")
+        plan = request_plan(locked)
+        resolution = _text(resolution, field="resolution", limit=NOTE_MAX, required=plan.way == "by_hand")
+        if plan.way == "keep":
+            raise retention_applies(plan)
+        if plan.way == "cannot":
+            raise cannot_correct(plan) if locked.kind == "correction" else AppError(
+                "erasure_unavailable", f"该类记录不能在平台上删除，请拒绝并说明原因。{plan.reason_zh}",
+                f"Records of this kind cannot be erased on the platform: refuse, saying why. {plan.reason_en}",
+                status=409)  # fmt: skip
+        data: dict[str, Any] = {"erased": locked.kind == "deletion"}
         if locked.kind == "deletion":
-            now = timezone.now()
-            case = _retention_case(locked)
-            until = hooks.retained_until(case, at=now) if case is not None else None
-            if until is not None:
-                locked.retained_until = until
-                locked.refusal_code = "retention"
-                locked.refusal_zh = f"依法须保存至 {until:%Y年%m月%d日}，届时删除"
-                locked.refusal_en = f"The law requires it to be kept until {until:%Y-%m-%d}; it is erased then"
-                return _same(request, _worked(locked, user=user, state="refused", kind="refused",
-                                              data={"code": "retention", "retained_until": until.isoformat()}))  # fmt: skip
             reason = f"subject request {locked.number}"
-            if locked.record_kind == "case" and case is not None:
-                hooks.case_erase(case=case, actor=user, reason=reason)
-            elif locked.record_kind == "consultation":
+            if locked.record_kind == "case":
+                case = request_case(locked)
+                if case is not None:
+                    hooks.case_erase(case=case, actor=user, reason=reason)
+            else:
                 consultation = _consultation_of(locked)
                 if consultation is not None:
                     hooks.consultation_erase(consultation=consultation, actor=user, reason=reason)
-            else:
-                raise AppError("erasure_unavailable", "该类记录暂不能在平台上删除，请拒绝并说明原因",
-                               "Records of this kind cannot be erased on the platform yet: refuse, saying why",
-                               status=409)  # fmt: skip
+        elif plan.way == "apply":
+            done = _correction_apply(request=locked, user=user)
+            resolution = f"{done}。{resolution}" if resolution else done
+            data["applied"] = locked.field
         locked.resolution = resolution
-        done = _worked(locked, user=user, state=state, kind="done", data={"erased": locked.kind == "deletion"})
-        return _same(request, done)
+        return _same(request, _worked(locked, user=user, state=state, kind="done", data=data))

@@ -61,9 +61,10 @@ def _page(request: HttpRequest, subject: selectors.Subject, *, correction: Any =
     records = selectors.record_choices(subject=subject)
     return render(request, "subjects/mine.html", {
         "data": selectors.holdings(subject=subject, masked=True), "requests": selectors.requests_for_subject(subject=subject),
-        "correction_form": correction or forms.CorrectionForm(records=records),
+        "correction_form": correction or forms.CorrectionForm(items=selectors.correction_items(subject=subject)),
         "deletion_form": deletion or forms.DeletionForm(records=records), "has_records": bool(records),
-        "granted": bool(subject.phone), "form_key": form_key(request),
+        "granted": bool(subject.phone), "form_key": form_key(request), "open_form": "correction" if correction
+        else "deletion" if deletion else "",
     }, status=status)  # fmt: skip
 
 
@@ -80,25 +81,29 @@ def mine(request: HttpRequest) -> HttpResponse:
         return _prove(request)
     if request.method == "GET":
         return _page(request, subject)
-    records = selectors.record_choices(subject=subject)
-    form: Any = (forms.CorrectionForm if op == "correction" else forms.DeletionForm)(request.POST, records=records)
+    form: Any
+    if op == "correction":
+        form = forms.CorrectionForm(request.POST, items=selectors.correction_items(subject=subject))
+    else:
+        form = forms.DeletionForm(request.POST, records=selectors.record_choices(subject=subject))
     bound = {"correction": form} if op == "correction" else {"deletion": form}
     if not form.is_valid():
         return _page(request, subject, status=422, **bound)
-    arguments = {"kind": op, "record": form.cleaned_data["record"], "field": form.cleaned_data.get("field", ""),
-                 "correction": form.cleaned_data.get("correction", ""), "note": form.cleaned_data.get("note", "")}  # fmt: skip
+    arguments = {"kind": op, **form.request_arguments()}
 
     def work() -> tuple[int, dict[str, Any]]:
         made = services.subject_request_create(subject=subject, **arguments)
         return 201, {"number": made.number}
 
     try:
-        run_once(scope=f"{subject.key}:subjects.web.request", key=request.POST.get("form_key", "")[:64], work=work,
-                 fingerprint=fingerprint_of(arguments))  # fmt: skip
+        _status, made, _replayed = run_once(scope=f"{subject.key}:subjects.web.request",
+                                            key=request.POST.get("form_key", "")[:64], work=work,
+                                            fingerprint=fingerprint_of(arguments))  # fmt: skip
     except AppError as refused:
         forms.show(form, refused)
         return _page(request, subject, status=refused.status, **bound)
-    messages.success(request, gettext("Your request was received. You can follow it here."))
+    messages.success(request, gettext("Your request %(number)s was received: we text you when it is answered. "
+                                      "You can follow it here.") % {"number": made.get("number", "")})  # fmt: skip
     return redirect("subjects-mine")
 
 
@@ -130,24 +135,31 @@ def copy(request: HttpRequest, kind: str) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     found = list(selectors.queue_for_user(user=request.user, state=state if state in STATES else "")[:200])
-    return render(request, "subjects/queue.html", {"requests": found, "states": STATES, "state": state})
+    links = selectors.record_links(user=request.user, requests=found)
+    rows = [{"r": r, "link": links.get(r.number, ""), "days_left": selectors.days_left(r)} for r in found]
+    return render(request, "subjects/queue.html", {"rows": rows, "states": STATES, "state": state})
 
 
 @roles_required(DESK_ROLES)
 @require_http_methods(["GET", "POST"])
 def held(request: HttpRequest, number: str) -> HttpResponse:
+    """One request and what its holder may decide: the retention duties of the records concerned (a deletion a duty
+    keeps is refused, explaining it, with the explanation prefilled), how a correction is made."""
     found = selectors.request_get_for_user(user=request.user, number=number)
     if found is None:
         raise Http404
-    refuse_form, complete_form = forms.RefuseForm(), forms.CompleteForm()
+    plan = selectors.request_plan(found)
+    prefilled = {"reason_zh": plan.reason_zh, "reason_en": plan.reason_en} if plan.refuse_only else None
+    refuse_form = forms.RefuseForm(initial=prefilled)
+    complete_form = forms.CompleteForm(required=plan.way == "by_hand")
     status = 200
+    op = request.POST.get("op", "") if request.method == "POST" else ""
     if request.method == "POST":
-        op = request.POST.get("op", "")
         try:
             if op == "start":
                 services.subject_request_start(user=request.user, request=found)
             elif op == "complete":
-                complete_form = forms.CompleteForm(request.POST)
+                complete_form = forms.CompleteForm(request.POST, required=plan.way == "by_hand")
                 complete_form.is_valid()
                 services.subject_request_complete(user=request.user, request=found,
                                                   resolution=complete_form.cleaned_data.get("resolution", ""))  # fmt: skip
@@ -165,9 +177,10 @@ def held(request: HttpRequest, number: str) -> HttpResponse:
             status = refused.status
             forms.show(refuse_form if op == "refuse" else complete_form, refused)
         else:
-            messages.success(request, gettext("Saved."))
+            messages.success(request, gettext("Saved. The person is sent a text message."))
             return redirect("subjects-held", number=found.number)
     return render(request, "subjects/held.html", {
-        "r": found, "may_work": scope_for(request.user).may_work_subject_request(found),
-        "refuse_form": refuse_form, "complete_form": complete_form,
+        "r": found, "may_work": scope_for(request.user).may_work_subject_request(found), "plan": plan,
+        "refuse_form": refuse_form, "complete_form": complete_form, "days_left": selectors.days_left(found),
+        "link": selectors.record_links(user=request.user, requests=[found]).get(found.number, ""),
     }, status=status)  # fmt: skip

@@ -29,5 +29,6 @@ RECORD_NAMES = {
     "register": Text("查勘员登记", "adjuster register entry"),
 }
 CORRECTION_MAX = 200
+NAME_MAX = 40  # a corrected name, as the drivers' own form takes it
 NOTE_MAX = 500
 REASON_MAX = 300

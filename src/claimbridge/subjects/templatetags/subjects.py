@@ -48,3 +48,14 @@ def field_name(request: Any) -> str:
 @register.simple_tag
 def refusal_text(request: Any) -> str:
     return in_current_language(request.refusal_zh, request.refusal_en)
+
+
+@register.simple_tag
+def said(zh: str, en: str) -> str:
+    """Of words already in both languages, the reader's."""
+    return in_current_language(zh, en)
+
+
+@register.filter
+def overdue_days(days: int) -> int:
+    return -int(days)

@@ -106,25 +106,131 @@ def test_b8_a_person_asks_only_about_their_own_records(case, question):
     assert no_field.value.field == "field"
 
 
-def test_pipl_a_deletion_is_refused_with_the_date_while_retention_applies(case, users, monkeypatch):
-    """PIPL art. 47(1) with a retention duty: completing is a refusal with the date, and nothing is erased."""
+def _held_until(day: date | None, *, held: bool = True) -> Any:
+    """The retention app's answer (`retention.erasure.Hold`) for a claim record kept until `day`."""
+    from datetime import datetime, time
+
+    from claimbridge.retention.erasure import Hold
+
+    until = timezone.make_aware(datetime.combine(day, time(12))) if day else None
+    if not held:
+        return Hold(False, until, "unclaimed_report", "无保存义务", "no retention duty holds")
+    return Hold(True, until, "claim_record", f"须保存至 {day}（保险法 第八十七条）" if day else "理赔尚未结案：结案后起算保存期限",
+                f"must be kept until {day} (保险法 第八十七条)" if day else "the claim is still open")  # fmt: skip
+
+
+def test_pipl_a_retained_deletion_is_shown_before_the_decision_and_refused_explaining_the_duty(
+    case, users, monkeypatch
+):
+    """Issue 20 walker, HIGH: the desk sees the duty (which, until when) before deciding; approving cannot erase a
+    retained record — 409, nothing changed, nothing erased — and the refusal, prefilled with the duty, records the date."""
     made = _ask("deletion", f"case:{case.number}")
     erased: list[Any] = []
-    monkeypatch.setattr(hooks, "retained_until", lambda case, *, at: date(2029, 6, 30))
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: _held_until(date(2029, 6, 30)))
     monkeypatch.setattr(hooks, "case_erase", lambda **kw: erased.append(kw))
-    done = services.subject_request_complete(user=users["ln_assoc"], request=made)
+    plan = selectors.request_plan(made)
+    assert plan.way == "keep"
+    assert plan.refuse_only
+    assert plan.retained_until == date(2029, 6, 30)
+    assert [(d.case, d.held, d.until) for d in plan.retention] == [(case.number, True, date(2029, 6, 30))]
+    assert "保险法》第八十七条" in plan.retention[0].duty_zh
+    assert "2029年06月30日" in plan.reason_zh
+    assert "2029-06-30" in plan.reason_en
+    with pytest.raises(AppError) as refused:
+        services.subject_request_complete(user=users["ln_assoc"], request=made)
+    assert (refused.value.code, refused.value.status) == ("retention_applies", 409)
+    assert refused.value.zh
+    assert refused.value.en
+    made.refresh_from_db()
+    assert made.state == "received"
+    assert erased == []
+    assert list(made.events.values_list("kind", flat=True)) == ["received"]
+    done = services.subject_request_refuse(user=users["ln_assoc"], request=made, reason_zh=plan.reason_zh,
+                                           reason_en=plan.reason_en)  # fmt: skip
     assert done.state == "refused"
     assert done.refusal_code == "retention"
     assert done.retained_until == date(2029, 6, 30)
-    assert "2029年06月30日" in done.refusal_zh
-    assert "2029-06-30" in done.refusal_en
-    assert erased == []
     assert list(done.events.values_list("kind", flat=True)) == ["received", "refused"]
-    monkeypatch.setattr(hooks, "retained_until", lambda case, *, at: None)
+    assert done.events.last().data["retained_until"] == "2029-06-30"
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: _held_until(None, held=False))
     again = _ask("deletion", f"case:{case.number}")
+    assert selectors.request_plan(again).way == "delete"
     services.subject_request_complete(user=users["ln_assoc"], request=again)
     assert again.state == "done"
     assert [kw["case"].pk for kw in erased] == [case.pk]
+
+
+def test_pipl_the_desk_shows_the_retention_apps_own_answer(case, users):
+    """No stand-in: the plan carries exactly what `retention.erasure.retained_until` says of the case."""
+    from claimbridge.retention.erasure import retained_until
+
+    made = _ask("deletion", f"case:{case.number}")
+    hold = retained_until(case)
+    duty = selectors.request_plan(made).retention[0]
+    assert (duty.held, duty.why_zh, duty.why_en) == (hold.held, hold.zh, hold.en)
+    page = Client()
+    page.force_login(users["ln_assoc"])
+    shown = page.get(f"/data-requests/{made.number}/", secure=True, headers={"accept-language": "zh-hans"})
+    assert hold.zh in shown.content.decode()
+
+
+def test_pipl_a_refusal_needs_its_reason_and_changes_nothing_without(case, users):
+    made = _ask("deletion", f"case:{case.number}")
+    with pytest.raises(AppError) as refused:
+        services.subject_request_refuse(user=users["ln_assoc"], request=made, reason_zh="  ")
+    assert (refused.value.status, refused.value.field, refused.value.code) == (422, "reason_zh", "reason_required")
+    assert refused.value.zh != refused.value.en
+    made.refresh_from_db()
+    assert made.state == "received"
+    assert made.events.count() == 1
+    page = Client()
+    page.force_login(users["ln_assoc"])
+    answer = page.post(f"/data-requests/{made.number}/", {"op": "refuse", "reason_zh": ""}, secure=True,
+                       headers={"accept-language": "zh-hans"})  # fmt: skip
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    label = html.index('<label for="id_reason_zh">')
+    assert html.index("请写明不予办理的理由", label) < html.index('<label for="id_reason_en">')  # next to its field
+    made.refresh_from_db()
+    assert made.state == "received"
+
+
+def test_pipl_the_person_is_texted_when_the_request_is_received_and_worked(case, users, caplog):
+    """Through the platform's one text path (core.sms): the request's number and the outcome; the number unlogged."""
+    from claimbridge.core.sms import MemorySmsBackend
+
+    MemorySmsBackend.outbox.clear()
+    made = _ask("deletion", f"case:{case.number}")
+    assert [(phone, made.number in text, "已受理" in text) for phone, text in MemorySmsBackend.outbox] == [
+        (PHONE_A, True, True)
+    ]  # fmt: skip
+    services.subject_request_start(user=users["ln_assoc"], request=made)
+    assert len(MemorySmsBackend.outbox) == 1  # started is not an outcome
+    services.subject_request_refuse(user=users["ln_assoc"], request=made, reason_zh="案件理赔中，暂不能删除")
+    phone, text = MemorySmsBackend.outbox[-1]
+    assert phone == PHONE_A
+    assert made.number in text
+    assert "不予办理" in text
+    assert "案件理赔中" not in text  # the holder's words stay on the page
+    fixed = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
+    services.subject_request_complete(user=users["ln_assoc"], request=fixed)
+    assert fixed.number in MemorySmsBackend.outbox[-1][1]
+    assert "已办结" in MemorySmsBackend.outbox[-1][1]
+    assert "张叁" not in MemorySmsBackend.outbox[-1][1]
+    assert PHONE_A not in caplog.text
+
+
+def test_pipl_a_text_that_fails_is_logged_masked_and_changes_nothing(case, monkeypatch, caplog):
+    from claimbridge.subjects import tasks
+
+    def broken(phone: str, text: str) -> None:
+        raise RuntimeError(f"gateway refused {phone}")
+
+    monkeypatch.setattr(tasks, "send_sms", broken)
+    made = _ask("deletion", f"case:{case.number}")
+    assert SubjectRequest.objects.filter(pk=made.pk).exists()
+    assert made.number in caplog.text
+    assert PHONE_A not in caplog.text
 
 
 def test_pipl_a_question_is_erased_and_the_request_done(question, users):
@@ -263,12 +369,31 @@ def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
     queue = staff.get("/api/v1/subjects/queue", secure=True).json()["requests"]
     assert [r["number"] for r in queue] == [number]
     assert queue[0]["phone"] != PHONE_A
+    assert queue[0]["plan"]["way"] in ("delete", "keep")
+    assert queue[0]["plan"]["retention"][0]["case"] == case.number
+    assert queue[0]["record_name"] == f"事故案件 {case.number}"
+    assert queue[0]["days_left"] in (14, 15)
+    empty = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "refuse", "reason_zh": ""}),
+                       content_type="application/json", secure=True)  # fmt: skip
+    assert empty.status_code == 422
+    assert (empty.json()["error"]["field"], bool(empty.json()["error"]["zh"]), bool(empty.json()["error"]["en"])) == (
+        "reason_zh", True, True)  # fmt: skip
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: _held_until(date(2030, 1, 31)))
+    kept = staff.get(f"/api/v1/subjects/queue/{number}", secure=True).json()["plan"]
+    assert (kept["way"], kept["retained_until"], kept["retention"][0]["until"]) == ("keep", "2030-01-31", "2030-01-31")
+    approve = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "complete"}),
+                         content_type="application/json", secure=True)  # fmt: skip
+    assert approve.status_code == 409
+    assert approve.json()["error"]["code"] == "retention_applies"
+    assert SubjectRequest.objects.get(number=number).state == "received"
     refused = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "refuse", "reason_zh": "案件理赔中"}),
                          content_type="application/json", secure=True)  # fmt: skip
     assert refused.status_code == 200
     assert refused.json()["state"] == "refused"
+    assert refused.json()["retained_until"] == "2030-01-31"
     mine = phone.get("/api/v1/subjects/requests", secure=True).json()["requests"]
     assert mine[0]["refusal"]["zh"] == "案件理赔中"
+    assert mine[0]["retained_until"] == "2030-01-31"
 
 
 def test_pipl_the_grant_is_short_lived(case, monkeypatch):
@@ -281,3 +406,182 @@ def test_pipl_the_grant_is_short_lived(case, monkeypatch):
     later = time.time() + 16 * 60
     monkeypatch.setattr(time, "time", lambda: later)
     assert phone.get("/api/v1/subjects/me", secure=True).status_code == 401
+
+
+# --- corrections: asked clearly, applied when approved -------------------------------------------------------------
+
+
+def _phone_page(phone: str) -> Client:
+    """A browser session granted "my data" for the mobile (the page's own code step)."""
+    from tests.world import sms_code_for
+
+    page = Client(headers={"accept-language": "zh-hans"})
+    answer = page.post("/my-data/", {"phone": phone, "sms_code": sms_code_for(phone), "verify": "1"}, secure=True)
+    assert answer.status_code == 302, answer.content.decode()[:500]
+    return page
+
+
+def test_pipl_the_correction_form_offers_each_records_own_fields_and_puts_errors_next_to_them(case, question):
+    page = _phone_page(PHONE_A)
+    html = page.get("/my-data/", secure=True).content.decode()
+    group = html[html.index(f'<optgroup label="事故案件 {case.number}') :]
+    group = group[: group.index("</optgroup>")]
+    assert group.count(">姓名<") == 1
+    assert f'value="case:{case.number}|driver_name"' in group
+    assert "full_name" not in html  # an account's field is never offered for a driver's case
+    key = page.get("/my-data/", secure=True).content.decode().split('name="form_key" value="')[1].split('"')[0]
+    nothing = page.post("/my-data/", {"op": "correction", "form_key": key, "correction": "张叁"}, secure=True)
+    assert nothing.status_code == 422
+    text = nothing.content.decode()
+    assert "请选择要更正的内容" in text[text.index('<label for="id_item">') : text.index('<label for="id_correction">')]
+    bad = page.post("/my-data/", {"op": "correction", "form_key": key, "item": f"case:{case.number}|plate",
+                                  "correction": "不是号牌"}, secure=True)  # fmt: skip
+    assert bad.status_code == 422
+    text = bad.content.decode()
+    assert "号牌号码无效" in text[text.index('<label for="id_correction">') : text.index('<label for="id_note">')]
+    assert "请选择要更正的内容" not in text
+    assert SubjectRequest.objects.count() == 0
+    sent = page.post("/my-data/", {"op": "correction", "form_key": key, "item": f"case:{case.number}|driver_name",
+                                   "correction": "张叁", "note": "身份证上是叁"}, secure=True)  # fmt: skip
+    assert sent.status_code == 302
+    made = SubjectRequest.objects.get()
+    assert (made.kind, made.record_ref, made.field, made.correction, made.note) == (
+        "correction", case.number, "driver_name", "张叁", "身份证上是叁")  # fmt: skip
+    mine = page.get("/my-data/", secure=True).content.decode()
+    listed = mine[mine.index('data-testid="my-requests"') : mine.index('data-testid="my-holdings"')]
+    assert made.number in listed
+    assert f"事故案件 {case.number}" in listed  # the request names its record …
+    assert "姓名" in listed  # … and the field
+
+
+def test_pipl_an_approved_correction_is_written_to_the_record_on_its_chain(case, users):
+    """While the case may change: through the drivers' own service (party_updated on the case's chain)."""
+    from claimbridge.cases.models import CaseEvent, CaseParty
+
+    made = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
+    plan = selectors.request_plan(made)
+    assert plan.way == "apply"
+    assert plan.current
+    assert plan.current != "张三"  # masked
+    done = services.subject_request_complete(user=users["ln_assoc"], request=made)
+    assert done.state == "done"
+    assert "已按申请更正姓名" in done.resolution
+    party = CaseParty.objects.get(case=case, label="A")
+    assert party.driver_name == "张叁"
+    from claimbridge.core import crypto
+
+    assert party.name_index == crypto.name_blind_index("张叁")
+    event = CaseEvent.objects.filter(case=case).order_by("-sequence").values_list("kind", "data")
+    assert ("party_updated", {"party": "A", "fields": ["driver_name"]}) in list(event)
+    assert done.events.last().data["applied"] == "driver_name"
+    mine = selectors.requests_for_subject(subject=Subject(phone=PHONE_A))[0]
+    assert selectors.request_out(mine)["field_name"] == "姓名"
+
+
+def test_pipl_after_the_agreement_a_correction_is_written_under_the_cases_lock_and_a_plate_is_refused(
+    db, isolated_storage, users
+):
+    from tests.factories import agreed_case
+
+    from claimbridge.cases.models import CaseEvent, CaseParty
+    from claimbridge.cases.services.audit import audit_verify
+
+    case = agreed_case()
+    assert case.state == "agreed"
+    vin = _ask("correction", f"case:{case.number}", field="vin", correction="LSVAM4187C2184847")
+    services.subject_request_complete(user=users["ln_assoc"], request=vin, resolution="核对行驶证后更正")
+    party = CaseParty.objects.get(case=case, label="A")
+    assert party.vin == "LSVAM4187C2184847"
+    assert party.confirmed_at is not None  # the agreement stands
+    last = CaseEvent.objects.filter(case=case).order_by("-sequence").first()
+    assert (last.kind, last.actor_id, last.data) == ("party_updated", users["ln_assoc"].pk,
+                                                     {"party": "A", "fields": ["vin"]})  # fmt: skip
+    assert vin.resolution == "已按申请更正车架号。核对行驶证后更正"
+    assert audit_verify() == []
+    plate = _ask("correction", f"case:{case.number}", field="plate", correction="甘K99999")
+    plan = selectors.request_plan(plate)
+    assert plan.way == "cannot"
+    with pytest.raises(AppError) as refused:
+        services.subject_request_complete(user=users["ln_assoc"], request=plate)
+    assert (refused.value.code, refused.value.status) == ("cannot_correct_in_place", 409)
+    party.refresh_from_db()
+    assert party.plate != "甘K99999"
+    plate.refresh_from_db()
+    assert plate.state == "received"
+
+
+def test_r17_an_id_number_used_as_a_blind_index_is_not_corrected_in_place(users):
+    from tests.world import ADJUSTER_DETAILS, id_number
+
+    from claimbridge.credentials import services as register
+
+    entry = register.adjuster_submit(user=users["tianlong_hq"], full_name="赵铁柱", id_number=id_number(1),
+                                     phone="13911110001", city_code="620500", details=dict(ADJUSTER_DETAILS),
+                                     account="tianlong_adj1")  # fmt: skip
+    subject = Subject(user=users["tianlong_adj1"])
+    made = services.subject_request_create(subject=subject, kind="correction", record=f"register:{entry.pk}",
+                                           field="id_number", correction=id_number(2))  # fmt: skip
+    plan = selectors.request_plan(made)
+    assert plan.way == "cannot"
+    assert "盲索引" in plan.reason_zh
+    with pytest.raises(AppError) as refused:
+        services.subject_request_complete(user=users["ts_assoc"], request=made, resolution="已改")
+    assert refused.value.status == 409
+    entry.refresh_from_db()
+    assert entry.id_number == id_number(1)
+    services.subject_request_refuse(user=users["ts_assoc"], request=made, reason_zh=plan.reason_zh)
+    assert made.state == "refused"
+    name = services.subject_request_create(subject=subject, kind="correction", record="account", field="full_name",
+                                           correction="赵铁桩")  # fmt: skip
+    assert selectors.request_plan(name).way == "apply"
+    services.subject_request_complete(user=users["ts_assoc"], request=name)
+    users["tianlong_adj1"].refresh_from_db()
+    assert users["tianlong_adj1"].full_name == "赵铁桩"
+    by_hand = services.subject_request_create(subject=subject, kind="correction", record=f"register:{entry.pk}",
+                                              field="phone", correction="13911110009")  # fmt: skip
+    assert selectors.request_plan(by_hand).way == "by_hand"
+    with pytest.raises(AppError) as needs_note:
+        services.subject_request_complete(user=users["ts_assoc"], request=by_hand)
+    assert needs_note.value.field == "resolution"
+
+
+# --- the pages -----------------------------------------------------------------------------------------------------
+
+
+def test_pipl_the_phone_form_sent_empty_says_what_is_missing(db):
+    page = Client(headers={"accept-language": "zh-hans"})
+    for button in ("send_code", "verify"):
+        answer = page.post("/my-data/", {button: "1", "phone": ""}, secure=True)
+        assert answer.status_code == 422
+        html = answer.content.decode()
+        after = html[html.index('<label for="id_phone">') :]
+        assert 'class="error" role="alert"' in after[: after.index('<label for="id_sms_code">')]
+        assert "novalidate" in html  # the page's own message, not a bubble the phone may not show
+
+
+def test_pipl_the_desk_links_the_case_and_counts_down_to_the_deadline(case, users):
+    made = _ask("deletion", f"case:{case.number}")
+    late = _ask("deletion", f"case:{case.number}")
+    SubjectRequest.objects.filter(pk=late.pk).update(deadline=timezone.now() - timedelta(days=2))
+    page = Client(headers={"accept-language": "zh-hans"})
+    page.force_login(users["ln_assoc"])
+    html = page.get("/data-requests/", secure=True).content.decode()
+    rows = {number: html[html.index(number) :][:1500] for number in (made.number, late.number)}
+    assert "剩余 15 天" in rows[made.number] or "剩余 14 天" in rows[made.number]
+    assert "已逾期 2 天" in rows[late.number]
+    assert "badge-bad" in rows[late.number]
+    late.refresh_from_db()
+    assert selectors.days_left(late) == -2
+    from claimbridge.cases.selectors import case_get_for_user
+
+    seen = case_get_for_user(user=users["ln_assoc"], number=case.number) is not None
+    assert (f'href="/cases/{case.number}/"' in rows[made.number]) is seen
+    assert selectors.record_links(user=users["driver_ln"], requests=[made]) == {}  # a link only where it may be read
+    assert not seen  # an association's staff do not read the case itself: no link for them
+    claim = _ask("correction", f"case:{case.number}", field="claim", correction="赔款账户应为尾号 1234")
+    insurer = Client(headers={"accept-language": "zh-hans"})
+    insurer.force_login(users["maiji_hq"])
+    assert case_get_for_user(user=users["maiji_hq"], number=case.number) is not None
+    held = insurer.get(f"/data-requests/{claim.number}/", secure=True).content.decode()
+    assert f'<a href="/cases/{case.number}/" data-testid="held-record-link">' in held
+    assert selectors.record_links(user=users["maiji_hq"], requests=[claim]) == {claim.number: f"/cases/{case.number}/"}
