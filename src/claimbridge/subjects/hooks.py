@@ -66,3 +66,36 @@ def consents_for(*, phone_index: str = "", user: Any = None) -> list[dict[str, A
     """MERGE: the `privacy` app's consent records of this person (what was agreed to, when, withdrawn when), as
     plain dicts for the copy. Until it lands: none."""
     return []
+
+
+def account_hold(user: Any, *, at: datetime) -> Any:
+    """The retention app's answer for a platform account (`retention.erasure.account_retained_until`)."""
+    from claimbridge.retention.erasure import account_retained_until
+
+    return account_retained_until(user, at=at)
+
+
+def register_hold(adjuster: Any, *, at: datetime) -> Any:
+    """The retention app's answer for an adjusters' register entry (`retention.erasure.register_entry_retained_until`)."""
+    from claimbridge.retention.erasure import register_entry_retained_until
+
+    return register_entry_retained_until(adjuster, at=at)
+
+
+def register_entry(pk: str) -> Any:
+    """The adjusters' register entry a request names (its primary key), or None."""
+    from claimbridge.credentials.models import Adjuster
+
+    return Adjuster.objects.filter(pk=int(pk)).first() if str(pk).isdigit() else None
+
+
+def account_erase(*, user: Any, actor: Any, reason: str) -> None:
+    from claimbridge.retention.erasure import account_erase as erase
+
+    erase(user=user, actor=actor, reason=reason, category="subject_request")
+
+
+def register_entry_erase(*, adjuster: Any, actor: Any, reason: str) -> None:
+    from claimbridge.retention.erasure import register_entry_erase as erase
+
+    erase(adjuster=adjuster, actor=actor, reason=reason, category="subject_request")

@@ -295,6 +295,8 @@ class Retention:
     duty_en: str
     why_zh: str  # the retention app's words: 须保存至 …（保险法 第八十七条 …）
     why_en: str
+    record_zh: str = ""  # not a case: which record it is (平台账号, 查勘员登记)
+    record_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -320,17 +322,28 @@ class Plan:
 
 
 def retention_of(request: SubjectRequest, *, at: datetime | None = None) -> tuple[Retention, ...]:
+    """The retention duty over the record a request names, as the retention app decides it: a case's (or the case a
+    question was asked on), a platform account's, an adjusters' register entry's."""
     from claimbridge.privacy.declarations import RETENTION_WORDS
 
-    case = request_case(request)
-    if case is None:
+    at = at or timezone.now()
+    number, record_zh, record_en = "", "", ""
+    if request.record_kind in ("case", "consultation"):
+        case = request_case(request)
+        if case is None:
+            return ()
+        hold, number = hooks.retention_hold(case, at=at), case.number
+    elif request.record_kind == "account" and request.user is not None:
+        hold, record_zh, record_en = hooks.account_hold(request.user, at=at), "平台账号", "The platform account"
+    elif request.record_kind == "register" and (entry := hooks.register_entry(request.record_ref)) is not None:
+        hold, record_zh, record_en = hooks.register_hold(entry, at=at), "查勘员登记", "The adjusters' register entry"
+    else:
         return ()
-    hold = hooks.retention_hold(case, at=at or timezone.now())
     words = RETENTION_WORDS.get(hold.category)
     duty_zh, duty_en = (words.zh, words.en) if words is not None else (hold.category, hold.category)
     until = timezone.localdate(hold.until) if hold.until is not None and hold.held else None
-    return (Retention(case=case.number, held=hold.held, until=until, duty_zh=duty_zh, duty_en=duty_en,
-                      why_zh=hold.zh, why_en=hold.en),)  # fmt: skip
+    return (Retention(case=number, held=hold.held, until=until, duty_zh=duty_zh, duty_en=duty_en,
+                      why_zh=hold.zh, why_en=hold.en, record_zh=record_zh, record_en=record_en),)  # fmt: skip
 
 
 _NOT_ERASED = ("平台账号和查勘员登记由所属机构依其管理规定保存，不能在平台上直接删除；如需注销，请联系所属机构。",
@@ -381,9 +394,9 @@ def request_plan(request: SubjectRequest, *, at: datetime | None = None) -> Plan
     from claimbridge.rules.case_flow import EDITABLE_STATES
 
     if request.kind == "deletion":
-        if request.record_kind not in ("case", "consultation"):
-            return Plan("cannot", *_NOT_ERASED)
         duties = retention_of(request, at=at)
+        if request.record_kind not in ("case", "consultation") and not duties:
+            return Plan("cannot", *_NOT_ERASED)
         held = next((d for d in duties if d.held), None)
         if held is None:
             return Plan("delete", retention=duties)

@@ -362,10 +362,14 @@ def subject_request_complete(*, user: Any, request: SubjectRequest, resolution: 
                 case = request_case(locked)
                 if case is not None:
                     hooks.case_erase(case=case, actor=user, reason=reason)
-            else:
+            elif locked.record_kind == "consultation":
                 consultation = _consultation_of(locked)
                 if consultation is not None:
                     hooks.consultation_erase(consultation=consultation, actor=user, reason=reason)
+            elif locked.record_kind == "account" and locked.user is not None:
+                hooks.account_erase(user=locked.user, actor=user, reason=reason)
+            elif locked.record_kind == "register" and (entry := hooks.register_entry(locked.record_ref)) is not None:
+                hooks.register_entry_erase(adjuster=entry, actor=user, reason=reason)
         elif plan.way == "apply":
             done = _correction_apply(request=locked, user=user)
             resolution = f"{done}。{resolution}" if resolution else done

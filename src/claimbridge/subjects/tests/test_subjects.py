@@ -585,3 +585,53 @@ def test_pipl_the_desk_links_the_case_and_counts_down_to_the_deadline(case, user
     held = insurer.get(f"/data-requests/{claim.number}/", secure=True).content.decode()
     assert f'<a href="/cases/{case.number}/" data-testid="held-record-link">' in held
     assert selectors.record_links(user=users["maiji_hq"], requests=[claim]) == {claim.number: f"/cases/{case.number}/"}
+
+
+def test_pipl_an_account_deletion_waits_for_its_retention_then_erases_on_request(users):
+    """PIPL art. 47, decision 0028: a platform account is never erased while in use; once deactivated and past its
+    period the holder's approval anonymises it (the row stays, so the audit still names its actor id)."""
+    from django.utils import timezone as tz
+
+    from claimbridge.accounts.models import User
+
+    adjuster = users["tianlong_adj1"]
+    subject = Subject(user=adjuster)
+    active = services.subject_request_create(subject=subject, kind="deletion", record="account")
+    plan = selectors.request_plan(active)
+    assert plan.way == "keep"
+    assert "停用" in plan.reason_zh
+    with pytest.raises(AppError) as kept:
+        services.subject_request_complete(user=users["tianlong_hq"], request=active)
+    assert kept.value.code == "retention_applies"
+    assert User.objects.get(pk=adjuster.pk).username == "tianlong_adj1"
+    services.subject_request_refuse(user=users["tianlong_hq"], request=active, reason_zh=plan.reason_zh)
+
+    User.objects.filter(pk=adjuster.pk).update(is_active=False, deactivated_at=tz.now() - timedelta(days=4 * 366))
+    adjuster.refresh_from_db()
+    late = services.subject_request_create(subject=Subject(user=adjuster), kind="deletion", record="account")
+    assert selectors.request_plan(late).way == "delete"
+    services.subject_request_complete(user=users["tianlong_hq"], request=late)
+    erased = User.objects.get(pk=adjuster.pk)
+    assert erased.username == f"erased-{adjuster.pk}"
+    assert not erased.has_usable_password()
+    assert late.state == "done"
+
+
+def test_pipl_a_standing_register_entry_is_kept_and_says_why(users):
+    from tests.world import ADJUSTER_DETAILS, id_number
+
+    from claimbridge.credentials import services as register
+
+    entry = register.adjuster_submit(user=users["tianlong_hq"], full_name="赵铁柱", id_number=id_number(1),
+                                     phone="13911110001", city_code="620500", details=dict(ADJUSTER_DETAILS),
+                                     account="tianlong_adj1")  # fmt: skip
+    made = services.subject_request_create(subject=Subject(user=users["tianlong_adj1"]), kind="deletion",
+                                           record=f"register:{entry.pk}")  # fmt: skip
+    plan = selectors.request_plan(made)
+    assert plan.way == "keep"
+    assert plan.retention[0].record_zh == "查勘员登记"
+    with pytest.raises(AppError) as kept:
+        services.subject_request_complete(user=users["ts_assoc"], request=made)
+    assert kept.value.code == "retention_applies"
+    entry.refresh_from_db()
+    assert entry.full_name == "赵铁柱"
