@@ -2,7 +2,8 @@
 mobile on 我的个人信息, sees what the platform holds about them (their own party, never the other driver's), downloads
 the copy as JSON and as PDF, and asks for the deletion of a question; Longnan's association, on the desk, sees the
 request in its queue with the deadline (an older request above it marked overdue), and works it: accepted and
-erased; back on the phone the driver sees it done."""
+erased; back on the phone the driver sees it done; and the case's access log shows who looked at the case (issue 20's
+acceptance journey, end to end)."""
 
 from __future__ import annotations
 
@@ -122,6 +123,35 @@ def test_pipl_a_driver_downloads_their_data_asks_a_deletion_and_the_association_
         page.screenshot(path=screenshot_dir / "zh-hans-phone-my-data-done.png", full_page=True)
     finally:
         phone.close()
+
+    # Who looked at the case (item 4): a handler of the insurer of record shows party A's mobile, saying why; the
+    # insurer's supervisor then reads the case's access log, which names the handler, the reason and the time.
+    desk = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = desk.new_page()
+    try:
+        holder = case.parties.get(label="A").insurer.code
+        log_in(page, live_server.url, f"{holder}_unit1", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        card = page.locator("[data-testid=party-A]")
+        card.locator("[data-testid=reveal-purpose-A]").select_option("customer_contact")
+        card.locator("[data-testid=reveal-note-A]").fill("回复删除申请前核实")
+        card.locator("[data-testid=reveal-A]").click()
+        page.locator("[data-testid=party-A] [data-testid=revealed-note]").wait_for()
+    finally:
+        desk.close()
+    desk = browser.new_context(**DESKTOP, locale="zh-CN")
+    page = desk.new_page()
+    try:
+        log_in(page, live_server.url, f"{holder}_hq", demo_password, "zh-hans")
+        page.goto(f"{live_server.url}/cases/{case.number}/access/")
+        rows = page.locator("[data-testid=access-row]")
+        text = rows.first.inner_text()
+        assert f"{holder}_unit1" in text
+        assert "联系客户" in text
+        assert "回复删除申请前核实" in text
+        page.screenshot(path=screenshot_dir / "zh-hans-desk-case-access-log.png", full_page=True)
+    finally:
+        desk.close()
 
 
 def test_pipl_a_retained_deletion_is_refused_explaining_the_duty_and_a_correction_is_applied(
