@@ -72,7 +72,9 @@ _REGISTRY: tuple[EventType, ...] = (
     EventType("join_code_locked", "加入码因多次错误被锁定", "join code locked after repeated failures",
               "Too many wrong phone codes were tried against the live join code: it no longer works."),
     EventType("party_updated", "当事方信息更新", "party details updated",
-              "A party changed their details; `fields` names what changed, never the values.", shared=("party",), own=("fields",)),
+              "A party changed their details; `fields` names what changed, never the values. `request`: the number of the "
+              "personal data request on which the holder's staff made the correction (absent when the driver did).",
+              shared=("party", "request"), own=("fields",)),
     EventType("party_cover_found", "保单库核实保险", "cover confirmed by the register",
               "The policy register decided the party's insurer of record and the serving claims unit.",
               shared=("party", "insurer", "cross_region"), own=("claims_unit",)),

@@ -135,6 +135,13 @@ def _cleared(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
         "parties": in_current_language("、", ", ").join(_("party %(label)s") % {"label": label} for label in parties)}  # fmt: skip
 
 
+def _party_updated(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
+    if data.get("request"):
+        return _("Party %(party)s's details corrected on personal data request %(request)s") % {
+            "party": _party(data), "request": data["request"]}  # fmt: skip
+    return _("Party %(party)s updated their details") % {"party": _party(data)}
+
+
 def _simple(message: str) -> Callable[[Mapping[str, Any], Mapping[str, str]], str]:
     def words(data: Mapping[str, Any], _names: Mapping[str, str]) -> str:
         return _(message) % {"party": _party(data)}
@@ -147,7 +154,7 @@ _WORDS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
     "created": _created,
     "party_joined": _simple(gettext_noop("Party %(party)s joined")),
     "consent_given": _simple(gettext_noop("Party %(party)s consented to the personal-information notice")),
-    "party_updated": _simple(gettext_noop("Party %(party)s updated their details")),
+    "party_updated": _party_updated,
     "party_cover_found": _cover_found,
     "party_cover_lost": _simple(gettext_noop("No cover in the policy register for party %(party)s")),
     "photo_added": _photo,

@@ -66,6 +66,7 @@ class WorkIn(StrictIn):
     resolution: Text(NOTE_MAX) = ""  # type: ignore[valid-type]  # complete: what was done (required when the plan is by_hand)
     reason_zh: Text(REASON_MAX) = ""  # type: ignore[valid-type]  # refuse: the reason, in Chinese …
     reason_en: Text(REASON_MAX) = ""  # type: ignore[valid-type]  # … and in English
+    for_retention: bool = False  # refuse: explaining the retention duty the plan names (way keep): records the date
 
 
 class HoldingsOut(Schema):
@@ -128,6 +129,7 @@ class PlanOut(Schema):
     retained_until: str | None  # keep: the date a refusal records
     retention: list[RetentionOut]
     current: str  # a correction: what the record holds now (masked)
+    warning: str  # apply: what the holder must know before approving (a signed agreement is not changed), or ""
 
 
 class StaffRequestOut(RequestOut):
@@ -169,6 +171,7 @@ def _out(request: SubjectRequest, *, staff: bool = False) -> dict[str, Any]:
 def _plan(request: SubjectRequest) -> dict[str, Any]:
     plan = selectors.request_plan(request)
     return {"way": plan.way, "reason_zh": plan.reason_zh, "reason_en": plan.reason_en, "current": plan.current,
+            "warning": in_current_language(plan.warning_zh, plan.warning_en) if plan.warning_zh else "",
             "retained_until": plan.retained_until.isoformat() if plan.retained_until else None,
             "retention": [{"case": d.case, "held": d.held, "until": d.until.isoformat() if d.until else None,
                            "duty": in_current_language(d.duty_zh, d.duty_en), "why": in_current_language(d.why_zh, d.why_en)}
@@ -280,5 +283,5 @@ def work(request: HttpRequest, number: str, payload: WorkIn) -> dict[str, Any]:
         done = services.subject_request_complete(user=request.user, request=found, resolution=payload.resolution)
     else:
         done = services.subject_request_refuse(user=request.user, request=found, reason_zh=payload.reason_zh,
-                                               reason_en=payload.reason_en)  # fmt: skip
+                                               reason_en=payload.reason_en, for_retention=payload.for_retention)  # fmt: skip
     return _out(done, staff=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from claimbridge.core.errors import AppError
 from claimbridge.core.phone_verification import challenge_verify, normalise_mobile
 from claimbridge.subjects.selectors import Subject
 
@@ -27,9 +28,24 @@ def grant_phone(request: HttpRequest) -> str:
 def grant_give(request: HttpRequest, *, phone: str, sms_code: str) -> str:
     """Check the code sent to the mobile (core.phone_verification: the same codes and limits) and grant the session."""
     phone = normalise_mobile(phone)
+    if not _code_waiting(phone):
+        # core.phone_verification says "expired" for a code never asked for (its callers share that word); here the
+        # person pressed 继续 first: they are told to ask for a code
+        raise AppError("code_not_sent", "请先点击“发送验证码”获取验证码，再填写并继续",
+                       "Ask for a code first (Send me a code), then enter it and continue", status=422,
+                       field="sms_code")  # fmt: skip
     challenge_verify(phone, sms_code)
     request.session[SESSION_KEY] = {"phone": phone, "until": time.time() + GRANT_LIFETIME_SECONDS}
     return phone
+
+
+def _code_waiting(phone: str) -> bool:
+    """A code was sent to the mobile and not used yet (expired or not: an expired one is core's own message)."""
+    from claimbridge.core.crypto import blind_index
+    from claimbridge.core.phone_verification import PhoneChallenge
+
+    return PhoneChallenge.objects.filter(phone_index=blind_index(phone, purpose="phone"),
+                                         verified_at__isnull=True).exists()  # fmt: skip
 
 
 def grant_end(request: HttpRequest) -> None:

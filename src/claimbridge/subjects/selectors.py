@@ -315,6 +315,8 @@ class Plan:
     retention: tuple[Retention, ...] = field(default=())
     retained_until: date | None = None
     current: str = ""  # a correction: what the record holds now (masked)
+    warning_zh: str = ""  # what the holder must know before approving (a signed agreement is not changed)
+    warning_en: str = ""
 
     @property
     def refuse_only(self) -> bool:
@@ -356,9 +358,17 @@ _ID_NUMBER = ("身份证号码是登记册识别同一人的依据（盲索引�
               "The ID number is how the register knows one person (a blind index) and was checked on review: it "
               "cannot be corrected in place; the adjuster's company submits the entry again and the association "
               "checks it again.")  # fmt: skip
-_REGISTER_BY_HAND = ("查勘员登记由所属公司更正：请在登记册中退回补正，公司更正后重新报送，并在此写明已做的处理。",
+_REGISTER_AGREEMENT_KEPT = ("该案件的协议书已经签署：同意后只更正案件记录（时间线记为依本申请更正），已签署的协议书不会改变，仍是原来的内容。",
+                   "The case's agreement is already signed: approving corrects the case's record only (its timeline "
+                   "records the correction on this request); the signed agreement is not changed and keeps the old "
+                   "value.")  # fmt: skip
+_BY_HAND = ("查勘员登记由所属公司更正：请在登记册中退回补正，公司更正后重新报送，并在此写明已做的处理。",
                      "A register entry is corrected by the adjuster's company: return it for correction in the "
                      "register, and say here what was done.")  # fmt: skip
+_AGREEMENT_KEPT = ("该案件的协议书已经签署：同意后只更正案件记录（时间线记为依本申请更正），已签署的协议书不会改变，仍是原来的内容。",
+                   "The case's agreement is already signed: approving corrects the case's record only (its timeline "
+                   "records the correction on this request); the signed agreement is not changed and keeps the old "
+                   "value.")  # fmt: skip
 _BY_HAND = (
     "这一项不能自动更正：请在相应业务中更正，并在此写明已做的更正。",
     "This cannot be corrected automatically: correct it where it is kept and say here what was done.",
@@ -419,6 +429,10 @@ def request_plan(request: SubjectRequest, *, at: datetime | None = None) -> Plan
         return Plan("cannot", *_ID_NUMBER, current=current)
     if way == "by_hand":
         return Plan("by_hand", *(_REGISTER_BY_HAND if request.record_kind == "register" else _BY_HAND))
+    if request.record_kind == "case":
+        case = request_case(request)
+        if case is not None and case.state not in EDITABLE_STATES:
+            return Plan("apply", current=current, warning_zh=_AGREEMENT_KEPT[0], warning_en=_AGREEMENT_KEPT[1])
     return Plan("apply", current=current)
 
 

@@ -136,12 +136,18 @@ def subject_request_create(*, subject: Subject, kind: str, record: str, field: s
         if field not in FIELDS[record_kind]:
             raise errors.invalid("unknown_field", "请选择要更正的内容", "Choose what is to be corrected", "field")
         correction = correction_value(field, _text(correction, field="correction", limit=CORRECTION_MAX))
+        if _held_value(target, field) == correction:
+            raise errors.invalid("same_value", "记录中现在就是这个内容，无需更正：请填写正确的内容",
+                                 "The record already says this, so there is nothing to correct: write what it "
+                                 "should say", "correction")  # fmt: skip
     else:
         field, correction = "", ""
     note = _text(note, field="note", limit=NOTE_MAX, required=False)
     association, insurer = _holder(subject=subject, kind=kind, record_kind=record_kind, field=field, target=target)
     now = timezone.now()
     with transaction.atomic():
+        _refuse_duplicate(subject=subject, kind=kind, record_kind=record_kind, reference=reference, field=field,
+                          correction=correction)  # fmt: skip
         request = SubjectRequest.objects.create(
             number=_number(),
             kind=kind,
@@ -164,6 +170,29 @@ def subject_request_create(*, subject: Subject, kind: str, record: str, field: s
                                     "deadline": request.deadline.isoformat()})  # fmt: skip
         _text_person(request, "received")
     return request
+
+
+def _held_value(target: Any, field: str) -> str | None:
+    """What the record holds now in a field the person may correct (None: not a value the platform compares)."""
+    if field in ("other", "claim") or not hasattr(target, field):
+        return None
+    return str(getattr(target, field) or "").strip()
+
+
+def _refuse_duplicate(*, subject: Subject, kind: str, record_kind: str, reference: str, field: str,
+                      correction: str) -> None:  # fmt: skip
+    """409 when the person already has the same request open (same kind, record, field and value): the first one
+    stands, and the answer names it. A replay of the same Idempotency-Key never gets here (the first answer is kept)."""
+    from claimbridge.accounts.scope import subject_requests_of_phone_q
+
+    mine = (SubjectRequest.objects.filter(subject_requests_of_phone_q(subject.phone_index)) if subject.phone
+            else SubjectRequest.objects.filter(user=subject.user))  # fmt: skip
+    first = (mine.filter(kind=kind, record_kind=record_kind, record_ref=reference, field=field, correction=correction,
+                         state__in=("received", "in_progress")).order_by("received_at", "pk").first())  # fmt: skip
+    if first is not None:
+        raise AppError("duplicate_request", f"您已提交过相同的申请 {first.number}，正在办理中：无需重复提交",
+                       f"You already made the same request, {first.number}, and it is open: there is no need to "
+                       f"send it again", status=409, details={"number": first.number})  # fmt: skip
 
 
 def _text_person(request: SubjectRequest, moment: str) -> None:
@@ -255,9 +284,12 @@ def subject_request_start(*, user: Any, request: SubjectRequest) -> SubjectReque
 
 
 def subject_request_refuse(*, user: Any, request: SubjectRequest, reason_zh: str, reason_en: str = "",
-                           code: str = "refused") -> SubjectRequest:  # fmt: skip
-    """Refuse, with the reason in Chinese (and English, when given) that the person reads — required. A deletion a
-    retention duty keeps is refused for it: the refusal records the duty and the date until which the data is kept."""
+                           for_retention: bool = False) -> SubjectRequest:  # fmt: skip
+    """Refuse, with the reason in Chinese (and English, when given) that the person reads — required. The refusal is
+    recorded as one for a retention duty (code `retention`, the date until which the data is kept) only when the clerk
+    refused explaining the duty (`for_retention`, the desk's "refuse, explaining the duty") or kept the plan's
+    prefilled explanation, and the plan says a duty keeps the record; any other refusal is the clerk's own reason
+    (code `refused`), whatever duty the record happens to be under."""
     reason_zh = _text(reason_zh, field="reason_zh", limit=REASON_MAX, required=False)
     if not reason_zh:
         raise errors.invalid("reason_required", "请写明不予办理的理由（申请人会看到）",
@@ -267,9 +299,11 @@ def subject_request_refuse(*, user: Any, request: SubjectRequest, reason_zh: str
         locked = _locked(request, user)
         state = _move(locked, "refuse")
         data: dict[str, Any] = {}
+        code = "refused"
         if locked.kind == "deletion":
             plan = request_plan(locked)
-            if plan.way == "keep" and plan.retained_until is not None:
+            explained = for_retention or " ".join(reason_zh.split()) == " ".join(plan.reason_zh.split())
+            if plan.way == "keep" and plan.retained_until is not None and explained:
                 code, locked.retained_until = "retention", plan.retained_until
                 data["retained_until"] = plan.retained_until.isoformat()
         locked.refusal_code, locked.refusal_zh, locked.refusal_en = code, reason_zh, reason_en or reason_zh
@@ -308,7 +342,7 @@ def _correction_apply(*, request: SubjectRequest, user: Any) -> str:
                       if p.case.number == request.record_ref), None)  # fmt: skip
         if party is None:
             raise errors.not_yours()
-        _party_correct(party=party, field=request.field, value=value, user=user)
+        _party_correct(party=party, field=request.field, value=value, user=user, number=request.number)
     elif request.record_kind == "account" and request.user is not None:
         account = type(request.user).objects.select_for_update().get(pk=request.user.pk)
         setattr(account, request.field, value)
@@ -318,17 +352,19 @@ def _correction_apply(*, request: SubjectRequest, user: Any) -> str:
     return f"已按申请更正{FIELDS[request.record_kind][request.field].zh}"
 
 
-def _party_correct(*, party: Any, field: str, value: str, user: Any) -> None:
+def _party_correct(*, party: Any, field: str, value: str, user: Any, number: str) -> None:
     """While the case may change, the drivers' own service (which re-reads the cover for a new plate and voids the
     confirmations, as any change does); once agreed, the party's row under the case's lock, with `party_updated` on
-    the case's chain (its seal follows the row)."""
+    the case's chain (its seal follows the row). Either way the event names the clerk as its actor and the request
+    it answers (`request`): the timeline says a correction on a personal data request, not the driver's own change.
+    The signed agreement is not re-issued: the correction is on the case's record (the plan warns the clerk)."""
     from claimbridge.cases.models import CaseParty
     from claimbridge.cases.services.parties import party_details_save
     from claimbridge.cases.services.record import case_lock, event_append
     from claimbridge.rules.case_flow import EDITABLE_STATES
 
     if party.case.state in EDITABLE_STATES:
-        party_details_save(party=party, **{field: value})
+        party_details_save(party=party, actor=user, subject_request=number, **{field: value})
         return
     case = case_lock(pk=party.case_id)
     row = CaseParty.objects.select_for_update().get(pk=party.pk)
@@ -336,7 +372,8 @@ def _party_correct(*, party: Any, field: str, value: str, user: Any) -> None:
         return
     setattr(row, field, value)
     row.save(update_fields=[field])  # the name's blind index follows the name (CaseParty.save)
-    event_append(case=case, kind="party_updated", actor=user, data={"party": row.label, "fields": [field]})
+    event_append(case=case, kind="party_updated", actor=user, data={"party": row.label, "fields": [field],
+                                                                 "request": number})  # fmt: skip
 
 
 def subject_request_complete(*, user: Any, request: SubjectRequest, resolution: str = "") -> SubjectRequest:

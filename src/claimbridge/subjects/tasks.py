@@ -1,7 +1,9 @@
 """Telling the person about their request (PIPL arts. 44–47, decision 0030): one text when it is received, one when
 it is worked, after the change's commit, through the platform's one text-message path (`core.sms.send_sms`, as the
 one-time codes and the consultations' answers go). In Chinese, naming the request and the outcome, never the data;
-a failure is logged with the number masked, never raised: the outcome is on the person's page anyway."""
+a failure is logged with the number masked, never raised: the outcome is on the person's page anyway. A refusal
+says only that the request was not granted and where the reason is read — unless the clerk refused for the
+retention duty, whose date it names — never the clerk's words and never a reason they did not give."""
 
 from __future__ import annotations
 
@@ -32,8 +34,10 @@ def request_text(request: Any, moment: str) -> str:
         outcome = "记录已删除" if request.kind == "deletion" else "已按您的申请更正"
         return f"{head} 已办结：{outcome}。{WHERE}"
     if request.refusal_code == "retention" and request.retained_until is not None:
+        # only when the clerk refused explaining the duty (services.subject_request_refuse): their reason, not ours
         return f"{head} 不予办理：该记录依法须保存至 {request.retained_until:%Y年%m月%d日}，届时删除。{WHERE}"
-    return f"{head} 不予办理，理由{WHERE.removeprefix('详情')}"
+    # any other refusal: the clerk's own reason, which is read on the page — never guessed here, never quoted
+    return f"{head} 不予办理，理由请在理赔桥“我的个人信息”页面查看。"
 
 
 def _phone(request: Any) -> str:

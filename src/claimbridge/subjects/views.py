@@ -46,6 +46,8 @@ def _prove(request: HttpRequest) -> HttpResponse:
                 if "send_code" in request.POST:
                     challenge_send(form.cleaned_data["phone"])
                     context["code_sent"], status = True, 200
+                    form = PhoneForm({"phone": form.cleaned_data["phone"]})  # a new code: the old one is cleared
+                    form.is_valid()
                 else:
                     grants.grant_give(request, phone=form.cleaned_data["phone"],
                                       sms_code=form.cleaned_data["sms_code"] or "")  # fmt: skip
@@ -168,16 +170,23 @@ def held(request: HttpRequest, number: str) -> HttpResponse:
                 refuse_form.is_valid()
                 services.subject_request_refuse(user=request.user, request=found,
                                                 reason_zh=refuse_form.cleaned_data.get("reason_zh", ""),
-                                                reason_en=refuse_form.cleaned_data.get("reason_en", ""))  # fmt: skip
+                                                reason_en=refuse_form.cleaned_data.get("reason_en", ""),
+                                                for_retention=plan.way == "keep" and "for_retention" in request.POST)  # fmt: skip
             else:
                 raise AppError("unknown_step", "没有这个操作", "No such step", status=422)
         except AppError as refused:
             if refused.status == 403:
                 raise PermissionDenied from refused
             status = refused.status
+            if op == "refuse" and prefilled:  # a cleared explanation comes back, next to the error, to be checked
+                refuse_form = forms.RefuseForm({name: request.POST.get(name, "").strip() or text
+                                                for name, text in prefilled.items()})  # fmt: skip
+                refuse_form.is_valid()
             forms.show(refuse_form if op == "refuse" else complete_form, refused)
         else:
-            messages.success(request, gettext("Saved. The person is sent a text message."))
+            # say only what happened: starting texts nobody; completing and refusing text the person
+            messages.success(request, gettext("Saved: the request is in progress.") if op == "start"
+                             else gettext("Saved. The person is sent a text message."))  # fmt: skip
             return redirect("subjects-held", number=found.number)
     return render(request, "subjects/held.html", {
         "r": found, "may_work": scope_for(request.user).may_work_subject_request(found), "plan": plan,

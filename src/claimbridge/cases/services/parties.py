@@ -16,9 +16,10 @@ PARTY_FIELDS = ("driver_name", "driver_licence", "plate", "vin", "vehicle_type",
                 "inspection_valid", "impairment_free")  # fmt: skip
 
 
-def party_details_save(*, party: CaseParty, **details: Any) -> CaseParty:
+def party_details_save(*, party: CaseParty, actor: Any = None, subject_request: str = "", **details: Any) -> CaseParty:
     """The driver's own details; the policy register then decides the insurer and the claims unit (R1, R3, R16).
-    The event records which fields changed, never their values (personal data)."""
+    The event records which fields changed, never their values (personal data). A correction approved on a personal
+    data request (`claimbridge.subjects`) names the clerk as `actor` and the request's number (`subject_request`)."""
     from claimbridge.cases.services.quick_claim import editable
 
     unknown = set(details) - set(PARTY_FIELDS)
@@ -33,7 +34,10 @@ def party_details_save(*, party: CaseParty, **details: Any) -> CaseParty:
         for name in changed:
             setattr(party, name, details[name])
         party.save(update_fields=changed)
-        event_append(case=case, kind="party_updated", actor=None, data={"party": party.label, "fields": changed})
+        data: dict[str, Any] = {"party": party.label, "fields": changed}
+        if subject_request:
+            data["request"] = subject_request
+        event_append(case=case, kind="party_updated", actor=actor, data=data)
         if "plate" in changed:
             cover_from_register(case=case, party=party)
         confirmations_clear(case=case)

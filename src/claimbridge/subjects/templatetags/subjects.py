@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext
 
-from claimbridge.core.errors import in_current_language
+from claimbridge.core.errors import in_current_language, reading_english
 from claimbridge.rules.claim_flow import CLAIM_STATES
 from claimbridge.subjects.flow import KINDS, STATES
 from claimbridge.subjects.vocabulary import FIELDS, RECORD_NAMES
@@ -59,3 +61,26 @@ def said(zh: str, en: str) -> str:
 @register.filter
 def overdue_days(days: int) -> int:
     return -int(days)
+
+
+@register.simple_tag
+def now_held(current: str) -> str:
+    """（现为：王**） in Chinese, with full-width brackets and colon; (now: …) in English."""
+    if reading_english():
+        return format_html("({}: {})", gettext("now"), current)
+    return format_html("（{}：{}）", gettext("now"), current)
+
+
+@register.simple_tag
+def retention_why(duty: Any) -> str:
+    """The retention app's words for a duty, with the date it keeps the record until said once: marked where the
+    words already name it, added after them where they do not."""
+    why = in_current_language(duty.why_zh, duty.why_en)
+    if duty.until is None:
+        return conditional_escape(why)
+    day = f"{duty.until:%Y-%m-%d}"
+    strong = format_html('<strong data-testid="retention-until">{}</strong>', day)
+    if day in why:
+        before, _, after = why.partition(day)
+        return format_html("{}{}{}", before, strong, after)
+    return format_html("{} · {} {}", why, gettext("Kept until"), strong)
