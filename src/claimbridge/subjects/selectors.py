@@ -358,11 +358,7 @@ _ID_NUMBER = ("身份证号码是登记册识别同一人的依据（盲索引�
               "The ID number is how the register knows one person (a blind index) and was checked on review: it "
               "cannot be corrected in place; the adjuster's company submits the entry again and the association "
               "checks it again.")  # fmt: skip
-_REGISTER_AGREEMENT_KEPT = ("该案件的协议书已经签署：同意后只更正案件记录（时间线记为依本申请更正），已签署的协议书不会改变，仍是原来的内容。",
-                   "The case's agreement is already signed: approving corrects the case's record only (its timeline "
-                   "records the correction on this request); the signed agreement is not changed and keeps the old "
-                   "value.")  # fmt: skip
-_BY_HAND = ("查勘员登记由所属公司更正：请在登记册中退回补正，公司更正后重新报送，并在此写明已做的处理。",
+_REGISTER_BY_HAND = ("查勘员登记由所属公司更正：请在登记册中退回补正，公司更正后重新报送，并在此写明已做的处理。",
                      "A register entry is corrected by the adjuster's company: return it for correction in the "
                      "register, and say here what was done.")  # fmt: skip
 _AGREEMENT_KEPT = ("该案件的协议书已经签署：同意后只更正案件记录（时间线记为依本申请更正），已签署的协议书不会改变，仍是原来的内容。",

@@ -187,8 +187,10 @@ def _refuse_duplicate(*, subject: Subject, kind: str, record_kind: str, referenc
 
     mine = (SubjectRequest.objects.filter(subject_requests_of_phone_q(subject.phone_index)) if subject.phone
             else SubjectRequest.objects.filter(user=subject.user))  # fmt: skip
-    first = (mine.filter(kind=kind, record_kind=record_kind, record_ref=reference, field=field, correction=correction,
-                         state__in=("received", "in_progress")).order_by("received_at", "pk").first())  # fmt: skip
+    open_ones = mine.filter(kind=kind, record_kind=record_kind, record_ref=reference, field=field,
+                            state__in=("received", "in_progress")).order_by("received_at", "pk")  # fmt: skip
+    # the value asked is encrypted (a random nonce each time): compared once decrypted
+    first = next((r for r in open_ones if r.correction == correction), None)
     if first is not None:
         raise AppError("duplicate_request", f"您已提交过相同的申请 {first.number}，正在办理中：无需重复提交",
                        f"You already made the same request, {first.number}, and it is open: there is no need to "

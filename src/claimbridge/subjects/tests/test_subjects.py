@@ -6,6 +6,7 @@ an audit event; the other city's association and the other insurer neither see n
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -77,7 +78,8 @@ def test_pipl_a_deletion_goes_to_the_citys_association_with_the_deadline(case, s
     assert made.phone == PHONE_A
     assert list(made.events.values_list("kind", flat=True)) == ["received"]
     settings.SUBJECT_REQUEST_DEADLINE_DAYS = 3
-    assert _ask("deletion", f"case:{case.number}").deadline - timezone.now() < timedelta(days=3, minutes=1)
+    other = services.subject_request_create(subject=Subject(phone=PHONE_B), kind="deletion", record=f"case:{case.number}")
+    assert other.deadline - timezone.now() < timedelta(days=3, minutes=1)
 
 
 def test_pipl_a_claim_correction_goes_to_the_partys_insurer(case):
@@ -171,7 +173,10 @@ def test_pipl_the_desk_shows_the_retention_apps_own_answer(case, users):
     page = Client()
     page.force_login(users["ln_assoc"])
     shown = page.get(f"/data-requests/{made.number}/", secure=True, headers={"accept-language": "zh-hans"})
-    assert hold.zh in shown.content.decode()
+    duty_html = shown.content.decode().split('data-testid="retention-duty"')[1].split("</div>")[0]
+    assert hold.zh in re.sub(r"<[^>]+>", "", duty_html)
+    if hold.until is not None:  # the date said once (issue 20 walker: "须保存至 … · 保存至 …")
+        assert re.sub(r"<[^>]+>", "", duty_html).count(f"{timezone.localdate(hold.until):%Y-%m-%d}") == 1
 
 
 def test_pipl_a_refusal_needs_its_reason_and_changes_nothing_without(case, users):
@@ -386,7 +391,8 @@ def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
     assert approve.status_code == 409
     assert approve.json()["error"]["code"] == "retention_applies"
     assert SubjectRequest.objects.get(number=number).state == "received"
-    refused = staff.post(f"/api/v1/subjects/queue/{number}/work", json.dumps({"action": "refuse", "reason_zh": "案件理赔中"}),
+    refused = staff.post(f"/api/v1/subjects/queue/{number}/work",
+                         json.dumps({"action": "refuse", "reason_zh": "案件理赔中", "for_retention": True}),
                          content_type="application/json", secure=True)  # fmt: skip
     assert refused.status_code == 200
     assert refused.json()["state"] == "refused"
@@ -463,6 +469,7 @@ def test_pipl_an_approved_correction_is_written_to_the_record_on_its_chain(case,
     assert plan.way == "apply"
     assert plan.current
     assert plan.current != "张三"  # masked
+    assert plan.warning_zh == ""  # no agreement signed yet: nothing to warn about
     done = services.subject_request_complete(user=users["ln_assoc"], request=made)
     assert done.state == "done"
     assert "已按申请更正姓名" in done.resolution
@@ -472,7 +479,9 @@ def test_pipl_an_approved_correction_is_written_to_the_record_on_its_chain(case,
 
     assert party.name_index == crypto.name_blind_index("张叁")
     event = CaseEvent.objects.filter(case=case).order_by("-sequence").values_list("kind", "data")
-    assert ("party_updated", {"party": "A", "fields": ["driver_name"]}) in list(event)
+    assert ("party_updated", {"party": "A", "fields": ["driver_name"], "request": made.number}) in list(event)
+    corrected = CaseEvent.objects.filter(case=case, kind="party_updated").order_by("-sequence").first()
+    assert corrected.actor_id == users["ln_assoc"].pk  # the clerk, not the driver
     assert done.events.last().data["applied"] == "driver_name"
     mine = selectors.requests_for_subject(subject=Subject(phone=PHONE_A))[0]
     assert selectors.request_out(mine)["field_name"] == "姓名"
@@ -489,14 +498,32 @@ def test_pipl_after_the_agreement_a_correction_is_written_under_the_cases_lock_a
     case = agreed_case()
     assert case.state == "agreed"
     vin = _ask("correction", f"case:{case.number}", field="vin", correction="LSVAM4187C2184847")
+    warned = selectors.request_plan(vin)  # issue 20 walker: the signed agreement keeps the old value — said first
+    assert warned.way == "apply"
+    assert "协议书不会改变" in warned.warning_zh
+    assert "not changed" in warned.warning_en
+    desk = Client(headers={"accept-language": "zh-hans"})
+    desk.force_login(users["ln_assoc"])
+    shown = desk.get(f"/data-requests/{vin.number}/", secure=True).content.decode()
+    form = shown[shown.index('data-testid="complete-form"') :]
+    assert "协议书不会改变" in form[: form.index('data-testid="complete"')]  # above the approve button
     services.subject_request_complete(user=users["ln_assoc"], request=vin, resolution="核对行驶证后更正")
     party = CaseParty.objects.get(case=case, label="A")
     assert party.vin == "LSVAM4187C2184847"
     assert party.confirmed_at is not None  # the agreement stands
     last = CaseEvent.objects.filter(case=case).order_by("-sequence").first()
     assert (last.kind, last.actor_id, last.data) == ("party_updated", users["ln_assoc"].pk,
-                                                     {"party": "A", "fields": ["vin"]})  # fmt: skip
+                                                     {"party": "A", "fields": ["vin"], "request": vin.number})  # fmt: skip
     assert vin.resolution == "已按申请更正车架号。核对行驶证后更正"
+    from django.utils import translation
+
+    from claimbridge.cases.timeline_words import event_words
+
+    with translation.override("zh-hans"):
+        words = event_words("party_updated", last.data, insurer_names={}, fallback="")
+    assert vin.number in words
+    assert "个人信息申请" in words
+    assert "更新了信息" not in words  # not the driver's own change
     assert audit_verify() == []
     plate = _ask("correction", f"case:{case.number}", field="plate", correction="甘K99999")
     plan = selectors.request_plan(plate)
@@ -561,7 +588,7 @@ def test_pipl_the_phone_form_sent_empty_says_what_is_missing(db):
 
 def test_pipl_the_desk_links_the_case_and_counts_down_to_the_deadline(case, users):
     made = _ask("deletion", f"case:{case.number}")
-    late = _ask("deletion", f"case:{case.number}")
+    late = services.subject_request_create(subject=Subject(phone=PHONE_B), kind="deletion", record=f"case:{case.number}")
     SubjectRequest.objects.filter(pk=late.pk).update(deadline=timezone.now() - timedelta(days=2))
     page = Client(headers={"accept-language": "zh-hans"})
     page.force_login(users["ln_assoc"])
@@ -635,3 +662,158 @@ def test_pipl_a_standing_register_entry_is_kept_and_says_why(users):
     assert kept.value.code == "retention_applies"
     entry.refresh_from_db()
     assert entry.full_name == "赵铁柱"
+
+
+# --- issue 20 walker, second round ---------------------------------------------------------------------------------
+
+
+def _desk(user: Any) -> Client:
+    page = Client(headers={"accept-language": "zh-hans"})
+    page.force_login(user)
+    return page
+
+
+def test_pipl_a_refusal_for_the_clerks_own_reason_never_claims_the_retention_duty(case, users, monkeypatch):
+    """Issue 20 walker, worst: a retained record refused for a duplicate was texted "依法须保存至 …". The duty is
+    recorded — and texted — only when the clerk refused explaining it (or kept the prefilled explanation)."""
+    from claimbridge.core.sms import MemorySmsBackend
+
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: _held_until(date(2032, 1, 1)))
+    MemorySmsBackend.outbox.clear()
+    own = _ask("deletion", f"case:{case.number}")
+    done = services.subject_request_refuse(user=users["ln_assoc"], request=own, reason_zh="重复申请，请查看先前的申请")
+    assert (done.refusal_code, done.retained_until) == ("refused", None)
+    assert "retained_until" not in done.events.last().data
+    text = MemorySmsBackend.outbox[-1][1]
+    assert own.number in text
+    assert "不予办理" in text
+    assert "我的个人信息" in text
+    assert "保存" not in text  # no duty the clerk did not give …
+    assert "2032" not in text
+    assert "重复申请" not in text  # … and never the clerk's words
+    plan = selectors.request_plan(_ask("deletion", f"case:{case.number}"))
+    prefilled = SubjectRequest.objects.filter(state="received").get()
+    kept = services.subject_request_refuse(user=users["ln_assoc"], request=prefilled, reason_zh=plan.reason_zh)
+    assert (kept.refusal_code, kept.retained_until) == ("retention", date(2032, 1, 1))
+    assert "2032年01月01日" in MemorySmsBackend.outbox[-1][1]
+    # on the desk: the duty's button records it, the other button the clerk's own reason
+    explained, other = _ask("deletion", f"case:{case.number}"), None
+    desk = _desk(users["ln_assoc"])
+    answer = desk.post(f"/data-requests/{explained.number}/", {"op": "refuse", "reason_zh": "依法须保存，届时删除",
+                                                               "for_retention": "1"}, secure=True)  # fmt: skip
+    assert answer.status_code == 302
+    explained.refresh_from_db()
+    assert (explained.refusal_code, explained.retained_until) == ("retention", date(2032, 1, 1))
+    other = _ask("deletion", f"case:{case.number}")
+    page = desk.get(f"/data-requests/{other.number}/", secure=True).content.decode()
+    assert 'data-testid="refuse-other"' in page
+    answer = desk.post(f"/data-requests/{other.number}/", {"op": "refuse", "reason_zh": "重复申请"}, secure=True)
+    assert answer.status_code == 302
+    other.refresh_from_db()
+    assert (other.refusal_code, other.retained_until) == ("refused", None)
+    assert "保存" not in MemorySmsBackend.outbox[-1][1]
+
+
+def test_pipl_a_cleared_explanation_comes_back_with_the_error(case, users, monkeypatch):
+    monkeypatch.setattr(hooks, "retention_hold", lambda case, *, at: _held_until(date(2032, 1, 1)))
+    made = _ask("deletion", f"case:{case.number}")
+    plan = selectors.request_plan(made)
+    answer = _desk(users["ln_assoc"]).post(f"/data-requests/{made.number}/", {"op": "refuse", "reason_zh": "",
+                                                                               "for_retention": "1"}, secure=True)  # fmt: skip
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    box = html[html.index('id="id_reason_zh"') :]
+    assert plan.reason_zh in box[: box.index("</textarea>")]  # the prefilled explanation is back …
+    assert "请写明不予办理的理由" in box  # … with the error next to it
+    made.refresh_from_db()
+    assert made.state == "received"
+
+
+def test_pipl_starting_says_only_what_happened_and_texts_nobody(case, users):
+    from claimbridge.core.sms import MemorySmsBackend
+
+    made = _ask("deletion", f"case:{case.number}")
+    MemorySmsBackend.outbox.clear()
+    page = _desk(users["ln_assoc"]).post(f"/data-requests/{made.number}/", {"op": "start"}, secure=True, follow=True)
+    html = page.content.decode()
+    assert "已保存：申请已开始办理" in html
+    assert "短信" not in html.split('data-testid="work-request"')[0].split("</header>")[-1]  # no text claimed
+    assert MemorySmsBackend.outbox == []
+    made.refresh_from_db()
+    assert made.state == "in_progress"
+
+
+def test_pipl_a_correction_to_the_value_held_and_a_second_identical_request_are_refused(case, users):
+    """Issue 20 walker: 王建国 → 王建国 was accepted, and the same open request twice."""
+    from claimbridge.cases.models import CaseParty
+
+    held = CaseParty.objects.get(case=case, label="A").driver_name
+    with pytest.raises(AppError) as same:
+        _ask("correction", f"case:{case.number}", field="driver_name", correction=f" {held} ")
+    assert (same.value.code, same.value.status, same.value.field) == ("same_value", 422, "correction")
+    assert same.value.zh != same.value.en
+    page = _phone_page(PHONE_A)
+    key = page.get("/my-data/", secure=True).content.decode().split('name="form_key" value="')[1].split('"')[0]
+    shown = page.post("/my-data/", {"op": "correction", "form_key": key, "item": f"case:{case.number}|driver_name",
+                                    "correction": held}, secure=True)  # fmt: skip
+    assert shown.status_code == 422
+    text = shown.content.decode()
+    assert "无需更正" in text[text.index('<label for="id_correction">') : text.index('<label for="id_note">')]
+    assert SubjectRequest.objects.count() == 0
+    first = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
+    with pytest.raises(AppError) as twice:
+        _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
+    assert (twice.value.code, twice.value.status) == ("duplicate_request", 409)
+    assert first.number in twice.value.zh
+    assert first.number in twice.value.en
+    other = _ask("correction", f"case:{case.number}", field="driver_name", correction="张参")  # another value: a new one
+    assert other.number != first.number
+    services.subject_request_refuse(user=users["ln_assoc"], request=first, reason_zh="核对后无误")
+    again = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")  # the first is closed
+    assert again.number != first.number
+
+
+def test_pipl_the_api_refuses_a_duplicate_but_replays_its_own_key(case):
+    phone = _granted(PHONE_A)
+    body = json.dumps({"kind": "deletion", "record": f"case:{case.number}"})
+
+    def send(key: str) -> Any:
+        return phone.post("/api/v1/subjects/requests", body, content_type="application/json", secure=True,
+                          headers={"Idempotency-Key": key})  # fmt: skip
+
+    first = send("k1")
+    assert first.status_code == 201
+    replay = send("k1")
+    assert (replay.status_code, replay.json()["number"]) == (200, first.json()["number"])
+    twice = send("k2")
+    assert twice.status_code == 409
+    error = twice.json()["error"]
+    assert error["code"] == "duplicate_request"
+    assert first.json()["number"] in error["zh"]
+    assert first.json()["number"] in error["en"]
+    assert SubjectRequest.objects.count() == 1
+
+
+def test_pipl_continue_before_a_code_says_to_ask_for_one_and_a_new_code_clears_the_old(db):
+    page = Client(headers={"accept-language": "zh-hans"})
+    early = page.post("/my-data/", {"phone": PHONE_A, "sms_code": "123456", "verify": "1"}, secure=True)
+    assert early.status_code == 422
+    html = early.content.decode()
+    assert "请先点击“发送验证码”" in html
+    assert "已过期" not in html
+    sent = page.post("/my-data/", {"phone": PHONE_A, "sms_code": "123456", "send_code": "1"}, secure=True)
+    assert sent.status_code == 200
+    field = sent.content.decode().split('name="sms_code"')[1].split(">")[0]
+    assert "123456" not in field  # the old code is cleared
+    assert 'data-testid="code-sent"' in sent.content.decode()
+
+
+def test_pipl_the_desk_says_what_the_record_holds_in_chinese_brackets_and_the_refusal_stands_apart(case, users):
+    made = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
+    html = _desk(users["ln_assoc"]).get(f"/data-requests/{made.number}/", secure=True).content.decode()
+    current = html.split('data-testid="held-current">')[1].split("</span>")[0]
+    assert current.startswith("（现为：")
+    assert current.endswith("）")
+    refusing = html[html.index('data-testid="refuse-form"') :]
+    assert "<h3>不予办理</h3>" in refusing[: refusing.index('<label for="id_reason_zh">')]  # its own heading
+    assert 'data-testid="refuse-form"' not in html[: html.index('data-testid="complete-form"')]
