@@ -273,8 +273,9 @@ def held(request: HttpRequest, number: str) -> dict[str, Any]:
 @router.post("/queue/{number}/work", auth=API_AUTH, response=responses({200: StaffRequestOut}),
              summary="Work a request as its `plan` says: start it; complete it (a deletion erases the record, a "
                      "correction writes the value asked into it; 409 and nothing changed when the plan is keep or "
-                     "cannot); or refuse it with the reason the person reads (required; a deletion a retention duty "
-                     "keeps records the date)")  # fmt: skip
+                     "cannot); or refuse it with the reason the person reads (required; `for_retention` when refusing "
+                     "for the retention duty the plan names, which records the date; otherwise the reason is the "
+                     "caller's own)")  # fmt: skip
 def work(request: HttpRequest, number: str, payload: WorkIn) -> dict[str, Any]:
     found = _held(request, number)
     if payload.action == "start":
