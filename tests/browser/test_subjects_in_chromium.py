@@ -186,6 +186,14 @@ def test_pipl_a_retained_deletion_is_refused_explaining_the_duty_and_a_correctio
         page.get_by_role("button", name="继续").click()  # nothing typed
         page.wait_for_load_state()
         assert page.locator("#id_phone + p.error").is_visible()
+        page.locator("#id_phone").fill(PHONE_A)
+        page.locator("#id_sms_code").fill("123456")
+        page.get_by_role("button", name="继续").click()  # before asking for a code
+        page.wait_for_load_state()
+        assert "请先点击“发送验证码”" in page.locator("#id_sms_code + p.error").inner_text()
+        page.get_by_role("button", name="发送验证码").click()
+        page.locator("[data-testid=code-sent]").wait_for()
+        assert page.locator("#id_sms_code").input_value() == ""  # the old code is cleared
         prove_phone(page, PHONE_A, "继续")
         assert page.locator("section.card").nth(1).get_attribute("data-testid") == "my-requests"  # requests first
         assert f"事故案件 {case.number}" in page.locator("[data-testid=my-request]").first.inner_text()
@@ -230,10 +238,12 @@ def test_pipl_a_retained_deletion_is_refused_explaining_the_duty_and_a_correctio
         reason = page.get_by_label("给申请人的理由（中文，必填）")
         assert "2031年03月31日" in reason.input_value()
         prefilled = reason.input_value()
+        assert "monospace" not in reason.evaluate("e => getComputedStyle(e).fontFamily")  # the site's font
         reason.fill("")
         page.locator("[data-testid=refuse]").click()
         page.wait_for_load_state()
         assert "请写明不予办理的理由" in page.locator("#id_reason_zh + p.error").inner_text()
+        assert page.get_by_label("给申请人的理由（中文，必填）").input_value() == prefilled  # not lost
         assert page.locator("[data-testid=held-state]").inner_text() == "已受理"
         page.screenshot(path=screenshot_dir / "zh-hans-phone-desk-retained-deletion.png", full_page=True)
         page.get_by_label("给申请人的理由（中文，必填）").fill(prefilled)
@@ -241,6 +251,13 @@ def test_pipl_a_retained_deletion_is_refused_explaining_the_duty_and_a_correctio
         page.wait_for_load_state()
         assert page.locator("[data-testid=held-state]").inner_text() == "不予办理"
         page.goto(f"{live_server.url}/data-requests/{fixed.number}/")
+        assert page.locator("[data-testid=held-current]").inner_text().startswith("（现为：")
+        approve, refuse = page.locator("[data-testid=complete-form]"), page.locator("[data-testid=refuse-form]")
+        assert approve.locator("h3").inner_text() == "同意：更正"
+        assert refuse.locator("h3").inner_text() == "不予办理"
+        assert refuse.get_by_label("给申请人的理由（中文，必填）").count() == 1  # the reason belongs to refusing
+        assert approve.bounding_box()["y"] + approve.bounding_box()["height"] < refuse.bounding_box()["y"]  # apart
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-desk-correction-decide.png", full_page=True)
         page.get_by_role("button", name="同意并更正").click()
         page.wait_for_load_state()
         assert page.locator("[data-testid=held-state]").inner_text() == "已办结"
@@ -248,6 +265,21 @@ def test_pipl_a_retained_deletion_is_refused_explaining_the_duty_and_a_correctio
         page.screenshot(path=screenshot_dir / "zh-hans-phone-desk-correction-applied.png", full_page=True)
     finally:
         desk.close()
+    phone = browser.new_context(**PHONE, locale="zh-CN")
+    page = phone.new_page()
+    try:
+        page.goto(f"{live_server.url}/my-data/")
+        prove_phone(page, PHONE_A, "继续")
+        refusal = page.locator("[data-testid=request-refusal]")
+        assert "2031年03月31日" in refusal.inner_text()
+        assert "error" not in (refusal.get_attribute("class") or "")  # information, not a form error
+        state = page.locator("[data-testid=request-state]").filter(has_text="不予办理").first
+        assert state.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+        assert state.bounding_box()["height"] < 30  # one line: 不予办理 does not break
+        assert _fits(page)
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-my-data-refusal.png", full_page=True)
+    finally:
+        phone.close()
     kept.refresh_from_db()
     assert (kept.state, kept.refusal_code, kept.retained_until) == ("refused", "retention", date(2031, 3, 31))
     assert CaseParty.objects.get(case=case, label="A").driver_name == "张叁"

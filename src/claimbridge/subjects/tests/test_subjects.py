@@ -78,7 +78,9 @@ def test_pipl_a_deletion_goes_to_the_citys_association_with_the_deadline(case, s
     assert made.phone == PHONE_A
     assert list(made.events.values_list("kind", flat=True)) == ["received"]
     settings.SUBJECT_REQUEST_DEADLINE_DAYS = 3
-    other = services.subject_request_create(subject=Subject(phone=PHONE_B), kind="deletion", record=f"case:{case.number}")
+    other = services.subject_request_create(
+        subject=Subject(phone=PHONE_B), kind="deletion", record=f"case:{case.number}"
+    )
     assert other.deadline - timezone.now() < timedelta(days=3, minutes=1)
 
 
@@ -588,7 +590,9 @@ def test_pipl_the_phone_form_sent_empty_says_what_is_missing(db):
 
 def test_pipl_the_desk_links_the_case_and_counts_down_to_the_deadline(case, users):
     made = _ask("deletion", f"case:{case.number}")
-    late = services.subject_request_create(subject=Subject(phone=PHONE_B), kind="deletion", record=f"case:{case.number}")
+    late = services.subject_request_create(
+        subject=Subject(phone=PHONE_B), kind="deletion", record=f"case:{case.number}"
+    )
     SubjectRequest.objects.filter(pk=late.pk).update(deadline=timezone.now() - timedelta(days=2))
     page = Client(headers={"accept-language": "zh-hans"})
     page.force_login(users["ln_assoc"])
@@ -766,7 +770,7 @@ def test_pipl_a_correction_to_the_value_held_and_a_second_identical_request_are_
     assert (twice.value.code, twice.value.status) == ("duplicate_request", 409)
     assert first.number in twice.value.zh
     assert first.number in twice.value.en
-    other = _ask("correction", f"case:{case.number}", field="driver_name", correction="张参")  # another value: a new one
+    other = _ask("correction", f"case:{case.number}", field="driver_name", correction="张参")  # another value
     assert other.number != first.number
     services.subject_request_refuse(user=users["ln_assoc"], request=first, reason_zh="核对后无误")
     again = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")  # the first is closed
