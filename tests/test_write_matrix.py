@@ -872,11 +872,14 @@ WRITES |= {
     "web my data, proving the mobile": Write("/my-data/", web(_fixed("/my-data/"), _proof), pure=True, prepare=_sms_a),
     "api my data, proving the mobile": Write("/api/v1/subjects/proof", api(_fixed("/api/v1/subjects/proof"),
         lambda w, actor, extra: {"phone": PHONE_A, "sms_code": extra["sms_code"]}), pure=True, prepare=_sms_a),
-    "web ask to delete A's data in the agreed case": Write("/my-data/", web(_fixed("/my-data/"), lambda w: {
-        "op": "deletion", "record": f"case:{w.agreed.number}", "form_key": "matrix-deletion"}), PHONE_A_ONLY,
-        refused_also=frozenset({422})),
-    "api ask to delete A's data in the agreed case": Write("/api/v1/subjects/requests",
-        api(_fixed("/api/v1/subjects/requests"), lambda w: {"kind": "deletion", "record": f"case:{w.agreed.number}"}),
+    # the world already holds A's open deletion of the agreed case (a second one is refused as a duplicate, 409):
+    # these ask for a correction of it instead
+    "web ask to correct A's data in the agreed case": Write("/my-data/", web(_fixed("/my-data/"), lambda w: {
+        "op": "correction", "item": f"case:{w.agreed.number}|driver_name", "correction": "张叁",
+        "form_key": "matrix-correction"}), PHONE_A_ONLY, refused_also=frozenset({422})),
+    "api ask to correct A's data in the agreed case": Write("/api/v1/subjects/requests",
+        api(_fixed("/api/v1/subjects/requests"), lambda w: {"kind": "correction", "record": f"case:{w.agreed.number}",
+                                                           "field": "driver_name", "correction": "张叁"}),
         PHONE_A_ONLY),
     "api Longnan refuses A's deletion": Write("/api/v1/subjects/queue/{number}/work", api(_held_request("ln", True),
         lambda: {"action": "refuse", "reason_zh": "案件仍在理赔中", "reason_en": "The claim is still open"}),
