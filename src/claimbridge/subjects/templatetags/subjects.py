@@ -67,7 +67,7 @@ def overdue_days(days: int) -> int:
 def now_held(current: str) -> str:
     """（现为：王**） in Chinese, with full-width brackets and colon; (now: …) in English."""
     if reading_english():
-        return format_html("({}: {})", gettext("now"), current)
+        return format_html(" ({}: {})", gettext("now"), current)
     return format_html("（{}：{}）", gettext("now"), current)
 
 

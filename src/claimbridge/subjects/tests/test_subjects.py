@@ -816,7 +816,7 @@ def test_pipl_the_desk_says_what_the_record_holds_in_chinese_brackets_and_the_re
     made = _ask("correction", f"case:{case.number}", field="driver_name", correction="张叁")
     html = _desk(users["ln_assoc"]).get(f"/data-requests/{made.number}/", secure=True).content.decode()
     current = html.split('data-testid="held-current">')[1].split("</span>")[0]
-    assert current.startswith("（现为：")
+    assert current.startswith("（现为：")  # full-width, no space before it
     assert current.endswith("）")
     refusing = html[html.index('data-testid="refuse-form"') :]
     assert "<h3>不予办理</h3>" in refusing[: refusing.index('<label for="id_reason_zh">')]  # its own heading
