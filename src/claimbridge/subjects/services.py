@@ -9,13 +9,16 @@ entry for the account). The deadline is `SUBJECT_REQUEST_DEADLINE_DAYS` after re
 
 What the holder may do is decided before they press anything (`selectors.request_plan`): a deletion of a record a
 retention duty keeps (`retention.erasure.retained_until`) cannot be approved — it is refused, explaining the duty,
-and the refusal records the date until which the data is kept; a correction of a field the platform can write is
+and that refusal (the clerk's "refuse, explaining the duty", or the prefilled explanation kept) records the date
+until which the data is kept; a refusal for the clerk's own reason records none; a correction of a field the platform can write is
 applied to the record when approved, through the owning app (`cases.services.parties.party_details_save` while the
 case may change; afterwards the party's row under the case's lock with a `party_updated` event on the case's chain;
 an account's own row), one the platform cannot write safely in place (a register entry's ID number, the blind index
 of the person; a plate once the agreement has decided the insurer) is refused with the reason, and any other is
 corrected by hand with the holder saying what was done. The person is texted (`core.sms`, after the commit, in a
-task) when the request is received and when it is worked. Every change appends an event to the request's keyed
+task) when the request is received and when it is worked (not when it is started). A second identical open request
+(same kind, record, field and value) is refused with 409 naming the first; a correction to the value already held
+is refused at filing. Every change appends an event to the request's keyed
 chain (decision 0012); events carry codes and ids, never the words asked.
 """
 
