@@ -398,8 +398,9 @@ API = {
     "/api/v1/subjects/queue/{number}/work": dict.fromkeys(VISITORS, 405),  # a POST
     # R13: the FAQ for anyone; a phone lists its own questions, a signed-in user those in its scope (none for most)
     "/api/v1/consultations/faq": API_PUBLIC,
-    "/api/v1/retention/runs": {v: 401 if v == "anonymous" else 200 if v in RETENTION_READERS else 403
-                               for v in VISITORS},
+    "/api/v1/retention/runs": {
+        v: 401 if v == "anonymous" else 200 if v in RETENTION_READERS else 403 for v in VISITORS
+    },
     "/api/v1/consultations": API_SIGNED_IN,
     "/api/v1/consultations/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     **{

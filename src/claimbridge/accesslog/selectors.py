@@ -131,7 +131,6 @@ class Filters:
     first: date | None = None
     last: date | None = None
 
-
     @property
     def any(self) -> bool:
         """Whether any filter is set (an empty list then means nothing matched, not that nobody looked)."""

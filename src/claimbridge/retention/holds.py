@@ -51,7 +51,9 @@ def _hold(found: tuple[kernel.Category, kernel.Holder, kernel.Facts], *, at: dat
         return Hold(True, None, category.value, *waiting)
     day = decision.expires_at.astimezone(kernel.CHINA).date().isoformat()
     zh, en = _why(decision)
-    return Hold(True, decision.expires_at, category.value, f"须保存至 {day}（{zh}）", f"must be kept until {day} ({en})")
+    return Hold(
+        True, decision.expires_at, category.value, f"须保存至 {day}（{zh}）", f"must be kept until {day} ({en})"
+    )
 
 
 def _why(decision: kernel.Decision) -> tuple[str, str]:

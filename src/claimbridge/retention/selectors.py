@@ -100,4 +100,13 @@ def schedule_rows(*, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["ANCHOR_WORDS", "READERS", "counted_from", "kernel", "period_words", "reads_retention", "retention_runs_for_user", "schedule_rows"]
+__all__ = [
+    "ANCHOR_WORDS",
+    "READERS",
+    "counted_from",
+    "kernel",
+    "period_words",
+    "reads_retention",
+    "retention_runs_for_user",
+    "schedule_rows",
+]

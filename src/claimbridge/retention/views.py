@@ -17,6 +17,7 @@ from claimbridge.web.access import roles_required
 # reads the crontab, so the page cannot say another time than the one that is installed.
 SWEEP_AT = "03:20"
 
+
 @roles_required(selectors.READERS)
 @require_GET
 def retention_overview(request: HttpRequest) -> HttpResponse:
