@@ -102,6 +102,8 @@ CONSULT_DESK_ROLES = {"adjuster", "insurer_company", "insurer_branch", "insurer_
 ACCESS_LOG_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 PROGRESS_READERS = {"association", "regulator", "platform_admin"}  # issue 17: every version of the progress reports
 SUBJECT_DESK_ROLES = {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
+# Issue 20: the retention schedule, read only, for the holders of records under it (insurers hold claim records)
+RETENTION_READERS = {"insurer_company", "insurer_branch", "insurer_unit", "association", "platform_admin"}
 
 
 def expect(ok: set[str] | frozenset[str], *, ok_status: int = 200, otherwise: int | None = None) -> dict[str, int]:
@@ -284,8 +286,8 @@ WEB = {
     "/publications/<int:number>/": expect(PROGRESS_READERS, ok_status=404),
     "/publications/<int:number>/<int:version>/": expect(PROGRESS_READERS, ok_status=404),
     "/publications/<int:number>/<int:version>/report.<str:kind>": expect(PROGRESS_READERS, ok_status=404),
-    # Issue 20 (decision 0028): the retention schedule and the sweeps, for the associations and the platform
-    "/retention/": expect(ADMIN_ROLES),
+    # Issue 20 (decision 0028): the retention schedule and the sweeps, for the insurers, associations and the platform
+    "/retention/": expect(RETENTION_READERS),
 }
 
 API_PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -396,7 +398,9 @@ API = {
     "/api/v1/subjects/queue/{number}/work": dict.fromkeys(VISITORS, 405),  # a POST
     # R13: the FAQ for anyone; a phone lists its own questions, a signed-in user those in its scope (none for most)
     "/api/v1/consultations/faq": API_PUBLIC,
-    "/api/v1/retention/runs": {v: 401 if v == "anonymous" else 200 if v in ADMIN_ROLES else 403 for v in VISITORS},
+    "/api/v1/retention/runs": {
+        v: 401 if v == "anonymous" else 200 if v in RETENTION_READERS else 403 for v in VISITORS
+    },
     "/api/v1/consultations": API_SIGNED_IN,
     "/api/v1/consultations/{number}": {visitor: 401 if visitor == "anonymous" else 404 for visitor in VISITORS},
     **{

@@ -71,7 +71,18 @@ def test_a_reveal_with_its_reason_is_listed_in_the_case_access_log(browser, live
                 assert "maiji_unit1" in page.locator("[data-testid=access-row]").first.inner_text()
                 page.goto(f"{live_server.url}/access-log/?action=shown_unmasked")
                 assert page.locator("[data-testid=access-row]").count() == 1
+                assert page.locator("[data-testid=access-why]").first.inner_text().startswith("联系客户")
                 _shot(page, screenshot_dir, "accesslog-3-organisation-list.png")
+                # a filter that matches nothing says so; a wrong one is said at its field
+                page.goto(f"{live_server.url}/access-log/?action=exported")
+                assert page.locator("[data-testid=access-empty]").inner_text() == "没有符合筛选条件的记录。"
+                page.goto(f"{live_server.url}/access-log/?from=2026-13-45&action=looked")
+                error = page.locator("[data-testid=filter-error-from]")
+                assert "请输入存在的日期" in error.inner_text()
+                assert page.locator("#f-from").get_attribute("aria-describedby") == error.get_attribute("id")
+                assert "请从列表中选择一种操作" in page.locator("[data-testid=filter-error-action]").inner_text()
+                assert page.locator("[data-testid=access-row]").count() == 0
+                _shot(page, screenshot_dir, "accesslog-4-bad-filter.png")
         finally:
             context.close()
 

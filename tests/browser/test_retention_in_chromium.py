@@ -27,3 +27,33 @@ def test_r19_the_association_reads_the_schedule_and_the_sweeps(browser, live_ser
         page.screenshot(path=screenshot_dir / "zh-hans-desk-retention.png", full_page=True)
     finally:
         desk.close()
+
+
+def test_issue_20_walk_an_insurer_reads_the_schedule_on_a_phone_dates_do_not_wrap(browser, live_server,
+                                                                                  screenshot_dir, demo_password):  # fmt: skip
+    """麦积's head office (insurers hold the claim records and the policy register) reads the schedule on a phone:
+    the consent record is kept until the data it allowed is erased (not "不保存", no `data_erased`), and every
+    effective date is on one line."""
+    from tests.browser.conftest import PHONE
+
+    phone = browser.new_context(**PHONE, locale="zh-CN")
+    page = phone.new_page()
+    try:
+        log_in(page, live_server.url, "maiji_hq", demo_password, "zh-hans")
+        answer = page.goto(f"{live_server.url}/retention/")
+        assert answer is not None
+        assert answer.status == 200
+        rules = page.locator("[data-testid=retention-rules]")
+        assert "data_erased" not in rules.inner_text()
+        consent = rules.locator("tr[data-category=consent_record]")
+        assert consent.locator("[data-testid=kept-for]").inner_text() == "届时删除"
+        assert consent.locator("[data-testid=counted-from]").inner_text() == "所同意处理的个人信息被删除"
+        dates = rules.locator("[data-testid=effective-from]")
+        assert dates.count() > 10
+        for index in range(dates.count()):
+            assert "\n" not in dates.nth(index).inner_text()
+            lines = dates.nth(index).locator("time").evaluate("e => e.getClientRects().length")
+            assert lines == 1, lines  # an inline element has one box per line it takes
+        page.screenshot(path=screenshot_dir / "zh-hans-phone-retention-insurer.png", full_page=True)
+    finally:
+        phone.close()

@@ -22,3 +22,21 @@ def note_missing() -> AppError:
 
 def log_refused() -> AppError:
     return AppError.translated("not_found", _("No such case."), status=404)
+
+
+def day_invalid(field: str) -> AppError:
+    return AppError.translated("invalid_date", _("Enter a real day, as 2026-12-05."), status=400, field=field)
+
+
+def days_reversed() -> AppError:
+    return AppError.translated("dates_reversed", _("The last day is before the first: swap them."), status=400,
+                               field="to")  # fmt: skip
+
+
+def action_unknown() -> AppError:
+    return AppError.translated("action_unknown", _("Choose one of the listed actions."), status=400, field="action")
+
+
+def purpose_filter_unknown() -> AppError:
+    return AppError.translated("purpose_unknown", _("Choose one of the listed purposes."), status=400,
+                               field="purpose")  # fmt: skip

@@ -12,12 +12,29 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from claimbridge.accesslog import errors
 from claimbridge.accesslog.models import AccessRecord, Action, Purpose
 from claimbridge.accounts.models import Role
 from claimbridge.accounts.scope import scope_for
 
 LIST_LIMIT = 500
+
+# A purpose as the log names it: the menu's prompt ("other (say why)") is for choosing, the log says what it was.
+PURPOSE_SHORT = {Purpose.OTHER.value: _lazy("other")}
+
+
+def purpose_label(purpose: str) -> str:
+    """A purpose in the reader's language, short: "其他", not the menu's "其他（请说明原因）"."""
+    if purpose in PURPOSE_SHORT:
+        return str(PURPOSE_SHORT[purpose])
+    return str(Purpose(purpose).label) if purpose in Purpose.values else purpose
+
+
+def purpose_choices() -> list[tuple[str, str]]:
+    """The purposes for the list's filter, with the log's short labels."""
+    return [(value, purpose_label(value)) for value in Purpose.values]
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,7 @@ def entry(record: AccessRecord, *, scope: Any) -> Entry:
         at=record.at, who=who, organisation=record.actor_organisation, role=str(role or ""), action=record.action,
         action_text=str(Action(record.action).label), what=_field_words(record.what), case_number=record.case_number,
         party_label=record.party_label, object_ref=record.object_ref, purpose=record.purpose,
-        purpose_text=str(Purpose(record.purpose).label), note=record.purpose_note, rows=record.rows,
+        purpose_text=purpose_label(record.purpose), note=record.purpose_note, rows=record.rows,
         route=record.route, request_id=record.request_id,
     )  # fmt: skip
 
@@ -114,21 +131,47 @@ class Filters:
     first: date | None = None
     last: date | None = None
 
+    @property
+    def any(self) -> bool:
+        """Whether any filter is set (an empty list then means nothing matched, not that nobody looked)."""
+        return any((self.action, self.purpose, self.case_number, self.who, self.first, self.last))
 
-def filters_from(query: Any) -> Filters:
-    """The list's filters as typed (anything unknown or malformed is ignored, never an error)."""
+
+def read_filters(query: Any) -> tuple[Filters, list[Any]]:
+    """The list's filters as typed, and what is wrong with them (`AppError`s naming their field): a day that does
+    not exist, a first day after the last, an action or a purpose not in the lists. A wrong filter is left out of
+    the filters, never silently applied as something else."""
+    problems: list[Any] = []
 
     def day(name: str) -> date | None:
+        typed = str(query.get(name, "")).strip()
+        if not typed:
+            return None
         try:
-            return date.fromisoformat(str(query.get(name, ""))[:10])
+            return date.fromisoformat(typed[:10])
         except ValueError:
+            problems.append(errors.day_invalid(name))
             return None
 
-    action = str(query.get("action", ""))
-    purpose = str(query.get("purpose", ""))
-    return Filters(action=action if action in Action.values else "", purpose=purpose if purpose in Purpose.values else "",
-                   case_number=str(query.get("case", "")).strip()[:24], who=str(query.get("who", "")).strip()[:150],
-                   first=day("from"), last=day("to"))  # fmt: skip
+    action = str(query.get("action", "")).strip()
+    purpose = str(query.get("purpose", "")).strip()
+    if action and action not in Action.values:
+        problems.append(errors.action_unknown())
+        action = ""
+    if purpose and purpose not in Purpose.values:
+        problems.append(errors.purpose_filter_unknown())
+        purpose = ""
+    first, last = day("from"), day("to")
+    if first and last and first > last:
+        problems.append(errors.days_reversed())
+    filters = Filters(action=action, purpose=purpose, case_number=str(query.get("case", "")).strip()[:24],
+                      who=str(query.get("who", "")).strip()[:150], first=first, last=last)  # fmt: skip
+    return filters, problems
+
+
+def filters_from(query: Any) -> Filters:
+    """The list's filters as typed, without what is wrong with them (`read_filters` says)."""
+    return read_filters(query)[0]
 
 
 def _records_for_user(*, user: Any, filters: Filters) -> QuerySet[AccessRecord]:

@@ -69,6 +69,7 @@ REPORT_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.REGUL
 # The access log (issue 20): who may list who looked at personal data; the scope decides which records.
 ACCESS_LOG_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
 # Issue 20: who works people's requests about their data (decision 0030: the holder's staff), and who reads the
-# retention schedule and the sweep's reports (decision 0028).
+# retention schedule and the sweep's reports (decision 0028): read only, for the holders of records under it — the
+# insurers hold the claim records and the policy register, so their staff (head office, branches, units) read it too.
 SUBJECT_REQUEST_DESK_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
-RETENTION_READER_ROLES = frozenset({Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})
+RETENTION_READER_ROLES = frozenset({Role.INSURER_STAFF, Role.ASSOCIATION_STAFF, Role.PLATFORM_ADMIN})

@@ -41,26 +41,36 @@ RETENTION_WORDS: dict[str, Text] = {
     "claim_record": Text("理赔记录：按《保险法》第八十七条，自保险合同终止之日起至少保存五年（一年以上的合同十年）",
                          "claim record: under Insurance Law art. 87, at least 5 years after the contract ends "
                          "(10 years for contracts of more than a year)"),
-    "unclaimed_report": Text("未立案的报案：未登记理赔的案件，保存期较短，到期删除",
-                             "unclaimed report: a case no claim was registered for, kept for a short period, then deleted"),
-    "phone_code": Text("短信验证码：有效期结束后删除", "text-message code: deleted once it has expired"),
-    "join_code": Text("加入码：过期后失效并清除", "join code: void and cleared once expired"),
+    "unclaimed_report": Text("未立案的报案：未登记理赔的案件，自报案起保存三年（《民法典》第一百八十八条规定的三年诉讼时效），然后删除",
+                             "unclaimed report: a case no claim was registered for, kept 3 years after it was reported "
+                             "(the three-year limitation period of Civil Code art. 188), then deleted"),
+    "phone_code": Text("短信验证码：失效后几分钟内删除", "text-message code: deleted minutes after it expires"),
+    "join_code": Text("加入码：失效后几分钟内清除", "join code: cleared minutes after it expires"),
     "rejected_upload": Text("被拒绝的上传：不保存", "refused upload: not kept"),
-    "service_stop_consent": Text("查勘服务记录及客户同意：按查勘服务记录的保存期", "adjuster's stop and the customer's consent: "
-                                 "kept as the service log is"),
-    "police_record": Text("交警事故记录：按交警部门提供记录的保存期", "traffic-police record: kept for the period agreed with the police"),
-    "fraud_casework": Text("反欺诈线索与调查：按反欺诈工作的保存期", "anti-fraud clue and casework: kept for the anti-fraud "
-                           "work's period"),
-    "consultation": Text("咨询：答复并结束后按咨询记录的保存期", "consultation: kept for the consultations' period after closing"),
-    "policy_register": Text("保单库：保单终止后按保险合同记录保存", "policy register: kept as contract records after the policy ends"),
-    "adjuster_register": Text("查勘员登记：离职或注销后按登记档案的保存期", "adjusters' register: kept for the register's period "
-                              "after leaving"),
-    "access_log": Text("访问记录：按访问日志的保存期", "access log: kept for the access log's period"),
+    "service_stop_consent": Text("查勘服务记录及客户同意：查勘服务结束后保存30天（服务评价期）",
+                                 "adjuster's stop and the customer's consent: kept 30 days after the stop ends (its "
+                                 "rating window)"),
+    "police_record": Text("交警事故记录：按与交警部门约定的期限保存（导入后三年）",
+                          "traffic-police record: kept for the period agreed with the police (3 years after loading)"),
+    "fraud_casework": Text("反欺诈线索与调查：调查结案后按反保险欺诈委员会的规定保存五年",
+                           "anti-fraud clue and casework: kept 5 years after the casework is closed, under the "
+                           "anti-fraud committee's rules"),
+    "consultation": Text("咨询：答复结束后保存三年（《民法典》第一百八十八条规定的三年诉讼时效）",
+                         "consultation: kept 3 years after it is closed (the three-year limitation period of Civil "
+                         "Code art. 188)"),
+    "policy_register": Text("保单库：按《保险法》第八十七条，自保险合同终止之日起至少保存五年（一年以上的合同十年）",
+                            "policy register: under Insurance Law art. 87, at least 5 years after the contract ends "
+                            "(10 years for contracts of more than a year)"),
+    "adjuster_register": Text("查勘员登记：离职、驳回或最后一张证件失效后保存三年",
+                              "adjusters' register: kept 3 years after the entry left, was rejected or its last "
+                              "credential ended"),
+    "access_log": Text("访问记录：保存一年（《网络安全法》第二十一条要求网络日志不少于六个月）",
+                       "access log: kept 1 year (Cybersecurity Law art. 21: network logs at least six months)"),
     "consent_record": Text("同意记录：与其所同意处理的个人信息同时保存，该信息删除或匿名化时一并匿名化（保留同意的用途、说明版本和时间）",
                            "consent record: kept as long as the data it allows, and anonymised with it (the purpose, "
                            "notice version and time stay)"),
-    "subject_request": Text("个人权利请求：办结或拒绝后保存三年，然后删除申请人的手机号和所写内容，保留请求编号、类型、结果和日期",
-                            "data-subject request: kept for 3 years after it is done or refused, then the requester's "
+    "subject_request": Text("个人权利请求：办结或拒绝后保存三年（《个人信息保护法》第五十条），然后删除申请人的手机号和所写内容，保留请求编号、类型、结果和日期",
+                            "data-subject request: kept for 3 years after it is done or refused (PIPL art. 50), then the requester's "
                             "mobile and words are erased; the request's number, kind, outcome and dates stay"),
     "account": Text("平台账户：在用账户不删除；停用满三年后匿名化姓名、用户名、手机号和电子邮箱，保留账户编号以便审计记录仍可指明操作人",
                     "platform account: never erased while active; 3 years after it is deactivated its name, user "

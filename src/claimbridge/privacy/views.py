@@ -46,7 +46,7 @@ def _kept(category: str, holder: str, language: str) -> str:
         rule = schedule_in_force().in_force(Category(category), Holder(holder), timezone.now())
     except (KeyError, ValueError):
         return ""
-    if rule.keep is None:
+    if rule.keep is None or rule.keep.zero:  # a zero period: the record goes with its anchor (the template says so)
         return ""
     zh, en = rule.keep.describe()
     return en if language == "en" else zh

@@ -39,7 +39,9 @@ class RuleOut(Schema):
     keep_en: str
     anchor: list[str]
     effective_from: date
-    source: str
+    source: str  # why this duration, in English (as source_en)
+    source_zh: str
+    source_en: str
 
 
 class RetentionOut(Schema):
@@ -48,7 +50,7 @@ class RetentionOut(Schema):
 
 
 @router.get("/runs", auth=API_AUTH, response=responses({200: RetentionOut}),
-            summary="The retention schedule in force and the newest sweeps (associations, the platform)")  # fmt: skip
+            summary="The retention schedule in force and the newest sweeps (insurers, associations, the platform)")  # fmt: skip
 def retention_runs(request: HttpRequest) -> dict[str, Any]:
     if not selectors.reads_retention(request.user):
         raise forbidden()

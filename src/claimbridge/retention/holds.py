@@ -50,9 +50,36 @@ def _hold(found: tuple[kernel.Category, kernel.Holder, kernel.Facts], *, at: dat
     if decision.expires_at is None:
         return Hold(True, None, category.value, *waiting)
     day = decision.expires_at.astimezone(kernel.CHINA).date().isoformat()
-    source = decision.minimum.source if decision.minimum else decision.rule.source
-    return Hold(True, decision.expires_at, category.value, f"须保存至 {day}（{source}）",
-                f"must be kept until {day} ({source})")  # fmt: skip
+    zh, en = _why(decision)
+    return Hold(
+        True, decision.expires_at, category.value, f"须保存至 {day}（{zh}）", f"must be kept until {day} ({en})"
+    )
+
+
+def _why(decision: kernel.Decision) -> tuple[str, str]:
+    """The period the record is kept, from what, and on which basis, (zh, en), each wholly in its language:
+    "自保险合同终止起保存5年；依据：《保险法》第八十七条（一年以下的合同）"."""
+    from claimbridge.retention.selectors import counted_from, period_words
+
+    rule, minimum = decision.rule, decision.minimum
+    keep = rule.keep
+    if keep is not None and minimum is not None and not keep.at_least(minimum.keep):
+        keep = minimum.keep  # the law's minimum for this record's contract is longer than the rule (kernel.expires_at)
+    anchors = [anchor.value for anchor in rule.anchor]
+    start_zh, start_en = counted_from(anchors, english=False), counted_from(anchors, english=True)
+    source_zh, source_en = minimum.sources() if minimum is not None else rule.sources()
+    if "：" in source_zh:  # "《民法典》第一百八十八条：三年诉讼时效" → "《民法典》第一百八十八条（三年诉讼时效）"
+        provision, gloss = source_zh.split("：", 1)
+        source_zh = f"{provision}（{gloss}）"
+    if ": " in source_en:
+        provision, gloss = source_en.split(": ", 1)
+        source_en = f"{provision} ({gloss})"
+    if keep is not None and keep.zero:
+        zh, en = f"保存至{start_zh}时，一并删除", f"kept until {start_en}, then erased"
+    else:
+        period_zh, period_en = period_words(keep)
+        zh, en = f"自{start_zh}起保存{period_zh}", f"{period_en} from {start_en}"
+    return f"{zh}；依据：{source_zh}", f"{en}; basis: {source_en}"
 
 
 def retained_until(case: Any, *, at: datetime | None = None, schedule: kernel.Schedule | None = None) -> Hold:

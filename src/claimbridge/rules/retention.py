@@ -122,16 +122,30 @@ class Keep:
                 parts_en.append(f"{count} {en}{'s' if count != 1 else ''}")
         return ("".join(parts_zh) or "不保存", ", ".join(parts_en) or "not kept")
 
+    @property
+    def zero(self) -> bool:
+        """No time at all: the record goes when its anchor happens (a refused upload at once; a consent record
+        when the data it allowed is erased — kept until then, not "not kept")."""
+        return not (self.years or self.days or self.minutes)
+
 
 @dataclass(frozen=True, slots=True)
 class LegalMinimum:
     keep: Keep
-    source: str  # the provision, e.g. "保险法 第八十七条"
+    source: str  # the provision, in Chinese: "《保险法》第八十七条（一年以下的合同）"
+    source_en: str = ""  # the same in English: "Insurance Law art. 87 (contracts of one year or less)"
+
+    def sources(self) -> tuple[str, str]:
+        """The provision, (zh, en)."""
+        return self.source, self.source_en or self.source
 
 
-CLAIMS_SHORT = LegalMinimum(Keep(years=5), "保险法 第八十七条 (contracts of one year or less)")
-CLAIMS_LONG = LegalMinimum(Keep(years=10), "保险法 第八十七条 (contracts longer than one year)")
-NETWORK_LOGS = LegalMinimum(Keep(days=183), "网络安全法 第二十一条 (network logs: not less than six months)")
+CLAIMS_SHORT = LegalMinimum(Keep(years=5), "《保险法》第八十七条（一年以下的合同）",
+                            "Insurance Law art. 87 (contracts of one year or less)")  # fmt: skip
+CLAIMS_LONG = LegalMinimum(Keep(years=10), "《保险法》第八十七条（一年以上的合同）",
+                           "Insurance Law art. 87 (contracts longer than one year)")  # fmt: skip
+NETWORK_LOGS = LegalMinimum(Keep(days=183), "《网络安全法》第二十一条（网络日志不少于六个月）",
+                            "Cybersecurity Law art. 21 (network logs: not less than six months)")  # fmt: skip
 ONE_YEAR_DAYS = 366  # a contract of "one year" runs 365 or 366 days: longer than that is "more than one year"
 
 INSURANCE_RECORDS = frozenset({Category.CLAIM_RECORD, Category.POLICY_REGISTER})
@@ -162,12 +176,17 @@ class Rule:
     keep: Keep | None  # None: kept for as long as the platform is (not personal data)
     anchor: tuple[Anchor, ...]  # the clock runs from the latest of these; until each is known it does not run
     effective_from: date
-    source: str = ""  # why this duration (a provision, an agreement, the committee's rules)
+    source: str = ""  # why this duration (a provision, an agreement, the committee's rules), in Chinese
     legal_minimum: LegalMinimum | None = field(default=None)
+    source_en: str = ""  # the same in English ("": a configured rule's one text, used for both)
 
     def __post_init__(self) -> None:
         if not self.anchor and self.keep is not None:
             raise RetentionRuleError("retention_no_anchor", "保存期限须有起算点", "a retention period needs an anchor")
+
+    def sources(self) -> tuple[str, str]:
+        """Why this duration, (zh, en)."""
+        return self.source, self.source_en or self.source
 
 
 def validate(rule: Rule) -> Rule:
@@ -175,54 +194,68 @@ def validate(rule: Rule) -> Rule:
     minimum = configurable_minimum(rule.category, rule.holder)
     if minimum is not None and rule.keep is not None and not rule.keep.at_least(minimum.keep):
         zh, en = minimum.keep.describe()
+        source_zh, source_en = minimum.sources()
         raise RetentionRuleError(
             "retention_below_legal_minimum",
-            f"保存期限短于法定最低期限（{zh}，{minimum.source}）",
-            f"the retention period is shorter than the legal minimum ({en}, {minimum.source})",
+            f"保存期限短于法定最低期限（{zh}，{source_zh}）",
+            f"the retention period is shorter than the legal minimum ({en}, {source_en})",
         )
-    return Rule(rule.category, rule.holder, rule.keep, rule.anchor, rule.effective_from, rule.source, minimum)
+    return Rule(rule.category, rule.holder, rule.keep, rule.anchor, rule.effective_from, rule.source, minimum,
+                rule.source_en)  # fmt: skip
 
 
 PLATFORM_START = date(2023, 8, 15)  # the integration is in force from this day (陇南、天水车险理赔服务一体化)
 
 
-def _rule(category: Category, holder: Holder, keep: Keep | None, *anchor: Anchor, source: str) -> Rule:
-    return validate(Rule(category, holder, keep, tuple(anchor), PLATFORM_START, source))
+def _rule(category: Category, holder: Holder, keep: Keep | None, *anchor: Anchor, source: tuple[str, str]) -> Rule:
+    return validate(Rule(category, holder, keep, tuple(anchor), PLATFORM_START, source[0], source_en=source[1]))
 
 
 C, H, A = Category, Holder, Anchor
 DEFAULT_SCHEDULE: tuple[Rule, ...] = (
     _rule(C.CLAIM_RECORD, H.INSURER, Keep(years=5), A.CONTRACT_END, A.CLAIM_CLOSED,
-          source="保险法 第八十七条: 5 years after the contract ends, 10 for contracts longer than one year"),
+          source=("《保险法》第八十七条：自保险合同终止之日起至少五年，一年以上的合同十年",
+                  "Insurance Law art. 87: 5 years after the contract ends, 10 for contracts longer than one year")),
     _rule(C.UNCLAIMED_REPORT, H.PLATFORM, Keep(years=3), A.REPORTED,
-          source="民法典 第一百八十八条: the three-year limitation period for a claim"),
-    _rule(C.PHONE_CODE, H.PLATFORM, Keep(minutes=10), A.CODE_EXPIRY, source="minutes after the code's expiry"),
-    _rule(C.JOIN_CODE, H.PLATFORM, Keep(minutes=10), A.CODE_EXPIRY, source="minutes after the code's expiry"),
-    _rule(C.REJECTED_UPLOAD, H.PLATFORM, Keep(), A.UPLOAD_REFUSED, source="never kept"),
+          source=("《民法典》第一百八十八条：三年诉讼时效", "Civil Code art. 188: the three-year limitation period for a claim")),
+    _rule(C.PHONE_CODE, H.PLATFORM, Keep(minutes=10), A.CODE_EXPIRY,
+          source=("验证码失效后数分钟即删除", "minutes after the code's expiry")),
+    _rule(C.JOIN_CODE, H.PLATFORM, Keep(minutes=10), A.CODE_EXPIRY,
+          source=("加入码失效后数分钟即删除", "minutes after the code's expiry")),
+    _rule(C.REJECTED_UPLOAD, H.PLATFORM, Keep(), A.UPLOAD_REFUSED, source=("不保存", "never kept")),
     _rule(C.SERVICE_STOP_CONSENT, H.INSURER, Keep(days=30), A.STOP_ENDED,
-          source="consent lasts as long as the stop: its rating window (30 days) closes it"),
+          source=("同意随查勘服务持续，服务评价期30天结束时终止",
+                  "consent lasts as long as the stop, whose 30-day rating window closes it")),
     _rule(C.POLICE_RECORD, H.POLICE, Keep(years=3), A.RECORD_LOADED,
-          source="as agreed with the traffic police (decision 0017): configure the agreed period"),
+          source=("与交警部门约定的期限（决定0017，按约定配置）",
+                  "the period agreed with the traffic police (decision 0017, configured as agreed)")),
     _rule(C.FRAUD_CASEWORK, H.ANTIFRAUD_COMMITTEE, Keep(years=5), A.CASEWORK_CLOSED,
-          source="the anti-fraud committee's rules: 5 years after the casework is closed"),
+          source=("反保险欺诈委员会的规定：调查结案后五年",
+                  "the anti-fraud committee's rules: 5 years after the casework is closed")),
     _rule(C.CONSULTATION, H.INSURER, Keep(years=3), A.CONSULTATION_CLOSED,
-          source="民法典 第一百八十八条: a complaint's limitation period"),
+          source=("《民法典》第一百八十八条：投诉的三年诉讼时效", "Civil Code art. 188: a complaint's limitation period")),
     _rule(C.CONSULTATION, H.ASSOCIATION, Keep(years=3), A.CONSULTATION_CLOSED,
-          source="民法典 第一百八十八条: a complaint's limitation period"),
+          source=("《民法典》第一百八十八条：投诉的三年诉讼时效", "Civil Code art. 188: a complaint's limitation period")),
     _rule(C.POLICY_REGISTER, H.INSURER, Keep(years=5), A.CONTRACT_END,
-          source="保险法 第八十七条: 5 years after the contract ends, 10 for contracts longer than one year"),
+          source=("《保险法》第八十七条：自保险合同终止之日起至少五年，一年以上的合同十年",
+                  "Insurance Law art. 87: 5 years after the contract ends, 10 for contracts longer than one year")),
     _rule(C.ADJUSTER_REGISTER, H.ASSOCIATION, Keep(years=3), A.REGISTRATION_ENDED,
-          source="3 years after the entry left or its last credential expired"),
-    _rule(C.ACCESS_LOG, H.PLATFORM, Keep(years=1), A.RECORDED, source="网络安全法 第二十一条: at least six months"),
+          source=("离职、驳回或最后一张证件失效后三年",
+                  "3 years after the entry left or its last credential expired")),
+    _rule(C.ACCESS_LOG, H.PLATFORM, Keep(years=1), A.RECORDED,
+          source=("《网络安全法》第二十一条：不少于六个月", "Cybersecurity Law art. 21: at least six months")),
     _rule(C.CONSENT_RECORD, H.PLATFORM, Keep(), A.DATA_ERASED,
-          source="个人信息保护法 第十四条、第四十七条: the proof of consent is kept as long as the data it allows, "
-                 "and anonymised with it"),
+          source=("《个人信息保护法》第十四条、第四十七条：同意的证明与其所同意处理的信息一同保存，并一同匿名化",
+                  "PIPL art. 14, 47: the proof of consent is kept as long as the data it allows, and anonymised "
+                  "with it")),
     _rule(C.SUBJECT_REQUEST, H.PLATFORM, Keep(years=3), A.REQUEST_CLOSED,
-          source="个人信息保护法 第五十条: the answer to a request, for the limitation period after it was closed"),
+          source=("《个人信息保护法》第五十条：请求办结后，在三年诉讼时效内保存答复",
+                  "PIPL art. 50: the answer to a request, for the limitation period after it was closed")),
     _rule(C.ACCOUNT, H.PLATFORM, Keep(years=3), A.ACCOUNT_CLOSED,
-          source="民法典 第一百八十八条: the limitation period for a claim about what was done under the account, "
-                 "from its deactivation"),
-    _rule(C.NOT_PERSONAL, H.PLATFORM, None, source="not personal data"),
+          source=("《民法典》第一百八十八条：账户停用后，在三年诉讼时效内可就其下的操作追问",
+                  "Civil Code art. 188: the limitation period for a claim about what was done under the account, "
+                  "from its deactivation")),
+    _rule(C.NOT_PERSONAL, H.PLATFORM, None, source=("不是个人信息", "not personal data")),
 )  # fmt: skip
 
 

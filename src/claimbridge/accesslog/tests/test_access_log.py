@@ -220,3 +220,62 @@ def test_the_case_page_links_to_the_log_for_holders_only(agreed, users, client):
     assert 'data-testid="access-log-link"' in client.get(f"/cases/{agreed.number}/", secure=True).content.decode()
     client.force_login(users["antifraud"])
     assert 'data-testid="access-log-link"' not in client.get(f"/cases/{agreed.number}/", secure=True).content.decode()
+
+
+def test_the_log_says_other_not_the_menus_prompt(agreed, users, client):
+    """Issue 20 walk: the reason column reads "其他" and the words given, not "其他（请说明原因）"."""
+    _reveal(client, users["maiji_unit1"], agreed, purpose="other", note="客户来电核实")
+    page = client.get(f"/cases/{agreed.number}/access/", secure=True).content.decode()
+    why = page.split('data-testid="access-why">')[1].split("</td>")[0]
+    assert why.startswith("其他<br>")
+    assert "请说明" not in why
+    assert selectors.purpose_label("other") == "其他"
+    assert selectors.purpose_label("customer_contact") == str(Purpose.CUSTOMER_CONTACT.label)
+
+
+def test_a_filter_that_matches_nothing_says_so(agreed, users, client):
+    client.force_login(users["maiji_hq"])
+    nobody = client.get("/access-log/", secure=True).content.decode()
+    assert "目前还没有人查看过这里的个人信息。" in nobody  # none at all
+    _reveal(client, users["maiji_unit1"], agreed)
+    client.force_login(users["maiji_hq"])
+    page = client.get("/access-log/", {"action": "exported"}, secure=True).content.decode()
+    assert page.count('data-testid="access-row"') == 0
+    assert "没有符合筛选条件的记录。" in page
+    assert "目前还没有人查看过" not in page
+
+
+@pytest.mark.parametrize(("query", "field", "zh", "en"), [
+    ({"from": "2026-13-45"}, "from", "请输入存在的日期", "Enter a real day"),
+    ({"to": "2026-02-30"}, "to", "请输入存在的日期", "Enter a real day"),
+    ({"from": "2026-12-05", "to": "2026-12-01"}, "to", "结束日期早于开始日期", "The last day is before the first"),
+    ({"action": "looked_around"}, "action", "请从列表中选择一种操作", "Choose one of the listed actions"),
+    ({"purpose": "curiosity"}, "purpose", "请从列出的目的中选择一项", "Choose one of the listed purposes"),
+])  # fmt: skip
+def test_a_wrong_filter_is_said_next_to_its_field(agreed, users, client, query, field, zh, en):
+    """Never silently ignored: the page renders with the error at the field, in the reader's language, and lists
+    nothing (a list without the filter is not what was asked for); 400 for htmx."""
+    _reveal(client, users["maiji_unit1"], agreed)
+    client.force_login(users["maiji_hq"])
+    answer = client.get("/access-log/", query, secure=True)
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert f'data-testid="filter-error-{field}"' in page
+    assert zh in page.split(f'data-testid="filter-error-{field}"')[1].split("</p>")[0]
+    assert f'aria-describedby="f-{field}-error"' in page
+    assert page.count('data-testid="access-row"') == 0
+    assert 'data-testid="access-filter-fix"' in page
+    assert client.get("/access-log/", query, secure=True, headers={"HX-Request": "true"}).status_code == 400
+    client.cookies["django_language"] = "en"
+    assert en in client.get("/access-log/", query, secure=True).content.decode()
+    _filters, problems = selectors.read_filters(query)
+    assert [(problem.field, problem.status) for problem in problems] == [(field, 400)]
+    assert zh in problems[0].zh
+    assert en in problems[0].en
+
+
+def test_good_filters_have_no_errors():
+    filters, problems = selectors.read_filters({"from": "2026-12-01", "to": "2026-12-01", "action": "exported"})
+    assert problems == []
+    assert filters.any
+    assert not selectors.Filters().any

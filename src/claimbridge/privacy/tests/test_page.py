@@ -87,3 +87,31 @@ def test_every_page_has_the_notice_in_its_footer(path):
     answer = Client().get(path, secure=True)
     assert answer.status_code in (200, 404)
     assert re.search(r'<a href="/privacy/" data-testid="footer-privacy">个人信息处理说明</a>', answer.content.decode())
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", "您的同意记录：与所同意处理的信息一同保存，该信息删除时一并删除。"),
+    ("en", "Your consent record: kept as long as the data it allowed, erased with it."),
+])  # fmt: skip
+def test_the_consent_records_period_reads_naturally(language, words):
+    """Issue 20 walk: the consent rule is 0 days after the data it allowed is erased — "erased with it", never
+    "之后再保存不保存"."""
+    page = _page(language)
+    consent = page.split('data-testid="keep-consent">')[1].split("</li>")[0]
+    assert consent == words
+    assert "不保存" not in consent
+    assert "not kept" not in consent
+
+
+def test_the_unclaimed_reports_words_state_the_period_and_basis():
+    """The words the requests' refusals quote (RETENTION_WORDS): the real period and its basis, not "较短"."""
+    from claimbridge.privacy.declarations import RETENTION_WORDS
+
+    unclaimed = RETENTION_WORDS["unclaimed_report"]
+    for words in ("三年", "《民法典》第一百八十八条"):
+        assert words in unclaimed.zh
+    assert "较短" not in unclaimed.zh
+    for words in ("3 years", "Civil Code art. 188"):
+        assert words in unclaimed.en
+    for words in RETENTION_WORDS.values():
+        assert not re.search(r"[A-Za-z]", words.zh), words.zh

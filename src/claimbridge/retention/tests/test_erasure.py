@@ -92,6 +92,9 @@ def test_retained_until_refuses_with_the_date_while_a_duty_holds(world):
     assert draft.category == "unclaimed_report"
     assert draft.until == world.draft.created_at.replace(year=world.draft.created_at.year + 3)
     assert "须保存至" in draft.zh
+    # the real period and its basis, in each language (issue 20 walk: not "保存期较短", no English in Chinese)
+    assert "（自报案起保存3年；依据：《民法典》第一百八十八条（三年诉讼时效））" in draft.zh
+    assert "(3 years from the report; basis: Civil Code art. 188 (the three-year limitation period" in draft.en
     assert not retained_until(world.draft, at=draft.until + timedelta(minutes=1)).held
 
 
@@ -260,7 +263,11 @@ def test_policy_register_personal_field_is_held_by_art_87_then_erased(world):
     hold = policy_retained_until(version)
     assert hold.held
     assert hold.category == "policy_register"
-    assert "保险法 第八十七条" in hold.zh
+    # the period and its basis, each wholly in its own language (issue 20: no English inside the Chinese)
+    assert "自保险合同终止起保存5年；依据：《保险法》第八十七条（一年以下的合同）" in hold.zh
+    assert not any("a" <= ch.lower() <= "z" for ch in hold.zh)
+    assert "5 years from the insurance contract's end; basis: Insurance Law art. 87" in hold.en
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in hold.en)
     assert hold.until >= version.period_end.replace(year=version.period_end.year + 5)
     assert not policy_retained_until(version, at=hold.until + timedelta(minutes=1)).held
     result = policy_personal_erase(version=version, actor=None, reason="request", category="subject_request")

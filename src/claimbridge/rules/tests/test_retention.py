@@ -199,3 +199,24 @@ def test_at_least_is_sound(a, b, anchor):
     """If a is said to be at least b, then from any anchor a ends no earlier than b."""
     if a.at_least(b):
         assert a.after(anchor) >= b.after(anchor)
+
+
+def test_provisions_are_worded_in_each_language():
+    """Issue 20 walk: no English inside a Chinese text, no Chinese inside an English one."""
+    import re
+
+    from claimbridge.rules.retention import CLAIMS_LONG, CLAIMS_SHORT, DEFAULT_SCHEDULE, NETWORK_LOGS
+
+    texts = [rule.sources() for rule in DEFAULT_SCHEDULE] + [
+        m.sources() for m in (CLAIMS_SHORT, CLAIMS_LONG, NETWORK_LOGS)
+    ]
+    for zh, en in texts:
+        assert zh
+        assert en != zh
+        assert not re.search(r"[A-Za-z]", zh), zh
+        assert not re.search(r"[\u4e00-\u9fff]", en), en
+
+
+def test_a_zero_period_is_zero():
+    assert Keep().zero
+    assert not Keep(minutes=1).zero
