@@ -186,6 +186,9 @@ def embedded_font(text: str) -> str:
             if found is None:
                 raise OSError("no Noto CJK font installed (apt-get install fonts-noto-cjk)")
             font = TTFont(name, io.BytesIO(_truetype_cut(*found, characters)))
+            # reportlab registers a TrueType font under its face's name too and hands a later font of the same face
+            # the first one registered: every cut is NotoSansCJKsc-Regular, so each gets a face name of its own
+            font.face.name = name.encode("ascii")
         except (ImportError, OSError, ValueError, KeyError, AssertionError) as failure:
             logger.warning("subject copy: no CJK font to embed (%s); the PDF uses %s, which the viewer supplies",
                            failure, FALLBACK_FONT)  # fmt: skip
