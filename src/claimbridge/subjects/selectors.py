@@ -348,9 +348,9 @@ def retention_of(request: SubjectRequest, *, at: datetime | None = None) -> tupl
                       why_zh=hold.zh, why_en=hold.en, record_zh=record_zh, record_en=record_en),)  # fmt: skip
 
 
-_NOT_ERASED = ("平台账号和查勘员登记由所属机构依其管理规定保存，不能在平台上直接删除；如需注销，请联系所属机构。",
-               "Platform accounts and adjusters' register entries are kept by the organisation they belong to and "
-               "cannot be erased on the platform; to close one, contact that organisation.")  # fmt: skip
+_NOT_ERASED = ("平台上找不到申请所指的账号或查勘员登记，无法删除；如有疑问，请联系所属机构。",
+               "The account or adjusters' register entry the request names is not on the platform any more, so "
+               "there is nothing to erase; for questions, contact the organisation it belonged to.")  # fmt: skip
 _PLATE_SETTLED = ("协议确认后号牌号码已决定承保公司和理赔，不能在原记录上直接更正；请联系承保公司核实后处理。",
                   "Once the agreement is confirmed the plate has decided the insurer and the claim: it cannot be "
                   "corrected in place; contact the insurer, which checks it.")  # fmt: skip

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from claimbridge.subjects import exports, selectors
 from claimbridge.subjects.selectors import Subject
+from claimbridge.subjects.tests.helpers import granted
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,6 @@ def case(db: Any, isolated_storage: Any) -> Any:
     from tests.factories import two_party_case
 
     return two_party_case()
-
-
-def _granted(phone: str) -> Client:
-    from tests.world import sms_code_for
-
-    client = Client()
-    answer = client.post("/api/v1/subjects/proof", {"phone": phone, "sms_code": sms_code_for(phone)},
-                         content_type="application/json", secure=True)  # fmt: skip
-    assert answer.status_code == 200, answer.content
-    return client
 
 
 def _pdf_text(tmp_path: Path, content: bytes) -> tuple[str, str]:
@@ -64,7 +54,7 @@ def test_times_are_china_time_as_chinese_writes_them():
 def test_the_json_copy_is_utf8_chinese_and_says_what_its_data_is_for(case):
     """ensure_ascii off, charset in the Content-Type; `processing` names each kind of data of the copy with its
     purpose, basis, audience and retention (the register's words), and none of the system's blind indexes."""
-    copy = _granted(PHONE_A).get("/api/v1/subjects/me/copy.json", secure=True)
+    copy = granted(PHONE_A).get("/api/v1/subjects/me/copy.json", secure=True)
     assert copy.status_code == 200
     assert copy["Content-Type"] == "application/json; charset=utf-8"
     assert "张三".encode() in copy.content

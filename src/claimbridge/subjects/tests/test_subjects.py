@@ -18,6 +18,7 @@ from claimbridge.core.errors import AppError
 from claimbridge.subjects import hooks, selectors, services
 from claimbridge.subjects.models import SubjectRequest
 from claimbridge.subjects.selectors import Subject
+from claimbridge.subjects.tests.helpers import granted
 
 pytestmark = pytest.mark.django_db
 
@@ -322,22 +323,12 @@ def test_pipl_overdue_requests_are_marked(case, users):
     assert "overdue" in answer.content.decode()
 
 
-def _granted(phone: str) -> Client:
-    from tests.world import sms_code_for
-
-    client = Client()
-    answer = client.post("/api/v1/subjects/proof", {"phone": phone, "sms_code": sms_code_for(phone)},
-                         content_type="application/json", secure=True)  # fmt: skip
-    assert answer.status_code == 200, answer.content
-    return client
-
-
 def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
     """PIPL arts. 45–47 over the API: the grant, the copy (JSON and PDF, each download recorded), a request once per
     Idempotency-Key, the holder's work; bad input 4xx with both languages."""
     from claimbridge.accesslog.models import AccessRecord
 
-    phone = _granted(PHONE_A)
+    phone = granted(PHONE_A)
     copy = phone.get("/api/v1/subjects/me/copy.json", secure=True)
     assert copy.status_code == 200
     assert copy.json()["cases"][0]["driver_name"] == "张三"
@@ -407,7 +398,7 @@ def test_pipl_the_api_copy_request_and_work(case, users, monkeypatch):
 def test_pipl_the_grant_is_short_lived(case, monkeypatch):
     import time
 
-    phone = _granted(PHONE_A)
+    phone = granted(PHONE_A)
     held = phone.get("/api/v1/subjects/me", secure=True)
     assert held.status_code == 200
     assert (held.json()["schema_version"], "schema" in held.json(), "schema_name" in held.json()) == (1, True, False)
@@ -778,7 +769,7 @@ def test_pipl_a_correction_to_the_value_held_and_a_second_identical_request_are_
 
 
 def test_pipl_the_api_refuses_a_duplicate_but_replays_its_own_key(case):
-    phone = _granted(PHONE_A)
+    phone = granted(PHONE_A)
     body = json.dumps({"kind": "deletion", "record": f"case:{case.number}"})
 
     def send(key: str) -> Any:
